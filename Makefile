@@ -1,0 +1,35 @@
+# Two commands do all set-up on a fresh machine with python3 (3.11) and make:
+#   make run    set up, then run the mapping on the bundled example study
+#   make test   set up, then run the whole test suite
+# Set-up is a virtual environment in .venv with the project installed and a Jupyter kernel
+# ("lovende-research") registered inside that environment, so notebooks never run on whatever kernel a
+# machine happens to call python3.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KERNEL := lovende-research
+
+.PHONY: setup run test bench lab clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (lovende-research)"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/lovende run data/raw/example
+
+test: setup
+	$(BIN)/python -m pytest
+
+lab: setup
+	$(BIN)/lovende lab
+
+clean:
+	rm -rf $(VENV) data/processed/example reports/example

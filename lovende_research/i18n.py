@@ -1,0 +1,35 @@
+"""Danish-first labels and phrases, English on request.
+
+Each module keeps its own phrase table (``{key: (dansk, english)}``) beside the code that uses it;
+:func:`phrase` is the one lookup, so a missing key or language fails loudly instead of printing a key.
+
+Examples
+--------
+>>> PHRASES = {"selected": ("Udvalgt til interview", "Selected for interview")}
+>>> phrase(PHRASES, "selected", "en")
+'Selected for interview'
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from lovende_research.errors import LovendeError
+
+LANGUAGES: tuple[str, ...] = ("da", "en")
+
+PhraseTable = Mapping[str, tuple[str, str]]
+
+
+def check_language(language: str) -> str:
+    """Return ``language`` if it is one we write reports in, else raise a clear error."""
+    if language not in LANGUAGES:
+        raise LovendeError(f"ukendt sprog {language!r}; forventet: da eller en")
+    return language
+
+
+def phrase(table: PhraseTable, key: str, language: str = "da", **values: object) -> str:
+    """The phrase for ``key`` in ``language``, with ``{name}`` fields filled from ``values``."""
+    danish, english = table[key]
+    text = english if check_language(language) == "en" else danish
+    return text.format(**values) if values else text

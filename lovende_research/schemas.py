@@ -1,0 +1,355 @@
+"""Table contracts: which columns each study table has, what their cells may hold, and the keys between tables.
+
+The contracts are pandera schemas over the text frames :mod:`lovende_research.tables` reads, validated
+lazily so one run reports every bad cell; :func:`problems_from_schema_errors` turns pandera's failure
+cases into :class:`~lovende_research.errors.Problem` objects that name file, spreadsheet row, column,
+value and what was expected. Checks that need the instrument or another table (item ids, responses,
+foreign keys) are built per study by :func:`table_schema`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import pandas as pd
+import pandera.pandas as pa
+
+from lovende_research.errors import Problem
+from lovende_research.instrument import Instrument
+from lovende_research.tables import RawTable
+
+PURPOSES: tuple[str, ...] = ("forebyggende", "opsporende", "rådgivende", "behandlende")
+PROVIDER_TYPES: tuple[str, ...] = ("kommune", "organisation")
+ROLES: tuple[str, ...] = ("leder", "medarbejder", "samarbejdspartner", "andet")
+#: Decision words as typed (Danish or English) → the stored code.
+DECISIONS: dict[str, str] = {"include": "include", "inkluder": "include", "exclude": "exclude", "ekskluder": "exclude"}
+#: Coder ids reserved for an agreed code that wins over the coders' own.
+CONSENSUS_CODERS: tuple[str, ...] = ("konsensus", "consensus")
+MAIN_DELIMITATION = "main"
+PURPOSE_SEPARATORS = re.compile(r"\s*[,;/]\s*")
+
+#: Column names that would hold real names. Interviews are about real people; studies hold pseudonyms.
+NAME_COLUMNS: frozenset[str] = frozenset(
+    {
+        "navn", "name", "fornavn", "efternavn", "fulde_navn", "fuldt_navn", "full_name", "first_name",
+        "last_name", "surname", "informant_name", "informant_navn", "informantnavn", "informant_fulde_navn",
+        "coder_name", "koder_navn", "kodernavn", "interviewee", "person", "personnavn",
+    }
+)
+_ROLE_WORDS = {"informant", "leder", "medarbejder", "partner", "samarbejdspartner", "koder", "coder", "person"}
+_PERSONAL_NAME = re.compile(r"^[A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?(?: [A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?)+$")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A study table: its required and optional columns, and whether the study must have it."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    must_exist: bool = True
+    refuse_name_columns: bool = False
+    suffixes: tuple[str, ...] = (".csv", ".xlsx")
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec(
+            "candidates",
+            ("practice_id", "name", "provider", "provider_type", "municipality", "target_group", "purpose"),
+            ("source", "description", "delimitation"),
+        ),
+        TableSpec(
+            "screening",
+            ("practice_id", "screener_id", "criterion", "decision"),
+            ("reason", "note", "reconciled_decision"),
+        ),
+        TableSpec(
+            "interviews",
+            ("interview_id", "practice_id", "informant_id", "informant_role"),
+            ("date", "duration_minutes"),
+            refuse_name_columns=True,
+        ),
+        TableSpec(
+            "codings",
+            ("interview_id", "coder_id", "item_id", "response"),
+            ("delimitation_id", "note"),
+            refuse_name_columns=True,
+            suffixes=(".csv", ".xlsx", ".sav"),
+        ),
+        TableSpec(
+            "delimitations",
+            ("delimitation_id", "practice_id", "label"),
+            ("description",),
+            must_exist=False,
+        ),
+    )
+}
+
+
+def fold(values: pd.Series) -> pd.Series:
+    """Case- and space-folded text, so 'Ved ikke', 'ved_ikke' and ' VED IKKE ' compare equal."""
+    return values.astype(str).str.strip().str.casefold().str.replace(r"[\s_]+", " ", regex=True)
+
+
+def parse_number(values: pd.Series, decimal_comma: bool) -> pd.Series:
+    """Text → float; ``""`` → NaN; a Danish decimal comma is read as a point in semicolon files."""
+    text = values.astype(str).str.strip()
+    if decimal_comma:
+        text = text.str.replace(".", "", regex=False).where(~text.str.contains(","), text).str.replace(",", ".", regex=False)
+    return pd.to_numeric(text.replace("", None), errors="coerce")
+
+
+@dataclass
+class ResponseCodes:
+    """Every way a response may be written, folded, mapped to (scale code or None, missing id or None, screen answer or None)."""
+
+    scored: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)
+    screen: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+    @classmethod
+    def from_instrument(cls, instrument: Instrument) -> "ResponseCodes":
+        codes = cls()
+        missing: dict[str, str] = {}
+        for m in instrument.missing_codes:
+            for spelling in (m.id, m.label.da, m.label.en) + ((str(m.spss),) if m.spss is not None else ()):
+                missing[_fold_one(spelling)] = m.id
+        for point in instrument.scale:
+            for spelling in (str(point.code), f"{point.code}.0", f"{point.code},0", point.label.da, point.label.en):
+                codes.scored[_fold_one(spelling)] = (point.code, None)
+        for code, label in instrument.screen_item.answers:
+            for spelling in (code, label.da, label.en):
+                codes.screen[_fold_one(spelling)] = (code, None)
+        for spelling, missing_id in missing.items():
+            codes.scored[spelling] = (None, missing_id)
+            codes.screen[spelling] = (None, missing_id)
+        return codes
+
+
+def _fold_one(text: str) -> str:
+    return fold(pd.Series([text])).iloc[0]
+
+
+def _not_blank(values: pd.Series) -> pd.Series:
+    return values.astype(str).str.strip() != ""
+
+
+def _blank_or(test: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
+    def check(values: pd.Series) -> pd.Series:
+        return ~_not_blank(values) | test(values)
+
+    return check
+
+
+def _in(allowed: Iterable[str]) -> Callable[[pd.Series], pd.Series]:
+    folded_allowed = {_fold_one(a) for a in allowed}
+    return lambda values: fold(values).isin(folded_allowed)
+
+
+def _purposes_ok(values: pd.Series) -> pd.Series:
+    tokens = fold(values).str.split(PURPOSE_SEPARATORS)
+    return tokens.map(lambda parts: bool(parts) and all(p in PURPOSES for p in parts if p) and any(parts))
+
+
+def _iso_date(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values.where(_not_blank(values)), format="%Y-%m-%d", errors="coerce").notna()
+
+
+def _check(test: Callable[[pd.Series], pd.Series], expected: str) -> pa.Check:
+    return pa.Check(test, error=expected, element_wise=False)
+
+
+REQUIRED_VALUE = "en værdi (feltet må ikke være tomt)"
+
+
+def table_schema(
+    spec: TableSpec,
+    *,
+    instrument: Instrument,
+    practice_ids: set[str] | None = None,
+    interview_ids: set[str] | None = None,
+    delimitation_ids: set[str] | None = None,
+    decimal_comma: bool = False,
+) -> pa.DataFrameSchema:
+    """The pandera contract for one table of one study; key checks are added where the other table is known."""
+    columns: dict[str, pa.Column] = {}
+
+    def column(name: str, *checks: pa.Check) -> None:
+        required = name in spec.required
+        base = [_check(_not_blank, REQUIRED_VALUE)] if required else []
+        columns[name] = pa.Column(str, checks=base + list(checks), required=True, nullable=False)
+
+    def key(ids: set[str] | None, table: str, name: str = "practice_id") -> list[pa.Check]:
+        if ids is None:
+            return []
+        return [_check(_blank_or(lambda v: v.astype(str).str.strip().isin(ids)), f"et {name} fra {table}")]
+
+    unique: list[str] | None = None
+    if spec.name == "candidates":
+        column("practice_id")
+        column("provider_type", _check(_blank_or(_in(PROVIDER_TYPES)), " eller ".join(PROVIDER_TYPES)))
+        column("purpose", _check(_blank_or(_purposes_ok), "et eller flere af " + ", ".join(PURPOSES)))
+        unique = ["practice_id"]
+    elif spec.name == "screening":
+        column("practice_id", *key(practice_ids, "candidates"))
+        decision = _check(_blank_or(_in(DECISIONS)), "include/inkluder eller exclude/ekskluder")
+        column("decision", decision)
+        column("reconciled_decision", decision)
+        unique = ["practice_id", "screener_id", "criterion"]
+    elif spec.name == "interviews":
+        column("practice_id", *key(practice_ids, "candidates"))
+        column("informant_id", _check(_blank_or(_looks_like_pseudonym), "et pseudonym (fx P03-L), ikke et rigtigt navn"))
+        column("informant_role", _check(_blank_or(_in(ROLES)), ", ".join(ROLES)))
+        column("date", _check(_blank_or(_iso_date), "en dato som ÅÅÅÅ-MM-DD"))
+        number = "et tal" + (" (decimalkomma er tilladt)" if decimal_comma else "")
+        column("duration_minutes", _check(_blank_or(lambda v: parse_number(v, decimal_comma).notna()), number))
+        unique = ["interview_id"]
+    elif spec.name == "codings":
+        column("interview_id", *key(interview_ids, "interviews", "interview_id"))
+        items = set(instrument.item_ids) | {instrument.screen_item.id}
+        column("item_id", _check(_blank_or(lambda v: v.astype(str).str.strip().isin(items)), "et spørgsmåls-id fra instrumentet (fx teori_1)"))
+        codes = ResponseCodes.from_instrument(instrument)
+        low, high = instrument.scale_codes[0], instrument.scale_codes[-1]
+        column(
+            "response",
+            _check(
+                _blank_or(_response_fits(codes, instrument.screen_item.id)),
+                f"en kode {low}–{high}, en svartekst fra skalaen eller en manglende-kode "
+                f"({', '.join(instrument.missing_ids)}); screeningsspørgsmålet {instrument.screen_item.id} "
+                f"tager {'/'.join(instrument.screen_item.answer_codes)}",
+            ),
+        )
+        if delimitation_ids is not None:
+            allowed = delimitation_ids | {MAIN_DELIMITATION}
+            column(
+                "delimitation_id",
+                _check(_blank_or(lambda v: v.astype(str).str.strip().isin(allowed)), "et delimitation_id fra delimitations, eller tomt"),
+            )
+        unique = ["interview_id", "coder_id", "item_id", "delimitation_id"]
+    elif spec.name == "delimitations":
+        column("practice_id", *key(practice_ids, "candidates"))
+        unique = ["delimitation_id"]
+    for name in spec.required:
+        if name not in columns:
+            column(name)
+    return pa.DataFrameSchema(columns, unique=unique, report_duplicates="all", strict=False, coerce=False)
+
+
+def _response_fits(codes: ResponseCodes, screen_item_id: str) -> Callable[[pd.Series], pd.Series]:
+    """Any spelling of any answer; whether it suits its own item is :func:`response_item_mismatches`."""
+    known = set(codes.scored) | set(codes.screen)
+    return lambda values: fold(values).isin(known)
+
+
+def response_item_mismatches(frame: pd.DataFrame, instrument: Instrument, file: str) -> list[Problem]:
+    """A response must suit its item: ``ja`` is no answer to a scored item, nor ``3`` to the screen item."""
+    codes = ResponseCodes.from_instrument(instrument)
+    screen_id = instrument.screen_item.id
+    folded = fold(frame["response"])
+    is_screen = frame["item_id"].astype(str).str.strip() == screen_id
+    bad = (is_screen & folded.isin(set(codes.scored) - set(codes.screen))) | (
+        ~is_screen & folded.isin(set(codes.screen) - set(codes.scored))
+    )
+    problems = []
+    for row in frame.index[bad]:
+        item = frame.at[row, "item_id"]
+        if item == screen_id:
+            expected = f"{'/'.join(instrument.screen_item.answer_codes)} eller en manglende-kode for {screen_id}"
+        else:
+            expected = f"en kode {instrument.scale_codes[0]}–{instrument.scale_codes[-1]} eller en manglende-kode for {item}"
+        problems.append(Problem(file, "svaret passer ikke til spørgsmålet", expected=expected, row=int(row), column="response", value=frame.at[row, "response"]))
+    return problems
+
+
+def _looks_like_pseudonym(values: pd.Series) -> pd.Series:
+    """False where an id reads like a first and last name ('Mette Hansen'), not a code ('P03-L')."""
+    text = values.astype(str).str.strip()
+
+    def personal(value: str) -> bool:
+        return bool(_PERSONAL_NAME.match(value)) and not ({w.lower() for w in value.split()} & _ROLE_WORDS)
+
+    return ~text.map(personal)
+
+
+def validate_raw_table(raw: RawTable, schema: pa.DataFrameSchema, spec: TableSpec) -> list[Problem]:
+    """Every problem in one table: name columns, duplicate headers, then the pandera contract."""
+    problems: list[Problem] = []
+    frame = raw.frame
+    duplicated = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1 and c})
+    for name in duplicated:
+        problems.append(Problem(raw.file, "kolonnen står mere end én gang i overskriften", expected="hver kolonne én gang", column=name))
+    if duplicated:
+        return problems
+    if spec.refuse_name_columns:
+        for name in frame.columns:
+            if name in NAME_COLUMNS:
+                problems.append(
+                    Problem(
+                        raw.file,
+                        "kolonnen ser ud til at rumme rigtige navne; studier må kun indeholde pseudonymer",
+                        expected="fjern kolonnen og brug pseudonymer i informant_id (fx P03-L)",
+                        column=name,
+                    )
+                )
+    missing = [c for c in spec.required if c not in frame.columns]
+    for name in missing:
+        problems.append(
+            Problem(raw.file, f"mangler den påkrævede kolonne '{name}'", expected="kolonnerne " + ", ".join(spec.required), column=name)
+        )
+    if missing:
+        return problems
+    padded = frame.copy()
+    for name in spec.optional:
+        if name not in padded.columns:
+            padded[name] = ""
+    padded[list(spec.columns)] = padded[list(spec.columns)].astype(str)
+    try:
+        schema.validate(padded, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        problems.extend(problems_from_schema_errors(exc.failure_cases, raw.file, padded))
+    return problems
+
+
+def problems_from_schema_errors(failures: pd.DataFrame, file: str, frame: pd.DataFrame) -> list[Problem]:
+    """pandera failure cases → one :class:`Problem` per bad cell (per duplicated row for key columns)."""
+    problems: list[Problem] = []
+    unique_rows = failures[failures["check"] == "multiple_fields_uniqueness"]
+    if not unique_rows.empty:
+        key_columns = list(dict.fromkeys(unique_rows["column"]))
+        rows = sorted({int(r) for r in unique_rows["index"]})
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for row in rows:
+            groups.setdefault(tuple(frame.at[row, c].strip() for c in key_columns), []).append(row)
+        for values, group_rows in groups.items():
+            for row in group_rows:
+                others = [r for r in group_rows if r != row]
+                problems.append(
+                    Problem(
+                        file,
+                        f"samme {' × '.join(key_columns)} står mere end én gang (også række {', '.join(map(str, others))})",
+                        expected="hver kombination én gang",
+                        row=row,
+                        column=", ".join(key_columns),
+                        value=" / ".join(values),
+                    )
+                )
+    cells = failures[failures["schema_context"] == "Column"]
+    for record in cells.to_dict("records"):
+        problems.append(
+            Problem(
+                file,
+                "ugyldig værdi" if str(record["failure_case"]).strip() else "tomt felt",
+                expected=str(record["check"]),
+                row=int(record["index"]) if record["index"] is not None else None,
+                column=str(record["column"]),
+                value=record["failure_case"],
+            )
+        )
+    return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))

@@ -1,0 +1,301 @@
+"""A study: its folder, its configuration, and its validated tables. The one loading path for every stage.
+
+:meth:`Study.load` reads ``study.yml`` and every table, checks all of them against their contracts and
+against each other, and either returns typed frames or raises one
+:class:`~lovende_research.errors.InputError` listing every problem it found. :func:`validate_study`
+does the same checks and returns the problems instead, for ``lovende validate``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from lovende_research.config import PROCESSED_DIR, REPORTS_DIR
+from lovende_research.errors import InputError, InstrumentError, Problem
+from lovende_research.instrument import Instrument, load_instrument
+from lovende_research.schemas import (
+    CONSENSUS_CODERS,
+    DECISIONS,
+    MAIN_DELIMITATION,
+    PURPOSE_SEPARATORS,
+    TABLES,
+    ResponseCodes,
+    TableSpec,
+    fold,
+    parse_number,
+    response_item_mismatches,
+    table_schema,
+    validate_raw_table,
+)
+from lovende_research.tables import RawTable, find_table_file, read_table
+
+STUDY_FILE = "study.yml"
+LANGUAGES = ("da", "en")
+
+
+@dataclass(frozen=True)
+class StudyConfig:
+    """The contents of ``study.yml``."""
+
+    title: str
+    language: str = "da"
+    instrument: str = "bundled"
+    seed: int = 0
+    synthetic: bool = False
+    notes: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def read_config(study_dir: Path) -> StudyConfig:
+    """Parse and check ``study.yml``; every problem names the file, and the line where YAML gives one."""
+    path = study_dir / STUDY_FILE
+    if not path.is_file():
+        raise InputError.single(STUDY_FILE, "filen findes ikke", expected=f"{STUDY_FILE} i {study_dir}")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise InputError.single(STUDY_FILE, f"er ikke gyldig YAML: {reason}", expected="nøgle: værdi pr. linje", row=row) from None
+    except UnicodeDecodeError:
+        raise InputError.single(STUDY_FILE, "er ikke gemt som UTF-8", expected="en UTF-8-tekstfil") from None
+    if not isinstance(raw, dict):
+        raise InputError.single(STUDY_FILE, "indeholder ingen nøgler", expected="title, language, instrument, seed, notes")
+    problems = []
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problems.append(Problem(STUDY_FILE, "mangler en titel", expected="title: en tekst", column="title", value=title))
+    language = raw.get("language", "da")
+    if language not in LANGUAGES:
+        problems.append(Problem(STUDY_FILE, "ukendt sprog", expected="da eller en", column="language", value=language))
+    seed = raw.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        problems.append(Problem(STUDY_FILE, "seed er ikke et ikke-negativt heltal", expected="fx seed: 2017", column="seed", value=seed))
+    instrument = raw.get("instrument", "bundled")
+    if not isinstance(instrument, str):
+        problems.append(Problem(STUDY_FILE, "instrument er ikke en tekst", expected="bundled eller en sti til en YAML-fil", column="instrument", value=instrument))
+    synthetic = raw.get("synthetic", False)
+    if not isinstance(synthetic, bool):
+        problems.append(Problem(STUDY_FILE, "synthetic er ikke true/false", expected="true eller false", column="synthetic", value=synthetic))
+    if problems:
+        raise InputError(problems)
+    known = {"title", "language", "instrument", "seed", "synthetic", "notes"}
+    return StudyConfig(
+        title=title.strip(),
+        language=language,
+        instrument=instrument,
+        seed=seed,
+        synthetic=synthetic,
+        notes=str(raw.get("notes") or ""),
+        extra={k: v for k, v in raw.items() if k not in known},
+    )
+
+
+def instrument_for(study_dir: Path, config: StudyConfig) -> Instrument:
+    """The study's instrument: the bundled one, or a file named relative to the study folder."""
+    if config.instrument == "bundled":
+        return load_instrument()
+    try:
+        return load_instrument(study_dir / config.instrument)
+    except InstrumentError as exc:
+        raise InputError.single(STUDY_FILE, f"instrumentet kan ikke bruges: {exc}", column="instrument", value=config.instrument) from None
+
+
+@dataclass
+class Study:
+    """A loaded, validated study. Build it with :meth:`Study.load`.
+
+    Frames are typed and have a plain 0..n-1 index. ``codings`` carries the normalised columns
+    ``value`` (scale code, nullable integer), ``missing_code`` and ``screen_answer`` described in
+    ``docs/study-format.md``; ``screening.decision`` holds ``include``/``exclude``.
+    """
+
+    path: Path
+    config: StudyConfig
+    instrument: Instrument
+    candidates: pd.DataFrame
+    screening: pd.DataFrame
+    interviews: pd.DataFrame
+    codings: pd.DataFrame
+    delimitations: pd.DataFrame | None
+    files: dict[str, Path]
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def processed_dir(self, base: Path = PROCESSED_DIR) -> Path:
+        return base / self.name
+
+    def reports_dir(self, base: Path = REPORTS_DIR) -> Path:
+        return base / self.name
+
+    def checksums(self) -> dict[str, str]:
+        """SHA-256 of every input file (study.yml, tables, a study-local instrument) for provenance."""
+        paths = {STUDY_FILE: self.path / STUDY_FILE, **{p.name: p for p in self.files.values()}}
+        if self.config.instrument != "bundled":
+            paths[self.config.instrument] = self.instrument.path
+        return {name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in sorted(paths.items())}
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Study":
+        """Read and validate the study in ``path``; raise one :class:`InputError` listing every problem."""
+        study_dir = Path(path)
+        raws, config, instrument, problems = _read_and_check(study_dir)
+        if problems:
+            raise InputError(problems)
+        assert config is not None and instrument is not None  # guaranteed when there are no problems
+        return cls(
+            path=study_dir.resolve(),
+            config=config,
+            instrument=instrument,
+            candidates=_typed_candidates(raws["candidates"]),
+            screening=_typed_screening(raws["screening"]),
+            interviews=_typed_interviews(raws["interviews"]),
+            codings=_typed_codings(raws["codings"], instrument),
+            delimitations=_text_frame(raws["delimitations"], TABLES["delimitations"]) if "delimitations" in raws else None,
+            files={name: raw.path for name, raw in raws.items()},
+        )
+
+
+def validate_study(path: str | Path) -> list[Problem]:
+    """Every problem in the study folder, or an empty list when it is clean."""
+    return _read_and_check(Path(path))[3]
+
+
+def _read_and_check(study_dir: Path) -> tuple[dict[str, RawTable], StudyConfig | None, Instrument | None, list[Problem]]:
+    if not study_dir.is_dir():
+        return {}, None, None, [Problem(str(study_dir), "mappen findes ikke", expected="en studiemappe med study.yml")]
+    problems: list[Problem] = []
+    config = instrument = None
+    try:
+        config = read_config(study_dir)
+        instrument = instrument_for(study_dir, config)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    raws: dict[str, RawTable] = {}
+    for spec in TABLES.values():
+        try:
+            file = find_table_file(study_dir, spec.name, spec.suffixes)
+            if file is None:
+                if spec.must_exist:
+                    problems.append(Problem(spec.name, "tabellen mangler", expected=" eller ".join(f"{spec.name}{s}" for s in spec.suffixes)))
+                continue
+            raws[spec.name] = read_table(file, spec.name, spec.required)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if instrument is None:
+        return raws, config, instrument, problems
+    ids = {name: _ids(raws, name, column) for name, column in
+           (("candidates", "practice_id"), ("interviews", "interview_id"), ("delimitations", "delimitation_id"))}
+    for name, raw in raws.items():
+        spec = TABLES[name]
+        schema = table_schema(
+            spec,
+            instrument=instrument,
+            practice_ids=ids["candidates"],
+            interview_ids=ids["interviews"],
+            delimitation_ids=ids["delimitations"] if "delimitations" in raws else set(),
+            decimal_comma=raw.decimal_comma,
+        )
+        table_problems = validate_raw_table(raw, schema, spec)
+        problems.extend(table_problems)
+        if name == "codings" and not any(p.column in (None, "response", "item_id") and p.row is None for p in table_problems):
+            if {"response", "item_id"} <= set(raw.frame.columns):
+                problems.extend(response_item_mismatches(raw.frame.astype(str), instrument, raw.file))
+    if not problems and "delimitations" in raws:
+        problems.extend(_delimitation_practice_mismatches(raws))
+    return raws, config, instrument, problems
+
+
+def _ids(raws: dict[str, RawTable], table: str, column: str) -> set[str] | None:
+    """The ids a table defines, or ``None`` when the table is absent or has no such column (no key check then)."""
+    raw = raws.get(table)
+    if raw is None or column not in raw.frame.columns:
+        return None
+    return set(raw.frame[column].astype(str).str.strip())
+
+
+def _delimitation_practice_mismatches(raws: dict[str, RawTable]) -> list[Problem]:
+    """A coding under a delimitation must belong to the same practice as its interview."""
+    codings = raws["codings"].frame
+    if "delimitation_id" not in codings.columns:
+        return []
+    practice_of_interview = raws["interviews"].frame.set_index(raws["interviews"].frame["interview_id"].str.strip())["practice_id"].str.strip()
+    delimitations = raws["delimitations"].frame
+    practice_of_delimitation = delimitations.set_index(delimitations["delimitation_id"].str.strip())["practice_id"].str.strip()
+    problems = []
+    for row, record in codings.iterrows():
+        delimitation = str(record["delimitation_id"]).strip()
+        if delimitation in ("", MAIN_DELIMITATION):
+            continue
+        interview_practice = practice_of_interview.get(str(record["interview_id"]).strip())
+        if practice_of_delimitation.get(delimitation) != interview_practice:
+            problems.append(
+                Problem(
+                    raws["codings"].file,
+                    f"afgrænsningen hører til en anden praksis end interviewets ({interview_practice})",
+                    expected=f"en afgrænsning af praksis {interview_practice}",
+                    row=int(row),
+                    column="delimitation_id",
+                    value=delimitation,
+                )
+            )
+    return problems
+
+
+def _text_frame(raw: RawTable, spec: TableSpec) -> pd.DataFrame:
+    """Known columns as stripped text (optional ones added empty), other columns kept as they are."""
+    frame = raw.frame.copy()
+    for name in spec.optional:
+        if name not in frame.columns:
+            frame[name] = ""
+    for name in spec.columns:
+        frame[name] = frame[name].astype(str).str.strip()
+    ordered = list(spec.columns) + [c for c in frame.columns if c not in spec.columns]
+    return frame[ordered].reset_index(drop=True)
+
+
+def _typed_candidates(raw: RawTable) -> pd.DataFrame:
+    frame = _text_frame(raw, TABLES["candidates"])
+    frame["provider_type"] = fold(frame["provider_type"])
+    frame["purpose"] = fold(frame["purpose"]).str.split(PURPOSE_SEPARATORS).map(lambda parts: ";".join(p for p in parts if p))
+    return frame
+
+
+def _typed_screening(raw: RawTable) -> pd.DataFrame:
+    frame = _text_frame(raw, TABLES["screening"])
+    for column in ("decision", "reconciled_decision"):
+        frame[column] = fold(frame[column]).map(DECISIONS).astype("string")
+    return frame
+
+
+def _typed_interviews(raw: RawTable) -> pd.DataFrame:
+    frame = _text_frame(raw, TABLES["interviews"])
+    frame["informant_role"] = fold(frame["informant_role"])
+    frame["date"] = pd.to_datetime(frame["date"].replace("", None), format="%Y-%m-%d")
+    frame["duration_minutes"] = parse_number(frame["duration_minutes"], raw.decimal_comma)
+    return frame
+
+
+def _typed_codings(raw: RawTable, instrument: Instrument) -> pd.DataFrame:
+    frame = _text_frame(raw, TABLES["codings"])
+    frame["delimitation_id"] = frame["delimitation_id"].replace("", MAIN_DELIMITATION)
+    codes = ResponseCodes.from_instrument(instrument)
+    folded = fold(frame["response"])
+    is_screen = frame["item_id"] == instrument.screen_item.id
+    scored = folded.map(codes.scored)
+    screen = folded.map(codes.screen)
+    chosen = scored.where(~is_screen, screen)
+    frame["value"] = pd.array([c[0] if not is_screen.iat[i] else None for i, c in enumerate(chosen)], dtype="Int64")
+    frame["missing_code"] = pd.array([c[1] for c in chosen], dtype="string")
+    frame["screen_answer"] = pd.array([c[0] if is_screen.iat[i] else None for i, c in enumerate(chosen)], dtype="string")
+    frame["is_consensus"] = fold(frame["coder_id"]).isin(CONSENSUS_CODERS)
+    return frame

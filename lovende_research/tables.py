@@ -1,0 +1,201 @@
+"""Reading a study's tables from CSV, XLSX or SPSS files into text frames indexed by spreadsheet row.
+
+Every reader returns the cells as text (``""`` for an empty cell) with the frame's index set to the row
+number the user sees in a spreadsheet program, so a later check can say "row 14" and the user finds it.
+Typing happens after validation (see :mod:`lovende_research.schemas`): reading everything as text is
+what lets one run report every bad cell instead of stopping at the first one pandas cannot parse.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from lovende_research.errors import InputError, Problem
+
+TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".sav")
+#: How far down a sheet to look for the header row, past a title block.
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as read: text cells, index = spreadsheet row, plus how it was read."""
+
+    name: str
+    path: Path
+    frame: pd.DataFrame
+    decimal_comma: bool = False
+
+    @property
+    def file(self) -> str:
+        return self.path.name
+
+
+def normalise_column(name: object) -> str:
+    """Column names match without regard to case and surrounding white space."""
+    return str(name).strip().lower().replace(" ", "_") if name is not None else ""
+
+
+def find_table_file(study_dir: Path, table: str, suffixes: Sequence[str] = TABLE_SUFFIXES) -> Path | None:
+    """The one file holding ``table`` in ``study_dir``, or ``None``; two candidates are an error."""
+    found = [study_dir / f"{table}{suffix}" for suffix in suffixes if (study_dir / f"{table}{suffix}").is_file()]
+    if len(found) > 1:
+        raise InputError.single(
+            found[0].name,
+            f"tabellen '{table}' findes i flere filer: {', '.join(p.name for p in found)}",
+            expected="præcis én fil pr. tabel",
+        )
+    return found[0] if found else None
+
+
+def read_table(path: Path, table: str, required: Iterable[str]) -> RawTable:
+    """Read ``path`` as the study table ``table``; ``required`` columns locate the header in a sheet."""
+    suffix = path.suffix.lower()
+    if path.stat().st_size == 0:
+        raise InputError.single(path.name, "filen er tom", expected="en overskriftsrække med kolonnerne " + ", ".join(required))
+    if suffix == ".csv":
+        return _read_csv(path, table)
+    if suffix == ".xlsx":
+        return _read_xlsx(path, table, list(required))
+    if suffix == ".sav":
+        return _read_sav(path, table)
+    raise InputError.single(path.name, f"ukendt filtype '{suffix}'", expected=", ".join(TABLE_SUFFIXES))
+
+
+def _decode(path: Path) -> str:
+    """UTF-8 (with or without BOM) first; a file that is not UTF-8 is read as Windows-1252/Latin-1.
+
+    Danish spreadsheets saved as 'CSV' by Excel on Windows are Windows-1252, a superset of Latin-1 for
+    æøå; a byte Windows-1252 leaves undefined falls back to Latin-1 so nothing is lost.
+    """
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    """The separator that splits the header most: ``;`` in Danish Excel exports, ``,`` or tab elsewhere."""
+    counts = {sep: header_line.count(sep) for sep in (";", ",", "\t")}
+    return max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ","
+
+
+def _read_csv(path: Path, table: str) -> RawTable:
+    text = _decode(path)
+    lines = text.splitlines()
+    if not any(line.strip() for line in lines):
+        raise InputError.single(path.name, "filen er tom", expected="en overskriftsrække og mindst én datarække")
+    delimiter = _sniff_delimiter(lines[0])
+    records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    header = [normalise_column(c) for c in records[0]]
+    width = len(header)
+    problems = []
+    rows = []
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) > width and any(cell.strip() for cell in record[width:]):
+            problems.append(
+                Problem(
+                    path.name,
+                    f"rækken har {len(record)} felter, overskriften {width}",
+                    expected=f"{width} felter adskilt af '{delimiter}'",
+                    row=number,
+                )
+            )
+            continue
+        rows.append((number, [cell.strip() for cell in record[:width]] + [""] * (width - len(record))))
+    if problems:
+        raise InputError(problems)
+    frame = _frame(header, rows)
+    return RawTable(table, path, frame, decimal_comma=delimiter == ";")
+
+
+def _cell_text(value: object) -> str:
+    """One spreadsheet cell as the text a user typed: ``3.0`` from Excel's float store reads ``3``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_xlsx(path: Path, table: str, required: list[str]) -> RawTable:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged or mislabelled file
+        raise InputError.single(path.name, f"kan ikke læses som Excel-fil ({type(exc).__name__}: {exc})", expected="en .xlsx-fil") from None
+    try:
+        found: list[tuple[str, int, list[str], list[tuple[int, list[str]]]]] = []
+        for sheet in workbook.worksheets:
+            rows = [(i, [_cell_text(v) for v in row]) for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+            for number, cells in rows[:HEADER_SEARCH_ROWS]:
+                names = [normalise_column(c) for c in cells]
+                if all(column in names for column in required):
+                    found.append((sheet.title, number, names, [(n, c) for n, c in rows if n > number]))
+                    break
+    finally:
+        workbook.close()
+    if not found:
+        raise InputError.single(
+            path.name,
+            f"intet ark har en overskriftsrække med kolonnerne {', '.join(required)} "
+            f"(ark: {', '.join(workbook.sheetnames)})",
+            expected=f"overskriften i de første {HEADER_SEARCH_ROWS} rækker af ét ark",
+        )
+    if len(found) > 1:
+        named = [f for f in found if f[0].strip().lower() == table]
+        if len(named) != 1:
+            raise InputError.single(
+                path.name,
+                f"flere ark ligner tabellen '{table}': {', '.join(f[0] for f in found)}",
+                expected=f"ét ark med tabellen, eller et ark med navnet '{table}'",
+            )
+        found = named
+    _, _, names, rows = found[0]
+    width = max((i + 1 for i, name in enumerate(names) if name), default=0)
+    header = names[:width]
+    body = [(n, (cells + [""] * width)[:width]) for n, cells in rows if any(c for c in cells[:width])]
+    return RawTable(table, path, _frame(header, body))
+
+
+def _read_sav(path: Path, table: str) -> RawTable:
+    import pyreadstat
+
+    try:
+        data, _meta = pyreadstat.read_sav(str(path))
+    except Exception as exc:  # pyreadstat raises its own error types for damaged files
+        raise InputError.single(path.name, f"kan ikke læses som SPSS-fil ({exc})", expected="en .sav-fil") from None
+    header = [normalise_column(c) for c in data.columns]
+    body = [(i, [_cell_text(v) for v in record]) for i, record in enumerate(data.itertuples(index=False), start=1)]
+    return RawTable(table, path, _frame(header, body))
+
+
+def _frame(header: list[str], rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
+    frame = pd.DataFrame([cells for _, cells in rows], columns=header, index=[n for n, _ in rows], dtype=object)
+    frame.index.name = "row"
+    return frame

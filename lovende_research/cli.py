@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from lovende_research.config import PROCESSED_DIR
 from lovende_research.errors import LovendeError
 
 
@@ -23,6 +24,43 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_study(args: argparse.Namespace) -> int:
+    from lovende_research.templates import new_study
+
+    target = new_study(args.study_dir, language=args.lang, title=args.title)
+    print(f"ny studiemappe: {target}")
+    return 0
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from lovende_research.simulate import SimulationSpec, simulate_study
+
+    target = simulate_study(args.out_dir, SimulationSpec.preset(args.preset), args.seed)
+    print(f"simuleret studie ({args.preset}, seed {args.seed}): {target}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from lovende_research.pipeline import run_study
+
+    result = run_study(
+        args.study_dir,
+        params_file=args.params,
+        language=args.lang,
+        only=args.only.split(",") if args.only else None,
+        reports_base=args.out,
+        processed_base=args.processed,
+    )
+    print(f"rapporter: {result.index}")
+    return 0
+
+
+def _lab(args: argparse.Namespace) -> int:
+    from lovende_research.pipeline import open_lab
+
+    return open_lab(port=args.port, no_browser=args.no_browser)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lovende", description="Kortlægning af lovende praksis (lovende-research)")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -30,6 +68,32 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="tjek en studiemappe og vis alle problemer")
     validate.add_argument("study_dir", type=Path)
     validate.set_defaults(handler=_validate)
+
+    new = commands.add_parser("new-study", help="opret en tom studiemappe med skabeloner og kodeark")
+    new.add_argument("study_dir", type=Path)
+    new.add_argument("--lang", choices=("da", "en"), default="da")
+    new.add_argument("--title", default=None)
+    new.set_defaults(handler=_new_study)
+
+    simulate = commands.add_parser("simulate", help="skriv et syntetisk studie med kendt, indplantet sandhed")
+    simulate.add_argument("out_dir", type=Path)
+    simulate.add_argument("--preset", choices=("example", "small", "national"), default="example")
+    simulate.add_argument("--seed", type=int, default=2017)
+    simulate.set_defaults(handler=_simulate)
+
+    run = commands.add_parser("run", help="kør kortlægningens notebooks på et studie og skriv rapporterne")
+    run.add_argument("study_dir", type=Path)
+    run.add_argument("--params", type=Path, default=None, help="YAML-fil med parametre pr. notebook")
+    run.add_argument("--lang", choices=("da", "en"), default=None)
+    run.add_argument("--only", default=None, help="kommasepareret liste af trin, fx screening,scoring")
+    run.add_argument("--out", type=Path, default=None, help="mappe til rapporterne (standard: reports/)")
+    run.add_argument("--processed", type=Path, default=PROCESSED_DIR, help="mappe til tabellerne (standard: data/processed/)")
+    run.set_defaults(handler=_run)
+
+    lab = commands.add_parser("lab", help="åbn JupyterLab på notebooks/ med projektets kerne")
+    lab.add_argument("--port", type=int, default=8888)
+    lab.add_argument("--no-browser", action="store_true")
+    lab.set_defaults(handler=_lab)
     return parser
 
 

@@ -115,11 +115,14 @@ class ResponseCodes:
     screen: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
     @classmethod
-    def from_instrument(cls, instrument: Instrument) -> "ResponseCodes":
+    def from_instrument(cls, instrument: Instrument, *, spss: bool = False) -> "ResponseCodes":
+        """All spellings; the SPSS numeric missing codes (e.g. 9) only for ``.sav`` files, where a
+        survey tool wrote them, so that a typed 9 in a spreadsheet is an error, not a silent 'ikke besvaret'."""
         codes = cls()
         missing: dict[str, str] = {}
         for m in instrument.missing_codes:
-            for spelling in (m.id, m.label.da, m.label.en) + ((str(m.spss),) if m.spss is not None else ()):
+            numeric = (str(m.spss), f"{m.spss}.0") if spss and m.spss is not None else ()
+            for spelling in (m.id, m.label.da, m.label.en, *numeric):
                 missing[_fold_one(spelling)] = m.id
         for point in instrument.scale:
             for spelling in (str(point.code), f"{point.code}.0", f"{point.code},0", point.label.da, point.label.en):
@@ -143,7 +146,7 @@ def _not_blank(values: pd.Series) -> pd.Series:
 
 def _blank_or(test: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
     def check(values: pd.Series) -> pd.Series:
-        return ~_not_blank(values) | test(values)
+        return ~_not_blank(values) | test(values).astype(bool)
 
     return check
 
@@ -155,7 +158,7 @@ def _in(allowed: Iterable[str]) -> Callable[[pd.Series], pd.Series]:
 
 def _purposes_ok(values: pd.Series) -> pd.Series:
     tokens = fold(values).str.split(PURPOSE_SEPARATORS)
-    return tokens.map(lambda parts: bool(parts) and all(p in PURPOSES for p in parts if p) and any(parts))
+    return tokens.map(lambda parts: bool(parts) and all(p in PURPOSES for p in parts if p) and any(parts)).astype(bool)
 
 
 def _iso_date(values: pd.Series) -> pd.Series:
@@ -177,6 +180,7 @@ def table_schema(
     interview_ids: set[str] | None = None,
     delimitation_ids: set[str] | None = None,
     decimal_comma: bool = False,
+    spss: bool = False,
 ) -> pa.DataFrameSchema:
     """The pandera contract for one table of one study; key checks are added where the other table is known."""
     columns: dict[str, pa.Column] = {}
@@ -215,7 +219,7 @@ def table_schema(
         column("interview_id", *key(interview_ids, "interviews", "interview_id"))
         items = set(instrument.item_ids) | {instrument.screen_item.id}
         column("item_id", _check(_blank_or(lambda v: v.astype(str).str.strip().isin(items)), "et spørgsmåls-id fra instrumentet (fx teori_1)"))
-        codes = ResponseCodes.from_instrument(instrument)
+        codes = ResponseCodes.from_instrument(instrument, spss=spss)
         low, high = instrument.scale_codes[0], instrument.scale_codes[-1]
         column(
             "response",
@@ -248,9 +252,9 @@ def _response_fits(codes: ResponseCodes, screen_item_id: str) -> Callable[[pd.Se
     return lambda values: fold(values).isin(known)
 
 
-def response_item_mismatches(frame: pd.DataFrame, instrument: Instrument, file: str) -> list[Problem]:
+def response_item_mismatches(frame: pd.DataFrame, instrument: Instrument, file: str, *, spss: bool = False) -> list[Problem]:
     """A response must suit its item: ``ja`` is no answer to a scored item, nor ``3`` to the screen item."""
-    codes = ResponseCodes.from_instrument(instrument)
+    codes = ResponseCodes.from_instrument(instrument, spss=spss)
     screen_id = instrument.screen_item.id
     folded = fold(frame["response"])
     is_screen = frame["item_id"].astype(str).str.strip() == screen_id
@@ -275,7 +279,7 @@ def _looks_like_pseudonym(values: pd.Series) -> pd.Series:
     def personal(value: str) -> bool:
         return bool(_PERSONAL_NAME.match(value)) and not ({w.lower() for w in value.split()} & _ROLE_WORDS)
 
-    return ~text.map(personal)
+    return ~text.map(personal).astype(bool)
 
 
 def validate_raw_table(raw: RawTable, schema: pa.DataFrameSchema, spec: TableSpec) -> list[Problem]:

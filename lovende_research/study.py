@@ -204,12 +204,13 @@ def _read_and_check(study_dir: Path) -> tuple[dict[str, RawTable], StudyConfig |
             interview_ids=ids["interviews"],
             delimitation_ids=ids["delimitations"] if "delimitations" in raws else set(),
             decimal_comma=raw.decimal_comma,
+            spss=raw.is_spss,
         )
         table_problems = validate_raw_table(raw, schema, spec)
         problems.extend(table_problems)
         if name == "codings" and not any(p.column in (None, "response", "item_id") and p.row is None for p in table_problems):
             if {"response", "item_id"} <= set(raw.frame.columns):
-                problems.extend(response_item_mismatches(raw.frame.astype(str), instrument, raw.file))
+                problems.extend(response_item_mismatches(raw.frame.astype(str), instrument, raw.file, spss=raw.is_spss))
     if not problems and "delimitations" in raws:
         problems.extend(_delimitation_practice_mismatches(raws))
     return raws, config, instrument, problems
@@ -288,7 +289,7 @@ def _typed_interviews(raw: RawTable) -> pd.DataFrame:
 def _typed_codings(raw: RawTable, instrument: Instrument) -> pd.DataFrame:
     frame = _text_frame(raw, TABLES["codings"])
     frame["delimitation_id"] = frame["delimitation_id"].replace("", MAIN_DELIMITATION)
-    codes = ResponseCodes.from_instrument(instrument)
+    codes = ResponseCodes.from_instrument(instrument, spss=raw.is_spss)
     folded = fold(frame["response"])
     is_screen = frame["item_id"] == instrument.screen_item.id
     scored = folded.map(codes.scored)

@@ -35,6 +35,11 @@ class RawTable:
     decimal_comma: bool = False
 
     @property
+    def is_spss(self) -> bool:
+        """SPSS exports carry numeric missing codes (7, 8, 9) that only count as such in them."""
+        return self.path.suffix.lower() == ".sav"
+
+    @property
     def file(self) -> str:
         return self.path.name
 

@@ -216,6 +216,9 @@ class _Parser:
         version = self.get(raw, "version", "top")
         elements = self.elements(self.get(raw, "elements", "top"))
         categories_raw = raw.get("categories") or {"verified": False, "groups": []}
+        screen_item = self.screen_item(self.get(raw, "screen_item", "top"))
+        if screen_item.id in {item.id for element in elements for item in element.items}:
+            raise self.fail("screen_item.id", f"'{screen_item.id}' er også et almindeligt spørgsmåls id", "et eget id")
         return Instrument(
             version=str(version),
             official=bool(raw.get("official", False)),
@@ -226,7 +229,7 @@ class _Parser:
             categories=self.categories(categories_raw, {e.id for e in elements}),
             categories_verified=bool(categories_raw.get("verified", False)),
             elements=elements,
-            screen_item=self.screen_item(self.get(raw, "screen_item", "top")),
+            screen_item=screen_item,
             path=self.file,
         )
 

@@ -1,0 +1,287 @@
+"""``lovende run``: take a study through every stage notebook with papermill and render the reports.
+
+Why a runner and not ``papermill`` by hand: parameters are resolved in one documented order
+(notebook defaults → the study's ``study.yml`` → a ``--params`` file → command-line flags) and checked
+against what each notebook declares (papermill itself only warns on an unknown name); the project's own
+kernel is named explicitly; a failing cell is reported as notebook, cell and message with the path of
+the partial notebook, and nothing half-written is left where a later run would read it: each executed
+notebook is written to a temporary name and moved into place only when it ran through.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lovende_research.config import KERNEL_NAME, NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR
+from lovende_research.errors import LovendeError
+from lovende_research.i18n import check_language
+from lovende_research.io import atomic_write_bytes, refuse_raw, write_json
+from lovende_research.report import Page, Provenance, git_commit, package_versions, render_notebook, write_index
+from lovende_research.study import Study
+
+log = logging.getLogger("lovende.pipeline")
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    notebook: str
+    titles: tuple[str, str]
+
+    def title(self, language: str) -> str:
+        return self.titles[1] if language == "en" else self.titles[0]
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("screening", "01_screening", ("Screening af kandidatpraksisser", "Screening of candidate practices")),
+    Stage("scoring", "02_interview_coding", ("Kodning og scoring af interview", "Interview coding and scoring")),
+    Stage("bias", "03_subjectivity_bias", ("Tjek af subjektivitetsbias", "Subjectivity-bias checks")),
+    Stage("report", "04_report", ("Samlet rapport", "Synthesis report")),
+)
+
+
+class ParameterError(LovendeError):
+    """A parameter a notebook does not declare, or of the wrong type."""
+
+
+class KernelMissingError(LovendeError):
+    """The project's Jupyter kernel is not registered in this environment."""
+
+
+class StageFailed(LovendeError):
+    """A notebook stopped on an error; carries where, what, and the partial notebook's path."""
+
+    def __init__(self, notebook: str, cell: int | None, exception: str, partial: Path):
+        self.notebook, self.cell, self.exception, self.partial = notebook, cell, exception, partial
+        where = f"celle {cell} (talt fra notebookens første celle)" if cell is not None else "under kørslen"
+        super().__init__(f"notebook {notebook} fejlede i {where}: {exception}\n  delvist kørt notebook: {partial}")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    index: Path
+    pages: tuple[Page, ...]
+    provenance: Provenance
+
+
+def stage_by_key(keys: list[str] | None) -> list[Stage]:
+    """The stages to run, in pipeline order; an unknown key is an error naming the known ones."""
+    if not keys:
+        return list(STAGES)
+    known = {s.key: s for s in STAGES}
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        raise ParameterError(f"ukendte trin {', '.join(unknown)}; forventet: {', '.join(known)}")
+    return [s for s in STAGES if s.key in keys]
+
+
+def read_params_file(path: Path | None) -> dict[str, Any]:
+    """A YAML mapping: ``stage: {name: value}`` for one stage, or ``name: value`` for every stage declaring it."""
+    if path is None:
+        return {}
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ParameterError(f"{path}: kan ikke læses som YAML ({exc})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ParameterError(f"{path}: forventet en mapping af parameternavne til værdier")
+    return data
+
+
+def resolve_parameters(stage: Stage, declared: dict[str, Any], layers: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Merge parameter layers in order for one stage, checking names and types against the notebook.
+
+    ``declared`` is papermill's ``inspect_notebook`` result. A layer's stage-specific block
+    (``{stage.key: {...}}``) and its plain keys both apply; a name the notebook does not declare is an
+    error for a stage-specific block, and is skipped for a plain key only if some stage declares it
+    (checked by :func:`check_unused`). A value whose type differs from the default's is an error, so a
+    YAML ``no`` or an unquoted ``007`` does not arrive as False or 7 where text was meant.
+    """
+    values: dict[str, Any] = {}
+    for source, layer in layers:
+        specific = layer.get(stage.key, {}) if isinstance(layer.get(stage.key), dict) else {}
+        for name in specific:
+            if name not in declared:
+                raise ParameterError(f"{source}: notebook {stage.notebook} har ingen parameter '{name}'; den har: {', '.join(declared)}")
+        plain = {k: v for k, v in layer.items() if k not in {s.key for s in STAGES} and k in declared}
+        for name, value in {**plain, **specific}.items():
+            _check_type(source, stage, name, value, declared[name])
+            values[name] = value
+    return values
+
+
+def check_unused(layers: list[tuple[str, dict[str, Any]]], declared_by_stage: dict[str, dict[str, Any]]) -> None:
+    """A plain key that no notebook declares is a typo, not something to ignore."""
+    everything = {name for declared in declared_by_stage.values() for name in declared}
+    for source, layer in layers:
+        for name in layer:
+            if name in {s.key for s in STAGES} or name in everything:
+                continue
+            raise ParameterError(f"{source}: ingen notebook har parameteren '{name}'; kendte parametre: {', '.join(sorted(everything))}")
+
+
+def _check_type(source: str, stage: Stage, name: str, value: Any, spec: dict[str, Any]) -> None:
+    """The value must have the type of the notebook's default literal (papermill infers types only
+    from annotations, and our parameters cells hold plain literals)."""
+    try:
+        default = ast.literal_eval(spec.get("default", "None"))
+    except (ValueError, SyntaxError):
+        return
+    if default is None or value is None:
+        return
+    wanted: type | tuple[type, ...] = (int, float) if isinstance(default, float) else type(default)
+    if isinstance(value, bool) != isinstance(default, bool) or not isinstance(value, wanted):
+        expected = type(default).__name__
+        hint = " (sæt tekst i anførselstegn i YAML, fx '007' eller 'no')" if isinstance(default, str) else ""
+        raise ParameterError(f"{source}: parameteren '{name}' i {stage.notebook} skal være {expected}, fik {value!r}{hint}")
+
+
+def ensure_kernel(kernel_name: str = KERNEL_NAME) -> None:
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(kernel_name)
+    except NoSuchKernel:
+        raise KernelMissingError(f"Jupyter-kernen '{kernel_name}' er ikke registreret; kør 'make setup' (eller 'make run')") from None
+
+
+def run_study(
+    study_dir: str | Path,
+    *,
+    params_file: Path | None = None,
+    language: str | None = None,
+    only: list[str] | None = None,
+    processed_base: Path = PROCESSED_DIR,
+    reports_base: Path | None = None,
+    notebooks_dir: Path = NOTEBOOKS_DIR,
+    kernel_name: str = KERNEL_NAME,
+    progress: bool = True,
+) -> RunResult:
+    """Validate the study, execute every stage notebook that exists, render the pages and the index."""
+    import papermill
+    from tqdm.auto import tqdm
+
+    started = dt.datetime.now().astimezone()
+    clock = time.perf_counter()
+    study = Study.load(study_dir)
+    language = check_language(language or study.config.language)
+    processed = study.processed_dir(Path(processed_base))
+    reports = study.reports_dir(Path(reports_base) if reports_base is not None else REPORTS_DIR)
+    for target in (processed, reports):
+        refuse_raw(target)
+        target.mkdir(parents=True, exist_ok=True)
+    _log_to(processed / "run.log")
+    log.info("studie %s valideret: %d kandidater, %d interview", study.path, len(study.candidates), len(study.interviews))
+
+    stages = [s for s in stage_by_key(only) if (notebooks_dir / f"{s.notebook}.ipynb").is_file()]
+    if stages:
+        ensure_kernel(kernel_name)
+    declared = {s.key: papermill.inspect_notebook(str(notebooks_dir / f"{s.notebook}.ipynb")) for s in stages}
+    base = {"study_dir": str(study.path), "processed_dir": str(Path(processed_base).resolve()), "language": language, "seed": study.config.seed}
+    from_study = study.config.extra.get("parameters", {}) or {}
+    layers = [("standard", base), ("study.yml: parameters", from_study), (str(params_file), read_params_file(params_file))]
+    if language and language != study.config.language:
+        layers.append(("--lang", {"language": language}))
+    check_unused(layers[1:], declared)
+
+    pages: list[Page] = []
+    parameters: dict[str, dict[str, Any]] = {}
+    for stage in tqdm(stages, desc="trin", unit="notebook", disable=not progress):
+        values = resolve_parameters(stage, declared[stage.key], layers)
+        parameters[stage.key] = values
+        executed = _execute(stage, values, notebooks_dir, processed, kernel_name, progress)
+        kept = atomic_write_bytes(reports / "notebooks" / f"{stage.notebook}.ipynb", executed.read_bytes())
+        render_notebook(executed, reports / f"{stage.notebook}.html", language)
+        pages.append(Page(stage.title(language), f"{stage.notebook}.html", kept.relative_to(reports).as_posix()))
+        log.info("trin %s færdigt", stage.key)
+
+    provenance = Provenance(
+        checksums=study.checksums(),
+        instrument_version=study.instrument.version,
+        parameters=parameters,
+        packages=package_versions(),
+        git_commit=git_commit(),
+        started=started,
+        duration_seconds=time.perf_counter() - clock,
+    )
+    write_json(processed / "provenance.json", provenance.as_dict())
+    index = write_index(study, reports, pages, provenance, language)
+    log.info("rapport skrevet: %s", index)
+    return RunResult(index, tuple(pages), provenance)
+
+
+def _execute(stage: Stage, parameters: dict[str, Any], notebooks_dir: Path, processed: Path, kernel_name: str, progress: bool) -> Path:
+    """Run one notebook to a temporary file, then move it into place; on failure keep it apart and raise."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    final = processed / "notebooks" / f"{stage.notebook}.ipynb"
+    final.parent.mkdir(parents=True, exist_ok=True)
+    running = final.with_name(f".{stage.notebook}.running.ipynb")
+    os.environ.setdefault("MPLBACKEND", "agg")
+    try:
+        papermill.execute_notebook(
+            str(notebooks_dir / f"{stage.notebook}.ipynb"),
+            str(running),
+            parameters=parameters,
+            kernel_name=kernel_name,
+            progress_bar=progress,
+            cwd=str(notebooks_dir),
+        )
+    except PapermillExecutionError as exc:
+        partial = processed / "failed" / f"{stage.notebook}.ipynb"
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(running, partial)
+        log.error("trin %s fejlede i celle %s: %s: %s", stage.key, exc.cell_index, exc.ename, exc.evalue)
+        cell = _source_cell_number(notebooks_dir / f"{stage.notebook}.ipynb", exc.source)
+        raise StageFailed(f"{stage.notebook}.ipynb", cell, f"{exc.ename}: {exc.evalue}", partial) from None
+    os.replace(running, final)
+    return final
+
+
+def _source_cell_number(notebook: Path, source: str) -> int | None:
+    """The failing cell's 1-based position in the notebook as the author sees it.
+
+    papermill's own index counts the cells it injects (parameters, error banner); the author's
+    notebook has neither, so the cell is found by its source.
+    """
+    import nbformat
+
+    for number, cell in enumerate(nbformat.read(notebook, as_version=4).cells, start=1):
+        if cell.source == source:
+            return number
+    return None
+
+
+def _log_to(path: Path) -> None:
+    """Log this run to ``path`` (replacing an earlier run's log)."""
+    for handler in list(log.handlers):
+        log.removeHandler(handler)
+        handler.close()
+    handler = logging.FileHandler(path, mode="w", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+def open_lab(port: int = 8888, no_browser: bool = False) -> int:
+    """JupyterLab on ``notebooks/``, with the project kernel registered in this environment."""
+    import subprocess
+    import sys
+
+    ensure_kernel()
+    command = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={NOTEBOOKS_DIR}", f"--port={port}", f"--MappingKernelManager.default_kernel_name={KERNEL_NAME}"]
+    if no_browser:
+        command.append("--no-browser")
+    return subprocess.call(command)

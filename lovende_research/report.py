@@ -1,0 +1,220 @@
+"""Rendering executed notebooks to self-contained HTML, the landing page, and provenance.
+
+Pages are rendered with nbconvert's lab template minus everything it would fetch from a CDN
+(require.js, MathJax, mermaid), with inputs hidden and images embedded, so a single file can be mailed
+and read offline. The landing page ``index.html`` links every page and carries the provenance a
+reviewer needs to trust a figure: input checksums, instrument version, parameters, package versions,
+git commit, start time and duration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import importlib.metadata
+import platform
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from lovende_research.config import PROJECT_ROOT
+from lovende_research.i18n import phrase
+from lovende_research.io import atomic_write_text
+from lovende_research.study import Study
+
+TEMPLATE_DIR = Path(__file__).with_name("report_templates")
+#: Packages whose versions a reader needs to reproduce the numbers.
+PROVENANCE_PACKAGES: tuple[str, ...] = (
+    "lovende-research", "numpy", "pandas", "pandera", "scipy", "statsmodels", "matplotlib", "seaborn",
+    "papermill", "nbconvert", "pyarrow", "openpyxl", "pyreadstat",
+)
+
+PHRASES = {
+    "back": ("Oversigt", "Overview"),
+    "title": ("Kortlægning af lovende praksis", "Mapping of promising practice"),
+    "synthetic": (
+        "Syntetiske data: studiet er simuleret med lovende-research og handler ikke om virkelige indsatser eller personer.",
+        "Synthetic data: this study was simulated with lovende-research and concerns no real practices or people.",
+    ),
+    "instrument_note": ("Måleredskab", "Measuring tool"),
+    "unverified": (
+        "Elementernes gruppering i fire kategorier er ikke bekræftet af nogen kilde og vises kun som en mulig læsning.",
+        "The grouping of the elements into four categories is not confirmed by any source and is shown only as one possible reading.",
+    ),
+    "pages": ("Sider", "Pages"),
+    "notebook": ("kørt notebook", "executed notebook"),
+    "no_stages": (
+        "Ingen analysetrin er kørt endnu: studiet er valideret, og dets indhold er opsummeret nedenfor.",
+        "No analysis stage has run yet: the study was validated and its contents are summarised below.",
+    ),
+    "summary": ("Studiet", "The study"),
+    "candidates": ("Kandidatpraksisser", "Candidate practices"),
+    "screeners": ("Screenere", "Screeners"),
+    "practices_interviewed": ("Interviewede praksisser", "Practices interviewed"),
+    "interviews": ("Interview", "Interviews"),
+    "coders": ("Kodere", "Coders"),
+    "codings": ("Kodninger (rækker)", "Codings (rows)"),
+    "validated": ("Valideret uden problemer", "Validated without problems"),
+    "provenance": ("Proveniens", "Provenance"),
+    "inputs": ("Inputfiler (SHA-256)", "Input files (SHA-256)"),
+    "parameters": ("Parametre", "Parameters"),
+    "packages": ("Pakkeversioner", "Package versions"),
+    "commit": ("Git-commit", "Git commit"),
+    "started": ("Startet", "Started"),
+    "duration": ("Varighed", "Duration"),
+    "seconds": ("{value:.1f} sekunder", "{value:.1f} seconds"),
+    "instrument_version": ("Måleredskabets version", "Measuring tool version"),
+    "yes": ("ja", "yes"),
+}
+
+
+@dataclass
+class Provenance:
+    """What a reader needs to reproduce a report: inputs, parameters, software, time."""
+
+    checksums: dict[str, str]
+    instrument_version: str
+    parameters: dict[str, dict[str, Any]]
+    packages: dict[str, str]
+    git_commit: str | None
+    started: dt.datetime
+    duration_seconds: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "checksums": self.checksums,
+            "instrument_version": self.instrument_version,
+            "parameters": self.parameters,
+            "packages": self.packages,
+            "git_commit": self.git_commit,
+            "started": self.started.isoformat(timespec="seconds"),
+            "duration_seconds": round(self.duration_seconds, 1),
+            "python": platform.python_version(),
+        }
+
+
+def package_versions() -> dict[str, str]:
+    versions = {}
+    for name in PROVENANCE_PACKAGES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "ikke installeret"
+    return versions
+
+
+def git_commit(root: Path = PROJECT_ROOT) -> str | None:
+    """The checked-out commit, marked ``-dirty`` when the work tree differs; ``None`` outside git."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return commit + ("-dirty" if status.strip() else "")
+
+
+def render_notebook(notebook_path: Path, html_path: Path, language: str = "da") -> Path:
+    """Executed notebook → self-contained HTML for reviewers: inputs hidden, images embedded, no CDN."""
+    from nbconvert import HTMLExporter
+
+    notebook = nbformat.read(notebook_path, as_version=4)
+    exporter = HTMLExporter(
+        template_name="lovende",
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    body, _ = exporter.from_notebook_node(notebook, resources={"lovende_back": phrase(PHRASES, "back", language)})
+    return atomic_write_text(html_path, body)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A rendered page and the executed notebook it came from, relative to the reports folder."""
+
+    title: str
+    html: str
+    notebook: str | None = None
+
+
+def write_index(study: Study, reports_dir: Path, pages: list[Page], provenance: Provenance, language: str = "da") -> Path:
+    """The landing page: summary, links to every page, provenance. Plain HTML, no scripts."""
+
+    def t(key: str, **values: object) -> str:
+        return html.escape(phrase(PHRASES, key, language, **values))
+
+    def rows(pairs: list[tuple[str, str]], code: bool = False) -> str:
+        wrap = (lambda v: f"<code>{html.escape(v)}</code>") if code else html.escape
+        return "\n".join(f"<tr><th>{html.escape(k)}</th><td>{wrap(v)}</td></tr>" for k, v in pairs)
+
+    codings = study.codings
+    summary = [
+        (phrase(PHRASES, "candidates", language), str(len(study.candidates))),
+        (phrase(PHRASES, "screeners", language), str(study.screening["screener_id"].nunique())),
+        (phrase(PHRASES, "practices_interviewed", language), str(study.interviews["practice_id"].nunique())),
+        (phrase(PHRASES, "interviews", language), str(len(study.interviews))),
+        (phrase(PHRASES, "coders", language), str(codings.loc[~codings["is_consensus"], "coder_id"].nunique())),
+        (phrase(PHRASES, "codings", language), str(len(codings))),
+        (phrase(PHRASES, "validated", language), phrase(PHRASES, "yes", language)),
+    ]
+    links = "\n".join(
+        f'<li><a href="{html.escape(p.html)}">{html.escape(p.title)}</a>'
+        + (f' &middot; <a href="{html.escape(p.notebook)}">{t("notebook")}</a>' if p.notebook else "")
+        + "</li>"
+        for p in pages
+    )
+    parameters = [
+        (f"{stage}: {name}", repr(value)) for stage, values in sorted(provenance.parameters.items()) for name, value in sorted(values.items())
+    ]
+    instrument = study.instrument
+    notices = [f'<p class="notice">{t("synthetic")}</p>'] if study.config.synthetic else []
+    notices.append(f'<p class="notice">{t("instrument_note")}: {html.escape(instrument.title(language))}. {html.escape(instrument.note(language))}</p>')
+    if not instrument.categories_verified:
+        notices.append(f'<p class="notice">{t("unverified")}</p>')
+    body = f"""<!DOCTYPE html>
+<html lang="{language}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(study.config.title)}</title>
+<style>
+  body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 980px; margin: 2rem auto; padding: 0 1.5rem; color: #1f2933; line-height: 1.5; }}
+  h1 {{ font-size: 1.7rem; margin-bottom: 0.2rem; }}
+  h2 {{ font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #d9e2ec; padding-bottom: 0.3rem; }}
+  .subtitle {{ color: #52606d; margin-top: 0; }}
+  .notice {{ background: #fff8e1; border-left: 4px solid #f0b429; padding: 0.6rem 0.9rem; margin: 0.6rem 0; }}
+  table {{ border-collapse: collapse; width: 100%; font-size: 0.92rem; }}
+  th, td {{ text-align: left; padding: 0.3rem 0.6rem; border-bottom: 1px solid #e4e7eb; vertical-align: top; }}
+  th {{ width: 40%; font-weight: 600; }}
+  code {{ font-size: 0.8rem; word-break: break-all; }}
+  ul.pages li {{ margin: 0.3rem 0; }}
+</style>
+</head>
+<body>
+<h1>{html.escape(study.config.title)}</h1>
+<p class="subtitle">{t("title")} &middot; lovende-research</p>
+{"".join(notices)}
+<h2>{t("pages")}</h2>
+{f'<ul class="pages">{links}</ul>' if pages else f"<p>{t('no_stages')}</p>"}
+<h2>{t("summary")}</h2>
+<table>{rows(summary)}</table>
+<h2>{t("provenance")}</h2>
+<table>
+{rows([(t_, v) for t_, v in [(phrase(PHRASES, "instrument_version", language), provenance.instrument_version), (phrase(PHRASES, "commit", language), provenance.git_commit or "–"), (phrase(PHRASES, "started", language), provenance.started.isoformat(timespec="seconds")), (phrase(PHRASES, "duration", language), phrase(PHRASES, "seconds", language, value=provenance.duration_seconds))]])}
+</table>
+<h3>{t("inputs")}</h3>
+<table>{rows(list(provenance.checksums.items()), code=True)}</table>
+<h3>{t("parameters")}</h3>
+<table>{rows(parameters, code=True)}</table>
+<h3>{t("packages")}</h3>
+<table>{rows(list(provenance.packages.items()))}</table>
+</body>
+</html>
+"""
+    return atomic_write_text(reports_dir / "index.html", body)

@@ -1,0 +1,52 @@
+"""Every notebook is paired with its jupytext script, in sync, on the project kernel, with a plain parameters cell.
+
+The ``.ipynb`` is what papermill runs and the ``.py`` is what reviewers diff, so the two must say the
+same. Per-notebook execution tests live beside the module each notebook calls (test_screening.py, …).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+from lovende_research.config import KERNEL_NAME, NOTEBOOKS_DIR
+
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.rglob("*.ipynb"))
+
+
+def _cells(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    return [(cell.cell_type, cell.source.strip()) for cell in notebook.cells]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_paired_script_is_in_sync(path: Path) -> None:
+    script = path.with_suffix(".py")
+    assert script.is_file(), f"{path.name} has no paired jupytext script {script.name}"
+    assert _cells(jupytext.read(script)) == _cells(nbformat.read(path, as_version=4)), f"run: jupytext --sync {script}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_kernel_and_parameters_cell(path: Path) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    assert notebook.metadata["kernelspec"]["name"] == KERNEL_NAME
+    tagged = [c for c in notebook.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
+    for line in tagged[0].source.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        # plain literals with a help comment, so an override never leaves a derived value stale
+        assert "#" in line, f"{path.name}: parameter line without a '# help' comment: {line!r}"
+        statement = ast.parse(line.split("#")[0]).body[0]
+        assert isinstance(statement, ast.Assign), line
+        ast.literal_eval(statement.value)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_saved_without_outputs(path: Path) -> None:
+    """Outputs belong in executed copies under data/processed/ and reports/, not in the repository."""
+    notebook = nbformat.read(path, as_version=4)
+    assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")

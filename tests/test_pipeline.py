@@ -1,0 +1,113 @@
+"""The runner: parameters in order and checked, failures reported with their cell, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from lovende_research.pipeline import ParameterError, StageFailed, run_study
+from tests.test_study import make_study
+
+
+def _notebook(path: Path, body: str, parameters: str = 'study_dir = ""  # the study\nprocessed_dir = ""  # outputs\nlanguage = "da"  # da/en\nseed = 0  # seed\nlabel = "x"  # text\n') -> Path:
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "lovende-research", "display_name": "Python (lovende-research)", "language": "python"}
+    cell = nbformat.v4.new_code_cell(parameters)
+    cell.metadata["tags"] = ["parameters"]
+    notebook.cells = [cell, nbformat.v4.new_markdown_cell("# Overskrift"), nbformat.v4.new_code_cell(body)]
+    nbformat.write(notebook, path)
+    return path
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> dict[str, Path]:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    return {"study": make_study(tmp_path / "raw" / "lille"), "notebooks": notebooks, "processed": tmp_path / "processed", "reports": tmp_path / "reports"}
+
+
+def _run(ws: dict[str, Path], **kwargs):
+    return run_study(ws["study"], notebooks_dir=ws["notebooks"], processed_base=ws["processed"], reports_base=ws["reports"], progress=False, **kwargs)
+
+
+def test_runs_stages_in_order_with_layered_parameters(workspace: dict[str, Path]) -> None:
+    body = (
+        "from pathlib import Path\nimport json\n"
+        "out = Path(processed_dir) / Path(study_dir).name\n"
+        "(out / 'seen_{name}.json').write_text(json.dumps({{'language': language, 'seed': seed, 'label': label}}))\n"
+        "print('sikkerhedsnet: tal 42')"
+    )
+    _notebook(workspace["notebooks"] / "01_screening.ipynb", body.format(name="screening"))
+    _notebook(workspace["notebooks"] / "02_interview_coding.ipynb", body.format(name="scoring"))
+    params = workspace["study"].parent / "params.yml"
+    params.write_text("label: fælles\nscoring:\n  label: kun-scoring\n", encoding="utf-8")
+    result = _run(workspace, params_file=params, language="en")
+    out = workspace["processed"] / "lille"
+    # defaults ← study.yml (seed 7) ← params file (plain, then stage block) ← flag (--lang en)
+    assert json.loads((out / "seen_screening.json").read_text()) == {"language": "en", "seed": 7, "label": "fælles"}
+    assert json.loads((out / "seen_scoring.json").read_text()) == {"language": "en", "seed": 7, "label": "kun-scoring"}
+    reports = workspace["reports"] / "lille"
+    assert [p.html for p in result.pages] == ["01_screening.html", "02_interview_coding.html"]
+    page = (reports / "01_screening.html").read_text(encoding="utf-8")
+    assert "sikkerhedsnet: tal 42" in page  # outputs are shown …
+    assert "json.dumps" not in page  # … inputs are hidden for reviewers
+    assert not re.search(r'(src|href)="https?://', page)  # nothing fetched from the network
+    assert (reports / "notebooks" / "01_screening.ipynb").is_file()
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert 'href="01_screening.html"' in index and 'href="notebooks/02_interview_coding.ipynb"' in index
+    provenance = json.loads((out / "provenance.json").read_text())
+    assert set(provenance["checksums"]) == {"study.yml", "candidates.csv", "screening.csv", "interviews.csv", "codings.csv"}
+    assert provenance["checksums"]["codings.csv"] in index
+    assert provenance["parameters"]["scoring"]["label"] == "kun-scoring"
+    assert provenance["packages"]["pandas"] and provenance["instrument_version"] in index
+    assert not list(out.rglob(".*.running.ipynb"))
+
+
+def test_unknown_or_mistyped_parameter_is_an_error(workspace: dict[str, Path]) -> None:
+    _notebook(workspace["notebooks"] / "01_screening.ipynb", "pass")
+    params = workspace["study"].parent / "params.yml"
+    params.write_text("lable: stavefejl\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="ingen notebook har parameteren 'lable'"):
+        _run(workspace, params_file=params)
+    params.write_text("screening:\n  n_select: 3\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="har ingen parameter 'n_select'"):
+        _run(workspace, params_file=params)
+    params.write_text("label: no\n", encoding="utf-8")  # YAML reads an unquoted no as False
+    with pytest.raises(ParameterError, match="skal være str, fik False.*anførselstegn"):
+        _run(workspace, params_file=params)
+
+
+def test_failing_cell_is_reported_and_earlier_outputs_stay(workspace: dict[str, Path]) -> None:
+    _notebook(workspace["notebooks"] / "01_screening.ipynb", "print('ok')")
+    _run(workspace)
+    executed = workspace["processed"] / "lille" / "notebooks" / "01_screening.ipynb"
+    before = executed.read_bytes()
+    _notebook(workspace["notebooks"] / "01_screening.ipynb", "x = 1\nraise ValueError('kodningerne mangler')")
+    with pytest.raises(StageFailed) as caught:
+        _run(workspace)
+    failure = caught.value
+    assert failure.notebook == "01_screening.ipynb" and failure.cell == 3  # parameters, markdown, then the failing cell
+    assert "ValueError: kodningerne mangler" in str(failure)
+    assert failure.partial.is_file() and str(failure.partial) in str(failure)
+    assert executed.read_bytes() == before  # the last good output was not replaced by a half-run
+    assert not list((workspace["processed"] / "lille").rglob(".*.running.ipynb"))
+
+
+def test_without_notebooks_the_run_still_validates_and_writes_an_index(workspace: dict[str, Path]) -> None:
+    result = _run(workspace)
+    assert result.pages == ()
+    index = result.index.read_text(encoding="utf-8")
+    assert "Lille teststudie" in index and "Ingen analysetrin er kørt endnu" in index
+
+
+def test_invalid_study_stops_before_any_notebook(workspace: dict[str, Path]) -> None:
+    _notebook(workspace["notebooks"] / "01_screening.ipynb", "print('ok')")
+    shutil.copy(workspace["study"] / "codings.csv", workspace["study"] / "codings.xlsx")
+    with pytest.raises(Exception, match="findes i flere filer"):
+        _run(workspace)
+    assert not (workspace["processed"] / "lille" / "notebooks").exists()

@@ -26,6 +26,7 @@ run: setup
 	$(BIN)/lovende run data/raw/example
 
 test: setup
+	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest
 
 lab: setup

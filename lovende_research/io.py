@@ -19,6 +19,15 @@ from lovende_research.config import RAW_DIR
 from lovende_research.errors import LovendeError
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 def refuse_raw(target: Path) -> None:
     """Raise if ``target`` lies under ``data/raw/``: raw data is what researchers typed, never ours to write."""
     resolved = target.resolve()
@@ -34,6 +43,7 @@ def atomic_write_bytes(target: Path, data: bytes) -> Path:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes files owner-only; outputs are for sharing
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -131,14 +131,31 @@ def check_unused(layers: list[tuple[str, dict[str, Any]]], declared_by_stage: di
             raise ParameterError(f"{source}: ingen notebook har parameteren '{name}'; kendte parametre: {', '.join(sorted(everything))}")
 
 
+_NOT_LITERAL = object()
+
+
+def _literal(text: str) -> Any:
+    """The value of a parameters-cell default, or ``_NOT_LITERAL`` when it is an expression."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return _NOT_LITERAL
+
+
+def notebook_defaults(declared: dict[str, Any]) -> dict[str, Any]:
+    """The parameters cell's own values, so provenance lists every parameter, not only the overridden ones."""
+    defaults = {}
+    for name, spec in declared.items():
+        value = _literal(spec.get("default", "None"))
+        defaults[name] = spec.get("default") if value is _NOT_LITERAL else value
+    return defaults
+
+
 def _check_type(source: str, stage: Stage, name: str, value: Any, spec: dict[str, Any]) -> None:
     """The value must have the type of the notebook's default literal (papermill infers types only
     from annotations, and our parameters cells hold plain literals)."""
-    try:
-        default = ast.literal_eval(spec.get("default", "None"))
-    except (ValueError, SyntaxError):
-        return
-    if default is None or value is None:
+    default = _literal(spec.get("default", "None"))
+    if default is _NOT_LITERAL or default is None or value is None:
         return
     wanted: type | tuple[type, ...] = (int, float) if isinstance(default, float) else type(default)
     if isinstance(value, bool) != isinstance(default, bool) or not isinstance(value, wanted):
@@ -199,7 +216,7 @@ def run_study(
     parameters: dict[str, dict[str, Any]] = {}
     for stage in tqdm(stages, desc="trin", unit="notebook", disable=not progress):
         values = resolve_parameters(stage, declared[stage.key], layers)
-        parameters[stage.key] = values
+        parameters[stage.key] = {**notebook_defaults(declared[stage.key]), **values}
         executed = _execute(stage, values, notebooks_dir, processed, kernel_name, progress)
         kept = atomic_write_bytes(reports / "notebooks" / f"{stage.notebook}.ipynb", executed.read_bytes())
         render_notebook(executed, reports / f"{stage.notebook}.html", language)

@@ -182,6 +182,7 @@ def write_index(study: Study, reports_dir: Path, pages: list[Page], provenance: 
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>{html.escape(study.config.title)}</title>
 <style>
   body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 980px; margin: 2rem auto; padding: 0 1.5rem; color: #1f2933; line-height: 1.5; }}

@@ -229,27 +229,25 @@ def _delimitation_practice_mismatches(raws: dict[str, RawTable]) -> list[Problem
     codings = raws["codings"].frame
     if "delimitation_id" not in codings.columns:
         return []
-    practice_of_interview = raws["interviews"].frame.set_index(raws["interviews"].frame["interview_id"].str.strip())["practice_id"].str.strip()
-    delimitations = raws["delimitations"].frame
-    practice_of_delimitation = delimitations.set_index(delimitations["delimitation_id"].str.strip())["practice_id"].str.strip()
-    problems = []
-    for row, record in codings.iterrows():
-        delimitation = str(record["delimitation_id"]).strip()
-        if delimitation in ("", MAIN_DELIMITATION):
-            continue
-        interview_practice = practice_of_interview.get(str(record["interview_id"]).strip())
-        if practice_of_delimitation.get(delimitation) != interview_practice:
-            problems.append(
-                Problem(
-                    raws["codings"].file,
-                    f"afgrænsningen hører til en anden praksis end interviewets ({interview_practice})",
-                    expected=f"en afgrænsning af praksis {interview_practice}",
-                    row=int(row),
-                    column="delimitation_id",
-                    value=delimitation,
-                )
-            )
-    return problems
+    interviews, delimitations = raws["interviews"].frame, raws["delimitations"].frame
+    practice_of_interview = pd.Series(interviews["practice_id"].str.strip().values, index=interviews["interview_id"].str.strip())
+    practice_of_delimitation = pd.Series(delimitations["practice_id"].str.strip().values, index=delimitations["delimitation_id"].str.strip())
+    delimitation = codings["delimitation_id"].astype(str).str.strip()
+    coded = codings[~delimitation.isin(["", MAIN_DELIMITATION])]
+    interview_practice = coded["interview_id"].astype(str).str.strip().map(practice_of_interview)
+    delimitation_practice = delimitation[coded.index].map(practice_of_delimitation)
+    wrong = coded.index[interview_practice.ne(delimitation_practice)]
+    return [
+        Problem(
+            raws["codings"].file,
+            f"afgrænsningen hører til en anden praksis end interviewets ({interview_practice[row]})",
+            expected=f"en afgrænsning af praksis {interview_practice[row]}",
+            row=int(row),
+            column="delimitation_id",
+            value=delimitation[row],
+        )
+        for row in wrong
+    ]
 
 
 def _text_frame(raw: RawTable, spec: TableSpec) -> pd.DataFrame:

@@ -4,18 +4,31 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import nbformat
 import pytest
 
 from lovende_research.config import EXAMPLE_STUDY, KERNEL_NAME, NOTEBOOKS_DIR
 
+if TYPE_CHECKING:
+    from lovende_research.pipeline import RunResult
+
 
 @pytest.fixture(scope="session")
 def example_study() -> Path:
     """The bundled synthetic example study (read-only)."""
     return EXAMPLE_STUDY
+
+
+@pytest.fixture(scope="session")
+def example_run(tmp_path_factory: pytest.TempPathFactory) -> "RunResult":
+    """The whole mapping run once on the example study into a temporary folder (shared by the report tests)."""
+    from lovende_research.pipeline import run_study
+
+    root = tmp_path_factory.mktemp("example_run")
+    os.environ["MPLBACKEND"] = "agg"
+    return run_study(EXAMPLE_STUDY, processed_base=root / "processed", reports_base=root / "reports", progress=False)
 
 
 @pytest.fixture

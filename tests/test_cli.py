@@ -13,9 +13,6 @@ from lovende_research.config import EXAMPLE_STUDY, RAW_DIR
 from lovende_research.io import atomic_write_text
 from lovende_research.errors import LovendeError
 
-pytestmark = pytest.mark.skipif(not EXAMPLE_STUDY.is_dir(), reason="the bundled example study is missing")
-
-
 def _checksums(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
 

@@ -1,0 +1,192 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: lovende-research
+#     language: python
+#     name: lovende-research
+# ---
+
+# %% [markdown]
+# # 1. Screening: katalog, dobbeltscreening, flow og udvælgelse
+#
+# The first stage of a mapping. A catalogue of candidate practices is checked for duplicates, two
+# screeners judge every practice against the inclusion criteria independently, their disagreements are
+# listed and resolved, the counts at every step make a PRISMA-style flow diagram, and a reproducible
+# sample of eligible practices is drawn for interview.
+#
+# Everything this notebook shows is computed by `lovende_research.screening`; the tables are written as
+# Parquet and the figures as PNG/SVG under `<processed_dir>/<study>/screening/`, with a `manifest.json`
+# for the later stages.
+
+# %% tags=["parameters"]
+study_dir = "../data/raw/example"  # the study folder (read only)
+processed_dir = "../data/processed"  # outputs go to <processed_dir>/<study>/screening/
+language = "da"  # da or en: language of figures and generated prose
+seed = None  # seed of the random selection; None uses the seed in study.yml
+n_select = 14  # number of practices to select for interview (used by the stratified rule)
+strata = ["target_group", "provider_type"]  # candidate columns to stratify on; an empty list gives a simple random sample
+selection_rule = "stratified"  # "stratified" (drawn with the seed) or "list" (selected.csv in the study folder)
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+from IPython.display import Image, Markdown, display
+
+from lovende_research import screening
+from lovende_research.io import write_json, write_parquet
+from lovende_research.plots import save_figure
+from lovende_research.plots import screening as screening_plots
+from lovende_research.study import Study
+
+study = Study.load(study_dir)
+seed = study.config.seed if seed is None else seed
+strata = list(strata)
+screening.check_parameters(language=language, selection_rule=selection_rule, n_select=n_select, strata=strata, seed=seed)
+out_dir = Path(processed_dir) / study.name / "screening"
+written: list[Path] = []
+display(Markdown(f"**{study.config.title}**" + (" — *syntetiske data / synthetic data*" if study.config.synthetic else "")))
+
+# %% [markdown]
+# ## The candidate catalogue
+#
+# How many candidate practices each municipality or organisation reported, by provider type, target
+# group and purpose. A practice can have several purposes (forebyggende, opsporende, rådgivende,
+# behandlende), so the purpose bars can add up to more than the number of practices.
+
+# %%
+catalogue = screening.catalogue_counts(study.candidates)
+written.append(write_parquet(catalogue, out_dir / "catalogue_counts.parquet"))
+figure = screening_plots.catalogue_figure(catalogue, language=language)
+figure_files = save_figure(figure, out_dir / "catalogue")
+written += figure_files
+plt.close(figure)
+display(Image(filename=str(figure_files[0])))
+
+# %% [markdown]
+# ## Possible duplicates
+#
+# The same practice is often reported twice (by a municipality and by the service itself, or in a survey
+# and an interview). Pairs with the same provider and a near-identical name are flagged here and **not
+# dropped**: the researchers decide in `duplicates.csv` in the study folder (columns `practice_id`,
+# `duplicate_of`). Until that file exists, every flagged pair is kept and screened.
+
+# %%
+flagged = screening.find_duplicates(study.candidates)
+decisions_file = screening.read_duplicate_decisions(study.path, study.candidates)
+review = screening.duplicate_review(study.candidates, flagged, decisions_file)
+removed = screening.removed_duplicates(review)
+written.append(write_parquet(review, out_dir / "duplicates.parquet"))
+review
+
+# %% [markdown]
+# ## Agreement between the screeners
+#
+# Percent agreement and Cohen's kappa (agreement beyond chance) per criterion, and for the screeners'
+# overall verdict (a screener includes a practice when they include it on every criterion). The bars
+# are 95 % confidence intervals from the large-sample standard error (Fleiss, Cohen & Everitt 1969): wide
+# intervals mean few practices, not necessarily poor screening. Kappa is undefined when both screeners
+# used one category throughout; the figure says so instead of drawing a zero.
+
+# %%
+screened = screening.screened_rows(study.screening, removed)
+screening.check_all_screened(study.candidates, screened, removed)
+agreement = screening.screening_agreement(screened)
+written.append(write_parquet(agreement, out_dir / "agreement.parquet"))
+figure = screening_plots.agreement_figure(agreement, language=language)
+figure_files = save_figure(figure, out_dir / "agreement")
+written += figure_files
+plt.close(figure)
+display(Image(filename=str(figure_files[0])))
+agreement[["criterion", "n_subjects", "percent_agreement", "estimate", "ci_low", "ci_high", "n_conflicts"]].round(3)
+
+# %% [markdown]
+# ## Conflicts for the consensus meeting
+#
+# Every practice and criterion the screeners disagree on, with each screener's decision, reason and
+# note. A conflict is resolved by filling `reconciled_decision` in the screening table; the consensus
+# decision then wins. Unresolved conflicts stop the notebook in the next cell with a list of the
+# practices that still need a decision (the conflict table is written first, so it can be printed for
+# the meeting).
+
+# %%
+conflicts = screening.screening_conflicts(screened, study.candidates)
+written.append(write_parquet(conflicts, out_dir / "conflicts.parquet"))
+display(Markdown(f"{len(conflicts)} conflicts, {int(conflicts['resolved'].sum())} resolved by a reconciled decision."))
+conflicts
+
+# %%
+decisions = screening.final_decisions(screened)
+eligibility = screening.practice_eligibility(decisions)
+written.append(write_parquet(decisions, out_dir / "decisions.parquet"))
+written.append(write_parquet(eligibility, out_dir / "eligibility.parquet"))
+
+# %% [markdown]
+# ## Selection for interview
+#
+# With the stratified rule, the sample is drawn from the eligible practices with the seed, stratified on
+# the chosen candidate columns: every non-empty stratum gets at least one practice when `n_select`
+# allows, the rest in proportion to stratum size. With the list rule, the researchers' own
+# `selected.csv` is used after checking that every listed practice is eligible. The prose below is
+# generated from the selection itself.
+
+# %%
+eligible = screening.eligible_candidates(study.candidates, eligibility)
+if selection_rule == "list":
+    chosen = screening.read_selected_list(study.path)
+    if chosen is None:
+        raise screening.SelectionError(f"selection_rule = 'list', men {study.path / 'selected.csv'} findes ikke")
+    selection = screening.select_from_list(eligible, chosen, strata=strata, screened_ids=eligibility["practice_id"].tolist())
+else:
+    selection = screening.select_stratified(eligible, strata=strata, n_select=n_select, seed=seed)
+written.append(write_parquet(selection, out_dir / "selection.parquet"))
+selection_text = screening.describe_selection(selection, eligible=eligible, strata=strata, language=language)
+display(Markdown(selection_text))
+selection
+
+# %% [markdown]
+# ## The flow
+#
+# Identified → duplicates removed → screened → excluded (per reason) → eligible → selected. Every number
+# in the diagram is counted from the tables above. An excluded practice is counted once, under the reason
+# for the first criterion that excluded it.
+
+# %%
+flow = screening.flow_counts(study.candidates, review, eligibility, selection)
+written.append(write_parquet(flow, out_dir / "flow.parquet"))
+figure = screening_plots.flow_diagram(flow, language=language)
+figure_files = save_figure(figure, out_dir / "flow")
+written += figure_files
+plt.close(figure)
+display(Image(filename=str(figure_files[0])))
+flow_text = screening.describe_flow(flow, review, language=language)
+display(Markdown(flow_text))
+
+# %% [markdown]
+# ## Manifest
+#
+# The parameters, counts and selection rule, for the interview stage and the methods appendix.
+
+# %%
+manifest = screening.screening_manifest(
+    study_name=study.name,
+    synthetic=study.config.synthetic,
+    parameters={"language": language, "seed": seed, "n_select": n_select, "strata": strata, "selection_rule": selection_rule},
+    flow=flow,
+    review=review,
+    decision_file=decisions_file is not None,
+    agreement=agreement,
+    selection=selection,
+    description=selection_text + " " + flow_text,
+    outputs=[p.name for p in written] + ["manifest.json"],
+    checksums=study.checksums(),
+)
+write_json(out_dir / "manifest.json", manifest)
+sorted(manifest["outputs"])

@@ -1,0 +1,97 @@
+"""The rendered reports as a reviewer meets them: every page opened in a real (headless) Chromium.
+
+Chromium is Debian's package (installed by scripts/ensure-chromium.sh from `make test`); Playwright
+drives it and never downloads a browser of its own. The pages are served on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import threading
+import urllib.parse
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-component-update", "--disable-sync"]
+#: Common Danish first names: none may appear as a word in a report (studies hold pseudonyms only).
+FIRST_NAMES = (
+    "Anne Kirsten Mette Hanne Helle Susanne Lene Maria Marianne Lone Camilla Pia Louise Charlotte Bente Tina Jette "
+    "Peter Michael Lars Jens Thomas Henrik Søren Christian Martin Jan Morten Jesper Anders Niels Mads Rasmus Per Ole"
+).split()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature of the base class
+        pass
+
+
+@pytest.fixture(scope="module")
+def served_reports(example_run) -> Iterator[tuple[str, Path]]:
+    folder = example_run.index.parent
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", folder
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run scripts/ensure-chromium.sh (make test does)")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def test_every_page_loads_cleanly(served_reports: tuple[str, Path], browser) -> None:
+    base, folder = served_reports
+    pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+    assert "index.html" in pages
+    for name in pages:
+        page = browser.new_page()
+        console_errors: list[str] = []
+        failed: list[str] = []
+        page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: console_errors.append(str(error)))
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        response = page.goto(base + name, wait_until="load")
+        assert response is not None and response.status == 200, name
+        widths = page.evaluate("Array.from(document.images).map(i => [i.currentSrc.slice(0, 60), i.complete, i.naturalWidth])")
+        assert all(complete and width > 0 for _, complete, width in widths), f"{name}: broken images {widths}"
+        hrefs = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))")
+        for href in hrefs:
+            if href.startswith(("#", "mailto:")) or re.match(r"^[a-z]+://", href):
+                continue
+            target = urllib.parse.urljoin(base + name, href)
+            status = page.request.get(target).status
+            assert status == 200, f"{name}: link {href} → {status}"
+        text = page.inner_text("body")
+        named = [n for n in FIRST_NAMES if re.search(rf"\b{n}\b", text)]
+        assert not named, f"{name}: looks like a real name: {named}"
+        assert not console_errors, f"{name}: console errors {console_errors}"
+        assert not failed, f"{name}: failed requests {failed}"
+        page.close()
+
+
+def test_index_screenshot(served_reports: tuple[str, Path], browser) -> None:
+    base, folder = served_reports
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base + "index.html", wait_until="load")
+    shot = folder / "screenshots" / "index.png"
+    shot.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(shot), full_page=True)
+    page.close()
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000

@@ -52,6 +52,9 @@ class TableSpec:
     must_exist: bool = True
     refuse_name_columns: bool = False
     suffixes: tuple[str, ...] = (".csv", ".xlsx")
+    #: A decision researchers record during screening; the file's mere presence has meaning (an empty
+    #: ``duplicates.csv`` says "no duplicates confirmed"), so ``new-study`` writes no template for it.
+    screening_decision: bool = False
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -90,6 +93,8 @@ TABLES: dict[str, TableSpec] = {
             ("description",),
             must_exist=False,
         ),
+        TableSpec("duplicates", ("practice_id", "duplicate_of"), ("note",), must_exist=False, screening_decision=True),
+        TableSpec("selected", ("practice_id",), must_exist=False, screening_decision=True),
     )
 }
 
@@ -240,6 +245,13 @@ def table_schema(
     elif spec.name == "delimitations":
         column("practice_id", *key(practice_ids, "candidates"))
         unique = ["delimitation_id"]
+    elif spec.name == "duplicates":
+        column("practice_id", *key(practice_ids, "candidates"))
+        column("duplicate_of", *key(practice_ids, "candidates"))
+        unique = ["practice_id"]
+    elif spec.name == "selected":
+        column("practice_id", *key(practice_ids, "candidates"))
+        unique = ["practice_id"]
     for name in spec.required:
         if name not in columns:
             column(name)
@@ -269,6 +281,18 @@ def response_item_mismatches(frame: pd.DataFrame, instrument: Instrument, file: 
         else:
             expected = f"en kode {instrument.scale_codes[0]}–{instrument.scale_codes[-1]} eller en manglende-kode for {item}"
         problems.append(Problem(file, "svaret passer ikke til spørgsmålet", expected=expected, row=int(row), column="response", value=frame.at[row, "response"]))
+    return problems
+
+
+def duplicate_decision_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
+    """Decisions that contradict each other: a practice as its own duplicate, or kept and removed at once."""
+    practice = frame["practice_id"].astype(str).str.strip()
+    kept = frame["duplicate_of"].astype(str).str.strip()
+    problems = []
+    for row in frame.index[practice == kept]:
+        problems.append(Problem(file, "en praksis kan ikke være dublet af sig selv", expected="to forskellige practice_id", row=int(row), column="duplicate_of", value=kept[row]))
+    for row in frame.index[(practice != kept) & kept.isin(set(practice))]:
+        problems.append(Problem(file, "praksissen, der beholdes, er selv markeret som dublet", expected="duplicate_of skal pege på en praksis, der beholdes", row=int(row), column="duplicate_of", value=kept[row]))
     return problems
 
 

@@ -8,7 +8,8 @@ notebook ``01_screening`` strings them together and writes the results.
 Duplicates (listed for a human, never silently dropped)
     :func:`find_duplicates` flags pairs of candidates with the same provider and a near-identical name
     (case and white space folded, æøå kept as letters of their own). Researchers decide in an optional
-    file ``duplicates.csv`` (or ``.xlsx``) in the study folder, one row per confirmed duplicate:
+    file ``duplicates.csv`` (or ``.xlsx``) in the study folder, one row per confirmed duplicate, loaded
+    and checked with the rest of the study as ``Study.duplicates`` (see docs/study-format.md):
 
     ========== ======== ==============================================================
     column     required meaning
@@ -43,7 +44,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Collection, Sequence
 from difflib import SequenceMatcher
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -52,13 +52,9 @@ from lovende_research.agreement import cohens_kappa
 from lovende_research.errors import InputError, LovendeError, Problem
 from lovende_research.i18n import check_language, phrase
 from lovende_research.schemas import PURPOSES
-from lovende_research.tables import find_table_file, read_table
 
 #: The criterion id used for the agreement on each screener's overall verdict on a practice.
 OVERALL = "overall"
-#: The optional human decision file on duplicates, and the researchers' own interview list.
-DUPLICATES_TABLE = "duplicates"
-SELECTED_TABLE = "selected"
 #: Selection rules the notebook accepts.
 SELECTION_RULES: tuple[str, ...] = ("stratified", "list")
 #: Near-identical names: :class:`difflib.SequenceMatcher` ratio of the folded names at least this.
@@ -257,50 +253,6 @@ def find_duplicates(candidates: pd.DataFrame, *, threshold: float = NAME_SIMILAR
                     rows.append((first.practice_id, second.practice_id, first.provider, first.name, second.name, round(similarity, 4)))
     result = pd.DataFrame(rows, columns=columns)
     return result.sort_values(["practice_id_a", "practice_id_b"], kind="stable").reset_index(drop=True)
-
-
-def read_duplicate_decisions(study_dir: str | Path, candidates: pd.DataFrame) -> pd.DataFrame | None:
-    """The researchers' confirmed duplicates from ``duplicates.csv|.xlsx``, or ``None`` when there is no file.
-
-    Returns
-    -------
-    DataFrame or None
-        ``practice_id`` (removed), ``duplicate_of`` (kept), ``note``.
-
-    Raises
-    ------
-    InputError
-        Listing every row naming an unknown practice, a practice as its own duplicate, a practice
-        removed twice, or a kept practice that is itself removed.
-    """
-    path = find_table_file(Path(study_dir), DUPLICATES_TABLE)
-    if path is None:
-        return None
-    raw = read_table(path, DUPLICATES_TABLE, ("practice_id", "duplicate_of"))
-    frame = raw.frame
-    missing = [c for c in ("practice_id", "duplicate_of") if c not in frame.columns]
-    if missing:
-        raise InputError(
-            [Problem(raw.file, f"mangler den påkrævede kolonne '{c}'", expected="kolonnerne practice_id, duplicate_of", column=c) for c in missing]
-        )
-    frame = frame.assign(note=frame["note"] if "note" in frame.columns else "")
-    frame = frame[["practice_id", "duplicate_of", "note"]].astype(str).apply(lambda s: s.str.strip())
-    known = set(candidates["practice_id"].astype(str))
-    removed = set(frame["practice_id"])
-    problems = []
-    for row, record in frame.iterrows():
-        for column in ("practice_id", "duplicate_of"):
-            if record[column] not in known:
-                problems.append(Problem(raw.file, "ukendt praksis", expected="et practice_id fra candidates", row=int(row), column=column, value=record[column]))
-        if record["practice_id"] == record["duplicate_of"]:
-            problems.append(Problem(raw.file, "en praksis kan ikke være dublet af sig selv", expected="to forskellige practice_id", row=int(row), column="duplicate_of", value=record["duplicate_of"]))
-        elif record["duplicate_of"] in removed:
-            problems.append(Problem(raw.file, "praksissen, der beholdes, er selv markeret som dublet", expected="duplicate_of skal pege på en praksis, der beholdes", row=int(row), column="duplicate_of", value=record["duplicate_of"]))
-    for row in frame.index[frame.duplicated("practice_id", keep="first")]:
-        problems.append(Problem(raw.file, "praksissen er fjernet som dublet mere end én gang", expected="hvert practice_id én gang", row=int(row), column="practice_id", value=frame.at[row, "practice_id"]))
-    if problems:
-        raise InputError(problems)
-    return frame.reset_index(drop=True)
 
 
 def duplicate_review(candidates: pd.DataFrame, flagged: pd.DataFrame, decisions: pd.DataFrame | None) -> pd.DataFrame:
@@ -813,17 +765,6 @@ def _selection_frame(selected: pd.DataFrame, strata: Sequence[str], sizes: pd.Se
     return result.sort_values(["stratum", "practice_id"], kind="stable").reset_index(drop=True)
 
 
-def read_selected_list(study_dir: str | Path) -> list[str] | None:
-    """The researchers' own interview list from ``selected.csv|.xlsx`` (column ``practice_id``), or ``None``."""
-    path = find_table_file(Path(study_dir), SELECTED_TABLE)
-    if path is None:
-        return None
-    raw = read_table(path, SELECTED_TABLE, ("practice_id",))
-    if "practice_id" not in raw.frame.columns:
-        raise InputError.single(raw.file, "mangler den påkrævede kolonne 'practice_id'", expected="kolonnen practice_id", column="practice_id")
-    return [str(v).strip() for v in raw.frame["practice_id"] if str(v).strip()]
-
-
 def select_from_list(eligible: pd.DataFrame, practice_ids: Sequence[str], *, strata: Sequence[str] = (), screened_ids: Collection[str] | None = None) -> pd.DataFrame:
     """The researchers' chosen practices, after checking that every one is eligible.
 
@@ -832,7 +773,7 @@ def select_from_list(eligible: pd.DataFrame, practice_ids: Sequence[str], *, str
     eligible : DataFrame
         Candidate rows of the eligible practices.
     practice_ids : sequence of str
-        The chosen ids (from :func:`read_selected_list`).
+        The chosen ids (``Study.selected["practice_id"]``, from ``selected.csv``).
     strata : sequence of str
         Columns to report strata on (nothing is drawn).
     screened_ids : collection of str, optional

@@ -27,6 +27,7 @@ from lovende_research.schemas import (
     TABLES,
     ResponseCodes,
     TableSpec,
+    duplicate_decision_problems,
     fold,
     parse_number,
     response_item_mismatches,
@@ -114,7 +115,9 @@ class Study:
 
     Frames are typed and have a plain 0..n-1 index. ``codings`` carries the normalised columns
     ``value`` (scale code, nullable integer), ``missing_code`` and ``screen_answer`` described in
-    ``docs/study-format.md``; ``screening.decision`` holds ``include``/``exclude``.
+    ``docs/study-format.md``; ``screening.decision`` holds ``include``/``exclude``. The optional tables
+    (``delimitations``, and the screening decisions ``duplicates`` and ``selected``) are ``None`` when
+    the study has no such file.
     """
 
     path: Path
@@ -125,6 +128,8 @@ class Study:
     interviews: pd.DataFrame
     codings: pd.DataFrame
     delimitations: pd.DataFrame | None
+    duplicates: pd.DataFrame | None
+    selected: pd.DataFrame | None
     files: dict[str, Path]
 
     @property
@@ -160,7 +165,9 @@ class Study:
             screening=_typed_screening(raws["screening"]),
             interviews=_typed_interviews(raws["interviews"]),
             codings=_typed_codings(raws["codings"], instrument),
-            delimitations=_text_frame(raws["delimitations"], TABLES["delimitations"]) if "delimitations" in raws else None,
+            delimitations=_optional(raws, "delimitations"),
+            duplicates=_optional(raws, "duplicates"),
+            selected=_optional(raws, "selected"),
             files={name: raw.path for name, raw in raws.items()},
         )
 
@@ -208,6 +215,8 @@ def _read_and_check(study_dir: Path) -> tuple[dict[str, RawTable], StudyConfig |
         )
         table_problems = validate_raw_table(raw, schema, spec)
         problems.extend(table_problems)
+        if name == "duplicates" and {"practice_id", "duplicate_of"} <= set(raw.frame.columns):
+            problems.extend(duplicate_decision_problems(raw.frame, raw.file))
         if name == "codings" and not any(p.column in (None, "response", "item_id") and p.row is None for p in table_problems):
             if {"response", "item_id"} <= set(raw.frame.columns):
                 problems.extend(response_item_mismatches(raw.frame.astype(str), instrument, raw.file, spss=raw.is_spss))
@@ -248,6 +257,10 @@ def _delimitation_practice_mismatches(raws: dict[str, RawTable]) -> list[Problem
         )
         for row in wrong
     ]
+
+
+def _optional(raws: dict[str, RawTable], name: str) -> pd.DataFrame | None:
+    return _text_frame(raws[name], TABLES[name]) if name in raws else None
 
 
 def _text_frame(raw: RawTable, spec: TableSpec) -> pd.DataFrame:

@@ -343,7 +343,11 @@ def new_study(
 
     files: dict[str, bytes] = {
         "study.yml": study_yml(shown_title, language, instrument_name, seed).encode("utf-8"),
-        **{f"{name}.csv": csv_header(name, language).encode("utf-8") for name in TABLES if name != "codings"},
+        **{
+            f"{name}.csv": csv_header(name, language).encode("utf-8")
+            for name, spec in TABLES.items()
+            if name != "codings" and not spec.screening_decision
+        },
         "codings.xlsx": coding_workbook_bytes(instrument, language, title.strip() if title else ""),
         "README.md": readme(shown_title, language, instrument_path).encode("utf-8"),
     }

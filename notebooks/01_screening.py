@@ -80,8 +80,7 @@ display(Image(filename=str(figure_files[0])))
 
 # %%
 flagged = screening.find_duplicates(study.candidates)
-decisions_file = screening.read_duplicate_decisions(study.path, study.candidates)
-review = screening.duplicate_review(study.candidates, flagged, decisions_file)
+review = screening.duplicate_review(study.candidates, flagged, study.duplicates)
 removed = screening.removed_duplicates(review)
 written.append(write_parquet(review, out_dir / "duplicates.parquet"))
 review
@@ -140,9 +139,9 @@ written.append(write_parquet(eligibility, out_dir / "eligibility.parquet"))
 # %%
 eligible = screening.eligible_candidates(study.candidates, eligibility)
 if selection_rule == "list":
-    chosen = screening.read_selected_list(study.path)
-    if chosen is None:
+    if study.selected is None:
         raise screening.SelectionError(f"selection_rule = 'list', men {study.path / 'selected.csv'} findes ikke")
+    chosen = study.selected["practice_id"].tolist()
     selection = screening.select_from_list(eligible, chosen, strata=strata, screened_ids=eligibility["practice_id"].tolist())
 else:
     selection = screening.select_stratified(eligible, strata=strata, n_select=n_select, seed=seed)
@@ -181,7 +180,7 @@ manifest = screening.screening_manifest(
     parameters={"language": language, "seed": seed, "n_select": n_select, "strata": strata, "selection_rule": selection_rule},
     flow=flow,
     review=review,
-    decision_file=decisions_file is not None,
+    decision_file=study.duplicates is not None,
     agreement=agreement,
     selection=selection,
     description=selection_text + " " + flow_text,

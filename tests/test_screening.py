@@ -80,7 +80,7 @@ def small(tmp_path: Path) -> Study:
 
 def run_stage(study: Study) -> dict[str, pd.DataFrame]:
     flagged = sc.find_duplicates(study.candidates)
-    review = sc.duplicate_review(study.candidates, flagged, sc.read_duplicate_decisions(study.path, study.candidates))
+    review = sc.duplicate_review(study.candidates, flagged, study.duplicates)
     removed = sc.removed_duplicates(review)
     screened = sc.screened_rows(study.screening, removed)
     sc.check_all_screened(study.candidates, screened, removed)
@@ -202,11 +202,17 @@ def test_flow_counts_with_confirmed_duplicate(tmp_path: Path) -> None:
 
 
 def test_duplicate_file_problems_are_listed(tmp_path: Path) -> None:
-    study = Study.load(write_study(tmp_path / "dubfejl", extra={"duplicates.csv": "practice_id,duplicate_of\nP9,P1\nP3,P3\n"}))
+    folder = write_study(tmp_path / "dubfejl", extra={"duplicates.csv": "practice_id,duplicate_of\nP9,P1\nP3,P3\nP4,P2\nP2,P1\n"})
     with pytest.raises(InputError) as caught:
-        sc.read_duplicate_decisions(study.path, study.candidates)
-    text = str(caught.value)
-    assert "ukendt praksis" in text and "'P9'" in text and "dublet af sig selv" in text
+        Study.load(folder)
+    problems = {(p.file, p.row, p.column, p.value, p.problem) for p in caught.value.problems}
+    # one run lists all three: an unknown practice, a practice as its own duplicate, a kept practice
+    # (P2, row 4) that row 5 removes
+    assert problems == {
+        ("duplicates.csv", 2, "practice_id", "P9", "ugyldig værdi"),
+        ("duplicates.csv", 3, "duplicate_of", "P3", "en praksis kan ikke være dublet af sig selv"),
+        ("duplicates.csv", 4, "duplicate_of", "P2", "praksissen, der beholdes, er selv markeret som dublet"),
+    }
 
 
 def test_unscreened_candidate_is_named(small: Study) -> None:
@@ -322,8 +328,10 @@ def test_user_list_is_checked_against_eligibility(small: Study) -> None:
 
 def test_selected_csv_is_read_from_the_study_folder(tmp_path: Path) -> None:
     study = Study.load(write_study(tmp_path / "liste", extra={"selected.csv": "practice_id\nP5\n P1 \n"}))
-    assert sc.read_selected_list(study.path) == ["P5", "P1"]
-    assert sc.read_selected_list(write_study(tmp_path / "uden")) is None
+    assert study.selected["practice_id"].tolist() == ["P5", "P1"]
+    assert Study.load(write_study(tmp_path / "uden")).selected is None
+    with pytest.raises(InputError, match="selected.csv, række 3, kolonne 'practice_id': ugyldig værdi \\(fandt 'P77'\\)"):
+        Study.load(write_study(tmp_path / "ukendt", extra={"selected.csv": "practice_id\nP5\nP77\n"}))
 
 
 def test_describe_selection_in_both_languages() -> None:

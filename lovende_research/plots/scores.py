@@ -1,0 +1,221 @@
+"""Figures of the interview-coding stage: heatmap, practice profile, element pattern, ranking.
+
+Every function takes the long tables :mod:`lovende_research.scoring` returns and the study's instrument
+(for element names in Danish or English), and returns a matplotlib Figure; saving is the caller's job
+(:func:`lovende_research.plots.save_figure`). Insufficient scores are never drawn as low: they are grey
+and marked, so a reader cannot mistake thin evidence for a weak practice.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.patches import Patch
+
+from lovende_research.i18n import check_language, phrase
+from lovende_research.instrument import Instrument
+from lovende_research.plots import use_style
+from lovende_research.scoring import ScoringError
+
+PHRASES: dict[str, tuple[str, str]] = {
+    "heatmap_title": ("Elementprofil pr. praksis (ordnet efter samlet indeks)", "Element profile per practice (ordered by overall index)"),
+    "practice": ("Praksis", "Practice"),
+    "element": ("Element", "Element"),
+    "score": ("Score (0–1)", "Score (0–1)"),
+    "overall": ("Samlet indeks", "Overall index"),
+    "insufficient": ("utilstrækkelig dækning", "insufficient coverage"),
+    "heatmap_note": (
+        "Tal = score; * = ikke alle spørgsmål besvaret; grå = for få svar til en score",
+        "Number = score; * = not all items answered; grey = too few answers for a score",
+    ),
+    "profile_title": ("Profil for {practice}: score med {ci} % interval", "Profile of {practice}: score with {ci}% interval"),
+    "profile_note": (
+        "Grå markering = utilstrækkelig dækning; intet interval = under to informanter",
+        "Grey mark = insufficient coverage; no interval = fewer than two informants",
+    ),
+    "pattern_title": ("Elementernes mønster på tværs af praksisser", "Element pattern across practices"),
+    "strongest": ("stærkest", "strongest"),
+    "weakest": ("svagest", "weakest"),
+    "middle": ("midt", "middle"),
+    "mean": ("gennemsnit over praksisser", "mean across practices"),
+    "rank_title": ("Rangering med {ci} % rangintervaller", "Ranking with {ci}% rank intervals"),
+    "rank": ("Rang (1 = højest samlet indeks)", "Rank (1 = highest overall index)"),
+    "rank_note": (
+        "Overlappende intervaller: rækkefølgen kan ikke skelnes",
+        "Overlapping intervals: the order cannot be told apart",
+    ),
+    "point": ("Rang", "Rank"),
+    "interval": ("Rang-interval", "Rank interval"),
+}
+
+MAIN = "main"
+
+
+def _one_delimitation(frame: pd.DataFrame, delimitation: str) -> pd.DataFrame:
+    out = frame[frame["delimitation_id"] == delimitation] if "delimitation_id" in frame.columns else frame
+    if out.empty:
+        raise ScoringError("delimitation", delimitation, "en afgrænsning med scorer i tabellen")
+    return out
+
+
+def _element_names(instrument: Instrument, language: str) -> dict[str, str]:
+    return {e.id: f"{e.number}. {e.name(language)}" for e in instrument.elements}
+
+
+def _label(practice: str, labels: Mapping[str, str] | None) -> str:
+    return f"{practice} {labels[practice]}" if labels and practice in labels else practice
+
+
+def heatmap(
+    profiles: pd.DataFrame,
+    overall: pd.DataFrame,
+    instrument: Instrument,
+    language: str = "da",
+    delimitation: str = MAIN,
+    labels: Mapping[str, str] | None = None,
+) -> plt.Figure:
+    """Practices × elements, rows ordered by overall index (highest first), coverage marked.
+
+    A cell shows its score; ``*`` marks a score from an element where not every item was answered;
+    grey cells with ``–`` had too few answers for a score. ``labels`` maps practice_id to a short name.
+    """
+    check_language(language)
+    use_style()
+    prof = _one_delimitation(profiles, delimitation)
+    order = _one_delimitation(overall, delimitation).sort_values("overall", ascending=False, na_position="last")["practice_id"].tolist()
+    elements = [e.id for e in instrument.elements]
+    scores = prof.pivot(index="practice_id", columns="element_id", values="score").reindex(index=order, columns=elements)
+    coverage = prof.pivot(index="practice_id", columns="element_id", values="coverage").reindex(index=order, columns=elements)
+    annot = np.where(
+        scores.isna(), "–", scores.map(lambda v: f"{v:.2f}") + np.where(coverage < 1 - 1e-9, "*", "")
+    )
+    names = _element_names(instrument, language)
+    figure, ax = plt.subplots(figsize=(1.0 * len(elements) + 3.5, 0.45 * len(order) + 2.5))
+    ax.set_facecolor("#d9d9d9")
+    sns.heatmap(
+        scores.astype(float),
+        ax=ax,
+        vmin=0,
+        vmax=1,
+        cmap="viridis",
+        annot=annot,
+        fmt="",
+        annot_kws={"fontsize": 8},
+        linewidths=0.5,
+        linecolor="white",
+        cbar_kws={"label": phrase(PHRASES, "score", language)},
+    )
+    ax.set_xticklabels([names[e] for e in elements], rotation=45, ha="right")
+    ax.set_yticklabels([_label(p, labels) for p in order], rotation=0)
+    ax.set_xlabel(phrase(PHRASES, "element", language))
+    ax.set_ylabel(phrase(PHRASES, "practice", language))
+    ax.set_title(phrase(PHRASES, "heatmap_title", language) + "\n" + phrase(PHRASES, "heatmap_note", language), fontsize=10)
+    return figure
+
+
+def profile_chart(
+    profiles: pd.DataFrame,
+    practice_id: str,
+    instrument: Instrument,
+    language: str = "da",
+    delimitation: str = MAIN,
+    ci: float = 0.95,
+) -> plt.Figure:
+    """One practice's element scores as horizontal bars with their bootstrap intervals."""
+    check_language(language)
+    use_style()
+    prof = _one_delimitation(profiles, delimitation)
+    prof = prof[prof["practice_id"] == practice_id]
+    if prof.empty:
+        raise ScoringError("practice_id", practice_id, "en praksis med scorer i profiles")
+    names = _element_names(instrument, language)
+    elements = [e.id for e in instrument.elements]
+    prof = prof.set_index("element_id").reindex(elements)
+    y = np.arange(len(elements))
+    figure, ax = plt.subplots(figsize=(7, 0.45 * len(elements) + 1.8))
+    score = prof["score"].to_numpy(dtype=float)
+    colour = sns.color_palette()[0]
+    ax.barh(y, np.nan_to_num(score), color=colour, alpha=0.85)
+    low = prof["ci_low"].to_numpy(dtype=float) if "ci_low" in prof else np.full(len(y), np.nan)
+    high = prof["ci_high"].to_numpy(dtype=float) if "ci_high" in prof else np.full(len(y), np.nan)
+    has_ci = ~np.isnan(low) & ~np.isnan(score)
+    ax.errorbar(score[has_ci], y[has_ci], xerr=[score[has_ci] - low[has_ci], high[has_ci] - score[has_ci]],
+                fmt="none", ecolor="black", capsize=3)
+    for yi in y[np.isnan(score)]:
+        ax.barh(yi, 1.0, color="#d9d9d9", hatch="//", edgecolor="white")
+        ax.text(0.5, yi, phrase(PHRASES, "insufficient", language), ha="center", va="center", fontsize=8)
+    ax.set_yticks(y, [names[e] for e in elements])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(phrase(PHRASES, "score", language))
+    ax.set_title(phrase(PHRASES, "profile_title", language, practice=practice_id, ci=round(100 * ci)))
+    figure.text(0.01, 0.0, phrase(PHRASES, "profile_note", language), fontsize=8, ha="left", va="top")
+    return figure
+
+
+def element_pattern_chart(
+    profiles: pd.DataFrame,
+    pattern: pd.DataFrame,
+    instrument: Instrument,
+    language: str = "da",
+    delimitation: str = MAIN,
+) -> plt.Figure:
+    """Each element's scores across practices (points and box), strongest first, extremes coloured."""
+    check_language(language)
+    use_style()
+    prof = _one_delimitation(profiles, delimitation).dropna(subset=["score"])
+    pat = _one_delimitation(pattern, delimitation).sort_values("rank")
+    names = _element_names(instrument, language)
+    order = [names[e] for e in pat["element_id"]]
+    data = prof.assign(element=prof["element_id"].map(names))
+    palette = sns.color_palette()
+    colours = {"strongest": palette[2], "weakest": palette[3], "middle": "#9e9e9e"}
+    position_of = dict(zip(pat["element_id"].map(names), pat["position"]))
+    figure, ax = plt.subplots(figsize=(8, 0.45 * len(order) + 1.8))
+    sns.stripplot(data=data, y="element", x="score", order=order, ax=ax, hue="element",
+                  palette={name: colours[position_of[name]] for name in order}, legend=False, size=5, jitter=0.15, alpha=0.7)
+    means = pat["mean"].to_numpy(dtype=float)
+    ax.plot(means, np.arange(len(order)), "D", color="black", markersize=7, label=phrase(PHRASES, "mean", language))
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_xlabel(phrase(PHRASES, "score", language))
+    ax.set_ylabel(phrase(PHRASES, "element", language))
+    ax.set_title(phrase(PHRASES, "pattern_title", language))
+    handles = [Patch(color=colours[k], label=phrase(PHRASES, k, language)) for k in ("strongest", "middle", "weakest")]
+    handles += ax.get_legend_handles_labels()[0][-1:]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    return figure
+
+
+def rank_chart(
+    ranks: pd.DataFrame,
+    language: str = "da",
+    delimitation: str = MAIN,
+    ci: float = 0.95,
+    labels: Mapping[str, str] | None = None,
+) -> plt.Figure:
+    """Each practice's rank with its bootstrap rank interval; overlapping intervals are not distinguishable."""
+    check_language(language)
+    use_style()
+    data = _one_delimitation(ranks, delimitation).dropna(subset=["rank"]).sort_values("rank")
+    y = np.arange(len(data))
+    rank = data["rank"].to_numpy(dtype=float)
+    low = data["rank_low"].to_numpy(dtype=float)
+    high = data["rank_high"].to_numpy(dtype=float)
+    figure, ax = plt.subplots(figsize=(7, 0.4 * len(data) + 1.8))
+    ax.hlines(y, low, high, color=sns.color_palette()[0], linewidth=4, alpha=0.5, label=phrase(PHRASES, "interval", language))
+    ax.plot(rank, y, "o", color="black", label=phrase(PHRASES, "point", language))
+    ax.set_yticks(y, [_label(p, labels) for p in data["practice_id"]])
+    ax.invert_yaxis()
+    n = int(data["n_ranked"].max()) if len(data) else 1
+    ax.set_xlim(0.5, n + 0.5)
+    ax.set_xticks(range(1, n + 1))
+    ax.set_xlabel(phrase(PHRASES, "rank", language))
+    ax.set_ylabel(phrase(PHRASES, "practice", language))
+    ax.set_title(phrase(PHRASES, "rank_title", language, ci=round(100 * ci)))
+    ax.legend(loc="upper right", fontsize=8)
+    figure.text(0.01, 0.0, phrase(PHRASES, "rank_note", language), fontsize=8, ha="left", va="top")
+    return figure

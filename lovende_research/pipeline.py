@@ -206,8 +206,7 @@ def run_study(
         ensure_kernel(kernel_name)
     declared = {s.key: papermill.inspect_notebook(str(notebooks_dir / f"{s.notebook}.ipynb")) for s in stages}
     base = {"study_dir": str(study.path), "processed_dir": str(Path(processed_base).resolve()), "language": language, "seed": study.config.seed}
-    from_study = study.config.extra.get("parameters", {}) or {}
-    layers = [("standard", base), ("study.yml: parameters", from_study), (str(params_file), read_params_file(params_file))]
+    layers = [("standard", base), ("study.yml: parameters", study.config.parameters), (str(params_file), read_params_file(params_file))]
     if language and language != study.config.language:
         layers.append(("--lang", {"language": language}))
     check_unused(layers[1:], declared)

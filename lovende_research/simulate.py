@@ -131,6 +131,7 @@ STUDY_FILES: tuple[str, ...] = (
     "interviews.csv",
     "codings.csv",
     "delimitations.csv",
+    "selected.csv",
     "truth.json",
 )
 
@@ -370,6 +371,9 @@ def simulate_study(out_dir: Path, spec: SimulationSpec, seed: int) -> Path:
         "interviews.csv": interviews.drop(columns=["_practice_index"]),
         "codings.csv": codings,
         "delimitations.csv": model["delimitations_table"],
+        # the interview sample as the researchers recorded it, so the flow's last step and the
+        # interviews describe the same practices (study.yml runs notebook 01 with the list rule)
+        "selected.csv": pd.DataFrame({"practice_id": sorted(interviewed)}),
     }
     for name, frame in tables.items():
         atomic_write_text(out_dir / name, _csv(frame))
@@ -460,6 +464,7 @@ def _study_yml(spec: SimulationSpec, seed: int, n_straight: int) -> str:
         "seed": seed,
         "synthetic": True,
         "notes": notes,
+        "parameters": {"screening": {"selection_rule": "list"}},
     }
     return yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)
 

@@ -50,6 +50,8 @@ class StudyConfig:
     seed: int = 0
     synthetic: bool = False
     notes: str = ""
+    #: Notebook parameters for ``lovende run``: ``{stage: {name: value}}`` or ``{name: value}``.
+    parameters: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -85,9 +87,12 @@ def read_config(study_dir: Path) -> StudyConfig:
     synthetic = raw.get("synthetic", False)
     if not isinstance(synthetic, bool):
         problems.append(Problem(STUDY_FILE, "synthetic er ikke true/false", expected="true eller false", column="synthetic", value=synthetic))
+    parameters = raw.get("parameters") or {}
+    if not isinstance(parameters, dict):
+        problems.append(Problem(STUDY_FILE, "parameters er ikke en mapping", expected="parameters: {screening: {n_select: 14}}", column="parameters", value=parameters))
     if problems:
         raise InputError(problems)
-    known = {"title", "language", "instrument", "seed", "synthetic", "notes"}
+    known = {"title", "language", "instrument", "seed", "synthetic", "notes", "parameters"}
     return StudyConfig(
         title=title.strip(),
         language=language,
@@ -95,6 +100,7 @@ def read_config(study_dir: Path) -> StudyConfig:
         seed=seed,
         synthetic=synthetic,
         notes=str(raw.get("notes") or ""),
+        parameters=parameters,
         extra={k: v for k, v in raw.items() if k not in known},
     )
 

@@ -48,6 +48,7 @@ def _run(args: argparse.Namespace) -> int:
         params_file=args.params,
         language=args.lang,
         only=args.only.split(",") if args.only else None,
+        jobs=args.jobs,
         reports_base=args.out,
         processed_base=args.processed,
     )
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--params", type=Path, default=None, help="YAML-fil med parametre pr. notebook")
     run.add_argument("--lang", choices=("da", "en"), default=None)
     run.add_argument("--only", default=None, help="kommasepareret liste af trin, fx screening,scoring")
+    run.add_argument("--jobs", type=int, default=1, help="antal processer til siderne pr. praksis")
     run.add_argument("--out", type=Path, default=None, help="mappe til rapporterne (standard: reports/)")
     run.add_argument("--processed", type=Path, default=PROCESSED_DIR, help="mappe til tabellerne (standard: data/processed/)")
     run.set_defaults(handler=_run)

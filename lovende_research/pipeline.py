@@ -25,6 +25,7 @@ from lovende_research.config import KERNEL_NAME, NOTEBOOKS_DIR, PROCESSED_DIR, R
 from lovende_research.errors import LovendeError
 from lovende_research.i18n import check_language
 from lovende_research.io import atomic_write_bytes, refuse_raw, write_json
+from lovende_research.practice_pages import write_practice_pages
 from lovende_research.report import Page, Provenance, git_commit, package_versions, render_notebook, write_index
 from lovende_research.study import Study
 
@@ -179,13 +180,18 @@ def run_study(
     params_file: Path | None = None,
     language: str | None = None,
     only: list[str] | None = None,
+    jobs: int = 1,
     processed_base: Path = PROCESSED_DIR,
     reports_base: Path | None = None,
     notebooks_dir: Path = NOTEBOOKS_DIR,
     kernel_name: str = KERNEL_NAME,
     progress: bool = True,
 ) -> RunResult:
-    """Validate the study, execute every stage notebook that exists, render the pages and the index."""
+    """Validate the study, execute every stage notebook that exists, render the pages and the index.
+
+    ``jobs`` worker processes draw the per-practice pages; the stage notebooks run one after another,
+    since each reads what the one before it wrote.
+    """
     import papermill
     from tqdm.auto import tqdm
 
@@ -222,6 +228,9 @@ def run_study(
         pages.append(Page(stage.title(language), f"{stage.notebook}.html", kept.relative_to(reports).as_posix()))
         log.info("trin %s færdigt", stage.key)
 
+    practice_pages = write_practice_pages(study, processed, reports, language, jobs) if "scoring" in {s.key for s in stage_by_key(only)} else []
+    log.info("%d praksissider skrevet", len(practice_pages))
+
     provenance = Provenance(
         checksums=study.checksums(),
         instrument_version=study.instrument.version,
@@ -232,7 +241,7 @@ def run_study(
         duration_seconds=time.perf_counter() - clock,
     )
     write_json(processed / "provenance.json", provenance.as_dict())
-    index = write_index(study, reports, pages, provenance, language)
+    index = write_index(study, reports, pages, provenance, language, practice_pages)
     log.info("rapport skrevet: %s", index)
     return RunResult(index, tuple(pages), provenance)
 

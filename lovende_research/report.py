@@ -21,7 +21,7 @@ from typing import Any
 import nbformat
 
 from lovende_research.config import PROJECT_ROOT
-from lovende_research.i18n import phrase
+from lovende_research.i18n import check_language, phrase
 from lovende_research.io import atomic_write_text
 from lovende_research.study import Study
 
@@ -45,6 +45,7 @@ PHRASES = {
         "The grouping of the elements into four categories is not confirmed by any source and is shown only as one possible reading.",
     ),
     "pages": ("Sider", "Pages"),
+    "practice_pages": ("Praksisser", "Practices"),
     "notebook": ("kørt notebook", "executed notebook"),
     "no_stages": (
         "Ingen analysetrin er kørt endnu: studiet er valideret, og dets indhold er opsummeret nedenfor.",
@@ -118,8 +119,13 @@ def git_commit(root: Path = PROJECT_ROOT) -> str | None:
 
 
 def render_notebook(notebook_path: Path, html_path: Path, language: str = "da") -> Path:
-    """Executed notebook → self-contained HTML for reviewers: inputs hidden, images embedded, no CDN."""
+    """Executed notebook → self-contained HTML for reviewers: inputs hidden, images embedded, no CDN.
+
+    Notebook prose is written twice, in Danish and English markdown cells tagged ``da`` and ``en``
+    (a student in Jupyter sees both); the page keeps only the report's language.
+    """
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     notebook = nbformat.read(notebook_path, as_version=4)
     exporter = HTMLExporter(
@@ -130,6 +136,10 @@ def render_notebook(notebook_path: Path, html_path: Path, language: str = "da") 
         exclude_output_prompt=True,
         embed_images=True,
     )
+    # papermill's injected-parameters cell gets a fresh random id on every run and shows nothing with
+    # inputs hidden; the parameters are listed on the index page instead.
+    hidden = {code for code in ("da", "en") if code != check_language(language)} | {"injected-parameters"}
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=hidden, enabled=True), enabled=True)
     body, _ = exporter.from_notebook_node(notebook, resources={"lovende_back": phrase(PHRASES, "back", language)})
     return atomic_write_text(html_path, body)
 
@@ -143,15 +153,66 @@ class Page:
     notebook: str | None = None
 
 
-def write_index(study: Study, reports_dir: Path, pages: list[Page], provenance: Provenance, language: str = "da") -> Path:
+STYLE = """
+  body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 980px; margin: 2rem auto; padding: 0 1.5rem; color: #1f2933; line-height: 1.5; }
+  h1 { font-size: 1.7rem; margin-bottom: 0.2rem; }
+  h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #d9e2ec; padding-bottom: 0.3rem; }
+  .subtitle { color: #52606d; margin-top: 0; }
+  .notice { background: #fff8e1; border-left: 4px solid #f0b429; padding: 0.6rem 0.9rem; margin: 0.6rem 0; }
+  .flag { background: #fdecea; border-left: 4px solid #d64545; padding: 0.4rem 0.9rem; margin: 0.4rem 0; }
+  table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
+  th, td { text-align: left; padding: 0.3rem 0.6rem; border-bottom: 1px solid #e4e7eb; vertical-align: top; }
+  table.keyvalue th { width: 40%; font-weight: 600; }
+  td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
+  code { font-size: 0.8rem; word-break: break-all; }
+  ul.pages li { margin: 0.3rem 0; }
+  ul.practices { columns: 2; }
+  img.figure { max-width: 100%; height: auto; }
+  nav { font-size: 0.95rem; }
+"""
+
+
+def html_page(title: str, body: str, language: str) -> str:
+    """A complete, self-contained page in the house style: no scripts, nothing fetched."""
+    return f"""<!DOCTYPE html>
+<html lang="{check_language(language)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>{html.escape(title)}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+{body}
+</body>
+</html>
+"""
+
+
+def key_value_rows(pairs: list[tuple[str, str]], code: bool = False) -> str:
+    """Table rows of label → value, escaped (values in ``<code>`` for checksums and parameters)."""
+    wrap = (lambda v: f"<code>{html.escape(v)}</code>") if code else html.escape
+    return "\n".join(f"<tr><th>{html.escape(k)}</th><td>{wrap(v)}</td></tr>" for k, v in pairs)
+
+
+def study_notices(study: Study, language: str) -> str:
+    """The caveats every page repeats: synthetic data, an unofficial instrument, an unverified grouping."""
+    instrument = study.instrument
+    notices = [phrase(PHRASES, "synthetic", language)] if study.config.synthetic else []
+    notices.append(f"{phrase(PHRASES, 'instrument_note', language)}: {instrument.title(language)}. {instrument.note(language)}")
+    if not instrument.categories_verified:
+        notices.append(phrase(PHRASES, "unverified", language))
+    return "".join(f'<p class="notice">{html.escape(text)}</p>' for text in notices)
+
+
+def write_index(
+    study: Study, reports_dir: Path, pages: list[Page], provenance: Provenance, language: str = "da", practice_pages: list[Page] | None = None
+) -> Path:
     """The landing page: summary, links to every page, provenance. Plain HTML, no scripts."""
 
     def t(key: str, **values: object) -> str:
         return html.escape(phrase(PHRASES, key, language, **values))
-
-    def rows(pairs: list[tuple[str, str]], code: bool = False) -> str:
-        wrap = (lambda v: f"<code>{html.escape(v)}</code>") if code else html.escape
-        return "\n".join(f"<tr><th>{html.escape(k)}</th><td>{wrap(v)}</td></tr>" for k, v in pairs)
 
     codings = study.codings
     summary = [
@@ -169,53 +230,30 @@ def write_index(study: Study, reports_dir: Path, pages: list[Page], provenance: 
         + "</li>"
         for p in pages
     )
+    practices = "\n".join(f'<li><a href="{html.escape(p.html)}">{html.escape(p.title)}</a></li>' for p in practice_pages or [])
     parameters = [
         (f"{stage}: {name}", repr(value)) for stage, values in sorted(provenance.parameters.items()) for name, value in sorted(values.items())
     ]
-    instrument = study.instrument
-    notices = [f'<p class="notice">{t("synthetic")}</p>'] if study.config.synthetic else []
-    notices.append(f'<p class="notice">{t("instrument_note")}: {html.escape(instrument.title(language))}. {html.escape(instrument.note(language))}</p>')
-    if not instrument.categories_verified:
-        notices.append(f'<p class="notice">{t("unverified")}</p>')
-    body = f"""<!DOCTYPE html>
-<html lang="{language}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>{html.escape(study.config.title)}</title>
-<style>
-  body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 980px; margin: 2rem auto; padding: 0 1.5rem; color: #1f2933; line-height: 1.5; }}
-  h1 {{ font-size: 1.7rem; margin-bottom: 0.2rem; }}
-  h2 {{ font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #d9e2ec; padding-bottom: 0.3rem; }}
-  .subtitle {{ color: #52606d; margin-top: 0; }}
-  .notice {{ background: #fff8e1; border-left: 4px solid #f0b429; padding: 0.6rem 0.9rem; margin: 0.6rem 0; }}
-  table {{ border-collapse: collapse; width: 100%; font-size: 0.92rem; }}
-  th, td {{ text-align: left; padding: 0.3rem 0.6rem; border-bottom: 1px solid #e4e7eb; vertical-align: top; }}
-  th {{ width: 40%; font-weight: 600; }}
-  code {{ font-size: 0.8rem; word-break: break-all; }}
-  ul.pages li {{ margin: 0.3rem 0; }}
-</style>
-</head>
-<body>
-<h1>{html.escape(study.config.title)}</h1>
+    facts = [
+        (phrase(PHRASES, "instrument_version", language), provenance.instrument_version),
+        (phrase(PHRASES, "commit", language), provenance.git_commit or "–"),
+        (phrase(PHRASES, "started", language), provenance.started.isoformat(timespec="seconds")),
+        (phrase(PHRASES, "duration", language), phrase(PHRASES, "seconds", language, value=provenance.duration_seconds)),
+    ]
+    body = f"""<h1>{html.escape(study.config.title)}</h1>
 <p class="subtitle">{t("title")} &middot; lovende-research</p>
-{"".join(notices)}
+{study_notices(study, language)}
 <h2>{t("pages")}</h2>
 {f'<ul class="pages">{links}</ul>' if pages else f"<p>{t('no_stages')}</p>"}
+{f'<h2>{t("practice_pages")}</h2><ul class="practices">{practices}</ul>' if practices else ""}
 <h2>{t("summary")}</h2>
-<table>{rows(summary)}</table>
+<table class="keyvalue">{key_value_rows(summary)}</table>
 <h2>{t("provenance")}</h2>
-<table>
-{rows([(t_, v) for t_, v in [(phrase(PHRASES, "instrument_version", language), provenance.instrument_version), (phrase(PHRASES, "commit", language), provenance.git_commit or "–"), (phrase(PHRASES, "started", language), provenance.started.isoformat(timespec="seconds")), (phrase(PHRASES, "duration", language), phrase(PHRASES, "seconds", language, value=provenance.duration_seconds))]])}
-</table>
+<table class="keyvalue">{key_value_rows(facts)}</table>
 <h3>{t("inputs")}</h3>
-<table>{rows(list(provenance.checksums.items()), code=True)}</table>
+<table class="keyvalue">{key_value_rows(list(provenance.checksums.items()), code=True)}</table>
 <h3>{t("parameters")}</h3>
-<table>{rows(parameters, code=True)}</table>
+<table class="keyvalue">{key_value_rows(parameters, code=True)}</table>
 <h3>{t("packages")}</h3>
-<table>{rows(list(provenance.packages.items()))}</table>
-</body>
-</html>
-"""
-    return atomic_write_text(reports_dir / "index.html", body)
+<table class="keyvalue">{key_value_rows(list(provenance.packages.items()))}</table>"""
+    return atomic_write_text(reports_dir / "index.html", html_page(study.config.title, body, language))

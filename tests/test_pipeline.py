@@ -19,7 +19,9 @@ def _notebook(path: Path, body: str, parameters: str = 'study_dir = ""  # the st
     notebook.metadata["kernelspec"] = {"name": "lovende-research", "display_name": "Python (lovende-research)", "language": "python"}
     cell = nbformat.v4.new_code_cell(parameters)
     cell.metadata["tags"] = ["parameters"]
-    notebook.cells = [cell, nbformat.v4.new_markdown_cell("# Overskrift"), nbformat.v4.new_code_cell(body)]
+    danish, english = nbformat.v4.new_markdown_cell("# Overskrift på dansk"), nbformat.v4.new_markdown_cell("# Heading in English")
+    danish.metadata["tags"], english.metadata["tags"] = ["da"], ["en"]
+    notebook.cells = [cell, danish, english, nbformat.v4.new_code_cell(body)]
     nbformat.write(notebook, path)
     return path
 
@@ -57,6 +59,7 @@ def test_runs_stages_in_order_with_layered_parameters(workspace: dict[str, Path]
     assert "sikkerhedsnet: tal 42" in page  # outputs are shown …
     assert "json.dumps" not in page  # … inputs are hidden for reviewers
     assert not re.search(r'(src|href)="https?://', page)  # nothing fetched from the network
+    assert "Heading in English" in page and "Overskrift på dansk" not in page  # prose in the report's language
     assert (reports / "notebooks" / "01_screening.ipynb").is_file()
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert 'href="01_screening.html"' in index and 'href="notebooks/02_interview_coding.ipynb"' in index
@@ -91,7 +94,7 @@ def test_failing_cell_is_reported_and_earlier_outputs_stay(workspace: dict[str, 
     with pytest.raises(StageFailed) as caught:
         _run(workspace)
     failure = caught.value
-    assert failure.notebook == "01_screening.ipynb" and failure.cell == 3  # parameters, markdown, then the failing cell
+    assert failure.notebook == "01_screening.ipynb" and failure.cell == 4  # parameters, two markdown cells, then the failing cell
     assert "ValueError: kodningerne mangler" in str(failure)
     assert failure.partial.is_file() and str(failure.partial) in str(failure)
     assert executed.read_bytes() == before  # the last good output was not replaced by a half-run

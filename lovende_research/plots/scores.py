@@ -163,8 +163,9 @@ def element_pattern_chart(
     instrument: Instrument,
     language: str = "da",
     delimitation: str = MAIN,
+    jitter_seed: int = 0,
 ) -> plt.Figure:
-    """Each element's scores across practices (points and box), strongest first, extremes coloured."""
+    """Each element's scores across practices (jittered points), strongest first, extremes coloured."""
     check_language(language)
     use_style()
     prof = _one_delimitation(profiles, delimitation).dropna(subset=["score"])
@@ -176,8 +177,14 @@ def element_pattern_chart(
     colours = {"strongest": palette[2], "weakest": palette[3], "middle": "#9e9e9e"}
     position_of = dict(zip(pat["element_id"].map(names), pat["position"]))
     figure, ax = plt.subplots(figsize=(8, 0.45 * len(order) + 1.8))
-    sns.stripplot(data=data, y="element", x="score", order=order, ax=ax, hue="element",
-                  palette={name: colours[position_of[name]] for name in order}, legend=False, size=5, jitter=0.15, alpha=0.7)
+    # Jitter drawn from a seeded generator (seaborn's stripplot draws from numpy's global state), so a
+    # rerun gives the same figure, byte for byte.
+    rng = np.random.default_rng(jitter_seed)
+    rows = data["element"].map({name: i for i, name in enumerate(order)}).to_numpy(dtype=float)
+    ax.scatter(data["score"].to_numpy(dtype=float), rows + rng.uniform(-0.15, 0.15, len(rows)),
+               c=[colours[position_of[name]] for name in data["element"]], s=25, alpha=0.7, linewidths=0)
+    ax.set_yticks(np.arange(len(order)), order)
+    ax.set_ylim(len(order) - 0.5, -0.5)
     means = pat["mean"].to_numpy(dtype=float)
     ax.plot(means, np.arange(len(order)), "D", color="black", markersize=7, label=phrase(PHRASES, "mean", language))
     ax.set_xlim(-0.02, 1.02)

@@ -1,0 +1,202 @@
+"""One page per interviewed practice: its profile with intervals, coverage, rank, flags and delimitation.
+
+Why not a notebook per practice: at national scale (thousands of practices) a kernel start per page
+would cost more than the whole analysis. The pages are rendered from the tables the stage notebooks
+wrote, in one process or in ``jobs`` worker processes; only the profile figure is drawn per practice.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from lovende_research.i18n import phrase
+from lovende_research.instrument import Instrument
+from lovende_research.io import atomic_write_text
+from lovende_research.report import Page, html_page, key_value_rows, study_notices
+from lovende_research.schemas import MAIN_DELIMITATION
+from lovende_research.study import Study
+
+#: Folder of the practice pages inside ``reports/<study>/``.
+PAGES_DIR = "praksis"
+
+PHRASES = {
+    "back": ("← Oversigt", "← Overview"),
+    "practice": ("Praksis", "Practice"),
+    "provider": ("Tilbud/organisation", "Service/organisation"),
+    "municipality": ("Kommune/organisation", "Municipality/organisation"),
+    "target_group": ("Målgruppe", "Target group"),
+    "purpose": ("Formål", "Purpose"),
+    "delimitation": ("Afgrænsning", "Delimitation"),
+    "alternative": ("Alternativ afgrænsning", "Alternative delimitation"),
+    "overall": ("Samlet indeks (0–1)", "Overall index (0–1)"),
+    "rank": ("Rang", "Rank"),
+    "rank_value": ("{rank} af {n} (interval {low}–{high})", "{rank} of {n} (interval {low}–{high})"),
+    "informants": ("Informanter", "Informants"),
+    "profile": ("Profil", "Profile"),
+    "element": ("Element", "Element"),
+    "score": ("Score", "Score"),
+    "interval": ("Interval", "Interval"),
+    "coverage": ("Dækning", "Coverage"),
+    "spread": ("Spredning mellem informanter", "Spread between informants"),
+    "insufficient": ("utilstrækkelig dækning", "insufficient coverage"),
+    "flags": ("Opmærksomhedspunkter", "Flags"),
+    "no_flags": ("Ingen opmærksomhedspunkter fra tjekkene.", "No flags from the checks."),
+    "bias_not_run": (
+        "Tjekket for subjektivitetsbias er ikke kørt for dette studie; praksissens opmærksomhedspunkter mangler derfor.",
+        "The subjectivity-bias checks have not run for this study, so the practice's flags are missing.",
+    ),
+    "sikker": (
+        "Mulig sikker praksis: mindst ét interview svarer, at effekten er testet i et videnskabeligt forsøg (eller koderne er uenige). Evidensen bør vurderes af en ekspert; det indgår ikke i den lovende score.",
+        "Possible sikker praksis: at least one interview says the effect was tested in a scientific trial (or the coders disagree). The evidence needs an expert look; it is not part of the lovende score.",
+    ),
+    "not_scored": ("ingen score", "no score"),
+}
+
+
+@dataclass(frozen=True)
+class _PracticeFigure:
+    practice_id: str
+    profiles: pd.DataFrame
+    instrument: Instrument
+    language: str
+    ci: float
+
+
+def _profile_png(job: _PracticeFigure) -> tuple[str, bytes]:
+    """Draw one practice's profile (in a worker process when ``jobs > 1``) and return its PNG bytes."""
+    import matplotlib.pyplot as plt
+
+    from lovende_research.plots import scores as score_plots
+
+    figure = score_plots.profile_chart(job.profiles, job.practice_id, job.instrument, job.language, MAIN_DELIMITATION, job.ci)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+    plt.close(figure)
+    return job.practice_id, buffer.getvalue()
+
+
+def _main_delimitation(path: Path) -> pd.DataFrame:
+    frame = pd.read_parquet(path)
+    return frame[frame["delimitation_id"] == MAIN_DELIMITATION] if "delimitation_id" in frame.columns else frame
+
+
+def write_practice_pages(study: Study, processed: Path, reports: Path, language: str = "da", jobs: int = 1) -> list[Page]:
+    """Write ``reports/<study>/praksis/<practice_id>.html`` for every scored practice; return the pages.
+
+    Reads the scoring stage's ``profiles``, ``overall``, ``ranks`` and ``screen_flags`` tables (and its
+    interval level from ``manifest.json``) and, when the bias stage ran, its ``flags`` table. Returns an
+    empty list when the scoring stage has not run.
+    """
+    scores_dir = processed / "scores"
+    if not (scores_dir / "profiles.parquet").is_file():
+        return []
+    profiles = _main_delimitation(scores_dir / "profiles.parquet")
+    overall = _main_delimitation(scores_dir / "overall.parquet").set_index("practice_id")
+    ranks = _main_delimitation(scores_dir / "ranks.parquet").set_index("practice_id")
+    screen = _main_delimitation(scores_dir / "screen_flags.parquet").set_index("practice_id")
+    manifest = scores_dir / "manifest.json"
+    ci = float(json.loads(manifest.read_text(encoding="utf-8"))["parameters"].get("ci", 0.95)) if manifest.is_file() else 0.95
+    flags_file = processed / "bias" / "flags.parquet"
+    flags = pd.read_parquet(flags_file) if flags_file.is_file() else None
+
+    practice_ids = sorted(profiles["practice_id"].astype(str).unique())
+    figures = [_PracticeFigure(pid, profiles[profiles["practice_id"] == pid], study.instrument, language, ci) for pid in practice_ids]
+    if jobs > 1 and len(figures) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            pngs = dict(pool.map(_profile_png, figures, chunksize=max(1, len(figures) // (4 * jobs))))
+    else:
+        pngs = dict(map(_profile_png, figures))
+
+    candidates = study.candidates.set_index("practice_id")
+    pages = []
+    for pid in practice_ids:
+        body = _practice_body(study, pid, candidates.loc[pid], profiles[profiles["practice_id"] == pid], overall, ranks, screen, flags, pngs[pid], language, ci)
+        name = str(candidates.at[pid, "name"])
+        atomic_write_text(reports / PAGES_DIR / f"{pid}.html", html_page(f"{pid}: {name}", body, language))
+        pages.append(Page(f"{pid}: {name}", f"{PAGES_DIR}/{pid}.html"))
+    return pages
+
+
+def _number(value: object, digits: int = 2) -> str:
+    return "–" if pd.isna(value) else f"{float(value):.{digits}f}"
+
+
+def _practice_body(
+    study: Study,
+    pid: str,
+    candidate: pd.Series,
+    profile: pd.DataFrame,
+    overall: pd.DataFrame,
+    ranks: pd.DataFrame,
+    screen: pd.DataFrame,
+    flags: pd.DataFrame | None,
+    png: bytes,
+    language: str,
+    ci: float,
+) -> str:
+    def t(key: str, **values: object) -> str:
+        return html.escape(phrase(PHRASES, key, language, **values))
+
+    facts = [
+        (phrase(PHRASES, "provider", language), str(candidate["provider"])),
+        (phrase(PHRASES, "municipality", language), str(candidate["municipality"])),
+        (phrase(PHRASES, "target_group", language), str(candidate["target_group"])),
+        (phrase(PHRASES, "purpose", language), str(candidate["purpose"]).replace(";", ", ")),
+        (phrase(PHRASES, "delimitation", language), str(candidate.get("delimitation", "") or "–")),
+    ]
+    if study.delimitations is not None:
+        for record in study.delimitations[study.delimitations["practice_id"] == pid].itertuples():
+            facts.append((f"{phrase(PHRASES, 'alternative', language)} ({record.delimitation_id})", f"{record.label}. {record.description}".strip(". ")))
+    interviews = study.interviews[study.interviews["practice_id"] == pid]
+    roles = ", ".join(f"{role} ({n})" for role, n in interviews["informant_role"].value_counts().sort_index().items())
+    facts.append((phrase(PHRASES, "informants", language), roles))
+    if pid in overall.index:
+        row = overall.loc[pid]
+        facts.append((phrase(PHRASES, "overall", language), f"{_number(row['overall'])} [{_number(row['ci_low'])}; {_number(row['ci_high'])}]"))
+    if pid in ranks.index and not pd.isna(ranks.at[pid, "rank"]):
+        r = ranks.loc[pid]
+        facts.append((phrase(PHRASES, "rank", language), phrase(PHRASES, "rank_value", language, rank=int(r["rank"]), n=int(r["n_ranked"]), low=int(r["rank_low"]), high=int(r["rank_high"]))))
+
+    names = {e.id: f"{e.number}. {e.name(language)}" for e in study.instrument.elements}
+    rows = []
+    for record in profile.set_index("element_id").reindex([e.id for e in study.instrument.elements]).itertuples():
+        sufficient = bool(record.sufficient) if not pd.isna(record.sufficient) else False
+        score = _number(record.score) if sufficient else f"<em>{t('insufficient')}</em>"
+        interval = f"{_number(record.ci_low)}–{_number(record.ci_high)}" if sufficient and not pd.isna(record.ci_low) else "–"
+        spread = f"{_number(record.informant_min)}–{_number(record.informant_max)}" if not pd.isna(record.informant_min) else "–"
+        rows.append(
+            f"<tr><td>{html.escape(names[record.Index])}</td><td class='number'>{score}</td><td class='number'>{interval}</td>"
+            f"<td class='number'>{_number(100 * record.coverage, 0) if not pd.isna(record.coverage) else '–'} %</td><td class='number'>{spread}</td></tr>"
+        )
+    notes = []
+    if pid in screen.index and bool(screen.at[pid, "possible_sikker"]):
+        notes.append(f'<p class="flag">{t("sikker")}</p>')
+    if flags is None:
+        notes.append(f'<p class="notice">{t("bias_not_run")}</p>')
+    else:
+        raised = flags[(flags["practice_id"] == pid) & flags["flag"].astype(bool)]
+        notes.extend(f'<p class="flag"><strong>{html.escape(str(f.check))}</strong>: {html.escape(str(f.reason))}</p>' for f in raised.itertuples())
+        if raised.empty:
+            notes.append(f"<p>{t('no_flags')}</p>")
+    image = base64.b64encode(png).decode("ascii")
+    return f"""<nav><a href="../index.html">{t("back")}</a></nav>
+<h1>{html.escape(pid)}: {html.escape(str(candidate["name"]))}</h1>
+<p class="subtitle">{html.escape(study.config.title)}</p>
+{study_notices(study, language)}
+<table class="keyvalue">{key_value_rows(facts)}</table>
+<h2>{t("flags")}</h2>
+{"".join(notes)}
+<h2>{t("profile")}</h2>
+<img class="figure" src="data:image/png;base64,{image}" alt="{t('profile')} {html.escape(pid)}">
+<table>
+<tr><th>{t("element")}</th><th class="number">{t("score")}</th><th class="number">{t("interval")} ({round(100 * ci)} %)</th><th class="number">{t("coverage")}</th><th class="number">{t("spread")}</th></tr>
+{"".join(rows)}
+</table>"""

@@ -1,0 +1,36 @@
+"""Running the mapping twice on the same inputs and parameters gives the same tables, figures and numbers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lovende_research.config import EXAMPLE_STUDY
+from lovende_research.pipeline import run_study
+
+#: Index rows that change with the clock, and the executed notebooks' timing metadata, are the only
+#: allowed differences.
+CLOCK_ROWS = re.compile(r"<tr><th>(Startet|Varighed)</th><td>[^<]*</td></tr>")
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.suffix != ".ipynb" and p.name not in {"run.log", "provenance.json"}}
+
+
+def test_second_run_is_identical(tmp_path: Path) -> None:
+    def run() -> dict[str, bytes]:
+        run_study(EXAMPLE_STUDY, processed_base=tmp_path / "processed", reports_base=tmp_path / "reports", progress=False, jobs=2)
+        return _snapshot(tmp_path)
+
+    first, second = run(), run()
+    assert set(first) == set(second)
+    assert sum(name.endswith(".parquet") for name in first) >= 15
+    assert sum(name.endswith(".html") for name in first) >= 10
+    different = []
+    for name in first:
+        a, b = first[name], second[name]
+        if name.endswith("index.html"):
+            a, b = (CLOCK_ROWS.sub("", x.decode("utf-8")).encode("utf-8") for x in (a, b))
+        if a != b:
+            different.append(name)
+    assert not different, f"differ between two runs: {different}"

@@ -1,0 +1,34 @@
+"""The per-practice pages say what the scoring tables say, in the report's language."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from lovende_research.study import Study
+
+
+def test_one_page_per_interviewed_practice_with_its_numbers(example_run, example_study) -> None:
+    reports = example_run.index.parent
+    processed = example_run.index.parent.parent.parent / "processed" / "example"
+    study = Study.load(example_study)
+    interviewed = sorted(study.interviews["practice_id"].unique())
+    assert sorted(p.stem for p in (reports / "praksis").glob("*.html")) == interviewed
+    index = example_run.index.read_text(encoding="utf-8")
+    assert all(f'href="praksis/{pid}.html"' in index for pid in interviewed)
+
+    overall = pd.read_parquet(processed / "scores" / "overall.parquet").set_index("practice_id")
+    ranks = pd.read_parquet(processed / "scores" / "ranks.parquet").set_index("practice_id")
+    profiles = pd.read_parquet(processed / "scores" / "profiles.parquet")
+    for pid in interviewed:
+        page = (reports / "praksis" / f"{pid}.html").read_text(encoding="utf-8")
+        row = overall.loc[pid]
+        assert f"{row['overall']:.2f} [{row['ci_low']:.2f}; {row['ci_high']:.2f}]" in page
+        assert f"{int(ranks.at[pid, 'rank'])} af {int(ranks.at[pid, 'n_ranked'])}" in page
+        assert page.count("<tr><td>") == 11  # one row per element
+        teori = profiles[(profiles["practice_id"] == pid) & (profiles["element_id"] == "teori")].iloc[0]
+        expected = f"{teori['score']:.2f}" if teori["sufficient"] else "utilstrækkelig dækning"
+        assert re.search(rf"1\. Teori og viden</td><td class='number'>(<em>)?{re.escape(expected)}", page)
+        assert "data:image/png;base64," in page
+        assert "Syntetiske data" in page  # every page repeats the caveat

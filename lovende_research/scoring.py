@@ -53,6 +53,19 @@ AGGREGATIONS: tuple[str, ...] = ("mean", "median", "leader")
 LEADER_ROLE = "leder"
 KEY = ["interview_id", "delimitation_id", "item_id"]
 
+#: Sentences printed by notebooks/02_interview_coding, Danish first (looked up with i18n.phrase).
+PHRASES: dict[str, tuple[str, str]] = {
+    "synthetic_banner": ("  [SYNTETISKE DATA]", "  [SYNTHETIC DATA]"),
+    "instrument": ("Måleredskab: {version}", "Measuring tool: {version}"),
+    "not_official": (" (ikke den officielle version)", " (not the official version)"),
+    "tables_written": ("{n} tabeller gemt i {path}", "{n} tables written to {path}"),
+    "coder_conflicts_summary": (
+        "{n} uenigheder mellem koderne, heraf {resolved} afgjort med en konsensuskode",
+        "{n} disagreements between the coders, {resolved} resolved by a consensus code",
+    ),
+    "n_items": ("antal spørgsmål", "items"),
+}
+
 
 class ScoringError(LovendeError):
     """A scoring parameter or input frame that cannot be used; the message says what was expected."""

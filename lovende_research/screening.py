@@ -118,6 +118,12 @@ PHRASES = {
         "{identified} practices were identified, {screened} screened, {excluded} excluded and {eligible} "
         "found eligible.",
     ),
+    # used by notebooks/01_screening
+    "synthetic_note": (" — *syntetiske data*", " — *synthetic data*"),
+    "conflicts_summary": (
+        "{n} uenigheder mellem screenerne, heraf {resolved} afgjort med en konsensusbeslutning.",
+        "{n} conflicts between the screeners, {resolved} resolved by a reconciled decision.",
+    ),
 }
 
 

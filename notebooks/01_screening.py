@@ -13,8 +13,20 @@
 #     name: lovende-research
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
 # # 1. Screening: katalog, dobbeltscreening, flow og udvælgelse
+#
+# Kortlægningens første trin. Kataloget over kandidatpraksisser gennemgås for dubletter, to screenere
+# vurderer uafhængigt af hinanden hver praksis ud fra inklusionskriterierne, deres uenigheder listes og
+# afgøres, antallet af praksisser efter hvert trin samles i et flowdiagram i PRISMA-stil, og blandt de
+# egnede praksisser udvælges reproducerbart dem, der skal interviewes.
+#
+# Alt, hvad notebooken viser, beregnes af `lovende_research.screening`; tabellerne gemmes som Parquet og
+# figurerne som PNG/SVG i `<processed_dir>/<study>/screening/`, sammen med en `manifest.json` til de
+# senere trin.
+
+# %% [markdown] tags=["en"]
+# # 1. Screening: catalogue, dual screening, flow and selection
 #
 # The first stage of a mapping. A catalogue of candidate practices is checked for duplicates, two
 # screeners judge every practice against the inclusion criteria independently, their disagreements are
@@ -41,6 +53,7 @@ import matplotlib.pyplot as plt
 from IPython.display import Image, Markdown, display
 
 from lovende_research import screening
+from lovende_research.i18n import phrase
 from lovende_research.io import write_json, write_parquet
 from lovende_research.plots import save_figure
 from lovende_research.plots import screening as screening_plots
@@ -52,14 +65,22 @@ strata = list(strata)
 screening.check_parameters(language=language, selection_rule=selection_rule, n_select=n_select, strata=strata, seed=seed)
 out_dir = Path(processed_dir) / study.name / "screening"
 written: list[Path] = []
-display(Markdown(f"**{study.config.title}**" + (" — *syntetiske data / synthetic data*" if study.config.synthetic else "")))
+display(Markdown(f"**{study.config.title}**" + (phrase(screening.PHRASES, "synthetic_note", language) if study.config.synthetic else "")))
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## Kandidatkataloget
+#
+# Hvor mange kandidatpraksisser hver kommune eller organisation har indberettet, fordelt på udbydertype,
+# målgruppe og formål. En praksis kan have flere formål (forebyggende, opsporende, rådgivende,
+# behandlende), så søjlerne for formål kan tilsammen tælle flere end antallet af praksisser.
+
+# %% [markdown] tags=["en"]
 # ## The candidate catalogue
 #
 # How many candidate practices each municipality or organisation reported, by provider type, target
 # group and purpose. A practice can have several purposes (forebyggende, opsporende, rådgivende,
-# behandlende), so the purpose bars can add up to more than the number of practices.
+# behandlende: preventive, detecting, advisory, treating), so the purpose bars can add up to more than
+# the number of practices.
 
 # %%
 catalogue = screening.catalogue_counts(study.candidates)
@@ -70,7 +91,15 @@ written += figure_files
 plt.close(figure)
 display(Image(filename=str(figure_files[0])))
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## Mulige dubletter
+#
+# Den samme praksis bliver ofte indberettet to gange (af kommunen og af tilbuddet selv, eller i både en
+# spørgeskemaundersøgelse og et interview). Par med samme udbyder og næsten samme navn markeres her og
+# **fjernes ikke**: forskerne træffer beslutningen i `duplicates.csv` i studiemappen (kolonnerne
+# `practice_id` og `duplicate_of`). Indtil den fil findes, beholdes og screenes alle markerede par.
+
+# %% [markdown] tags=["en"]
 # ## Possible duplicates
 #
 # The same practice is often reported twice (by a municipality and by the service itself, or in a survey
@@ -85,7 +114,17 @@ removed = screening.removed_duplicates(review)
 written.append(write_parquet(review, out_dir / "duplicates.parquet"))
 review
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## Enighed mellem screenerne
+#
+# Procentvis enighed og Cohens kappa (enighed ud over det tilfældige) for hvert kriterium og for
+# screenernes samlede vurdering (en screener inkluderer en praksis, når vedkommende har inkluderet den på
+# alle kriterier). Linjerne er 95 %-konfidensintervaller ud fra standardfejlen for store stikprøver
+# (Fleiss, Cohen & Everitt 1969): brede intervaller betyder få praksisser, ikke nødvendigvis en dårlig
+# screening. Kappa er ikke defineret, når begge screenere har brugt den samme kategori hele vejen
+# igennem; figuren skriver det i stedet for at tegne et nul.
+
+# %% [markdown] tags=["en"]
 # ## Agreement between the screeners
 #
 # Percent agreement and Cohen's kappa (agreement beyond chance) per criterion, and for the screeners'
@@ -106,7 +145,16 @@ plt.close(figure)
 display(Image(filename=str(figure_files[0])))
 agreement[["criterion", "n_subjects", "percent_agreement", "estimate", "ci_low", "ci_high", "n_conflicts"]].round(3)
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## Uenigheder til konsensusmødet
+#
+# Hver praksis og hvert kriterium, som screenerne er uenige om, med hver screeners beslutning, begrundelse
+# og note. En uenighed afgøres ved at udfylde `reconciled_decision` i screeningtabellen;
+# konsensusbeslutningen går så forud. Uafgjorte uenigheder stopper notebooken i den næste celle med en liste over
+# de praksisser, der stadig mangler en beslutning (tabellen over uenigheder gemmes først, så den kan
+# printes til mødet).
+
+# %% [markdown] tags=["en"]
 # ## Conflicts for the consensus meeting
 #
 # Every practice and criterion the screeners disagree on, with each screener's decision, reason and
@@ -118,7 +166,7 @@ agreement[["criterion", "n_subjects", "percent_agreement", "estimate", "ci_low",
 # %%
 conflicts = screening.screening_conflicts(screened, study.candidates)
 written.append(write_parquet(conflicts, out_dir / "conflicts.parquet"))
-display(Markdown(f"{len(conflicts)} conflicts, {int(conflicts['resolved'].sum())} resolved by a reconciled decision."))
+display(Markdown(phrase(screening.PHRASES, "conflicts_summary", language, n=len(conflicts), resolved=int(conflicts["resolved"].sum()))))
 conflicts
 
 # %%
@@ -127,13 +175,22 @@ eligibility = screening.practice_eligibility(decisions)
 written.append(write_parquet(decisions, out_dir / "decisions.parquet"))
 written.append(write_parquet(eligibility, out_dir / "eligibility.parquet"))
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## Udvælgelse til interview
+#
+# Med den stratificerede regel trækkes stikprøven blandt de egnede praksisser med det angivne seed,
+# stratificeret efter de valgte kolonner i kandidatkataloget: hvert ikke-tomt stratum får mindst én
+# praksis, når `n_select` tillader det, og resten fordeles i forhold til stratumstørrelsen. Med
+# listereglen bruges forskernes egen `selected.csv`, efter at det er kontrolleret, at hver praksis på
+# listen er egnet. Teksten nedenfor dannes ud fra selve udvælgelsen.
+
+# %% [markdown] tags=["en"]
 # ## Selection for interview
 #
 # With the stratified rule, the sample is drawn from the eligible practices with the seed, stratified on
 # the chosen candidate columns: every non-empty stratum gets at least one practice when `n_select`
 # allows, the rest in proportion to stratum size. With the list rule, the researchers' own
-# `selected.csv` is used after checking that every listed practice is eligible. The prose below is
+# `selected.csv` is used after checking that every listed practice is eligible. The text below is
 # generated from the selection itself.
 
 # %%
@@ -150,7 +207,14 @@ selection_text = screening.describe_selection(selection, eligible=eligible, stra
 display(Markdown(selection_text))
 selection
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## Flowet
+#
+# Identificeret → dubletter fjernet → screenet → ekskluderet (pr. grund) → egnet → udvalgt. Hvert tal i
+# flowdiagrammet er talt op fra tabellerne ovenfor. En ekskluderet praksis tælles én gang, under
+# begrundelsen for det første kriterium, den blev ekskluderet på.
+
+# %% [markdown] tags=["en"]
 # ## The flow
 #
 # Identified → duplicates removed → screened → excluded (per reason) → eligible → selected. Every number
@@ -168,7 +232,12 @@ display(Image(filename=str(figure_files[0])))
 flow_text = screening.describe_flow(flow, review, language=language)
 display(Markdown(flow_text))
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## Manifest
+#
+# Parametre, optællinger og udvælgelsesregel, til interviewtrinnet og metodebilaget.
+
+# %% [markdown] tags=["en"]
 # ## Manifest
 #
 # The parameters, counts and selection rule, for the interview stage and the methods appendix.

@@ -13,8 +13,36 @@
 #     name: lovende-research
 # ---
 
-# %% [markdown]
-# # 02 Kodning og scoring af interview / Interview coding and scoring
+# %% [markdown] tags=["da"]
+# # 2. Kodning og scoring af interview
+#
+# Koderne har scoret hvert spørgsmål i spørgeskemaet ud fra hvert interview. Denne notebook gør
+# kodningerne til det, kortlægningen er til for: en **profil over de 11 elementer for hver praksis** med
+# dens usikkerhed, og en **rangering på tværs af praksisserne**, der viser, hvilke placeringer man reelt
+# kan skelne fra hinanden.
+#
+# Trinnene er hver en funktion i `lovende_research.scoring` (dokumenteret og testet dér):
+#
+# 1. **Afstemning mellem koderne.** Hvor de to kodere har kodet et spørgsmål forskelligt, går en
+#    konsensuskode (koder-id `konsensus`) forud; uden en sådan afgør parameteren `reconcile_rule`:
+#    `median` (midtpunktet mellem to koderes koder) eller `lower` (den forsigtige læsning: den laveste
+#    kode). Spørgsmålene med forskellige koder listes til et konsensusmøde.
+# 2. **Elementscorer pr. interview.** Spørgsmålenes koder omregnes til 0–1; *ved ikke*, *ikke relevant* og
+#    *ikke besvaret* udelades og scores aldrig som 0. Et elements score er det (vægtede) gennemsnit af
+#    dets besvarede spørgsmål, og ved siden af står dets **dækning** (andelen af spørgsmålene, der er
+#    besvaret). Under `coverage_threshold` angives scoren som *utilstrækkelig*, ikke som lav.
+# 3. **Praksisprofiler.** Informanterne lægges sammen for hver praksis efter reglen `aggregation`: `mean`
+#    (alle informanter tæller lige meget), `median` eller `leader` (kun lederen, som er måleredskabets
+#    standardrespondent). Spredningen mellem informanterne (standardafvigelse og variationsbredde) står
+#    ved siden af scoren. Det samlede indeks er det uvægtede gennemsnit af praksissens elementscorer; det
+#    angives kun, når mindst andelen `coverage_threshold` af elementerne har en score.
+# 4. **Usikkerhed.** Informanterne trækkes på ny med tilbagelægning inden for hver praksis (`n_boot`
+#    bootstrap-gentagelser med seed): hver elementscore, det samlede indeks og hver placering i
+#    rangeringen får et percentilinterval (`ci`).
+# 5. **Screeningsspørgsmålet om sikker praksis** rapporteres adskilt fra den lovende score.
+
+# %% [markdown] tags=["en"]
+# # 2. Interview coding and scoring
 #
 # Coders have scored every questionnaire item from each interview. This notebook turns the codings into
 # what the mapping is for: a **profile of the 11 elements per practice**, with its uncertainty, and a
@@ -24,18 +52,22 @@
 #
 # 1. **Coder reconciliation.** Where the two coders differ on an item, a consensus code (coder id
 #    `konsensus`) wins; without one the parameter `reconcile_rule` decides: `median` (the midpoint of
-#    two coders) or `lower` (the conservative reading). The differing items are listed for a consensus
-#    meeting.
+#    two coders' codes) or `lower` (the conservative reading: the lowest code). The differing items are
+#    listed for a consensus meeting.
 # 2. **Element scores per interview.** Item codes are rescaled to 0–1; *ved ikke*, *ikke relevant* and
-#    *ikke besvaret* are left out, never scored as 0. An element's score is the (weighted) mean of its
-#    answered items, with its **coverage** (share of items answered). Below `coverage_threshold` the
-#    score is reported as *insufficient*, not as low.
+#    *ikke besvaret* (don't know, not relevant, not answered) are left out, never scored as 0. An
+#    element's score is the (weighted) mean of its answered items, with its **coverage** (share of items
+#    answered) beside it. Below `coverage_threshold` the score is reported as *insufficient*, not as low.
 # 3. **Practice profiles.** Informants are aggregated per practice by the rule `aggregation`: `mean`
 #    (every informant counts equally), `median`, or `leader` (the leader only, the measuring tool's
-#    default respondent). The informants' spread (SD and range) is kept beside the score.
-# 4. **Uncertainty.** Informants are resampled within each practice (`n_boot` replicates, seeded):
-#    every element score, the overall index and every rank gets a percentile interval (`ci`).
-# 5. **The sikker-praksis screen item** is reported apart from the lovende score.
+#    default respondent). The informants' spread (standard deviation and range) is kept beside the
+#    score. The overall index is the unweighted mean of the practice's element scores; it is reported
+#    only when at least the share `coverage_threshold` of the elements has a score.
+# 4. **Uncertainty.** Informants are resampled with replacement within each practice (`n_boot` bootstrap
+#    replicates, seeded): every element score, the overall index and every rank gets a percentile
+#    interval (`ci`).
+# 5. **The sikker-praksis screen item** (possible proven practice) is reported apart from the lovende
+#    score.
 
 # %% tags=["parameters"]
 study_dir = "../data/raw/example"  # the study folder (read-only)
@@ -54,12 +86,13 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import display
+from IPython.display import Image, display
 
 from lovende_research.io import write_json
 from lovende_research.plots import save_figure
 from lovende_research.plots import scores as score_plots
-from lovende_research.scoring import score_study
+from lovende_research.i18n import phrase
+from lovende_research.scoring import PHRASES, score_study
 from lovende_research.study import Study
 
 study = Study.load(study_dir)
@@ -77,25 +110,49 @@ tables = score_study(
     language=language,
 )
 written = tables.write(out_dir)
-print(f"{study.config.title}" + ("  [SYNTETISKE DATA / SYNTHETIC DATA]" if study.config.synthetic else ""))
-print(f"Instrument: {study.instrument.version}" + ("" if study.instrument.official else " (ikke officielt / not official)"))
-print(f"{len(written)} tabeller skrevet til / tables written to {out_dir}")
+print(study.config.title + (phrase(PHRASES, "synthetic_banner", language) if study.config.synthetic else ""))
+print(phrase(PHRASES, "instrument", language, version=study.instrument.version) + ("" if study.instrument.official else phrase(PHRASES, "not_official", language)))
+print(phrase(PHRASES, "tables_written", language, n=len(written), path=out_dir))
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## Uenigheder mellem koderne til konsensusmødet
+#
+# Hver række er et interview × spørgsmål, hvor kodernes svar er forskellige (forskellige koder på
+# skalaen, eller en skalakode over for en manglende kode som *ved ikke*). `max_difference` er afstanden i
+# skalatrin; `resolved` viser, om der allerede er indtastet en konsensuskode. Print tabellen til mødet,
+# indtast de aftalte koder som koder `konsensus` i kodningsfilen, og kør igen: så går konsensuskoden
+# forud.
+#
+# Under tabellen står, hvor mange spørgsmålsscorer der kommer fra en konsensuskode (`konsensus`), fra
+# enige kodere eller én koder (`enig`), fra reglen `reconcile_rule` (`regel`), og hvor mange der ikke har
+# nogen kode på skalaen (`mangler`).
+
+# %% [markdown] tags=["en"]
 # ## Coder disagreements for the consensus meeting
 #
 # Each row is an interview × item where the coders' answers differ (a different scale code, or a code
-# against a missing code). `max_difference` is the distance in scale steps; `resolved` says whether a
-# consensus code has already been entered. Print this table for the meeting, enter the agreed codes as
-# coder `konsensus` in the codings file, and rerun: the consensus code then wins.
+# against a missing code such as *ved ikke*). `max_difference` is the distance in scale steps; `resolved`
+# says whether a consensus code has already been entered. Print this table for the meeting, enter the
+# agreed codes as coder `konsensus` in the codings file, and rerun: the consensus code then wins.
+#
+# Below the table: how many item scores come from a consensus code (`konsensus`), from agreeing coders or
+# a single coder (`enig`), from the rule `reconcile_rule` (`regel`), and how many have no scale code at
+# all (`mangler`).
 
 # %%
 conflicts = tables.coder_conflicts
-print(f"{len(conflicts)} uenigheder / disagreements, {int(conflicts['resolved'].sum())} løst / resolved")
+print(phrase(PHRASES, "coder_conflicts_summary", language, n=len(conflicts), resolved=int(conflicts["resolved"].sum())))
 display(conflicts.head(20))
-display(tables.item_scores["source"].value_counts().rename("items"))
+display(tables.item_scores["source"].value_counts().rename(phrase(PHRASES, "n_items", language)).to_frame())
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## Varmekort: praksisser × elementer
+#
+# Rækkerne er praksisserne ordnet efter samlet indeks (højeste først), kolonnerne de 11 elementer. Et tal
+# markeret med `*` kommer fra et element, hvor ikke alle spørgsmål blev besvaret; en grå celle havde for
+# få svar til en score og skal læses som *ukendt*, ikke som svag.
+
+# %% [markdown] tags=["en"]
 # ## Heatmap: practices × elements
 #
 # Rows are practices ordered by their overall index (highest first), columns the 11 elements. A number
@@ -104,41 +161,62 @@ display(tables.item_scores["source"].value_counts().rename("items"))
 
 # %%
 figure = score_plots.heatmap(tables.profiles, tables.overall, study.instrument, language, delimitation)
-save_figure(figure, figure_dir / "heatmap")
-display(figure)
+figure_files = save_figure(figure, figure_dir / "heatmap")
+display(Image(filename=str(figure_files[0])))
 plt.close(figure)
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## Rangering med rangintervaller
+#
+# Punktet er praksissens placering efter samlet indeks; linjen er dens bootstrap-interval for placeringen
+# (niveau `ci`, 95 % som standard). Hvor to praksissers linjer overlapper, kan data ikke afgøre, hvilken
+# af dem der ligger højest: med en håndfuld informanter pr. praksis kan kun store forskelle skelnes.
+
+# %% [markdown] tags=["en"]
 # ## Ranking with rank intervals
 #
 # The dot is a practice's rank by overall index; the bar its bootstrap rank interval (coverage `ci`,
-# 95 % by default). Where two
-# practices' bars overlap, the data cannot tell which of them ranks higher: with a handful of
-# informants per practice only large differences are distinguishable.
+# 95 % by default). Where two practices' bars overlap, the data cannot tell which of them ranks higher:
+# with a handful of informants per practice only large differences are distinguishable.
 
 # %%
 figure = score_plots.rank_chart(tables.ranks, language, delimitation, ci)
-save_figure(figure, figure_dir / "ranks")
-display(figure)
+figure_files = save_figure(figure, figure_dir / "ranks")
+display(Image(filename=str(figure_files[0])))
 plt.close(figure)
 display(tables.ranks)
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## Elementernes mønster på tværs af praksisserne
+#
+# Hvert punkt er én praksis' score på elementet; romben er gennemsnittet på tværs af praksisserne. De tre
+# stærkeste og de tre svageste elementer er farvet. VIVE's kortlægning fra 2017 fandt faglig refleksion,
+# teori og viden samt relationelt samarbejde stærkest og økonomi og dokumenteret virkning svagest:
+# sammenlign.
+
+# %% [markdown] tags=["en"]
 # ## The element pattern across practices
 #
-# Each point is one practice's score on the element; the diamond is the mean across practices. The
-# strongest and weakest elements are coloured. VIVE's 2017 mapping found professional reflection,
-# theory and knowledge and relational collaboration strongest, and economy and documented effect
-# weakest: compare.
+# Each point is one practice's score on the element; the diamond is the mean across practices. The three
+# strongest and the three weakest elements are coloured. VIVE's 2017 mapping found professional
+# reflection, theory and knowledge and relational collaboration strongest, and economy and documented
+# effect weakest: compare.
 
 # %%
 figure = score_plots.element_pattern_chart(tables.profiles, tables.element_pattern, study.instrument, language, delimitation)
-save_figure(figure, figure_dir / "element_pattern")
-display(figure)
+figure_files = save_figure(figure, figure_dir / "element_pattern")
+display(Image(filename=str(figure_files[0])))
 plt.close(figure)
 display(tables.element_pattern)
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## Profiler pr. praksis
+#
+# Der gemmes én figur pr. praksis i `figures/profile_<practice>`; her vises den højest og den lavest
+# rangerede. Søjlerne er elementscorerne med deres bootstrap-intervaller; en praksis med kun én informant
+# har intet interval, fordi én stemme ikke giver nogen spredning at trække fra.
+
+# %% [markdown] tags=["en"]
 # ## Profiles per practice
 #
 # One figure per practice is written to `figures/profile_<practice>`; the highest- and lowest-ranked are
@@ -149,17 +227,26 @@ display(tables.element_pattern)
 ranked = tables.ranks.dropna(subset=["rank"])["practice_id"].tolist()
 for practice in tables.profiles["practice_id"].drop_duplicates():
     figure = score_plots.profile_chart(tables.profiles, practice, study.instrument, language, delimitation, ci)
-    save_figure(figure, figure_dir / f"profile_{practice}")
+    figure_files = save_figure(figure, figure_dir / f"profile_{practice}")
     if ranked and practice in (ranked[0], ranked[-1]):
-        display(figure)
+        display(Image(filename=str(figure_files[0])))
     plt.close(figure)
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## Screeningsspørgsmålet om sikker praksis
+#
+# Screeningsspørgsmålet (er virkningen afprøvet i et videnskabeligt forsøg?) holdes adskilt fra den
+# lovende score. En praksis markeres til en ekspertvurdering af dens evidens, når mindst ét interview har
+# svaret *ja*, eller når koderne var uenige uden en konsensuskode. Tabellen viser kun de markerede
+# praksisser.
+
+# %% [markdown] tags=["en"]
 # ## The sikker-praksis screen
 #
 # The screen question (has the effect been tested in a scientific trial?) is kept apart from the
 # lovende score. A practice is flagged for an expert look at its evidence when any interview answered
-# *ja*, or when the coders disagreed.
+# *ja* (yes), or when the coders disagreed without a consensus code. The table shows the flagged
+# practices only.
 
 # %%
 display(tables.screen_flags[tables.screen_flags["possible_sikker"]])

@@ -50,3 +50,30 @@ def test_saved_without_outputs(path: Path) -> None:
     """Outputs belong in executed copies under data/processed/ and reports/, not in the repository."""
     notebook = nbformat.read(path, as_version=4)
     assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_prose_is_danish_then_english(path: Path) -> None:
+    """Every markdown cell is written twice, a ``da`` cell directly followed by its ``en`` counterpart.
+
+    The rendered report keeps only its own language (report.render_notebook drops the other tag), so an
+    untagged cell would appear on both pages and a lone cell would leave one page without that prose.
+    """
+    # 03 converts when the bias stage lands
+    if path.name.startswith("03"):
+        pytest.skip("03 is not yet written with da/en prose pairs")
+    notebook = nbformat.read(path, as_version=4)
+    markdown = [(i, c) for i, c in enumerate(notebook.cells) if c.cell_type == "markdown"]
+    assert markdown, f"{path.name} has no prose"
+    languages = {}
+    for index, cell in markdown:
+        tags = [t for t in cell.get("metadata", {}).get("tags", []) if t in ("da", "en")]
+        assert len(tags) == 1, f"{path.name} cell {index}: markdown needs exactly one of the tags da/en, has {tags}"
+        languages[index] = tags[0]
+    for index, language in languages.items():
+        if language == "da":
+            assert languages.get(index + 1) == "en", f"{path.name} cell {index}: a da cell must be followed directly by its en cell"
+            danish, english = notebook.cells[index].source.strip(), notebook.cells[index + 1].source.strip()
+            assert danish != english, f"{path.name} cells {index}/{index + 1}: the en cell is a copy of the da cell"
+        else:
+            assert languages.get(index - 1) == "da", f"{path.name} cell {index}: an en cell must follow directly after its da cell"

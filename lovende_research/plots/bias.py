@@ -1,0 +1,246 @@
+"""Figures of the subjectivity-bias stage: one per check, each showing the thing its verdict is about.
+
+Every function takes the tables :mod:`lovende_research.bias` (or :mod:`lovende_research.agreement`)
+returns and gives back a matplotlib Figure; saving is the caller's job
+(:func:`lovende_research.plots.save_figure`). Labels are Danish first, English with ``language="en"``.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from lovende_research.i18n import check_language, phrase
+from lovende_research.instrument import Instrument
+from lovende_research.plots import use_style
+
+PHRASES: dict[str, tuple[str, str]] = {
+    "practice": ("Praksis", "Practice"),
+    "role": ("Rolle", "Role"),
+    "mean_score": ("Informantens gennemsnitlige elementscore (0–1)", "Informant's mean element score (0–1)"),
+    "roles_title": ("Hvordan rollerne vurderer de samme praksisser", "How each role rates the same practices"),
+    "offset": ("Forskel til lederen (elementscore, {ci} % interval)", "Offset against the leader (element score, {ci}% interval)"),
+    "offset_title": ("Rolle-effekt (blandet model)", "Role effect (mixed model)"),
+    "excluded": ("hul markør = straight-liner, holdt ude af modellen", "hollow marker = straight-liner, set aside in the model"),
+    "not_converged": ("modellen konvergerede ikke", "the model did not converge"),
+    "icc_title": ("Enighed mellem informanter i samme praksis: ICC(1) med {ci} % interval",
+                  "Agreement of informants within a practice: ICC(1) with {ci}% interval"),
+    "icc": ("ICC(1), én informant", "ICC(1), single informant"),
+    "element": ("Element", "Element"),
+    "overall": ("Samlet score", "Overall score"),
+    "bands": ("Koo & Li: < 0,5 dårlig · 0,5–0,75 moderat · 0,75–0,9 god · > 0,9 meget god",
+              "Koo & Li: < 0.5 poor · 0.5–0.75 moderate · 0.75–0.9 good · > 0.9 excellent"),
+    "styles_title": ("Svarstil pr. informant", "Response style per informant"),
+    "modal_share": ("Andel svar i den hyppigste kategori", "Share of answers in the most frequent category"),
+    "top_share": ("Andel svar i øverste kategori", "Share of answers in the top category"),
+    "threshold": ("grænse", "threshold"),
+    "flagged": ("markeret", "flagged"),
+    "not_flagged": ("ikke markeret", "not flagged"),
+    "stability_title": ("Rangering uden én informant eller én koder", "Ranking without one informant or one coder"),
+    "rank": ("Rang (1 = højest samlet indeks)", "Rank (1 = highest overall index)"),
+    "full": ("fuld rangering", "full ranking"),
+    "without_informant": ("spænd uden én af praksissens informanter", "range without one of the practice's informants"),
+    "without_coder": ("spænd uden én koder", "range without one coder"),
+    "top": ("top {top_n}", "top {top_n}"),
+    "delimitation_title": ("Afgrænsningens betydning: alternativ − hoved-afgrænsning",
+                           "Effect of delimitation: alternative − main delimitation"),
+    "difference": ("Forskel i elementscore", "Difference in element score"),
+    "no_delimitation": ("Ingen praksis er kodet under mere end én afgrænsning", "No practice was coded under more than one delimitation"),
+    "coders_title": ("Enighed mellem kodere pr. element", "Coder agreement per element"),
+    "statistic": ("Mål", "Statistic"),
+    "value": ("Værdi", "Value"),
+    "paradox": ("* = kappa-paradoks (koder hobet op i én yderkategori)", "* = kappa paradox (codes piled up at one end)"),
+}
+
+ROLE_ORDER: tuple[str, ...] = ("leder", "medarbejder", "samarbejdspartner", "andet")
+
+
+def _names(instrument: Instrument | None, language: str) -> dict[str, str]:
+    if instrument is None:
+        return {}
+    return {e.id: f"{e.number}. {e.name(language)}" for e in instrument.elements}
+
+
+def role_chart(role_profiles: pd.DataFrame, role_effects: pd.DataFrame, language: str = "da", alpha_level: float = 0.05) -> plt.Figure:
+    """Left: each informant's mean element score per practice, coloured by role. Right: role offsets with intervals.
+
+    Practices are ordered by their mean over informants; straight-liners set aside in the model are drawn
+    hollow, so a reader sees both what was said and what the model used.
+    """
+    check_language(language)
+    use_style()
+    figure, (left, right) = plt.subplots(1, 2, figsize=(12, 0.38 * role_profiles["practice_id"].nunique() + 2.5),
+                                         gridspec_kw={"width_ratios": [2, 1]})
+    roles = [r for r in ROLE_ORDER if r in set(role_profiles["informant_role"])] + sorted(set(role_profiles["informant_role"]) - set(ROLE_ORDER))
+    colours = dict(zip(roles, sns.color_palette(n_colors=len(roles))))
+    order = role_profiles.groupby("practice_id")["score"].mean().sort_values().index.tolist()
+    y = {p: k for k, p in enumerate(order)}
+    for practice, group in role_profiles.groupby("practice_id"):
+        left.plot([group["score"].min(), group["score"].max()], [y[practice]] * 2, color="#bbbbbb", lw=1, zorder=1)
+    for role in roles:
+        mine = role_profiles[role_profiles["informant_role"] == role]
+        kept, excluded = mine[~mine["excluded"]], mine[mine["excluded"]]
+        left.scatter(kept["score"], kept["practice_id"].map(y), color=colours[role], label=role, zorder=2, s=40)
+        left.scatter(excluded["score"], excluded["practice_id"].map(y), facecolors="none", edgecolors=colours[role], zorder=2, s=40)
+    left.set_yticks(range(len(order)), order)
+    left.set_xlim(-0.02, 1.02)
+    left.set_xlabel(phrase(PHRASES, "mean_score", language))
+    left.set_ylabel(phrase(PHRASES, "practice", language))
+    left.set_title(phrase(PHRASES, "roles_title", language) + "\n" + phrase(PHRASES, "excluded", language), fontsize=10)
+    left.legend(title=phrase(PHRASES, "role", language), loc="lower right", fontsize=8)
+    effects = role_effects.reset_index(drop=True)
+    yy = np.arange(len(effects))
+    for k, row in effects.iterrows():
+        colour = colours.get(row["role"], "black")
+        if np.isfinite(row["estimate"]):
+            right.errorbar(row["estimate"], k, xerr=[[row["estimate"] - row["ci_low"]], [row["ci_high"] - row["estimate"]]],
+                           fmt="o", color=colour, capsize=4)
+    right.axvline(0, color="black", lw=1)
+    right.set_yticks(yy, [f"{r} − leder" for r in effects["role"]])
+    right.set_ylim(-1, max(len(effects), 1))
+    right.set_xlabel(phrase(PHRASES, "offset", language, ci=round(100 * (1 - alpha_level))))
+    title = phrase(PHRASES, "offset_title", language)
+    if len(effects) and not bool(effects["converged"].all()):
+        title += "\n" + phrase(PHRASES, "not_converged", language)
+    right.set_title(title, fontsize=10)
+    figure.tight_layout()
+    return figure
+
+
+def icc_chart(icc: pd.DataFrame, instrument: Instrument | None = None, language: str = "da") -> plt.Figure:
+    """ICC(1) per element and for the overall score, with intervals and Koo & Li's bands shaded."""
+    check_language(language)
+    use_style()
+    names = _names(instrument, language)
+    names["overall"] = phrase(PHRASES, "overall", language)
+    table = icc.reset_index(drop=True)
+    figure, ax = plt.subplots(figsize=(8, 0.4 * len(table) + 2))
+    for low, high, shade in ((-1, 0.5, "#f4cccc"), (0.5, 0.75, "#fff2cc"), (0.75, 0.9, "#d9ead3"), (0.9, 1, "#b6d7a8")):
+        ax.axvspan(low, high, color=shade, alpha=0.6, lw=0)
+    y = np.arange(len(table))[::-1]
+    est, lo, hi = (table[c].to_numpy(dtype=float) for c in ("icc1", "icc1_ci_low", "icc1_ci_high"))
+    colour = ["black" if e == "overall" else sns.color_palette()[0] for e in table["element_id"]]
+    for k in range(len(table)):
+        if np.isfinite(est[k]):
+            ax.errorbar(est[k], y[k], xerr=[[est[k] - lo[k]], [hi[k] - est[k]]], fmt="o", color=colour[k], capsize=3)
+    ax.set_yticks(y, [names.get(e, e) for e in table["element_id"]])
+    ax.set_xlim(min(-0.2, np.nanmin(lo) - 0.05) if np.isfinite(lo).any() else -0.2, 1)
+    ax.set_xlabel(phrase(PHRASES, "icc", language))
+    ci = round(100 * float(table["confidence"].iloc[0])) if len(table) else 95
+    ax.set_title(phrase(PHRASES, "icc_title", language, ci=ci) + "\n" + phrase(PHRASES, "bands", language), fontsize=10)
+    return figure
+
+
+def response_style_chart(styles: pd.DataFrame, straightline_share: float = 0.9, ceiling_share: float = 0.8, language: str = "da") -> plt.Figure:
+    """Each informant as a point: share at the modal category against share at the top; flagged ones named."""
+    check_language(language)
+    use_style()
+    figure, ax = plt.subplots(figsize=(7.5, 6))
+    flagged = styles["straightliner"] | styles["ceiling"] | styles["screen_unsupported"]
+    palette = sns.color_palette()
+    ax.scatter(styles.loc[~flagged, "modal_share"], styles.loc[~flagged, "top_share"], color=palette[0], alpha=0.7,
+               label=phrase(PHRASES, "not_flagged", language))
+    ax.scatter(styles.loc[flagged, "modal_share"], styles.loc[flagged, "top_share"], color=palette[3], marker="D",
+               label=phrase(PHRASES, "flagged", language))
+    for row in styles[flagged].itertuples():
+        ax.annotate(row.informant_id, (row.modal_share, row.top_share), xytext=(4, -10), textcoords="offset points", fontsize=8)
+    ax.axvline(straightline_share, color="grey", ls="--", lw=1)
+    ax.axhline(ceiling_share, color="grey", ls=":", lw=1)
+    ax.text(straightline_share, 0.02, f" {phrase(PHRASES, 'threshold', language)} {straightline_share:.0%}", fontsize=8, color="grey")
+    ax.text(0.02, ceiling_share, f"{phrase(PHRASES, 'threshold', language)} {ceiling_share:.0%}", fontsize=8, color="grey", va="bottom")
+    ax.set_xlim(0, 1.05)
+    ax.set_ylim(-0.02, 1.05)
+    ax.set_xlabel(phrase(PHRASES, "modal_share", language))
+    ax.set_ylabel(phrase(PHRASES, "top_share", language))
+    ax.set_title(phrase(PHRASES, "styles_title", language), fontsize=11)
+    ax.legend(loc="upper left", fontsize=8)
+    return figure
+
+
+def stability_chart(stability: pd.DataFrame, top_n: int = 5, language: str = "da") -> plt.Figure:
+    """Per practice: its full rank, and the range of ranks without one of its informants or one coder."""
+    check_language(language)
+    use_style()
+    full = stability.drop_duplicates("practice_id")[["practice_id", "rank_full"]].sort_values("rank_full", na_position="last")
+    order = full["practice_id"].tolist()
+    y = {p: k for k, p in enumerate(order)}
+    figure, ax = plt.subplots(figsize=(8, 0.38 * len(order) + 2.2))
+    palette = sns.color_palette()
+    own = stability[(stability["scenario"] == "informant") & (stability["left_out_practice"] == stability["practice_id"])]
+    coder = stability[stability["scenario"] == "coder"]
+    for frame, offset, colour, key in ((own, -0.15, palette[1], "without_informant"), (coder, 0.15, palette[2], "without_coder")):
+        if frame.empty:
+            continue
+        span = frame.groupby("practice_id")["rank_reduced"].agg(["min", "max"])
+        first = True
+        for practice, row in span.iterrows():
+            if practice in y:
+                ax.plot([row["min"], row["max"]], [y[practice] + offset] * 2, color=colour, lw=4, alpha=0.7, solid_capstyle="round",
+                        label=phrase(PHRASES, key, language) if first else None)
+                first = False
+    ax.scatter(full["rank_full"], full["practice_id"].map(y), color="black", zorder=3, label=phrase(PHRASES, "full", language))
+    ax.axvspan(0.5, top_n + 0.5, color="#d9ead3", alpha=0.5, lw=0, label=phrase(PHRASES, "top", language, top_n=top_n))
+    ax.set_yticks(range(len(order)), order)
+    ax.invert_yaxis()
+    ax.set_xlabel(phrase(PHRASES, "rank", language))
+    ax.set_ylabel(phrase(PHRASES, "practice", language))
+    ax.set_title(phrase(PHRASES, "stability_title", language), fontsize=11)
+    ax.legend(loc="lower right", fontsize=8)
+    return figure
+
+
+def delimitation_chart(delimitation: pd.DataFrame, instrument: Instrument | None = None, threshold: float = 0.15,
+                       language: str = "da") -> plt.Figure:
+    """Per alternative delimitation: each element's difference from the main delimitation, threshold marked."""
+    check_language(language)
+    use_style()
+    names = _names(instrument, language)
+    if delimitation.empty:
+        figure, ax = plt.subplots(figsize=(6, 2))
+        ax.text(0.5, 0.5, phrase(PHRASES, "no_delimitation", language), ha="center", va="center")
+        ax.set_axis_off()
+        return figure
+    groups = list(delimitation.groupby(["practice_id", "delimitation_id"], sort=True))
+    n_elements = delimitation["element_id"].nunique()
+    figure, axes = plt.subplots(1, len(groups), figsize=(4.5 * len(groups) + 2, 0.35 * n_elements + 2), sharey=True, squeeze=False)
+    palette = sns.color_palette()
+    for ax, ((practice, delim), group) in zip(axes[0], groups):
+        y = np.arange(len(group))[::-1]
+        diff = group["difference"].to_numpy(dtype=float)
+        colours = [palette[3] if m else palette[0] for m in group["moved"].astype(bool)]
+        ax.barh(y, np.nan_to_num(diff), color=colours)
+        for edge in (-threshold, threshold):
+            ax.axvline(edge, color="grey", ls="--", lw=1)
+        ax.axvline(0, color="black", lw=1)
+        ax.set_yticks(y, [names.get(e, e) for e in group["element_id"]])
+        label = group["label"].iloc[0]
+        ax.set_title(f"{practice}: {delim}\n{label[:45]}", fontsize=9)
+        ax.set_xlabel(phrase(PHRASES, "difference", language))
+    figure.suptitle(phrase(PHRASES, "delimitation_title", language) + f" ({phrase(PHRASES, 'threshold', language)} ±{threshold:.2f})", fontsize=11)
+    figure.tight_layout()
+    return figure
+
+
+def coder_agreement_chart(agreement: pd.DataFrame, instrument: Instrument | None = None, low: float = 0.667,
+                          language: str = "da") -> plt.Figure:
+    """Ordinal alpha, weighted kappa and AC2 per element side by side (from ``agreement.coder_agreement``)."""
+    check_language(language)
+    use_style()
+    names = _names(instrument, language)
+    names["alle"] = phrase(PHRASES, "overall", language)
+    table = agreement.copy()
+    table["label"] = [names.get(str(e), str(e)) + (" *" if p else "") for e, p in zip(table["element_id"], table["paradox"].astype(bool))]
+    long = table.melt(id_vars=["label"], value_vars=["alpha", "kappa", "ac2"], var_name="statistic", value_name="value")
+    long["statistic"] = long["statistic"].map({"alpha": "Krippendorff α", "kappa": "kappa (vægtet)" if language == "da" else "kappa (weighted)",
+                                               "ac2": "Gwet AC2"})
+    figure, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 2))
+    sns.barplot(data=long, y="label", x="value", hue="statistic", ax=ax, orient="h")
+    ax.axvline(low, color="grey", ls="--", lw=1)
+    ax.set_xlim(min(0.0, float(np.nanmin(long["value"])) - 0.05) if long["value"].notna().any() else 0, 1)
+    ax.set_xlabel(phrase(PHRASES, "value", language))
+    ax.set_ylabel("")
+    ax.legend(title=phrase(PHRASES, "statistic", language), fontsize=8, loc="lower left")
+    ax.set_title(phrase(PHRASES, "coders_title", language) + "\n" + phrase(PHRASES, "paradox", language), fontsize=10)
+    return figure

@@ -1,0 +1,227 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: lovende-research
+#     language: python
+#     name: lovende-research
+# ---
+
+# %% [markdown]
+# # 03 Tjek af subjektivitetsbias / Subjectivity-bias checks
+#
+# Socialstyrelsen's lesson from VIVE's 2017 mapping: **the informants matter a great deal, answers can
+# be moved, and delimiting a practice moves its score.** This notebook makes each of those visible and
+# measured. Every check ends in a plain-language verdict and a figure, and every practice gets a list of
+# flags with the reason (`flags.parquet`). The statistics live in `lovende_research.bias` and
+# `lovende_research.agreement`, documented and tested there; the re-scoring uses the same chain as
+# notebook 02, so a check never scores differently from the stage it checks.
+#
+# 1. **Coders**: do two coders who heard the same interview give the same codes?
+# 2. **Informants**: do informants of the same practice agree (ICC), and do roles rate systematically
+#    differently (leaders rating their own practice higher)?
+# 3. **Response styles**: straight-lining, ceiling responding, a *ja* to the effect-trial question
+#    without support.
+# 4. **Stability**: would the ranking change without one informant, or one coder?
+# 5. **Delimitation**: how much does the score move when the practice is delimited differently?
+
+# %% tags=["parameters"]
+study_dir = "../data/raw/example"  # the study folder (read-only)
+processed_dir = "../data/processed"  # tables are written to <processed_dir>/<study>/bias/
+language = "da"  # da or en, the language of verdicts, flags and figures
+seed = 2017  # seed of the coder-agreement bootstrap (the runner passes the study's seed)
+n_boot = 1000  # bootstrap draws for the interval of Krippendorff's alpha
+alpha_level = 0.05  # level of the role tests (Holm-corrected) and 1 - coverage of every interval
+reconcile_rule = "median"  # rule for differing coders without a consensus code: median or lower (as in 02)
+aggregation = "mean"  # how informants become one score per practice: mean, median or leader (as in 02)
+coverage_threshold = 0.5  # share of an element's items (and of elements, for the index) that must be answered
+straightline_share = 0.9  # flag an informant when at least this share of answers has the same code
+ceiling_share = 0.8  # flag an informant when at least this share of answers is in the top category
+min_items = 10  # answered items needed before a response style is judged
+screen_evidence = 0.5  # a sikker-praksis 'ja' is supported when the Virkning score reaches this (or a coder noted the study)
+top_n = 5  # the top of the ranking: a top place that rests on one informant or coder is flagged
+delimitation_threshold = 0.15  # flag an element whose score moves more than this between delimitations
+agreement_low = 0.667  # Krippendorff's lowest acceptable alpha for tentative conclusions
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+from IPython.display import Markdown, display
+
+from lovende_research import bias
+from lovende_research.agreement import coder_agreement, coding_units
+from lovende_research.io import write_json, write_parquet
+from lovende_research.plots import bias as bias_plots
+from lovende_research.plots import save_figure
+from lovende_research.study import Study
+
+study = Study.load(study_dir)
+out_dir = Path(processed_dir) / study.name / "bias"
+figure_dir = out_dir / "figures"
+tables = bias.run_bias_checks(
+    study,
+    rule=reconcile_rule,
+    aggregation=aggregation,
+    coverage_threshold=coverage_threshold,
+    alpha_level=alpha_level,
+    straightline_share=straightline_share,
+    ceiling_share=ceiling_share,
+    min_items=min_items,
+    screen_evidence=screen_evidence,
+    top_n=top_n,
+    delimitation_threshold=delimitation_threshold,
+    language=language,
+)
+agreement = coder_agreement(
+    coding_units(study.codings[study.codings["delimitation_id"] == "main"], study.instrument),
+    categories=list(study.instrument.scale_codes),
+    n_boot=n_boot,
+    seed=seed,
+    confidence=1 - alpha_level,
+    low=agreement_low,
+    language=language,
+)
+written = tables.write(out_dir) + [write_parquet(agreement, out_dir / "coder_agreement.parquet")]
+excluded = sorted(tables.response_styles.loc[tables.response_styles["straightliner"], "informant_id"].unique())
+verdicts = {}
+print(f"{study.config.title}" + ("  [SYNTETISKE DATA / SYNTHETIC DATA]" if study.config.synthetic else ""))
+print(f"{len(written)} tabeller skrevet til / tables written to {out_dir}")
+
+# %% [markdown]
+# ## 1. Coders
+#
+# The unit is one item in one interview. Ordinal Krippendorff's alpha, weighted kappa and Gwet's AC2 answer
+# the same question with different chance models; when nearly every code sits at one end of the scale,
+# alpha and kappa drop while raw agreement and AC2 stay high (the *kappa paradox*), and the table says so
+# rather than calling the coding poor.
+
+# %%
+verdicts["coders"] = bias.verdict("coders", language, agreement=agreement, low=agreement_low)
+display(Markdown(f"**{verdicts['coders']}**"))
+figure = bias_plots.coder_agreement_chart(agreement, study.instrument, agreement_low, language)
+save_figure(figure, figure_dir / "coder_agreement")
+display(figure)
+plt.close(figure)
+display(agreement[["element_id", "n_subjects", "percent_agreement", "alpha", "kappa", "ac2", "paradox"]].round(3))
+
+# %% [markdown]
+# ## 2a. Do informants of the same practice agree?
+#
+# Each practice is described by its own informants, so the intraclass correlation is the one-way form
+# ICC(1): the share of the spread in scores that lies *between* practices. ICC(1,1) is the reliability of
+# one informant's score, ICC(1,k) of the mean of a practice's k informants (what the profile reports).
+# A low value means the profile depends on whom one happened to ask. Straight-liners are left out.
+
+# %%
+verdicts["icc"] = bias.verdict("icc", language, icc=tables.icc)
+display(Markdown(f"**{verdicts['icc']}**"))
+figure = bias_plots.icc_chart(tables.icc, study.instrument, language)
+save_figure(figure, figure_dir / "icc")
+display(figure)
+plt.close(figure)
+
+# %% [markdown]
+# ## 2b. Do roles rate the same practices differently?
+#
+# Left: every informant's mean element score, one row per practice, coloured by role. Right: each role's
+# offset against the leader from a mixed model with random intercepts for the practice and for the
+# informant within it (an informant's eleven scores are not eleven independent voices), element as a fixed
+# effect, tested with Holm's correction. A negative offset means the role rates lower than the leader.
+
+# %%
+verdicts["roles"] = bias.verdict("roles", language, roles=tables.role_effects, excluded=excluded, alpha_level=alpha_level)
+display(Markdown(f"**{verdicts['roles']}**"))
+figure = bias_plots.role_chart(tables.role_profiles, tables.role_effects, language, alpha_level)
+save_figure(figure, figure_dir / "roles")
+display(figure)
+plt.close(figure)
+display(tables.role_effects[["role", "estimate", "ci_low", "ci_high", "p_holm", "significant", "converged", "warning"]])
+
+# %% [markdown]
+# ## 3. Response styles
+#
+# Each informant is a point: to the right, answers pile into one category (straight-lining); at the top,
+# into the top category (ceiling). Points past the dashed lines are flagged. A *ja* to the question
+# whether the effect was tested in a scientific trial is flagged when the same interview scores the
+# weaker claim "some study suggests an effect" low and no coder noted the study.
+
+# %%
+verdicts["styles"] = bias.verdict("styles", language, styles=tables.response_styles)
+display(Markdown(f"**{verdicts['styles']}**"))
+figure = bias_plots.response_style_chart(tables.response_styles, straightline_share, ceiling_share, language)
+save_figure(figure, figure_dir / "response_styles")
+display(figure)
+plt.close(figure)
+
+# %% [markdown]
+# ## 4. Stability of the ranking
+#
+# The study is re-scored once per informant left out, and once per coder left out. The black dot is a
+# practice's rank in the full ranking; the bars span the ranks it gets without one of its own informants
+# (orange) and without one coder (green). A practice inside the shaded top whose bar reaches outside it
+# holds its place on a single voice.
+
+# %%
+verdicts["stability"] = bias.verdict("stability", language, summary=tables.stability_summary, flags=tables.flags, top_n=top_n)
+display(Markdown(f"**{verdicts['stability']}**"))
+figure = bias_plots.stability_chart(tables.stability, top_n, language)
+save_figure(figure, figure_dir / "stability")
+display(figure)
+plt.close(figure)
+display(tables.stability_summary.sort_values("kendall_tau").head(10))
+
+# %% [markdown]
+# ## 5. Delimitation
+#
+# Where a practice was also coded under an alternative delimitation (`delimitations.csv`), each bar is an
+# element's score under the alternative minus under the main delimitation; red bars move more than the
+# threshold.
+
+# %%
+verdicts["delimitation"] = bias.verdict("delimitation", language, delimitation=tables.delimitation, threshold=delimitation_threshold)
+display(Markdown(f"**{verdicts['delimitation']}**"))
+figure = bias_plots.delimitation_chart(tables.delimitation, study.instrument, delimitation_threshold, language)
+save_figure(figure, figure_dir / "delimitation")
+display(figure)
+plt.close(figure)
+
+# %% [markdown]
+# ## Flags per practice
+#
+# Every practice gets one row per check; the flagged ones are listed here with the reason. The whole
+# table, unflagged rows included, is in `flags.parquet`.
+
+# %%
+flagged = tables.flags[tables.flags["flag"]]
+print(f"{flagged['practice_id'].nunique()} af {tables.flags['practice_id'].nunique()} praksisser har mindst ét flag / practices have a flag")
+display(flagged)
+
+# %%
+write_json(out_dir / "verdicts.json", verdicts)
+write_json(
+    out_dir / "manifest.json",
+    {
+        "stage": "03_subjectivity_bias",
+        "study": study.name,
+        "synthetic": study.config.synthetic,
+        "instrument": {"version": study.instrument.version, "official": study.instrument.official},
+        "parameters": {
+            "language": language, "seed": seed, "n_boot": n_boot, "alpha_level": alpha_level,
+            "reconcile_rule": reconcile_rule, "aggregation": aggregation, "coverage_threshold": coverage_threshold,
+            "straightline_share": straightline_share, "ceiling_share": ceiling_share, "min_items": min_items,
+            "screen_evidence": screen_evidence, "top_n": top_n, "delimitation_threshold": delimitation_threshold,
+            "agreement_low": agreement_low,
+        },
+        "inputs": study.checksums(),
+        "tables": sorted(p.name for p in written),
+        "figures": sorted(p.name for p in figure_dir.glob("*.png")),
+        "straightliners_set_aside": excluded,
+    },
+)

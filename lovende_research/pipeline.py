@@ -224,7 +224,7 @@ def run_study(
         parameters[stage.key] = {**notebook_defaults(declared[stage.key]), **values}
         executed = _execute(stage, values, notebooks_dir, processed, kernel_name, progress)
         kept = atomic_write_bytes(reports / "notebooks" / f"{stage.notebook}.ipynb", executed.read_bytes())
-        render_notebook(executed, reports / f"{stage.notebook}.html", language)
+        render_notebook(executed, reports / f"{stage.notebook}.html", language, f"{stage.title(language)} · {study.config.title}")
         pages.append(Page(stage.title(language), f"{stage.notebook}.html", kept.relative_to(reports).as_posix()))
         log.info("trin %s færdigt", stage.key)
 

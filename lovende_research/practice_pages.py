@@ -23,6 +23,7 @@ from lovende_research.io import atomic_write_text
 from lovende_research.report import Page, html_page, key_value_rows, study_notices
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.study import Study
+from lovende_research.synthesis import check_label
 
 #: Folder of the practice pages inside ``reports/<study>/``.
 PAGES_DIR = "praksis"
@@ -183,7 +184,7 @@ def _practice_body(
         notes.append(f'<p class="notice">{t("bias_not_run")}</p>')
     else:
         raised = flags[(flags["practice_id"] == pid) & flags["flag"].astype(bool)]
-        notes.extend(f'<p class="flag"><strong>{html.escape(str(f.check))}</strong>: {html.escape(str(f.reason))}</p>' for f in raised.itertuples())
+        notes.extend(f'<p class="flag"><strong>{html.escape(check_label(str(f.check), language))}</strong>: {html.escape(str(f.reason))}</p>' for f in raised.itertuples())
         if raised.empty:
             notes.append(f"<p>{t('no_flags')}</p>")
     image = base64.b64encode(png).decode("ascii")

@@ -40,6 +40,7 @@ PHRASES = {
         "Synthetic data: this study was simulated with lovende-research and concerns no real practices or people.",
     ),
     "instrument_note": ("Måleredskab", "Measuring tool"),
+    "version": ("version", "version"),
     "unverified": (
         "Elementernes gruppering i fire kategorier er ikke bekræftet af nogen kilde og vises kun som en mulig læsning.",
         "The grouping of the elements into four categories is not confirmed by any source and is shown only as one possible reading.",
@@ -118,7 +119,7 @@ def git_commit(root: Path = PROJECT_ROOT) -> str | None:
     return commit + ("-dirty" if status.strip() else "")
 
 
-def render_notebook(notebook_path: Path, html_path: Path, language: str = "da") -> Path:
+def render_notebook(notebook_path: Path, html_path: Path, language: str = "da", title: str = "lovende-research") -> Path:
     """Executed notebook → self-contained HTML for reviewers: inputs hidden, images embedded, no CDN.
 
     Notebook prose is written twice, in Danish and English markdown cells tagged ``da`` and ``en``
@@ -140,7 +141,8 @@ def render_notebook(notebook_path: Path, html_path: Path, language: str = "da") 
     # inputs hidden; the parameters are listed on the index page instead.
     hidden = {code for code in ("da", "en") if code != check_language(language)} | {"injected-parameters"}
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=hidden, enabled=True), enabled=True)
-    body, _ = exporter.from_notebook_node(notebook, resources={"lovende_back": phrase(PHRASES, "back", language)})
+    resources = {"lovende_back": phrase(PHRASES, "back", language), "metadata": {"name": title}}
+    body, _ = exporter.from_notebook_node(notebook, resources=resources)
     return atomic_write_text(html_path, body)
 
 
@@ -196,14 +198,22 @@ def key_value_rows(pairs: list[tuple[str, str]], code: bool = False) -> str:
     return "\n".join(f"<tr><th>{html.escape(k)}</th><td>{wrap(v)}</td></tr>" for k, v in pairs)
 
 
-def study_notices(study: Study, language: str) -> str:
-    """The caveats every page repeats: synthetic data, an unofficial instrument, an unverified grouping."""
+def study_caveats(study: Study, language: str) -> list[str]:
+    """The caveats every page repeats: synthetic data, the instrument's status, an unverified grouping."""
     instrument = study.instrument
     notices = [phrase(PHRASES, "synthetic", language)] if study.config.synthetic else []
-    notices.append(f"{phrase(PHRASES, 'instrument_note', language)}: {instrument.title(language)}. {instrument.note(language)}")
+    notices.append(
+        f"{phrase(PHRASES, 'instrument_note', language)}: {instrument.title(language)} "
+        f"({phrase(PHRASES, 'version', language)} {instrument.version}). {instrument.note(language)}"
+    )
     if not instrument.categories_verified:
         notices.append(phrase(PHRASES, "unverified", language))
-    return "".join(f'<p class="notice">{html.escape(text)}</p>' for text in notices)
+    return notices
+
+
+def study_notices(study: Study, language: str) -> str:
+    """:func:`study_caveats` as the highlighted notices at the top of a page."""
+    return "".join(f'<p class="notice">{html.escape(text)}</p>' for text in study_caveats(study, language))
 
 
 def write_index(

@@ -60,6 +60,7 @@ def test_runs_stages_in_order_with_layered_parameters(workspace: dict[str, Path]
     assert "json.dumps" not in page  # … inputs are hidden for reviewers
     assert not re.search(r'(src|href)="https?://', page)  # nothing fetched from the network
     assert "Heading in English" in page and "Overskrift på dansk" not in page  # prose in the report's language
+    assert "<title>Screening of candidate practices · Lille teststudie</title>" in page
     assert (reports / "notebooks" / "01_screening.ipynb").is_file()
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert 'href="01_screening.html"' in index and 'href="notebooks/02_interview_coding.ipynb"' in index

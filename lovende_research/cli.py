@@ -56,6 +56,14 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _teach(args: argparse.Namespace) -> int:
+    from lovende_research.teaching import make_handouts
+
+    index = make_handouts(args.out, groups=args.groups, seed=args.seed, language=args.lang, jobs=args.jobs)
+    print(f"lærerens oversigt: {index}")
+    return 0
+
+
 def _lab(args: argparse.Namespace) -> int:
     from lovende_research.pipeline import open_lab
 
@@ -91,6 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=None, help="mappe til rapporterne (standard: reports/)")
     run.add_argument("--processed", type=Path, default=PROCESSED_DIR, help="mappe til tabellerne (standard: data/processed/)")
     run.set_defaults(handler=_run)
+
+    teach = commands.add_parser("teach", help="lav et undervisningshæfte pr. gruppe, hver på sit eget simulerede studie")
+    teach.add_argument("--groups", type=int, required=True)
+    teach.add_argument("--seed", type=int, default=2017)
+    teach.add_argument("--out", type=Path, required=True)
+    teach.add_argument("--lang", choices=("da", "en"), default="da")
+    teach.add_argument("--jobs", type=int, default=1)
+    teach.set_defaults(handler=_teach)
 
     lab = commands.add_parser("lab", help="åbn JupyterLab på notebooks/ med projektets kerne")
     lab.add_argument("--port", type=int, default=8888)

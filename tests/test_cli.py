@@ -45,3 +45,15 @@ def test_validate_exit_code_on_a_broken_study(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "study.yml" in result.stderr and "ikke gyldig YAML" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_lab_opens_the_notebooks_on_the_project_kernel() -> None:
+    from lovende_research.config import KERNEL_NAME, NOTEBOOKS_DIR
+    from lovende_research.pipeline import ensure_kernel, lab_command
+
+    ensure_kernel()  # registered by the Makefile's set-up, inside this environment
+    command = lab_command(port=8899, no_browser=True)
+    assert command[:3] == [sys.executable, "-m", "jupyterlab"]
+    assert f"--notebook-dir={NOTEBOOKS_DIR}" in command and f"--MappingKernelManager.default_kernel_name={KERNEL_NAME}" in command
+    shown = subprocess.run([*command[:3], "--version"], capture_output=True, text=True, check=False)
+    assert shown.returncode == 0 and shown.stdout.strip()[0].isdigit()

@@ -186,6 +186,13 @@ PHRASES: dict[str, tuple[str, str]] = {
     "coders_paradox": (" Kappa-paradokset (koder hobet op i én yderkategori) gælder for: {elements}.",
                        " The kappa paradox (codes piled up in one end category) applies to: {elements}."),
     "none": ("ingen", "none"),
+    # the stage's notebook (03_subjectivity_bias)
+    "synthetic_banner": ("  [SYNTETISKE DATA]", "  [SYNTHETIC DATA]"),
+    "instrument": ("Måleredskab: {version}", "Measuring tool: {version}"),
+    "not_official": (" (ikke den officielle version)", " (not the official version)"),
+    "tables_written": ("{n} tabeller gemt i {path}", "{n} tables written to {path}"),
+    "flagged_summary": ("{n} af {total} praksisser har mindst ét opmærksomhedspunkt",
+                        "{n} of {total} practices have at least one flag"),
 }
 
 

@@ -13,8 +13,26 @@
 #     name: lovende-research
 # ---
 
-# %% [markdown]
-# # 03 Tjek af subjektivitetsbias / Subjectivity-bias checks
+# %% [markdown] tags=["da"]
+# # 3. Tjek af subjektivitetsbias
+#
+# Socialstyrelsens erfaring fra VIVE's kortlægning i 2017: **informanterne betyder meget, svarene kan
+# flyttes, og afgrænsningen af en praksis flytter dens score.** Denne notebook gør hvert af de forhold
+# synligt og målbart. Hvert tjek ender i en vurdering i almindeligt sprog og en figur, og hver praksis får
+# en liste over opmærksomhedspunkter med begrundelsen (`flags.parquet`). Statistikken ligger i
+# `lovende_research.bias` og `lovende_research.agreement` (dokumenteret og testet dér); scorerne beregnes
+# igen med samme kæde som i notebook 02, så et tjek aldrig scorer anderledes end det trin, det tjekker.
+#
+# 1. **Koderne**: giver to kodere, der har hørt det samme interview, de samme koder?
+# 2. **Informanterne**: er informanter fra samme praksis enige (intraklassekorrelation, ICC), og vurderer
+#    rollerne systematisk forskelligt (giver lederne deres egen praksis højere scorer)?
+# 3. **Svarstil**: straight-lining, svar samlet i øverste kategori (loftseffekt) og et *ja* til
+#    spørgsmålet om et effektforsøg uden belæg.
+# 4. **Stabilitet**: ville rangeringen ændre sig uden én informant eller uden én koder?
+# 5. **Afgrænsning**: hvor meget flytter scoren, når praksissen afgrænses anderledes?
+
+# %% [markdown] tags=["en"]
+# # 3. Subjectivity-bias checks
 #
 # Socialstyrelsen's lesson from VIVE's 2017 mapping: **the informants matter a great deal, answers can
 # be moved, and delimiting a practice moves its score.** This notebook makes each of those visible and
@@ -24,11 +42,11 @@
 # notebook 02, so a check never scores differently from the stage it checks.
 #
 # 1. **Coders**: do two coders who heard the same interview give the same codes?
-# 2. **Informants**: do informants of the same practice agree (ICC), and do roles rate systematically
-#    differently (leaders rating their own practice higher)?
-# 3. **Response styles**: straight-lining, ceiling responding, a *ja* to the effect-trial question
-#    without support.
-# 4. **Stability**: would the ranking change without one informant, or one coder?
+# 2. **Informants**: do informants of the same practice agree (intraclass correlation, ICC), and do roles
+#    rate systematically differently (leaders rating their own practice higher)?
+# 3. **Response styles**: straight-lining, answers piled into the top category (ceiling effect), and a
+#    *ja* (yes) to the effect-trial question without support.
+# 4. **Stability**: would the ranking change without one informant, or without one coder?
 # 5. **Delimitation**: how much does the score move when the practice is delimited differently?
 
 # %% tags=["parameters"]
@@ -53,10 +71,11 @@ agreement_low = 0.667  # Krippendorff's lowest acceptable alpha for tentative co
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-from IPython.display import Markdown, display
+from IPython.display import Image, Markdown, display
 
 from lovende_research import bias
 from lovende_research.agreement import coder_agreement, coding_units
+from lovende_research.i18n import phrase
 from lovende_research.io import write_json, write_parquet
 from lovende_research.plots import bias as bias_plots
 from lovende_research.plots import save_figure
@@ -91,108 +110,188 @@ agreement = coder_agreement(
 written = tables.write(out_dir) + [write_parquet(agreement, out_dir / "coder_agreement.parquet")]
 excluded = sorted(tables.response_styles.loc[tables.response_styles["straightliner"], "informant_id"].unique())
 verdicts = {}
-print(f"{study.config.title}" + ("  [SYNTETISKE DATA / SYNTHETIC DATA]" if study.config.synthetic else ""))
-print(f"{len(written)} tabeller skrevet til / tables written to {out_dir}")
+print(study.config.title + (phrase(bias.PHRASES, "synthetic_banner", language) if study.config.synthetic else ""))
+print(phrase(bias.PHRASES, "instrument", language, version=study.instrument.version) + ("" if study.instrument.official else phrase(bias.PHRASES, "not_official", language)))
+print(phrase(bias.PHRASES, "tables_written", language, n=len(written), path=out_dir))
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## 1. Koderne
+#
+# Enheden er ét spørgsmål i ét interview under hovedafgrænsningen; konsensuskoder tæller ikke med, for de
+# er holdets og ikke én koders. Ordinal Krippendorffs alpha, vægtet kappa og Gwets AC2 besvarer det samme
+# spørgsmål med hver sin model for tilfældig enighed. Når næsten alle koder ligger i den ene ende af
+# skalaen, falder alpha og kappa, mens den rå enighed og AC2 forbliver høje (*kappa-paradokset*); så siger
+# tabellen det i stedet for at kalde kodningen dårlig. Den stiplede linje i figuren er Krippendorffs
+# laveste acceptable alpha for forsigtige konklusioner (`agreement_low`), og elementer mærket `*` er ramt
+# af paradokset.
+
+# %% [markdown] tags=["en"]
 # ## 1. Coders
 #
-# The unit is one item in one interview. Ordinal Krippendorff's alpha, weighted kappa and Gwet's AC2 answer
+# The unit is one item in one interview under the main delimitation; consensus codes are left out, as
+# they are the team's, not one coder's. Ordinal Krippendorff's alpha, weighted kappa and Gwet's AC2 answer
 # the same question with different chance models; when nearly every code sits at one end of the scale,
 # alpha and kappa drop while raw agreement and AC2 stay high (the *kappa paradox*), and the table says so
-# rather than calling the coding poor.
+# rather than calling the coding poor. The dashed line in the figure is Krippendorff's lowest acceptable
+# alpha for tentative conclusions (`agreement_low`); elements marked `*` are hit by the paradox.
 
 # %%
 verdicts["coders"] = bias.verdict("coders", language, agreement=agreement, low=agreement_low)
 display(Markdown(f"**{verdicts['coders']}**"))
 figure = bias_plots.coder_agreement_chart(agreement, study.instrument, agreement_low, language)
-save_figure(figure, figure_dir / "coder_agreement")
-display(figure)
+figure_files = save_figure(figure, figure_dir / "coder_agreement")
+display(Image(filename=str(figure_files[0])))
 plt.close(figure)
 display(agreement[["element_id", "n_subjects", "percent_agreement", "alpha", "kappa", "ac2", "paradox"]].round(3))
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## 2a. Er informanter fra samme praksis enige?
+#
+# Hver praksis beskrives af sine egne informanter, så intraklassekorrelationen er envejsformen ICC(1): den
+# andel af spredningen i scorerne, der ligger *mellem* praksisserne. ICC(1,1) er pålideligheden af én
+# informants score, ICC(1,k) af gennemsnittet af praksissens k informanter (det, profilen rapporterer). En
+# lav værdi betyder, at profilen afhænger af, hvem man tilfældigvis spurgte. Forskelle mellem rollerne
+# tæller her som uenighed. Straight-linere er holdt ude.
+#
+# Figuren viser ICC(1,1) med interval for hvert element og for den samlede score (sort); de farvede bånd
+# er Koo & Lis inddeling i dårlig, moderat, god og meget god enighed.
+
+# %% [markdown] tags=["en"]
 # ## 2a. Do informants of the same practice agree?
 #
 # Each practice is described by its own informants, so the intraclass correlation is the one-way form
 # ICC(1): the share of the spread in scores that lies *between* practices. ICC(1,1) is the reliability of
 # one informant's score, ICC(1,k) of the mean of a practice's k informants (what the profile reports).
-# A low value means the profile depends on whom one happened to ask. Straight-liners are left out.
+# A low value means the profile depends on whom one happened to ask. Differences between roles count as
+# disagreement here. Straight-liners are left out.
+#
+# The figure shows ICC(1,1) with its interval for each element and for the overall score (black); the
+# shaded bands are Koo & Li's poor, moderate, good and excellent agreement.
 
 # %%
 verdicts["icc"] = bias.verdict("icc", language, icc=tables.icc)
 display(Markdown(f"**{verdicts['icc']}**"))
 figure = bias_plots.icc_chart(tables.icc, study.instrument, language)
-save_figure(figure, figure_dir / "icc")
-display(figure)
+figure_files = save_figure(figure, figure_dir / "icc")
+display(Image(filename=str(figure_files[0])))
 plt.close(figure)
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## 2b. Vurderer rollerne de samme praksisser forskelligt?
+#
+# Til venstre: hver informants gennemsnitlige elementscore, én række pr. praksis, farvet efter rolle; en
+# hul markør er en straight-liner, der er holdt ude af modellen. Til højre: hver rolles forskel til lederen
+# fra en blandet model med tilfældige intercepter for praksissen og for informanten inden for den (en
+# informants elleve scorer er ikke elleve uafhængige stemmer) og elementet som fast effekt, testet med
+# Holms korrektion. En negativ forskel betyder, at rollen vurderer lavere end lederen.
+
+# %% [markdown] tags=["en"]
 # ## 2b. Do roles rate the same practices differently?
 #
-# Left: every informant's mean element score, one row per practice, coloured by role. Right: each role's
-# offset against the leader from a mixed model with random intercepts for the practice and for the
-# informant within it (an informant's eleven scores are not eleven independent voices), element as a fixed
-# effect, tested with Holm's correction. A negative offset means the role rates lower than the leader.
+# Left: every informant's mean element score, one row per practice, coloured by role; a hollow marker is a
+# straight-liner set aside in the model. Right: each role's offset against the leader from a mixed model
+# with random intercepts for the practice and for the informant within it (an informant's eleven scores
+# are not eleven independent voices), element as a fixed effect, tested with Holm's correction. A
+# negative offset means the role rates lower than the leader.
 
 # %%
 verdicts["roles"] = bias.verdict("roles", language, roles=tables.role_effects, excluded=excluded, alpha_level=alpha_level)
 display(Markdown(f"**{verdicts['roles']}**"))
 figure = bias_plots.role_chart(tables.role_profiles, tables.role_effects, language, alpha_level)
-save_figure(figure, figure_dir / "roles")
-display(figure)
+figure_files = save_figure(figure, figure_dir / "roles")
+display(Image(filename=str(figure_files[0])))
 plt.close(figure)
 display(tables.role_effects[["role", "estimate", "ci_low", "ci_high", "p_holm", "significant", "converged", "warning"]])
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## 3. Svarstil
+#
+# Hver informant er et punkt: længst til højre samler svarene sig i én kategori (straight-lining), øverst i
+# den øverste kategori (loftseffekt). Et punkt til højre for den stiplede linje (`straightline_share`)
+# eller over den prikkede (`ceiling_share`) markeres; svarstilen vurderes kun, når mindst `min_items`
+# spørgsmål er besvaret. Et *ja* til spørgsmålet, om virkningen er afprøvet i et videnskabeligt forsøg,
+# markeres, når samme interview scorer den svagere påstand "en undersøgelse tyder på en virkning"
+# (elementet Virkning) under `screen_evidence`, og ingen koder har noteret undersøgelsen. Markerede
+# informanter vises som rudeformede markører med deres id.
+
+# %% [markdown] tags=["en"]
 # ## 3. Response styles
 #
 # Each informant is a point: to the right, answers pile into one category (straight-lining); at the top,
-# into the top category (ceiling). Points past the dashed lines are flagged. A *ja* to the question
-# whether the effect was tested in a scientific trial is flagged when the same interview scores the
-# weaker claim "some study suggests an effect" low and no coder noted the study.
+# into the top category (ceiling effect). A point right of the dashed line (`straightline_share`) or above
+# the dotted one (`ceiling_share`) is flagged; a response style is only judged when at least `min_items`
+# items were answered. A *ja* (yes) to the question whether the effect was tested in a scientific trial
+# is flagged when the same interview scores the weaker claim "some study suggests an effect" (the element
+# Virkning) below `screen_evidence` and no coder noted the study. Flagged informants are drawn as
+# diamonds with their id.
 
 # %%
 verdicts["styles"] = bias.verdict("styles", language, styles=tables.response_styles)
 display(Markdown(f"**{verdicts['styles']}**"))
 figure = bias_plots.response_style_chart(tables.response_styles, straightline_share, ceiling_share, language)
-save_figure(figure, figure_dir / "response_styles")
-display(figure)
+figure_files = save_figure(figure, figure_dir / "response_styles")
+display(Image(filename=str(figure_files[0])))
 plt.close(figure)
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## 4. Rangeringens stabilitet
+#
+# Studiet scores igen én gang for hver informant, der udelades, og én gang for hver koder, der udelades.
+# Den sorte prik er praksissens placering i den fulde rangering; stregerne spænder over de placeringer,
+# den får uden én af sine egne informanter (orange) og uden én koder (grøn). En praksis i det lysegrønne
+# felt for toppen (`top_n`), hvis streg rækker uden for feltet, har sin plads på grund af en enkelt stemme.
+# Tabellen viser de ti udeladelser, der ændrer rangeringen mest (lavest Kendalls tau mellem fuld og
+# reduceret rangering).
+
+# %% [markdown] tags=["en"]
 # ## 4. Stability of the ranking
 #
 # The study is re-scored once per informant left out, and once per coder left out. The black dot is a
 # practice's rank in the full ranking; the bars span the ranks it gets without one of its own informants
-# (orange) and without one coder (green). A practice inside the shaded top whose bar reaches outside it
-# holds its place on a single voice.
+# (orange) and without one coder (green). A practice inside the shaded top (`top_n`) whose bar reaches
+# outside it holds its place on a single voice. The table shows the ten leave-outs that change the
+# ranking most (lowest Kendall's tau between the full and reduced rankings).
 
 # %%
 verdicts["stability"] = bias.verdict("stability", language, summary=tables.stability_summary, flags=tables.flags, top_n=top_n)
 display(Markdown(f"**{verdicts['stability']}**"))
 figure = bias_plots.stability_chart(tables.stability, top_n, language)
-save_figure(figure, figure_dir / "stability")
-display(figure)
+figure_files = save_figure(figure, figure_dir / "stability")
+display(Image(filename=str(figure_files[0])))
 plt.close(figure)
 display(tables.stability_summary.sort_values("kendall_tau").head(10))
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## 5. Afgrænsning
+#
+# Hvor en praksis også er kodet under en alternativ afgrænsning (`delimitations.csv`), er hver søjle et
+# elements score under den alternative afgrænsning minus scoren under hovedafgrænsningen; røde søjler
+# flytter mere end grænsen `delimitation_threshold` (de stiplede linjer). Et element uden tilstrækkelig
+# score under den ene af afgrænsningerne får ingen søjle og markeres ikke.
+
+# %% [markdown] tags=["en"]
 # ## 5. Delimitation
 #
 # Where a practice was also coded under an alternative delimitation (`delimitations.csv`), each bar is an
 # element's score under the alternative minus under the main delimitation; red bars move more than the
-# threshold.
+# threshold `delimitation_threshold` (the dashed lines). An element with an insufficient score under
+# either delimitation gets no bar and is not flagged.
 
 # %%
 verdicts["delimitation"] = bias.verdict("delimitation", language, delimitation=tables.delimitation, threshold=delimitation_threshold)
 display(Markdown(f"**{verdicts['delimitation']}**"))
 figure = bias_plots.delimitation_chart(tables.delimitation, study.instrument, delimitation_threshold, language)
-save_figure(figure, figure_dir / "delimitation")
-display(figure)
+figure_files = save_figure(figure, figure_dir / "delimitation")
+display(Image(filename=str(figure_files[0])))
 plt.close(figure)
 
-# %% [markdown]
+# %% [markdown] tags=["da"]
+# ## Opmærksomhedspunkter pr. praksis
+#
+# Hver praksis får én række pr. tjek; her listes de markerede med begrundelsen. Hele tabellen, også
+# rækkerne uden fund, ligger i `flags.parquet`.
+
+# %% [markdown] tags=["en"]
 # ## Flags per practice
 #
 # Every practice gets one row per check; the flagged ones are listed here with the reason. The whole
@@ -200,12 +299,12 @@ plt.close(figure)
 
 # %%
 flagged = tables.flags[tables.flags["flag"]]
-print(f"{flagged['practice_id'].nunique()} af {tables.flags['practice_id'].nunique()} praksisser har mindst ét flag / practices have a flag")
+print(phrase(bias.PHRASES, "flagged_summary", language, n=flagged["practice_id"].nunique(), total=tables.flags["practice_id"].nunique()))
 display(flagged)
 
 # %%
 write_json(out_dir / "verdicts.json", verdicts)
-write_json(
+manifest_file = write_json(
     out_dir / "manifest.json",
     {
         "stage": "03_subjectivity_bias",

@@ -59,9 +59,6 @@ def test_prose_is_danish_then_english(path: Path) -> None:
     The rendered report keeps only its own language (report.render_notebook drops the other tag), so an
     untagged cell would appear on both pages and a lone cell would leave one page without that prose.
     """
-    # 03 converts when the bias stage lands
-    if path.name.startswith("03"):
-        pytest.skip("03 is not yet written with da/en prose pairs")
     notebook = nbformat.read(path, as_version=4)
     markdown = [(i, c) for i, c in enumerate(notebook.cells) if c.cell_type == "markdown"]
     assert markdown, f"{path.name} has no prose"

@@ -14,6 +14,7 @@ import ast
 import datetime as dt
 import logging
 import os
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,15 +38,17 @@ class Stage:
     key: str
     notebook: str
     titles: tuple[str, str]
+    #: The folder under ``data/processed/<study>/`` the notebook writes its tables to ("" for none).
+    outputs: str = ""
 
     def title(self, language: str) -> str:
         return self.titles[1] if language == "en" else self.titles[0]
 
 
 STAGES: tuple[Stage, ...] = (
-    Stage("screening", "01_screening", ("Screening af kandidatpraksisser", "Screening of candidate practices")),
-    Stage("scoring", "02_interview_coding", ("Kodning og scoring af interview", "Interview coding and scoring")),
-    Stage("bias", "03_subjectivity_bias", ("Tjek af subjektivitetsbias", "Subjectivity-bias checks")),
+    Stage("screening", "01_screening", ("Screening af kandidatpraksisser", "Screening of candidate practices"), "screening"),
+    Stage("scoring", "02_interview_coding", ("Kodning og scoring af interview", "Interview coding and scoring"), "scores"),
+    Stage("bias", "03_subjectivity_bias", ("Tjek af subjektivitetsbias", "Subjectivity-bias checks"), "bias"),
     Stage("report", "04_report", ("Samlet rapport", "Synthesis report")),
 )
 
@@ -247,7 +250,11 @@ def run_study(
 
 
 def _execute(stage: Stage, parameters: dict[str, Any], notebooks_dir: Path, processed: Path, kernel_name: str, progress: bool) -> Path:
-    """Run one notebook to a temporary file, then move it into place; on failure keep it apart and raise."""
+    """Run one notebook to a temporary file, then move it into place; on failure keep it apart and raise.
+
+    On failure the stage's partial notebook and outputs go to ``failed/`` and its last good outputs are
+    put back, so every later reader sees one complete run of the stage.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -255,6 +262,14 @@ def _execute(stage: Stage, parameters: dict[str, Any], notebooks_dir: Path, proc
     final.parent.mkdir(parents=True, exist_ok=True)
     running = final.with_name(f".{stage.notebook}.running.ipynb")
     os.environ.setdefault("MPLBACKEND", "agg")
+    outputs = processed / stage.outputs if stage.outputs else None
+    previous = processed / f".{stage.outputs}.previous" if stage.outputs else None
+    if outputs is not None and previous is not None:
+        # The stage writes many files; set the last good set aside so a failure cannot leave a mixture
+        # of old and new tables where the next stage would read them.
+        shutil.rmtree(previous, ignore_errors=True)
+        if outputs.exists():
+            os.replace(outputs, previous)
     try:
         papermill.execute_notebook(
             str(notebooks_dir / f"{stage.notebook}.ipynb"),
@@ -268,10 +283,19 @@ def _execute(stage: Stage, parameters: dict[str, Any], notebooks_dir: Path, proc
         partial = processed / "failed" / f"{stage.notebook}.ipynb"
         partial.parent.mkdir(parents=True, exist_ok=True)
         os.replace(running, partial)
+        if outputs is not None and previous is not None:
+            half = processed / "failed" / stage.outputs
+            shutil.rmtree(half, ignore_errors=True)
+            if outputs.exists():
+                os.replace(outputs, half)
+            if previous.exists():
+                os.replace(previous, outputs)
         log.error("trin %s fejlede i celle %s: %s: %s", stage.key, exc.cell_index, exc.ename, exc.evalue)
         cell = _source_cell_number(notebooks_dir / f"{stage.notebook}.ipynb", exc.source)
         raise StageFailed(f"{stage.notebook}.ipynb", cell, f"{exc.ename}: {exc.evalue}", partial) from None
     os.replace(running, final)
+    if previous is not None:
+        shutil.rmtree(previous, ignore_errors=True)
     return final
 
 

@@ -87,11 +87,20 @@ def test_unknown_or_mistyped_parameter_is_an_error(workspace: dict[str, Path]) -
 
 
 def test_failing_cell_is_reported_and_earlier_outputs_stay(workspace: dict[str, Path]) -> None:
-    _notebook(workspace["notebooks"] / "01_screening.ipynb", "print('ok')")
+    write = (
+        "from pathlib import Path\nout = Path(processed_dir) / Path(study_dir).name / 'screening'\n"
+        "out.mkdir(parents=True, exist_ok=True)\n(out / 'a.txt').write_text(label)\n"
+    )
+    _notebook(workspace["notebooks"] / "01_screening.ipynb", write + "(out / 'b.txt').write_text(label)")
     _run(workspace)
     executed = workspace["processed"] / "lille" / "notebooks" / "01_screening.ipynb"
+    tables = workspace["processed"] / "lille" / "screening"
     before = executed.read_bytes()
-    _notebook(workspace["notebooks"] / "01_screening.ipynb", "x = 1\nraise ValueError('kodningerne mangler')")
+    # the second run writes a.txt anew, then fails before b.txt: the stage's outputs must not mix runs
+    _notebook(
+        workspace["notebooks"] / "01_screening.ipynb",
+        write.replace("label)", "'ny')") + "raise ValueError('kodningerne mangler')",
+    )
     with pytest.raises(StageFailed) as caught:
         _run(workspace)
     failure = caught.value
@@ -99,6 +108,9 @@ def test_failing_cell_is_reported_and_earlier_outputs_stay(workspace: dict[str, 
     assert "ValueError: kodningerne mangler" in str(failure)
     assert failure.partial.is_file() and str(failure.partial) in str(failure)
     assert executed.read_bytes() == before  # the last good output was not replaced by a half-run
+    assert {p.name: p.read_text() for p in tables.iterdir()} == {"a.txt": "x", "b.txt": "x"}
+    assert (workspace["processed"] / "lille" / "failed" / "screening" / "a.txt").read_text() == "ny"
+    assert not (workspace["processed"] / "lille" / ".screening.previous").exists()
     assert not list((workspace["processed"] / "lille").rglob(".*.running.ipynb"))
 
 

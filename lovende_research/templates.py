@@ -181,6 +181,9 @@ synthetic: false
 
 # Fri tekst, vist i metodebilaget.
 notes: ""
+
+# Notebook-parametre til `lovende run`, pr. trin, fx  screening: {{n_select: 14}}
+parameters: {{}}
 """,
     "en": """\
 # The study's settings, written by `lovende new-study`.
@@ -205,6 +208,9 @@ synthetic: false
 
 # Free text, shown in the methods appendix.
 notes: ""
+
+# Notebook parameters for `lovende run`, per stage, e.g.  screening: {{n_select: 14}}
+parameters: {{}}
 """,
 }
 

@@ -154,7 +154,7 @@ def test_new_study_writes_every_file_with_the_documented_keys_and_headers(tmp_pa
     documented = yaml.safe_load(re.search(r"## study.yml\s+```yaml\n(.*?)```", doc, re.S).group(1))
     text = (folder / "study.yml").read_text(encoding="utf-8")
     written = yaml.safe_load(text)
-    assert set(written) == set(documented) == {"title", "language", "instrument", "seed", "synthetic", "notes"}
+    assert set(written) == set(documented) == {"title", "language", "instrument", "seed", "synthetic", "notes", "parameters"}
     assert written == {
         "title": "Kortlægning af børneindsatser",
         "language": "da",
@@ -162,6 +162,7 @@ def test_new_study_writes_every_file_with_the_documented_keys_and_headers(tmp_pa
         "seed": 2017,
         "synthetic": False,
         "notes": "",
+        "parameters": {},
     }
     lines = text.splitlines()
     for key in documented:

@@ -32,7 +32,7 @@ import pandas as pd
 from scipy import stats
 
 from lovende_research.errors import LovendeError
-from lovende_research.i18n import check_language, phrase
+from lovende_research.i18n import check_language, number, phrase
 from lovende_research.instrument import Instrument
 from lovende_research.io import write_parquet
 from lovende_research.schemas import MAIN_DELIMITATION
@@ -65,23 +65,23 @@ PHRASES: dict[str, tuple[str, str]] = {
     "not_applicable": ("ikke relevant: praksis er kun kodet under én afgrænsning",
                        "not applicable: the practice was coded under one delimitation only"),
     "flag_straightlining": (
-        "{informant} ({role}) gav det samme svar ({code}) på {share:.0%} af {n} besvarede spørgsmål "
-        "(grænse {threshold:.0%}); svarene siger lidt om de enkelte elementer og er holdt ude af rolle-modellen",
-        "{informant} ({role}) gave the same answer ({code}) to {share:.0%} of {n} answered items "
-        "(threshold {threshold:.0%}); the answers say little about single elements and were set aside in the role model",
+        "{informant} ({role}) gav det samme svar ({code}) på {share} af {n} besvarede spørgsmål "
+        "(grænse {threshold}); svarene siger lidt om de enkelte elementer og er holdt ude af rolle-modellen",
+        "{informant} ({role}) gave the same answer ({code}) to {share} of {n} answered items "
+        "(threshold {threshold}); the answers say little about single elements and were set aside in the role model",
     ),
     "flag_ceiling": (
-        "{informant} ({role}) svarede i øverste kategori på {share:.0%} af {n} besvarede spørgsmål "
-        "(grænse {threshold:.0%}); scoren kan være trukket op af svarstil frem for praksis",
-        "{informant} ({role}) answered in the top category to {share:.0%} of {n} answered items "
-        "(threshold {threshold:.0%}); the score may be lifted by response style rather than practice",
+        "{informant} ({role}) svarede i øverste kategori på {share} af {n} besvarede spørgsmål "
+        "(grænse {threshold}); scoren kan være trukket op af svarstil frem for praksis",
+        "{informant} ({role}) answered in the top category to {share} of {n} answered items "
+        "(threshold {threshold}); the score may be lifted by response style rather than practice",
     ),
     "flag_screen": (
         "{informant} ({role}) svarede ja til, at effekten er afprøvet i et videnskabeligt forsøg, men "
-        "elementet Virkning scorer {evidence} (grænse {threshold:.2f}) og koderne har ingen note om undersøgelsen; "
+        "elementet Virkning scorer {evidence} (grænse {threshold}) og koderne har ingen note om undersøgelsen; "
         "bed om dokumentationen",
         "{informant} ({role}) said yes, the effect was tested in a scientific trial, but the element "
-        "Indicated effect scores {evidence} (threshold {threshold:.2f}) and the coders left no note on the study; "
+        "Indicated effect scores {evidence} (threshold {threshold}) and the coders left no note on the study; "
         "ask for the documentation",
     ),
     "flag_informant_stability": (
@@ -97,18 +97,18 @@ PHRASES: dict[str, tuple[str, str]] = {
         "{left_out}): its place in the top {top_n} rests on a single coder",
     ),
     "flag_delimitation": (
-        "under afgrænsningen {delimitation} flytter {n} element(er) mere end {threshold:.2f}: {elements}",
-        "under delimitation {delimitation}, {n} element(s) move more than {threshold:.2f}: {elements}",
+        "under afgrænsningen {delimitation} flytter {n} element(er) mere end {threshold}: {elements}",
+        "under delimitation {delimitation}, {n} element(s) move more than {threshold}: {elements}",
     ),
     "insufficient": ("utilstrækkelig", "insufficient"),
     # verdicts
     "v_icc": (
-        "Informanterne i samme praksis er {band} enige: ICC(1) for en enkelt informant er {icc:.2f} "
-        "({lo:.2f}–{hi:.2f}) over praksissernes samlede score, og gennemsnittet af deres {k:.0f} stemmer har "
-        "ICC(1,k) {icck:.2f}. Elementer med lavest enighed: {weakest}.",
-        "Informants of the same practice agree {band}: ICC(1) of a single informant is {icc:.2f} "
-        "({lo:.2f}–{hi:.2f}) on the practices' overall score, and the mean of their {k:.0f} voices has "
-        "ICC(1,k) {icck:.2f}. Elements with the lowest agreement: {weakest}.",
+        "Informanterne i samme praksis er {band} enige: ICC(1) for en enkelt informant er {icc} "
+        "({lo}–{hi}) over praksissernes samlede score, og gennemsnittet af deres {k} stemmer har "
+        "ICC(1,k) {icck}. Elementer med lavest enighed: {weakest}.",
+        "Informants of the same practice agree {band}: ICC(1) of a single informant is {icc} "
+        "({lo}–{hi}) on the practices' overall score, and the mean of their {k} voices has "
+        "ICC(1,k) {icck}. Elements with the lowest agreement: {weakest}.",
     ),
     "band_poor": ("dårligt", "poorly"),
     "band_moderate": ("moderat", "moderately"),
@@ -135,10 +135,15 @@ PHRASES: dict[str, tuple[str, str]] = {
         "The role model could not be estimated reliably ({warning}); the numbers below are shown but must "
         "not be read as a finding.",
     ),
+    "role_no_reference": ("ingen informanter med rollen {reference}", "no informants with the role {reference}"),
+    "role_fit_failed": ("optimeringen konvergerede ikke; se kolonnen warning i role_effects",
+                        "the optimiser did not converge; see the warning column of role_effects"),
+    "role_no_roles": ("ingen andre roller end referencerollen at sammenligne med",
+                      "no roles other than the reference role to compare with"),
     "higher": ("højere", "higher"),
     "lower": ("lavere", "lower"),
-    "role_detail": ("{role} {estimate:+.2f} ({lo:+.2f} til {hi:+.2f}, {p})",
-                    "{role} {estimate:+.2f} ({lo:+.2f} to {hi:+.2f}, {p})"),
+    "role_detail": ("{role} {estimate} ({lo} til {hi}, {p})",
+                    "{role} {estimate} ({lo} to {hi}, {p})"),
     "excluded": ("{n} straight-liner(e) er holdt ude af modellen: {ids}.", "{n} straight-liner(s) were set aside: {ids}."),
     "excluded_none": ("Ingen straight-linere er holdt ude.", "No straight-liners were set aside."),
     "v_styles": (
@@ -151,21 +156,21 @@ PHRASES: dict[str, tuple[str, str]] = {
     ),
     "v_stability": (
         "Rangeringen er {quality}: uden én informant er Kendalls tau mellem fuld og reduceret rangering mindst "
-        "{tau_inf:.2f} (største rangskift {shift_inf}); uden én koder mindst {tau_cod} (største skift {shift_cod}). "
+        "{tau_inf} (største rangskift {shift_inf}); uden én koder mindst {tau_cod} (største skift {shift_cod}). "
         "{n_flag} praksis(ser) har en plads i top {top_n}, der hviler på én stemme{ids}.",
         "The ranking is {quality}: without one informant, Kendall's tau between the full and reduced rankings "
-        "is at least {tau_inf:.2f} (largest rank shift {shift_inf}); without one coder at least {tau_cod} "
+        "is at least {tau_inf} (largest rank shift {shift_inf}); without one coder at least {tau_cod} "
         "(largest shift {shift_cod}). {n_flag} practice(s) hold a top-{top_n} place that rests on one voice{ids}.",
     ),
     "stable": ("stabil", "stable"),
     "fragile": ("skrøbelig", "fragile"),
     "v_delimitation": (
         "{n_practices} praksis(ser) er kodet under mere end én afgrænsning. Afgrænsningen flytter scoren: "
-        "gennemsnitlig forskel {mean_diff:+.2f} på elementerne, størst {max_diff:.2f}; {n_moved} element(er) "
-        "flytter mere end {threshold:.2f}. En praksis' score gælder kun for den afgrænsning, den er kodet under.",
+        "gennemsnitlig forskel {mean_diff} på elementerne, størst {max_diff}; {n_moved} element(er) "
+        "flytter mere end {threshold}. En praksis' score gælder kun for den afgrænsning, den er kodet under.",
         "{n_practices} practice(s) were coded under more than one delimitation. The delimitation moves the "
-        "score: mean difference {mean_diff:+.2f} over the elements, largest {max_diff:.2f}; {n_moved} element(s) "
-        "move more than {threshold:.2f}. A practice's score holds only for the delimitation it was coded under.",
+        "score: mean difference {mean_diff} over the elements, largest {max_diff}; {n_moved} element(s) "
+        "move more than {threshold}. A practice's score holds only for the delimitation it was coded under.",
     ),
     "v_delimitation_none": (
         "Ingen praksis er kodet under mere end én afgrænsning, så afgrænsningens betydning kan ikke måles i "
@@ -174,10 +179,10 @@ PHRASES: dict[str, tuple[str, str]] = {
         "measured in this study.",
     ),
     "v_coders": (
-        "Koderne er enige i {agree:.0%} af tilfældene; ordinal Krippendorffs alpha er {alpha:.2f}, vægtet kappa "
-        "{kappa:.2f} og Gwets AC2 {ac2:.2f} over alle elementer. {quality}{paradox}",
-        "The coders agree in {agree:.0%} of cases; ordinal Krippendorff's alpha is {alpha:.2f}, weighted kappa "
-        "{kappa:.2f} and Gwet's AC2 {ac2:.2f} over all elements. {quality}{paradox}",
+        "Koderne er enige i {agree} af tilfældene; ordinal Krippendorffs alpha er {alpha}, vægtet kappa "
+        "{kappa} og Gwets AC2 {ac2} over alle elementer. {quality}{paradox}",
+        "The coders agree in {agree} of cases; ordinal Krippendorff's alpha is {alpha}, weighted kappa "
+        "{kappa} and Gwet's AC2 {ac2} over all elements. {quality}{paradox}",
     ),
     "coders_ok": ("Det er tilstrækkeligt til konklusioner (alpha ≥ {low}).",
                   "That is enough to draw conclusions (alpha ≥ {low})."),
@@ -213,6 +218,27 @@ def _require(frame: pd.DataFrame, columns: Iterable[str], name: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise BiasError(name, sorted(frame.columns), f"en tabel med kolonnerne {', '.join(missing)}")
+
+
+def _num(value: float, language: str, digits: int = 2) -> str:
+    """A decimal as the reader writes it (``0,87`` in Danish, ``0.87`` in English); a dash when missing."""
+    value = float(value)
+    return number(value, language, digits) if np.isfinite(value) else "–"
+
+
+def _signed(value: float, language: str, digits: int = 2) -> str:
+    """Like :func:`_num` with an explicit sign (``+0,12`` / ``-0,12``): offsets and differences read as such."""
+    value = float(value)
+    if not np.isfinite(value):
+        return "–"
+    text = number(abs(value), language, digits)
+    return ("-" if value < 0 and float(text.replace(",", ".")) != 0 else "+") + text
+
+
+def _pct(value: float, language: str) -> str:
+    """A share as a whole percentage: ``90 %`` in Danish (space before the sign, as Danish writes it), ``90%`` in English."""
+    text = f"{float(value):.0%}"
+    return text.replace("%", " %") if check_language(language) == "da" else text
 
 
 # --------------------------------------------------------------------------------------------- ICC
@@ -399,8 +425,12 @@ def informant_icc(
 ROLE_COLUMNS: tuple[str, ...] = (
     "role", "reference", "estimate", "se", "ci_low", "ci_high", "p_value", "p_holm", "significant",
     "n_obs", "n_practices", "n_informants", "n_excluded", "practice_var", "informant_var", "residual_var",
-    "model", "converged", "warning",
+    "model", "converged", "reason", "warning",
 )
+
+#: Codes :func:`role_effects` writes in ``reason`` when no result can be read; :func:`verdict` translates
+#: them (phrase ``role_<code>``), so the table stays language-free and the prose follows ``language``.
+ROLE_REASONS: tuple[str, ...] = ("no_reference", "fit_failed")
 
 
 #: statsmodels' words for a fit that failed in the end; its other ConvergenceWarnings are either a first
@@ -448,7 +478,10 @@ def role_effects(
         (``p_holm < alpha_level``), ``n_obs``, ``n_practices``, ``n_informants``, ``n_excluded``,
         ``practice_var``, ``informant_var``, ``residual_var`` (the variance components), ``model``
         (``mixed`` or ``practice_only``), ``converged`` (False when the optimiser failed or warned that it
-        did not converge), ``warning`` (every warning the fit gave, ``; ``-joined, empty when none).
+        did not converge), ``reason`` (why there is no readable result, a code of :data:`ROLE_REASONS`:
+        ``no_reference`` no informant has the reference role, ``fit_failed`` no optimiser converged; empty
+        when the fit can be read; with no role besides the reference there are no rows at all), ``warning`` (every warning
+        the fit gave, ``; ``-joined, empty when none; statsmodels' own English words, for the analyst).
 
     Notes
     -----
@@ -509,8 +542,9 @@ def role_effects(
     }
     empty = {c: np.nan for c in ("estimate", "se", "ci_low", "ci_high", "p_value", "p_holm", "practice_var", "informant_var", "residual_var")}
     if reference not in set(data["informant_role"]) or not roles:
-        reason = f"ingen informanter med rollen {reference}" if reference not in set(data["informant_role"]) else "kun én rolle"
-        rows = [{"role": r, **base, **empty, "significant": False, "converged": False, "warning": reason} for r in roles]
+        # No reference: one row per other role, reason "no_reference". No other role: no rows at all.
+        rows = [{"role": r, **base, **empty, "significant": False, "converged": False, "reason": "no_reference", "warning": ""}
+                for r in roles]
         return pd.DataFrame(rows, columns=list(ROLE_COLUMNS))
     elements = "+ C(element_id)" if data["element_id"].nunique() > 1 else ""
     formula = f"score ~ C(informant_role, Treatment('{reference}')) {elements}"
@@ -536,7 +570,8 @@ def role_effects(
         if attempt is not None and result is None:
             result = attempt  # kept to show, flagged as not converged
     if result is None:
-        rows = [{"role": r, **base, **empty, "significant": False, "converged": False, "warning": "; ".join(notes)} for r in roles]
+        rows = [{"role": r, **base, **empty, "significant": False, "converged": False, "reason": "fit_failed",
+                 "warning": "; ".join(notes)} for r in roles]
         return pd.DataFrame(rows, columns=list(ROLE_COLUMNS))
     names = [f"C(informant_role, Treatment('{reference}'))[T.{r}]" for r in roles]
     estimate = result.fe_params[names].to_numpy(dtype=float)
@@ -568,6 +603,7 @@ def role_effects(
                 "significant": bool(converged and np.isfinite(p_holm[k]) and p_holm[k] < alpha_level),
                 **variances,
                 "converged": converged,
+                "reason": "" if converged else "fit_failed",
                 "warning": "; ".join(notes),
             }
         )
@@ -1023,24 +1059,27 @@ def practice_flags(
                          "reason": phrase(PHRASES, "no_finding" if applicable else "not_applicable", language)})
 
     def code_text(code: float) -> str:
-        return f"{code:g}"
+        text = f"{code:g}"
+        return text.replace(".", ",") if language == "da" else text
 
     for practice in sorted(set(practices)):
         mine = styles[styles["practice_id"] == practice]
         add(practice, "straightlining", [
             phrase(PHRASES, "flag_straightlining", language, informant=r.informant_id, role=r.informant_role,
-                   code=code_text(r.modal_code), share=r.modal_share, n=r.n_answered, threshold=straightline_share)
+                   code=code_text(r.modal_code), share=_pct(r.modal_share, language), n=r.n_answered,
+                   threshold=_pct(straightline_share, language))
             for r in mine[mine["straightliner"]].itertuples()
         ])
         add(practice, "ceiling", [
             phrase(PHRASES, "flag_ceiling", language, informant=r.informant_id, role=r.informant_role,
-                   share=r.top_share, n=r.n_answered, threshold=ceiling_share)
+                   share=_pct(r.top_share, language), n=r.n_answered, threshold=_pct(ceiling_share, language))
             for r in mine[mine["ceiling"]].itertuples()
         ])
         add(practice, "screen_unsupported", [
             phrase(PHRASES, "flag_screen", language, informant=r.informant_id, role=r.informant_role,
-                   evidence=(f"{r.evidence_score:.2f}" if not np.isnan(r.evidence_score) else phrase(PHRASES, "insufficient", language)),
-                   threshold=screen_evidence)
+                   evidence=(_num(r.evidence_score, language) if not np.isnan(r.evidence_score)
+                             else phrase(PHRASES, "insufficient", language)),
+                   threshold=_num(screen_evidence, language))
             for r in mine[mine["screen_unsupported"]].itertuples()
         ])
         for scenario, check in (("informant", "informant_stability"), ("coder", "coder_stability")):
@@ -1058,9 +1097,9 @@ def practice_flags(
         for delim, group in own.groupby("delimitation_id", sort=True):
             moved = group[group["moved"].astype(bool)]
             if len(moved):
-                elements = ", ".join(f"{r.element_id} {r.difference:+.2f}" for r in moved.itertuples())
+                elements = ", ".join(f"{r.element_id} {_signed(r.difference, language)}" for r in moved.itertuples())
                 reasons.append(phrase(PHRASES, "flag_delimitation", language, delimitation=delim, n=len(moved),
-                                      threshold=delimitation_threshold, elements=elements))
+                                      threshold=_num(delimitation_threshold, language), elements=elements))
         add(practice, "delimitation", reasons, applicable=not own.empty)
     return pd.DataFrame(rows, columns=["practice_id", "check", "flag", "reason"])
 
@@ -1101,19 +1140,28 @@ def verdict(check: str, language: str = "da", **tables: object) -> str:
         icc = tables["icc"]
         overall = icc[icc["element_id"] == "overall"].iloc[0]
         elements = icc[icc["element_id"] != "overall"].sort_values("icc1")
-        weakest = ", ".join(f"{r.element_id} {r.icc1:.2f}" for r in elements.head(3).itertuples())
-        return phrase(PHRASES, "v_icc", language, band=phrase(PHRASES, f"band_{overall['band']}", language), icc=overall["icc1"],
-                      lo=overall["icc1_ci_low"], hi=overall["icc1_ci_high"], k=overall["k"], icck=overall["icck"], weakest=weakest)
+        weakest = ", ".join(f"{r.element_id} {_num(r.icc1, language)}" for r in elements.head(3).itertuples())
+        return phrase(PHRASES, "v_icc", language, band=phrase(PHRASES, f"band_{overall['band']}", language),
+                      icc=_num(overall["icc1"], language), lo=_num(overall["icc1_ci_low"], language),
+                      hi=_num(overall["icc1_ci_high"], language), k=_num(overall["k"], language, 0),
+                      icck=_num(overall["icck"], language), weakest=weakest)
     if check == "roles":
         roles, excluded = tables["roles"], list(tables.get("excluded", []))  # type: ignore[call-overload]
-        alpha = tables.get("alpha_level", 0.05)
+        alpha = _num(float(tables.get("alpha_level", 0.05)), language)  # type: ignore[arg-type]
         excluded_text = (phrase(PHRASES, "excluded", language, n=len(excluded), ids=", ".join(excluded)) if excluded
                          else phrase(PHRASES, "excluded_none", language))
         if roles.empty or not bool(roles["converged"].all()):
-            warning = "; ".join(sorted(set(roles["warning"]))) if not roles.empty else "ingen roller"
+            if roles.empty:
+                warning = phrase(PHRASES, "role_no_roles", language)
+            else:
+                codes = roles["reason"] if "reason" in roles else pd.Series("fit_failed", index=roles.index)
+                codes = [c if c in ROLE_REASONS else "fit_failed" for c in codes]
+                warning = "; ".join(phrase(PHRASES, f"role_{c}", language, reference=roles["reference"].iloc[0])
+                                    for c in dict.fromkeys(codes))
             return phrase(PHRASES, "v_role_failed", language, warning=warning)
-        details = "; ".join(phrase(PHRASES, "role_detail", language, role=r.role, estimate=r.estimate, lo=r.ci_low, hi=r.ci_high,
-                                   p="p < 0.001" if r.p_holm < 0.001 else f"p = {r.p_holm:.3f}")
+        details = "; ".join(phrase(PHRASES, "role_detail", language, role=r.role, estimate=_signed(r.estimate, language),
+                                   lo=_signed(r.ci_low, language), hi=_signed(r.ci_high, language),
+                                   p=f"p < {_num(0.001, language, 3)}" if r.p_holm < 0.001 else f"p = {_num(r.p_holm, language, 3)}")
                             for r in roles.itertuples())
         if roles["significant"].any():
             direction = "higher" if roles.loc[roles["significant"], "estimate"].mean() < 0 else "lower"
@@ -1133,9 +1181,9 @@ def verdict(check: str, language: str = "da", **tables: object) -> str:
         flagged = flags[flags["check"].isin(["informant_stability", "coder_stability"]) & flags["flag"]]["practice_id"].drop_duplicates()
         tau_inf = float(inf["kendall_tau"].min()) if len(inf) else float("nan")
         quality = "stable" if (len(flagged) == 0 and (np.isnan(tau_inf) or tau_inf >= 0.8)) else "fragile"
-        return phrase(PHRASES, "v_stability", language, quality=phrase(PHRASES, quality, language), tau_inf=tau_inf,
+        return phrase(PHRASES, "v_stability", language, quality=phrase(PHRASES, quality, language), tau_inf=_num(tau_inf, language),
                       shift_inf=(f"{inf['max_shift'].max():.0f}" if len(inf) else "–"),
-                      tau_cod=(f"{cod['kendall_tau'].min():.2f}" if len(cod) else "–"),
+                      tau_cod=(_num(cod["kendall_tau"].min(), language) if len(cod) else "–"),
                       shift_cod=(f"{cod['max_shift'].max():.0f}" if len(cod) else "–"),
                       n_flag=len(flagged), top_n=tables.get("top_n", 5), ids=_ids(flagged, language))
     if check == "delimitation":
@@ -1143,18 +1191,22 @@ def verdict(check: str, language: str = "da", **tables: object) -> str:
         if table.empty:
             return phrase(PHRASES, "v_delimitation_none", language)
         diff = table["difference"].astype(float)
-        return phrase(PHRASES, "v_delimitation", language, n_practices=table["practice_id"].nunique(), mean_diff=float(diff.mean()),
-                      max_diff=float(diff.abs().max()), n_moved=int(table["moved"].sum()), threshold=tables.get("threshold", 0.15))
+        return phrase(PHRASES, "v_delimitation", language, n_practices=table["practice_id"].nunique(),
+                      mean_diff=_signed(diff.mean(), language), max_diff=_num(diff.abs().max(), language),
+                      n_moved=int(table["moved"].sum()), threshold=_num(float(tables.get("threshold", 0.15)), language))  # type: ignore[arg-type]
     if check == "coders":
-        agreement, low = tables["agreement"], tables.get("low", 0.667)
+        agreement, low = tables["agreement"], float(tables.get("low", 0.667))  # type: ignore[arg-type]
         overall = agreement[agreement["scope"] == "overall"].iloc[0]
         groups = agreement[agreement["scope"] == "group"]
         below = groups[groups["alpha"] < low]["element_id"].tolist() if "element_id" in groups else []
-        quality = (phrase(PHRASES, "coders_ok", language, low=low) if overall["alpha"] >= low
-                   else phrase(PHRASES, "coders_low", language, low=low, elements=", ".join(below) or phrase(PHRASES, "none", language)))
+        low_text = _num(low, language, 3)
+        quality = (phrase(PHRASES, "coders_ok", language, low=low_text) if overall["alpha"] >= low
+                   else phrase(PHRASES, "coders_low", language, low=low_text,
+                               elements=", ".join(below) or phrase(PHRASES, "none", language)))
         paradox = groups[groups["paradox"].astype(bool)]["element_id"].tolist() if "element_id" in groups else []
-        return phrase(PHRASES, "v_coders", language, agree=overall["percent_agreement"], alpha=overall["alpha"], kappa=overall["kappa"],
-                      ac2=overall["ac2"], quality=quality,
+        return phrase(PHRASES, "v_coders", language, agree=_pct(overall["percent_agreement"], language),
+                      alpha=_num(overall["alpha"], language), kappa=_num(overall["kappa"], language),
+                      ac2=_num(overall["ac2"], language), quality=quality,
                       paradox=phrase(PHRASES, "coders_paradox", language, elements=", ".join(map(str, paradox))) if paradox else "")
     raise BiasError("check", check, "icc, roles, styles, stability, delimitation eller coders")
 

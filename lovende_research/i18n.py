@@ -33,3 +33,13 @@ def phrase(table: PhraseTable, key: str, language: str = "da", **values: object)
     danish, english = table[key]
     text = english if check_language(language) == "en" else danish
     return text.format(**values) if values else text
+
+
+def number(value: float, language: str, digits: int = 2) -> str:
+    """A decimal number as a Danish (``0,75``) or English (``0.75``) reader writes it.
+
+    >>> number(0.7512, "da"), number(0.7512, "en")
+    ('0,75', '0.75')
+    """
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if check_language(language) == "da" else text

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from lovende_research.errors import LovendeError
-from lovende_research.i18n import check_language, phrase
+from lovende_research.i18n import check_language, number, phrase
 from lovende_research.instrument import Instrument
 from lovende_research.report import study_caveats
 from lovende_research.schemas import MAIN_DELIMITATION
@@ -117,16 +117,6 @@ def load_results(processed_study: Path, language: str = "da") -> MappingResults:
 
 def _main(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["delimitation_id"] == MAIN_DELIMITATION].reset_index(drop=True) if "delimitation_id" in frame.columns else frame
-
-
-def number(value: float, language: str, digits: int = 2) -> str:
-    """A decimal number as a Danish (``0,75``) or English (``0.75``) reader writes it.
-
-    >>> number(0.7512, "da"), number(0.7512, "en")
-    ('0,75', '0.75')
-    """
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if check_language(language) == "da" else text
 
 
 def _listing(items: list[str], language: str) -> str:

@@ -252,7 +252,7 @@ for practice in tables.profiles["practice_id"].drop_duplicates():
 display(tables.screen_flags[tables.screen_flags["possible_sikker"]])
 
 # %%
-write_json(
+manifest_file = write_json(
     out_dir / "manifest.json",
     {
         "stage": "02_interview_coding",

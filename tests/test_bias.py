@@ -4,6 +4,7 @@ and the validity checks on simulated studies with planted truth (issue 5, item 7
 from __future__ import annotations
 
 import dataclasses
+import re
 import json
 import warnings
 from pathlib import Path
@@ -319,3 +320,154 @@ def test_notebook_writes_tables_flags_and_figures(tmp_path: Path, run_notebook, 
     assert figures == {"coder_agreement", "icc", "roles", "response_styles", "stability", "delimitation"}
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["n_boot"] == 50 and manifest["stage"] == "03_subjectivity_bias"
+
+
+# --------------------------------------------------------------------------------------------- language of what a reader sees
+
+# A decimal written the English way ("0.87"): never allowed in Danish text.
+_DECIMAL_POINT = r"\d\.\d"
+
+
+def test_role_verdict_follows_language_when_no_model_can_be_read() -> None:
+    data = _balanced(4, informant_sd=0.05, leniency=0.0, seed=1)
+    no_leader = bias.role_effects(data[data["informant_role"] != "leder"])
+    assert set(no_leader["reason"]) == {"no_reference"}  # a code in the table, not prose
+    en = bias.verdict("roles", "en", roles=no_leader, excluded=[])
+    da = bias.verdict("roles", "da", roles=no_leader, excluded=[])
+    assert "no informants with the role leder" in en and "ingen" not in en
+    assert "ingen informanter med rollen leder" in da
+    only_leaders = bias.role_effects(data[data["informant_role"] == "leder"])
+    assert only_leaders.empty
+    en = bias.verdict("roles", "en", roles=only_leaders, excluded=[])
+    assert "no roles other than the reference role" in en and "ingen" not in en
+    assert "ingen andre roller" in bias.verdict("roles", "da", roles=only_leaders, excluded=[])
+
+
+def test_failed_role_fit_is_explained_in_the_reader_s_language() -> None:
+    data = _balanced(4, informant_sd=0.0, leniency=0.0, seed=1, noise=0.0)
+    data["score"] = 0.5
+    out = bias.role_effects(data)
+    assert set(out["reason"]) == {"fit_failed"}
+    da = bias.verdict("roles", "da", roles=out, excluded=[])
+    assert "konvergerede ikke" in da
+    # statsmodels' own (English) messages stay in the table's warning column, out of the Danish prose.
+    assert not any(word in da for word in ("optimization", "Hessian", "failed", "Singular"))
+
+
+def test_role_verdict_writes_danish_decimals() -> None:
+    roles = pd.DataFrame({"role": ["medarbejder"], "reference": ["leder"], "estimate": [-0.123], "ci_low": [-0.2],
+                          "ci_high": [-0.046], "p_holm": [0.0123], "significant": [True], "converged": [True],
+                          "reason": [""], "warning": [""]})
+    da = bias.verdict("roles", "da", roles=roles, excluded=[], alpha_level=0.05)
+    # By hand: -0.123 -> "-0,12", interval "-0,20 til -0,05", p 0.0123 -> "0,012", alpha "0,05".
+    assert "medarbejder -0,12 (-0,20 til -0,05, p = 0,012)" in da and "α = 0,05" in da
+    assert not re.search(_DECIMAL_POINT, da)
+    en = bias.verdict("roles", "en", roles=roles, excluded=[], alpha_level=0.05)
+    assert "medarbejder -0.12 (-0.20 to -0.05, p = 0.012)" in en and "α = 0.05" in en
+    roles["p_holm"] = 0.0001
+    assert "p < 0,001" in bias.verdict("roles", "da", roles=roles, excluded=[])
+
+
+def test_delimitation_and_coder_verdicts_write_danish_decimals_and_percentages() -> None:
+    table = pd.DataFrame({"practice_id": ["P1"] * 3, "difference": [0.2, -0.1, 0.05], "moved": [True, False, False]})
+    da = bias.verdict("delimitation", "da", delimitation=table, threshold=0.15)
+    # By hand: mean (0.2 - 0.1 + 0.05) / 3 = +0.05; largest |difference| 0.20; threshold 0.15.
+    assert "+0,05" in da and "størst 0,20" in da and "0,15" in da
+    assert not re.search(_DECIMAL_POINT, da)
+    assert "+0.05" in bias.verdict("delimitation", "en", delimitation=table, threshold=0.15)
+    agreement = pd.DataFrame({"scope": ["overall"], "element_id": ["alle"], "percent_agreement": [0.875], "alpha": [0.712],
+                              "kappa": [0.655], "ac2": [0.801], "paradox": [False]})
+    da = bias.verdict("coders", "da", agreement=agreement, low=0.667)
+    # 0.875 -> "88 %" (Danish writes a space before the percent sign), 0.712 -> "0,71", limit "0,667".
+    assert "88 %" in da and "alpha er 0,71" in da and "kappa 0,66" in da and "AC2 0,80" in da and "0,667" in da
+    assert not re.search(_DECIMAL_POINT, da)
+    en = bias.verdict("coders", "en", agreement=agreement, low=0.667)
+    assert "88%" in en and "alpha is 0.71" in en
+
+
+def test_flag_reasons_write_danish_decimals_and_percentages() -> None:
+    styles = pd.DataFrame({"practice_id": ["P1"], "informant_id": ["P1-L"], "informant_role": ["leder"],
+                           "n_answered": [30], "modal_code": [2.5], "modal_share": [1.0], "top_share": [0.9],
+                           "straightliner": [True], "ceiling": [True], "screen_unsupported": [True], "evidence_score": [0.2]})
+    delimitation = pd.DataFrame({"practice_id": ["P1"], "delimitation_id": ["D1"], "element_id": ["maal"],
+                                 "difference": [-0.234], "moved": [True]})
+    flags = bias.practice_flags(["P1"], styles, pd.DataFrame(columns=list(bias.STABILITY_COLUMNS)), delimitation,
+                                straightline_share=0.9, ceiling_share=0.8, screen_evidence=0.5, delimitation_threshold=0.15,
+                                language="da").set_index("check")["reason"]
+    assert "(2,5) på 100 % af 30" in flags["straightlining"] and "grænse 90 %" in flags["straightlining"]
+    assert "90 % af 30" in flags["ceiling"] and "grænse 80 %" in flags["ceiling"]
+    assert "scorer 0,20 (grænse 0,50)" in flags["screen_unsupported"]
+    assert "mere end 0,15: maal -0,23" in flags["delimitation"]
+    assert not any(re.search(_DECIMAL_POINT, text) for text in flags)
+
+
+def test_danish_run_has_no_decimal_points_in_verdicts_or_flags(example: Study) -> None:
+    tables = bias.run_bias_checks(example, language="da")
+    excluded = sorted(tables.response_styles.loc[tables.response_styles["straightliner"], "informant_id"])
+    texts = [
+        bias.verdict("icc", "da", icc=tables.icc),
+        bias.verdict("roles", "da", roles=tables.role_effects, excluded=excluded),
+        bias.verdict("styles", "da", styles=tables.response_styles),
+        bias.verdict("stability", "da", summary=tables.stability_summary, flags=tables.flags),
+        bias.verdict("delimitation", "da", delimitation=tables.delimitation, threshold=0.15),
+        *tables.flags["reason"],
+    ]
+    offending = [t for t in texts if re.search(_DECIMAL_POINT, t)]
+    assert not offending, offending
+    assert "," in texts[0]  # the ICC verdict does carry decimals, the Danish way
+
+
+# --------------------------------------------------------------------------------------------- figures: nothing hidden
+
+
+def test_stability_legend_covers_no_data() -> None:
+    practices = [f"P{k:02d}" for k in range(12)]
+    full = pd.DataFrame({"practice_id": practices, "rank_full": np.arange(1.0, 13.0)})
+    stability = pd.concat([
+        full.assign(scenario="coder", left_out=coder, left_out_practice="", rank_reduced=full["rank_full"])
+        for coder in ("K1", "K2")
+    ])
+    figure = bias_plots.stability_chart(stability, top_n=5, language="da")
+    figure.canvas.draw()
+    ax = figure.axes[0]
+    legend = ax.get_legend().get_window_extent()
+    points = ax.transData.transform(np.column_stack([full["rank_full"], np.arange(12)]))
+    inside = [(x, y) for x, y in points if legend.x0 <= x <= legend.x1 and legend.y0 <= y <= legend.y1]
+    assert not inside, f"the legend covers {len(inside)} full-ranking dot(s)"
+    assert legend.x0 >= ax.get_window_extent().x1  # outside the axes, to the right
+    plt.close(figure)
+
+
+def test_response_style_labels_of_coinciding_informants_are_combined() -> None:
+    styles = pd.DataFrame({"informant_id": ["P045-S", "P025-L", "P003-M", "P007-L"],
+                           "modal_share": [1.0, 1.0, 0.95, 0.3], "top_share": [1.0, 1.0, 0.2, 0.1],
+                           "straightliner": [True, True, True, False], "ceiling": [True, True, False, False],
+                           "screen_unsupported": [False] * 4})
+    figure = bias_plots.response_style_chart(styles, language="da")
+    figure.canvas.draw()
+    ax = figure.axes[0]
+    labels = [t for t in ax.texts if "P0" in t.get_text()]
+    assert sorted(t.get_text() for t in labels) == ["P003-M", "P025-L, P045-S"]
+    boxes = [t.get_window_extent() for t in labels]
+    assert not boxes[0].overlaps(boxes[1])
+    axes_box = ax.get_window_extent()
+    assert all(axes_box.x0 <= b.x0 and b.x1 <= axes_box.x1 for b in boxes)  # labels at x = 1 run leftwards, inside
+    assert any(t.get_text().endswith("90 %") for t in ax.texts)  # Danish percentage in the threshold note
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert "0,2" in ticks and not any("." in t for t in ticks)  # decimal commas on the axes too
+    plt.close(figure)
+
+
+# --------------------------------------------------------------------------------------------- notebooks
+
+
+@pytest.mark.parametrize("name", ["02_interview_coding", "03_subjectivity_bias"])
+def test_stage_notebook_ends_without_a_bare_value(name: str) -> None:
+    # A last cell ending in a bare call (write_json(...)) prints its return value, PosixPath('…'), on the
+    # rendered page; the stage notebooks assign it (manifest_file = write_json(...)).
+    import ast
+
+    notebook = json.loads((Path(__file__).parents[1] / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+    last = [c for c in notebook["cells"] if c["cell_type"] == "code"][-1]
+    body = ast.parse("".join(last["source"])).body
+    assert body and not isinstance(body[-1], ast.Expr), "".join(last["source"])[-200:]

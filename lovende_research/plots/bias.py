@@ -11,8 +11,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.ticker import ScalarFormatter
 
-from lovende_research.i18n import check_language, phrase
+from lovende_research.i18n import check_language, number, phrase
 from lovende_research.instrument import Instrument
 from lovende_research.plots import use_style
 
@@ -55,6 +56,26 @@ PHRASES: dict[str, tuple[str, str]] = {
 }
 
 ROLE_ORDER: tuple[str, ...] = ("leder", "medarbejder", "samarbejdspartner", "andet")
+
+
+class _DanishFormatter(ScalarFormatter):
+    """matplotlib's default tick labels with a decimal comma (``0,2``), as a Danish reader writes them."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return super().__call__(x, pos).replace(".", ",")
+
+
+def _localised(figure: plt.Figure, language: str) -> plt.Figure:
+    """Give every numeric axis of ``figure`` Danish decimal commas when ``language`` is Danish.
+
+    Only axes still on matplotlib's default number formatter change; category axes keep their labels.
+    """
+    if language == "da":
+        for ax in figure.axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                if type(axis.get_major_formatter()) is ScalarFormatter:
+                    axis.set_major_formatter(_DanishFormatter())
+    return figure
 
 
 def _names(instrument: Instrument | None, language: str) -> dict[str, str]:
@@ -106,7 +127,7 @@ def role_chart(role_profiles: pd.DataFrame, role_effects: pd.DataFrame, language
         title += "\n" + phrase(PHRASES, "not_converged", language)
     right.set_title(title, fontsize=10)
     figure.tight_layout()
-    return figure
+    return _localised(figure, language)
 
 
 def icc_chart(icc: pd.DataFrame, instrument: Instrument | None = None, language: str = "da") -> plt.Figure:
@@ -130,7 +151,29 @@ def icc_chart(icc: pd.DataFrame, instrument: Instrument | None = None, language:
     ax.set_xlabel(phrase(PHRASES, "icc", language))
     ci = round(100 * float(table["confidence"].iloc[0])) if len(table) else 95
     ax.set_title(phrase(PHRASES, "icc_title", language, ci=ci) + "\n" + phrase(PHRASES, "bands", language), fontsize=10)
-    return figure
+    return _localised(figure, language)
+
+
+def _pct(value: float, language: str) -> str:
+    """A share as a whole percentage, ``90 %`` in Danish and ``90%`` in English."""
+    text = f"{float(value):.0%}"
+    return text.replace("%", " %") if language == "da" else text
+
+
+def point_labels(styles: pd.DataFrame) -> dict[tuple[float, float], str]:
+    """One label per point of the response-style chart: informants on the same point share it, comma-joined.
+
+    Informants who answer alike land on the very same (modal share, top share) point, often (1.0, 1.0);
+    separate labels there print on top of each other and none can be read.
+
+    >>> styles = pd.DataFrame({"informant_id": ["P045-S", "P025-L", "P003-M"], "modal_share": [1.0, 1.0, 0.5],
+    ...                        "top_share": [1.0, 1.0, 0.2]})
+    >>> point_labels(styles)
+    {(0.5, 0.2): 'P003-M', (1.0, 1.0): 'P025-L, P045-S'}
+    """
+    groups = styles.assign(x=styles["modal_share"].astype(float).round(6), y=styles["top_share"].astype(float).round(6))
+    return {(float(x), float(y)): ", ".join(sorted(group["informant_id"].astype(str)))
+            for (x, y), group in groups.groupby(["x", "y"], sort=True)}
 
 
 def response_style_chart(styles: pd.DataFrame, straightline_share: float = 0.9, ceiling_share: float = 0.8, language: str = "da") -> plt.Figure:
@@ -144,19 +187,23 @@ def response_style_chart(styles: pd.DataFrame, straightline_share: float = 0.9, 
                label=phrase(PHRASES, "not_flagged", language))
     ax.scatter(styles.loc[flagged, "modal_share"], styles.loc[flagged, "top_share"], color=palette[3], marker="D",
                label=phrase(PHRASES, "flagged", language))
-    for row in styles[flagged].itertuples():
-        ax.annotate(row.informant_id, (row.modal_share, row.top_share), xytext=(4, -10), textcoords="offset points", fontsize=8)
+    for (x, y), label in point_labels(styles[flagged]).items():
+        right = x > 0.8  # near the right edge the label runs leftwards, so it stays inside the axes
+        ax.annotate(label, (x, y), xytext=(-4 if right else 4, -10), textcoords="offset points", fontsize=8,
+                    ha="right" if right else "left")
     ax.axvline(straightline_share, color="grey", ls="--", lw=1)
     ax.axhline(ceiling_share, color="grey", ls=":", lw=1)
-    ax.text(straightline_share, 0.02, f" {phrase(PHRASES, 'threshold', language)} {straightline_share:.0%}", fontsize=8, color="grey")
-    ax.text(0.02, ceiling_share, f"{phrase(PHRASES, 'threshold', language)} {ceiling_share:.0%}", fontsize=8, color="grey", va="bottom")
+    ax.text(straightline_share, 0.02, f" {phrase(PHRASES, 'threshold', language)} {_pct(straightline_share, language)}", fontsize=8,
+            color="grey")
+    ax.text(0.02, ceiling_share, f"{phrase(PHRASES, 'threshold', language)} {_pct(ceiling_share, language)}", fontsize=8, color="grey",
+            va="bottom")
     ax.set_xlim(0, 1.05)
     ax.set_ylim(-0.02, 1.05)
     ax.set_xlabel(phrase(PHRASES, "modal_share", language))
     ax.set_ylabel(phrase(PHRASES, "top_share", language))
     ax.set_title(phrase(PHRASES, "styles_title", language), fontsize=11)
     ax.legend(loc="upper left", fontsize=8)
-    return figure
+    return _localised(figure, language)
 
 
 def stability_chart(stability: pd.DataFrame, top_n: int = 5, language: str = "da") -> plt.Figure:
@@ -187,8 +234,10 @@ def stability_chart(stability: pd.DataFrame, top_n: int = 5, language: str = "da
     ax.set_xlabel(phrase(PHRASES, "rank", language))
     ax.set_ylabel(phrase(PHRASES, "practice", language))
     ax.set_title(phrase(PHRASES, "stability_title", language), fontsize=11)
-    ax.legend(loc="lower right", fontsize=8)
-    return figure
+    # Outside the axes: inside, any corner holds some practice's dots (the lowest-ranked sit lower right).
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0, fontsize=8)
+    figure.tight_layout()
+    return _localised(figure, language)
 
 
 def delimitation_chart(delimitation: pd.DataFrame, instrument: Instrument | None = None, threshold: float = 0.15,
@@ -201,7 +250,7 @@ def delimitation_chart(delimitation: pd.DataFrame, instrument: Instrument | None
         figure, ax = plt.subplots(figsize=(6, 2))
         ax.text(0.5, 0.5, phrase(PHRASES, "no_delimitation", language), ha="center", va="center")
         ax.set_axis_off()
-        return figure
+        return _localised(figure, language)
     groups = list(delimitation.groupby(["practice_id", "delimitation_id"], sort=True))
     n_elements = delimitation["element_id"].nunique()
     figure, axes = plt.subplots(1, len(groups), figsize=(4.5 * len(groups) + 2, 0.35 * n_elements + 2), sharey=True, squeeze=False)
@@ -218,9 +267,9 @@ def delimitation_chart(delimitation: pd.DataFrame, instrument: Instrument | None
         label = group["label"].iloc[0]
         ax.set_title(f"{practice}: {delim}\n{label[:45]}", fontsize=9)
         ax.set_xlabel(phrase(PHRASES, "difference", language))
-    figure.suptitle(phrase(PHRASES, "delimitation_title", language) + f" ({phrase(PHRASES, 'threshold', language)} ±{threshold:.2f})", fontsize=11)
+    figure.suptitle(phrase(PHRASES, "delimitation_title", language) + f" ({phrase(PHRASES, 'threshold', language)} ±{number(threshold, language)})", fontsize=11)
     figure.tight_layout()
-    return figure
+    return _localised(figure, language)
 
 
 def coder_agreement_chart(agreement: pd.DataFrame, instrument: Instrument | None = None, low: float = 0.667,
@@ -243,4 +292,4 @@ def coder_agreement_chart(agreement: pd.DataFrame, instrument: Instrument | None
     ax.set_ylabel("")
     ax.legend(title=phrase(PHRASES, "statistic", language), fontsize=8, loc="lower left")
     ax.set_title(phrase(PHRASES, "coders_title", language) + "\n" + phrase(PHRASES, "paradox", language), fontsize=10)
-    return figure
+    return _localised(figure, language)

@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine with python3 (3.11) and make:
 #   make run    set up, then run the mapping on the bundled example study
 #   make test   set up, then run the whole test suite
+#   make bench  speed on the example study and scale on a national-size synthetic study (not a test)
 # Set-up is a virtual environment in .venv with the project installed and a Jupyter kernel
 # ("lovende-research") registered inside that environment, so notebooks never run on whatever kernel a
 # machine happens to call python3.
@@ -28,6 +29,9 @@ run: setup
 test: setup
 	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python benchmarks/run_benchmarks.py
 
 lab: setup
 	$(BIN)/lovende lab

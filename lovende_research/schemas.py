@@ -99,9 +99,27 @@ TABLES: dict[str, TableSpec] = {
 }
 
 
+#: Below this many values :func:`fold` works on every value; above it, on the distinct values only.
+_FOLD_DISTINCT_FROM = 1000
+
+
 def fold(values: pd.Series) -> pd.Series:
-    """Case- and space-folded text, so 'Ved ikke', 'ved_ikke' and ' VED IKKE ' compare equal."""
-    return values.astype(str).str.strip().str.casefold().str.replace(r"[\s_]+", " ", regex=True)
+    """Case- and space-folded text, so 'Ved ikke', 'ved_ikke' and ' VED IKKE ' compare equal.
+
+    A codings table repeats a handful of answers over a million rows, so a long column is folded once
+    per distinct value and the results are spread back (same values, dtype, index and name).
+    """
+    text = values.astype(str)
+    if len(text) >= _FOLD_DISTINCT_FROM:
+        codes, distinct = text.factorize()
+        if 4 * len(distinct) < len(text):
+            folded = _fold_text(pd.Series(distinct, dtype=text.dtype))
+            return pd.Series(folded.array.take(codes, allow_fill=True), index=text.index, name=text.name)
+    return _fold_text(text)
+
+
+def _fold_text(text: pd.Series) -> pd.Series:
+    return text.str.strip().str.casefold().str.replace(r"[\s_]+", " ", regex=True)
 
 
 def parse_number(values: pd.Series, decimal_comma: bool) -> pd.Series:

@@ -486,22 +486,40 @@ def final_decisions(screening: pd.DataFrame) -> pd.DataFrame:
     """
     frame = _with_optional(screening)
     reconciled = _reconciled(frame)
-    rows = []
-    for (practice, criterion), group in _slots(frame).groupby(["practice_id", "criterion"], sort=True):
-        decisions = set(group["decision"].dropna())
-        agreed = reconciled.get((practice, criterion), pd.NA)
-        if not pd.isna(agreed):
-            decision, basis = agreed, "reconciled"
-        elif len(decisions) == 1:
-            decision, basis = decisions.pop(), "agreement" if len(group) > 1 else "single"
-        else:
-            decision, basis = pd.NA, "conflict"
-        reason = pd.NA
-        if basis != "conflict" and decision == "exclude":
-            written = [r for r in group.loc[group["decision"] == "exclude", "reason"].astype(str) if r.strip()]
-            reason = written[0].strip() if written else criterion
-        rows.append((practice, criterion, decision, basis, reason))
-    result = pd.DataFrame(rows, columns=["practice_id", "criterion", "decision", "basis", "reason"])
+    slotted = _slots(frame)
+    columns = ["practice_id", "criterion", "decision", "basis", "reason"]
+    # Whole columns at once, not a Python loop over groups: a national catalogue has tens of thousands of
+    # practice × criterion groups, and the loop took most of the screening stage's time.
+    grouped = slotted.groupby(["practice_id", "criterion"], sort=True)
+    size = grouped.size()
+    if size.empty:
+        return pd.DataFrame([], columns=columns).astype({c: "string" for c in columns})
+    keys = size.index
+    n_distinct = grouped["decision"].nunique().reindex(keys).to_numpy()
+    only = grouped["decision"].first().reindex(keys).astype(object).to_numpy()
+    agreed = np.array([reconciled.get(key, pd.NA) for key in keys], dtype=object)
+    has_agreed = ~pd.isna(agreed)
+    one = n_distinct == 1
+    basis = np.select([has_agreed, one & (size.to_numpy() > 1), one], ["reconciled", "agreement", "single"], "conflict").astype(object)
+    decision = np.where(has_agreed, agreed, np.where(one, only, pd.NA))
+    excluded = slotted[(slotted["decision"] == "exclude").fillna(False).astype(bool)]
+    text = excluded["reason"].astype(str)
+    written = excluded[np.array([bool(r.strip()) for r in text], dtype=bool)]
+    first_written = written.groupby(["practice_id", "criterion"], sort=False)["reason"].first().astype(str).map(str.strip)
+    criteria = keys.get_level_values("criterion").to_numpy(dtype=object)
+    reason_written = first_written.reindex(keys).astype(object).to_numpy()
+    reason_written = np.where(pd.isna(reason_written), criteria, reason_written)
+    is_exclusion = (basis != "conflict") & np.array([d == "exclude" if not pd.isna(d) else False for d in decision], dtype=bool)
+    reason = np.where(is_exclusion, reason_written, pd.NA)
+    result = pd.DataFrame(
+        {
+            "practice_id": keys.get_level_values("practice_id").to_numpy(dtype=object),
+            "criterion": criteria,
+            "decision": decision,
+            "basis": basis,
+            "reason": reason,
+        }
+    )
     return result.astype({c: "string" for c in result.columns})
 
 
@@ -529,16 +547,25 @@ def practice_eligibility(decisions: pd.DataFrame) -> pd.DataFrame:
     """
     require_resolved(decisions)
     order = {c: i for i, c in enumerate(dict.fromkeys(decisions["criterion"]))}
-    rows = []
-    for practice, group in decisions.groupby("practice_id", sort=True):
-        excluded = group[group["decision"] == "exclude"].sort_values("criterion", key=lambda s: s.map(order), kind="stable")
-        if excluded.empty:
-            rows.append((practice, True, pd.NA, pd.NA))
-        else:
-            first = excluded.iloc[0]
-            rows.append((practice, False, first["criterion"], first["reason"]))
-    result = pd.DataFrame(rows, columns=["practice_id", "eligible", "exclusion_criterion", "exclusion_reason"])
-    return result.astype({"practice_id": "string", "eligible": bool, "exclusion_criterion": "string", "exclusion_reason": "string"})
+    columns = ["practice_id", "eligible", "exclusion_criterion", "exclusion_reason"]
+    dtypes = {"practice_id": "string", "eligible": bool, "exclusion_criterion": "string", "exclusion_reason": "string"}
+    practices = decisions.groupby("practice_id", sort=True).size().index
+    if practices.empty:
+        return pd.DataFrame([], columns=columns).astype(dtypes)
+    # Each practice's first excluding criterion in table order, for all practices at once.
+    excluded = decisions[(decisions["decision"] == "exclude").fillna(False).astype(bool)]
+    excluded = excluded.iloc[np.argsort(excluded["criterion"].map(order).to_numpy(), kind="stable")]
+    first = excluded.drop_duplicates("practice_id", keep="first").set_index("practice_id")
+    criterion = first["criterion"].reindex(practices).astype(object).to_numpy()
+    result = pd.DataFrame(
+        {
+            "practice_id": practices.to_numpy(dtype=object),
+            "eligible": pd.isna(criterion),
+            "exclusion_criterion": criterion,
+            "exclusion_reason": first["reason"].reindex(practices).astype(object).to_numpy(),
+        }
+    )
+    return result.astype(dtypes)
 
 
 # ---------------------------------------------------------------- flow

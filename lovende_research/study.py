@@ -309,11 +309,14 @@ def _typed_codings(raw: RawTable, instrument: Instrument) -> pd.DataFrame:
     codes = ResponseCodes.from_instrument(instrument, spss=raw.is_spss)
     folded = fold(frame["response"])
     is_screen = frame["item_id"] == instrument.screen_item.id
-    scored = folded.map(codes.scored)
-    screen = folded.map(codes.screen)
-    chosen = scored.where(~is_screen, screen)
-    frame["value"] = pd.array([c[0] if not is_screen.iat[i] else None for i, c in enumerate(chosen)], dtype="Int64")
-    frame["missing_code"] = pd.array([c[1] for c in chosen], dtype="string")
-    frame["screen_answer"] = pd.array([c[0] if is_screen.iat[i] else None for i, c in enumerate(chosen)], dtype="string")
+    # Mapped column by column (code, then missing id) rather than through tuples row by row: a national
+    # study has over a million codings, and the per-row Python loop was most of Study.load's time.
+    scored_code = folded.map({k: v[0] for k, v in codes.scored.items()})
+    scored_missing = folded.map({k: v[1] for k, v in codes.scored.items()})
+    screen_code = folded.map({k: v[0] for k, v in codes.screen.items()})
+    screen_missing = folded.map({k: v[1] for k, v in codes.screen.items()})
+    frame["value"] = pd.array(scored_code.where(~is_screen, None).astype(object), dtype="Int64")
+    frame["missing_code"] = pd.array(scored_missing.where(~is_screen, screen_missing).astype(object), dtype="string")
+    frame["screen_answer"] = pd.array(screen_code.where(is_screen, None).astype(object), dtype="string")
     frame["is_consensus"] = fold(frame["coder_id"]).isin(CONSENSUS_CODERS)
     return frame

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from lovende_research.errors import InputError, Problem
@@ -99,12 +100,72 @@ def _sniff_delimiter(header_line: str) -> str:
     return max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ","
 
 
+def _first_line(text: str) -> str:
+    """``text.splitlines()[0]`` without splitting a million-line file to get it."""
+    size = 4096
+    while True:
+        lines = text[:size].splitlines()
+        if len(lines) > 1 or size >= len(text):
+            return lines[0] if lines else ""
+        size *= 4
+
+
 def _read_csv(path: Path, table: str) -> RawTable:
     text = _decode(path)
-    lines = text.splitlines()
-    if not any(line.strip() for line in lines):
+    if not text.strip():  # the same as "no line holds anything but white space": line breaks are white space
         raise InputError.single(path.name, "filen er tom", expected="en overskriftsrække og mindst én datarække")
-    delimiter = _sniff_delimiter(lines[0])
+    delimiter = _sniff_delimiter(_first_line(text))
+    fast = _read_csv_fast(text, delimiter)
+    if fast is not None:
+        return RawTable(table, path, fast, decimal_comma=delimiter == ";")
+    return _read_csv_rows(path, table, text, delimiter)
+
+
+def _read_csv_fast(text: str, delimiter: str) -> pd.DataFrame | None:
+    """The table read by pandas' C parser, or ``None`` when the file needs the row-by-row reader.
+
+    Row by row in Python, a national codings file (over a million rows) took ten seconds to read. The C
+    parser gives the same frame for every file whose rows are no wider than its header; a wider row
+    (which the row-by-row reader reports, or accepts when the extra cells are blank) makes the parser
+    fail, and so do files with bare carriage returns as line breaks: those take the row-by-row path, so
+    the row numbers, the padding of short rows and every message stay exactly as they were.
+    """
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return None
+    header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    width = len(header)
+    if width == 0:
+        return None
+    try:
+        cells = pd.read_csv(
+            io.StringIO(text), sep=delimiter, header=None, names=range(width), index_col=False, dtype=object,
+            na_filter=False, keep_default_na=False, skip_blank_lines=False, engine="c", quotechar='"', doublequote=True,
+        )  # fmt: skip
+    except (pd.errors.ParserError, ValueError):
+        return None
+    if len(cells) == 0 or [str(c) for c in cells.iloc[0]] != header:
+        return None
+    body = cells.iloc[1:]
+    columns: list[np.ndarray] = []
+    blank = np.ones(len(body), dtype=bool)
+    for column in body.columns:
+        # Stripped once per distinct value: ids, items and answers repeat over a million rows.
+        codes, distinct = pd.factorize(body[column].to_numpy(dtype=object))
+        distinct = np.array([value.strip() for value in distinct] + [""], dtype=object)
+        blank &= (distinct == "")[codes]
+        columns.append(distinct[codes])
+    names = [normalise_column(c) for c in header]
+    if blank.all():
+        return _frame(names, [])
+    keep = ~blank
+    numbers = np.arange(2, len(body) + 2)[keep]
+    frame = pd.DataFrame({j: values[keep] for j, values in enumerate(columns)}, index=pd.Index(numbers.tolist(), name="row"), dtype=object)
+    frame.columns = names
+    return frame
+
+
+def _read_csv_rows(path: Path, table: str, text: str, delimiter: str) -> RawTable:
+    """The row-by-row reader: reports rows wider than the header, pads short ones, skips blank ones."""
     records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     header = [normalise_column(c) for c in records[0]]
     width = len(header)

@@ -1,0 +1,495 @@
+"""Benchmarks for lovende-research: speed on the example study, scale on a national study.
+
+Run ``python benchmarks/run_benchmarks.py`` (``make bench``). It prints one table per measure and writes
+every number to a JSON file (``--out``, default ``benchmarks/results/latest.json``). Nothing here is a
+test: timings are never asserted, and every verdict is a *ratio* of two things measured side by side in
+the same run, so a slow or noisy machine moves both sides alike. See ``benchmarks/README.md`` for what
+each measure means and the latest results.
+
+Measures
+--------
+``example``
+    Wall time of :func:`lovende_research.pipeline.run_study` on ``data/raw/example`` (into a temporary
+    folder), against a *floor* measured in the same run: the same number of papermill executions of a
+    notebook that only imports the project's dependencies, plus the same number of HTML renders with
+    :func:`lovende_research.report.render_notebook`. Where the time goes: per stage, the time papermill
+    spent executing the notebook's cells (from the executed notebook's metadata), the rest of the
+    notebook's life (kernel start and stop, writing), and rendering.
+``national``
+    validate, load, screening, scoring, agreement and bias on synthetic national-scale studies at
+    several fractions of the full size, each fraction in its own child process so its peak resident
+    memory is measured alone (``os.wait4``). The growth exponent of each stage is the slope of
+    log(time) on log(coding rows) across the fractions.
+``agreement``
+    Krippendorff's ordinal alpha with a bootstrap interval on the example study, and the point estimate
+    on the national study beside the ``krippendorff`` package on the same data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from lovende_research.config import EXAMPLE_STUDY, KERNEL_NAME, NOTEBOOKS_DIR  # noqa: E402
+
+DEFAULT_OUT = ROOT / "benchmarks" / "results" / "latest.json"
+#: The fractions of the national study the growth exponent is measured at.
+DEFAULT_FRACTIONS = (0.1, 1 / 3, 1.0)
+#: Targets from issue 7; reported beside the measurements, never asserted.
+TARGETS = {
+    "example_ratio_max": 1.5,
+    "national_total_seconds_max": 180.0,
+    "national_peak_gib_max": 4.0,
+    "national_exponent_max": 1.1,
+    "alpha_bootstrap_seconds_max": 2.0,
+    "alpha_vs_krippendorff_ratio_max": 1.2,
+}
+#: The stages of the national measure, in the order they run.
+NATIONAL_STAGES = ("validate", "load", "screening", "scoring", "agreement", "bias")
+#: The floor notebook's imports: what every stage notebook imports before doing any work.
+FLOOR_SOURCE = "import pandas\nimport statsmodels.api\nimport seaborn\nimport matplotlib.pyplot as plt\n"
+
+
+def _clock(function: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = function()
+    return time.perf_counter() - start, value
+
+
+# --------------------------------------------------------------------------------------------------
+# national scale: the stage functions, run in a child process per fraction
+# --------------------------------------------------------------------------------------------------
+
+
+def _screening_stage(study: Any) -> dict[str, Any]:
+    """The screening functions notebook 01 calls, without figures, with the study's own parameters."""
+    from lovende_research import screening
+
+    params = {"n_select": 14, "strata": ["target_group", "provider_type"], "selection_rule": "stratified"}
+    params.update(study.config.parameters.get("screening", {}) if isinstance(study.config.parameters.get("screening"), dict) else {})
+    screening.catalogue_counts(study.candidates)
+    flagged = screening.find_duplicates(study.candidates)
+    review = screening.duplicate_review(study.candidates, flagged, study.duplicates)
+    removed = screening.removed_duplicates(review)
+    screened = screening.screened_rows(study.screening, removed)
+    screening.check_all_screened(study.candidates, screened, removed)
+    screening.screening_agreement(screened)
+    screening.screening_conflicts(screened, study.candidates)
+    decisions = screening.final_decisions(screened)
+    eligibility = screening.practice_eligibility(decisions)
+    eligible = screening.eligible_candidates(study.candidates, eligibility)
+    strata = list(params["strata"])
+    if params["selection_rule"] == "list" and study.selected is not None:
+        selection = screening.select_from_list(eligible, study.selected["practice_id"].tolist(), strata=strata, screened_ids=eligibility["practice_id"].tolist())
+    else:
+        selection = screening.select_stratified(eligible, strata=strata, n_select=min(int(params["n_select"]), len(eligible)), seed=study.config.seed)
+    flow = screening.flow_counts(study.candidates, review, eligibility, selection)
+    return {"eligible": int(len(eligible)), "selected": int(len(selection)), "flow_steps": int(len(flow))}
+
+
+def _scoring_stage(study: Any, n_boot: int) -> Any:
+    from lovende_research.scoring import score_study
+
+    return score_study(study, n_boot=n_boot)
+
+
+def _agreement_stage(study: Any, n_boot: int) -> dict[str, Any]:
+    """Coder agreement per element as the bias stage reports it (alpha, kappa, AC2, bootstrap)."""
+    from lovende_research.agreement import coder_agreement, coding_units
+
+    units = coding_units(study.codings, study.instrument)
+    table = coder_agreement(units, categories=list(study.instrument.scale_codes), n_boot=n_boot, seed=study.config.seed)
+    return {"rows": int(len(table))}
+
+
+def _bias_stage(study: Any, scores: Any) -> dict[str, Any] | None:
+    """The bias checks, when ``lovende_research.bias`` exists (``None`` otherwise)."""
+    try:
+        from lovende_research import bias
+    except ImportError:
+        return None
+    run = getattr(bias, "bias_study", None) or getattr(bias, "run_bias_checks", None)
+    if run is None:
+        return None
+    result = run(study, scores) if _takes_two(run) else run(study)
+    return {"result": type(result).__name__}
+
+
+def _takes_two(function: Callable[..., Any]) -> bool:
+    import inspect
+
+    required = [p for p in inspect.signature(function).parameters.values() if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(required) >= 2
+
+
+def national_worker(study_dir: Path, n_boot: int, agreement_boot: int, bias: bool = True) -> dict[str, Any]:
+    """Every national stage on one study, timed; runs inside the child process."""
+    from lovende_research.study import Study, validate_study
+
+    seconds: dict[str, float | None] = {}
+    seconds["validate"], problems = _clock(lambda: validate_study(study_dir))
+    seconds["load"], study = _clock(lambda: Study.load(study_dir))
+    seconds["screening"], _ = _clock(lambda: _screening_stage(study))
+    seconds["scoring"], scores = _clock(lambda: _scoring_stage(study, n_boot))
+    seconds["agreement"], _ = _clock(lambda: _agreement_stage(study, agreement_boot))
+    seconds["bias"], checked = _clock(lambda: _bias_stage(study, scores) if bias else None)
+    if checked is None:
+        seconds["bias"] = None
+    return {
+        "problems": len(problems),
+        "coding_rows": int(len(study.codings)),
+        "practices": int(study.interviews["practice_id"].nunique()),
+        "seconds": seconds,
+    }
+
+
+def _run_child(arguments: list[str]) -> tuple[dict[str, Any], float]:
+    """Run this script as a child with ``arguments``; return its JSON result and its peak RSS in GiB."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        result_file = Path(handle.name)
+    try:
+        process = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), *arguments, "--result-file", str(result_file)])
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            raise RuntimeError(f"benchmark child {' '.join(arguments)} exited with {process.returncode}")
+        return json.loads(result_file.read_text(encoding="utf-8")), usage.ru_maxrss / 1024**2  # KiB → GiB
+    finally:
+        result_file.unlink(missing_ok=True)
+
+
+def growth_exponent(sizes: list[float], seconds: list[float]) -> float | None:
+    """Least-squares slope of log(seconds) on log(size): 1 is linear growth, 2 quadratic.
+
+    >>> round(growth_exponent([1, 10, 100], [0.5, 5.0, 50.0]), 3)
+    1.0
+    """
+    pairs = [(s, t) for s, t in zip(sizes, seconds) if s and t and t > 0]
+    if len(pairs) < 2 or len({s for s, _ in pairs}) < 2:
+        return None
+    x = np.log([s for s, _ in pairs])
+    y = np.log([t for _, t in pairs])
+    return float(np.polyfit(x, y, 1)[0])
+
+
+def national_benchmark(work: Path, fraction_of_national: float, fractions: tuple[float, ...], seed: int, n_boot: int, agreement_boot: int, bias: bool = True) -> dict[str, Any]:
+    from lovende_research.simulate import SimulationSpec, simulate_study
+
+    base = SimulationSpec.preset("national")
+    runs = []
+    for fraction in fractions:
+        scale = fraction * fraction_of_national
+        spec = base if math.isclose(scale, 1.0) else base.scaled(1 / scale)
+        folder = work / f"national_{scale:.4f}"
+        simulate_seconds, _ = _clock(lambda: simulate_study(folder, spec, seed))
+        result, peak = _run_child(["--worker", str(folder), "--n-boot", str(n_boot), "--agreement-boot", str(agreement_boot)] + ([] if bias else ["--no-bias"]))
+        seconds = result["seconds"]
+        total = sum(v for v in seconds.values() if v is not None)
+        runs.append({"fraction": scale, "simulate_seconds": simulate_seconds, **result, "total_seconds": total, "peak_gib": peak})
+        shutil.rmtree(folder, ignore_errors=True)
+    sizes = [r["coding_rows"] for r in runs]
+    exponents = {stage: growth_exponent(sizes, [r["seconds"][stage] for r in runs]) if all(r["seconds"][stage] is not None for r in runs) else None for stage in NATIONAL_STAGES}
+    exponents["total"] = growth_exponent(sizes, [r["total_seconds"] for r in runs])
+    largest = runs[-1]
+    return {
+        "runs": runs,
+        "exponents": exponents,
+        "bias_available": largest["seconds"]["bias"] is not None,
+        "total_seconds": largest["total_seconds"],
+        "peak_gib": largest["peak_gib"],
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# agreement: alpha with bootstrap on the example; point estimate beside the krippendorff package
+# --------------------------------------------------------------------------------------------------
+
+
+def _alpha_units(study: Any) -> Any:
+    from lovende_research.agreement import coding_units
+
+    return coding_units(study.codings, study.instrument)
+
+
+def agreement_worker(example_dir: Path, national_dir: Path | None, n_boot: int, repeats: int) -> dict[str, Any]:
+    from lovende_research.agreement import krippendorff_alpha
+    from lovende_research.study import Study
+
+    example = Study.load(example_dir)
+    units = _alpha_units(example)
+    categories = list(example.instrument.scale_codes)
+
+    def ours_boot() -> Any:
+        return krippendorff_alpha(units, subject="subject", rater="coder_id", rating="value", n_boot=n_boot, seed=example.config.seed, categories=categories)
+
+    boot_seconds = min(_clock(ours_boot)[0] for _ in range(repeats))
+    boot = ours_boot().iloc[0]
+    out: dict[str, Any] = {
+        "example": {"units": int(boot["n_subjects"]), "n_boot": n_boot, "seconds": boot_seconds, "alpha": float(boot["estimate"]),
+                    "ci_low": float(boot["ci_low"]), "ci_high": float(boot["ci_high"])},
+        "national": None,
+    }
+    if national_dir is None:
+        return out
+    national = Study.load(national_dir)
+    long = _alpha_units(national)
+    try:
+        import krippendorff
+    except ImportError:
+        krippendorff = None
+
+    def ours() -> float:
+        return float(krippendorff_alpha(long, subject="subject", rater="coder_id", rating="value", categories=categories)["estimate"].iloc[0])
+
+    wide_seconds, matrix = _clock(lambda: long.pivot(index="coder_id", columns="subject", values="value").astype("float64").to_numpy())
+    ours_seconds = min(_clock(ours)[0] for _ in range(repeats))
+    row: dict[str, Any] = {"units": int(long["subject"].nunique()), "codings": int(len(long)), "seconds": ours_seconds, "alpha": ours(),
+                           "krippendorff_seconds": None, "krippendorff_alpha": None, "ratio": None, "pivot_seconds": wide_seconds}
+    if krippendorff is not None:
+        def theirs() -> float:
+            return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="ordinal", value_domain=categories))
+
+        row["krippendorff_seconds"] = min(_clock(theirs)[0] for _ in range(repeats))
+        row["krippendorff_alpha"] = theirs()
+        row["ratio"] = ours_seconds / row["krippendorff_seconds"]
+    out["national"] = row
+    return out
+
+
+def agreement_benchmark(work: Path, fraction_of_national: float, seed: int, n_boot: int, repeats: int) -> dict[str, Any]:
+    from lovende_research.simulate import SimulationSpec, simulate_study
+
+    spec = SimulationSpec.preset("national")
+    if not math.isclose(fraction_of_national, 1.0):
+        spec = spec.scaled(1 / fraction_of_national)
+    folder = simulate_study(work / "national_agreement", spec, seed)
+    result, _ = _run_child(["--agreement-worker", str(folder), "--n-boot", str(n_boot), "--repeats", str(repeats)])
+    shutil.rmtree(folder, ignore_errors=True)
+    return result
+
+
+# --------------------------------------------------------------------------------------------------
+# the example study end to end, against the floor of kernels and renders
+# --------------------------------------------------------------------------------------------------
+
+
+def floor_notebook(path: Path) -> Path:
+    """A notebook with a parameters cell and the dependencies' imports: the unavoidable cost of a stage."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python (lovende-research)", "language": "python"}
+    parameters = nbformat.v4.new_code_cell('study_dir = ""  # the study\nprocessed_dir = ""  # outputs\nlanguage = "da"  # da/en\nseed = 0  # seed\n')
+    parameters.metadata["tags"] = ["parameters"]
+    notebook.cells = [parameters, nbformat.v4.new_code_cell(FLOOR_SOURCE)]
+    nbformat.write(notebook, path)
+    return path
+
+
+def _execution_seconds(notebook_path: Path) -> float:
+    """Seconds papermill spent running the notebook's cells (from its ``metadata.papermill``)."""
+    import nbformat
+
+    notebook = nbformat.read(notebook_path, as_version=4)
+    return float(sum(cell.metadata.get("papermill", {}).get("duration") or 0.0 for cell in notebook.cells))
+
+
+def example_benchmark(work: Path, study_dir: Path) -> dict[str, Any]:
+    import papermill
+
+    from lovende_research import pipeline, report
+
+    os.environ["MPLBACKEND"] = "agg"
+    timings: dict[str, dict[str, float]] = {}
+    original_execute, original_render = pipeline._execute, pipeline.render_notebook
+
+    def timed_execute(stage: Any, *args: Any, **kwargs: Any) -> Path:
+        seconds, path = _clock(lambda: original_execute(stage, *args, **kwargs))
+        timings.setdefault(stage.key, {})["papermill"] = seconds
+        timings[stage.key]["cells"] = _execution_seconds(path)
+        timings[stage.key]["_notebook"] = stage.notebook  # type: ignore[assignment]
+        return path
+
+    def timed_render(path: Path, *args: Any, **kwargs: Any) -> Path:
+        seconds, out = _clock(lambda: original_render(path, *args, **kwargs))
+        for stage in timings.values():
+            if stage.get("_notebook") == Path(path).stem:
+                stage["render"] = seconds
+        return out
+
+    pipeline._execute, pipeline.render_notebook = timed_execute, timed_render
+    try:
+        run_seconds, _ = _clock(lambda: pipeline.run_study(study_dir, processed_base=work / "processed", reports_base=work / "reports", progress=False))
+    finally:
+        pipeline._execute, pipeline.render_notebook = original_execute, original_render
+    stages = {key: {k: v for k, v in value.items() if k != "_notebook"} for key, value in timings.items()}
+    n_notebooks = len(stages)
+
+    source = floor_notebook(work / "floor.ipynb")
+    floor_runs = []
+    start = time.perf_counter()
+    for i in range(n_notebooks):
+        executed = work / f"floor_{i}.ipynb"
+        execute_seconds, _ = _clock(lambda: papermill.execute_notebook(str(source), str(executed), parameters={"study_dir": str(study_dir)}, kernel_name=KERNEL_NAME, progress_bar=False, cwd=str(NOTEBOOKS_DIR)))
+        render_seconds, _ = _clock(lambda: report.render_notebook(executed, work / f"floor_{i}.html"))
+        floor_runs.append({"papermill": execute_seconds, "cells": _execution_seconds(executed), "render": render_seconds})
+    floor_seconds = time.perf_counter() - start
+    staged = sum(s.get("papermill", 0.0) + s.get("render", 0.0) for s in stages.values())
+    return {
+        "study": str(study_dir),
+        "notebooks": n_notebooks,
+        "run_seconds": run_seconds,
+        "floor_seconds": floor_seconds,
+        "ratio": run_seconds / floor_seconds if floor_seconds else None,
+        "stages": stages,
+        "outside_stages_seconds": run_seconds - staged,
+        "floor_runs": floor_runs,
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# report
+# --------------------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    import pandas
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = None
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    except (ValueError, OSError):
+        pass
+    return {"python": platform.python_version(), "pandas": pandas.__version__, "numpy": np.__version__, "platform": platform.platform(),
+            "cpu": cpu, "cpus": os.cpu_count(), "memory_gib": memory}
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def format_tables(results: dict[str, Any]) -> str:
+    """The results as plain-text tables (also pasted into benchmarks/README.md)."""
+    lines: list[str] = []
+    example = results.get("example")
+    if example:
+        lines += ["## Example study end to end", "", "| stage | papermill s | of which cells s | render s |", "|---|---|---|---|"]
+        for key, stage in example["stages"].items():
+            lines.append(f"| {key} | {_fmt(stage.get('papermill'))} | {_fmt(stage.get('cells'))} | {_fmt(stage.get('render'))} |")
+        lines += [f"| validate, inspect, index, provenance | {_fmt(example['outside_stages_seconds'])} | | |", "",
+                  f"`lovende run` {_fmt(example['run_seconds'])} s; floor ({example['notebooks']} import-only notebooks + renders) "
+                  f"{_fmt(example['floor_seconds'])} s; **ratio {_fmt(example['ratio'])}** (target ≤ {TARGETS['example_ratio_max']})", ""]
+    national = results.get("national")
+    if national:
+        lines += ["## National scale", "", "| fraction | coding rows | " + " | ".join(NATIONAL_STAGES) + " | total s | peak GiB |",
+                  "|---|---|" + "---|" * len(NATIONAL_STAGES) + "---|---|"]
+        for run in national["runs"]:
+            cells = " | ".join(_fmt(run["seconds"][s]) for s in NATIONAL_STAGES)
+            lines.append(f"| {run['fraction']:.3f} | {run['coding_rows']:,} | {cells} | {_fmt(run['total_seconds'])} | {_fmt(run['peak_gib'])} |")
+        exps = national["exponents"]
+        lines.append("| exponent | | " + " | ".join(_fmt(exps[s]) for s in NATIONAL_STAGES) + f" | {_fmt(exps['total'])} | |")
+        lines += ["", f"targets: total < {TARGETS['national_total_seconds_max']:.0f} s, peak < {TARGETS['national_peak_gib_max']} GiB, "
+                  f"exponent ≤ ~1 (linear){'' if national['bias_available'] else '; bias stage not measured (--no-bias, or lovende_research.bias missing)'}", ""]
+    agreement = results.get("agreement")
+    if agreement:
+        ex = agreement["example"]
+        lines += ["## Agreement", "", f"- example: ordinal alpha {ex['alpha']:.3f} [{ex['ci_low']:.3f}, {ex['ci_high']:.3f}], {ex['n_boot']} bootstrap draws over "
+                  f"{ex['units']} units: **{_fmt(ex['seconds'], 3)} s** (target < {TARGETS['alpha_bootstrap_seconds_max']} s)"]
+        nat = agreement.get("national")
+        if nat:
+            lines.append(f"- national point estimate ({nat['units']:,} units): lovende {nat['alpha']:.6f} in {_fmt(nat['seconds'], 3)} s; "
+                         f"krippendorff package {_fmt(nat['krippendorff_alpha'], 6)} in {_fmt(nat['krippendorff_seconds'], 3)} s "
+                         f"(its input matrix took {_fmt(nat['pivot_seconds'], 3)} s more); **ratio {_fmt(nat['ratio'])}** "
+                         f"(target ≤ {TARGETS['alpha_vs_krippendorff_ratio_max']})")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON file for the results")
+    parser.add_argument("--national-fraction", type=float, default=1.0, help="size of the largest national study, as a fraction of the full preset (e.g. 0.01 for a quick run)")
+    parser.add_argument("--fractions", default=",".join(f"{f:.6g}" for f in DEFAULT_FRACTIONS), help="fractions of that size the growth exponent is measured at")
+    parser.add_argument("--skip", action="append", default=[], choices=("example", "national", "agreement"), help="leave a measure out (repeatable)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--n-boot", type=int, default=2000, help="bootstrap draws in scoring (notebook 02's default)")
+    parser.add_argument("--agreement-boot", type=int, default=1000, help="bootstrap draws for alpha")
+    parser.add_argument("--repeats", type=int, default=3, help="repeats of the agreement timings (the fastest counts)")
+    parser.add_argument("--no-bias", action="store_true", help="leave the bias checks out of the national measure (rank_stability re-scores the study once per informant)")
+    parser.add_argument("--example-study", type=Path, default=EXAMPLE_STUDY)
+    parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--agreement-worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--result-file", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.worker is not None:
+        args.result_file.write_text(json.dumps(national_worker(args.worker, args.n_boot, args.agreement_boot, not args.no_bias)), encoding="utf-8")
+        return 0
+    if args.agreement_worker is not None:
+        result = agreement_worker(args.example_study, args.agreement_worker, args.n_boot, args.repeats)
+        args.result_file.write_text(json.dumps(result), encoding="utf-8")
+        return 0
+
+    from lovende_research.io import write_json
+
+    fractions = tuple(float(f) for f in args.fractions.split(",") if f.strip())
+    results: dict[str, Any] = {"machine": machine(), "targets": TARGETS, "example": None, "national": None, "agreement": None,
+                               "settings": {"national_fraction": args.national_fraction, "fractions": fractions, "seed": args.seed,
+                                            "n_boot": args.n_boot, "agreement_boot": args.agreement_boot, "skipped": args.skip, "bias": not args.no_bias}}
+    with tempfile.TemporaryDirectory(prefix="lovende-bench-") as temporary:
+        work = Path(temporary)
+        if "example" not in args.skip:
+            results["example"] = example_benchmark(work / "example", args.example_study)
+        if "national" not in args.skip:
+            results["national"] = national_benchmark(work, args.national_fraction, fractions, args.seed, args.n_boot, args.agreement_boot, not args.no_bias)
+        if "agreement" not in args.skip:
+            results["agreement"] = agreement_benchmark(work, args.national_fraction, args.seed, args.agreement_boot, args.repeats)
+    results["verdicts"] = verdicts(results)
+    write_json(args.out, results)
+    print(format_tables(results))
+    print(json.dumps(results["verdicts"], indent=1))
+    print(f"results written to {args.out}")
+    return 0
+
+
+def verdicts(results: dict[str, Any]) -> dict[str, bool | None]:
+    """Each target met (True), missed (False) or not measured (None)."""
+    example, national, agreement = results.get("example"), results.get("national"), results.get("agreement")
+    nat = (agreement or {}).get("national") or {}
+    exps = [e for e in (national or {}).get("exponents", {}).values() if e is not None]
+    return {
+        "example_ratio": None if not example or example["ratio"] is None else example["ratio"] <= TARGETS["example_ratio_max"],
+        "national_total": None if not national else national["total_seconds"] < TARGETS["national_total_seconds_max"],
+        "national_peak": None if not national else national["peak_gib"] < TARGETS["national_peak_gib_max"],
+        "national_linear": None if not exps else max(exps) <= TARGETS["national_exponent_max"],
+        "alpha_bootstrap": None if not agreement else agreement["example"]["seconds"] < TARGETS["alpha_bootstrap_seconds_max"],
+        "alpha_vs_krippendorff": None if nat.get("ratio") is None else nat["ratio"] <= TARGETS["alpha_vs_krippendorff_ratio_max"],
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""The benchmark script runs on a tiny scale and writes the JSON it promises. Timings are never asserted."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from lovende_research.config import PROJECT_ROOT
+
+SCRIPT = PROJECT_ROOT / "benchmarks" / "run_benchmarks.py"
+
+
+def test_tiny_benchmark_writes_results_with_every_measure(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    completed = subprocess.run(
+        [sys.executable, str(SCRIPT), "--skip", "example", "--national-fraction", "0.002", "--fractions", "0.5,1",
+         "--n-boot", "20", "--agreement-boot", "50", "--repeats", "1", "--out", str(out)],
+        capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert set(results) >= {"machine", "targets", "settings", "example", "national", "agreement", "verdicts"}
+    assert results["example"] is None and results["settings"]["skipped"] == ["example"]
+
+    national = results["national"]
+    assert [run["fraction"] for run in national["runs"]] == [0.001, 0.002]
+    for run in national["runs"]:
+        assert set(run["seconds"]) == {"validate", "load", "screening", "scoring", "agreement", "bias"}
+        assert run["problems"] == 0  # the simulated study is valid
+        assert run["coding_rows"] > 0 and run["peak_gib"] > 0
+    assert national["runs"][0]["coding_rows"] < national["runs"][1]["coding_rows"]
+    assert set(national["exponents"]) == {"validate", "load", "screening", "scoring", "agreement", "bias", "total"}
+
+    # The same data through our alpha and the krippendorff package (an independent implementation)
+    # must give the same point estimate; only then is the time ratio between them meaningful.
+    agreement = results["agreement"]
+    assert abs(agreement["national"]["alpha"] - agreement["national"]["krippendorff_alpha"]) < 1e-9
+    example = agreement["example"]
+    assert example["n_boot"] == 50 and example["ci_low"] <= example["alpha"] <= example["ci_high"]
+    assert set(results["verdicts"]) == {"example_ratio", "national_total", "national_peak", "national_linear", "alpha_bootstrap", "alpha_vs_krippendorff"}
+    assert results["verdicts"]["example_ratio"] is None
+    assert "## National scale" in completed.stdout
+
+
+def test_growth_exponent_recovers_a_known_power() -> None:
+    sys.path.insert(0, str(SCRIPT.parent))
+    try:
+        from run_benchmarks import growth_exponent
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
+    # time = 3 * size**2 exactly: the log-log slope is 2 (hand computation: log(3·100²/3·10²)/log(10) = 2).
+    assert abs(growth_exponent([10, 100, 1000], [3 * 10**2, 3 * 100**2, 3 * 1000**2]) - 2.0) < 1e-9
+    assert growth_exponent([10], [1.0]) is None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import importlib.metadata
+import json
 import platform
 import subprocess
 from dataclasses import dataclass, field
@@ -119,31 +120,65 @@ def git_commit(root: Path = PROJECT_ROOT) -> str | None:
     return commit + ("-dirty" if status.strip() else "")
 
 
-def render_notebook(notebook_path: Path, html_path: Path, language: str = "da", title: str = "lovende-research") -> Path:
-    """Executed notebook → self-contained HTML for reviewers: inputs hidden, images embedded, no CDN.
+def strip_cells(notebook: nbformat.NotebookNode, tags: set[str]) -> nbformat.NotebookNode:
+    """A copy of ``notebook`` without the cells carrying any of ``tags`` (nbconvert's tag removal).
 
-    Notebook prose is written twice, in Danish and English markdown cells tagged ``da`` and ``en``
-    (a student in Jupyter sees both); the page keeps only the report's language.
+    Removing a cell removes its outputs with it: a student handout holds no trace of a solution, and a
+    Danish page no English prose.
     """
-    from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    notebook = nbformat.read(notebook_path, as_version=4)
+    copy = nbformat.from_dict(json.loads(json.dumps(notebook)))
+    stripped, _ = TagRemovePreprocessor(remove_cell_tags=set(tags), enabled=True).preprocess(copy, {})
+    return stripped
+
+
+def export_html(
+    notebook: nbformat.NotebookNode,
+    html_path: Path,
+    language: str = "da",
+    title: str = "lovende-research",
+    *,
+    show_input: bool = False,
+    back_href: str | None = "index.html",
+    back_label: str | None = None,
+) -> Path:
+    """A notebook → one self-contained HTML file in the offline template: images embedded, no CDN.
+
+    ``show_input`` keeps the code (handouts, where students learn the calls); reviewers' pages hide it.
+    ``back_href`` is the navigation link's target, or ``None`` for a page without one; ``back_label``
+    its text (default: "Oversigt"/"Overview").
+    """
+    from nbconvert import HTMLExporter
+
     exporter = HTMLExporter(
         template_name="lovende",
         extra_template_basedirs=[str(TEMPLATE_DIR)],
-        exclude_input=True,
+        exclude_input=not show_input,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         embed_images=True,
+        # the page's <html lang>: nbconvert says English by default, and a browser would then hyphenate
+        # and read a Danish page aloud as English
+        language_code=check_language(language),
     )
-    # papermill's injected-parameters cell gets a fresh random id on every run and shows nothing with
-    # inputs hidden; the parameters are listed on the index page instead.
-    hidden = {code for code in ("da", "en") if code != check_language(language)} | {"injected-parameters"}
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=hidden, enabled=True), enabled=True)
-    resources = {"lovende_back": phrase(PHRASES, "back", language), "metadata": {"name": title}}
+    label = back_label if back_label is not None else phrase(PHRASES, "back", language)
+    resources = {"lovende_back": label, "lovende_back_href": back_href, "metadata": {"name": title}}
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     return atomic_write_text(html_path, body)
+
+
+def render_notebook(notebook_path: Path, html_path: Path, language: str = "da", title: str = "lovende-research") -> Path:
+    """An executed stage notebook → the reviewers' page: inputs hidden, prose in the report's language.
+
+    Notebook prose is written twice, in Danish and English markdown cells tagged ``da`` and ``en``
+    (a student in Jupyter sees both); the page keeps only the report's language. papermill's
+    injected-parameters cell gets a fresh random id on every run and shows nothing with inputs hidden;
+    the parameters are listed on the index page instead.
+    """
+    hidden = {code for code in ("da", "en") if code != check_language(language)} | {"injected-parameters"}
+    notebook = strip_cells(nbformat.read(notebook_path, as_version=4), hidden)
+    return export_html(notebook, html_path, language, title)
 
 
 @dataclass(frozen=True)

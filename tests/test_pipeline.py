@@ -61,6 +61,7 @@ def test_runs_stages_in_order_with_layered_parameters(workspace: dict[str, Path]
     assert not re.search(r'(src|href)="https?://', page)  # nothing fetched from the network
     assert "Heading in English" in page and "Overskrift på dansk" not in page  # prose in the report's language
     assert "<title>Screening of candidate practices · Lille teststudie</title>" in page
+    assert '<html lang="en">' in page and 'href="index.html"' in page
     assert (reports / "notebooks" / "01_screening.ipynb").is_file()
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert 'href="01_screening.html"' in index and 'href="notebooks/02_interview_coding.ipynb"' in index
@@ -70,6 +71,8 @@ def test_runs_stages_in_order_with_layered_parameters(workspace: dict[str, Path]
     assert provenance["parameters"]["scoring"]["label"] == "kun-scoring"
     assert provenance["packages"]["pandas"] and provenance["instrument_version"] in index
     assert not list(out.rglob(".*.running.ipynb"))
+    danish = _run(workspace, language="da").pages[0]
+    assert '<html lang="da">' in (reports / danish.html).read_text(encoding="utf-8")
 
 
 def test_unknown_or_mistyped_parameter_is_an_error(workspace: dict[str, Path]) -> None:

@@ -1,0 +1,255 @@
+"""The teaching tutorial and the handout maker (lovende_research.teaching, notebooks/00_tutorial).
+
+The expensive part is executing the tutorial: it runs once per group inside ``make_handouts``, three groups
+(three seeds) in each language, shared by every test through a session fixture. What a test expects of
+the planted truth it reads from ``truth.json`` itself, never from the notebook or the teacher index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from lovende_research.config import RAW_DIR
+from lovende_research.errors import LovendeError
+from lovende_research.teaching import (
+    SOLUTION_TAG,
+    TUTORIAL,
+    TeachingError,
+    group_folder_name,
+    group_seed,
+    make_handouts,
+    planted_truth,
+)
+from lovende_research.report import strip_cells
+
+SESSION_SEED = 3
+GROUPS = 3
+LANGUAGES = ("da", "en")
+CASES = [(language, group) for language in LANGUAGES for group in range(1, GROUPS + 1)]
+
+
+@pytest.fixture(scope="session")
+def handouts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """``lovende teach --groups 3 --seed 3`` in both languages: the teacher index per language."""
+    os.environ["MPLBACKEND"] = "agg"
+    root = tmp_path_factory.mktemp("teach")
+    return {language: make_handouts(root / language, groups=GROUPS, seed=SESSION_SEED, language=language, jobs=2) for language in LANGUAGES}
+
+
+def _folder(handouts: dict[str, Path], language: str, group: int) -> Path:
+    return handouts[language].parent / group_folder_name(group)
+
+
+def _tags(cell: nbformat.NotebookNode) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def _truth(folder: Path) -> dict:
+    return json.loads((folder / "work" / "study" / "truth.json").read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------------------------- without a kernel
+
+
+def test_group_seeds_are_distinct_and_readable() -> None:
+    # seed * 1000 + group, written out by hand
+    assert [group_seed(7, g) for g in (1, 2, 3)] == [7001, 7002, 7003]
+    assert group_seed(0, 1) == 1
+    with pytest.raises(TeachingError):
+        group_seed(1, 0)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"groups": 0, "seed": 1},
+        {"groups": 1000, "seed": 1},
+        {"groups": 2, "seed": -1},
+        {"groups": 2, "seed": 1, "jobs": 0},
+        {"groups": 2, "seed": 1, "language": "sv"},
+        {"groups": True, "seed": 1},
+    ],
+)
+def test_make_handouts_refuses_bad_arguments(tmp_path: Path, arguments: dict) -> None:
+    with pytest.raises(LovendeError):
+        make_handouts(tmp_path / "out", **arguments)
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_make_handouts_never_writes_under_raw() -> None:
+    with pytest.raises(LovendeError, match="data/raw"):
+        make_handouts(RAW_DIR / "teach", groups=1, seed=1)
+    assert not (RAW_DIR / "teach").exists()
+
+
+def test_planted_truth_keeps_lenient_roles_only() -> None:
+    truth = {"role_offsets": {"leder": 0.75, "medarbejder": 0.0, "samarbejdspartner": 0.0}, "straightliners": ["P2-S"],
+             "delimitations": {"D01": {"practice_id": "P3", "shift": 1.0, "expected_element_scores": {}}},
+             "interviewed": ["P1", "P2", "P3"]}
+    assert planted_truth(truth) == {
+        "lenient_roles": {"leder": 0.75},
+        "straightliners": ["P2-S"],
+        "delimitations": [{"delimitation_id": "D01", "practice_id": "P3", "shift": 1.0}],
+        "n_practices": 3,
+    }
+
+
+def test_strip_cells_removes_tagged_cells_with_their_outputs() -> None:
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("opgave", metadata={"tags": ["da", "exercise"]}),
+        nbformat.v4.new_code_cell("1 + 1", metadata={"tags": ["solution"]},
+                                  outputs=[nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=1)]),
+        nbformat.v4.new_markdown_cell("løsning", metadata={"tags": ["da", "solution"]}),
+    ])
+    stripped = strip_cells(notebook, {"solution"})
+    assert [c.source for c in stripped.cells] == ["opgave"]
+    assert len(notebook.cells) == 3  # the original is left as it was
+
+
+def test_tutorial_exercises_come_with_solutions() -> None:
+    """Every exercise has a solution after it, before the next exercise; solutions are prose and code."""
+    cells = nbformat.read(TUTORIAL, as_version=4).cells
+    kinds = []
+    for cell in cells:
+        tags = _tags(cell)
+        if "exercise" in tags and "da" in tags:
+            kinds.append("exercise")
+        elif SOLUTION_TAG in tags and cell.cell_type == "code":
+            kinds.append("solution")
+    # three exercises (ved ikke as 0, roles, stability) and a final answer cell comparing with truth.json
+    assert kinds == ["exercise", "solution", "exercise", "solution", "exercise", "solution", "solution"]
+    solution_prose = [c for c in cells if SOLUTION_TAG in _tags(c) and c.cell_type == "markdown"]
+    assert {t for c in solution_prose for t in _tags(c) & {"da", "en"}} == {"da", "en"}
+    source = "\n".join(c.source for c in cells if c.cell_type == "code")
+    # the tutorial calls the package, it does not copy pipeline code
+    for call in ("simulate_study(", "scoring.score_study(", "bias.run_bias_checks(", "scoring.element_scores(", "scoring.practice_profiles("):
+        assert call in source
+    parameters = next(c for c in cells if "parameters" in _tags(c)).source
+    assert all(re.search(rf"^{name} = ", parameters, re.M) for name in ("seed", "language", "work_dir"))
+
+
+def test_solution_cells_are_not_needed_by_later_cells() -> None:
+    """A student reruns the notebook without solutions, so no later cell may use a name a solution defines."""
+    import ast
+
+    cells = [c for c in nbformat.read(TUTORIAL, as_version=4).cells if c.cell_type == "code"]
+    defined_by_solutions: set[str] = set()
+    for cell in cells:
+        tree = ast.parse(cell.source)
+        names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        if SOLUTION_TAG in _tags(cell):
+            defined_by_solutions |= names
+            continue
+        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        assert not (used & (defined_by_solutions - names)), cell.source[:80]
+
+
+# --------------------------------------------------------------------------------------------- executed handouts
+
+
+@pytest.mark.parametrize(("language", "group"), CASES)
+def test_tutorial_executes_for_each_seed_and_language(handouts: dict[str, Path], language: str, group: int) -> None:
+    folder = _folder(handouts, language, group)
+    teacher = nbformat.read(folder / "teacher.ipynb", as_version=4)
+    errors = [o for c in teacher.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+    assert teacher.metadata.papermill.parameters == {"seed": group_seed(SESSION_SEED, group), "language": language, "work_dir": "work"}
+    # only the handout's language is left, and its outputs speak it
+    other = "en" if language == "da" else "da"
+    assert not any(other in _tags(c) for c in teacher.cells)
+    text = json.dumps([c.get("outputs", []) for c in teacher.cells], ensure_ascii=False)
+    assert ("Øvelsesstudie (syntetisk)" if language == "da" else "Tutorial study (synthetic)") in text
+    figures = {p.stem for p in (folder / "work" / "figures").glob("*.png")}
+    assert {"screening_agreement", "flow", "heatmap", "profile_top", "ranks", "roles", "response_styles", "stability", "delimitation"} <= figures
+
+
+@pytest.mark.parametrize(("language", "group"), CASES)
+def test_checks_find_the_planted_truth(handouts: dict[str, Path], language: str, group: int) -> None:
+    folder = _folder(handouts, language, group)
+    truth = _truth(folder)
+    findings = json.loads((folder / "work" / "findings.json").read_text(encoding="utf-8"))
+    lenient = max(truth["role_offsets"], key=truth["role_offsets"].get)
+    assert truth["role_offsets"][lenient] > 0
+    assert findings["highest_role"] == lenient
+    assert findings["roles_significant"]
+    assert all(offset < 0 for offset in findings["role_offsets_vs_leader"].values())
+    assert set(truth["straightliners"]) <= set(findings["straightliners"])
+    planted = {f"{d['practice_id']}/{key}" for key, d in truth["delimitations"].items()}
+    assert planted == set(findings["delimitation_moved"])
+    # exercise 1 has something to find: the study holds don't-know answers
+    codings = (folder / "work" / "study" / "codings.csv").read_text(encoding="utf-8")
+    assert codings.count(",ved_ikke,") > 0
+
+
+@pytest.mark.parametrize(("language", "group"), CASES)
+def test_student_version_has_no_solution(handouts: dict[str, Path], language: str, group: int) -> None:
+    folder = _folder(handouts, language, group)
+    teacher = nbformat.read(folder / "teacher.ipynb", as_version=4)
+    student = nbformat.read(folder / "student.ipynb", as_version=4)
+    assert not any(SOLUTION_TAG in _tags(c) for c in student.cells)
+    assert [c.source for c in student.cells] == [c.source for c in teacher.cells if SOLUTION_TAG not in _tags(c)]
+    assert sum("exercise" in _tags(c) for c in student.cells) == 6  # three questions, three code cells to work in
+    marker = "<strong>Løsning.</strong>" if language == "da" else "<strong>Solution.</strong>"
+    student_html = (folder / "student.html").read_text(encoding="utf-8")
+    teacher_html = (folder / "teacher.html").read_text(encoding="utf-8")
+    assert marker in teacher_html and marker not in student_html
+    assert "findings.json" in teacher_html and "findings.json" not in student_html
+    # the answers' own outputs (the comparison with truth.json) are gone with their cells
+    truth = _truth(folder)
+    assert ", ".join(truth["straightliners"]) in teacher_html
+    assert "truth.json</th>" not in student_html
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pages_are_offline_and_linked(handouts: dict[str, Path], language: str) -> None:
+    folder = _folder(handouts, language, 1)
+    for name in ("student.html", "teacher.html"):
+        page = (folder / name).read_text(encoding="utf-8")
+        assert not re.search(r"<script[^>]+src=\"https?:", page), name
+        assert "cdn." not in page.lower()
+        assert "data:image/png;base64," in page  # figures embedded
+        assert "simulate_study" in page and "jp-InputArea" in page  # the code is shown to students
+        assert f'<html lang="{language}">' in page
+    assert 'href="../index.html"' in (folder / "teacher.html").read_text(encoding="utf-8")
+    assert "lovende-nav" not in (folder / "student.html").read_text(encoding="utf-8").split("<main>", 1)[-1]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_group_runs_on_its_own_seed(handouts: dict[str, Path], language: str) -> None:
+    seeds, codings = [], set()
+    for group in range(1, GROUPS + 1):
+        folder = _folder(handouts, language, group)
+        truth = _truth(folder)
+        assert truth["seed"] == SESSION_SEED * 1000 + group
+        seeds.append(truth["seed"])
+        codings.add((folder / "work" / "study" / "codings.csv").read_bytes())
+    assert len(set(seeds)) == GROUPS and len(codings) == GROUPS
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_teacher_index_states_the_planted_truth(handouts: dict[str, Path], language: str) -> None:
+    index = handouts[language]
+    page = index.read_text(encoding="utf-8")
+    assert f'lang="{language}"' in page
+    for group in range(1, GROUPS + 1):
+        folder = _folder(handouts, language, group)
+        truth = _truth(folder)
+        section = page.split(f'id="{group_folder_name(group)}"', 1)[1].split("<h2", 1)[0]
+        assert f"<td>{truth['seed']}</td>" in section
+        lenient = [role for role, offset in truth["role_offsets"].items() if offset != 0]
+        assert lenient == ["leder"]
+        assert "leder" in section and f"+{truth['role_offsets']['leder']:.2f}" in section
+        for informant in truth["straightliners"]:
+            assert informant in section
+        for key, delimitation in truth["delimitations"].items():
+            assert f"{delimitation['practice_id']} ({key})" in section and f"{delimitation['shift']:+.2f}" in section
+        for version in ("student", "teacher"):
+            for suffix in ("html", "ipynb"):
+                href = f"{group_folder_name(group)}/{version}.{suffix}"
+                assert f'href="{href}"' in section and (index.parent / href).is_file()

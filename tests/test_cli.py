@@ -57,3 +57,14 @@ def test_lab_opens_the_notebooks_on_the_project_kernel() -> None:
     assert f"--notebook-dir={NOTEBOOKS_DIR}" in command and f"--MappingKernelManager.default_kernel_name={KERNEL_NAME}" in command
     shown = subprocess.run([*command[:3], "--version"], capture_output=True, text=True, check=False)
     assert shown.returncode == 0 and shown.stdout.strip()[0].isdigit()
+
+
+def test_teach_passes_its_options_to_the_handout_maker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The handouts themselves are made and checked in test_teaching.py; here only the command's wiring."""
+    from lovende_research import teaching
+    from lovende_research.cli import main
+
+    calls = []
+    monkeypatch.setattr(teaching, "make_handouts", lambda out, **options: calls.append((out, options)) or out / "index.html")
+    assert main(["teach", "--groups", "4", "--seed", "11", "--out", str(tmp_path), "--lang", "en", "--jobs", "2"]) == 0
+    assert calls == [(tmp_path, {"groups": 4, "seed": 11, "language": "en", "jobs": 2})]

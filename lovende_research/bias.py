@@ -548,11 +548,10 @@ def role_effects(
         return pd.DataFrame(rows, columns=list(ROLE_COLUMNS))
     elements = "+ C(element_id)" if data["element_id"].nunique() > 1 else ""
     formula = f"score ~ C(informant_role, Treatment('{reference}')) {elements}"
-    vc = {"informant": "0 + C(informant_id)"} if informant_level else None
     notes: list[str] = []
     converged = False
     result = None
-    model = smf.mixedlm(formula, data, groups="practice_id", re_formula="1", vc_formula=vc)
+    model = _nested_mixedlm(formula, data) if informant_level else smf.mixedlm(formula, data, groups="practice_id", re_formula="1")
     for method in _FIT_METHODS:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -610,6 +609,40 @@ def role_effects(
     return pd.DataFrame(rows, columns=list(ROLE_COLUMNS))
 
 
+def _nested_mixedlm(formula: str, data: pd.DataFrame) -> object:
+    """``smf.mixedlm(formula, data, groups="practice_id", re_formula="1", vc_formula={"informant": "0 + C(informant_id)"})``,
+    built without evaluating the variance-component formula once per practice.
+
+    statsmodels evaluates ``vc_formula`` with a formula engine on every practice's rows (half of the
+    role model's time in a national study: 6,000 evaluations). The matrices it builds are the indicators
+    of the practice's informants, columns in sorted order, rows in the data's order; they are built here
+    in one pass and handed to :class:`~statsmodels.regression.mixed_linear_model.MixedLM` with the fixed
+    effects design of the formula, and the parameter names set as ``from_formula`` sets them, so the model
+    (and its fit) is the same. ``data`` must have a default index (positions are row labels).
+    """
+    import statsmodels.formula.api as smf
+    from statsmodels.regression.mixed_linear_model import MixedLM, VCSpec
+
+    plain = smf.mixedlm(formula, data, groups="practice_id", re_formula="1")  # the fixed-effects design, no variance components
+    groups = np.asarray(data["practice_id"])
+    informants = data["informant_id"].to_numpy(dtype=object)
+    order = np.argsort(pd.factorize(groups, sort=True)[0], kind="stable")  # rows by sorted practice, in data order within one
+    sorted_groups = groups[order]
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]) if len(order) else np.array([], dtype=int)
+    mats, colnames = [], []
+    for rows in np.split(order, starts[1:]) if len(order) else []:
+        levels, codes = np.unique(informants[rows].astype(str), return_inverse=True)
+        # Fortran order, as the formula engine returns it: the fit multiplies these, and layout changes rounding
+        mats.append(np.asfortranarray((codes[:, None] == np.arange(len(levels))[None, :]).astype(float)))
+        colnames.append([f"C(informant_id)[{level}]" for level in levels])
+    model = MixedLM(plain.data.orig_endog, plain.data.orig_exog, groups, exog_re=np.ones((len(data), 1)),
+                    exog_vc=VCSpec(["informant"], [colnames], [mats]))
+    param_names, re_names, re_names_full = model._make_param_names(["practice_id"])
+    model.data.param_names, model.data.exog_re_names, model.data.exog_re_names_full = param_names, re_names, re_names_full
+    model.data.vcomp_names = model.exog_vc.names
+    return model
+
+
 def role_profiles(element_scores: pd.DataFrame, exclude_informants: Iterable[str] = ()) -> pd.DataFrame:
     """Each informant's mean element score, beside their practice and role: what the role figure draws.
 
@@ -638,22 +671,33 @@ def role_profiles(element_scores: pd.DataFrame, exclude_informants: Iterable[str
 def _screen_answers(codings: pd.DataFrame, instrument: Instrument, delimitation: str) -> pd.DataFrame:
     """Per interview: the screen answer (consensus wins, else the coders' common answer) and any coder note."""
     frame = codings[(codings["item_id"] == instrument.screen_item.id) & (codings["delimitation_id"] == delimitation)]
-    rows = []
-    for interview, group in frame.groupby("interview_id", sort=True):
-        consensus = group[group["is_consensus"].astype(bool)]["screen_answer"].dropna()
-        coders = group[~group["is_consensus"].astype(bool)]["screen_answer"].dropna()
-        if not consensus.empty:
-            answer = str(consensus.iloc[0])
-        elif coders.nunique() == 1:
-            answer = str(coders.iloc[0])
-        elif coders.nunique() > 1:
-            answer = "uenig"
-        else:
-            answer = ""
-        notes = group["note"].astype(str).str.strip() if "note" in group.columns else pd.Series(dtype=str)
+    frame = frame.reset_index(drop=True)
+    # Grouped columns, not a loop over interviews (18,000 of them in a national study).
+    keys = frame["interview_id"]
+    is_consensus = frame["is_consensus"].astype(bool).to_numpy()
+    answers = frame["screen_answer"]
+    consensus = answers[is_consensus].dropna().groupby(keys[is_consensus], sort=False).first()
+    coders = answers[~is_consensus].dropna()
+    coder_keys = keys[~is_consensus][coders.index]
+    grouped = coders.groupby(coder_keys, sort=False)
+    distinct, first = grouped.nunique(), grouped.first()
+    out = pd.DataFrame({"interview_id": sorted(set(keys))})
+    ids = out["interview_id"]
+    def text(series: pd.Series) -> np.ndarray:  # mapped values as text, "" where there is none
+        values = ids.map(series).to_numpy(dtype=object)
+        return np.array(["" if pd.isna(v) else str(v) for v in values], dtype=object)
+
+    answer = np.where(ids.map(distinct).fillna(0).to_numpy(dtype=float) > 1, "uenig", text(first))
+    from_consensus = text(consensus)
+    out["screen_answer"] = np.where(ids.isin(consensus.index).to_numpy(), from_consensus, answer)
+    if "note" in frame.columns:
+        notes = frame["note"].astype(str).str.strip()
         notes = notes[~notes.isin(["", "nan", "<NA>", "None"])]
-        rows.append({"interview_id": interview, "screen_answer": answer, "screen_note": "; ".join(notes)})
-    return pd.DataFrame(rows, columns=["interview_id", "screen_answer", "screen_note"])
+        joined = notes.groupby(keys[notes.index], sort=False).agg("; ".join)
+        out["screen_note"] = text(joined)
+    else:
+        out["screen_note"] = ""
+    return out[["interview_id", "screen_answer", "screen_note"]]
 
 
 def response_styles(
@@ -738,21 +782,24 @@ def response_styles(
         raise BiasError("min_items", min_items, "et positivt heltal")
     top = float(instrument.scale_codes[-1])
     items = item_scores[item_scores["delimitation_id"] == delimitation].dropna(subset=["code"])
-    rows = []
-    for interview, codes in items.groupby("interview_id", sort=True)["code"]:
-        values = codes.to_numpy(dtype=float)
-        counts = pd.Series(values).value_counts()
-        rows.append(
-            {
-                "interview_id": interview,
-                "n_answered": len(values),
-                "modal_code": float(counts.index[0]),
-                "modal_share": float(counts.iloc[0]) / len(values),
-                "code_sd": float(values.std()),
-                "top_share": float(np.mean(values == top)),
-            }
-        )
-    styles = pd.DataFrame(rows, columns=["interview_id", "n_answered", "modal_code", "modal_share", "code_sd", "top_share"])
+    # Grouped columns, not a loop over interviews: the modal code is the most frequent code, a tie going to
+    # the code answered first (the order value_counts keeps); the SD is numpy's, per interview's codes.
+    items = items.assign(_pos=np.arange(len(items))).sort_values(["interview_id", "_pos"], kind="stable")
+    codes = items["code"].to_numpy(dtype=float)
+    per = items.groupby(["interview_id", "code"], sort=False)["_pos"].agg(["size", "min"]).reset_index()
+    per = per.sort_values(["interview_id", "size", "min"], ascending=[True, False, True], kind="stable")
+    modal = per.drop_duplicates("interview_id").set_index("interview_id")
+    bounds = np.flatnonzero(np.r_[True, items["interview_id"].to_numpy()[1:] != items["interview_id"].to_numpy()[:-1]])
+    ids = items["interview_id"].to_numpy()[bounds]
+    n_answered = np.diff(np.r_[bounds, len(codes)])
+    styles = pd.DataFrame({
+        "interview_id": ids,
+        "n_answered": n_answered,
+        "modal_code": modal["code"].reindex(ids).to_numpy(dtype=float),
+        "modal_share": modal["size"].reindex(ids).to_numpy(dtype=float) / n_answered,
+        "code_sd": [float(part.std()) for part in np.split(codes, bounds[1:])] if len(codes) else [],
+        "top_share": np.add.reduceat((codes == top).astype(float), bounds) / n_answered if len(codes) else [],
+    }, columns=["interview_id", "n_answered", "modal_code", "modal_share", "code_sd", "top_share"])
     out = interviews[["interview_id", "practice_id", "informant_id", "informant_role"]].merge(styles, on="interview_id", how="left")
     out["n_answered"] = out["n_answered"].fillna(0).astype(int)
     enough = out["n_answered"] >= min_items
@@ -783,6 +830,245 @@ STABILITY_COLUMNS: tuple[str, ...] = (
     "scenario", "left_out", "left_out_practice", "practice_id", "overall_full", "overall_reduced",
     "rank_full", "rank_reduced", "shift",
 )
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "scenario", "left_out", "left_out_practice", "n_practices", "kendall_tau", "max_shift", "top_changed",
+)
+#: Which rows :func:`rank_stability` returns: ``all`` (every scenario × every practice) or ``own`` (for a
+#: left-out informant only their own practice's row, the only index that changes; every row for a coder).
+STABILITY_ROWS: tuple[str, ...] = ("all", "own")
+#: :func:`run_bias_checks` with ``stability_rows="auto"`` keeps every row up to this many informant rows
+#: (informants × practices) and the ``own`` rows beyond: the whole table grows with the square of the study
+#: (18,000 informants × 6,000 practices = 108 million rows nationally) while everything read from it —
+#: the flags, the stability figure, the tutorial's exercise — uses the ``own`` rows only.
+STABILITY_ALL_MAX_ROWS = 250_000
+
+
+def _leave_one_informant_out(scores: pd.DataFrame, aggregation: str, min_element_share: float) -> pd.DataFrame:
+    """The overall index of each practice without each one of its informants, all scenarios in one pass.
+
+    Returns ``left_out``, ``practice_id``, ``overall`` for every informant × practice the informant has
+    scores in (a practice whose only informant is left out has no row: it drops out of the ranking).
+
+    Why this is exact: every left-out scenario's rows (the informant's practice-mates, in their original
+    order) are copied once, with the scenario as ``delimitation_id``, and scored by the same
+    ``practice_profiles`` → ``overall_index`` calls. Group means see the same values in the same order as
+    a re-scoring of ``scores`` without the informant would, so the indices are identical to the last bit,
+    and ties between practices stay ties. The copy has Σ n_p(n_p − 1) informant rows, linear in the study.
+    """
+    data = scores[scores["informant_id"].notna()].reset_index(drop=True)
+    data = data.assign(_row=np.arange(len(data)))
+    pairs = data[["practice_id", "informant_id"]].drop_duplicates().rename(columns={"informant_id": "left_out"})
+    expanded = data.merge(pairs, on="practice_id", how="inner")
+    expanded = expanded[expanded["informant_id"] != expanded["left_out"]]
+    expanded = expanded.sort_values(["left_out", "_row"], kind="stable")
+    expanded = expanded.assign(delimitation_id=expanded["left_out"]).drop(columns=["_row", "left_out"])
+    reduced = overall_index(practice_profiles(expanded, aggregation), min_element_share)
+    return reduced.rename(columns={"delimitation_id": "left_out"})[["left_out", "practice_id", "overall"]]
+
+
+def _kendall_tau_b(tot: np.ndarray, xtie: np.ndarray, ytie: np.ndarray, ntie: np.ndarray, dis: np.ndarray) -> np.ndarray:
+    """Kendall's tau-b from pair counts, the arithmetic of :func:`scipy.stats.kendalltau` (NaN when a ranking is all ties)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tau = (tot - xtie - ytie + ntie - 2 * dis) / np.sqrt(tot - xtie) / np.sqrt(tot - ytie)
+    tau = np.minimum(1.0, np.maximum(-1.0, tau))
+    return np.where((xtie == tot) | (ytie == tot), np.nan, tau)
+
+
+def _one_moved_summary(values: np.ndarray, rank_full: np.ndarray, q: np.ndarray, b: np.ndarray, top_n: int) -> dict[str, np.ndarray]:
+    """Per scenario in which only practice ``q`` moved (index ``values[q]`` → ``b``): the reduced rank of
+    ``q`` and :func:`stability_summary`'s statistics, without re-ranking the other practices.
+
+    Every other practice ``j`` keeps its index :math:`v_j`, so its rank changes by
+    :math:`[b > v_j] - [a > v_j] \\in \\{-1, 0, 1\\}` (with :math:`a = v_q`), and ``q`` lands at
+    :math:`1 + \\#\\{j \\ne q: v_j > b\\}` (a ``searchsorted`` in the sorted indices). Kendall's tau-b needs
+    the pair counts only: pairs of unmoved practices are concordant unless tied (tied in both rankings);
+    a pair with ``q`` is discordant when :math:`v_j` lies strictly between :math:`a` and :math:`b`, tied in the
+    full ranking when :math:`v_j = a`, in the reduced one when :math:`v_j = b`. O(log P) per scenario.
+    """
+    finite = np.isfinite(values)
+    sv = np.sort(values[finite])
+    n_all = len(sv)
+    a = values[q]
+    a_ok, b_ok = np.isfinite(a), np.isfinite(b)
+    a_num = np.where(a_ok, a, 0.0)
+
+    def lt(x: np.ndarray) -> np.ndarray:  # others (q excluded) with a value < x
+        return np.searchsorted(sv, x, "left") - (a_ok & (a_num < x))
+
+    def le(x: np.ndarray) -> np.ndarray:  # others with a value <= x
+        return np.searchsorted(sv, x, "right") - (a_ok & (a_num <= x))
+
+    def eq_all(x: np.ndarray) -> np.ndarray:
+        return np.searchsorted(sv, x, "right") - np.searchsorted(sv, x, "left")
+
+    b_num = np.where(b_ok, b, 0.0)
+    n_others = n_all - a_ok.astype(np.int64)
+    # rank of q without the informant: 1 + others above b
+    rank_q = np.where(b_ok, 1.0 + (n_others - le(b_num)), np.nan)
+    shift_q = rank_q - rank_full[q]
+    # unmoved practices whose rank changes by one
+    lo, hi = np.minimum(a_num, b_num), np.maximum(a_num, b_num)
+    moved_others = np.select([a_ok & b_ok, b_ok, a_ok], [lt(hi) - lt(lo), lt(b_num), lt(a_num)], default=0)
+    shifts = np.where(moved_others > 0, 1.0, np.where(n_others > 0, 0.0, np.nan))
+    max_shift = np.fmax(np.abs(shift_q), shifts)
+    # Kendall's tau-b over the practices ranked in both
+    _, counts = np.unique(sv, return_counts=True)
+    j_all = int((counts * (counts - 1) // 2).sum())
+    t_a = np.where(a_ok, eq_all(a_num), 1)
+    j_others = j_all - (t_a - 1)
+    both = a_ok & b_ok
+    size = n_others + both.astype(np.int64)
+    tot = size * (size - 1) // 2
+    e_a = np.where(both, t_a - 1, 0)
+    e_b = np.where(both, eq_all(b_num) - (a_num == b_num), 0)
+    same = both & (a_num == b_num)
+    xtie, ytie = j_others + e_a, j_others + e_b
+    ntie = j_others + np.where(same, e_a, 0)
+    dis = np.where(both & ~same, lt(hi) - le(lo), 0)
+    tau = np.where(size >= 2, _kendall_tau_b(tot, xtie, ytie, ntie, dis), np.nan)
+    # the top n: q may enter or leave it; an unmoved practice only at its edge (rank top_n or top_n + 1)
+    ranks = rank_full[finite]
+    edge_out, edge_in = (ranks > top_n - 1) & (ranks <= top_n), (ranks > top_n) & (ranks <= top_n + 1)
+    q_full = np.where(np.isfinite(rank_full[q]), rank_full[q], np.inf)
+    changed = (q_full <= top_n) != (np.where(b_ok, rank_q, np.inf) <= top_n)
+    for edge, q_on_edge, direction in ((edge_out, (q_full > top_n - 1) & (q_full <= top_n), 1),
+                                       (edge_in, (q_full > top_n) & (q_full <= top_n + 1), -1)):
+        if edge.any():
+            v = values[finite][edge][0]  # an edge is one tie group: one index
+            delta = (b_ok & (b_num > v)).astype(int) - (a_ok & (a_num > v)).astype(int)
+            changed |= ((int(edge.sum()) - q_on_edge.astype(int)) > 0) & (delta == direction)
+    return {"rank_reduced": rank_q, "n_practices": size, "kendall_tau": tau, "max_shift": max_shift, "top_changed": changed}
+
+
+def _summary_row(scenario: str, left_out: str, left_out_practice: str, group: pd.DataFrame, top_n: int) -> dict[str, object]:
+    """One row of :func:`stability_summary` from one scenario's rows (every practice)."""
+    both = group.dropna(subset=["overall_full", "overall_reduced"])
+    tau = float(stats.kendalltau(both["overall_full"], both["overall_reduced"]).statistic) if len(both) >= 2 else np.nan
+    top_full = set(group.loc[group["rank_full"] <= top_n, "practice_id"])
+    top_reduced = set(group.loc[group["rank_reduced"] <= top_n, "practice_id"])
+    return {
+        "scenario": scenario,
+        "left_out": left_out,
+        "left_out_practice": left_out_practice,
+        "n_practices": len(both),
+        "kendall_tau": tau,
+        "max_shift": float(group["shift"].abs().max()) if group["shift"].notna().any() else np.nan,
+        "top_changed": top_full != top_reduced,
+    }
+
+
+def _stability(
+    codings: pd.DataFrame,
+    interviews: pd.DataFrame,
+    instrument: Instrument,
+    rule: str,
+    aggregation: str,
+    coverage_threshold: float,
+    delimitation: str,
+    top_n: int,
+    rows: str,
+    scores: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`rank_stability`'s table and :func:`stability_summary` of the whole table, in time linear in the study.
+
+    Informant scenarios: one scoring of the study, one pass for every leave-one-out index
+    (:func:`_leave_one_informant_out`) and closed forms for ranks and summaries (:func:`_one_moved_summary`).
+    Coder scenarios: the study re-scored once per coder (``reconcile_coders`` on the other coders' codes);
+    leaving a coder out changes the reconciled code of every interview that coder coded (all of them, when
+    two coders code everything), so there is nothing smaller to adjust, and the cost is one scoring per
+    coder — linear in the study for a fixed team of coders.
+    """
+    if rows not in STABILITY_ROWS:
+        raise BiasError("rows", rows, " eller ".join(STABILITY_ROWS))
+    if scores is None:  # run_bias_checks passes the element scores it already has (same chain, same arguments)
+        scores = element_scores(reconcile_coders(codings, instrument, rule, delimitation), instrument, interviews, coverage_threshold)
+    full = _ranked(scores, aggregation, coverage_threshold).rename(columns={"overall": "overall_full", "rank": "rank_full"})
+    full = full.reset_index(drop=True)
+    practices = full["practice_id"].tolist()
+    position = {p: k for k, p in enumerate(practices)}
+    values = full["overall_full"].to_numpy(dtype=float)
+    rank_full = full["rank_full"].to_numpy(dtype=float)
+    owners = interviews.drop_duplicates("informant_id").set_index("informant_id")["practice_id"].to_dict()
+    informants = sorted(set(scores["informant_id"]))
+    reduced = _leave_one_informant_out(scores, aggregation, coverage_threshold)
+    # the practices each informant's scores belong to (normally one); their reduced index, NaN when the practice drops out
+    touched = scores[["informant_id", "practice_id"]].dropna().drop_duplicates()
+    touched = touched.merge(reduced, left_on=["informant_id", "practice_id"], right_on=["left_out", "practice_id"], how="left")
+    n_touched = touched.groupby("informant_id", sort=False).size().to_dict()
+    single = [i for i in informants if n_touched.get(i, 0) == 1]
+    one = touched[touched["informant_id"].isin(set(single))].set_index("informant_id").loc[single]
+    q = one["practice_id"].map(position).to_numpy(dtype=np.int64)
+    b = one["overall"].to_numpy(dtype=float)
+    moved = _one_moved_summary(values, rank_full, q, b, top_n)
+
+    # informants whose scores span several practices (not in a valid study) are re-ranked the long way
+    slow: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for informant in informants:
+        if n_touched.get(informant, 0) == 1:
+            continue
+        mine = touched[touched["informant_id"] == informant]
+        overall_reduced = values.copy()
+        for practice, value in zip(mine["practice_id"], mine["overall"]):
+            overall_reduced[position[practice]] = value
+        rank_reduced = pd.Series(overall_reduced).rank(ascending=False, method="min").to_numpy(dtype=float)
+        slow[informant] = (overall_reduced, rank_reduced)
+    order = {i: k for k, i in enumerate(informants)}
+    n, m = len(practices), len(single)
+    if rows == "all":  # every practice in every scenario: rank_full - [a > v] + [b > v], and q's own row
+        scenario_of, practice_of = np.repeat(np.arange(m), n), np.tile(np.arange(n), m)
+        a = values[q]
+        with np.errstate(invalid="ignore"):
+            rank_matrix = rank_full[None, :] - (a[:, None] > values[None, :]) + (b[:, None] > values[None, :])
+        overall_matrix = np.broadcast_to(values, (m, n)).copy()
+        rank_matrix[np.arange(m), q] = moved["rank_reduced"]
+        overall_matrix[np.arange(m), q] = b
+        overall_reduced, rank_reduced = overall_matrix.ravel(), rank_matrix.ravel()
+    else:
+        scenario_of, practice_of = np.arange(m), q
+        overall_reduced, rank_reduced = b, moved["rank_reduced"]
+    left_out = np.asarray(single, dtype=object)[scenario_of]
+    fast = full.iloc[practice_of].reset_index(drop=True).assign(
+        overall_reduced=overall_reduced, rank_reduced=rank_reduced, scenario="informant", left_out=left_out,
+        left_out_practice=[owners.get(i, "") for i in left_out], _k=[order[i] for i in left_out])
+    frames: list[pd.DataFrame] = [fast]
+    summaries = pd.DataFrame({"scenario": "informant", "left_out": single, "left_out_practice": [owners.get(i, "") for i in single],
+                              "n_practices": moved["n_practices"].astype(np.int64), "kendall_tau": moved["kendall_tau"],
+                              "max_shift": moved["max_shift"].astype(float), "top_changed": moved["top_changed"].astype(bool),
+                              "_k": [order[i] for i in single]})
+    slow_summaries: list[dict[str, object]] = []
+    for informant, (overall_slow, rank_slow) in slow.items():
+        practice = owners.get(informant, "")
+        block = full.assign(overall_reduced=overall_slow, rank_reduced=rank_slow, scenario="informant", left_out=informant,
+                            left_out_practice=practice, _k=order[informant])
+        block["shift"] = block["rank_reduced"] - block["rank_full"]
+        slow_summaries.append({**_summary_row("informant", informant, practice, block, top_n), "_k": order[informant]})
+        if rows == "own":
+            block = block[block["practice_id"].isin(set(touched.loc[touched["informant_id"] == informant, "practice_id"]))]
+        frames.append(block.drop(columns=["shift"]))
+    if slow_summaries:
+        summaries = pd.concat([summaries, pd.DataFrame(slow_summaries)], ignore_index=True)
+    summaries = summaries.sort_values("_k", kind="stable").drop(columns=["_k"])
+    informant_rows = pd.concat(frames, ignore_index=True).sort_values("_k", kind="stable").drop(columns=["_k"])
+    frames = [informant_rows] if len(informant_rows) else []
+    coders = codings.loc[~codings["is_consensus"].astype(bool), "coder_id"]
+    coder_summaries: list[dict[str, object]] = []
+    if coders.nunique() > 1:
+        for coder in sorted(set(coders)):
+            kept = codings[codings["coder_id"] != coder]
+            reduced_scores = element_scores(reconcile_coders(kept, instrument, rule, delimitation), instrument, interviews, coverage_threshold)
+            coder_ranked = _ranked(reduced_scores, aggregation, coverage_threshold)
+            block = full.merge(coder_ranked, on="practice_id", how="left").rename(columns={"overall": "overall_reduced", "rank": "rank_reduced"})
+            block = block.assign(scenario="coder", left_out=coder, left_out_practice="")
+            block["shift"] = block["rank_reduced"] - block["rank_full"]
+            coder_summaries.append(_summary_row("coder", coder, "", block, top_n))
+            frames.append(block)
+    summary = pd.concat([pd.DataFrame(coder_summaries, columns=list(SUMMARY_COLUMNS)), summaries[list(SUMMARY_COLUMNS)]],
+                        ignore_index=True)
+    if not frames:
+        return pd.DataFrame(columns=list(STABILITY_COLUMNS)), summary
+    out = pd.concat(frames, ignore_index=True)
+    out["shift"] = out["rank_reduced"] - out["rank_full"]
+    return out[list(STABILITY_COLUMNS)], summary
 
 
 def rank_stability(
@@ -793,6 +1079,7 @@ def rank_stability(
     aggregation: str = "mean",
     coverage_threshold: float = 0.5,
     delimitation: str = MAIN_DELIMITATION,
+    rows: str = "all",
 ) -> pd.DataFrame:
     """The ranking re-scored with one informant, or one coder, left out: every practice's rank shift.
 
@@ -806,6 +1093,11 @@ def rank_stability(
         The study's instrument.
     rule, aggregation, coverage_threshold, delimitation
         As in :func:`lovende_research.scoring.score_study`; the same chain scores every scenario.
+    rows : {'all', 'own'}
+        ``all`` (default): every scenario × every practice. ``own``: for a left-out informant only the
+        row of their own practice (the only index that changes; the others' ranks move by at most one
+        place and are summarised by :func:`run_bias_checks`); every practice for a left-out coder. The
+        ``all`` table has informants × practices rows, which grows with the square of the study.
 
     Returns
     -------
@@ -825,6 +1117,12 @@ def rank_stability(
     on the other coders' codes (consensus codes still win), so every practice can move. Consensus codes
     are never left out: they are the team's, not one coder's.
 
+    The study is scored once; every informant's practice is re-aggregated without them in one pass, and
+    the other practices' ranks follow from the moved index: with full index :math:`a` and reduced index
+    :math:`b` of the moved practice, a practice with index :math:`v` moves by :math:`[b > v] - [a > v]`
+    places. The result is the same as re-scoring the study once per informant, to the last bit, in time
+    linear in the study (plus the size of the table asked for).
+
     Examples
     --------
     >>> from lovende_research.instrument import load_instrument
@@ -840,28 +1138,10 @@ def rank_stability(
     >>> row = out[(out["left_out"] == "M1") & (out["practice_id"] == "P1")].iloc[0]
     >>> int(row["rank_full"]), int(row["rank_reduced"])
     (2, 1)
+    >>> len(out), len(rank_stability(codings, interviews, inst, rows="own"))
+    (8, 4)
     """
-    items = reconcile_coders(codings, instrument, rule, delimitation)
-    scores = element_scores(items, instrument, interviews, coverage_threshold)
-    full = _ranked(scores, aggregation, coverage_threshold).rename(columns={"overall": "overall_full", "rank": "rank_full"})
-    frames = []
-    owners = interviews.drop_duplicates("informant_id").set_index("informant_id")["practice_id"]
-    for informant in sorted(set(scores["informant_id"])):
-        reduced = _ranked(scores[scores["informant_id"] != informant], aggregation, coverage_threshold)
-        frames.append(full.merge(reduced, on="practice_id", how="left").assign(scenario="informant", left_out=informant,
-                                                                              left_out_practice=owners.get(informant, "")))
-    coders = codings.loc[~codings["is_consensus"].astype(bool), "coder_id"]
-    if coders.nunique() > 1:
-        for coder in sorted(set(coders)):
-            kept = codings[codings["coder_id"] != coder]
-            reduced_scores = element_scores(reconcile_coders(kept, instrument, rule, delimitation), instrument, interviews, coverage_threshold)
-            reduced = _ranked(reduced_scores, aggregation, coverage_threshold)
-            frames.append(full.merge(reduced, on="practice_id", how="left").assign(scenario="coder", left_out=coder, left_out_practice=""))
-    if not frames:
-        return pd.DataFrame(columns=list(STABILITY_COLUMNS))
-    out = pd.concat(frames, ignore_index=True).rename(columns={"overall": "overall_reduced", "rank": "rank_reduced"})
-    out["shift"] = out["rank_reduced"] - out["rank_full"]
-    return out[list(STABILITY_COLUMNS)]
+    return _stability(codings, interviews, instrument, rule, aggregation, coverage_threshold, delimitation, 5, rows)[0]
 
 
 def stability_summary(stability: pd.DataFrame, top_n: int = 5) -> pd.DataFrame:
@@ -870,7 +1150,9 @@ def stability_summary(stability: pd.DataFrame, top_n: int = 5) -> pd.DataFrame:
     Parameters
     ----------
     stability : DataFrame
-        From :func:`rank_stability`.
+        From :func:`rank_stability` with ``rows="all"`` (every practice in every scenario; on ``own``
+        rows the statistics cover only the rows given). :func:`run_bias_checks` computes the same
+        summary for the whole table without building it.
     top_n : int
         The size of "the top of the ranking".
 
@@ -900,24 +1182,9 @@ def stability_summary(stability: pd.DataFrame, top_n: int = 5) -> pd.DataFrame:
     >>> round(float(row["kendall_tau"]), 3), int(row["max_shift"]), bool(row["top_changed"])
     (0.333, 1, True)
     """
-    rows = []
-    for (scenario, left_out), group in stability.groupby(["scenario", "left_out"], sort=True):
-        both = group.dropna(subset=["overall_full", "overall_reduced"])
-        tau = float(stats.kendalltau(both["overall_full"], both["overall_reduced"]).statistic) if len(both) >= 2 else np.nan
-        top_full = set(group.loc[group["rank_full"] <= top_n, "practice_id"])
-        top_reduced = set(group.loc[group["rank_reduced"] <= top_n, "practice_id"])
-        rows.append(
-            {
-                "scenario": scenario,
-                "left_out": left_out,
-                "left_out_practice": group["left_out_practice"].iloc[0],
-                "n_practices": len(both),
-                "kendall_tau": tau,
-                "max_shift": float(group["shift"].abs().max()) if group["shift"].notna().any() else np.nan,
-                "top_changed": top_full != top_reduced,
-            }
-        )
-    return pd.DataFrame(rows, columns=["scenario", "left_out", "left_out_practice", "n_practices", "kendall_tau", "max_shift", "top_changed"])
+    rows = [_summary_row(scenario, left_out, group["left_out_practice"].iloc[0], group, top_n)
+            for (scenario, left_out), group in stability.groupby(["scenario", "left_out"], sort=True)]
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
 # --------------------------------------------------------------------------------------------- delimitation
@@ -1062,45 +1329,52 @@ def practice_flags(
         text = f"{code:g}"
         return text.replace(".", ",") if language == "da" else text
 
+    # Each table is filtered to its flagged rows once and the reasons grouped by practice (one pass per
+    # table, not one per practice: a national study has 6,000 practices).
+    reasons: dict[str, dict[str, list[str]]] = {check: {} for check in CHECKS}
+
+    def collect(check: str, frame: pd.DataFrame, texts: Iterable[str]) -> None:
+        for practice, text in zip(frame["practice_id"], texts):
+            reasons[check].setdefault(practice, []).append(text)
+
+    flagged = styles[styles["straightliner"]]
+    collect("straightlining", flagged, (
+        phrase(PHRASES, "flag_straightlining", language, informant=r.informant_id, role=r.informant_role,
+               code=code_text(r.modal_code), share=_pct(r.modal_share, language), n=r.n_answered,
+               threshold=_pct(straightline_share, language))
+        for r in flagged.itertuples()))
+    flagged = styles[styles["ceiling"]]
+    collect("ceiling", flagged, (
+        phrase(PHRASES, "flag_ceiling", language, informant=r.informant_id, role=r.informant_role,
+               share=_pct(r.top_share, language), n=r.n_answered, threshold=_pct(ceiling_share, language))
+        for r in flagged.itertuples()))
+    flagged = styles[styles["screen_unsupported"]]
+    collect("screen_unsupported", flagged, (
+        phrase(PHRASES, "flag_screen", language, informant=r.informant_id, role=r.informant_role,
+               evidence=(_num(r.evidence_score, language) if not np.isnan(r.evidence_score)
+                         else phrase(PHRASES, "insufficient", language)),
+               threshold=_num(screen_evidence, language))
+        for r in flagged.itertuples()))
+    fell = (stability["rank_full"] <= top_n) & ~(stability["rank_reduced"] <= top_n)
+    for scenario, check in (("informant", "informant_stability"), ("coder", "coder_stability")):
+        own = fell & (stability["scenario"] == scenario)
+        if scenario == "informant":  # its place rests on one of its own voices, not on another practice's
+            own &= stability["left_out_practice"] == stability["practice_id"]
+        flagged = stability[own]
+        collect(check, flagged, (
+            phrase(PHRASES, f"flag_{check}", language, rank_full=int(r.rank_full),
+                   rank_reduced=(int(r.rank_reduced) if not pd.isna(r.rank_reduced) else "–"), left_out=r.left_out, top_n=top_n)
+            for r in flagged.itertuples()))
+    moved = delimitation[delimitation["moved"].astype(bool)]
+    for (practice, delim), group in moved.groupby(["practice_id", "delimitation_id"], sort=True):
+        elements = ", ".join(f"{r.element_id} {_signed(r.difference, language)}" for r in group.itertuples())
+        reasons["delimitation"].setdefault(practice, []).append(
+            phrase(PHRASES, "flag_delimitation", language, delimitation=delim, n=len(group),
+                   threshold=_num(delimitation_threshold, language), elements=elements))
+    delimited = set(delimitation["practice_id"])
     for practice in sorted(set(practices)):
-        mine = styles[styles["practice_id"] == practice]
-        add(practice, "straightlining", [
-            phrase(PHRASES, "flag_straightlining", language, informant=r.informant_id, role=r.informant_role,
-                   code=code_text(r.modal_code), share=_pct(r.modal_share, language), n=r.n_answered,
-                   threshold=_pct(straightline_share, language))
-            for r in mine[mine["straightliner"]].itertuples()
-        ])
-        add(practice, "ceiling", [
-            phrase(PHRASES, "flag_ceiling", language, informant=r.informant_id, role=r.informant_role,
-                   share=_pct(r.top_share, language), n=r.n_answered, threshold=_pct(ceiling_share, language))
-            for r in mine[mine["ceiling"]].itertuples()
-        ])
-        add(practice, "screen_unsupported", [
-            phrase(PHRASES, "flag_screen", language, informant=r.informant_id, role=r.informant_role,
-                   evidence=(_num(r.evidence_score, language) if not np.isnan(r.evidence_score)
-                             else phrase(PHRASES, "insufficient", language)),
-                   threshold=_num(screen_evidence, language))
-            for r in mine[mine["screen_unsupported"]].itertuples()
-        ])
-        for scenario, check in (("informant", "informant_stability"), ("coder", "coder_stability")):
-            own = stability[(stability["scenario"] == scenario) & (stability["practice_id"] == practice)]
-            if scenario == "informant":  # its place rests on one of its own voices, not on another practice's
-                own = own[own["left_out_practice"] == practice]
-            fell = own[(own["rank_full"] <= top_n) & ~(own["rank_reduced"] <= top_n)]
-            add(practice, check, [
-                phrase(PHRASES, f"flag_{check}", language, rank_full=int(r.rank_full),
-                       rank_reduced=(int(r.rank_reduced) if not pd.isna(r.rank_reduced) else "–"), left_out=r.left_out, top_n=top_n)
-                for r in fell.itertuples()
-            ])
-        own = delimitation[delimitation["practice_id"] == practice]
-        reasons = []
-        for delim, group in own.groupby("delimitation_id", sort=True):
-            moved = group[group["moved"].astype(bool)]
-            if len(moved):
-                elements = ", ".join(f"{r.element_id} {_signed(r.difference, language)}" for r in moved.itertuples())
-                reasons.append(phrase(PHRASES, "flag_delimitation", language, delimitation=delim, n=len(moved),
-                                      threshold=_num(delimitation_threshold, language), elements=elements))
-        add(practice, "delimitation", reasons, applicable=not own.empty)
+        for check in CHECKS:
+            add(practice, check, reasons[check].get(practice, []), applicable=check != "delimitation" or practice in delimited)
     return pd.DataFrame(rows, columns=["practice_id", "check", "flag", "reason"])
 
 
@@ -1246,6 +1520,7 @@ def run_bias_checks(
     top_n: int = 5,
     delimitation_threshold: float = 0.15,
     language: str | None = None,
+    stability_rows: str = "auto",
 ) -> BiasTables:
     """Every check of this module on a loaded study, main delimitation; the notebook's one call.
 
@@ -1253,6 +1528,11 @@ def run_bias_checks(
     :func:`role_effects` (and reported there); the stability and delimitation checks score the study as
     the scoring stage does, straight-liners included. Coder agreement is computed in the notebook with
     :func:`lovende_research.agreement.coder_agreement`.
+
+    ``stability_rows`` chooses the rows of ``stability`` (:func:`rank_stability`'s ``rows``): ``auto``
+    keeps every row while informants × practices is at most :data:`STABILITY_ALL_MAX_ROWS` and the
+    informant's own practice's row beyond; ``stability_summary`` always covers every practice in every
+    scenario, so the verdicts, flags and figure are the same either way.
     """
     language = study.config.language if language is None else check_language(language)
     instrument = study.instrument
@@ -1261,7 +1541,11 @@ def run_bias_checks(
     styles = response_styles(items, scores, study.codings, study.interviews, instrument, straightline_share, ceiling_share,
                              min_items, screen_evidence)
     excluded = sorted(styles.loc[styles["straightliner"], "informant_id"].unique())
-    stability = rank_stability(study.codings, study.interviews, instrument, rule, aggregation, coverage_threshold)
+    if stability_rows == "auto":
+        n_rows = scores["informant_id"].nunique() * scores["practice_id"].nunique()
+        stability_rows = "all" if n_rows <= STABILITY_ALL_MAX_ROWS else "own"
+    stability, summary = _stability(study.codings, study.interviews, instrument, rule, aggregation, coverage_threshold,
+                                    MAIN_DELIMITATION, top_n, stability_rows, scores)
     delimitation = delimitation_sensitivity(study.codings, study.interviews, instrument, study.delimitations, rule, aggregation,
                                             coverage_threshold, delimitation_threshold)
     flags = practice_flags(scores["practice_id"].dropna().unique(), styles, stability, delimitation, top_n, straightline_share,
@@ -1273,7 +1557,7 @@ def run_bias_checks(
         role_profiles=role_profiles(scores, excluded),
         response_styles=styles,
         stability=stability,
-        stability_summary=stability_summary(stability, top_n),
+        stability_summary=summary,
         delimitation=delimitation,
         flags=flags,
     )

@@ -471,3 +471,187 @@ def test_stage_notebook_ends_without_a_bare_value(name: str) -> None:
     last = [c for c in notebook["cells"] if c["cell_type"] == "code"][-1]
     body = ast.parse("".join(last["source"])).body
     assert body and not isinstance(body[-1], ast.Expr), "".join(last["source"])[-200:]
+
+
+# --------------------------------------------------------------------------------------------- stability in linear time (issue 7)
+#
+# rank_stability scores the study once and adjusts the one practice an informant's absence moves, instead of
+# re-scoring the study per informant. The reference below is that re-scoring, written out here as the module
+# did it before: every scenario through scoring's own chain, ranked with pandas, summarised with
+# scipy.stats.kendalltau. The fast code must give the same tables: ranks and shifts exactly, tau to 1e-12.
+
+
+def _rescored_stability(codings: pd.DataFrame, interviews: pd.DataFrame, instrument, aggregation: str = "mean",
+                        top_n: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from lovende_research.scoring import overall_index, practice_profiles
+
+    def ranked(scores: pd.DataFrame) -> pd.DataFrame:
+        overall = overall_index(practice_profiles(scores, aggregation), 0.5)
+        overall["rank"] = overall["overall"].rank(ascending=False, method="min")
+        return overall[["practice_id", "overall", "rank"]]
+
+    scores = element_scores(reconcile_coders(codings, instrument), instrument, interviews)
+    full = ranked(scores).rename(columns={"overall": "overall_full", "rank": "rank_full"})
+    owners = interviews.drop_duplicates("informant_id").set_index("informant_id")["practice_id"]
+    frames = []
+    for informant in sorted(set(scores["informant_id"])):
+        reduced = ranked(scores[scores["informant_id"] != informant])
+        frames.append(full.merge(reduced, on="practice_id", how="left").assign(
+            scenario="informant", left_out=informant, left_out_practice=owners.get(informant, "")))
+    coders = codings.loc[~codings["is_consensus"].astype(bool), "coder_id"]
+    if coders.nunique() > 1:
+        for coder in sorted(set(coders)):
+            kept = codings[codings["coder_id"] != coder]
+            reduced = ranked(element_scores(reconcile_coders(kept, instrument), instrument, interviews))
+            frames.append(full.merge(reduced, on="practice_id", how="left").assign(scenario="coder", left_out=coder, left_out_practice=""))
+    table = pd.concat(frames, ignore_index=True).rename(columns={"overall": "overall_reduced", "rank": "rank_reduced"})
+    table["shift"] = table["rank_reduced"] - table["rank_full"]
+    return table[list(bias.STABILITY_COLUMNS)], _kendall_summary(table, top_n)
+
+
+def _kendall_summary(table: pd.DataFrame, top_n: int) -> pd.DataFrame:
+    from scipy import stats
+
+    rows = []
+    for (scenario, left_out), group in table.groupby(["scenario", "left_out"], sort=True):
+        both = group.dropna(subset=["overall_full", "overall_reduced"])
+        tau = float(stats.kendalltau(both["overall_full"], both["overall_reduced"]).statistic) if len(both) >= 2 else np.nan
+        rows.append({"scenario": scenario, "left_out": left_out, "left_out_practice": group["left_out_practice"].iloc[0],
+                     "n_practices": len(both), "kendall_tau": tau,
+                     "max_shift": float(group["shift"].abs().max()) if group["shift"].notna().any() else np.nan,
+                     "top_changed": set(group.loc[group["rank_full"] <= top_n, "practice_id"])
+                     != set(group.loc[group["rank_reduced"] <= top_n, "practice_id"])})
+    return pd.DataFrame(rows)
+
+
+def _assert_same_stability(table: pd.DataFrame, summary: pd.DataFrame, expected_table: pd.DataFrame, expected_summary: pd.DataFrame) -> None:
+    # every column but tau exactly (ranks, shifts, indices to the last bit, ids, flags); tau to 1e-12
+    pd.testing.assert_frame_equal(table.reset_index(drop=True), expected_table.reset_index(drop=True), check_dtype=False, check_exact=True)
+    exact = [c for c in expected_summary.columns if c != "kendall_tau"]
+    pd.testing.assert_frame_equal(summary[exact].reset_index(drop=True), expected_summary[exact].reset_index(drop=True),
+                                  check_dtype=False, check_exact=True)
+    np.testing.assert_allclose(summary["kendall_tau"].to_numpy(dtype=float), expected_summary["kendall_tau"].to_numpy(dtype=float),
+                               rtol=0, atol=1e-12, equal_nan=True)
+
+
+def _tied_study(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Codings built for the awkward cases: indices tied across practices (every interview answers one code
+    throughout, so practices share indices), an informant whose every answer is *ved ikke* (no score), a
+    practice with a single informant (it drops out of the ranking without them), a practice with no
+    answer at all (never ranked), two coders who differ on some interviews, and a consensus row."""
+    from lovende_research.instrument import load_instrument
+
+    rng = np.random.default_rng(seed)
+    items = [i.id for i in load_instrument().items]
+    interviews, codings = [], []
+    sizes = [3, 3, 2, 3, 1, 3, 2, 3, 3, 2]
+    for p, size in enumerate(sizes):
+        for k in range(size):
+            informant, interview = f"P{p}-{'LMS'[k]}", f"I{p}{k}"
+            interviews.append((interview, f"P{p}", informant, ("leder", "medarbejder", "samarbejdspartner")[k]))
+            silent = p == 9 or (p == 3 and k == 2)
+            code = int(rng.integers(1, 5))
+            for coder in ("K1", "K2"):
+                other = code if coder == "K1" or rng.random() < 0.6 else int(rng.integers(1, 5))
+                for item in items:
+                    codings.append((interview, coder, item, "main", pd.NA if silent else other, "ved_ikke" if silent else pd.NA, False))
+    codings.append(("I00", "konsensus", items[0], "main", 4, pd.NA, True))
+    codings = pd.DataFrame(codings, columns=["interview_id", "coder_id", "item_id", "delimitation_id", "value", "missing_code", "is_consensus"])
+    codings["value"] = codings["value"].astype("Int64")
+    codings["missing_code"] = codings["missing_code"].astype("string")
+    return codings, pd.DataFrame(interviews, columns=["interview_id", "practice_id", "informant_id", "informant_role"])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("aggregation", ["mean", "median", "leader"])
+def test_stability_matches_rescoring_once_per_informant_with_ties_and_dropouts(seed: int, aggregation: str) -> None:
+    from lovende_research.instrument import load_instrument
+
+    instrument = load_instrument()
+    codings, interviews = _tied_study(seed)
+    expected_table, _ = _rescored_stability(codings, interviews, instrument, aggregation)
+    for top_n in (1, 2, 3, 5, 8):
+        expected_summary = _kendall_summary(expected_table, top_n)
+        # the case is what it says: tied indices, practices that drop out, rankings that move and tops that change
+        assert expected_table["overall_full"].dropna().duplicated().any() and expected_table["rank_reduced"].isna().any()
+        assert (expected_summary["kendall_tau"] < 1).any() and (expected_summary["max_shift"] > 1).any()
+        table, summary = bias._stability(codings, interviews, instrument, "median", aggregation, 0.5, "main", top_n, "all")
+        _assert_same_stability(table, summary, expected_table, expected_summary)
+        own, own_summary = bias._stability(codings, interviews, instrument, "median", aggregation, 0.5, "main", top_n, "own")
+        mine = (expected_table["scenario"] == "coder") | (expected_table["practice_id"] == expected_table["left_out_practice"])
+        _assert_same_stability(own, own_summary, expected_table[mine], expected_summary)
+
+
+def test_stability_reproduces_rescoring_on_the_example_and_simulated_studies(example: Study, tmp_path: Path) -> None:
+    studies = [example] + [Study.load(simulate_study(tmp_path / f"s{seed}", SimulationSpec.preset("small"), seed)) for seed in (1, 2)]
+    for study in studies:
+        expected_table, expected_summary = _rescored_stability(study.codings, study.interviews, study.instrument)
+        tables = bias.run_bias_checks(study, language="en")
+        _assert_same_stability(tables.stability, tables.stability_summary, expected_table, expected_summary)
+        assert_public = bias.rank_stability(study.codings, study.interviews, study.instrument)
+        pd.testing.assert_frame_equal(assert_public, tables.stability, check_exact=True)
+        # the own rows carry every verdict: same summary, flags and tables otherwise
+        own = bias.run_bias_checks(study, language="en", stability_rows="own")
+        mine = (expected_table["scenario"] == "coder") | (expected_table["practice_id"] == expected_table["left_out_practice"])
+        _assert_same_stability(own.stability, own.stability_summary, expected_table[mine], expected_summary)
+        pd.testing.assert_frame_equal(own.flags, tables.flags, check_exact=True)
+
+
+def test_stability_rows_must_be_all_own_or_auto(example: Study) -> None:
+    with pytest.raises(bias.BiasError, match="rows"):
+        bias.rank_stability(example.codings, example.interviews, example.instrument, rows="some")
+
+
+def test_response_styles_match_a_per_interview_count(example: Study) -> None:
+    # Independent computation: per interview, pandas' value_counts of the reconciled codes (the most
+    # frequent first, a tie to the code met first), numpy's SD, the share at the top code 4.
+    items, scores = _scores(example)
+    out = bias.response_styles(items, scores, example.codings, example.interviews, example.instrument).set_index("interview_id")
+    for interview, codes in items.dropna(subset=["code"]).groupby("interview_id")["code"]:
+        values = codes.to_numpy(dtype=float)
+        counts = pd.Series(values).value_counts()
+        row = out.loc[interview]
+        assert row["n_answered"] == len(values)
+        assert row["modal_code"] == counts.index[0]
+        assert row["modal_share"] == counts.iloc[0] / len(values)
+        assert row["code_sd"] == pytest.approx(values.std(), abs=1e-15)
+        assert row["top_share"] == np.mean(values == 4.0)
+
+
+def test_screen_answers_follow_consensus_then_coders() -> None:
+    # By hand: I1 consensus "nej" beats the coders' "ja"; I2 coders agree "ja"; I3 coders differ -> "uenig";
+    # I4 only missing answers -> ""; notes are joined in row order, blanks and NaN-like text dropped.
+    from lovende_research.instrument import load_instrument
+
+    inst = load_instrument()
+    screen = inst.screen_item.id
+    codings = pd.DataFrame({
+        "interview_id": ["I1", "I1", "I1", "I2", "I2", "I3", "I3", "I4"],
+        "coder_id": ["A", "B", "konsensus", "A", "B", "A", "B", "A"],
+        "item_id": [screen] * 8, "delimitation_id": ["main"] * 8,
+        "screen_answer": pd.array(["ja", "ja", "nej", "ja", "ja", "ja", "nej", None], dtype="string"),
+        "note": ["", "studie X", " ", "nan", "rapport", "", "", ""],
+        "is_consensus": [False, False, True, False, False, False, False, False]})
+    out = bias._screen_answers(codings, inst, "main").set_index("interview_id")
+    assert out["screen_answer"].to_dict() == {"I1": "nej", "I2": "ja", "I3": "uenig", "I4": ""}
+    assert out["screen_note"].to_dict() == {"I1": "studie X", "I2": "rapport", "I3": "", "I4": ""}
+
+
+def test_role_model_equals_statsmodels_formula_with_variance_component() -> None:
+    # Independent computation: statsmodels' own formula route with vc_formula; the design built in one pass
+    # must give the same model, hence the same fit to rounding.
+    import statsmodels.formula.api as smf
+
+    data = _balanced(15, informant_sd=0.1, leniency=0.08, seed=4, noise=0.15)
+    data = data.drop(index=data.index[::7]).reset_index(drop=True)  # unbalanced: some element scores missing
+    formula = "score ~ C(informant_role, Treatment('leder')) + C(element_id)"
+    reference = smf.mixedlm(formula, data, groups="practice_id", re_formula="1",
+                            vc_formula={"informant": "0 + C(informant_id)"})
+    ours = bias._nested_mixedlm(formula, data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected, got = reference.fit(reml=True, method=["lbfgs"]), ours.fit(reml=True, method=["lbfgs"])
+    np.testing.assert_allclose(got.fe_params.to_numpy(), expected.fe_params.to_numpy(), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(got.bse_fe.to_numpy(), expected.bse_fe.to_numpy(), rtol=0, atol=1e-12)
+    assert list(got.fe_params.index) == list(expected.fe_params.index)
+    assert float(got.vcomp[0]) == pytest.approx(float(expected.vcomp[0]), abs=1e-12)

@@ -11,8 +11,11 @@ subjectivity-bias checks: leave one informant or coder out, alternative delimita
    Named missing codes (ved ikke, ikke relevant, ikke besvaret) are left out, never scored as 0.
 3. :func:`practice_profiles` — informants aggregated per practice × element by a documented rule, with
    their spread (SD, range). :func:`overall_index` — the mean of the sufficient element scores.
-4. :func:`bootstrap_replicates`, :func:`bootstrap_profiles`, :func:`bootstrap_overall`,
-   :func:`rank_intervals` — percentile intervals from resampling informants within practices.
+4. :func:`bootstrap_draws` (:func:`bootstrap_replicates` as a long table), :func:`bootstrap_profiles`,
+   :func:`bootstrap_overall`, :func:`rank_intervals` — percentile intervals from resampling informants
+   within practices. The replicates stay a numpy array (replicates × practice elements); the intervals
+   and ranks are computed from it with the formulas pandas' grouped quantile/std/mean use, so they are
+   the numbers grouping the long table gave, without its 132 million rows on a national study.
 5. :func:`screen_flags` — the sikker-praksis screen question, reported apart from the lovende score.
 
 Every function keeps ``delimitation_id`` as a column, so scoring an alternative delimitation is the
@@ -287,7 +290,8 @@ def coder_conflicts(
     codes = conflicting.groupby(KEY)["code"]
     wide["max_difference"] = (codes.max() - codes.min()).where(codes.count() == codes.size())
     out = wide.reindex(columns=coder_columns + ["max_difference"]).reset_index()
-    out["consensus"] = [consensus.get(tuple(key), pd.NA) for key in out[KEY].itertuples(index=False)]
+    # One reindex, not a lookup per row (a per-row .get took seconds on a national study).
+    out["consensus"] = consensus.reindex(pd.MultiIndex.from_frame(out[KEY])).to_numpy(dtype=object) if len(out) else []
     out["element_id"] = out["item_id"].map(element_of).astype("string")
     out["question"] = out["item_id"].map(question_of)
     out["consensus"] = out["consensus"].astype("string")
@@ -526,13 +530,247 @@ def overall_index(profiles: pd.DataFrame, min_element_share: float = 0.5) -> pd.
     return out[keys + ["n_elements", "n_sufficient", "element_share", "overall", "sufficient"]].reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class BootstrapDraws:
+    """Bootstrap replicates of the practice profiles kept as one numpy array, without text keys.
+
+    The long table of :func:`bootstrap_replicates` repeats three text keys on every replicate × practice
+    × element row (132 million rows for 2,000 draws on a national study); here the keys are stored once
+    per column. ``scores[r, c]`` is replicate ``r``'s score of the practice × delimitation × element in
+    row ``c`` of ``cells``.
+
+    Attributes
+    ----------
+    cells : DataFrame
+        ``practice_id``, ``delimitation_id``, ``element_id``: one row per column of ``scores``;
+        practice × delimitation pairs in sorted order, each pair's elements in the order of the
+        element-score table.
+    scores : ndarray of float, shape (n_boot, len(cells))
+        The replicate aggregates, NaN when no resampled informant had a sufficient score.
+    """
+
+    cells: pd.DataFrame
+    scores: np.ndarray
+
+    @property
+    def n_boot(self) -> int:
+        """Number of replicates (rows of ``scores``)."""
+        return int(self.scores.shape[0])
+
+    def to_long(self) -> pd.DataFrame:
+        """The long table of :func:`bootstrap_replicates`, same rows in the same order.
+
+        Rows run practice by practice (in ``cells`` order), within a practice replicate by replicate,
+        within a replicate element by element.
+        """
+        columns = ["replicate", "practice_id", "delimitation_id", "element_id", "score"]
+        if self.scores.size == 0:
+            return pd.DataFrame(columns=columns)
+        group, position, size = _cell_groups(self.cells)
+        n_boot = self.n_boot
+        # Long-table row of (replicate r, cell c): every row of the practices before c's, then r whole
+        # replicates of c's practice, then c's position among the practice's elements.
+        before = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int64)
+        row = n_boot * before[group][None, :] + np.arange(n_boot)[:, None] * size[group][None, :] + position[None, :]
+        order = np.empty(self.scores.size, dtype=np.int64)
+        order[row.reshape(-1)] = np.arange(self.scores.size)
+        cell_of = order % len(self.cells)
+        return pd.DataFrame(
+            {
+                "replicate": order // len(self.cells),
+                "practice_id": self.cells["practice_id"].to_numpy(dtype=object)[cell_of],
+                "delimitation_id": self.cells["delimitation_id"].to_numpy(dtype=object)[cell_of],
+                "element_id": self.cells["element_id"].to_numpy(dtype=object)[cell_of],
+                "score": self.scores.reshape(-1)[order],
+            }
+        )
+
+    @classmethod
+    def from_long(cls, replicates: pd.DataFrame) -> "BootstrapDraws":
+        """Draws from a long replicate table (``replicate``, ``practice_id``, ``delimitation_id``,
+        ``element_id``, ``score``), cells in order of first appearance, replicates in sorted order;
+        a replicate without a row for a cell gives NaN there."""
+        keys = ["practice_id", "delimitation_id", "element_id"]
+        missing = [c for c in ["replicate", *keys, "score"] if c not in replicates.columns]
+        if missing:
+            raise ScoringError("replicates", sorted(replicates.columns), "en tabel fra bootstrap_replicates (mangler " + ", ".join(missing) + ")")
+        frame = replicates.dropna(subset=keys)
+        cell_code = frame.groupby(keys, sort=False).ngroup().to_numpy()
+        cells = frame[keys].drop_duplicates().reset_index(drop=True)
+        replicate_code, _ = pd.factorize(frame["replicate"], sort=True)
+        scores = np.full((int(replicate_code.max()) + 1 if len(frame) else 0, len(cells)), np.nan)
+        scores[replicate_code, cell_code] = frame["score"].to_numpy(dtype=float, na_value=np.nan)
+        return cls(cells=cells, scores=scores)
+
+
+def _cell_groups(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per cell: its practice × delimitation group (numbered in order of first appearance) and its
+    position among the group's cells; per group: its number of cells."""
+    group = cells.groupby(["practice_id", "delimitation_id"], sort=False, dropna=False).ngroup().to_numpy().astype(np.int64)
+    position = pd.Series(group).groupby(group, sort=False).cumcount().to_numpy().astype(np.int64)
+    size = np.bincount(group, minlength=int(group.max()) + 1 if len(group) else 0)
+    return group, position, size
+
+
+def _check_n_boot(n_boot: int) -> None:
+    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
+        raise ScoringError("n_boot", n_boot, "et positivt heltal, fx 2000")
+
+
+def bootstrap_draws(
+    element_scores: pd.DataFrame,
+    aggregation: str = "mean",
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> BootstrapDraws:
+    """Practice profiles recomputed on informants resampled with replacement within each practice.
+
+    The same replicates as :func:`bootstrap_replicates` (same seed, same draws in the same order), kept
+    as an array: the form :func:`bootstrap_profiles`, :func:`bootstrap_overall` and
+    :func:`rank_intervals` work on, so a national study's replicates take ``8 × n_boot × cells`` bytes
+    instead of a table with text keys on every row.
+
+    Parameters
+    ----------
+    element_scores : DataFrame
+        From :func:`element_scores` with interviews attached.
+    aggregation : {'mean', 'median', 'leader'}
+        The aggregation rule; resampling is over the informants the rule uses.
+    n_boot : int
+        Number of bootstrap replicates.
+    seed : int
+        Seed for ``numpy.random.default_rng``; the same seed gives the same replicates.
+
+    Returns
+    -------
+    BootstrapDraws
+        ``cells`` (``practice_id``, ``delimitation_id``, ``element_id``: one row per practice ×
+        delimitation × element, pairs in sorted order) and ``scores`` (``n_boot`` × cells: the
+        replicate's aggregate, NaN when no resampled informant had a sufficient score).
+
+    Notes
+    -----
+    The nonparametric bootstrap (Efron & Tibshirani 1993, ch. 6): for practice :math:`p` with
+    :math:`n_p` informants, each replicate draws :math:`n_p` informants with replacement and applies
+    the aggregation rule to each element. Informants are the resampled unit because they, not items,
+    are the main source of subjectivity. Practices are processed in sorted order, each drawing an
+    ``(n_boot, n_p)`` block of informant indices from one generator, so a practice's replicates depend
+    only on the seed and the practices before it. An informant's first non-missing score per element
+    is used (informant × element is unique after :func:`informant_scores`).
+
+    References
+    ----------
+    Efron, B. & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman & Hall.
+
+    Examples
+    --------
+    >>> es = pd.DataFrame({"interview_id": ["a", "b"], "practice_id": ["P1"] * 2,
+    ...     "informant_id": ["L", "M"], "informant_role": ["leder", "medarbejder"],
+    ...     "delimitation_id": ["main"] * 2, "element_id": ["teori"] * 2,
+    ...     "coverage": [1.0, 1.0], "score": [1.0, 0.0], "sufficient": [True, True]})
+    >>> draws = bootstrap_draws(es, n_boot=200, seed=1)
+    >>> draws.scores.shape, sorted(set(np.round(draws.scores[:, 0], 2).tolist()))
+    ((200, 1), [0.0, 0.5, 1.0])
+    """
+    _check_choice("aggregation", aggregation, AGGREGATIONS)
+    _check_n_boot(n_boot)
+    informants = informant_scores(element_scores, aggregation)
+    grid = _practice_grid(element_scores)
+    # Cells in the order a sorted groupby over practice × delimitation visits them (rows with a missing
+    # key dropped, as groupby drops them), each group's elements in their order in the grid.
+    group_of_row = grid.groupby(["practice_id", "delimitation_id"], sort=True).ngroup().to_numpy()
+    kept = np.flatnonzero(group_of_row >= 0)
+    kept = kept[np.argsort(group_of_row[kept], kind="stable")]
+    cells = grid.iloc[kept].reset_index(drop=True)
+    group = group_of_row[kept]
+    n_groups = int(group.max()) + 1 if len(group) else 0
+    n_elements = np.bincount(group, minlength=n_groups)
+    first_cell = np.concatenate([[0], np.cumsum(n_elements)[:-1]]).astype(np.int64) if n_groups else np.zeros(0, dtype=np.int64)
+    position = np.arange(len(cells)) - first_cell[group] if len(cells) else np.zeros(0, dtype=np.int64)
+
+    flat, first_value, n_informants = _informant_matrices(informants, cells, group, position, n_elements, first_cell)
+    rng = np.random.default_rng(seed)
+    scores = np.empty((n_boot, len(cells)))
+    for g in range(n_groups):
+        n, width, start = int(n_informants[g]), int(n_elements[g]), int(first_cell[g])
+        if n == 0:
+            scores[:, start : start + width] = np.nan
+            continue
+        matrix = flat[first_value[g] : first_value[g] + n * width].reshape(n, width)
+        sample = matrix[rng.integers(0, n, size=(n_boot, n))]  # (n_boot, n, elements)
+        scores[:, start : start + width] = _aggregate(sample, aggregation)
+    return BootstrapDraws(cells=cells, scores=scores)
+
+
+def _informant_matrices(
+    informants: pd.DataFrame,
+    cells: pd.DataFrame,
+    group: np.ndarray,
+    position: np.ndarray,
+    n_elements: np.ndarray,
+    first_cell: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every practice's informants × elements score matrix, built at once and stored end to end.
+
+    Group ``g``'s matrix is ``flat[first_value[g]:first_value[g] + n * width].reshape(n, width)`` with
+    ``n = n_informants[g]`` informants (sorted by id, as ``numpy.unique`` sorts them) and one column per
+    cell of the group; a cell holds the informant's first non-missing score, NaN if none. A Python loop
+    building one matrix per practice was most of the bootstrap's time on a national study.
+    """
+    n_groups = len(n_elements)
+    groups = cells.iloc[first_cell[n_elements > 0]][["practice_id", "delimitation_id"]].assign(_g=np.flatnonzero(n_elements > 0))
+    rows = informants[["practice_id", "delimitation_id"]].merge(groups, on=["practice_id", "delimitation_id"], how="left")
+    informant_group = rows["_g"].to_numpy(dtype=float, na_value=np.nan)
+    mine = ~np.isnan(informant_group)
+    g_of = informant_group[mine].astype(np.int64)
+    ids = informants["informant_id"].to_numpy(dtype=object)[mine]
+    if len(ids):
+        unique_ids, id_code = np.unique(ids, return_inverse=True)
+        n_ids = len(unique_ids)
+    else:
+        id_code, n_ids = np.zeros(0, dtype=np.int64), 1
+    # Informants of a group, sorted by id, numbered 0.. within the group.
+    pair, local_of_pair = np.unique(g_of * n_ids + id_code.reshape(-1), return_inverse=True)
+    pair_group = pair // n_ids
+    n_informants = np.bincount(pair_group, minlength=n_groups)
+    first_pair = np.concatenate([[0], np.cumsum(n_informants)[:-1]]).astype(np.int64) if n_groups else np.zeros(0, dtype=np.int64)
+    local = np.arange(len(pair)) - first_pair[pair_group]
+    informant = local[local_of_pair.reshape(-1)]
+    sizes = n_informants * n_elements
+    first_value = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if n_groups else np.zeros(0, dtype=np.int64)
+    flat = np.full(int(sizes.sum()), np.nan)
+
+    # The column of each informant row: its element's position among the group's cells (-1 if none).
+    element_codes = {element: code for code, element in enumerate(pd.unique(cells["element_id"].to_numpy(dtype=object)))}
+    n_codes = max(len(element_codes), 1)
+    cell_key = group * n_codes + np.array([element_codes[e] for e in cells["element_id"].to_numpy(dtype=object)], dtype=np.int64)
+    order = np.argsort(cell_key, kind="stable")
+    informant_element = np.array([element_codes.get(e, -1) for e in informants["element_id"].to_numpy(dtype=object)[mine]], dtype=np.int64)
+    key = g_of * n_codes + informant_element
+    at = np.clip(np.searchsorted(cell_key[order], key), 0, max(len(order) - 1, 0))
+    found = (informant_element >= 0) & (cell_key[order][at] == key) if len(order) else np.zeros(len(key), dtype=bool)
+    column = np.where(found, position[order][at] if len(order) else 0, -1)
+
+    values = informants["score"].to_numpy(dtype=float, na_value=np.nan)[mine]
+    use = (column >= 0) & ~np.isnan(values)
+    target = first_value[g_of[use]] + informant[use] * n_elements[g_of[use]] + column[use]
+    # The first value of a repeated cell wins, as pivot_table's "first" does.
+    _, first = np.unique(target, return_index=True)
+    flat[target[first]] = values[use][first]
+    return flat, first_value, n_informants
+
+
 def bootstrap_replicates(
     element_scores: pd.DataFrame,
     aggregation: str = "mean",
     n_boot: int = 1000,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """Practice profiles recomputed on informants resampled with replacement within each practice.
+    """Practice profiles recomputed on informants resampled with replacement within each practice, as a long table.
+
+    :func:`bootstrap_draws` as one row per replicate × practice × element, for callers that want to
+    group or plot replicates with pandas. The interval functions do not need it: on a national study
+    (2,000 draws × 6,000 practices × 11 elements) the table has 132 million rows.
 
     Parameters
     ----------
@@ -549,15 +787,12 @@ def bootstrap_replicates(
     -------
     DataFrame
         ``replicate`` (0 … n_boot−1), ``practice_id``, ``delimitation_id``, ``element_id``, ``score``
-        (the replicate's aggregate, NaN when no resampled informant had a sufficient score).
+        (the replicate's aggregate, NaN when no resampled informant had a sufficient score). Rows run
+        practice by practice (sorted), then replicate, then element.
 
     Notes
     -----
-    The nonparametric bootstrap (Efron & Tibshirani 1993, ch. 6): for practice :math:`p` with
-    :math:`n_p` informants, each replicate draws :math:`n_p` informants with replacement and applies
-    the aggregation rule to each element. Informants are the resampled unit because they, not items,
-    are the main source of subjectivity. Practices are processed in sorted order, so a practice's
-    replicates depend only on the seed and the practices before it.
+    The nonparametric bootstrap (Efron & Tibshirani 1993, ch. 6); see :func:`bootstrap_draws`.
 
     References
     ----------
@@ -573,64 +808,7 @@ def bootstrap_replicates(
     >>> sorted(set(reps["score"].round(2)))
     [0.0, 0.5, 1.0]
     """
-    _check_choice("aggregation", aggregation, AGGREGATIONS)
-    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
-        raise ScoringError("n_boot", n_boot, "et positivt heltal, fx 2000")
-    informants = informant_scores(element_scores, aggregation)
-    grid = _practice_grid(element_scores)
-    rng = np.random.default_rng(seed)
-    frames = []
-    # Each practice's informants looked up once, not filtered out of the whole table per practice: that
-    # filter made the loop quadratic in the number of practices (a national study has thousands).
-    by_practice = {key: frame for key, frame in informants.groupby(["practice_id", "delimitation_id"], sort=False)}
-    empty = informants.iloc[:0]
-    for (practice, delimitation), cells in grid.groupby(["practice_id", "delimitation_id"], sort=True):
-        elements = list(dict.fromkeys(cells["element_id"]))
-        matrix = _informant_matrix(by_practice.get((practice, delimitation), empty), elements)
-        n = matrix.shape[0]
-        if n == 0:
-            scores = np.full((n_boot, len(elements)), np.nan)
-        else:
-            sample = matrix[rng.integers(0, n, size=(n_boot, n))]  # (n_boot, n, elements)
-            scores = _aggregate(sample, aggregation)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "replicate": np.repeat(np.arange(n_boot), len(elements)),
-                    "practice_id": practice,
-                    "delimitation_id": delimitation,
-                    "element_id": np.tile(elements, n_boot),
-                    "score": scores.reshape(-1),
-                }
-            )
-        )
-    if not frames:
-        return pd.DataFrame(columns=["replicate", "practice_id", "delimitation_id", "element_id", "score"])
-    return pd.concat(frames, ignore_index=True)
-
-
-def _informant_matrix(mine: pd.DataFrame, elements: list[str]) -> np.ndarray:
-    """Informants (sorted by id) × ``elements`` of scores, the first non-missing score per cell.
-
-    The same matrix as ``mine.pivot_table(index="informant_id", columns="element_id", values="score",
-    aggfunc="first", dropna=False).reindex(columns=elements)``, built with numpy: the pivot was most
-    of the bootstrap's time on a national study.
-    """
-    informant_ids = np.unique(mine["informant_id"].to_numpy(dtype=object)) if len(mine) else np.empty(0, dtype=object)
-    matrix = np.full((len(informant_ids), len(elements)), np.nan)
-    scores = mine["score"].to_numpy(dtype=float)
-    present = ~np.isnan(scores)
-    if not present.any():
-        return matrix
-    column_of = {element: j for j, element in enumerate(elements)}
-    rows = np.searchsorted(informant_ids, mine["informant_id"].to_numpy(dtype=object)[present])
-    columns = np.array([column_of.get(e, -1) for e in mine["element_id"].to_numpy(dtype=object)[present]], dtype=np.int64)
-    wanted = columns >= 0
-    rows, columns, values = rows[wanted], columns[wanted], scores[present][wanted]
-    # The first value of a repeated cell wins, as pivot_table's "first" does.
-    _, first = np.unique(rows * len(elements) + columns, return_index=True)
-    matrix[rows[first], columns[first]] = values[first]
-    return matrix
+    return bootstrap_draws(element_scores, aggregation, n_boot, seed).to_long()
 
 
 def _aggregate(sample: np.ndarray, aggregation: str) -> np.ndarray:
@@ -666,6 +844,12 @@ def percentile_intervals(replicates: pd.DataFrame, keys: list[str], value: str, 
         ``keys`` + ``ci_low``, ``ci_high`` (the :math:`(1-ci)/2` and :math:`(1+ci)/2` quantiles,
         numpy's linear interpolation), ``boot_se`` (SD of the replicates, ddof=1).
 
+    Notes
+    -----
+    For a long table of any shape. :func:`bootstrap_profiles`, :func:`bootstrap_overall` and
+    :func:`rank_intervals` compute the same quantities from :class:`BootstrapDraws` arrays instead
+    (same formulas, same numbers).
+
     Examples
     --------
     >>> reps = pd.DataFrame({"g": ["x"] * 5, "v": [0.0, 0.25, 0.5, 0.75, 1.0]})
@@ -684,6 +868,159 @@ def percentile_intervals(replicates: pd.DataFrame, keys: list[str], value: str, 
     ).reset_index()
 
 
+#: Values per block when summarising replicate columns (about 128 MB of float64): bounds the memory the
+#: sort for the quantiles needs whatever the number of practices.
+_BLOCK_VALUES = 16_000_000
+
+
+def _column_quantiles(values: np.ndarray, wanted: list[tuple[float, str]]) -> list[np.ndarray]:
+    """Per column of ``values`` (replicates × columns), NaN ignored: each ``(q, method)`` quantile.
+
+    ``method`` is ``linear`` (``lo + (hi − lo) · frac`` at position ``q (n − 1)`` of the sorted
+    values), ``lower``, ``higher`` or ``median`` (the middle value, or the mean of the two middle
+    values); the formulas of pandas' grouped ``quantile`` and ``median``, so the numbers are the same
+    as grouping the long table. NaN for a column without values.
+    """
+    n, m = values.shape
+    outs = [np.full(m, np.nan) for _ in wanted]
+    width = max(1, _BLOCK_VALUES // max(n, 1))
+    for start in range(0, m, width):
+        block = np.sort(values[:, start : start + width].T, axis=1)  # (columns, n), NaN last
+        count = (~np.isnan(block)).sum(axis=1)
+        rows = np.arange(block.shape[0])
+        for out, (q, method) in zip(outs, wanted):
+            if method == "median":
+                upper = block[rows, np.clip(count // 2, 0, n - 1)]
+                lower = block[rows, np.clip((count - 1) // 2, 0, n - 1)]
+                value = np.where(count % 2 == 1, upper, (lower + upper) / 2)
+            else:
+                position = q * (count - 1)
+                index = position.astype(np.int64)
+                frac = position % 1
+                low = block[rows, np.clip(index, 0, n - 1)]
+                high = block[rows, np.clip(index + 1, 0, n - 1)]
+                if method == "lower":
+                    value = low
+                elif method == "higher":
+                    value = np.where(frac == 0, low, high)
+                else:
+                    with np.errstate(invalid="ignore"):
+                        value = np.where(frac == 0, low, low + (high - low) * frac)
+            out[start : start + width] = np.where(count > 0, value, np.nan)
+    return outs
+
+
+def _column_sd(values: np.ndarray) -> np.ndarray:
+    """Per column of ``values`` (replicates × columns), NaN ignored: the SD with ddof=1 (NaN below two values).
+
+    Welford's running update over the replicates in order, the algorithm of pandas' grouped ``std``,
+    so the numbers are the same to the last bit as grouping the long table.
+    """
+    n, m = values.shape
+    out = np.full(m, np.nan)
+    width = max(1, _BLOCK_VALUES // max(n, 1))
+    for start in range(0, m, width):
+        block = values[:, start : start + width]
+        mean = np.zeros(block.shape[1])
+        m2 = np.zeros(block.shape[1])
+        if not np.isnan(block).any():
+            nobs = np.full(block.shape[1], float(n))
+            for i in range(n):
+                delta = block[i] - mean
+                mean += delta / (i + 1)
+                m2 += (block[i] - mean) * delta
+        else:
+            nobs = np.zeros(block.shape[1])
+            for i in range(n):
+                row = block[i]
+                valid = ~np.isnan(row)
+                nobs += valid
+                delta = row - mean
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    mean = np.where(valid, mean + delta / nobs, mean)
+                    m2 = np.where(valid, m2 + (row - mean) * delta, m2)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[start : start + width] = np.where(nobs > 1, np.sqrt(m2 / (nobs - 1)), np.nan)
+    return out
+
+
+def _column_intervals(values: np.ndarray, ci: float) -> dict[str, np.ndarray]:
+    """``ci_low``, ``ci_high`` and ``boot_se`` per column: :func:`percentile_intervals` on an array."""
+    low, high = _column_quantiles(values, [((1 - ci) / 2, "linear"), ((1 + ci) / 2, "linear")])
+    return {"ci_low": low, "ci_high": high, "boot_se": _column_sd(values)}
+
+
+def _replicate_overall(draws: BootstrapDraws, min_element_share: float) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`overall_index` of every replicate: the practice × delimitation pairs and a replicates × pairs array.
+
+    The element mean is a Kahan-compensated sum over the practice's elements in order, the summation
+    pandas' grouped ``mean`` uses, so the indices (and the ties between practices that the ranks
+    depend on) are the same as :func:`overall_index` of the long table.
+    """
+    _check_share("min_element_share", min_element_share)
+    group, position, size = _cell_groups(draws.cells)
+    _, starts = np.unique(group, return_index=True)  # each pair's first cell
+    pairs = draws.cells.iloc[starts][["practice_id", "delimitation_id"]].reset_index(drop=True)
+    overall = np.full((draws.n_boot, len(size)), np.nan)
+    every = np.arange(len(size))
+    columns = [np.flatnonzero(position == k) for k in range(int(size.max()) if len(size) else 0)]
+    # The k-th element of every pair (the usual case: every practice has every element) is a plain slice
+    # of the running sums; otherwise the pairs that have a k-th element are gathered.
+    targets: list[slice | np.ndarray] = [slice(None) if np.array_equal(group[at], every) else group[at] for at in columns]
+    # A block of replicates at a time: the temporaries stay a few MB (whole-array temporaries of
+    # replicates × practices were fresh memory on every step and most of the time on a national study).
+    rows = max(1, _BLOCK_VALUES // 8 // max(draws.scores.shape[1], 1))
+    for start in range(0, draws.n_boot, rows):
+        scores = draws.scores[start : start + rows]
+        shape = (scores.shape[0], len(size))
+        total, compensation, count = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+        for at, g in zip(columns, targets):
+            value = scores[:, at]
+            valid = ~np.isnan(value)
+            sum_g, compensation_g = total[:, g], compensation[:, g]
+            y = np.where(valid, value, 0.0) - compensation_g
+            t = sum_g + y
+            compensation[:, g] = np.where(valid, (t - sum_g) - y, compensation_g)
+            total[:, g] = np.where(valid, t, sum_g)
+            count[:, g] += valid
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = total / count
+        share = count / size[None, :]
+        sufficient = (share >= min_element_share) & (count > 0)
+        overall[start : start + rows] = np.where(sufficient, mean, np.nan)
+    return pairs, overall
+
+
+def _replicate_ranks(overall: np.ndarray, delimitation: np.ndarray) -> np.ndarray:
+    """Rank of every pair in every replicate among the pairs of its delimitation (1 = highest index, ties
+    share the lowest rank, NaN for a missing index): ``rank(ascending=False, method="min")`` per replicate."""
+    ranks = np.full(overall.shape, np.nan)
+    for value in pd.unique(delimitation):
+        columns = np.flatnonzero(delimitation == value)
+        negated = -overall[:, columns]  # ascending order of the negation = descending index, NaN last
+        order = np.argsort(negated, axis=1, kind="stable")
+        ordered = np.take_along_axis(negated, order, axis=1)
+        place = np.broadcast_to(np.arange(len(columns)), ordered.shape)
+        new = np.ones(ordered.shape, dtype=bool)
+        new[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+        first = np.maximum.accumulate(np.where(new, place, 0), axis=1) + 1.0
+        first[np.isnan(ordered)] = np.nan
+        sub = np.empty(ordered.shape)
+        np.put_along_axis(sub, order, first, axis=1)
+        ranks[:, columns] = sub
+    return ranks
+
+
+def _as_draws(
+    replicates: "pd.DataFrame | BootstrapDraws | None", element_scores: pd.DataFrame, aggregation: str, n_boot: int, seed: int
+) -> BootstrapDraws:
+    if replicates is None:
+        return bootstrap_draws(element_scores, aggregation, n_boot, seed)
+    if isinstance(replicates, BootstrapDraws):
+        return replicates
+    return BootstrapDraws.from_long(replicates)
+
+
 def _n_informants(element_scores: pd.DataFrame, aggregation: str) -> pd.DataFrame:
     informants = informant_scores(element_scores, aggregation)
     counts = informants.groupby(["practice_id", "delimitation_id"])["informant_id"].nunique().rename("n_informants")
@@ -699,7 +1036,7 @@ def bootstrap_profiles(
     n_boot: int = 1000,
     seed: int = 0,
     ci: float = 0.95,
-    replicates: pd.DataFrame | None = None,
+    replicates: "pd.DataFrame | BootstrapDraws | None" = None,
 ) -> pd.DataFrame:
     """:func:`practice_profiles` with a percentile bootstrap interval over informants.
 
@@ -711,8 +1048,11 @@ def bootstrap_profiles(
         As in :func:`bootstrap_replicates`.
     ci : float
         Coverage of the interval.
-    replicates : DataFrame, optional
-        Replicates already drawn by :func:`bootstrap_replicates` (then ``n_boot`` and ``seed`` are unused).
+    replicates : BootstrapDraws or DataFrame, optional
+        Replicates already drawn by :func:`bootstrap_draws` (or the long table of
+        :func:`bootstrap_replicates`); then ``n_boot`` and ``seed`` are unused. Drawing once and passing
+        the draws to this function, :func:`bootstrap_overall` and :func:`rank_intervals` gives all three
+        the same replicates, as :func:`score_study` does.
 
     Returns
     -------
@@ -740,11 +1080,12 @@ def bootstrap_profiles(
     >>> bool(p["ci_low"] < p["score"] < p["ci_high"])
     True
     """
-    if replicates is None:
-        replicates = bootstrap_replicates(element_scores, aggregation, n_boot, seed)
+    _check_share("ci", ci)
+    draws = _as_draws(replicates, element_scores, aggregation, n_boot, seed)
     keys = ["practice_id", "delimitation_id", "element_id"]
     profiles = practice_profiles(element_scores, aggregation)
-    out = profiles.merge(percentile_intervals(replicates, keys, "score", ci), on=keys, how="left")
+    intervals = draws.cells[keys].assign(**_column_intervals(draws.scores, ci))
+    out = profiles.merge(intervals, on=keys, how="left")
     thin = out["n_scored"] < 2
     out.loc[thin, ["ci_low", "ci_high", "boot_se"]] = np.nan
     return out
@@ -757,7 +1098,7 @@ def bootstrap_overall(
     seed: int = 0,
     ci: float = 0.95,
     min_element_share: float = 0.5,
-    replicates: pd.DataFrame | None = None,
+    replicates: "pd.DataFrame | BootstrapDraws | None" = None,
 ) -> pd.DataFrame:
     """:func:`overall_index` per practice with a percentile bootstrap interval over informants.
 
@@ -791,13 +1132,13 @@ def bootstrap_overall(
     >>> round(float(o["overall"]), 3), int(o["n_informants"])
     (0.5, 4)
     """
-    if replicates is None:
-        replicates = bootstrap_replicates(element_scores, aggregation, n_boot, seed)
+    _check_share("ci", ci)
+    draws = _as_draws(replicates, element_scores, aggregation, n_boot, seed)
     keys = ["practice_id", "delimitation_id"]
     overall = overall_index(practice_profiles(element_scores, aggregation), min_element_share)
-    rep_overall = overall_index(replicates, min_element_share)
+    pairs, rep_overall = _replicate_overall(draws, min_element_share)
     out = overall.merge(_n_informants(element_scores, aggregation), on=keys, how="left")
-    out = out.merge(percentile_intervals(rep_overall, keys, "overall", ci), on=keys, how="left")
+    out = out.merge(pairs.assign(**_column_intervals(rep_overall, ci)), on=keys, how="left")
     thin = out["n_informants"] < 2
     out.loc[thin, ["ci_low", "ci_high", "boot_se"]] = np.nan
     return out
@@ -810,7 +1151,7 @@ def rank_intervals(
     seed: int = 0,
     ci: float = 0.95,
     min_element_share: float = 0.5,
-    replicates: pd.DataFrame | None = None,
+    replicates: "pd.DataFrame | BootstrapDraws | None" = None,
 ) -> pd.DataFrame:
     """The ranking of practices by overall index, with a bootstrap interval for each rank.
 
@@ -851,22 +1192,16 @@ def rank_intervals(
     >>> r[["practice_id", "rank", "rank_low", "rank_high"]].values.tolist()
     [['P1', 1, 1, 1], ['P2', 2, 2, 2]]
     """
-    if replicates is None:
-        replicates = bootstrap_replicates(element_scores, aggregation, n_boot, seed)
+    _check_share("ci", ci)
+    draws = _as_draws(replicates, element_scores, aggregation, n_boot, seed)
     keys = ["practice_id", "delimitation_id"]
     overall = overall_index(practice_profiles(element_scores, aggregation), min_element_share)
     overall["rank"] = overall.groupby("delimitation_id")["overall"].rank(ascending=False, method="min").astype("Int64")
     overall["n_ranked"] = overall.groupby("delimitation_id")["overall"].transform("count").astype(int)
-    reps = overall_index(replicates, min_element_share)
-    reps["rank"] = reps.groupby(["replicate", "delimitation_id"])["overall"].rank(ascending=False, method="min")
-    grouped = reps.dropna(subset=["rank"]).groupby(keys)["rank"]
-    intervals = pd.DataFrame(
-        {
-            "rank_low": grouped.quantile((1 - ci) / 2, interpolation="lower"),
-            "rank_high": grouped.quantile((1 + ci) / 2, interpolation="higher"),
-            "rank_median": grouped.median(),
-        }
-    ).reset_index()
+    pairs, rep_overall = _replicate_overall(draws, min_element_share)
+    ranks = _replicate_ranks(rep_overall, pairs["delimitation_id"].to_numpy(dtype=object))
+    low, high, median = _column_quantiles(ranks, [((1 - ci) / 2, "lower"), ((1 + ci) / 2, "higher"), (0.5, "median")])
+    intervals = pairs.assign(rank_low=low, rank_high=high, rank_median=median)
     out = overall[keys + ["overall", "rank", "n_ranked"]].merge(intervals, on=keys, how="left")
     for column in ("rank_low", "rank_high"):
         out[column] = out[column].round().astype("Int64").where(out["rank"].notna())
@@ -1041,7 +1376,7 @@ def score_study(
     instrument = study.instrument
     items = reconcile_coders(study.codings, instrument, rule, delimitation)
     elements = element_scores(items, instrument, study.interviews, coverage_threshold)
-    replicates = bootstrap_replicates(elements, aggregation, n_boot, seed)
+    replicates = bootstrap_draws(elements, aggregation, n_boot, seed)  # arrays: never the long table
     profiles = bootstrap_profiles(elements, aggregation, ci=ci, replicates=replicates)
     return ScoreTables(
         item_scores=items,

@@ -521,3 +521,79 @@ def test_alpha_matches_krippendorff_package_on_random_data(level: str) -> None:
     long = long_from_columns({f"c{i}": [None if np.isnan(v) else int(v) for v in row] for i, row in enumerate(matrix)})
     ours = krippendorff_alpha(long, level=level, **KW)["estimate"].iloc[0]
     assert ours == pytest.approx(krippendorff.alpha(reliability_data=matrix, level_of_measurement=level), abs=1e-10)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The alpha bootstrap sums per pattern of codes (issue 7); the reference is the former computation, one
+# weight per unit (weights @ per-unit coincidences), written out here with the same chunks and stream.
+# ---------------------------------------------------------------------------------------------------
+
+
+def reference_alpha_draws(long: pd.DataFrame, n_boot: int, seed: int, categories: list[int]) -> np.ndarray:
+    """Bootstrap alphas the former way: per draw, a weight per unit times that unit's coincidences."""
+    wide = long.pivot(index="unit", columns="rater", values="value")
+    counts = np.stack([(wide == c).sum(axis=1).to_numpy(dtype=float) for c in categories], axis=1)
+    m = counts.sum(axis=1)
+    pairable = counts[m >= 2]
+    v = len(categories)
+    scaled = pairable / (pairable.sum(axis=1) - 1)[:, None]
+    per_unit = (pairable[:, :, None] * scaled[:, None, :] - scaled[:, :, None] * np.eye(v)).reshape(len(pairable), v * v)
+    rng = np.random.default_rng(seed)
+    units = len(pairable)
+    chunk = max(1, min(n_boot, 5_000_000 // units))
+    out = []
+    for start in range(0, n_boot, chunk):
+        size = min(chunk, n_boot - start)
+        picks = rng.integers(0, units, size=(size, units))
+        weights = np.stack([np.bincount(row, minlength=units) for row in picks]).astype(float)
+        o = (weights @ per_unit).reshape(size, v, v)
+        # Ordinal alpha from each draw's coincidences (Krippendorff 2011, formulas in the docstring).
+        n_c = o.sum(axis=2)
+        n = n_c.sum(axis=1)
+        cum = np.cumsum(n_c, axis=1)
+        delta = (cum[:, None, :] - cum[:, :, None] + (n_c[:, :, None] - n_c[:, None, :]) / 2) ** 2
+        d_o = (o * delta).sum(axis=(1, 2)) / n
+        d_e = (n_c[:, :, None] * n_c[:, None, :] * delta).sum(axis=(1, 2)) / (n * (n - 1))
+        out.append(1 - d_o / d_e)
+    return np.concatenate(out)
+
+
+def bootstrap_summary(draws: np.ndarray) -> tuple[float, float, float]:
+    low, high = np.quantile(draws, [0.025, 0.975])
+    return float(low), float(high), float(np.std(draws, ddof=1))
+
+
+def test_alpha_bootstrap_equals_one_weight_per_unit_for_two_coders() -> None:
+    # Two coders: every unit's coincidences are whole numbers, so summing per pattern of codes must give
+    # the former per-unit result exactly (same generator, same chunks, same draws).
+    rng = np.random.default_rng(4)
+    truth = rng.integers(1, 5, 900)
+    other = np.where(rng.random(900) < 0.75, truth, rng.integers(1, 5, 900))
+    long = long_from_columns({"A": truth.tolist(), "B": other.tolist()})
+    result = krippendorff_alpha(long, n_boot=400, seed=9, categories=[1, 2, 3, 4], **KW).iloc[0]
+    low, high, se = bootstrap_summary(reference_alpha_draws(long, 400, 9, [1, 2, 3, 4]))
+    assert (result["ci_low"], result["ci_high"], result["se"]) == (low, high, se)
+
+
+def test_alpha_bootstrap_agrees_with_one_weight_per_unit_for_four_raters() -> None:
+    # Four raters with missing codes (Krippendorff's example C, repeated to 120 units): terms in thirds
+    # are not exact in binary, so the two summation orders agree to rounding; tolerance 1e-12.
+    base = {rater: values * 10 for rater, values in KRIPPENDORFF_C.items()}
+    long = long_from_columns(base)
+    result = krippendorff_alpha(long, n_boot=300, seed=2, categories=[1, 2, 3, 4, 5], **KW).iloc[0]
+    low, high, se = bootstrap_summary(reference_alpha_draws(long, 300, 2, [1, 2, 3, 4, 5]))
+    assert result["ci_low"] == pytest.approx(low, abs=1e-12)
+    assert result["ci_high"] == pytest.approx(high, abs=1e-12)
+    assert result["se"] == pytest.approx(se, abs=1e-12)
+
+
+def test_alpha_bootstrap_draws_in_bounded_chunks() -> None:
+    # 20,000 units and 600 draws: the former code would hold 600 x 20,000 weights at once; drawing in
+    # chunks of at most five million unit indices (here 250 draws) must still give the per-unit result.
+    rng = np.random.default_rng(8)
+    truth = rng.integers(1, 5, 20_000)
+    other = np.where(rng.random(20_000) < 0.8, truth, rng.integers(1, 5, 20_000))
+    long = long_from_columns({"A": truth.tolist(), "B": other.tolist()})
+    result = krippendorff_alpha(long, n_boot=600, seed=3, categories=[1, 2, 3, 4], **KW).iloc[0]
+    low, high, se = bootstrap_summary(reference_alpha_draws(long, 600, 3, [1, 2, 3, 4]))
+    assert (result["ci_low"], result["ci_high"], result["se"]) == (low, high, se)

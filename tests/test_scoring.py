@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -18,14 +19,18 @@ from scipy.stats import spearmanr
 
 from lovende_research.instrument import BUNDLED_INSTRUMENT
 from lovende_research.scoring import (
+    BootstrapDraws,
     ScoringError,
+    bootstrap_draws,
     bootstrap_overall,
     bootstrap_profiles,
     bootstrap_replicates,
     coder_conflicts,
     element_pattern,
     element_scores,
+    informant_scores,
     overall_index,
+    percentile_intervals,
     practice_profiles,
     rank_intervals,
     reconcile_coders,
@@ -535,3 +540,118 @@ def test_bootstrap_other_rules_and_a_practice_without_leader(aggregation: str) -
         # Hand: median of P2 (0.5, 0.6) = 0.55; resampled medians lie within [0.2, 0.9] for P1.
         assert profiles.loc["P2", "score"] == pytest.approx(0.55, abs=1e-12)
         assert 0.2 <= profiles.loc["P1", "ci_low"] <= profiles.loc["P1", "ci_high"] <= 0.9
+
+
+# ---------------------------------------------------------------------------------------------------
+# The array bootstrap against the former long-table path (issue 7)
+# ---------------------------------------------------------------------------------------------------
+# The reference is the former computation written out: a loop over practices (sorted) drawing an
+# (n_boot, n) block of informant indices from one generator, one long row per replicate × practice ×
+# element, then pandas groupby quantile / std / mean / rank on that table. The array path must give
+# the same numbers to the last bit.
+
+
+def reference_replicates(scores: pd.DataFrame, aggregation: str, n_boot: int, seed: int) -> pd.DataFrame:
+    informants = informant_scores(scores, aggregation)
+    grid = scores[["practice_id", "delimitation_id", "element_id"]].drop_duplicates()
+    rng = np.random.default_rng(seed)
+    frames = []
+    for (practice, delimitation), cells in grid.groupby(["practice_id", "delimitation_id"], sort=True):
+        elements = list(cells["element_id"])
+        mine = informants[(informants["practice_id"] == practice) & (informants["delimitation_id"] == delimitation)]
+        ids = sorted(set(mine["informant_id"]))
+        matrix = np.full((len(ids), len(elements)), np.nan)
+        for informant, element, value in zip(mine["informant_id"], mine["element_id"], mine["score"]):
+            i, j = ids.index(informant), elements.index(element)
+            if np.isnan(matrix[i, j]) and not pd.isna(value):
+                matrix[i, j] = value
+        if not ids:
+            block = np.full((n_boot, len(elements)), np.nan)
+        else:
+            sample = matrix[rng.integers(0, len(ids), size=(n_boot, len(ids)))]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                if aggregation == "median":
+                    block = np.nanmedian(sample, axis=1)
+                else:
+                    valid = ~np.isnan(sample)
+                    block = np.where(valid, sample, 0.0).sum(axis=1) / valid.sum(axis=1)
+        frames.append(pd.DataFrame({"replicate": np.repeat(np.arange(n_boot), len(elements)), "practice_id": practice,
+                                    "delimitation_id": delimitation, "element_id": np.tile(elements, n_boot),
+                                    "score": block.reshape(-1)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def reference_intervals(scores: pd.DataFrame, aggregation: str, reps: pd.DataFrame, ci: float, share: float) -> dict[str, pd.DataFrame]:
+    cells, pairs = ["practice_id", "delimitation_id", "element_id"], ["practice_id", "delimitation_id"]
+    profiles = practice_profiles(scores, aggregation).merge(percentile_intervals(reps, cells, "score", ci), on=cells, how="left")
+    profiles.loc[profiles["n_scored"] < 2, ["ci_low", "ci_high", "boot_se"]] = np.nan
+    rep_overall = overall_index(reps, share)
+    point = overall_index(practice_profiles(scores, aggregation), share)
+    overall = percentile_intervals(rep_overall, pairs, "overall", ci)
+    rep_overall["rank"] = rep_overall.groupby(["replicate", "delimitation_id"])["overall"].rank(ascending=False, method="min")
+    grouped = rep_overall.dropna(subset=["rank"]).groupby(pairs)["rank"]
+    ranks = pd.DataFrame({"rank_low": grouped.quantile((1 - ci) / 2, interpolation="lower"),
+                          "rank_high": grouped.quantile((1 + ci) / 2, interpolation="higher"),
+                          "rank_median": grouped.median()}).reset_index()
+    return {"profiles": profiles, "overall": point.merge(overall, on=pairs), "ranks": ranks}
+
+
+def scored_example(tmp_path: Path, holes: bool) -> pd.DataFrame:
+    folder = simulate.simulate_study(tmp_path / "sim", simulate.SimulationSpec.preset("example"), seed=1)
+    study = Study.load(folder)
+    items = reconcile_coders(study.codings, study.instrument, "median", delimitation=None)
+    scores = element_scores(items, study.instrument, study.interviews, 0.5)
+    if holes:  # rows missing (an element not scored for some informants) and scores withheld
+        rng = np.random.default_rng(3)
+        scores = scores.sample(frac=0.8, random_state=3).copy()
+        scores.loc[rng.random(len(scores)) < 0.3, "score"] = np.nan
+    return scores
+
+
+@pytest.mark.parametrize("holes", [False, True])
+@pytest.mark.parametrize("aggregation", ["mean", "median", "leader"])
+def test_array_bootstrap_equals_the_long_table_path(tmp_path: Path, aggregation: str, holes: bool) -> None:
+    scores = scored_example(tmp_path, holes)
+    n_boot, seed, ci, share = 300, 5, 0.9, 0.3 if holes else 0.5
+    reference = reference_replicates(scores, aggregation, n_boot, seed)
+    pd.testing.assert_frame_equal(bootstrap_replicates(scores, aggregation, n_boot, seed), reference, check_exact=True)
+    expected = reference_intervals(scores, aggregation, reference, ci, share)
+
+    draws = bootstrap_draws(scores, aggregation, n_boot, seed)
+    profiles = bootstrap_profiles(scores, aggregation, ci=ci, replicates=draws)
+    pd.testing.assert_frame_equal(profiles, expected["profiles"], check_exact=True)
+    overall = bootstrap_overall(scores, aggregation, ci=ci, min_element_share=share, replicates=draws)
+    columns = ["practice_id", "delimitation_id", "overall", "ci_low", "ci_high", "boot_se"]
+    # ci columns are NaN in bootstrap_overall for practices with fewer than two informants
+    thin = overall["n_informants"] < 2
+    merged = overall[columns].merge(expected["overall"][columns], on=["practice_id", "delimitation_id"], suffixes=("", "_ref"))
+    for column in ("overall", "ci_low", "ci_high", "boot_se"):
+        mine, theirs = merged[column].to_numpy(dtype=float), merged[f"{column}_ref"].to_numpy(dtype=float)
+        keep = ~thin.to_numpy() if column != "overall" else np.ones(len(merged), dtype=bool)
+        np.testing.assert_array_equal(mine[keep], theirs[keep])
+    ranks = rank_intervals(scores, aggregation, ci=ci, min_element_share=share, replicates=draws)
+    merged = ranks.merge(expected["ranks"], on=["practice_id", "delimitation_id"], how="left", suffixes=("", "_ref"))
+    ranked = merged["rank"].notna().to_numpy()
+    assert ranked.sum() >= 10
+    for column in ("rank_low", "rank_high", "rank_median"):
+        np.testing.assert_array_equal(merged[column].to_numpy(dtype=float, na_value=np.nan)[ranked], merged[f"{column}_ref"].to_numpy(dtype=float)[ranked])
+    # Drawing inside each function (replicates=None) and passing the long table give the same tables.
+    pd.testing.assert_frame_equal(bootstrap_profiles(scores, aggregation, n_boot, seed, ci), profiles, check_exact=True)
+    pd.testing.assert_frame_equal(rank_intervals(scores, aggregation, ci=ci, min_element_share=share, replicates=reference), ranks, check_exact=True)
+
+
+def test_bootstrap_draws_round_trip_through_the_long_table() -> None:
+    scores = synthetic_element_scores({"P2": [0.1, 0.5, 0.9], "P1": [0.2, 0.4, 0.6, 0.8], "P3": [0.3]})
+    draws = bootstrap_draws(scores, n_boot=40, seed=2)
+    # Practices sorted, one column per practice × element, one row per replicate.
+    assert draws.cells["practice_id"].tolist() == ["P1", "P2", "P3"] and draws.scores.shape == (40, 3)
+    again = BootstrapDraws.from_long(draws.to_long())
+    np.testing.assert_array_equal(again.scores, draws.scores)
+    assert again.cells.astype(str).values.tolist() == draws.cells.astype(str).values.tolist()
+    # Hand: P3 has one informant (0.3), so every replicate is 0.3.
+    assert set(draws.scores[:, 2].tolist()) == {0.3}
+    with pytest.raises(ScoringError):
+        bootstrap_draws(scores, n_boot=0)
+    with pytest.raises(ScoringError):
+        BootstrapDraws.from_long(pd.DataFrame({"replicate": [0]}))

@@ -16,6 +16,7 @@ import logging
 import os
 import shutil
 import time
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from lovende_research.config import KERNEL_NAME, NOTEBOOKS_DIR, PROCESSED_DIR, R
 from lovende_research.errors import LovendeError
 from lovende_research.i18n import check_language
 from lovende_research.io import atomic_write_bytes, refuse_raw, write_json
-from lovende_research.practice_pages import write_practice_pages
+from lovende_research.practice_pages import ProfileFigures, start_profile_figures, write_practice_pages
 from lovende_research.report import Page, Provenance, git_commit, package_versions, render_notebook, write_index
 from lovende_research.study import Study
 
@@ -192,8 +193,10 @@ def run_study(
 ) -> RunResult:
     """Validate the study, execute every stage notebook that exists, render the pages and the index.
 
-    ``jobs`` worker processes draw the per-practice pages; the stage notebooks run one after another,
-    since each reads what the one before it wrote.
+    ``jobs`` worker processes draw the per-practice pages' figures (one background thread when
+    ``jobs == 1``), from the end of the scoring stage on, while the later stages run; the stage
+    notebooks run one after another, since each reads what the one before it wrote. Each stage's page is
+    rendered while the next stage runs.
     """
     import papermill
     from tqdm.auto import tqdm
@@ -222,16 +225,38 @@ def run_study(
 
     pages: list[Page] = []
     parameters: dict[str, dict[str, Any]] = {}
-    for stage in tqdm(stages, desc="trin", unit="notebook", disable=not progress):
-        values = resolve_parameters(stage, declared[stage.key], layers)
-        parameters[stage.key] = {**notebook_defaults(declared[stage.key]), **values}
-        executed = _execute(stage, values, notebooks_dir, processed, kernel_name, progress)
-        kept = atomic_write_bytes(reports / "notebooks" / f"{stage.notebook}.ipynb", executed.read_bytes())
-        render_notebook(executed, reports / f"{stage.notebook}.html", language, f"{stage.title(language)} · {study.config.title}")
-        pages.append(Page(stage.title(language), f"{stage.notebook}.html", kept.relative_to(reports).as_posix()))
-        log.info("trin %s færdigt", stage.key)
+    with_practice_pages = "scoring" in {s.key for s in stage_by_key(only)}
+    figures: ProfileFigures | None = None
+    # A stage's page is rendered in the background while the next stage's kernel runs (this process
+    # only waits on the kernel meanwhile); every page is finished before the index links it.
+    renders = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lovende-render")
+    rendered: list[Future[Path]] = []
+    try:
+        for stage in tqdm(stages, desc="trin", unit="notebook", disable=not progress):
+            values = resolve_parameters(stage, declared[stage.key], layers)
+            parameters[stage.key] = {**notebook_defaults(declared[stage.key]), **values}
+            executed = _execute(stage, values, notebooks_dir, processed, kernel_name, progress)
+            kept = atomic_write_bytes(reports / "notebooks" / f"{stage.notebook}.ipynb", executed.read_bytes())
+            if stage.key == "scoring" and with_practice_pages:
+                # The profiles need only the scoring tables: draw them while the later stages run.
+                # Worker processes (jobs > 1) are forked before this stage's render starts, and with
+                # no earlier render still running, so no other thread is busy when they fork.
+                if jobs > 1:
+                    wait(rendered)
+                figures = start_profile_figures(study, processed, language, jobs)
+            rendered.append(renders.submit(render_notebook, executed, reports / f"{stage.notebook}.html", language, f"{stage.title(language)} · {study.config.title}"))
+            pages.append(Page(stage.title(language), f"{stage.notebook}.html", kept.relative_to(reports).as_posix()))
+            log.info("trin %s færdigt", stage.key)
+        for page in rendered:
+            page.result()  # a page that failed to render is an error here, as before
+    except BaseException:
+        if figures is not None:
+            figures.cancel()
+        raise
+    finally:
+        renders.shutdown(wait=True)
 
-    practice_pages = write_practice_pages(study, processed, reports, language, jobs) if "scoring" in {s.key for s in stage_by_key(only)} else []
+    practice_pages = write_practice_pages(study, processed, reports, language, jobs, figures) if with_practice_pages else []
     log.info("%d praksissider skrevet", len(practice_pages))
 
     provenance = Provenance(
@@ -278,6 +303,9 @@ def _execute(stage: Stage, parameters: dict[str, Any], notebooks_dir: Path, proc
             kernel_name=kernel_name,
             progress_bar=progress,
             cwd=str(notebooks_dir),
+            # Written once at the end (and on an error, with the error marked): saving after every cell
+            # re-serialised the growing notebook with its images ~50 times per stage.
+            request_save_on_cell_execute=False,
         )
     except PapermillExecutionError as exc:
         partial = processed / "failed" / f"{stage.notebook}.ipynb"

@@ -3,6 +3,11 @@
 Why not a notebook per practice: at national scale (thousands of practices) a kernel start per page
 would cost more than the whole analysis. The pages are rendered from the tables the stage notebooks
 wrote, in one process or in ``jobs`` worker processes; only the profile figure is drawn per practice.
+
+The profile figures need only the scoring stage's tables, so :func:`start_profile_figures` lets the
+runner draw them in the background while the later stage notebooks run in their kernel (the runner's
+own process is otherwise idle then); :func:`write_practice_pages` collects them at the end. The figures
+are per-practice pages' own: notebook 02 draws only the two it shows.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import base64
 import html
 import io
 import json
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,32 +94,78 @@ def _main_delimitation(path: Path) -> pd.DataFrame:
     return frame[frame["delimitation_id"] == MAIN_DELIMITATION] if "delimitation_id" in frame.columns else frame
 
 
-def write_practice_pages(study: Study, processed: Path, reports: Path, language: str = "da", jobs: int = 1) -> list[Page]:
+def _interval_level(scores_dir: Path) -> float:
+    manifest = scores_dir / "manifest.json"
+    return float(json.loads(manifest.read_text(encoding="utf-8"))["parameters"].get("ci", 0.95)) if manifest.is_file() else 0.95
+
+
+class ProfileFigures:
+    """The per-practice profile PNGs being drawn: one future per practice, collected by :meth:`result`.
+
+    With ``jobs == 1`` the figures are drawn in one background thread of this process (matplotlib's Agg
+    backend, used by no other thread meanwhile); with ``jobs > 1`` in worker processes, started here,
+    between two stages, so no kernel client is live when the workers fork.
+    """
+
+    def __init__(self, figures: list[_PracticeFigure], jobs: int = 1):
+        self.practice_ids = [f.practice_id for f in figures]
+        self._executor: Executor = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and len(figures) > 1 else ThreadPoolExecutor(max_workers=1)
+        self._futures: list[Future[tuple[str, bytes]]] = [self._executor.submit(_profile_png, f) for f in figures]
+
+    def result(self) -> dict[str, bytes]:
+        """Every practice's PNG bytes (waits for the drawing to finish; re-raises its error)."""
+        try:
+            return dict(f.result() for f in self._futures)
+        finally:
+            self._executor.shutdown(wait=True)
+
+    def cancel(self) -> None:
+        """Stop drawing (a later stage failed): figures not yet started are dropped."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def start_profile_figures(study: Study, processed: Path, language: str = "da", jobs: int = 1) -> ProfileFigures | None:
+    """Start drawing every scored practice's profile from the scoring stage's tables; None if it has not run."""
+    scores_dir = processed / "scores"
+    if not (scores_dir / "profiles.parquet").is_file():
+        return None
+    profiles = _main_delimitation(scores_dir / "profiles.parquet")
+    ci = _interval_level(scores_dir)
+    practice_ids = sorted(profiles["practice_id"].astype(str).unique())
+    by_practice = dict(tuple(profiles.groupby(profiles["practice_id"].astype(str), sort=False)))
+    return ProfileFigures([_PracticeFigure(pid, by_practice[pid], study.instrument, language, ci) for pid in practice_ids], jobs)
+
+
+def write_practice_pages(
+    study: Study, processed: Path, reports: Path, language: str = "da", jobs: int = 1, figures: ProfileFigures | None = None
+) -> list[Page]:
     """Write ``reports/<study>/praksis/<practice_id>.html`` for every scored practice; return the pages.
 
     Reads the scoring stage's ``profiles``, ``overall``, ``ranks`` and ``screen_flags`` tables (and its
     interval level from ``manifest.json``) and, when the bias stage ran, its ``flags`` table. Returns an
-    empty list when the scoring stage has not run.
+    empty list when the scoring stage has not run. ``figures`` are profiles already being drawn by
+    :func:`start_profile_figures` since the scoring stage (same tables, same language); without them
+    the figures are drawn here.
     """
     scores_dir = processed / "scores"
     if not (scores_dir / "profiles.parquet").is_file():
+        if figures is not None:
+            figures.cancel()
         return []
     profiles = _main_delimitation(scores_dir / "profiles.parquet")
     overall = _main_delimitation(scores_dir / "overall.parquet").set_index("practice_id")
     ranks = _main_delimitation(scores_dir / "ranks.parquet").set_index("practice_id")
     screen = _main_delimitation(scores_dir / "screen_flags.parquet").set_index("practice_id")
-    manifest = scores_dir / "manifest.json"
-    ci = float(json.loads(manifest.read_text(encoding="utf-8"))["parameters"].get("ci", 0.95)) if manifest.is_file() else 0.95
+    ci = _interval_level(scores_dir)
     flags_file = processed / "bias" / "flags.parquet"
     flags = pd.read_parquet(flags_file) if flags_file.is_file() else None
 
     practice_ids = sorted(profiles["practice_id"].astype(str).unique())
-    figures = [_PracticeFigure(pid, profiles[profiles["practice_id"] == pid], study.instrument, language, ci) for pid in practice_ids]
-    if jobs > 1 and len(figures) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            pngs = dict(pool.map(_profile_png, figures, chunksize=max(1, len(figures) // (4 * jobs))))
-    else:
-        pngs = dict(map(_profile_png, figures))
+    if figures is None or figures.practice_ids != practice_ids:
+        if figures is not None:
+            figures.cancel()
+        figures = start_profile_figures(study, processed, language, jobs)
+    pngs = figures.result() if figures is not None else {}
 
     candidates = study.candidates.set_index("practice_id")
     pages = []

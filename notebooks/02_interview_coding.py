@@ -212,24 +212,25 @@ display(tables.element_pattern)
 # %% [markdown] tags=["da"]
 # ## Profiler pr. praksis
 #
-# Der gemmes én figur pr. praksis i `figures/profile_<practice>`; her vises den højest og den lavest
-# rangerede. Søjlerne er elementscorerne med deres bootstrap-intervaller; en praksis med kun én informant
-# har intet interval, fordi én stemme ikke giver nogen spredning at trække fra.
+# Her vises den højest og den lavest rangerede praksis (gemt i `figures/profile_<practice>`); hver
+# praksis' profil står på dens egen side i rapporten (`praksis/<practice>.html`). Søjlerne er
+# elementscorerne med deres bootstrap-intervaller; en praksis med kun én informant har intet interval,
+# fordi én stemme ikke giver nogen spredning at trække fra.
 
 # %% [markdown] tags=["en"]
 # ## Profiles per practice
 #
-# One figure per practice is written to `figures/profile_<practice>`; the highest- and lowest-ranked are
-# shown here. Bars are element scores with their bootstrap intervals; a practice with a single informant
-# has no interval, because one voice gives no spread to resample.
+# The highest- and lowest-ranked practices are shown here (saved to `figures/profile_<practice>`); every
+# practice's profile is on its own page of the report (`praksis/<practice>.html`). Bars are element
+# scores with their bootstrap intervals; a practice with a single informant has no interval, because one
+# voice gives no spread to resample.
 
 # %%
 ranked = tables.ranks.dropna(subset=["rank"])["practice_id"].tolist()
-for practice in tables.profiles["practice_id"].drop_duplicates():
+for practice in dict.fromkeys(ranked[:1] + ranked[-1:]):
     figure = score_plots.profile_chart(tables.profiles, practice, study.instrument, language, delimitation, ci)
     figure_files = save_figure(figure, figure_dir / f"profile_{practice}")
-    if ranked and practice in (ranked[0], ranked[-1]):
-        display(Image(filename=str(figure_files[0])))
+    display(Image(filename=str(figure_files[0])))
     plt.close(figure)
 
 # %% [markdown] tags=["da"]

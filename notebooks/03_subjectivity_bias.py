@@ -30,6 +30,9 @@
 #    spørgsmålet om et effektforsøg uden belæg.
 # 4. **Stabilitet**: ville rangeringen ændre sig uden én informant eller uden én koder?
 # 5. **Afgrænsning**: hvor meget flytter scoren, når praksissen afgrænses anderledes?
+#
+# Figurerne gemmes som PNG i `figures/` (tjekkene er til forskergruppen, ikke til publikation, så der
+# tegnes ingen SVG).
 
 # %% [markdown] tags=["en"]
 # # 3. Subjectivity-bias checks
@@ -48,6 +51,9 @@
 #    *ja* (yes) to the effect-trial question without support.
 # 4. **Stability**: would the ranking change without one informant, or without one coder?
 # 5. **Delimitation**: how much does the score move when the practice is delimited differently?
+#
+# The figures are saved as PNG in `figures/` (the checks are for the research team, not for
+# publication, so no SVG is drawn).
 
 # %% tags=["parameters"]
 study_dir = "../data/raw/example"  # the study folder (read-only)
@@ -139,7 +145,7 @@ print(phrase(bias.PHRASES, "tables_written", language, n=len(written), path=out_
 verdicts["coders"] = bias.verdict("coders", language, agreement=agreement, low=agreement_low)
 display(Markdown(f"**{verdicts['coders']}**"))
 figure = bias_plots.coder_agreement_chart(agreement, study.instrument, agreement_low, language)
-figure_files = save_figure(figure, figure_dir / "coder_agreement")
+figure_files = save_figure(figure, figure_dir / "coder_agreement", formats=("png",))
 display(Image(filename=str(figure_files[0])))
 plt.close(figure)
 display(agreement[["element_id", "n_subjects", "percent_agreement", "alpha", "kappa", "ac2", "paradox"]].round(3))
@@ -172,7 +178,7 @@ display(agreement[["element_id", "n_subjects", "percent_agreement", "alpha", "ka
 verdicts["icc"] = bias.verdict("icc", language, icc=tables.icc)
 display(Markdown(f"**{verdicts['icc']}**"))
 figure = bias_plots.icc_chart(tables.icc, study.instrument, language)
-figure_files = save_figure(figure, figure_dir / "icc")
+figure_files = save_figure(figure, figure_dir / "icc", formats=("png",))
 display(Image(filename=str(figure_files[0])))
 plt.close(figure)
 
@@ -198,7 +204,7 @@ plt.close(figure)
 verdicts["roles"] = bias.verdict("roles", language, roles=tables.role_effects, excluded=excluded, alpha_level=alpha_level)
 display(Markdown(f"**{verdicts['roles']}**"))
 figure = bias_plots.role_chart(tables.role_profiles, tables.role_effects, language, alpha_level)
-figure_files = save_figure(figure, figure_dir / "roles")
+figure_files = save_figure(figure, figure_dir / "roles", formats=("png",))
 display(Image(filename=str(figure_files[0])))
 plt.close(figure)
 display(tables.role_effects[["role", "estimate", "ci_low", "ci_high", "p_holm", "significant", "converged", "warning"]])
@@ -229,7 +235,7 @@ display(tables.role_effects[["role", "estimate", "ci_low", "ci_high", "p_holm", 
 verdicts["styles"] = bias.verdict("styles", language, styles=tables.response_styles)
 display(Markdown(f"**{verdicts['styles']}**"))
 figure = bias_plots.response_style_chart(tables.response_styles, straightline_share, ceiling_share, language)
-figure_files = save_figure(figure, figure_dir / "response_styles")
+figure_files = save_figure(figure, figure_dir / "response_styles", formats=("png",))
 display(Image(filename=str(figure_files[0])))
 plt.close(figure)
 
@@ -256,7 +262,7 @@ plt.close(figure)
 verdicts["stability"] = bias.verdict("stability", language, summary=tables.stability_summary, flags=tables.flags, top_n=top_n)
 display(Markdown(f"**{verdicts['stability']}**"))
 figure = bias_plots.stability_chart(tables.stability, top_n, language)
-figure_files = save_figure(figure, figure_dir / "stability")
+figure_files = save_figure(figure, figure_dir / "stability", formats=("png",))
 display(Image(filename=str(figure_files[0])))
 plt.close(figure)
 display(tables.stability_summary.sort_values("kendall_tau").head(10))
@@ -281,7 +287,7 @@ display(tables.stability_summary.sort_values("kendall_tau").head(10))
 verdicts["delimitation"] = bias.verdict("delimitation", language, delimitation=tables.delimitation, threshold=delimitation_threshold)
 display(Markdown(f"**{verdicts['delimitation']}**"))
 figure = bias_plots.delimitation_chart(tables.delimitation, study.instrument, delimitation_threshold, language)
-figure_files = save_figure(figure, figure_dir / "delimitation")
+figure_files = save_figure(figure, figure_dir / "delimitation", formats=("png",))
 display(Image(filename=str(figure_files[0])))
 plt.close(figure)
 

@@ -1,7 +1,8 @@
 """Every figure the workbench draws, one module per stage, in one consistent style.
 
 :func:`use_style` is called by each figure function, so notebooks and reports look alike without a
-notebook cell having to set anything. :func:`save_figure` writes PNG and SVG atomically.
+notebook cell having to set anything. :func:`save_figure` writes PNG (shown in notebooks and pages) and,
+for figures meant for publication, SVG, atomically.
 """
 
 from __future__ import annotations
@@ -27,15 +28,21 @@ def use_style() -> None:
     plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 150, "svg.hashsalt": "lovende", "figure.autolayout": False})
 
 
-def save_figure(figure: plt.Figure, path_stem: Path) -> list[Path]:
-    """Write ``figure`` as ``<stem>.png`` and ``<stem>.svg``, each atomically; return the paths.
+#: What each format's ``savefig`` needs so that the same figure gives the same bytes on a rerun.
+_FORMATS = {"png": {"metadata": {"Software": None}}, "svg": {"metadata": {"Date": None}}}
 
-    SVG metadata carries no date, so the same figure gives the same bytes on a rerun.
+
+def save_figure(figure: plt.Figure, path_stem: Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
+    """Write ``figure`` as ``<stem>.png`` and ``<stem>.svg`` (or only ``formats``), each atomically.
+
+    Returns the paths in the order of ``formats``. Each format draws the whole figure again (twice, for the tight
+    bounding box), so a diagnostic figure that is only looked at can skip the SVG. SVG metadata
+    carries no date, so the same figure gives the same bytes on a rerun.
     """
     import io
 
     written = []
-    for suffix, extra in ((".png", {"metadata": {"Software": None}}), (".svg", {"metadata": {"Date": None}})):
+    for suffix, extra in ((f".{name}", _FORMATS[name]) for name in formats):
         buffer = io.BytesIO()
         figure.savefig(buffer, format=suffix[1:], bbox_inches="tight", **extra)
         target = path_stem.with_suffix(suffix)

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
+import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -257,7 +258,15 @@ def agreement_worker(example_dir: Path, national_dir: Path | None, n_boot: int, 
     def ours() -> float:
         return float(krippendorff_alpha(long, subject="subject", rater="coder_id", rating="value", categories=categories)["estimate"].iloc[0])
 
-    wide_seconds, matrix = _clock(lambda: long.pivot(index="coder_id", columns="subject", values="value").astype("float64").to_numpy())
+    def coders_by_units() -> np.ndarray:
+        """The package's input, built as fast as numpy allows (pandas' pivot takes far longer)."""
+        units, _ = pd.factorize(long["subject"])
+        coders, names = pd.factorize(long["coder_id"])
+        wide = np.full((len(names), units.max() + 1), np.nan)
+        wide[coders, units] = long["value"].to_numpy(dtype="float64", na_value=np.nan)
+        return wide
+
+    wide_seconds, matrix = _clock(coders_by_units)
     ours_seconds = min(_clock(ours)[0] for _ in range(repeats))
     row: dict[str, Any] = {"units": int(long["subject"].nunique()), "codings": int(len(long)), "seconds": ours_seconds, "alpha": ours(),
                            "krippendorff_seconds": None, "krippendorff_alpha": None, "ratio": None, "pivot_seconds": wide_seconds}

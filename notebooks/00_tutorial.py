@@ -74,13 +74,13 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Image, Markdown, display
+from IPython.display import Markdown, display
 
 from lovende_research import bias, scoring, screening
 from lovende_research.i18n import check_language
 from lovende_research.io import refuse_raw
 from lovende_research.plots import bias as bias_plots
-from lovende_research.plots import save_figure
+from lovende_research.plots import show_figure
 from lovende_research.plots import scores as score_plots
 from lovende_research.plots import screening as screening_plots
 from lovende_research.simulate import SimulationSpec, simulate_study
@@ -106,10 +106,7 @@ elements = {e.id: f"{e.number}. {e.name(language)}" for e in study.instrument.el
 
 
 def show(figure: plt.Figure, name: str) -> None:
-    """Save a figure as PNG and show the saved file (the Agg backend cannot show a figure object)."""
-    files = save_figure(figure, figure_dir / name)
-    display(Image(filename=str(files[0])))
-    plt.close(figure)
+    show_figure(figure, figure_dir / name)
 
 
 display(Markdown(f"**{study.config.title}** · seed {seed} · {len(study.candidates)} "

@@ -49,13 +49,12 @@ selection_rule = "stratified"  # "stratified" (drawn with the seed) or "list" (s
 # %%
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-from IPython.display import Image, Markdown, display
+from IPython.display import Markdown, display
 
 from lovende_research import screening
 from lovende_research.i18n import phrase
 from lovende_research.io import write_json, write_parquet
-from lovende_research.plots import save_figure
+from lovende_research.plots import show_figure
 from lovende_research.plots import screening as screening_plots
 from lovende_research.study import Study
 
@@ -86,10 +85,7 @@ display(Markdown(f"**{study.config.title}**" + (phrase(screening.PHRASES, "synth
 catalogue = screening.catalogue_counts(study.candidates)
 written.append(write_parquet(catalogue, out_dir / "catalogue_counts.parquet"))
 figure = screening_plots.catalogue_figure(catalogue, language=language)
-figure_files = save_figure(figure, out_dir / "catalogue")
-written += figure_files
-plt.close(figure)
-display(Image(filename=str(figure_files[0])))
+written += show_figure(figure, out_dir / "catalogue")
 
 # %% [markdown] tags=["da"]
 # ## Mulige dubletter
@@ -139,10 +135,7 @@ screening.check_all_screened(study.candidates, screened, removed)
 agreement = screening.screening_agreement(screened)
 written.append(write_parquet(agreement, out_dir / "agreement.parquet"))
 figure = screening_plots.agreement_figure(agreement, language=language)
-figure_files = save_figure(figure, out_dir / "agreement")
-written += figure_files
-plt.close(figure)
-display(Image(filename=str(figure_files[0])))
+written += show_figure(figure, out_dir / "agreement")
 agreement[["criterion", "n_subjects", "percent_agreement", "estimate", "ci_low", "ci_high", "n_conflicts"]].round(3)
 
 # %% [markdown] tags=["da"]
@@ -225,10 +218,7 @@ selection
 flow = screening.flow_counts(study.candidates, review, eligibility, selection)
 written.append(write_parquet(flow, out_dir / "flow.parquet"))
 figure = screening_plots.flow_diagram(flow, language=language)
-figure_files = save_figure(figure, out_dir / "flow")
-written += figure_files
-plt.close(figure)
-display(Image(filename=str(figure_files[0])))
+written += show_figure(figure, out_dir / "flow")
 flow_text = screening.describe_flow(flow, review, language=language)
 display(Markdown(flow_text))
 

@@ -84,12 +84,11 @@ ci = 0.95  # coverage of every interval
 # %%
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Image, display
+from IPython.display import display
 
 from lovende_research.io import write_json
-from lovende_research.plots import save_figure
+from lovende_research.plots import show_figure
 from lovende_research.plots import scores as score_plots
 from lovende_research.i18n import phrase
 from lovende_research.scoring import PHRASES, score_study
@@ -161,9 +160,7 @@ display(tables.item_scores["source"].value_counts().rename(phrase(PHRASES, "n_it
 
 # %%
 figure = score_plots.heatmap(tables.profiles, tables.overall, study.instrument, language, delimitation)
-figure_files = save_figure(figure, figure_dir / "heatmap")
-display(Image(filename=str(figure_files[0])))
-plt.close(figure)
+show_figure(figure, figure_dir / "heatmap")
 
 # %% [markdown] tags=["da"]
 # ## Rangering med rangintervaller
@@ -181,9 +178,7 @@ plt.close(figure)
 
 # %%
 figure = score_plots.rank_chart(tables.ranks, language, delimitation, ci)
-figure_files = save_figure(figure, figure_dir / "ranks")
-display(Image(filename=str(figure_files[0])))
-plt.close(figure)
+show_figure(figure, figure_dir / "ranks")
 display(tables.ranks)
 
 # %% [markdown] tags=["da"]
@@ -204,9 +199,7 @@ display(tables.ranks)
 
 # %%
 figure = score_plots.element_pattern_chart(tables.profiles, tables.element_pattern, study.instrument, language, delimitation)
-figure_files = save_figure(figure, figure_dir / "element_pattern")
-display(Image(filename=str(figure_files[0])))
-plt.close(figure)
+show_figure(figure, figure_dir / "element_pattern")
 display(tables.element_pattern)
 
 # %% [markdown] tags=["da"]
@@ -229,9 +222,7 @@ display(tables.element_pattern)
 ranked = tables.ranks.dropna(subset=["rank"])["practice_id"].tolist()
 for practice in dict.fromkeys(ranked[:1] + ranked[-1:]):
     figure = score_plots.profile_chart(tables.profiles, practice, study.instrument, language, delimitation, ci)
-    figure_files = save_figure(figure, figure_dir / f"profile_{practice}")
-    display(Image(filename=str(figure_files[0])))
-    plt.close(figure)
+    show_figure(figure, figure_dir / f"profile_{practice}")
 
 # %% [markdown] tags=["da"]
 # ## Screeningsspørgsmålet om sikker praksis

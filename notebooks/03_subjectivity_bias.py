@@ -76,15 +76,14 @@ agreement_low = 0.667  # Krippendorff's lowest acceptable alpha for tentative co
 # %%
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-from IPython.display import Image, Markdown, display
+from IPython.display import Markdown, display
 
 from lovende_research import bias
 from lovende_research.agreement import coder_agreement, coding_units
 from lovende_research.i18n import phrase
 from lovende_research.io import write_json, write_parquet
 from lovende_research.plots import bias as bias_plots
-from lovende_research.plots import save_figure
+from lovende_research.plots import show_figure
 from lovende_research.study import Study
 
 study = Study.load(study_dir)
@@ -145,9 +144,7 @@ print(phrase(bias.PHRASES, "tables_written", language, n=len(written), path=out_
 verdicts["coders"] = bias.verdict("coders", language, agreement=agreement, low=agreement_low)
 display(Markdown(f"**{verdicts['coders']}**"))
 figure = bias_plots.coder_agreement_chart(agreement, study.instrument, agreement_low, language)
-figure_files = save_figure(figure, figure_dir / "coder_agreement", formats=("png",))
-display(Image(filename=str(figure_files[0])))
-plt.close(figure)
+show_figure(figure, figure_dir / "coder_agreement", formats=("png",))
 display(agreement[["element_id", "n_subjects", "percent_agreement", "alpha", "kappa", "ac2", "paradox"]].round(3))
 
 # %% [markdown] tags=["da"]
@@ -178,9 +175,7 @@ display(agreement[["element_id", "n_subjects", "percent_agreement", "alpha", "ka
 verdicts["icc"] = bias.verdict("icc", language, icc=tables.icc)
 display(Markdown(f"**{verdicts['icc']}**"))
 figure = bias_plots.icc_chart(tables.icc, study.instrument, language)
-figure_files = save_figure(figure, figure_dir / "icc", formats=("png",))
-display(Image(filename=str(figure_files[0])))
-plt.close(figure)
+show_figure(figure, figure_dir / "icc", formats=("png",))
 
 # %% [markdown] tags=["da"]
 # ## 2b. Vurderer rollerne de samme praksisser forskelligt?
@@ -204,9 +199,7 @@ plt.close(figure)
 verdicts["roles"] = bias.verdict("roles", language, roles=tables.role_effects, excluded=excluded, alpha_level=alpha_level)
 display(Markdown(f"**{verdicts['roles']}**"))
 figure = bias_plots.role_chart(tables.role_profiles, tables.role_effects, language, alpha_level)
-figure_files = save_figure(figure, figure_dir / "roles", formats=("png",))
-display(Image(filename=str(figure_files[0])))
-plt.close(figure)
+show_figure(figure, figure_dir / "roles", formats=("png",))
 display(tables.role_effects[["role", "estimate", "ci_low", "ci_high", "p_holm", "significant", "converged", "warning"]])
 
 # %% [markdown] tags=["da"]
@@ -235,9 +228,7 @@ display(tables.role_effects[["role", "estimate", "ci_low", "ci_high", "p_holm", 
 verdicts["styles"] = bias.verdict("styles", language, styles=tables.response_styles)
 display(Markdown(f"**{verdicts['styles']}**"))
 figure = bias_plots.response_style_chart(tables.response_styles, straightline_share, ceiling_share, language)
-figure_files = save_figure(figure, figure_dir / "response_styles", formats=("png",))
-display(Image(filename=str(figure_files[0])))
-plt.close(figure)
+show_figure(figure, figure_dir / "response_styles", formats=("png",))
 
 # %% [markdown] tags=["da"]
 # ## 4. Rangeringens stabilitet
@@ -262,9 +253,7 @@ plt.close(figure)
 verdicts["stability"] = bias.verdict("stability", language, summary=tables.stability_summary, flags=tables.flags, top_n=top_n)
 display(Markdown(f"**{verdicts['stability']}**"))
 figure = bias_plots.stability_chart(tables.stability, top_n, language)
-figure_files = save_figure(figure, figure_dir / "stability", formats=("png",))
-display(Image(filename=str(figure_files[0])))
-plt.close(figure)
+show_figure(figure, figure_dir / "stability", formats=("png",))
 display(tables.stability_summary.sort_values("kendall_tau").head(10))
 
 # %% [markdown] tags=["da"]
@@ -287,9 +276,7 @@ display(tables.stability_summary.sort_values("kendall_tau").head(10))
 verdicts["delimitation"] = bias.verdict("delimitation", language, delimitation=tables.delimitation, threshold=delimitation_threshold)
 display(Markdown(f"**{verdicts['delimitation']}**"))
 figure = bias_plots.delimitation_chart(tables.delimitation, study.instrument, delimitation_threshold, language)
-figure_files = save_figure(figure, figure_dir / "delimitation", formats=("png",))
-display(Image(filename=str(figure_files[0])))
-plt.close(figure)
+show_figure(figure, figure_dir / "delimitation", formats=("png",))
 
 # %% [markdown] tags=["da"]
 # ## Opmærksomhedspunkter pr. praksis

@@ -49,3 +49,17 @@ def save_figure(figure: plt.Figure, path_stem: Path, formats: tuple[str, ...] = 
         atomic_write_bytes(target, buffer.getvalue())
         written.append(target)
     return written
+
+
+def show_figure(figure: plt.Figure, path_stem: Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
+    """Save ``figure`` (:func:`save_figure`), close it, and show the saved PNG in the notebook.
+
+    Notebooks run under the Agg backend, where displaying a figure object prints only its repr; the
+    saved file is what the reader sees, so the page shows exactly the figure that was written.
+    """
+    from IPython.display import Image, display
+
+    written = save_figure(figure, path_stem, formats)
+    plt.close(figure)
+    display(Image(filename=str(written[0])))
+    return written

@@ -28,7 +28,7 @@ from lovende_research.io import atomic_write_text
 from lovende_research.report import Page, html_page, key_value_rows, study_notices
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.study import Study
-from lovende_research.synthesis import check_label
+from lovende_research.synthesis import check_label, read_main_delimitation
 
 #: Folder of the practice pages inside ``reports/<study>/``.
 PAGES_DIR = "praksis"
@@ -89,11 +89,6 @@ def _profile_png(job: _PracticeFigure) -> tuple[str, bytes]:
     return job.practice_id, buffer.getvalue()
 
 
-def _main_delimitation(path: Path) -> pd.DataFrame:
-    frame = pd.read_parquet(path)
-    return frame[frame["delimitation_id"] == MAIN_DELIMITATION] if "delimitation_id" in frame.columns else frame
-
-
 def _interval_level(scores_dir: Path) -> float:
     manifest = scores_dir / "manifest.json"
     return float(json.loads(manifest.read_text(encoding="utf-8"))["parameters"].get("ci", 0.95)) if manifest.is_file() else 0.95
@@ -129,7 +124,7 @@ def start_profile_figures(study: Study, processed: Path, language: str = "da", j
     scores_dir = processed / "scores"
     if not (scores_dir / "profiles.parquet").is_file():
         return None
-    profiles = _main_delimitation(scores_dir / "profiles.parquet")
+    profiles = read_main_delimitation(scores_dir / "profiles.parquet")
     ci = _interval_level(scores_dir)
     practice_ids = sorted(profiles["practice_id"].astype(str).unique())
     by_practice = dict(tuple(profiles.groupby(profiles["practice_id"].astype(str), sort=False)))
@@ -152,10 +147,10 @@ def write_practice_pages(
         if figures is not None:
             figures.cancel()
         return []
-    profiles = _main_delimitation(scores_dir / "profiles.parquet")
-    overall = _main_delimitation(scores_dir / "overall.parquet").set_index("practice_id")
-    ranks = _main_delimitation(scores_dir / "ranks.parquet").set_index("practice_id")
-    screen = _main_delimitation(scores_dir / "screen_flags.parquet").set_index("practice_id")
+    profiles = read_main_delimitation(scores_dir / "profiles.parquet")
+    overall = read_main_delimitation(scores_dir / "overall.parquet").set_index("practice_id")
+    ranks = read_main_delimitation(scores_dir / "ranks.parquet").set_index("practice_id")
+    screen = read_main_delimitation(scores_dir / "screen_flags.parquet").set_index("practice_id")
     ci = _interval_level(scores_dir)
     flags_file = processed / "bias" / "flags.parquet"
     flags = pd.read_parquet(flags_file) if flags_file.is_file() else None

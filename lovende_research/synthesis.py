@@ -101,9 +101,9 @@ def load_results(processed_study: Path, language: str = "da") -> MappingResults:
     scores = processed_study / "scores"
     return MappingResults(
         flow=pd.read_parquet(needed["screening"]),
-        ranks=_main(pd.read_parquet(scores / "ranks.parquet")),
-        overall=_main(pd.read_parquet(scores / "overall.parquet")),
-        element_pattern=_main(pd.read_parquet(scores / "element_pattern.parquet")),
+        ranks=read_main_delimitation(scores / "ranks.parquet"),
+        overall=read_main_delimitation(scores / "overall.parquet"),
+        element_pattern=read_main_delimitation(scores / "element_pattern.parquet"),
         verdicts=json.loads(needed["bias"].read_text(encoding="utf-8")),
         flags=pd.read_parquet(processed_study / "bias" / "flags.parquet"),
         figures={
@@ -115,7 +115,9 @@ def load_results(processed_study: Path, language: str = "da") -> MappingResults:
     )
 
 
-def _main(frame: pd.DataFrame) -> pd.DataFrame:
+def read_main_delimitation(path: Path) -> pd.DataFrame:
+    """A stage table's rows for the practices as first delimited (``main``), which reports show."""
+    frame = pd.read_parquet(path)
     return frame[frame["delimitation_id"] == MAIN_DELIMITATION].reset_index(drop=True) if "delimitation_id" in frame.columns else frame
 
 

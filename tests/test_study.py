@@ -340,3 +340,11 @@ def test_load_raises_with_every_problem(tmp_path: Path) -> None:
         Study.load(study)
     assert len(caught.value.problems) == 2
     assert "codings.csv, række 7, kolonne 'interview_id': ugyldig værdi (fandt 'I9')" in str(caught.value)
+
+
+def test_study_yml_parameters_must_be_a_mapping(tmp_path: Path) -> None:
+    study = make_study(tmp_path / "s")
+    (study / "study.yml").write_text("title: Lille teststudie\nparameters: [n_select, 14]\n", encoding="utf-8")
+    problem = only_problem(study)
+    assert (problem.file, problem.column, problem.value) == ("study.yml", "parameters", ["n_select", 14])
+    assert "mapping" in problem.problem and "n_select" in problem.expected

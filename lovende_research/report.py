@@ -21,6 +21,7 @@ from typing import Any
 
 import nbformat
 
+from lovende_research.caveats import study_caveats
 from lovende_research.config import PROJECT_ROOT
 from lovende_research.i18n import check_language, phrase
 from lovende_research.io import atomic_write_text
@@ -36,16 +37,6 @@ PROVENANCE_PACKAGES: tuple[str, ...] = (
 PHRASES = {
     "back": ("Oversigt", "Overview"),
     "title": ("Kortlægning af lovende praksis", "Mapping of promising practice"),
-    "synthetic": (
-        "Syntetiske data: studiet er simuleret med lovende-research og handler ikke om virkelige indsatser eller personer.",
-        "Synthetic data: this study was simulated with lovende-research and concerns no real practices or people.",
-    ),
-    "instrument_note": ("Måleredskab", "Measuring tool"),
-    "version": ("version", "version"),
-    "unverified": (
-        "Elementernes gruppering i fire kategorier er ikke bekræftet af nogen kilde og vises kun som en mulig læsning.",
-        "The grouping of the elements into four categories is not confirmed by any source and is shown only as one possible reading.",
-    ),
     "pages": ("Sider", "Pages"),
     "practice_pages": ("Praksisser", "Practices"),
     "notebook": ("kørt notebook", "executed notebook"),
@@ -231,19 +222,6 @@ def key_value_rows(pairs: list[tuple[str, str]], code: bool = False) -> str:
     """Table rows of label → value, escaped (values in ``<code>`` for checksums and parameters)."""
     wrap = (lambda v: f"<code>{html.escape(v)}</code>") if code else html.escape
     return "\n".join(f"<tr><th>{html.escape(k)}</th><td>{wrap(v)}</td></tr>" for k, v in pairs)
-
-
-def study_caveats(study: Study, language: str) -> list[str]:
-    """The caveats every page repeats: synthetic data, the instrument's status, an unverified grouping."""
-    instrument = study.instrument
-    notices = [phrase(PHRASES, "synthetic", language)] if study.config.synthetic else []
-    notices.append(
-        f"{phrase(PHRASES, 'instrument_note', language)}: {instrument.title(language)} "
-        f"({phrase(PHRASES, 'version', language)} {instrument.version}). {instrument.note(language)}"
-    )
-    if not instrument.categories_verified:
-        notices.append(phrase(PHRASES, "unverified", language))
-    return notices
 
 
 def study_notices(study: Study, language: str) -> str:

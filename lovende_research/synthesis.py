@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from lovende_research.caveats import study_caveats
 from lovende_research.errors import LovendeError
 from lovende_research.i18n import check_language, number, phrase
 from lovende_research.instrument import Instrument
-from lovende_research.report import study_caveats
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.study import Study
 
@@ -106,12 +106,7 @@ def load_results(processed_study: Path, language: str = "da") -> MappingResults:
         element_pattern=read_main_delimitation(scores / "element_pattern.parquet"),
         verdicts=json.loads(needed["bias"].read_text(encoding="utf-8")),
         flags=pd.read_parquet(processed_study / "bias" / "flags.parquet"),
-        figures={
-            "flow": processed_study / "screening" / "flow.png",
-            "heatmap": scores / "figures" / "heatmap.png",
-            "ranks": scores / "figures" / "ranks.png",
-            "element_pattern": scores / "figures" / "element_pattern.png",
-        },
+        figures={name: processed_study / path for name, (path, _) in FIGURE_SOURCES.items()},
     )
 
 
@@ -220,10 +215,10 @@ def caveats(study: Study, language: str = "da") -> list[str]:
 
 #: Where each figure of the synthesis was made, so a reader can open the notebook behind it.
 FIGURE_SOURCES: dict[str, tuple[str, str]] = {
-    "flow": ("screening/flow.png", "01_screening"),
-    "heatmap": ("scores/figures/heatmap.png", "02_interview_coding"),
-    "ranks": ("scores/figures/ranks.png", "02_interview_coding"),
-    "element_pattern": ("scores/figures/element_pattern.png", "02_interview_coding"),
+    "flow": ("screening/flow.svg", "01_screening"),
+    "heatmap": ("scores/figures/heatmap.svg", "02_interview_coding"),
+    "ranks": ("scores/figures/ranks.svg", "02_interview_coding"),
+    "element_pattern": ("scores/figures/element_pattern.svg", "02_interview_coding"),
 }
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import json
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -76,17 +75,17 @@ class _PracticeFigure:
     ci: float
 
 
-def _profile_png(job: _PracticeFigure) -> tuple[str, bytes]:
-    """Draw one practice's profile (in a worker process when ``jobs > 1``) and return its PNG bytes."""
+def _profile_svg(job: _PracticeFigure) -> tuple[str, bytes]:
+    """Draw one practice's profile (in a worker process when ``jobs > 1``) and return its SVG bytes."""
     import matplotlib.pyplot as plt
 
+    from lovende_research.plots import figure_bytes
     from lovende_research.plots import scores as score_plots
 
     figure = score_plots.profile_chart(job.profiles, job.practice_id, job.instrument, job.language, MAIN_DELIMITATION, job.ci)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+    svg = figure_bytes(figure, "svg")
     plt.close(figure)
-    return job.practice_id, buffer.getvalue()
+    return job.practice_id, svg
 
 
 def _interval_level(scores_dir: Path) -> float:
@@ -95,7 +94,7 @@ def _interval_level(scores_dir: Path) -> float:
 
 
 class ProfileFigures:
-    """The per-practice profile PNGs being drawn: one future per practice, collected by :meth:`result`.
+    """The per-practice profile SVGs being drawn: one future per practice, collected by :meth:`result`.
 
     With ``jobs == 1`` the figures are drawn in one background thread of this process (matplotlib's Agg
     backend, used by no other thread meanwhile); with ``jobs > 1`` in worker processes, started here,
@@ -105,10 +104,10 @@ class ProfileFigures:
     def __init__(self, figures: list[_PracticeFigure], jobs: int = 1):
         self.practice_ids = [f.practice_id for f in figures]
         self._executor: Executor = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and len(figures) > 1 else ThreadPoolExecutor(max_workers=1)
-        self._futures: list[Future[tuple[str, bytes]]] = [self._executor.submit(_profile_png, f) for f in figures]
+        self._futures: list[Future[tuple[str, bytes]]] = [self._executor.submit(_profile_svg, f) for f in figures]
 
     def result(self) -> dict[str, bytes]:
-        """Every practice's PNG bytes (waits for the drawing to finish; re-raises its error)."""
+        """Every practice's SVG bytes (waits for the drawing to finish; re-raises its error)."""
         try:
             return dict(f.result() for f in self._futures)
         finally:
@@ -160,12 +159,12 @@ def write_practice_pages(
         if figures is not None:
             figures.cancel()
         figures = start_profile_figures(study, processed, language, jobs)
-    pngs = figures.result() if figures is not None else {}
+    svgs = figures.result() if figures is not None else {}
 
     candidates = study.candidates.set_index("practice_id")
     pages = []
     for pid in practice_ids:
-        body = _practice_body(study, pid, candidates.loc[pid], profiles[profiles["practice_id"] == pid], overall, ranks, screen, flags, pngs[pid], language, ci)
+        body = _practice_body(study, pid, candidates.loc[pid], profiles[profiles["practice_id"] == pid], overall, ranks, screen, flags, svgs[pid], language, ci)
         name = str(candidates.at[pid, "name"])
         atomic_write_text(reports / PAGES_DIR / f"{pid}.html", html_page(f"{pid}: {name}", body, language))
         pages.append(Page(f"{pid}: {name}", f"{PAGES_DIR}/{pid}.html"))
@@ -185,7 +184,7 @@ def _practice_body(
     ranks: pd.DataFrame,
     screen: pd.DataFrame,
     flags: pd.DataFrame | None,
-    png: bytes,
+    svg: bytes,
     language: str,
     ci: float,
 ) -> str:
@@ -233,7 +232,7 @@ def _practice_body(
         notes.extend(f'<p class="flag"><strong>{html.escape(check_label(str(f.check), language))}</strong>: {html.escape(str(f.reason))}</p>' for f in raised.itertuples())
         if raised.empty:
             notes.append(f"<p>{t('no_flags')}</p>")
-    image = base64.b64encode(png).decode("ascii")
+    image = base64.b64encode(svg).decode("ascii")
     return f"""<nav><a href="../index.html">{t("back")}</a></nav>
 <h1>{html.escape(pid)}: {html.escape(str(candidate["name"]))}</h1>
 <p class="subtitle">{html.escape(study.config.title)}</p>
@@ -242,7 +241,7 @@ def _practice_body(
 <h2>{t("flags")}</h2>
 {"".join(notes)}
 <h2>{t("profile")}</h2>
-<img class="figure" src="data:image/png;base64,{image}" alt="{t('profile')} {html.escape(pid)}">
+<img class="figure" src="data:image/svg+xml;base64,{image}" alt="{t('profile')} {html.escape(pid)}">
 <table>
 <tr><th>{t("element")}</th><th class="number">{t("score")}</th><th class="number">{t("interval")} ({round(100 * ci)} %)</th><th class="number">{t("coverage")}</th><th class="number">{t("spread")}</th></tr>
 {"".join(rows)}

@@ -22,7 +22,7 @@
 # egnede praksisser udvælges reproducerbart dem, der skal interviewes.
 #
 # Alt, hvad notebooken viser, beregnes af `lovende_research.screening`; tabellerne gemmes som Parquet og
-# figurerne som PNG/SVG i `<processed_dir>/<study>/screening/`, sammen med en `manifest.json` til de
+# figurerne som SVG i `<processed_dir>/<study>/screening/`, sammen med en `manifest.json` til de
 # senere trin.
 
 # %% [markdown] tags=["en"]
@@ -34,7 +34,7 @@
 # sample of eligible practices is drawn for interview.
 #
 # Everything this notebook shows is computed by `lovende_research.screening`; the tables are written as
-# Parquet and the figures as PNG/SVG under `<processed_dir>/<study>/screening/`, with a `manifest.json`
+# Parquet and the figures as SVG under `<processed_dir>/<study>/screening/`, with a `manifest.json`
 # for the later stages.
 
 # %% tags=["parameters"]

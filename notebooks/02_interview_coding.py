@@ -263,6 +263,6 @@ manifest_file = write_json(
         },
         "inputs": study.checksums(),
         "tables": sorted(p.name for p in written),
-        "figures": sorted(p.name for p in figure_dir.glob("*.png")),
+        "figures": sorted(p.name for p in figure_dir.glob("*.svg")),
     },
 )

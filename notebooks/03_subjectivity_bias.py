@@ -31,8 +31,7 @@
 # 4. **Stabilitet**: ville rangeringen ændre sig uden én informant eller uden én koder?
 # 5. **Afgrænsning**: hvor meget flytter scoren, når praksissen afgrænses anderledes?
 #
-# Figurerne gemmes som PNG i `figures/` (tjekkene er til forskergruppen, ikke til publikation, så der
-# tegnes ingen SVG).
+# Figurerne gemmes som SVG i `figures/`.
 
 # %% [markdown] tags=["en"]
 # # 3. Subjectivity-bias checks
@@ -52,8 +51,7 @@
 # 4. **Stability**: would the ranking change without one informant, or without one coder?
 # 5. **Delimitation**: how much does the score move when the practice is delimited differently?
 #
-# The figures are saved as PNG in `figures/` (the checks are for the research team, not for
-# publication, so no SVG is drawn).
+# The figures are saved as SVG in `figures/`.
 
 # %% tags=["parameters"]
 study_dir = "../data/raw/example"  # the study folder (read-only)
@@ -144,7 +142,7 @@ print(phrase(bias.PHRASES, "tables_written", language, n=len(written), path=out_
 verdicts["coders"] = bias.verdict("coders", language, agreement=agreement, low=agreement_low)
 display(Markdown(f"**{verdicts['coders']}**"))
 figure = bias_plots.coder_agreement_chart(agreement, study.instrument, agreement_low, language)
-show_figure(figure, figure_dir / "coder_agreement", formats=("png",))
+show_figure(figure, figure_dir / "coder_agreement")
 display(agreement[["element_id", "n_subjects", "percent_agreement", "alpha", "kappa", "ac2", "paradox"]].round(3))
 
 # %% [markdown] tags=["da"]
@@ -175,7 +173,7 @@ display(agreement[["element_id", "n_subjects", "percent_agreement", "alpha", "ka
 verdicts["icc"] = bias.verdict("icc", language, icc=tables.icc)
 display(Markdown(f"**{verdicts['icc']}**"))
 figure = bias_plots.icc_chart(tables.icc, study.instrument, language)
-show_figure(figure, figure_dir / "icc", formats=("png",))
+show_figure(figure, figure_dir / "icc")
 
 # %% [markdown] tags=["da"]
 # ## 2b. Vurderer rollerne de samme praksisser forskelligt?
@@ -199,7 +197,7 @@ show_figure(figure, figure_dir / "icc", formats=("png",))
 verdicts["roles"] = bias.verdict("roles", language, roles=tables.role_effects, excluded=excluded, alpha_level=alpha_level)
 display(Markdown(f"**{verdicts['roles']}**"))
 figure = bias_plots.role_chart(tables.role_profiles, tables.role_effects, language, alpha_level)
-show_figure(figure, figure_dir / "roles", formats=("png",))
+show_figure(figure, figure_dir / "roles")
 display(tables.role_effects[["role", "estimate", "ci_low", "ci_high", "p_holm", "significant", "converged", "warning"]])
 
 # %% [markdown] tags=["da"]
@@ -228,7 +226,7 @@ display(tables.role_effects[["role", "estimate", "ci_low", "ci_high", "p_holm", 
 verdicts["styles"] = bias.verdict("styles", language, styles=tables.response_styles)
 display(Markdown(f"**{verdicts['styles']}**"))
 figure = bias_plots.response_style_chart(tables.response_styles, straightline_share, ceiling_share, language)
-show_figure(figure, figure_dir / "response_styles", formats=("png",))
+show_figure(figure, figure_dir / "response_styles")
 
 # %% [markdown] tags=["da"]
 # ## 4. Rangeringens stabilitet
@@ -253,7 +251,7 @@ show_figure(figure, figure_dir / "response_styles", formats=("png",))
 verdicts["stability"] = bias.verdict("stability", language, summary=tables.stability_summary, flags=tables.flags, top_n=top_n)
 display(Markdown(f"**{verdicts['stability']}**"))
 figure = bias_plots.stability_chart(tables.stability, top_n, language)
-show_figure(figure, figure_dir / "stability", formats=("png",))
+show_figure(figure, figure_dir / "stability")
 display(tables.stability_summary.sort_values("kendall_tau").head(10))
 
 # %% [markdown] tags=["da"]
@@ -276,7 +274,7 @@ display(tables.stability_summary.sort_values("kendall_tau").head(10))
 verdicts["delimitation"] = bias.verdict("delimitation", language, delimitation=tables.delimitation, threshold=delimitation_threshold)
 display(Markdown(f"**{verdicts['delimitation']}**"))
 figure = bias_plots.delimitation_chart(tables.delimitation, study.instrument, delimitation_threshold, language)
-show_figure(figure, figure_dir / "delimitation", formats=("png",))
+show_figure(figure, figure_dir / "delimitation")
 
 # %% [markdown] tags=["da"]
 # ## Opmærksomhedspunkter pr. praksis
@@ -313,7 +311,7 @@ manifest_file = write_json(
         },
         "inputs": study.checksums(),
         "tables": sorted(p.name for p in written),
-        "figures": sorted(p.name for p in figure_dir.glob("*.png")),
+        "figures": sorted(p.name for p in figure_dir.glob("*.svg")),
         "straightliners_set_aside": excluded,
     },
 )

@@ -37,7 +37,7 @@ language = "da"  # da or en: the language of the generated text
 # %%
 from pathlib import Path
 
-from IPython.display import Image, Markdown, display
+from IPython.display import SVG, Markdown, display
 
 from lovende_research import synthesis
 from lovende_research.study import Study
@@ -47,7 +47,7 @@ results = synthesis.load_results(Path(processed_dir) / study.name, language)
 
 
 def figure(name: str) -> None:
-    display(Image(filename=str(results.figures[name])))
+    display(SVG(filename=str(results.figures[name])))
     display(Markdown(f"*{synthesis.figure_caption(name, language)}*"))
 
 

@@ -316,7 +316,7 @@ def test_notebook_writes_tables_flags_and_figures(tmp_path: Path, run_notebook, 
     assert set(verdicts) == {"coders", "icc", "roles", "styles", "stability", "delimitation"}
     assert all(len(v) > 40 for v in verdicts.values())
     assert "Leaders" in verdicts["roles"]
-    figures = {p.stem for p in (out / "figures").glob("*.png")}
+    figures = {p.stem for p in (out / "figures").glob("*.svg")}
     assert figures == {"coder_agreement", "icc", "roles", "response_styles", "stability", "delimitation"}
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["n_boot"] == 50 and manifest["stage"] == "03_subjectivity_bias"

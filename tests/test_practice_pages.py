@@ -30,5 +30,5 @@ def test_one_page_per_interviewed_practice_with_its_numbers(example_run, example
         teori = profiles[(profiles["practice_id"] == pid) & (profiles["element_id"] == "teori")].iloc[0]
         expected = f"{teori['score']:.2f}" if teori["sufficient"] else "utilstrækkelig dækning"
         assert re.search(rf"1\. Teori og viden</td><td class='number'>(<em>)?{re.escape(expected)}", page)
-        assert "data:image/png;base64," in page
+        assert "data:image/svg+xml;base64," in page
         assert "Syntetiske data" in page  # every page repeats the caveat

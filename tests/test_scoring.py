@@ -482,8 +482,8 @@ def test_notebook_writes_tables_and_figures(tmp_path: Path, run_notebook, exampl
     shown = {ranks["practice_id"].iloc[0], ranks["practice_id"].iloc[-1]}
     assert len(shown) == 2 and ranks["rank"].iloc[0] < ranks["rank"].iloc[-1]
     for stem in ["heatmap", "ranks", "element_pattern"] + [f"profile_{p}" for p in sorted(shown)]:
-        assert (figures / f"{stem}.png").stat().st_size > 0 and (figures / f"{stem}.svg").is_file()
-    assert {p.stem for p in figures.glob("profile_*.png")} == {f"profile_{p}" for p in shown}
+        assert (figures / f"{stem}.svg").read_bytes().startswith(b"<?xml") and (figures / f"{stem}.svg").stat().st_size > 1000
+    assert {p.stem for p in figures.glob("profile_*.svg")} == {f"profile_{p}" for p in shown}
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["seed"] == 3 and manifest["parameters"]["aggregation"] == "mean"
 

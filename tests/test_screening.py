@@ -380,7 +380,7 @@ def test_notebook_on_the_example(run_notebook: Callable, example: Path, tmp_path
     assert notebook.metadata.papermill.parameters["n_select"] == 14
     out = processed / example.name / "screening"
     for stem in ("flow", "catalogue", "agreement"):
-        assert (out / f"{stem}.png").stat().st_size > 0 and (out / f"{stem}.svg").stat().st_size > 0
+        assert (out / f"{stem}.svg").read_bytes().startswith(b"<?xml") and (out / f"{stem}.svg").stat().st_size > 1000
     flow = pd.read_parquet(out / "flow.parquet")
     n = totals(flow)
     assert n["identified"] - n["duplicates_removed"] == n["screened"]
@@ -403,4 +403,4 @@ def test_notebook_on_the_example(run_notebook: Callable, example: Path, tmp_path
     assert manifest["counts"] == {k: v for k, v in n.items()}
     assert manifest["parameters"]["seed"] == 7 and manifest["selection"]["practice_ids"] == sorted(selection["practice_id"])
     assert "stratified random sampling" in manifest["selection"]["description"]
-    assert set(manifest["outputs"]) >= {"flow.parquet", "selection.parquet", "flow.png", "manifest.json"}
+    assert set(manifest["outputs"]) >= {"flow.parquet", "selection.parquet", "flow.svg", "manifest.json"}

@@ -165,7 +165,7 @@ def test_tutorial_executes_for_each_seed_and_language(handouts: dict[str, Path],
     assert not any(other in _tags(c) for c in teacher.cells)
     text = json.dumps([c.get("outputs", []) for c in teacher.cells], ensure_ascii=False)
     assert ("Øvelsesstudie (syntetisk)" if language == "da" else "Tutorial study (synthetic)") in text
-    figures = {p.stem for p in (folder / "work" / "figures").glob("*.png")}
+    figures = {p.stem for p in (folder / "work" / "figures").glob("*.svg")}
     assert {"screening_agreement", "flow", "heatmap", "profile_top", "ranks", "roles", "response_styles", "stability", "delimitation"} <= figures
 
 
@@ -213,7 +213,7 @@ def test_pages_are_offline_and_linked(handouts: dict[str, Path], language: str) 
         page = (folder / name).read_text(encoding="utf-8")
         assert not re.search(r"<script[^>]+src=\"https?:", page), name
         assert "cdn." not in page.lower()
-        assert "data:image/png;base64," in page  # figures embedded
+        assert "data:image/svg+xml;base64," in page  # figures embedded
         assert "simulate_study" in page and "jp-InputArea" in page  # the code is shown to students
         assert f'<html lang="{language}">' in page
     assert 'href="../index.html"' in (folder / "teacher.html").read_text(encoding="utf-8")

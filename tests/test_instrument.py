@@ -94,10 +94,18 @@ def test_a_weighted_copy_loads(tmp_path: Path, bundled_raw: dict[str, Any]) -> N
     assert load_instrument(path).item("teori_2").weight == 2.0
 
 
+def test_fast_parser_reads_the_instrument_as_safe_load_does() -> None:
+    from lovende_research.instrument import _parse_yaml
+
+    text = BUNDLED_INSTRUMENT.read_text(encoding="utf-8")
+    assert _parse_yaml(text) == yaml.safe_load(text)
+
+
 def test_invalid_yaml_and_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "bad.yml"
     path.write_text("version: [unclosed\n", encoding="utf-8")
-    with pytest.raises(InstrumentError, match="ikke gyldig YAML"):
+    with pytest.raises(InstrumentError, match="ikke gyldig YAML") as caught:
         load_instrument(path)
+    assert "version: [unclosed" in str(caught.value)  # the Python parser's message, quoting the line
     with pytest.raises(InstrumentError, match="findes ikke"):
         load_instrument(tmp_path / "absent.yml")

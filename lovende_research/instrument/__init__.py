@@ -174,7 +174,7 @@ def load_instrument(path: str | Path | None = None) -> Instrument:
     """
     file = Path(path) if path is not None else BUNDLED_INSTRUMENT
     try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+        raw = _parse_yaml(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InstrumentError(file, "filen", "findes ikke") from None
     except yaml.YAMLError as exc:
@@ -182,6 +182,19 @@ def load_instrument(path: str | Path | None = None) -> Instrument:
     if not isinstance(raw, Mapping):
         raise InstrumentError(file, "filen", "indeholder ingen nøgler", "en YAML-mapping med version, scale, elements …")
     return _Parser(file).instrument(raw)
+
+
+def _parse_yaml(text: str) -> Any:
+    """``yaml.safe_load`` through libyaml's C parser when pyyaml has it: every stage reads the instrument,
+    ~2 ms instead of ~25 ms. Text the C parser rejects is parsed again in Python, whose error message
+    quotes the offending line."""
+    c_loader = getattr(yaml, "CSafeLoader", None)
+    if c_loader is not None:
+        try:
+            return yaml.load(text, Loader=c_loader)  # noqa: S506 - CSafeLoader builds the same plain types as safe_load
+        except yaml.YAMLError:
+            pass
+    return yaml.safe_load(text)
 
 
 class _Parser:

@@ -521,7 +521,6 @@ def role_effects(
     >>> out["role"], round(float(out["estimate"]), 1), bool(out["significant"])
     ('medarbejder', -0.2, True)
     """
-    import statsmodels.formula.api as smf
     from statsmodels.stats.multitest import multipletests
     from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
@@ -546,12 +545,10 @@ def role_effects(
         rows = [{"role": r, **base, **empty, "significant": False, "converged": False, "reason": "no_reference", "warning": ""}
                 for r in roles]
         return pd.DataFrame(rows, columns=list(ROLE_COLUMNS))
-    elements = "+ C(element_id)" if data["element_id"].nunique() > 1 else ""
-    formula = f"score ~ C(informant_role, Treatment('{reference}')) {elements}"
     notes: list[str] = []
     converged = False
     result = None
-    model = _nested_mixedlm(formula, data) if informant_level else smf.mixedlm(formula, data, groups="practice_id", re_formula="1")
+    model = _role_model(data, reference, informant_level)
     for method in _FIT_METHODS:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -609,34 +606,51 @@ def role_effects(
     return pd.DataFrame(rows, columns=list(ROLE_COLUMNS))
 
 
-def _nested_mixedlm(formula: str, data: pd.DataFrame) -> object:
-    """``smf.mixedlm(formula, data, groups="practice_id", re_formula="1", vc_formula={"informant": "0 + C(informant_id)"})``,
-    built without evaluating the variance-component formula once per practice.
+def _role_design(data: pd.DataFrame, reference: str) -> pd.DataFrame:
+    """The fixed effects of ``score ~ C(informant_role, Treatment(reference)) + C(element_id)`` as
+    statsmodels' formula route builds them: an intercept, an indicator per role other than ``reference``
+    and per element other than the first (levels sorted; no element term for a single element), columns
+    named as the formula names them, so the fitted parameters carry the same names."""
+    columns = {"Intercept": np.ones(len(data))}
+    roles = data["informant_role"].astype(str).to_numpy()
+    for level in sorted(set(roles) - {reference}):
+        columns[f"C(informant_role, Treatment('{reference}'))[T.{level}]"] = (roles == level).astype(float)
+    elements = data["element_id"].astype(str).to_numpy()
+    for level in sorted(set(elements))[1:]:
+        columns[f"C(element_id)[T.{level}]"] = (elements == level).astype(float)
+    return pd.DataFrame(columns, index=data.index)
 
-    statsmodels evaluates ``vc_formula`` with a formula engine on every practice's rows (half of the
-    role model's time in a national study: 6,000 evaluations). The matrices it builds are the indicators
-    of the practice's informants, columns in sorted order, rows in the data's order; they are built here
-    in one pass and handed to :class:`~statsmodels.regression.mixed_linear_model.MixedLM` with the fixed
-    effects design of the formula, and the parameter names set as ``from_formula`` sets them, so the model
-    (and its fit) is the same. ``data`` must have a default index (positions are row labels).
+
+def _role_model(data: pd.DataFrame, reference: str, informant_level: bool = True) -> object:
+    """The role model of :func:`role_effects`, the same as statsmodels' formula route builds it::
+
+        smf.mixedlm("score ~ C(informant_role, Treatment(reference)) + C(element_id)", data,
+                    groups="practice_id", re_formula="1", vc_formula={"informant": "0 + C(informant_id)"})
+
+    (without ``vc_formula`` when ``informant_level`` is False), built without a formula engine: the
+    engine's import alone took ~0.2 s of the bias notebook, and it evaluated ``vc_formula`` once per
+    practice (half of the role model's time in a national study: 6,000 evaluations). The variance
+    component's matrices are the indicators of the practice's informants, columns in sorted order, rows in
+    the data's order, built in one pass; parameter names are set as ``from_formula`` sets them, so the
+    model (and its fit) is the same. ``data`` must have a default index (positions are row labels).
     """
-    import statsmodels.formula.api as smf
     from statsmodels.regression.mixed_linear_model import MixedLM, VCSpec
 
-    plain = smf.mixedlm(formula, data, groups="practice_id", re_formula="1")  # the fixed-effects design, no variance components
     groups = np.asarray(data["practice_id"])
-    informants = data["informant_id"].to_numpy(dtype=object)
-    order = np.argsort(pd.factorize(groups, sort=True)[0], kind="stable")  # rows by sorted practice, in data order within one
-    sorted_groups = groups[order]
-    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]) if len(order) else np.array([], dtype=int)
-    mats, colnames = [], []
-    for rows in np.split(order, starts[1:]) if len(order) else []:
-        levels, codes = np.unique(informants[rows].astype(str), return_inverse=True)
-        # Fortran order, as the formula engine returns it: the fit multiplies these, and layout changes rounding
-        mats.append(np.asfortranarray((codes[:, None] == np.arange(len(levels))[None, :]).astype(float)))
-        colnames.append([f"C(informant_id)[{level}]" for level in levels])
-    model = MixedLM(plain.data.orig_endog, plain.data.orig_exog, groups, exog_re=np.ones((len(data), 1)),
-                    exog_vc=VCSpec(["informant"], [colnames], [mats]))
+    exog_vc = None
+    if informant_level:
+        informants = data["informant_id"].to_numpy(dtype=object)
+        order = np.argsort(pd.factorize(groups, sort=True)[0], kind="stable")  # rows by sorted practice, in data order within one
+        sorted_groups = groups[order]
+        starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]) if len(order) else np.array([], dtype=int)
+        mats, colnames = [], []
+        for rows in np.split(order, starts[1:]) if len(order) else []:
+            levels, codes = np.unique(informants[rows].astype(str), return_inverse=True)
+            # Fortran order, as the formula engine returns it: the fit multiplies these, and layout changes rounding
+            mats.append(np.asfortranarray((codes[:, None] == np.arange(len(levels))[None, :]).astype(float)))
+            colnames.append([f"C(informant_id)[{level}]" for level in levels])
+        exog_vc = VCSpec(["informant"], [colnames], [mats])
+    model = MixedLM(data["score"], _role_design(data, reference), groups, exog_re=np.ones((len(data), 1)), exog_vc=exog_vc)
     param_names, re_names, re_names_full = model._make_param_names(["practice_id"])
     model.data.param_names, model.data.exog_re_names, model.data.exog_re_names_full = param_names, re_names, re_names_full
     model.data.vcomp_names = model.exog_vc.names

@@ -637,21 +637,37 @@ def test_screen_answers_follow_consensus_then_coders() -> None:
     assert out["screen_note"].to_dict() == {"I1": "studie X", "I2": "rapport", "I3": "", "I4": ""}
 
 
-def test_role_model_equals_statsmodels_formula_with_variance_component() -> None:
-    # Independent computation: statsmodels' own formula route with vc_formula; the design built in one pass
-    # must give the same model, hence the same fit to rounding.
+@pytest.mark.parametrize("informant_level", [True, False])
+def test_role_model_equals_statsmodels_formula_route(informant_level: bool) -> None:
+    # Independent computation: statsmodels' own formula route (with vc_formula for the informant level);
+    # the model built without a formula engine must be the same model, hence the same fit to rounding.
     import statsmodels.formula.api as smf
 
     data = _balanced(15, informant_sd=0.1, leniency=0.08, seed=4, noise=0.15)
     data = data.drop(index=data.index[::7]).reset_index(drop=True)  # unbalanced: some element scores missing
     formula = "score ~ C(informant_role, Treatment('leder')) + C(element_id)"
-    reference = smf.mixedlm(formula, data, groups="practice_id", re_formula="1",
-                            vc_formula={"informant": "0 + C(informant_id)"})
-    ours = bias._nested_mixedlm(formula, data)
+    vc = {"vc_formula": {"informant": "0 + C(informant_id)"}} if informant_level else {}
+    reference = smf.mixedlm(formula, data, groups="practice_id", re_formula="1", **vc)
+    ours = bias._role_model(data, "leder", informant_level)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         expected, got = reference.fit(reml=True, method=["lbfgs"]), ours.fit(reml=True, method=["lbfgs"])
     np.testing.assert_allclose(got.fe_params.to_numpy(), expected.fe_params.to_numpy(), rtol=0, atol=1e-12)
     np.testing.assert_allclose(got.bse_fe.to_numpy(), expected.bse_fe.to_numpy(), rtol=0, atol=1e-12)
     assert list(got.fe_params.index) == list(expected.fe_params.index)
-    assert float(got.vcomp[0]) == pytest.approx(float(expected.vcomp[0]), abs=1e-12)
+    assert list(got.params.index) == list(expected.params.index)
+    np.testing.assert_allclose(np.asarray(got.cov_re), np.asarray(expected.cov_re), rtol=0, atol=1e-12)
+    if informant_level:
+        assert float(got.vcomp[0]) == pytest.approx(float(expected.vcomp[0]), abs=1e-12)
+
+
+def test_role_model_with_one_element_has_no_element_term() -> None:
+    import statsmodels.formula.api as smf
+
+    data = _balanced(10, informant_sd=0.1, leniency=0.1, seed=2, noise=0.1)
+    data = data[data["element_id"] == data["element_id"].iloc[0]].reset_index(drop=True)
+    ours = bias._role_model(data, "leder")
+    reference = smf.mixedlm("score ~ C(informant_role, Treatment('leder'))", data, groups="practice_id", re_formula="1",
+                            vc_formula={"informant": "0 + C(informant_id)"})
+    assert list(ours.exog_names) == list(reference.exog_names)
+    np.testing.assert_array_equal(ours.exog, reference.exog)

@@ -53,3 +53,52 @@ def test_growth_exponent_recovers_a_known_power() -> None:
     # time = 3 * size**2 exactly: the log-log slope is 2 (hand computation: log(3·100²/3·10²)/log(10) = 2).
     assert abs(growth_exponent([10, 100, 1000], [3 * 10**2, 3 * 100**2, 3 * 1000**2]) - 2.0) < 1e-9
     assert growth_exponent([10], [1.0]) is None
+
+
+def _benchmark_module():
+    sys.path.insert(0, str(SCRIPT.parent))
+    try:
+        import run_benchmarks
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
+    return run_benchmarks
+
+
+def test_floor_imports_follow_the_notebook_into_the_project(tmp_path: Path) -> None:
+    """A stage's floor notebook imports the third-party modules the stage imports, also through the project."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("import not_a_module"),
+                      nbformat.v4.new_code_cell("import json\nfrom scipy import stats\nfrom IPython.display import Markdown\nfrom lovende_research import bias\n")]
+    path = tmp_path / "stage.ipynb"
+    nbformat.write(notebook, path)
+    imports = _benchmark_module().dependency_imports(path)
+    assert {"scipy.stats", "IPython.display"} <= set(imports)  # a submodule, and the module an attribute comes from
+    assert {"pandas", "numpy", "pandera.pandas"} <= set(imports)  # module level in bias.py, study.py and schemas.py
+    assert "json" not in imports and not any(name.startswith("lovende_research") for name in imports)
+    assert "not_a_module" not in imports  # markdown is not code
+
+
+def test_floor_imports_leave_out_function_and_type_checking_imports() -> None:
+    """Imports inside a function run during the analysis and count as its cost, not the floor's; a class
+    body runs at import, and the body of ``if TYPE_CHECKING`` never does."""
+    import ast
+
+    source = """
+import numpy as np
+from scipy import stats
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    import pandas
+try:
+    import yaml
+except ImportError:
+    yaml = None
+def fit():
+    import statsmodels.formula.api as smf
+class Model:
+    from matplotlib import pyplot
+"""
+    names = _benchmark_module()._module_level_imports(ast.parse(source))
+    assert names == ["numpy", "scipy.stats", "typing", "yaml", "matplotlib.pyplot"]

@@ -97,6 +97,7 @@ from lovende_research.study import Study
 study = Study.load(study_dir)
 out_dir = Path(processed_dir) / study.name / "scores"
 figure_dir = out_dir / "figures"
+figures: list[Path] = []  # what this run draws (the folder may hold an earlier run's figures)
 tables = score_study(
     study,
     rule=reconcile_rule,
@@ -160,7 +161,7 @@ display(tables.item_scores["source"].value_counts().rename(phrase(PHRASES, "n_it
 
 # %%
 figure = score_plots.heatmap(tables.profiles, tables.overall, study.instrument, language, delimitation)
-show_figure(figure, figure_dir / "heatmap")
+figures += show_figure(figure, figure_dir / "heatmap")
 
 # %% [markdown] tags=["da"]
 # ## Rangering med rangintervaller
@@ -178,7 +179,7 @@ show_figure(figure, figure_dir / "heatmap")
 
 # %%
 figure = score_plots.rank_chart(tables.ranks, language, delimitation, ci)
-show_figure(figure, figure_dir / "ranks")
+figures += show_figure(figure, figure_dir / "ranks")
 display(tables.ranks)
 
 # %% [markdown] tags=["da"]
@@ -199,7 +200,7 @@ display(tables.ranks)
 
 # %%
 figure = score_plots.element_pattern_chart(tables.profiles, tables.element_pattern, study.instrument, language, delimitation)
-show_figure(figure, figure_dir / "element_pattern")
+figures += show_figure(figure, figure_dir / "element_pattern")
 display(tables.element_pattern)
 
 # %% [markdown] tags=["da"]
@@ -222,7 +223,7 @@ display(tables.element_pattern)
 ranked = tables.ranks.dropna(subset=["rank"])["practice_id"].tolist()
 for practice in dict.fromkeys(ranked[:1] + ranked[-1:]):
     figure = score_plots.profile_chart(tables.profiles, practice, study.instrument, language, delimitation, ci)
-    show_figure(figure, figure_dir / f"profile_{practice}")
+    figures += show_figure(figure, figure_dir / f"profile_{practice}")
 
 # %% [markdown] tags=["da"]
 # ## Screeningsspørgsmålet om sikker praksis
@@ -263,6 +264,6 @@ manifest_file = write_json(
         },
         "inputs": study.checksums(),
         "tables": sorted(p.name for p in written),
-        "figures": sorted(p.name for p in figure_dir.glob("*.svg")),
+        "figures": sorted(p.name for p in figures),
     },
 )

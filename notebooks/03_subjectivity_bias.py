@@ -87,6 +87,7 @@ from lovende_research.study import Study
 study = Study.load(study_dir)
 out_dir = Path(processed_dir) / study.name / "bias"
 figure_dir = out_dir / "figures"
+figures: list[Path] = []  # what this run draws (the folder may hold an earlier run's figures)
 tables = bias.run_bias_checks(
     study,
     rule=reconcile_rule,
@@ -142,7 +143,7 @@ print(phrase(bias.PHRASES, "tables_written", language, n=len(written), path=out_
 verdicts["coders"] = bias.verdict("coders", language, agreement=agreement, low=agreement_low)
 display(Markdown(f"**{verdicts['coders']}**"))
 figure = bias_plots.coder_agreement_chart(agreement, study.instrument, agreement_low, language)
-show_figure(figure, figure_dir / "coder_agreement")
+figures += show_figure(figure, figure_dir / "coder_agreement")
 display(agreement[["element_id", "n_subjects", "percent_agreement", "alpha", "kappa", "ac2", "paradox"]].round(3))
 
 # %% [markdown] tags=["da"]
@@ -173,7 +174,7 @@ display(agreement[["element_id", "n_subjects", "percent_agreement", "alpha", "ka
 verdicts["icc"] = bias.verdict("icc", language, icc=tables.icc)
 display(Markdown(f"**{verdicts['icc']}**"))
 figure = bias_plots.icc_chart(tables.icc, study.instrument, language)
-show_figure(figure, figure_dir / "icc")
+figures += show_figure(figure, figure_dir / "icc")
 
 # %% [markdown] tags=["da"]
 # ## 2b. Vurderer rollerne de samme praksisser forskelligt?
@@ -197,7 +198,7 @@ show_figure(figure, figure_dir / "icc")
 verdicts["roles"] = bias.verdict("roles", language, roles=tables.role_effects, excluded=excluded, alpha_level=alpha_level)
 display(Markdown(f"**{verdicts['roles']}**"))
 figure = bias_plots.role_chart(tables.role_profiles, tables.role_effects, language, alpha_level)
-show_figure(figure, figure_dir / "roles")
+figures += show_figure(figure, figure_dir / "roles")
 display(tables.role_effects[["role", "estimate", "ci_low", "ci_high", "p_holm", "significant", "converged", "warning"]])
 
 # %% [markdown] tags=["da"]
@@ -226,7 +227,7 @@ display(tables.role_effects[["role", "estimate", "ci_low", "ci_high", "p_holm", 
 verdicts["styles"] = bias.verdict("styles", language, styles=tables.response_styles)
 display(Markdown(f"**{verdicts['styles']}**"))
 figure = bias_plots.response_style_chart(tables.response_styles, straightline_share, ceiling_share, language)
-show_figure(figure, figure_dir / "response_styles")
+figures += show_figure(figure, figure_dir / "response_styles")
 
 # %% [markdown] tags=["da"]
 # ## 4. Rangeringens stabilitet
@@ -251,7 +252,7 @@ show_figure(figure, figure_dir / "response_styles")
 verdicts["stability"] = bias.verdict("stability", language, summary=tables.stability_summary, flags=tables.flags, top_n=top_n)
 display(Markdown(f"**{verdicts['stability']}**"))
 figure = bias_plots.stability_chart(tables.stability, top_n, language)
-show_figure(figure, figure_dir / "stability")
+figures += show_figure(figure, figure_dir / "stability")
 display(tables.stability_summary.sort_values("kendall_tau").head(10))
 
 # %% [markdown] tags=["da"]
@@ -274,7 +275,7 @@ display(tables.stability_summary.sort_values("kendall_tau").head(10))
 verdicts["delimitation"] = bias.verdict("delimitation", language, delimitation=tables.delimitation, threshold=delimitation_threshold)
 display(Markdown(f"**{verdicts['delimitation']}**"))
 figure = bias_plots.delimitation_chart(tables.delimitation, study.instrument, delimitation_threshold, language)
-show_figure(figure, figure_dir / "delimitation")
+figures += show_figure(figure, figure_dir / "delimitation")
 
 # %% [markdown] tags=["da"]
 # ## Opmærksomhedspunkter pr. praksis
@@ -311,7 +312,7 @@ manifest_file = write_json(
         },
         "inputs": study.checksums(),
         "tables": sorted(p.name for p in written),
-        "figures": sorted(p.name for p in figure_dir.glob("*.svg")),
+        "figures": sorted(p.name for p in figures),
         "straightliners_set_aside": excluded,
     },
 )

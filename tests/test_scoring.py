@@ -458,6 +458,9 @@ def test_notebook_writes_tables_and_figures(tmp_path: Path, run_notebook, exampl
     if not (study_dir / "study.yml").is_file():  # until the bundled example is generated
         study_dir = simulate.simulate_study(tmp_path / "example", simulate.SimulationSpec.preset("example"), seed=2017)
     processed = tmp_path / "processed"
+    stale = processed / study_dir.name / "scores" / "figures" / "profile_FRA_EN_TIDLIGERE_KOERSEL.svg"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("<svg/>", encoding="utf-8")
     notebook = run_notebook(
         "02_interview_coding", study_dir=study_dir, processed_dir=processed, language="en", seed=3, n_boot=40
     )
@@ -483,9 +486,11 @@ def test_notebook_writes_tables_and_figures(tmp_path: Path, run_notebook, exampl
     assert len(shown) == 2 and ranks["rank"].iloc[0] < ranks["rank"].iloc[-1]
     for stem in ["heatmap", "ranks", "element_pattern"] + [f"profile_{p}" for p in sorted(shown)]:
         assert (figures / f"{stem}.svg").read_bytes().startswith(b"<?xml") and (figures / f"{stem}.svg").stat().st_size > 1000
-    assert {p.stem for p in figures.glob("profile_*.svg")} == {f"profile_{p}" for p in shown}
+    assert {p.stem for p in figures.glob("profile_*.svg")} - {stale.stem} == {f"profile_{p}" for p in shown}
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["seed"] == 3 and manifest["parameters"]["aggregation"] == "mean"
+    # the manifest lists the figures this run drew, not whatever an earlier run left in the folder
+    assert sorted(manifest["figures"]) == sorted(f"{stem}.svg" for stem in ["heatmap", "ranks", "element_pattern"] + [f"profile_{p}" for p in shown])
 
 
 def test_notebook_pair_is_in_sync() -> None:

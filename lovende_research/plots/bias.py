@@ -285,7 +285,7 @@ def coder_agreement_chart(agreement: pd.DataFrame, instrument: Instrument | None
     long["statistic"] = long["statistic"].map({"alpha": "Krippendorff α", "kappa": "kappa (vægtet)" if language == "da" else "kappa (weighted)",
                                                "ac2": "Gwet AC2"})
     figure, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 2))
-    sns.barplot(data=long, y="label", x="value", hue="statistic", ax=ax, orient="h")
+    sns.barplot(data=long, y="label", x="value", hue="statistic", ax=ax, orient="h", errorbar=None)  # one value per bar
     ax.axvline(low, color="grey", ls="--", lw=1)
     ax.set_xlim(min(0.0, float(np.nanmin(long["value"])) - 0.05) if long["value"].notna().any() else 0, 1)
     ax.set_xlabel(phrase(PHRASES, "value", language))

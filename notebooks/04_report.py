@@ -37,9 +37,10 @@ language = "da"  # da or en: the language of the generated text
 # %%
 from pathlib import Path
 
-from IPython.display import SVG, Markdown, display
+from IPython.display import Markdown, display
 
 from lovende_research import synthesis
+from lovende_research.display import show_svg
 from lovende_research.study import Study
 
 study = Study.load(study_dir)
@@ -47,7 +48,7 @@ results = synthesis.load_results(Path(processed_dir) / study.name, language)
 
 
 def figure(name: str) -> None:
-    display(SVG(filename=str(results.figures[name])))
+    show_svg(results.figures[name])
     display(Markdown(f"*{synthesis.figure_caption(name, language)}*"))
 
 

@@ -85,3 +85,33 @@ def test_report_page_carries_the_tables_numbers(example_run) -> None:
     assert f"{top} har det højeste samlede indeks" in page
     assert page.count("Kilde: ") == len(synthesis.FIGURE_SOURCES)  # every figure names its source
     assert "Syntetiske data" in page and "Enighed mellem informanter" in page
+
+
+def _embedded_svgs(page: str) -> set[bytes]:
+    import base64
+    import re
+
+    return {base64.b64decode(data) for data in re.findall(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page)}
+
+
+def test_pages_show_exactly_the_saved_figures(example_run) -> None:
+    """Each figure a page shows is the saved SVG file's own markup, so what a reviewer sees is what was written."""
+    import json
+
+    from lovende_research.display import svg_element
+
+    reports = example_run.index.parent
+    processed = reports.parent.parent / "processed" / "example"
+    expected = {
+        "01_screening.html": [processed / "screening" / f"{stem}.svg" for stem in ("catalogue", "agreement", "flow")],
+        "02_interview_coding.html": [processed / "scores" / "figures" / name
+                                     for name in json.loads((processed / "scores" / "manifest.json").read_text(encoding="utf-8"))["figures"]],
+        "03_subjectivity_bias.html": [processed / "bias" / "figures" / name
+                                      for name in json.loads((processed / "bias" / "manifest.json").read_text(encoding="utf-8"))["figures"]],
+        "04_report.html": [processed / path for path, _ in synthesis.FIGURE_SOURCES.values()],
+    }
+    for page, files in expected.items():
+        embedded = _embedded_svgs((reports / page).read_text(encoding="utf-8"))
+        assert len(files) >= 3, page
+        for file in files:
+            assert svg_element(file.read_bytes()).encode("utf-8") in embedded, f"{page} does not show {file.name} as saved"

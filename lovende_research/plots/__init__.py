@@ -16,6 +16,7 @@ matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 
+from lovende_research.display import show_svg  # noqa: E402
 from lovende_research.io import atomic_write_bytes  # noqa: E402
 
 #: Colour-blind safe palette used throughout (seaborn's "colorblind").
@@ -66,10 +67,13 @@ def show_figure(figure: plt.Figure, path_stem: Path, formats: tuple[str, ...] = 
     saved file is what the reader sees, so the page shows exactly the figure that was written (rendered
     pages embed it, so they stay one file).
     """
-    from IPython.display import SVG, Image, display
+    from IPython.display import Image, display
 
     written = save_figure(figure, path_stem, formats)
     plt.close(figure)
     shown = written[0]
-    display(SVG(filename=str(shown)) if shown.suffix == ".svg" else Image(filename=str(shown)))
+    if shown.suffix == ".svg":
+        show_svg(shown)
+    else:
+        display(Image(filename=str(shown)))
     return written

@@ -443,6 +443,26 @@ _FIT_FAILED: tuple[str, ...] = ("Gradient optimization failed", "MixedLM optimiz
 _FIT_METHODS: tuple[str, ...] = ("lbfgs", "powell", "nm")
 
 
+def holm_adjusted(p_values: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjusted p-values (Holm 1979), in the order given.
+
+    The i-th smallest of m p-values is multiplied by m − i + 1 (i from 1), the products are made
+    non-decreasing in that order and capped at 1; a hypothesis is rejected at level α exactly when its
+    adjusted value is below α. Written here rather than taken from ``statsmodels.stats.multitest``, which
+    runs a full garbage collection on every Holm call (~0.1 s in a notebook kernel for a handful of
+    p-values); the tests compare the two.
+
+    >>> holm_adjusted(np.array([0.01, 0.04, 0.03]))
+    array([0.03, 0.06, 0.06])
+    """
+    p = np.asarray(p_values, dtype=float)
+    order = np.argsort(p, kind="stable")
+    stepped = np.maximum.accumulate(p[order] * (len(p) - np.arange(len(p))))
+    adjusted = np.empty(len(p))
+    adjusted[order] = np.minimum(stepped, 1.0)
+    return adjusted
+
+
 def role_effects(
     element_scores: pd.DataFrame,
     exclude_informants: Iterable[str] = (),
@@ -521,7 +541,6 @@ def role_effects(
     >>> out["role"], round(float(out["estimate"]), 1), bool(out["significant"])
     ('medarbejder', -0.2, True)
     """
-    from statsmodels.stats.multitest import multipletests
     from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
     _require(element_scores, ["practice_id", "informant_id", "informant_role", "element_id", "score"], "element_scores")
@@ -577,7 +596,7 @@ def role_effects(
     finite = np.isfinite(p)
     p_holm = np.full(len(p), np.nan)
     if finite.any():
-        p_holm[finite] = multipletests(p[finite], alpha=alpha_level, method="holm")[1]
+        p_holm[finite] = holm_adjusted(p[finite])
     vcomp = np.asarray(result.vcomp, dtype=float)
     variances = {
         "practice_var": float(np.asarray(result.cov_re)[0, 0]),

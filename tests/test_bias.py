@@ -125,6 +125,24 @@ def test_holm_correction_matches_the_step_down_by_hand() -> None:
     assert out["p_holm"].to_numpy() == pytest.approx(expected)
 
 
+def test_holm_adjusted_on_the_published_four_hypothesis_example() -> None:
+    # Wikipedia, "Holm–Bonferroni method", example: p = 0.01, 0.04, 0.03, 0.005 at alpha = 0.05 rejects
+    # H1 and H4 only. Adjusted by hand: 4 * 0.005, 3 * 0.01, then 2 * 0.03 and max(0.06, 1 * 0.04).
+    adjusted = bias.holm_adjusted(np.array([0.01, 0.04, 0.03, 0.005]))
+    assert adjusted == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    assert (adjusted < 0.05).tolist() == [True, False, False, True]
+
+
+def test_holm_adjusted_agrees_with_statsmodels() -> None:
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(11)
+    cases = [rng.uniform(0, 1, size=m) ** 3 for m in (1, 2, 3, 7, 40)]
+    cases += [np.array([0.02, 0.02, 0.5, 0.02]), np.array([0.6, 0.9, 0.45]), np.array([0.0, 1.0, 0.3])]  # ties, a cap at 1, the edges
+    for p in cases:
+        assert bias.holm_adjusted(p) == pytest.approx(multipletests(p, alpha=0.05, method="holm")[1], abs=1e-15)
+
+
 def test_ignoring_the_informant_level_flags_effects_that_are_not_there() -> None:
     # With no role effect but informants who differ, a model without the informant intercept treats each
     # informant's 11 scores as independent and rejects far too often; the mixed model keeps its level.

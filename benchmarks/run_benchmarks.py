@@ -39,7 +39,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 import numpy as np
 import pandas as pd
@@ -301,13 +301,16 @@ def agreement_benchmark(work: Path, fraction_of_national: float, seed: int, n_bo
 # --------------------------------------------------------------------------------------------------
 
 
-def dependency_imports(notebook: Path) -> list[str]:
-    """The third-party modules a stage notebook imports, itself or through the project's modules.
+def dependency_imports(notebook: Path, loaded: Collection[str]) -> list[str]:
+    """The third-party modules a stage's code imports and its kernel had loaded by the end of a run.
 
-    Follows the notebook's import statements, and the module-level imports of every project module they
-    reach (an import inside a function runs only when the function is called, so it is the stage's own
-    work), and keeps what is neither the standard library nor the project. That stage's floor notebook
-    imports exactly these: the dependencies' import cost and nothing of the analysis.
+    Follows every import statement of the notebook and of each project module they reach, at module
+    level or inside a function, and keeps what is neither the standard library nor the project and is in
+    ``loaded`` (the kernel's ``sys.modules`` after the stage ran, from :func:`loaded_modules`). Where an
+    import statement sits does not decide whether its cost is the floor's: a dependency imported inside
+    a function the stage calls (statsmodels' mixed model in the bias checks) is as unavoidable as one
+    imported at the top of a module, and one the stage never reaches (openpyxl, for an Excel study) is
+    not loaded and stays out. That stage's floor notebook imports exactly these.
     """
     import importlib.util
 
@@ -317,7 +320,7 @@ def dependency_imports(notebook: Path) -> list[str]:
     trees = [ast.parse(source, filename=str(notebook)) for source in code]
     project, third_party, visited = "lovende_research", set(), set()
     while trees:
-        for name in _module_level_imports(trees.pop()):
+        for name in _imported_names(trees.pop()):
             top = name.partition(".")[0]
             if top in sys.stdlib_module_names:
                 continue
@@ -331,22 +334,14 @@ def dependency_imports(notebook: Path) -> list[str]:
                     visited.add(module)
                     spec = importlib.util.find_spec(module)
                     trees.append(ast.parse(Path(spec.origin).read_text(encoding="utf-8"), filename=spec.origin))
-    return sorted(third_party)
+    return sorted(third_party & set(loaded))
 
 
-def _module_level_imports(tree: ast.Module) -> list[str]:
-    """Modules imported when ``tree`` runs: ``from a import b`` counts as ``a.b`` when b is a module."""
+def _imported_names(tree: ast.Module) -> list[str]:
+    """Every module an import statement in ``tree`` names: ``from a import b`` counts as ``a.b`` when b is a module."""
     names: list[str] = []
-    pending = list(tree.body)
-    while pending:
-        node = pending.pop(0)
-        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
-            pending.extend(node.orelse)  # the body runs only under a type checker
-        elif isinstance(node, (ast.If, ast.Try)):
-            pending.extend(node.body + node.orelse + [n for h in getattr(node, "handlers", []) for n in h.body] + getattr(node, "finalbody", []))
-        elif isinstance(node, ast.ClassDef):
-            pending.extend(node.body)  # a class body runs at import; a function body only when called
-        elif isinstance(node, ast.Import):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
             names.extend(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module != "__future__":
             for alias in node.names:
@@ -362,6 +357,31 @@ def _is_module(name: str) -> bool:
         return importlib.util.find_spec(name) is not None
     except ModuleNotFoundError:  # the parent is a module, not a package: ``name`` is an attribute
         return False
+
+
+#: Appended to each stage notebook for :func:`loaded_modules`: the kernel's modules after the stage ran.
+_CENSUS_CELL = "import json as _json, pathlib as _pathlib, sys as _sys\n_pathlib.Path({path!r}).write_text(_json.dumps(sorted(_sys.modules)), encoding='utf-8')\n"
+
+
+def loaded_modules(work: Path, study_dir: Path) -> dict[str, set[str]]:
+    """Per stage, the modules its kernel had loaded when it finished, from one ``run_study`` of the study.
+
+    The run uses copies of the stage notebooks with one cell added at the end that writes the kernel's
+    ``sys.modules``; it is not timed (and warms the disk cache for the timed rounds alike).
+    """
+    import nbformat
+
+    from lovende_research import pipeline
+
+    notebooks, census = work / "notebooks", work / "census"
+    notebooks.mkdir(parents=True, exist_ok=True)
+    census.mkdir(parents=True, exist_ok=True)
+    for stage in pipeline.STAGES:
+        notebook = nbformat.read(NOTEBOOKS_DIR / f"{stage.notebook}.ipynb", as_version=4)
+        notebook.cells.append(nbformat.v4.new_code_cell(_CENSUS_CELL.format(path=str(census / f"{stage.key}.json"))))
+        nbformat.write(notebook, notebooks / f"{stage.notebook}.ipynb")
+    pipeline.run_study(study_dir, processed_base=work / "processed", reports_base=work / "reports", notebooks_dir=notebooks, progress=False)
+    return {stage.key: set(json.loads((census / f"{stage.key}.json").read_text(encoding="utf-8"))) for stage in pipeline.STAGES}
 
 
 def floor_notebook(path: Path, imports: list[str]) -> Path:
@@ -425,7 +445,8 @@ def _timed_floor(work: Path, floors: list[Path], study_dir: Path) -> tuple[float
     for source in floors:
         executed = work / f"{source.stem}.executed.ipynb"
         execute_seconds, _ = _clock(lambda: papermill.execute_notebook(str(source), str(executed), parameters={"study_dir": str(study_dir)},
-                                                                       kernel_name=KERNEL_NAME, progress_bar=False, cwd=str(NOTEBOOKS_DIR)))
+                                                                       kernel_name=KERNEL_NAME, progress_bar=False, cwd=str(NOTEBOOKS_DIR),
+                                                                       request_save_on_cell_execute=False))  # as the pipeline runs it
         render_seconds, _ = _clock(lambda: report.render_notebook(executed, work / f"{source.stem}.html"))
         runs.append({"papermill": execute_seconds, "cells": _execution_seconds(executed), "render": render_seconds})
     return time.perf_counter() - start, runs
@@ -441,7 +462,8 @@ def example_benchmark(work: Path, study_dir: Path, rounds: int = 5) -> dict[str,
 
     os.environ["MPLBACKEND"] = "agg"
     work.mkdir(parents=True, exist_ok=True)
-    imports = {stage.key: dependency_imports(NOTEBOOKS_DIR / f"{stage.notebook}.ipynb") for stage in pipeline.STAGES}
+    loaded = loaded_modules(work / "census", study_dir)
+    imports = {stage.key: dependency_imports(NOTEBOOKS_DIR / f"{stage.notebook}.ipynb", loaded[stage.key]) for stage in pipeline.STAGES}
     floors = [floor_notebook(work / f"floor_{stage.notebook}.ipynb", imports[stage.key]) for stage in pipeline.STAGES]
     measured = []
     for i in range(rounds):

@@ -73,16 +73,22 @@ def test_floor_imports_follow_the_notebook_into_the_project(tmp_path: Path) -> N
                       nbformat.v4.new_code_cell("import json\nfrom scipy import stats\nfrom IPython.display import Markdown\nfrom lovende_research import bias\n")]
     path = tmp_path / "stage.ipynb"
     nbformat.write(notebook, path)
-    imports = _benchmark_module().dependency_imports(path)
+    everything = {"scipy.stats", "IPython.display", "pandas", "numpy", "pandera.pandas", "json", "not_a_module",
+                  "statsmodels.regression.mixed_linear_model"}
+    imports = _benchmark_module().dependency_imports(path, everything)
     assert {"scipy.stats", "IPython.display"} <= set(imports)  # a submodule, and the module an attribute comes from
     assert {"pandas", "numpy", "pandera.pandas"} <= set(imports)  # module level in bias.py, study.py and schemas.py
+    assert "statsmodels.regression.mixed_linear_model" in imports  # inside bias.role_effects's function body
+    assert "openpyxl" not in imports  # named inside the Excel reader (tables.py), not loaded for a CSV study
     assert "json" not in imports and not any(name.startswith("lovende_research") for name in imports)
     assert "not_a_module" not in imports  # markdown is not code
+    # What the kernel did not load is not the floor's, wherever its import statement sits.
+    assert "statsmodels.regression.mixed_linear_model" not in _benchmark_module().dependency_imports(path, everything - {"statsmodels.regression.mixed_linear_model"})
 
 
-def test_floor_imports_leave_out_function_and_type_checking_imports() -> None:
-    """Imports inside a function run during the analysis and count as its cost, not the floor's; a class
-    body runs at import, and the body of ``if TYPE_CHECKING`` never does."""
+def test_imported_names_sees_every_import_statement() -> None:
+    """Module level, inside functions, class bodies and ``if TYPE_CHECKING`` alike: whether the statement
+    ran is the census's question (``loaded``), not the parser's."""
     import ast
 
     source = """
@@ -91,14 +97,19 @@ from scipy import stats
 from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas
-try:
-    import yaml
-except ImportError:
-    yaml = None
 def fit():
     import statsmodels.formula.api as smf
 class Model:
     from matplotlib import pyplot
 """
-    names = _benchmark_module()._module_level_imports(ast.parse(source))
-    assert names == ["numpy", "scipy.stats", "typing", "yaml", "matplotlib.pyplot"]
+    names = _benchmark_module()._imported_names(ast.parse(source))
+    assert sorted(names) == sorted(["numpy", "scipy.stats", "typing", "pandas", "statsmodels.formula.api", "matplotlib.pyplot"])
+
+
+def test_census_cell_writes_the_kernels_modules(tmp_path: Path) -> None:
+    import json as json_module
+
+    target = tmp_path / "bias.json"
+    exec(_benchmark_module()._CENSUS_CELL.format(path=str(target)), {})
+    written = json_module.loads(target.read_text(encoding="utf-8"))
+    assert written == sorted(written) and {"sys", "json", "lovende_research"} <= set(written)

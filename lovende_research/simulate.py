@@ -299,7 +299,15 @@ class SimulationSpec:
         raise SimulationError(f"ukendt preset {name!r}; forventet: {', '.join(_PRESETS)}")
 
     def scaled(self, factor: float) -> "SimulationSpec":
-        """The same spec with every count divided by ``factor`` (at least 1), e.g. a 1/50 national run."""
+        """The same spec with every count divided by ``factor`` (at least 1), e.g. a 1/50 national run.
+
+        A factor below 1 is refused rather than read as a fraction: ``scaled(0.1)`` would otherwise build
+        a study ten times the size (60,000 practices from the national preset) and run for many minutes.
+        """
+        if not factor >= 1:  # also refuses NaN
+            raise ValueError(f"scaled(factor={factor!r}): every count is divided by the factor, which must be at least 1 "
+                             f"(scaled(10) is a tenth of the study)")
+
         def down(n: int) -> int:
             return max(1, int(round(n / factor)))
 

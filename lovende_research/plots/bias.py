@@ -279,7 +279,10 @@ def coder_agreement_chart(agreement: pd.DataFrame, instrument: Instrument | None
     use_style()
     names = _names(instrument, language)
     names["alle"] = phrase(PHRASES, "overall", language)
-    table = agreement.copy()
+    # Elements in the instrument's order (1–11), the overall row last, as every other figure lists them.
+    position = {e.id: k for k, e in enumerate(instrument.elements)} if instrument is not None else {}
+    table = agreement.assign(_order=[position.get(str(e), len(position)) for e in agreement["element_id"]])
+    table = table.sort_values("_order", kind="stable").drop(columns="_order")
     table["label"] = [names.get(str(e), str(e)) + (" *" if p else "") for e, p in zip(table["element_id"], table["paradox"].astype(bool))]
     long = table.melt(id_vars=["label"], value_vars=["alpha", "kappa", "ac2"], var_name="statistic", value_name="value")
     long["statistic"] = long["statistic"].map({"alpha": "Krippendorff α", "kappa": "kappa (vægtet)" if language == "da" else "kappa (weighted)",
@@ -290,6 +293,7 @@ def coder_agreement_chart(agreement: pd.DataFrame, instrument: Instrument | None
     ax.set_xlim(min(0.0, float(np.nanmin(long["value"])) - 0.05) if long["value"].notna().any() else 0, 1)
     ax.set_xlabel(phrase(PHRASES, "value", language))
     ax.set_ylabel("")
-    ax.legend(title=phrase(PHRASES, "statistic", language), fontsize=8, loc="lower left")
+    # Outside the axes: bars start at 0 on the left and most reach past 0.8, so no corner inside is free.
+    ax.legend(title=phrase(PHRASES, "statistic", language), fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
     ax.set_title(phrase(PHRASES, "coders_title", language) + "\n" + phrase(PHRASES, "paradox", language), fontsize=10)
     return _localised(figure, language)

@@ -942,6 +942,15 @@ def _weighted_kappa_row(table: np.ndarray, scores: np.ndarray, weights: str, z: 
     return row
 
 
+def in_element_order(table: pd.DataFrame, instrument: Instrument, column: str = "element_id") -> pd.DataFrame:
+    """``table``'s rows in the instrument's element order (1, 2, …), rows of no element (the overall row) last.
+
+    :func:`coder_agreement` keeps its groups in id order, because each group's bootstrap stream follows
+    that order; a reader looks for the elements by their numbers.
+    """
+    return table.sort_values(column, key=lambda ids: ids.astype(str).map(instrument.element_position), na_position="last", kind="stable")
+
+
 def coding_units(codings: pd.DataFrame, instrument: Instrument, *, include_consensus: bool = False) -> pd.DataFrame:
     """``Study.codings`` → the long ratings :func:`coder_agreement` takes, one row per coding.
 

@@ -1292,8 +1292,7 @@ def delimitation_sensitivity(
     out["label"] = [labels.get(d, "") for d in out["delimitation_id"]]
     out["difference"] = out["score_alternative"] - out["score_main"]
     out["moved"] = out["difference"].abs() > threshold
-    order = {e.id: n for n, e in enumerate(instrument.elements)}
-    out = out.assign(_o=out["element_id"].map(order)).sort_values(["practice_id", "delimitation_id", "_o"], kind="stable")
+    out = out.assign(_o=out["element_id"].map(instrument.element_position)).sort_values(["practice_id", "delimitation_id", "_o"], kind="stable")
     return out[columns].reset_index(drop=True)
 
 

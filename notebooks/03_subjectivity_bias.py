@@ -77,7 +77,7 @@ from pathlib import Path
 from IPython.display import Markdown, display
 
 from lovende_research import bias
-from lovende_research.agreement import coder_agreement, coding_units
+from lovende_research.agreement import coder_agreement, coding_units, in_element_order
 from lovende_research.i18n import phrase
 from lovende_research.io import write_json, write_parquet
 from lovende_research.plots import bias as bias_plots
@@ -144,7 +144,7 @@ verdicts["coders"] = bias.verdict("coders", language, agreement=agreement, low=a
 display(Markdown(f"**{verdicts['coders']}**"))
 figure = bias_plots.coder_agreement_chart(agreement, study.instrument, agreement_low, language)
 figures += show_figure(figure, figure_dir / "coder_agreement")
-display(agreement[["element_id", "n_subjects", "percent_agreement", "alpha", "kappa", "ac2", "paradox"]].round(3))
+display(in_element_order(agreement, study.instrument)[["element_id", "n_subjects", "percent_agreement", "alpha", "kappa", "ac2", "paradox"]].round(3))
 
 # %% [markdown] tags=["da"]
 # ## 2a. Er informanter fra samme praksis enige?

@@ -597,3 +597,16 @@ def test_alpha_bootstrap_draws_in_bounded_chunks() -> None:
     result = krippendorff_alpha(long, n_boot=600, seed=3, categories=[1, 2, 3, 4], **KW).iloc[0]
     low, high, se = bootstrap_summary(reference_alpha_draws(long, 600, 3, [1, 2, 3, 4]))
     assert (result["ci_low"], result["ci_high"], result["se"]) == (low, high, se)
+
+
+def test_in_element_order_follows_the_instrument_and_puts_overall_last() -> None:
+    from lovende_research.agreement import in_element_order
+    from lovende_research.instrument import load_instrument
+
+    instrument = load_instrument()
+    ids = [element.id for element in instrument.elements]
+    shuffled = pd.DataFrame({"element_id": ["alle"] + sorted(ids, reverse=True), "alpha": range(len(ids) + 1)})
+    ordered = in_element_order(shuffled, instrument)
+    assert ordered["element_id"].tolist() == ids + ["alle"]  # by hand: element 1, 2, …, then the overall row
+    assert ordered.loc[ordered["element_id"] == "alle", "alpha"].item() == 0  # rows move whole
+    assert shuffled["element_id"].iloc[0] == "alle"  # the caller's table is left as it was

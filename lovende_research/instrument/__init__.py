@@ -147,6 +147,11 @@ class Instrument:
     def item_ids(self) -> tuple[str, ...]:
         return tuple(item.id for item in self.items)
 
+    @property
+    def element_position(self) -> dict[str, int]:
+        """Each element's place in the instrument (0 for element 1): the order tables and figures list them in."""
+        return {element.id: k for k, element in enumerate(self.elements)}
+
     def element(self, element_id: str) -> Element:
         for element in self.elements:
             if element.id == element_id:

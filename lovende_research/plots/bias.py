@@ -13,6 +13,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import ScalarFormatter
 
+from lovende_research.agreement import in_element_order
 from lovende_research.i18n import check_language, number, phrase
 from lovende_research.instrument import Instrument
 from lovende_research.plots import use_style
@@ -279,10 +280,7 @@ def coder_agreement_chart(agreement: pd.DataFrame, instrument: Instrument | None
     use_style()
     names = _names(instrument, language)
     names["alle"] = phrase(PHRASES, "overall", language)
-    # Elements in the instrument's order (1–11), the overall row last, as every other figure lists them.
-    position = {e.id: k for k, e in enumerate(instrument.elements)} if instrument is not None else {}
-    table = agreement.assign(_order=[position.get(str(e), len(position)) for e in agreement["element_id"]])
-    table = table.sort_values("_order", kind="stable").drop(columns="_order")
+    table = in_element_order(agreement, instrument) if instrument is not None else agreement.copy()
     table["label"] = [names.get(str(e), str(e)) + (" *" if p else "") for e, p in zip(table["element_id"], table["paradox"].astype(bool))]
     long = table.melt(id_vars=["label"], value_vars=["alpha", "kappa", "ac2"], var_name="statistic", value_name="value")
     long["statistic"] = long["statistic"].map({"alpha": "Krippendorff α", "kappa": "kappa (vægtet)" if language == "da" else "kappa (weighted)",

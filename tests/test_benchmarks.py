@@ -45,11 +45,7 @@ def test_tiny_benchmark_writes_results_with_every_measure(tmp_path: Path) -> Non
 
 
 def test_growth_exponent_recovers_a_known_power() -> None:
-    sys.path.insert(0, str(SCRIPT.parent))
-    try:
-        from run_benchmarks import growth_exponent
-    finally:
-        sys.path.remove(str(SCRIPT.parent))
+    growth_exponent = _benchmark_module().growth_exponent
     # time = 3 * size**2 exactly: the log-log slope is 2 (hand computation: log(3·100²/3·10²)/log(10) = 2).
     assert abs(growth_exponent([10, 100, 1000], [3 * 10**2, 3 * 100**2, 3 * 1000**2]) - 2.0) < 1e-9
     assert growth_exponent([10], [1.0]) is None

@@ -95,3 +95,43 @@ def test_index_screenshot(served_reports: tuple[str, Path], browser) -> None:
     page.screenshot(path=str(shot), full_page=True)
     page.close()
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+
+
+def _picture(browser, svg: bytes) -> "np.ndarray":
+    """``svg`` as Chromium draws it at its own size on a magenta page (so a transparent area shows)."""
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.set_content(
+        '<body style="margin:0;background:#ff00ff"><img id="figure" style="display:block" '
+        f'src="data:image/svg+xml;base64,{base64.b64encode(svg).decode()}"></body>'
+    )
+    page.wait_for_function("document.getElementById('figure').complete")
+    shot = page.locator("#figure").screenshot()
+    page.close()
+    return np.asarray(Image.open(io.BytesIO(shot)).convert("RGB")).astype(int)
+
+
+def test_saved_figure_looks_like_matplotlibs_tight_box(browser) -> None:
+    """The figure drawn once and cropped by its viewBox is the picture savefig's tight box gives, texts
+    past the figure's edge included, on the figure's own background rather than a transparent one."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from lovende_research.plots import figure_bytes
+    from tests.test_plots import matplotlib_tight_svg, overflowing_figure
+
+    ours = _picture(browser, figure_bytes(overflowing_figure()))
+    theirs = _picture(browser, matplotlib_tight_svg(overflowing_figure()))
+    plt.close("all")
+    assert ours.shape == theirs.shape
+    # the page shows through only where it does in matplotlib's file (the element's fractional last column)
+    shows_through = (ours == [255, 0, 255]).all(axis=2) & ~(theirs == [255, 0, 255]).all(axis=2)
+    assert not shows_through.any(), f"{shows_through.sum()} transparent pixels"
+    differing = (np.abs(ours - theirs).max(axis=2) > 16).mean()
+    # the colour bar is an image placed at a sub-pixel offset: its edge may blend differently
+    assert differing < 0.005, f"{differing:.2%} of the pixels differ"

@@ -16,7 +16,9 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,7 @@ from lovende_research.i18n import check_language
 from lovende_research.io import atomic_write_bytes, refuse_raw, write_json
 from lovende_research.practice_pages import ProfileFigures, start_profile_figures, write_practice_pages
 from lovende_research.report import Page, Provenance, git_commit, package_versions, render_notebook, write_index
-from lovende_research.study import Study
+from lovende_research.study import VALIDATED_STUDY_ENV, Study, keep_validated
 
 log = logging.getLogger("lovende.pipeline")
 
@@ -231,30 +233,31 @@ def run_study(
     # only waits on the kernel meanwhile); every page is finished before the index links it.
     renders = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lovende-render")
     rendered: list[Future[Path]] = []
-    try:
-        for stage in tqdm(stages, desc="trin", unit="notebook", disable=not progress):
-            values = resolve_parameters(stage, declared[stage.key], layers)
-            parameters[stage.key] = {**notebook_defaults(declared[stage.key]), **values}
-            executed = _execute(stage, values, notebooks_dir, processed, kernel_name, progress)
-            kept = atomic_write_bytes(reports / "notebooks" / f"{stage.notebook}.ipynb", executed.read_bytes())
-            if stage.key == "scoring" and with_practice_pages:
-                # The profiles need only the scoring tables: draw them while the later stages run.
-                # Worker processes (jobs > 1) are forked before this stage's render starts, and with
-                # no earlier render still running, so no other thread is busy when they fork.
-                if jobs > 1:
-                    wait(rendered)
-                figures = start_profile_figures(study, processed, language, jobs)
-            rendered.append(renders.submit(render_notebook, executed, reports / f"{stage.notebook}.html", language, f"{stage.title(language)} · {study.config.title}"))
-            pages.append(Page(stage.title(language), f"{stage.notebook}.html", kept.relative_to(reports).as_posix()))
-            log.info("trin %s færdigt", stage.key)
-        for page in rendered:
-            page.result()  # a page that failed to render is an error here, as before
-    except BaseException:
-        if figures is not None:
-            figures.cancel()
-        raise
-    finally:
-        renders.shutdown(wait=True)
+    with _validated_for_kernels(study, processed):
+        try:
+            for stage in tqdm(stages, desc="trin", unit="notebook", disable=not progress):
+                values = resolve_parameters(stage, declared[stage.key], layers)
+                parameters[stage.key] = {**notebook_defaults(declared[stage.key]), **values}
+                executed = _execute(stage, values, notebooks_dir, processed, kernel_name, progress)
+                kept = atomic_write_bytes(reports / "notebooks" / f"{stage.notebook}.ipynb", executed.read_bytes())
+                if stage.key == "scoring" and with_practice_pages:
+                    # The profiles need only the scoring tables: draw them while the later stages run.
+                    # Worker processes (jobs > 1) are forked before this stage's render starts, and with
+                    # no earlier render still running, so no other thread is busy when they fork.
+                    if jobs > 1:
+                        wait(rendered)
+                    figures = start_profile_figures(study, processed, language, jobs)
+                rendered.append(renders.submit(render_notebook, executed, reports / f"{stage.notebook}.html", language, f"{stage.title(language)} · {study.config.title}"))
+                pages.append(Page(stage.title(language), f"{stage.notebook}.html", kept.relative_to(reports).as_posix()))
+                log.info("trin %s færdigt", stage.key)
+            for page in rendered:
+                page.result()  # a page that failed to render is an error here, as before
+        except BaseException:
+            if figures is not None:
+                figures.cancel()
+            raise
+        finally:
+            renders.shutdown(wait=True)
 
     practice_pages = write_practice_pages(study, processed, reports, language, jobs, figures) if with_practice_pages else []
     log.info("%d praksissider skrevet", len(practice_pages))
@@ -272,6 +275,30 @@ def run_study(
     index = write_index(study, reports, pages, provenance, language, practice_pages)
     log.info("rapport skrevet: %s", index)
     return RunResult(index, tuple(pages), provenance)
+
+
+#: Where a run keeps the study it validated while its stages run (removed when they have run).
+VALIDATED_FILE = ".validated-study.pickle"
+
+
+@contextmanager
+def _validated_for_kernels(study: Study, processed: Path) -> Iterator[None]:
+    """While the stages run, their kernels take the study validated here instead of validating it again.
+
+    The kernels inherit this process's environment; :meth:`Study.load` there checks that the folder's
+    files are unchanged before using the kept study (:func:`lovende_research.study._validated_for`).
+    """
+    kept = keep_validated(study, processed / VALIDATED_FILE)
+    before = os.environ.get(VALIDATED_STUDY_ENV)
+    os.environ[VALIDATED_STUDY_ENV] = str(kept.resolve())
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(VALIDATED_STUDY_ENV, None)
+        else:
+            os.environ[VALIDATED_STUDY_ENV] = before
+        kept.unlink(missing_ok=True)
 
 
 def _execute(stage: Stage, parameters: dict[str, Any], notebooks_dir: Path, processed: Path, kernel_name: str, progress: bool) -> Path:

@@ -4,11 +4,18 @@
 against each other, and either returns typed frames or raises one
 :class:`~lovende_research.errors.InputError` listing every problem it found. :func:`validate_study`
 does the same checks and returns the problems instead, for ``lovende validate``.
+
+Within one ``lovende run`` the study is validated once: the runner keeps the study it validated
+(:func:`keep_validated`) and the stage notebooks' :meth:`Study.load` takes it back as long as the folder's
+files are exactly as they were (:func:`_validated_for`); anywhere else, and at the slightest doubt, the
+folder is read and checked again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,13 +159,20 @@ class Study:
         """SHA-256 of every input file (study.yml, tables, a study-local instrument) for provenance."""
         paths = {STUDY_FILE: self.path / STUDY_FILE, **{p.name: p for p in self.files.values()}}
         if self.config.instrument != "bundled":
-            paths[self.config.instrument] = self.instrument.path
+            paths[self.config.instrument] = self.path / self.config.instrument  # named relative to the folder (instrument_for)
         return {name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in sorted(paths.items())}
 
     @classmethod
     def load(cls, path: str | Path) -> "Study":
-        """Read and validate the study in ``path``; raise one :class:`InputError` listing every problem."""
+        """Read and validate the study in ``path``; raise one :class:`InputError` listing every problem.
+
+        In the stage notebooks of a ``lovende run`` this is the study the runner has just validated, when
+        no file of the folder has changed since (see the module's docstring).
+        """
         study_dir = Path(path)
+        validated = _validated_for(study_dir)
+        if validated is not None:
+            return validated
         raws, config, instrument, problems = _read_and_check(study_dir)
         if problems:
             raise InputError(problems)
@@ -174,8 +188,49 @@ class Study:
             delimitations=_optional(raws, "delimitations"),
             duplicates=_optional(raws, "duplicates"),
             selected=_optional(raws, "selected"),
-            files={name: raw.path for name, raw in raws.items()},
+            files={name: raw.path.resolve() for name, raw in raws.items()},
         )
+
+
+#: Names the file in which the runner keeps the study it validated, for its notebook kernels (which inherit
+#: the runner's environment); unset outside a run.
+VALIDATED_STUDY_ENV = "LOVENDE_VALIDATED_STUDY"
+
+
+def keep_validated(study: Study, target: Path) -> Path:
+    """Write ``study`` with the checksums of its files to ``target`` (atomically), for :func:`_validated_for`.
+
+    Every stage notebook loads the study, and validating it is most of that (~0.25 s per kernel on the
+    example study, several seconds at national scale); the runner has validated it already.
+    """
+    from lovende_research.io import atomic_write_bytes
+
+    return atomic_write_bytes(target, pickle.dumps((study, study.checksums()), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _validated_for(study_dir: Path) -> Study | None:
+    """The study named by :data:`VALIDATED_STUDY_ENV` if it is this folder's and its files are unchanged.
+
+    Unchanged means the same table files are found (none added, removed or renamed) and ``study.yml``,
+    every table and a study-local instrument have the checksums they had when it was validated. Anything
+    else (no such file, another folder, an unreadable file) returns ``None``, and the caller validates.
+    """
+    kept = os.environ.get(VALIDATED_STUDY_ENV)
+    if not kept:
+        return None
+    try:
+        study, checksums = pickle.loads(Path(kept).read_bytes())
+        if not isinstance(study, Study) or study.files != _table_files(study_dir):  # absolute paths: this folder's files
+            return None
+        return study if study.checksums() == checksums else None
+    except Exception:  # noqa: BLE001 - any doubt about the kept study means validating the folder again
+        return None
+
+
+def _table_files(study_dir: Path) -> dict[str, Path]:
+    """The file holding each table that :meth:`Study.load` would read in ``study_dir`` now."""
+    found = {spec.name: find_table_file(study_dir, spec.name, spec.suffixes) for spec in TABLES.values()}
+    return {name: file.resolve() for name, file in found.items() if file is not None}
 
 
 def validate_study(path: str | Path) -> list[Problem]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -130,3 +131,26 @@ def test_invalid_study_stops_before_any_notebook(workspace: dict[str, Path]) -> 
     with pytest.raises(Exception, match="findes i flere filer"):
         _run(workspace)
     assert not (workspace["processed"] / "lille" / "notebooks").exists()
+
+
+def test_stage_kernels_take_the_study_the_runner_validated(workspace: dict[str, Path]) -> None:
+    """The kernel's Study.load must not validate the folder again: here validating would fail the cell."""
+    body = (
+        "import lovende_research.study as study_module\n"
+        "def _no(folder):\n    raise AssertionError('validated again in the kernel')\n"
+        "study_module._read_and_check = _no\n"
+        "study = study_module.Study.load(study_dir)\n"
+        "print('kodninger:', len(study.codings))"
+    )
+    _notebook(workspace["notebooks"] / "01_screening.ipynb", body)
+    _notebook(workspace["notebooks"] / "02_interview_coding.ipynb", body)
+    _run(workspace)
+    out = workspace["processed"] / "lille"
+    executed = nbformat.read(out / "notebooks" / "02_interview_coding.ipynb", as_version=4)
+    assert "kodninger: 5" in executed.cells[-1].outputs[0]["text"]
+    assert not (out / ".validated-study.pickle").exists()  # kept only while the stages run
+    assert "LOVENDE_VALIDATED_STUDY" not in os.environ
+    # once a table changes between runner and kernel, the kernel validates (and this body then fails)
+    _notebook(workspace["notebooks"] / "01_screening.ipynb", "from pathlib import Path\nPath(study_dir, 'codings.csv').write_text(Path(study_dir, 'codings.csv').read_text() + 'I2,K1,teori_2,2,\\n')")
+    with pytest.raises(StageFailed, match="validated again in the kernel"):
+        _run(workspace)

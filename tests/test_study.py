@@ -8,6 +8,7 @@ value and what was expected. A traceback instead of a problem fails the test.
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 from typing import Sequence
 
@@ -348,3 +349,67 @@ def test_study_yml_parameters_must_be_a_mapping(tmp_path: Path) -> None:
     problem = only_problem(study)
     assert (problem.file, problem.column, problem.value) == ("study.yml", "parameters", ["n_select", 14])
     assert "mapping" in problem.problem and "n_select" in problem.expected
+
+
+# --- validated once per run ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def kept_study(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Study]:
+    """A study validated and kept as the runner keeps it, named in the environment as for its kernels."""
+    from lovende_research.study import VALIDATED_STUDY_ENV, keep_validated
+
+    folder = make_study(tmp_path / "s", delimitations=None)
+    study = Study.load(folder)
+    kept = keep_validated(study, tmp_path / "processed" / ".validated-study.pickle")
+    monkeypatch.setenv(VALIDATED_STUDY_ENV, str(kept))
+    return folder, study
+
+
+def _count_validations(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    import lovende_research.study as study_module
+
+    calls: list[Path] = []
+    real = study_module._read_and_check
+    monkeypatch.setattr(study_module, "_read_and_check", lambda folder: calls.append(folder) or real(folder))
+    return calls
+
+
+def test_kept_study_is_taken_back_without_validating_again(kept_study, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    folder, study = kept_study
+    calls = _count_validations(monkeypatch)
+    monkeypatch.chdir(tmp_path / "processed")  # a kernel runs in the notebooks' folder, with an absolute study path
+    again = Study.load(folder.resolve())
+    assert calls == []
+    pd.testing.assert_frame_equal(again.codings, study.codings, check_exact=True)
+    pd.testing.assert_frame_equal(again.candidates, study.candidates, check_exact=True)
+    assert again.config == study.config and again.checksums() == study.checksums()
+
+
+def test_edited_table_is_validated_again(kept_study, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, _ = kept_study
+    write_csv(folder / "codings.csv", with_row(CODINGS, ["I2", "K1", "teori_2", "7", ""]))  # 7 is off the scale
+    with pytest.raises(InputError) as caught:
+        Study.load(folder)
+    assert any(p.file == "codings.csv" and p.column == "response" for p in caught.value.problems)
+
+
+@pytest.mark.parametrize("change", ["table added", "other folder", "kept file damaged", "study.yml edited"])
+def test_kept_study_is_not_used_when_in_doubt(kept_study, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, change: str) -> None:
+    from lovende_research.study import VALIDATED_STUDY_ENV
+
+    folder, _ = kept_study
+    if change == "table added":
+        write_csv(folder / "delimitations.csv", [["delimitation_id", "practice_id", "label"], ["main", "P1", "hele praksissen"]])
+    elif change == "other folder":
+        folder = make_study(tmp_path / "same-tables-elsewhere", delimitations=None)
+    elif change == "kept file damaged":
+        kept = Path(os.environ[VALIDATED_STUDY_ENV])
+        kept.write_bytes(kept.read_bytes()[:100])
+    else:
+        (folder / "study.yml").write_text("title: Et andet studie\nlanguage: da\nseed: 7\n", encoding="utf-8")
+    calls = _count_validations(monkeypatch)
+    loaded = Study.load(folder)
+    assert len(calls) == 1
+    if change == "study.yml edited":
+        assert loaded.config.title == "Et andet studie"

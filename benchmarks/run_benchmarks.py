@@ -452,7 +452,7 @@ def _timed_floor(work: Path, floors: list[Path], study_dir: Path) -> tuple[float
     return time.perf_counter() - start, runs
 
 
-def example_benchmark(work: Path, study_dir: Path, rounds: int = 5) -> dict[str, Any]:
+def example_benchmark(work: Path, study_dir: Path, rounds: int = 9) -> dict[str, Any]:
     """``lovende run`` on the example against its floor, in ``rounds`` rounds; the median round's ratio counts.
 
     Within a round the two are measured back to back, floor first in even rounds and the run first in
@@ -562,7 +562,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="repeats of the agreement timings (the fastest counts)")
     parser.add_argument("--no-bias", action="store_true", help="leave the bias checks out of the national measure (rank_stability re-scores the study once per informant)")
     parser.add_argument("--example-study", type=Path, default=EXAMPLE_STUDY)
-    parser.add_argument("--example-rounds", type=int, default=5, help="rounds of run and floor on the example (the median ratio counts)")
+    parser.add_argument("--example-rounds", type=int, default=9, help="rounds of run and floor on the example (the median ratio counts)")
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--agreement-worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--result-file", type=Path, help=argparse.SUPPRESS)

@@ -665,3 +665,26 @@ def test_bootstrap_draws_round_trip_through_the_long_table() -> None:
         bootstrap_draws(scores, n_boot=0)
     with pytest.raises(ScoringError):
         BootstrapDraws.from_long(pd.DataFrame({"replicate": [0]}))
+
+
+def test_heatmap_marks_a_cell_without_a_score_with_a_dash(study: Study) -> None:
+    """The title promises '–' on grey cells with too few answers; the dash sits in that cell's centre."""
+    import matplotlib.pyplot as plt
+
+    from lovende_research.plots import scores as score_plots
+
+    tables = score_study(study, n_boot=20, coverage_threshold=0.1)
+    profiles = tables.profiles.copy()
+    gap = profiles.index[(profiles["practice_id"] == "P1") & (profiles["element_id"] == study.instrument.elements[1].id)][0]
+    profiles.loc[gap, "score"] = np.nan
+    figure = score_plots.heatmap(profiles, tables.overall, study.instrument)
+    ax = figure.axes[0]
+    dashes = {tuple(map(float, t.get_position())) for t in ax.texts if t.get_text() == "–"}
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    columns = [e.id for e in study.instrument.elements]
+    main = profiles[profiles["delimitation_id"] == "main"]
+    gaps = main[main["score"].isna()]
+    assert (1.5, rows.index("P1") + 0.5) in dashes
+    assert dashes == {(columns.index(e) + 0.5, rows.index(p) + 0.5) for p, e in zip(gaps["practice_id"], gaps["element_id"])}
+    assert len(ax.texts) == len(main)  # every other cell keeps its number
+    plt.close(figure)

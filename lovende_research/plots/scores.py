@@ -109,6 +109,9 @@ def heatmap(
         linecolor="white",
         cbar_kws={"label": phrase(PHRASES, "score", language)},
     )
+    # seaborn writes no annotation in a cell without a value (it is masked), so the dash is added here
+    for row, column in zip(*np.nonzero(scores.isna().to_numpy())):
+        ax.text(column + 0.5, row + 0.5, "–", ha="center", va="center", fontsize=8, color="0.15")
     ax.set_xticklabels([names[e] for e in elements], rotation=45, ha="right")
     ax.set_yticklabels([_label(p, labels) for p in order], rotation=0)
     ax.set_xlabel(phrase(PHRASES, "element", language))

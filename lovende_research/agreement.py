@@ -322,6 +322,11 @@ def _check_confidence(confidence: float) -> None:
         raise AgreementError(f"confidence skal ligge mellem 0 og 1 (fandt {confidence!r})")
 
 
+def _check_weights(weights: str, allowed: Sequence[str]) -> None:
+    if weights not in allowed:
+        raise AgreementError(f"ukendte vægte {weights!r}; forventet: {', '.join(allowed)}")
+
+
 class _Coded:
     """Ratings coded once to integer arrays: one entry per non-missing rating.
 
@@ -553,6 +558,11 @@ def krippendorff_alpha(
     if n_boot < 0:
         raise AgreementError(f"n_boot skal være 0 eller mere (fandt {n_boot})")
     coded = _Coded(ratings, subject=subject, rater=rater, rating=rating, categories=categories, ordered=level != "nominal")
+    return _alpha_table(coded, level=level, n_boot=n_boot, seed=seed, confidence=confidence)
+
+
+def _alpha_table(coded: _Coded, *, level: str, n_boot: int, seed: int | np.random.Generator | None, confidence: float) -> pd.DataFrame:
+    """:func:`krippendorff_alpha` on ratings already coded (coded once per group by :func:`coder_agreement`)."""
     if level in ("interval", "ratio") and not coded.numeric_categories:
         raise AgreementError(f"måleniveauet {level} kræver talværdier som kategorier (fandt {coded.categories})")
     counts = coded.counts()
@@ -757,10 +767,14 @@ def gwet_ac2(
     >>> round(float(ac1["estimate"]), 4), round(float(ac1["se"]), 4)
     (0.7754, 0.1429)
     """
-    if weights not in AC2_WEIGHTS:
-        raise AgreementError(f"ukendte vægte {weights!r}; forventet: {', '.join(AC2_WEIGHTS)}")
+    _check_weights(weights, AC2_WEIGHTS)
     _check_confidence(confidence)
     coded = _Coded(ratings, subject=subject, rater=rater, rating=rating, categories=categories, ordered=weights != "identity")
+    return _ac2_table(coded, weights=weights, confidence=confidence)
+
+
+def _ac2_table(coded: _Coded, *, weights: str, confidence: float) -> pd.DataFrame:
+    """:func:`gwet_ac2` on ratings already coded (coded once per group by :func:`coder_agreement`)."""
     counts = coded.counts()
     r = counts.sum(axis=1)
     counts, r = counts[r >= 1], r[r >= 1]
@@ -888,10 +902,14 @@ def weighted_kappa(
     """
     chosen = [weights] if isinstance(weights, str) else list(weights)
     for w in chosen:
-        if w not in KAPPA_WEIGHTS:
-            raise AgreementError(f"ukendte vægte {w!r}; forventet: {', '.join(KAPPA_WEIGHTS)}")
+        _check_weights(w, KAPPA_WEIGHTS)
     _check_confidence(confidence)
     coded = _Coded(ratings, subject=subject, rater=rater, rating=rating, categories=categories, ordered=True)
+    return _kappa_table(coded, chosen=chosen, confidence=confidence)
+
+
+def _kappa_table(coded: _Coded, *, chosen: list[str], confidence: float) -> pd.DataFrame:
+    """:func:`weighted_kappa` on ratings already coded (coded once per group by :func:`coder_agreement`)."""
     matrix = coded.matrix()
     q = coded.q
     z = float(stats.norm.ppf(0.5 + confidence / 2))
@@ -1104,6 +1122,8 @@ def coder_agreement(
     (-0.026, 0.988, True)
     """
     _check_confidence(confidence)
+    _check_weights(kappa_weights, KAPPA_WEIGHTS)
+    _check_weights(ac2_weights, AC2_WEIGHTS)
     if by is not None and by not in codings_long.columns:
         raise AgreementError(f"grupperingskolonnen {by!r} findes ikke i kodningerne")
     groups: list[tuple[object, pd.DataFrame, str]] = []
@@ -1139,10 +1159,11 @@ def _agreement_row(
     rng: np.random.Generator,
     confidence: float,
 ) -> dict[str, object]:
-    common = {"subject": subject, "rater": rater, "rating": rating, "categories": categories}
-    alpha = krippendorff_alpha(frame, level="ordinal", n_boot=n_boot, seed=rng, confidence=confidence, **common).iloc[0]
-    kappa = weighted_kappa(frame, weights=kappa_weights, confidence=confidence, **common)
-    ac2 = gwet_ac2(frame, weights=ac2_weights, confidence=confidence, **common).iloc[0]
+    # the three statistics read the same ratings: coded once (factorising the ids is most of the coding)
+    coded = _Coded(frame, subject=subject, rater=rater, rating=rating, categories=categories, ordered=True)
+    alpha = _alpha_table(coded, level="ordinal", n_boot=n_boot, seed=rng, confidence=confidence).iloc[0]
+    kappa = _kappa_table(coded, chosen=[kappa_weights], confidence=confidence)
+    ac2 = _ac2_table(coded, weights=ac2_weights, confidence=confidence).iloc[0]
     codes = frame[rating].dropna()
     scale = list(categories) if categories is not None else sorted(pd.unique(codes.to_numpy()).tolist())
     end_category, end_share = (pd.NA, np.nan)

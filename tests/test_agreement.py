@@ -610,3 +610,33 @@ def test_in_element_order_follows_the_instrument_and_puts_overall_last() -> None
     assert ordered["element_id"].tolist() == ids + ["alle"]  # by hand: element 1, 2, …, then the overall row
     assert ordered.loc[ordered["element_id"] == "alle", "alpha"].item() == 0  # rows move whole
     assert shuffled["element_id"].iloc[0] == "alle"  # the caller's table is left as it was
+
+
+@pytest.mark.parametrize("weights", [("linear", "identity"), ("quadratic", "ordinal")])
+def test_coder_agreement_rows_equal_the_three_statistics_computed_alone(weights: tuple[str, str]) -> None:
+    """coder_agreement codes each group's ratings once for all three statistics; the numbers must be
+    those of krippendorff_alpha, weighted_kappa and gwet_ac2 called one by one on the same group."""
+    rng = np.random.default_rng(11)
+    truth = rng.integers(1, 5, 60)
+    long = long_from_columns({"k1": truth.tolist(), "k2": np.where(rng.random(60) < 0.7, truth, rng.integers(1, 5, 60)).tolist(),
+                              "k3": [None if rng.random() < 0.2 else int(v) for v in truth]})
+    long = long.rename(columns={"unit": "subject", "rater": "coder_id"})
+    long["element_id"] = np.tile(np.repeat(["a", "b"], 30), 3)
+    kappa_weights, ac2_weights = weights
+    table = coder_agreement(long, categories=[1, 2, 3, 4], kappa_weights=kappa_weights, ac2_weights=ac2_weights, n_boot=0)
+    common = {"subject": "subject", "rater": "coder_id", "rating": "value", "categories": [1, 2, 3, 4]}
+    for group, row in zip(["a", "b", None], table.itertuples()):
+        part = long if group is None else long[long["element_id"] == group]
+        alpha = krippendorff_alpha(part, level="ordinal", **common).iloc[0]
+        kappa = weighted_kappa(part, weights=kappa_weights, **common)
+        ac2 = gwet_ac2(part, weights=ac2_weights, **common).iloc[0]
+        assert (row.alpha, row.n_subjects, row.percent_agreement) == (alpha["estimate"], alpha["n_subjects"], alpha["percent_agreement"])
+        assert row.kappa == kappa["estimate"].mean() and row.n_pairs == len(kappa) == 3
+        assert (row.ac2, row.ac2_ci_low, row.ac2_ci_high) == (ac2["estimate"], ac2["ci_low"], ac2["ci_high"])
+
+
+@pytest.mark.parametrize("argument", ["kappa_weights", "ac2_weights"])
+def test_coder_agreement_refuses_unknown_weights(argument: str) -> None:
+    long = long_from_columns({"k1": [1, 2, 3], "k2": [1, 2, 4]}).rename(columns={"unit": "subject", "rater": "coder_id"})
+    with pytest.raises(AgreementError, match="ukendte vægte 'kubisk'"):
+        coder_agreement(long, categories=[1, 2, 3, 4], n_boot=0, **{argument: "kubisk"})

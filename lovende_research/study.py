@@ -26,6 +26,7 @@ import yaml
 from lovende_research.config import PROCESSED_DIR, REPORTS_DIR
 from lovende_research.errors import InputError, InstrumentError, Problem
 from lovende_research.instrument import Instrument, load_instrument
+from lovende_research.io import atomic_write_bytes
 from lovende_research.schemas import (
     CONSENSUS_CODERS,
     DECISIONS,
@@ -203,8 +204,6 @@ def keep_validated(study: Study, target: Path) -> Path:
     Every stage notebook loads the study, and validating it is most of that (~0.25 s per kernel on the
     example study, several seconds at national scale); the runner has validated it already.
     """
-    from lovende_research.io import atomic_write_bytes
-
     return atomic_write_bytes(target, pickle.dumps((study, study.checksums()), protocol=pickle.HIGHEST_PROTOCOL))
 
 

@@ -91,3 +91,94 @@ def test_drawing_leaves_the_figure_as_it_was() -> None:
     assert (figure.dpi, figure.patch.get_bbox().bounds) == (dpi, background)
     assert figure_bytes(figure) == first
     plt.close("all")
+
+
+def _every_stage_figure(study_dir: Path, language: str) -> dict[str, plt.Figure]:
+    """Every figure a run draws, built from the example study as the notebooks build them."""
+    from lovende_research import bias
+    from lovende_research import screening as sc
+    from lovende_research.agreement import coder_agreement, coding_units
+    from lovende_research.plots import bias as bias_plots
+    from lovende_research.plots import scores as score_plots
+    from lovende_research.plots import screening as screening_plots
+    from lovende_research.scoring import score_study
+    from lovende_research.study import Study
+
+    study = Study.load(study_dir)
+    review = sc.duplicate_review(study.candidates, sc.find_duplicates(study.candidates), study.duplicates)
+    screened = sc.screened_rows(study.screening, sc.removed_duplicates(review))
+    eligibility = sc.practice_eligibility(sc.final_decisions(screened))
+    scores = score_study(study, n_boot=50, seed=1, language=language)
+    checks = bias.run_bias_checks(study, language=language)
+    main = study.codings[study.codings["delimitation_id"] == "main"]
+    agreement = coder_agreement(coding_units(main, study.instrument), categories=list(study.instrument.scale_codes), n_boot=50, seed=1)
+    practice = scores.profiles["practice_id"].iloc[0]
+    return {
+        "catalogue": screening_plots.catalogue_figure(sc.catalogue_counts(study.candidates), language=language),
+        "screening agreement": screening_plots.agreement_figure(sc.screening_agreement(screened), language=language),
+        "flow": screening_plots.flow_diagram(sc.flow_counts(study.candidates, review, eligibility), language=language),
+        "heatmap": score_plots.heatmap(scores.profiles, scores.overall, study.instrument, language),
+        "ranks": score_plots.rank_chart(scores.ranks, language),
+        "pattern": score_plots.element_pattern_chart(scores.profiles, scores.element_pattern, study.instrument, language),
+        "profile": score_plots.profile_chart(scores.profiles, practice, study.instrument, language),
+        "coders": bias_plots.coder_agreement_chart(agreement, study.instrument, language=language),
+        "icc": bias_plots.icc_chart(checks.icc, study.instrument, language),
+        "roles": bias_plots.role_chart(checks.role_profiles, checks.role_effects, language),
+        "styles": bias_plots.response_style_chart(checks.response_styles, language=language),
+        "stability": bias_plots.stability_chart(checks.stability, language=language),
+        "delimitation": bias_plots.delimitation_chart(checks.delimitation, study.instrument, language=language),
+    }
+
+
+def test_fixed_title_height_moves_no_title(example_study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``use_style`` fixes titles at the top of their axes (``axes.titley``), which skips matplotlib's
+    automatic title placement; that placement only moves a title above tick labels or an axis label at
+    the top, or an offset text, and none of our figures has one, so every figure must come out the same
+    byte for byte with the automatic placement switched back on."""
+    fixed = {name: figure_bytes(figure) for name, figure in _every_stage_figure(example_study, "da").items()}
+    plt.close("all")
+
+    def automatic_titles() -> None:
+        use_style()
+        plt.rcParams["axes.titley"] = None
+
+    for module in ("screening", "scores", "bias"):
+        monkeypatch.setattr(f"lovende_research.plots.{module}.use_style", automatic_titles)
+    automatic = {name: figure_bytes(figure) for name, figure in _every_stage_figure(example_study, "da").items()}
+    plt.close("all")
+    assert len(fixed) == 13
+    assert [name for name in fixed if fixed[name] != automatic[name]] == []
+
+
+def test_heatmap_is_drawn_as_seaborn_draws_it(example_study: Path) -> None:
+    """The heatmap is drawn with matplotlib alone; drawn through ``seaborn.heatmap`` with the same
+    arguments (as it was until it became the slowest figure to build), the SVG is the same byte for byte."""
+    import seaborn as sns
+
+    from lovende_research.plots import scores as score_plots
+    from lovende_research.scoring import score_study
+    from lovende_research.study import Study
+
+    study = Study.load(example_study)
+    tables = score_study(study, n_boot=20, seed=1)
+    ours = figure_bytes(score_plots.heatmap(tables.profiles, tables.overall, study.instrument, "en"))
+
+    use_style()
+    order = tables.overall.sort_values("overall", ascending=False)["practice_id"].tolist()
+    elements = [e.id for e in study.instrument.elements]
+    main = tables.profiles[tables.profiles["delimitation_id"] == "main"]
+    scores = main.pivot(index="practice_id", columns="element_id", values="score").reindex(index=order, columns=elements)
+    coverage = main.pivot(index="practice_id", columns="element_id", values="coverage").reindex(index=order, columns=elements)
+    assert scores.notna().all().all()  # seaborn leaves a cell without a score blank; ours writes a dash there
+    annot = scores.map(lambda v: f"{v:.2f}") + np.where(coverage < 1 - 1e-9, "*", "")
+    figure, ax = plt.subplots(figsize=(len(elements) + 3.5, 0.45 * len(order) + 2.5))
+    ax.set_facecolor("#d9d9d9")
+    sns.heatmap(scores.astype(float), ax=ax, vmin=0, vmax=1, cmap="viridis", annot=annot.to_numpy(), fmt="", annot_kws={"fontsize": 8},
+                linewidths=0.5, linecolor="white", cbar_kws={"label": "Score (0–1)"})
+    ax.set_xticklabels([f"{e.number}. {e.name('en')}" for e in study.instrument.elements], rotation=45, ha="right")
+    ax.set_yticklabels(order, rotation=0)
+    ax.set_xlabel("Element")
+    ax.set_ylabel("Practice")
+    ax.set_title(score_plots.PHRASES["heatmap_title"][1] + "\n" + score_plots.PHRASES["heatmap_note"][1], fontsize=10)
+    assert ours == figure_bytes(figure)
+    plt.close("all")

@@ -26,9 +26,16 @@ PALETTE = "colorblind"
 
 
 def use_style() -> None:
-    """One look for every figure: white grid, readable font sizes, the colour-blind palette."""
+    """One look for every figure: white grid, readable font sizes, the colour-blind palette.
+
+    Titles sit at a fixed height, just above their axes (``axes.titley``). Left automatic, matplotlib
+    measures every y tick label of a titled axes again on each draw, only to lift the title above tick
+    labels or an axis label at the top, or an offset text; none of our figures has those (a test compares
+    every figure both ways), and the measuring took a quarter of the time spent writing the example's figures.
+    """
     sns.set_theme(style="whitegrid", context="notebook", palette=PALETTE)
-    plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 150, "svg.hashsalt": "lovende", "figure.autolayout": False})
+    plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 150, "svg.hashsalt": "lovende", "figure.autolayout": False,
+                         "axes.titley": 1.0})
 
 
 #: What each format's ``savefig`` needs so that the same figure gives the same bytes on a rerun.

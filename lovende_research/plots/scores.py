@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.patches import Patch
+from seaborn.utils import relative_luminance
 
 from lovende_research.i18n import check_language, phrase
 from lovende_research.instrument import Instrument
@@ -82,6 +83,10 @@ def heatmap(
 
     A cell shows its score; ``*`` marks a score from an element where not every item was answered;
     grey cells with ``–`` had too few answers for a score. ``labels`` maps practice_id to a short name.
+
+    Drawn with matplotlib's ``pcolormesh`` as seaborn's ``heatmap`` draws it (same mesh, colour bar, text
+    colours), without seaborn's extra drawing of the whole figure to decide whether to turn tick labels
+    that are turned here anyway: that drawing was 60 % of the time spent building this figure.
     """
     check_language(language)
     use_style()
@@ -95,25 +100,20 @@ def heatmap(
     )
     names = _element_names(instrument, language)
     figure, ax = plt.subplots(figsize=(1.0 * len(elements) + 3.5, 0.45 * len(order) + 2.5))
-    ax.set_facecolor("#d9d9d9")
-    sns.heatmap(
-        scores.astype(float),
-        ax=ax,
-        vmin=0,
-        vmax=1,
-        cmap="viridis",
-        annot=annot,
-        fmt="",
-        annot_kws={"fontsize": 8},
-        linewidths=0.5,
-        linecolor="white",
-        cbar_kws={"label": phrase(PHRASES, "score", language)},
-    )
-    # seaborn writes no annotation in a cell without a value (it is masked), so the dash is added here
-    for row, column in zip(*np.nonzero(scores.isna().to_numpy())):
-        ax.text(column + 0.5, row + 0.5, "–", ha="center", va="center", fontsize=8, color="0.15")
-    ax.set_xticklabels([names[e] for e in elements], rotation=45, ha="right")
-    ax.set_yticklabels([_label(p, labels) for p in order], rotation=0)
+    ax.set_facecolor("#d9d9d9")  # a cell without a score is not drawn, so it shows this grey
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    values = np.ma.masked_invalid(scores.to_numpy(dtype=float))
+    mesh = ax.pcolormesh(values, cmap="viridis", vmin=0, vmax=1, linewidths=0.5, edgecolor="white")
+    ax.set(xlim=(0, len(elements)), ylim=(len(order), 0))  # first row at the top
+    figure.colorbar(mesh, ax=ax, label=phrase(PHRASES, "score", language)).outline.set_linewidth(0)
+    # dark text on light cells and white on dark ones (seaborn's rule), the dash dark on the grey of no score
+    luminance = relative_luminance(mesh.to_rgba(values).reshape(-1, 4)).reshape(values.shape)
+    dark_text = np.ma.getmaskarray(values) | (luminance > 0.408)
+    for (row, column), text in np.ndenumerate(annot):
+        ax.text(column + 0.5, row + 0.5, text, ha="center", va="center", fontsize=8, color="0.15" if dark_text[row, column] else "w")
+    ax.set_xticks(np.arange(len(elements)) + 0.5, [names[e] for e in elements], rotation=45, ha="right")
+    ax.set_yticks(np.arange(len(order)) + 0.5, [_label(p, labels) for p in order], va="center")
     ax.set_xlabel(phrase(PHRASES, "element", language))
     ax.set_ylabel(phrase(PHRASES, "practice", language))
     ax.set_title(phrase(PHRASES, "heatmap_title", language) + "\n" + phrase(PHRASES, "heatmap_note", language), fontsize=10)

@@ -97,7 +97,7 @@ def flow_diagram(flow: pd.DataFrame, *, language: str = "da") -> plt.Figure:
         "identified": ax.text(0.56, (ys[0] + ys[1]) / 2, duplicates, ha="left", va="center", fontsize=10.5, bbox=_SIDE_BOX),
         "screened": ax.text(0.56, (ys[1] + ys[2]) / 2, _exclusion_text(flow, language), ha="left", va="center", fontsize=10.5, bbox=_SIDE_BOX),
     }
-    figure.canvas.draw()
+    figure.draw_without_rendering()  # lays the texts out (their boxes are measured below) without painting pixels
     boxes = {step: _extent(ax, text) for step, text in main.items()}
     for upper, lower in zip(main_steps, main_steps[1:]):
         (_, _, top_low, _), (_, _, _, low_high) = boxes[upper], boxes[lower]

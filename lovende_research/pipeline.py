@@ -198,7 +198,8 @@ def run_study(
     ``jobs`` worker processes draw the per-practice pages' figures (one background thread when
     ``jobs == 1``), from the end of the scoring stage on, while the later stages run; the stage
     notebooks run one after another, since each reads what the one before it wrote. Each stage's page is
-    rendered while the next stage runs.
+    rendered while the next stage runs, and the practice pages are written as soon as the scoring and
+    bias stages have run (while the report stage runs).
     """
     import papermill
     from tqdm.auto import tqdm
@@ -233,6 +234,11 @@ def run_study(
     # only waits on the kernel meanwhile); every page is finished before the index links it.
     renders = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lovende-render")
     rendered: list[Future[Path]] = []
+    # The practice pages read only the scoring tables and the bias flags, so they are written in the
+    # same background thread as soon as the last of those two stages in this run has finished.
+    pages_after = [s.key for s in stages if s.key in ("scoring", "bias")][-1:]
+    pages_written: Future[list[Page]] | None = None
+    practice_pages: list[Page] = []
     with _validated_for_kernels(study, processed):
         try:
             for stage in tqdm(stages, desc="trin", unit="notebook", disable=not progress):
@@ -249,9 +255,13 @@ def run_study(
                     figures = start_profile_figures(study, processed, language, jobs)
                 rendered.append(renders.submit(render_notebook, executed, reports / f"{stage.notebook}.html", language, f"{stage.title(language)} · {study.config.title}"))
                 pages.append(Page(stage.title(language), f"{stage.notebook}.html", kept.relative_to(reports).as_posix()))
+                if with_practice_pages and [stage.key] == pages_after:
+                    pages_written = renders.submit(write_practice_pages, study, processed, reports, language, jobs, figures)
                 log.info("trin %s færdigt", stage.key)
             for page in rendered:
                 page.result()  # a page that failed to render is an error here, as before
+            if pages_written is not None:
+                practice_pages = pages_written.result()
         except BaseException:
             if figures is not None:
                 figures.cancel()
@@ -259,7 +269,8 @@ def run_study(
         finally:
             renders.shutdown(wait=True)
 
-    practice_pages = write_practice_pages(study, processed, reports, language, jobs, figures) if with_practice_pages else []
+    if with_practice_pages and pages_written is None:  # the scoring notebook was not found: pages from earlier tables, if any
+        practice_pages = write_practice_pages(study, processed, reports, language, jobs, figures)
     log.info("%d praksissider skrevet", len(practice_pages))
 
     provenance = Provenance(

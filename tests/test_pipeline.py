@@ -154,3 +154,31 @@ def test_stage_kernels_take_the_study_the_runner_validated(workspace: dict[str, 
     _notebook(workspace["notebooks"] / "01_screening.ipynb", "from pathlib import Path\nPath(study_dir, 'codings.csv').write_text(Path(study_dir, 'codings.csv').read_text() + 'I2,K1,teori_2,2,\\n')")
     with pytest.raises(StageFailed, match="validated again in the kernel"):
         _run(workspace)
+
+
+def test_practice_pages_are_written_while_the_report_stage_runs(workspace: dict[str, Path]) -> None:
+    """The practice pages need only the scoring tables (and the bias flags): the report stage's kernel
+    finds them written, and the index links them, without waiting for the report stage to end first."""
+    scoring = (
+        "from pathlib import Path\n"
+        "from lovende_research.scoring import score_study\n"
+        "from lovende_research.study import Study\n"
+        "study = Study.load(study_dir)\n"
+        "score_study(study, n_boot=20, seed=seed).write(Path(processed_dir) / study.name / 'scores')"
+    )
+    pages = workspace["reports"] / "lille" / "praksis"
+    report = (
+        "import time\nfrom pathlib import Path\n"
+        f"pages = Path({str(pages)!r})\n"
+        "deadline = time.monotonic() + 60\n"
+        "while not sorted(pages.glob('*.html')) and time.monotonic() < deadline:\n    time.sleep(0.1)\n"
+        "print('praksissider:', ' '.join(p.stem for p in sorted(pages.glob('*.html'))))"
+    )
+    _notebook(workspace["notebooks"] / "02_interview_coding.ipynb", scoring)
+    _notebook(workspace["notebooks"] / "04_report.ipynb", report)
+    result = _run(workspace)
+    executed = nbformat.read(workspace["processed"] / "lille" / "notebooks" / "04_report.ipynb", as_version=4)
+    shown = executed.cells[-1].outputs[0]["text"].split()
+    assert shown[0] == "praksissider:" and shown[1:]  # written before the report stage's last cell ended
+    index = result.index.read_text(encoding="utf-8")
+    assert all(f'href="praksis/{practice}.html"' in index for practice in shown[1:])

@@ -236,7 +236,7 @@ def run_study(
     rendered: list[Future[Path]] = []
     # The practice pages read only the scoring tables and the bias flags, so they are written in the
     # same background thread as soon as the last of those two stages in this run has finished.
-    pages_after = [s.key for s in stages if s.key in ("scoring", "bias")][-1:]
+    pages_after = next((s.key for s in reversed(stages) if s.key in ("scoring", "bias")), None)
     pages_written: Future[list[Page]] | None = None
     practice_pages: list[Page] = []
     with _validated_for_kernels(study, processed):
@@ -255,7 +255,7 @@ def run_study(
                     figures = start_profile_figures(study, processed, language, jobs)
                 rendered.append(renders.submit(render_notebook, executed, reports / f"{stage.notebook}.html", language, f"{stage.title(language)} · {study.config.title}"))
                 pages.append(Page(stage.title(language), f"{stage.notebook}.html", kept.relative_to(reports).as_posix()))
-                if with_practice_pages and [stage.key] == pages_after:
+                if with_practice_pages and stage.key == pages_after:
                     pages_written = renders.submit(write_practice_pages, study, processed, reports, language, jobs, figures)
                 log.info("trin %s færdigt", stage.key)
             for page in rendered:

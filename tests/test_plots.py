@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -93,8 +94,8 @@ def test_drawing_leaves_the_figure_as_it_was() -> None:
     plt.close("all")
 
 
-def _every_stage_figure(study_dir: Path, language: str) -> dict[str, plt.Figure]:
-    """Every figure a run draws, built from the example study as the notebooks build them."""
+def _stage_figure_builders(study_dir: Path, language: str) -> dict[str, Callable[[], plt.Figure]]:
+    """Every figure a run draws, as a builder each, from the example study's tables (computed once)."""
     from lovende_research import bias
     from lovende_research import screening as sc
     from lovende_research.agreement import coder_agreement, coding_units
@@ -108,26 +109,39 @@ def _every_stage_figure(study_dir: Path, language: str) -> dict[str, plt.Figure]
     review = sc.duplicate_review(study.candidates, sc.find_duplicates(study.candidates), study.duplicates)
     screened = sc.screened_rows(study.screening, sc.removed_duplicates(review))
     eligibility = sc.practice_eligibility(sc.final_decisions(screened))
+    catalogue, screening_agreement = sc.catalogue_counts(study.candidates), sc.screening_agreement(screened)
+    flow = sc.flow_counts(study.candidates, review, eligibility)
     scores = score_study(study, n_boot=50, seed=1, language=language)
     checks = bias.run_bias_checks(study, language=language)
     main = study.codings[study.codings["delimitation_id"] == "main"]
     agreement = coder_agreement(coding_units(main, study.instrument), categories=list(study.instrument.scale_codes), n_boot=50, seed=1)
     practice = scores.profiles["practice_id"].iloc[0]
+    instrument = study.instrument
     return {
-        "catalogue": screening_plots.catalogue_figure(sc.catalogue_counts(study.candidates), language=language),
-        "screening agreement": screening_plots.agreement_figure(sc.screening_agreement(screened), language=language),
-        "flow": screening_plots.flow_diagram(sc.flow_counts(study.candidates, review, eligibility), language=language),
-        "heatmap": score_plots.heatmap(scores.profiles, scores.overall, study.instrument, language),
-        "ranks": score_plots.rank_chart(scores.ranks, language),
-        "pattern": score_plots.element_pattern_chart(scores.profiles, scores.element_pattern, study.instrument, language),
-        "profile": score_plots.profile_chart(scores.profiles, practice, study.instrument, language),
-        "coders": bias_plots.coder_agreement_chart(agreement, study.instrument, language=language),
-        "icc": bias_plots.icc_chart(checks.icc, study.instrument, language),
-        "roles": bias_plots.role_chart(checks.role_profiles, checks.role_effects, language),
-        "styles": bias_plots.response_style_chart(checks.response_styles, language=language),
-        "stability": bias_plots.stability_chart(checks.stability, language=language),
-        "delimitation": bias_plots.delimitation_chart(checks.delimitation, study.instrument, language=language),
+        "catalogue": lambda: screening_plots.catalogue_figure(catalogue, language=language),
+        "screening agreement": lambda: screening_plots.agreement_figure(screening_agreement, language=language),
+        "flow": lambda: screening_plots.flow_diagram(flow, language=language),
+        "heatmap": lambda: score_plots.heatmap(scores.profiles, scores.overall, instrument, language),
+        "ranks": lambda: score_plots.rank_chart(scores.ranks, language),
+        "pattern": lambda: score_plots.element_pattern_chart(scores.profiles, scores.element_pattern, instrument, language),
+        "profile": lambda: score_plots.profile_chart(scores.profiles, practice, instrument, language),
+        "coders": lambda: bias_plots.coder_agreement_chart(agreement, instrument, language=language),
+        "icc": lambda: bias_plots.icc_chart(checks.icc, instrument, language),
+        "roles": lambda: bias_plots.role_chart(checks.role_profiles, checks.role_effects, language),
+        "styles": lambda: bias_plots.response_style_chart(checks.response_styles, language=language),
+        "stability": lambda: bias_plots.stability_chart(checks.stability, language=language),
+        "delimitation": lambda: bias_plots.delimitation_chart(checks.delimitation, instrument, language=language),
     }
+
+
+def _svgs(builders: dict[str, Callable[[], plt.Figure]]) -> dict[str, bytes]:
+    """Each builder's figure as SVG bytes, the figure closed after it is written."""
+    svgs = {}
+    for name, build in builders.items():
+        figure = build()
+        svgs[name] = figure_bytes(figure)
+        plt.close(figure)
+    return svgs
 
 
 def test_fixed_title_height_moves_no_title(example_study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -135,8 +149,8 @@ def test_fixed_title_height_moves_no_title(example_study: Path, monkeypatch: pyt
     automatic title placement; that placement only moves a title above tick labels or an axis label at
     the top, or an offset text, and none of our figures has one, so every figure must come out the same
     byte for byte with the automatic placement switched back on."""
-    fixed = {name: figure_bytes(figure) for name, figure in _every_stage_figure(example_study, "da").items()}
-    plt.close("all")
+    builders = _stage_figure_builders(example_study, "da")
+    fixed = _svgs(builders)
 
     def automatic_titles() -> None:
         use_style()
@@ -144,8 +158,7 @@ def test_fixed_title_height_moves_no_title(example_study: Path, monkeypatch: pyt
 
     for module in ("screening", "scores", "bias"):
         monkeypatch.setattr(f"lovende_research.plots.{module}.use_style", automatic_titles)
-    automatic = {name: figure_bytes(figure) for name, figure in _every_stage_figure(example_study, "da").items()}
-    plt.close("all")
+    automatic = _svgs(builders)
     assert len(fixed) == 13
     assert [name for name in fixed if fixed[name] != automatic[name]] == []
 

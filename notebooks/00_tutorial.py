@@ -255,7 +255,7 @@ show(score_plots.rank_chart(tables.ranks, language), "ranks")
 #
 # 1. Lav en kopi af `tables.item_scores`, og sæt `value` til 0 i rækkerne, hvor `missing_code` er `ved_ikke`.
 # 2. Regn elementscorer og profiler ud med `scoring.element_scores(...)` og `scoring.practice_profiles(...)`
-#    (se, hvordan `score_study` gør i `lovende_research/scoring.py`, eller brug `help(...)`).
+#    (se, hvordan `score_study` gør i `lovende_research/scoring/stage.py`, eller brug `help(...)`).
 # 3. Hvor meget falder scorerne i gennemsnit? Hvilken praksis falder mest, og hvilken rolle havde flest
 #    *ved ikke*? Hvad betyder det for en samarbejdspartner, der kender praksissen udefra?
 
@@ -268,7 +268,7 @@ show(score_plots.rank_chart(tables.ranks, language), "ranks")
 #
 # 1. Make a copy of `tables.item_scores` and set `value` to 0 in the rows where `missing_code` is `ved_ikke`.
 # 2. Compute element scores and profiles with `scoring.element_scores(...)` and
-#    `scoring.practice_profiles(...)` (see how `score_study` does it in `lovende_research/scoring.py`, or use
+#    `scoring.practice_profiles(...)` (see how `score_study` does it in `lovende_research/scoring/stage.py`, or use
 #    `help(...)`).
 # 3. How much do the scores drop on average? Which practice drops most, and which role had the most
 #    *don't know*? What does this mean for a partner who knows the practice from the outside?

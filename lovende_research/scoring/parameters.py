@@ -1,0 +1,52 @@
+"""The scoring chain's rules, its error and the checks of its parameters, shared by every step."""
+
+from __future__ import annotations
+
+from lovende_research.errors import LovendeError
+
+#: How two or more coders' differing codes become one when no consensus code is given.
+#: ``median``: the median of the coders' scale codes (for two coders, the midpoint: 2 and 4 give 3).
+#: ``lower``: the lowest code, a conservative reading that never credits a practice with more than
+#: every coder heard.
+RECONCILE_RULES: tuple[str, ...] = ("median", "lower")
+
+#: How informants' element scores become one per practice.
+#: ``mean``: the mean over all informants with a sufficient score (every voice counts equally);
+#: ``median``: the median over them (robust to one enthusiastic or sceptical informant);
+#: ``leader``: leaders (role ``leder``) only — the measuring tool's default respondent, so a mapping
+#: that interviewed several roles can still report the score the tool itself would have produced.
+AGGREGATIONS: tuple[str, ...] = ("mean", "median", "leader")
+
+LEADER_ROLE = "leder"
+KEY = ["interview_id", "delimitation_id", "item_id"]
+
+#: Sentences printed by notebooks/02_interview_coding, Danish first (looked up with i18n.phrase).
+PHRASES: dict[str, tuple[str, str]] = {
+    "synthetic_banner": ("  [SYNTETISKE DATA]", "  [SYNTHETIC DATA]"),
+    "instrument": ("Måleredskab: {version}", "Measuring tool: {version}"),
+    "not_official": (" (ikke den officielle version)", " (not the official version)"),
+    "tables_written": ("{n} tabeller gemt i {path}", "{n} tables written to {path}"),
+    "coder_conflicts_summary": (
+        "{n} uenigheder mellem koderne, heraf {resolved} afgjort med en konsensuskode",
+        "{n} disagreements between the coders, {resolved} resolved by a consensus code",
+    ),
+    "n_items": ("antal spørgsmål", "items"),
+}
+
+
+class ScoringError(LovendeError):
+    """A scoring parameter or input frame that cannot be used; the message says what was expected."""
+
+    def __init__(self, parameter: str, value: object, expected: str):
+        self.parameter, self.value, self.expected = parameter, value, expected
+        super().__init__(f"{parameter}: {value!r} kan ikke bruges; forventet: {expected}")
+
+
+def _check_choice(parameter: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ScoringError(parameter, value, " eller ".join(allowed))
+
+
+def _check_share(parameter: str, value: float) -> None:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
+        raise ScoringError(parameter, value, "et tal mellem 0 og 1")

@@ -11,9 +11,11 @@ subjectivity-bias checks: leave one informant or coder out, alternative delimita
    Named missing codes (ved ikke, ikke relevant, ikke besvaret) are left out, never scored as 0.
 3. :func:`practice_profiles` — informants aggregated per practice × element by a documented rule, with
    their spread (SD, range). :func:`overall_index` — the mean of the sufficient element scores.
-4. :func:`bootstrap_draws` (:func:`bootstrap_replicates` as a long table), :func:`bootstrap_profiles`,
-   :func:`bootstrap_overall`, :func:`rank_intervals` — percentile intervals from resampling informants
-   within practices. The replicates stay a numpy array (replicates × practice elements); the intervals
+4. :func:`model_draws` (the default: a parametric bootstrap from :func:`fit_score_model`, whose
+   within-practice spread is pooled over all practices) or :func:`bootstrap_draws` (informants resampled
+   within practices; :func:`bootstrap_replicates` as a long table), then :func:`bootstrap_profiles`,
+   :func:`bootstrap_overall`, :func:`rank_intervals` — percentile intervals, rank intervals and
+   P(top k) from the draws. The replicates stay a numpy array (replicates × practice elements); the intervals
    and ranks are computed from it with the formulas pandas' grouped quantile/std/mean use, so they are
    the numbers grouping the long table gave, without its 132 million rows on a national study.
 5. :func:`screen_flags` — the sikker-praksis screen question, reported apart from the lovende score.
@@ -25,15 +27,19 @@ One module per step: :mod:`~lovende_research.scoring.parameters` (rules, error, 
 :mod:`~lovende_research.scoring.reconcile` (1 and 5), :mod:`~lovende_research.scoring.elements` (2),
 :mod:`~lovende_research.scoring.profiles` (3), :mod:`~lovende_research.scoring.draws` and
 :mod:`~lovende_research.scoring.summaries` (the replicates and their summaries),
-:mod:`~lovende_research.scoring.uncertainty` (4), :mod:`~lovende_research.scoring.stage` (the stage's
+:mod:`~lovende_research.scoring.model` (the default intervals: a variance-components model pooled
+over practices, and draws from it), :mod:`~lovende_research.scoring.uncertainty` (4: intervals, rank
+intervals and P(top k) from either kind of draws), :mod:`~lovende_research.scoring.stage` (the stage's
 one call, :func:`score_study`). Every public name is handed on here, so
 ``from lovende_research.scoring import ...`` works as it did when this was one file.
 """
 
 from lovende_research.scoring.draws import BootstrapDraws, bootstrap_draws, bootstrap_replicates
 from lovende_research.scoring.elements import element_scores, informant_scores
+from lovende_research.scoring.model import MODEL_AGGREGATIONS, ScoreModel, fit_score_model, model_draws
 from lovende_research.scoring.parameters import (
     AGGREGATIONS,
+    INTERVAL_METHODS,
     KEY,
     LEADER_ROLE,
     PHRASES,
@@ -48,11 +54,14 @@ from lovende_research.scoring.uncertainty import bootstrap_overall, bootstrap_pr
 
 __all__ = [
     "AGGREGATIONS",
+    "INTERVAL_METHODS",
+    "MODEL_AGGREGATIONS",
     "KEY",
     "LEADER_ROLE",
     "PHRASES",
     "RECONCILE_RULES",
     "BootstrapDraws",
+    "ScoreModel",
     "ScoreTables",
     "ScoringError",
     "bootstrap_draws",
@@ -62,7 +71,9 @@ __all__ = [
     "coder_conflicts",
     "element_pattern",
     "element_scores",
+    "fit_score_model",
     "informant_scores",
+    "model_draws",
     "overall_index",
     "percentile_intervals",
     "practice_profiles",

@@ -95,6 +95,21 @@ def _cell_groups(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return group, position, size
 
 
+def draw_cells(element_scores: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The columns of a :class:`BootstrapDraws`: practice × delimitation × element cells, and each cell's pair.
+
+    Cells in the order a sorted groupby over practice × delimitation visits them (rows with a missing key
+    dropped, as groupby drops them), each pair's elements in their order in the element-score table; the
+    pair of a cell is numbered 0, 1, … in that order. Every kind of draw (bootstrap or model) uses it, so
+    their arrays line up column for column.
+    """
+    grid = _practice_grid(element_scores)
+    group_of_row = grid.groupby(["practice_id", "delimitation_id"], sort=True).ngroup().to_numpy()
+    kept = np.flatnonzero(group_of_row >= 0)
+    kept = kept[np.argsort(group_of_row[kept], kind="stable")]
+    return grid.iloc[kept].reset_index(drop=True), group_of_row[kept]
+
+
 def _check_n_boot(n_boot: int) -> None:
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
         raise ScoringError("n_boot", n_boot, "et positivt heltal, fx 2000")
@@ -158,14 +173,7 @@ def bootstrap_draws(
     _check_choice("aggregation", aggregation, AGGREGATIONS)
     _check_n_boot(n_boot)
     informants = informant_scores(element_scores, aggregation)
-    grid = _practice_grid(element_scores)
-    # Cells in the order a sorted groupby over practice × delimitation visits them (rows with a missing
-    # key dropped, as groupby drops them), each group's elements in their order in the grid.
-    group_of_row = grid.groupby(["practice_id", "delimitation_id"], sort=True).ngroup().to_numpy()
-    kept = np.flatnonzero(group_of_row >= 0)
-    kept = kept[np.argsort(group_of_row[kept], kind="stable")]
-    cells = grid.iloc[kept].reset_index(drop=True)
-    group = group_of_row[kept]
+    cells, group = draw_cells(element_scores)
     n_groups = int(group.max()) + 1 if len(group) else 0
     n_elements = np.bincount(group, minlength=n_groups)
     first_cell = np.concatenate([[0], np.cumsum(n_elements)[:-1]]).astype(np.int64) if n_groups else np.zeros(0, dtype=np.int64)

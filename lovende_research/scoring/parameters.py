@@ -17,6 +17,12 @@ RECONCILE_RULES: tuple[str, ...] = ("median", "lower")
 #: that interviewed several roles can still report the score the tool itself would have produced.
 AGGREGATIONS: tuple[str, ...] = ("mean", "median", "leader")
 
+#: Where the intervals come from. ``model``: draws from a variance-components model whose
+#: within-practice spread is pooled over all practices (:func:`~lovende_research.scoring.model_draws`),
+#: which keeps its coverage with two or three informants; ``bootstrap``: the percentile bootstrap over
+#: a practice's own informants, which with three informants is their min–max and covers too little.
+INTERVAL_METHODS: tuple[str, ...] = ("model", "bootstrap")
+
 LEADER_ROLE = "leder"
 KEY = ["interview_id", "delimitation_id", "item_id"]
 

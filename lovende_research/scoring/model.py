@@ -175,9 +175,11 @@ def _fit(obs: pd.DataFrame) -> ScoreModel:
     n_cell = np.bincount(cell, minlength=n_cells).astype(float)
     g = np.stack([np.bincount(informant, weights=x_tilde[:, j], minlength=n_informants) for j in range(len(roles))], axis=1)
     k = float(np.sum(1 - 1 / n_cell[cell]) - np.trace(xtx_inv @ (g.T @ g)))
-    residual_var = ss_residual / residual_df if residual_df > 0 else np.nan
     informant_ms = ss_informant / informant_df if informant_df > 0 else np.nan
-    informant_var = max((ss_informant - informant_df * residual_var) / k, 0.0) if informant_df > 0 and k > 0 and residual_df > 0 else np.nan
+    # With one element per informant the offset and the residual are one term: all of it goes to the
+    # informant, which is the within-practice variance a cell's interval needs.
+    residual_var = ss_residual / residual_df if residual_df > 0 else (0.0 if informant_df > 0 else np.nan)
+    informant_var = max((ss_informant - informant_df * residual_var) / k, 0.0) if informant_df > 0 and k > 0 else np.nan
     counts = np.bincount(role, minlength=len(roles))
     identified = np.abs(x_tilde).max(axis=0) > 1e-12  # the role varies within some cell
     centred = beta - np.average(beta, weights=counts)
@@ -259,9 +261,9 @@ def model_draws(
     n_scored = np.bincount(cell, minlength=n_cells).astype(float)
     share = sparse.csr_matrix((1 / n_scored[cell], (cell, obs["informant"].to_numpy())), shape=(n_cells, n_informants))
     rng = np.random.default_rng(seed)
-    if not (model.residual_df > 0 and model.informant_df > 0 and np.isfinite(model.residual_var)):
+    if not (model.informant_df > 0 and np.isfinite(model.informant_var)):
         return BootstrapDraws(cells=cells, scores=np.full((n_boot, n_cells), np.nan))
-    residual = model.residual_var * model.residual_df / rng.chisquare(model.residual_df, n_boot)
+    residual = model.residual_var * model.residual_df / rng.chisquare(max(model.residual_df, 1), n_boot)
     ms = model.informant_ms * model.informant_df / rng.chisquare(model.informant_df, n_boot)
     informant = np.maximum((ms - residual) * model.informant_df / model.informant_k, 0.0)
     u = rng.standard_normal((n_boot, n_informants)) * np.sqrt(informant)[:, None]

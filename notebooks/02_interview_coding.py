@@ -36,9 +36,15 @@
 #    standardrespondent). Spredningen mellem informanterne (standardafvigelse og variationsbredde) står
 #    ved siden af scoren. Det samlede indeks er det uvægtede gennemsnit af praksissens elementscorer; det
 #    angives kun, når mindst andelen `coverage_threshold` af elementerne har en score.
-# 4. **Usikkerhed.** Informanterne trækkes på ny med tilbagelægning inden for hver praksis (`n_boot`
-#    bootstrap-gentagelser med seed): hver elementscore, det samlede indeks og hver placering i
-#    rangeringen får et percentilinterval (`ci`).
+# 4. **Usikkerhed.** Med to eller tre informanter siger en praksis' egen spredning næsten intet om
+#    usikkerheden (bootstrap over tre informanter er blot deres mindste og største værdi og rammer den
+#    sande score for sjældent). Som standard (`interval_method = "model"`) skønnes spredningen mellem
+#    informanter derfor én gang ud fra alle praksisser, i en varianskomponentmodel med praksis ×
+#    element og informantens rolle som faste led og informantens egen forskydning og resten som
+#    tilfældige led; `n_boot` træk fra modellen (med seed) giver hver elementscore, det samlede indeks
+#    og hver placering et interval (`ci`) og hver praksis sandsynligheden for at ligge i top `top_k`
+#    (og i top 10 %). `interval_method = "bootstrap"` giver den tidligere percentil-bootstrap over
+#    praksissens egne informanter.
 # 5. **Screeningsspørgsmålet om sikker praksis** rapporteres adskilt fra den lovende score.
 
 # %% [markdown] tags=["en"]
@@ -63,9 +69,15 @@
 #    default respondent). The informants' spread (standard deviation and range) is kept beside the
 #    score. The overall index is the unweighted mean of the practice's element scores; it is reported
 #    only when at least the share `coverage_threshold` of the elements has a score.
-# 4. **Uncertainty.** Informants are resampled with replacement within each practice (`n_boot` bootstrap
-#    replicates, seeded): every element score, the overall index and every rank gets a percentile
-#    interval (`ci`).
+# 4. **Uncertainty.** With two or three informants a practice's own spread says almost nothing about its
+#    uncertainty (the bootstrap over three informants is just their min–max, and misses the true score
+#    too often). By default (`interval_method = "model"`) the spread between informants is therefore
+#    estimated once from all practices, in a variance-components model with practice × element and the
+#    informant's role as fixed terms and the informant's own offset and the residual as random terms;
+#    `n_boot` seeded draws from the model give every element score, the overall index and every rank an
+#    interval (`ci`), and every practice its probability of being in the top `top_k` (and the top
+#    10 %). `interval_method = "bootstrap"` gives the earlier percentile bootstrap over the practice's
+#    own informants.
 # 5. **The sikker-praksis screen item** (possible proven practice) is reported apart from the lovende
 #    score.
 
@@ -73,9 +85,11 @@
 study_dir = "../data/raw/example"  # the study folder (read-only)
 processed_dir = "../data/processed"  # tables are written to <processed_dir>/<study>/scores/
 language = "da"  # da or en, the language of labels and figures
-seed = 2017  # seed of the bootstrap (the runner passes the study's seed)
+seed = 2017  # seed of the draws (the runner passes the study's seed)
 aggregation = "mean"  # how informants become one score per practice: mean, median or leader
-n_boot = 2000  # number of bootstrap replicates over informants
+n_boot = 2000  # number of draws (from the model, or bootstrap replicates over informants)
+interval_method = "model"  # model or bootstrap: where intervals, rank intervals and P(top k) come from
+top_k = 5  # k of the probability of a top-k place (the top 10 % is shown beside it)
 reconcile_rule = "median"  # rule for differing coders without a consensus code: median or lower
 coverage_threshold = 0.5  # share of an element's items (and of elements, for the index) that must be answered
 delimitation = "main"  # the delimitation to score (main: the practice as first delimited)
@@ -108,6 +122,8 @@ tables = score_study(
     ci=ci,
     delimitation=delimitation,
     language=language,
+    interval_method=interval_method,
+    top_k=top_k,
 )
 written = tables.write(out_dir)
 print(study.config.title + (phrase(PHRASES, "synthetic_banner", language) if study.config.synthetic else ""))
@@ -164,23 +180,50 @@ figure = score_plots.heatmap(tables.profiles, tables.overall, study.instrument, 
 figures += show_figure(figure, figure_dir / "heatmap")
 
 # %% [markdown] tags=["da"]
-# ## Rangering med rangintervaller
+# ## Rangering med rangintervaller og sandsynlighed for en topplacering
 #
-# Punktet er praksissens placering efter samlet indeks; linjen er dens bootstrap-interval for placeringen
-# (niveau `ci`, 95 % som standard). Hvor to praksissers linjer overlapper, kan data ikke afgøre, hvilken
-# af dem der ligger højest: med en håndfuld informanter pr. praksis kan kun store forskelle skelnes.
+# Punktet er praksissens placering efter samlet indeks; linjen er dens interval for placeringen (niveau
+# `ci`, 95 % som standard). Hvor to praksissers linjer overlapper, kan data ikke afgøre, hvilken af dem
+# der ligger højest: med en håndfuld informanter pr. praksis kan kun store forskelle skelnes. Til højre
+# står sandsynligheden for, at praksissen hører til de `top_k` bedste (søjlen, kolonnen `p_top_k`), og
+# for de bedste 10 % (romben, `p_top_decile`), regnet i de samme træk som intervallerne.
+# Evidensregistre giver en praksis en etiket uden usikkerhed; her ses, hvor sikker en topplacering er.
 
 # %% [markdown] tags=["en"]
-# ## Ranking with rank intervals
+# ## Ranking with rank intervals and the probability of a top place
 #
-# The dot is a practice's rank by overall index; the bar its bootstrap rank interval (coverage `ci`,
-# 95 % by default). Where two practices' bars overlap, the data cannot tell which of them ranks higher:
-# with a handful of informants per practice only large differences are distinguishable.
+# The dot is a practice's rank by overall index; the bar its rank interval (coverage `ci`, 95 % by
+# default). Where two practices' bars overlap, the data cannot tell which of them ranks higher: with a
+# handful of informants per practice only large differences are distinguishable. On the right: the
+# probability that the practice is among the best `top_k` (the bar, column `p_top_k`) and among the
+# best 10 % (the diamond, `p_top_decile`), from the same draws as the intervals. Evidence registries
+# label a practice without any uncertainty; here one sees how sure a top place is.
 
 # %%
 figure = score_plots.rank_chart(tables.ranks, language, delimitation, ci)
 figures += show_figure(figure, figure_dir / "ranks")
 display(tables.ranks)
+
+# %% [markdown] tags=["da"]
+# ## Modellen bag intervallerne
+#
+# Varianskomponenterne på scoreskalaen 0–1: `informant` er variansen af en informants egen forskydning
+# (fælles for alle elementer), `residual` den resterende variation mellem informanter pr. element, hver
+# med sine frihedsgrader; rækkerne `role` er hver rolles forskydning fra den gennemsnitlige informant.
+# Intervallet for en elementscore med $n$ informanter er omtrent scoren $\pm 1{,}96\sqrt{(\sigma^2_u +
+# \sigma^2_\varepsilon)/n}$. Modellen skønnes også, når `interval_method = "bootstrap"`.
+
+# %% [markdown] tags=["en"]
+# ## The model behind the intervals
+#
+# The variance components on the 0–1 score scale: `informant` is the variance of an informant's own
+# offset (shared by all elements), `residual` the remaining variation between informants per element,
+# each with its degrees of freedom; the `role` rows are each role's offset from the average informant.
+# The interval of an element score with $n$ informants is about the score $\pm 1.96\sqrt{(\sigma^2_u +
+# \sigma^2_\varepsilon)/n}$. The model is fitted also when `interval_method = "bootstrap"`.
+
+# %%
+display(tables.score_model)
 
 # %% [markdown] tags=["da"]
 # ## Elementernes mønster på tværs af praksisserne
@@ -208,7 +251,8 @@ display(tables.element_pattern)
 #
 # Her vises den højest og den lavest rangerede praksis (gemt i `figures/profile_<practice>`); hver
 # praksis' profil står på dens egen side i rapporten (`praksis/<practice>.html`). Søjlerne er
-# elementscorerne med deres bootstrap-intervaller; en praksis med kun én informant har intet interval,
+# elementscorerne med deres intervaller. Med modellens intervaller får også en praksis med kun én
+# informant et interval (spredningen er lånt fra de andre praksisser); med bootstrap har den intet,
 # fordi én stemme ikke giver nogen spredning at trække fra.
 
 # %% [markdown] tags=["en"]
@@ -216,7 +260,8 @@ display(tables.element_pattern)
 #
 # The highest- and lowest-ranked practices are shown here (saved to `figures/profile_<practice>`); every
 # practice's profile is on its own page of the report (`praksis/<practice>.html`). Bars are element
-# scores with their bootstrap intervals; a practice with a single informant has no interval, because one
+# scores with their intervals. With the model's intervals a practice with a single informant gets one
+# too (the spread is borrowed from the other practices); with the bootstrap it has none, because one
 # voice gives no spread to resample.
 
 # %%
@@ -261,6 +306,8 @@ manifest_file = write_json(
             "coverage_threshold": coverage_threshold,
             "delimitation": delimitation,
             "ci": ci,
+            "interval_method": interval_method,
+            "top_k": top_k,
         },
         "inputs": study.checksums(),
         "tables": sorted(p.name for p in written),

@@ -489,6 +489,15 @@ def test_notebook_writes_tables_and_figures(tmp_path: Path, run_notebook, exampl
     assert {p.stem for p in figures.glob("profile_*.svg")} - {stale.stem} == {f"profile_{p}" for p in shown}
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["seed"] == 3 and manifest["parameters"]["aggregation"] == "mean"
+    # The default intervals are the model's, and its components are written beside the tables.
+    assert manifest["parameters"]["interval_method"] == "model" and manifest["parameters"]["top_k"] == 5
+    model = pd.read_parquet(out / "score_model.parquet").set_index("term")
+    assert model.loc[["informant", "residual"], "estimate"].notna().all()
+    # P(top 5) and P(top 10 %) are shares of draws; over all practices they sum to the places, 5 and
+    # ceil(0.1 n) (ties at the cut aside, which continuous draws do not make).
+    assert ranks["p_top_k"].between(0, 1).all()
+    assert ranks["p_top_k"].sum() == pytest.approx(5, abs=1e-9)
+    assert ranks["p_top_decile"].sum() == pytest.approx(math.ceil(0.1 * len(ranks)), abs=1e-9)
     # the manifest lists the figures this run drew, not whatever an earlier run left in the folder
     assert sorted(manifest["figures"]) == sorted(f"{stem}.svg" for stem in ["heatmap", "ranks", "element_pattern"] + [f"profile_{p}" for p in shown])
 

@@ -35,8 +35,8 @@ PHRASES: dict[str, tuple[str, str]] = {
     ),
     "profile_title": ("Profil for {practice}: score med {ci} % interval", "Profile of {practice}: score with {ci}% interval"),
     "profile_note": (
-        "Grå markering = utilstrækkelig dækning; intet interval = under to informanter",
-        "Grey mark = insufficient coverage; no interval = fewer than two informants",
+        "Grå markering = utilstrækkelig dækning; intet interval = for få informanter til et interval",
+        "Grey mark = insufficient coverage; no interval = too few informants for an interval",
     ),
     "pattern_title": ("Elementernes mønster på tværs af praksisser", "Element pattern across practices"),
     "strongest": ("stærkest", "strongest"),
@@ -51,6 +51,8 @@ PHRASES: dict[str, tuple[str, str]] = {
     ),
     "point": ("Rang", "Rank"),
     "interval": ("Rang-interval", "Rank interval"),
+    "p_top": ("Sandsynlighed for top {k}", "Probability of top {k}"),
+    "p_top_decile": ("top 10 % ({k} pladser)", "top 10 % ({k} places)"),
 }
 
 MAIN = "main"
@@ -128,7 +130,7 @@ def profile_chart(
     delimitation: str = MAIN,
     ci: float = 0.95,
 ) -> plt.Figure:
-    """One practice's element scores as horizontal bars with their bootstrap intervals."""
+    """One practice's element scores as horizontal bars with their intervals (model or bootstrap, as scored)."""
     check_language(language)
     use_style()
     prof = _one_delimitation(profiles, delimitation)
@@ -207,7 +209,12 @@ def rank_chart(
     ci: float = 0.95,
     labels: Mapping[str, str] | None = None,
 ) -> plt.Figure:
-    """Each practice's rank with its bootstrap rank interval; overlapping intervals are not distinguishable."""
+    """Each practice's rank with its rank interval, and beside it the probability of a top place.
+
+    The right panel shows P(top k) as a bar and P(top 10 %) as a diamond (columns ``p_top_k`` and
+    ``p_top_decile`` of :func:`~lovende_research.scoring.rank_intervals`; left out for an older table
+    without them): how sure a funder can be that a top place is one.
+    """
     check_language(language)
     use_style()
     data = _one_delimitation(ranks, delimitation).dropna(subset=["rank"]).sort_values("rank")
@@ -215,7 +222,10 @@ def rank_chart(
     rank = data["rank"].to_numpy(dtype=float)
     low = data["rank_low"].to_numpy(dtype=float)
     high = data["rank_high"].to_numpy(dtype=float)
-    figure, ax = plt.subplots(figsize=(7, 0.4 * len(data) + 1.8))
+    with_top = "p_top_k" in data.columns
+    figure, axes = plt.subplots(1, 2 if with_top else 1, figsize=(9.5 if with_top else 7, 0.4 * len(data) + 1.8), sharey=True,
+                                squeeze=False, gridspec_kw={"width_ratios": [3, 1.4]} if with_top else None)
+    ax = axes[0, 0]
     ax.hlines(y, low, high, color=sns.color_palette()[0], linewidth=4, alpha=0.5, label=phrase(PHRASES, "interval", language))
     ax.plot(rank, y, "o", color="black", label=phrase(PHRASES, "point", language))
     ax.set_yticks(y, [_label(p, labels) for p in data["practice_id"]])
@@ -227,5 +237,16 @@ def rank_chart(
     ax.set_ylabel(phrase(PHRASES, "practice", language))
     ax.set_title(phrase(PHRASES, "rank_title", language, ci=round(100 * ci)))
     ax.legend(loc="upper right", fontsize=8)
+    if with_top:
+        top = axes[0, 1]
+        k = int(data["top_k"].max()) if len(data) else 5
+        decile = int(data["top_decile"].max()) if len(data) else 1
+        top.barh(y, data["p_top_k"].to_numpy(dtype=float), color=sns.color_palette()[2], alpha=0.8,
+                 label=phrase(PHRASES, "p_top", language, k=k))
+        top.plot(data["p_top_decile"].to_numpy(dtype=float), y, "D", color="black", markersize=5,
+                 label=phrase(PHRASES, "p_top_decile", language, k=decile))
+        top.set_xlim(0, 1)
+        top.set_xlabel(phrase(PHRASES, "p_top", language, k=k))
+        top.legend(loc="lower right", fontsize=7)
     figure.text(0.01, 0.0, phrase(PHRASES, "rank_note", language), fontsize=8, ha="left", va="top")
     return figure

@@ -44,6 +44,10 @@ PHRASES = {
     "overall": ("Samlet indeks (0–1)", "Overall index (0–1)"),
     "rank": ("Rang", "Rank"),
     "rank_value": ("{rank} af {n} (interval {low}–{high})", "{rank} of {n} (interval {low}–{high})"),
+    "p_top": ("Sandsynlighed for top {k}", "Probability of top {k}"),
+    "p_top_value": ("{p} % (top 10 %, {decile} pladser: {p_decile} %)", "{p} % (top 10 %, {decile} places: {p_decile} %)"),
+    "method_model": ("model", "model"),
+    "method_bootstrap": ("bootstrap", "bootstrap"),
     "informants": ("Informanter", "Informants"),
     "profile": ("Profil", "Profile"),
     "element": ("Element", "Element"),
@@ -89,8 +93,12 @@ def _profile_svg(job: _PracticeFigure) -> tuple[str, bytes]:
 
 
 def _interval_level(scores_dir: Path) -> float:
+    return float(_scoring_parameters(scores_dir).get("ci", 0.95))
+
+
+def _scoring_parameters(scores_dir: Path) -> dict[str, object]:
     manifest = scores_dir / "manifest.json"
-    return float(json.loads(manifest.read_text(encoding="utf-8"))["parameters"].get("ci", 0.95)) if manifest.is_file() else 0.95
+    return dict(json.loads(manifest.read_text(encoding="utf-8"))["parameters"]) if manifest.is_file() else {}
 
 
 class ProfileFigures:
@@ -151,6 +159,7 @@ def write_practice_pages(
     ranks = read_main_delimitation(scores_dir / "ranks.parquet").set_index("practice_id")
     screen = read_main_delimitation(scores_dir / "screen_flags.parquet").set_index("practice_id")
     ci = _interval_level(scores_dir)
+    method = str(_scoring_parameters(scores_dir).get("interval_method", "bootstrap"))
     flags_file = processed / "bias" / "flags.parquet"
     flags = pd.read_parquet(flags_file) if flags_file.is_file() else None
 
@@ -164,7 +173,7 @@ def write_practice_pages(
     candidates = study.candidates.set_index("practice_id")
     pages = []
     for pid in practice_ids:
-        body = _practice_body(study, pid, candidates.loc[pid], profiles[profiles["practice_id"] == pid], overall, ranks, screen, flags, svgs[pid], language, ci)
+        body = _practice_body(study, pid, candidates.loc[pid], profiles[profiles["practice_id"] == pid], overall, ranks, screen, flags, svgs[pid], language, ci, method)
         name = str(candidates.at[pid, "name"])
         atomic_write_text(reports / PAGES_DIR / f"{pid}.html", html_page(f"{pid}: {name}", body, language))
         pages.append(Page(f"{pid}: {name}", f"{PAGES_DIR}/{pid}.html"))
@@ -187,6 +196,7 @@ def _practice_body(
     svg: bytes,
     language: str,
     ci: float,
+    method: str = "model",
 ) -> str:
     def t(key: str, **values: object) -> str:
         return html.escape(phrase(PHRASES, key, language, **values))
@@ -210,6 +220,9 @@ def _practice_body(
     if pid in ranks.index and not pd.isna(ranks.at[pid, "rank"]):
         r = ranks.loc[pid]
         facts.append((phrase(PHRASES, "rank", language), phrase(PHRASES, "rank_value", language, rank=int(r["rank"]), n=int(r["n_ranked"]), low=int(r["rank_low"]), high=int(r["rank_high"]))))
+        if "p_top_k" in r.index and not pd.isna(r["p_top_k"]):
+            facts.append((phrase(PHRASES, "p_top", language, k=int(r["top_k"])), phrase(PHRASES, "p_top_value", language, p=round(100 * float(r["p_top_k"])),
+                                                                                       decile=int(r["top_decile"]), p_decile=round(100 * float(r["p_top_decile"])))))
 
     names = {e.id: f"{e.number}. {e.name(language)}" for e in study.instrument.elements}
     rows = []
@@ -243,6 +256,6 @@ def _practice_body(
 <h2>{t("profile")}</h2>
 <img class="figure" src="data:image/svg+xml;base64,{image}" alt="{t('profile')} {html.escape(pid)}">
 <table>
-<tr><th>{t("element")}</th><th class="number">{t("score")}</th><th class="number">{t("interval")} ({round(100 * ci)} %)</th><th class="number">{t("coverage")}</th><th class="number">{t("spread")}</th></tr>
+<tr><th>{t("element")}</th><th class="number">{t("score")}</th><th class="number">{t("interval")} ({round(100 * ci)} %, {t("method_" + method) if "method_" + method in PHRASES else html.escape(method)})</th><th class="number">{t("coverage")}</th><th class="number">{t("spread")}</th></tr>
 {"".join(rows)}
 </table>"""

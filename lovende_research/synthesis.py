@@ -47,6 +47,17 @@ PHRASES = {
         "{top} has the highest overall index ({score}, interval {low}–{high}). The rank intervals show how "
         "firmly the order can be read: {distinct} of {pairs} pairs of practices can be told apart.",
     ),
+    "top_certainty": (
+        "Sandsynligheden for, at {top} hører til de {k} bedste, er {p}; {sure} af {n} praksisser ligger i top {k} "
+        "med mindst {threshold} sandsynlighed.",
+        "The probability that {top} is among the best {k} is {p}; {sure} of {n} practices are in the top {k} "
+        "with at least {threshold} probability.",
+    ),
+    "col_practice": ("Praksis", "Practice"),
+    "col_overall": ("Samlet indeks", "Overall index"),
+    "col_rank": ("Rang (interval)", "Rank (interval)"),
+    "col_p_top": ("P(top {k})", "P(top {k})"),
+    "col_p_decile": ("P(top 10 %, {k} pladser)", "P(top 10 %, {k} places)"),
     "and": ("og", "and"),
     "caveat_informants": (
         "Med få informanter pr. praksis er intervallerne brede: en rangering er kun så sikker som sine intervaller.",
@@ -206,6 +217,62 @@ def ranking_sentence(ranks: pd.DataFrame, overall: pd.DataFrame, language: str =
         distinct=distinct,
         pairs=pairs,
     )
+
+
+#: P(top k) from which a top place counts as sure in the synthesis' sentence.
+SURE_TOP = 0.9
+
+
+def top_certainty_sentence(ranks: pd.DataFrame, language: str = "da") -> str:
+    """How sure the top place is: the top practice's P(top k), and how many practices are in the top k
+    with at least :data:`SURE_TOP` probability (columns of :func:`~lovende_research.scoring.rank_intervals`).
+
+    >>> ranks = pd.DataFrame({"practice_id": ["A", "B", "C"], "rank": [1, 2, 3], "top_k": [2, 2, 2],
+    ...     "p_top_k": [0.97, 0.62, 0.41]})
+    >>> print(top_certainty_sentence(ranks, "en"))
+    The probability that A is among the best 2 is 97 %; 1 of 3 practices are in the top 2 with at least 90 % probability.
+    """
+    ranked = ranks.dropna(subset=["rank"]).sort_values("rank")
+    top = ranked.iloc[0]
+    return phrase(
+        PHRASES,
+        "top_certainty",
+        language,
+        top=top["practice_id"],
+        k=int(top["top_k"]),
+        p=_percent(float(top["p_top_k"])),
+        sure=int((ranked["p_top_k"] >= SURE_TOP).sum()),
+        n=len(ranked),
+        threshold=_percent(SURE_TOP),
+    )
+
+
+def _percent(share: float) -> str:
+    return f"{round(100 * share)} %"
+
+
+def ranking_table(ranks: pd.DataFrame, overall: pd.DataFrame, language: str = "da") -> str:
+    """The ranking as a Markdown table: index with interval, rank with interval, P(top k), P(top 10 %).
+
+    >>> ranks = pd.DataFrame({"practice_id": ["A", "B"], "rank": [1, 2], "rank_low": [1, 1], "rank_high": [2, 2],
+    ...     "top_k": [5, 5], "p_top_k": [1.0, 1.0], "top_decile": [1, 1], "p_top_decile": [0.8, 0.2]})
+    >>> overall = pd.DataFrame({"practice_id": ["A", "B"], "overall": [0.7, 0.6], "ci_low": [0.6, 0.5], "ci_high": [0.8, 0.7]})
+    >>> print(ranking_table(ranks, overall, "en").splitlines()[2])
+    | A | 0.70 (0.60–0.80) | 1 (1–2) | 100 % | 80 % |
+    """
+    ranked = ranks.dropna(subset=["rank"]).sort_values("rank").merge(
+        overall[["practice_id", "overall", "ci_low", "ci_high"]], on="practice_id", how="left")
+    k = int(ranked["top_k"].max()) if len(ranked) else 5
+    decile = int(ranked["top_decile"].max()) if len(ranked) else 1
+    header = [phrase(PHRASES, "col_practice", language), phrase(PHRASES, "col_overall", language), phrase(PHRASES, "col_rank", language),
+              phrase(PHRASES, "col_p_top", language, k=k), phrase(PHRASES, "col_p_decile", language, k=decile)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in ranked.itertuples():
+        lines.append(
+            f"| {row.practice_id} | {number(row.overall, language)} ({number(row.ci_low, language)}–{number(row.ci_high, language)}) "
+            f"| {int(row.rank)} ({int(row.rank_low)}–{int(row.rank_high)}) | {_percent(row.p_top_k)} | {_percent(row.p_top_decile)} |"
+        )
+    return "\n".join(lines)
 
 
 def caveats(study: Study, language: str = "da") -> list[str]:

@@ -85,18 +85,26 @@ figure("element_pattern")
 # %% [markdown] tags=["da"]
 # ## Rangeringen og dens usikkerhed
 #
-# Prikken er praksissens rang efter samlet indeks, stregen dens rang-interval fra bootstrap over
-# informanterne. Hvor to streger overlapper, kan data ikke afgøre, hvilken praksis der rangerer højest.
+# Prikken er praksissens rang efter samlet indeks, stregen dens rang-interval (fra trin 2's model, der
+# låner spredningen mellem informanter fra alle praksisser, eller fra bootstrap, hvis trin 2 blev kørt
+# sådan). Hvor to streger overlapper, kan data ikke afgøre, hvilken praksis der rangerer højest. Søjlen
+# til højre og tabellen giver sandsynligheden for en topplacering, regnet i de samme træk: hvor sikker
+# en plads i toppen er, som evidensregistrenes etiketter ikke siger.
 
 # %% [markdown] tags=["en"]
 # ## The ranking and its uncertainty
 #
-# The dot is a practice's rank by overall index, the bar its rank interval from the bootstrap over
-# informants. Where two bars overlap, the data cannot tell which practice ranks higher.
+# The dot is a practice's rank by overall index, the bar its rank interval (from stage 2's model, which
+# borrows the spread between informants from all practices, or from the bootstrap if stage 2 was run
+# so). Where two bars overlap, the data cannot tell which practice ranks higher. The bar on the right
+# and the table give the probability of a top place, from the same draws: how sure a place at the top
+# is, which the labels of evidence registries do not say.
 
 # %%
-display(Markdown(synthesis.ranking_sentence(results.ranks, results.overall, language)))
+display(Markdown(synthesis.ranking_sentence(results.ranks, results.overall, language)
+                 + " " + synthesis.top_certainty_sentence(results.ranks, language)))
 figure("ranks")
+display(Markdown(synthesis.ranking_table(results.ranks, results.overall, language)))
 
 # %% [markdown] tags=["da"]
 # ## Tjek for subjektivitetsbias

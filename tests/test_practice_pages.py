@@ -32,3 +32,24 @@ def test_one_page_per_interviewed_practice_with_its_numbers(example_run, example
         assert re.search(rf"1\. Teori og viden</td><td class='number'>(<em>)?{re.escape(expected)}", page)
         assert "data:image/svg+xml;base64," in page
         assert "Syntetiske data" in page  # every page repeats the caveat
+
+
+def test_pages_show_the_model_intervals_and_p_top_k_in_both_languages(example_run, example_study, tmp_path) -> None:
+    """The example study's pages say which intervals they show and how sure a top place is, in Danish
+    (the run's language) and in English (the same tables rendered again)."""
+    from lovende_research.practice_pages import write_practice_pages
+
+    processed = example_run.index.parent.parent.parent / "processed" / "example"
+    ranks = pd.read_parquet(processed / "scores" / "ranks.parquet").set_index("practice_id")
+    study = Study.load(example_study)
+    english = tmp_path / "en"
+    write_practice_pages(study, processed, english, language="en")
+    for pid in ranks.dropna(subset=["rank"]).index:
+        r = ranks.loc[pid]
+        p, decile, p_decile = round(100 * r["p_top_k"]), int(r["top_decile"]), round(100 * r["p_top_decile"])
+        danish = (example_run.index.parent / "praksis" / f"{pid}.html").read_text(encoding="utf-8")
+        assert f"<th>Sandsynlighed for top 5</th><td>{p} % (top 10 %, {decile} pladser: {p_decile} %)</td>" in danish
+        assert "Interval (95 %, model)" in danish
+        page = (english / "praksis" / f"{pid}.html").read_text(encoding="utf-8")
+        assert f"<th>Probability of top 5</th><td>{p} % (top 10 %, {decile} places: {p_decile} %)</td>" in page
+        assert "Interval (95 %, model)" in page and f"{int(r['rank'])} of {int(r['n_ranked'])}" in page

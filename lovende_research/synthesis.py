@@ -254,13 +254,13 @@ def _percent(share: float) -> str:
 def ranking_table(ranks: pd.DataFrame, overall: pd.DataFrame, language: str = "da") -> str:
     """The ranking as a Markdown table: index with interval, rank with interval, P(top k), P(top 10 %).
 
-    >>> ranks = pd.DataFrame({"practice_id": ["A", "B"], "rank": [1, 2], "rank_low": [1, 1], "rank_high": [2, 2],
+    >>> ranks = pd.DataFrame({"practice_id": ["A", "B"], "overall": [0.7, 0.6], "rank": [1, 2], "rank_low": [1, 1], "rank_high": [2, 2],
     ...     "top_k": [5, 5], "p_top_k": [1.0, 1.0], "top_decile": [1, 1], "p_top_decile": [0.8, 0.2]})
     >>> overall = pd.DataFrame({"practice_id": ["A", "B"], "overall": [0.7, 0.6], "ci_low": [0.6, 0.5], "ci_high": [0.8, 0.7]})
     >>> print(ranking_table(ranks, overall, "en").splitlines()[2])
     | A | 0.70 (0.60–0.80) | 1 (1–2) | 100 % | 80 % |
     """
-    ranked = ranks.dropna(subset=["rank"]).sort_values("rank").merge(
+    ranked = ranks.dropna(subset=["rank"]).sort_values("rank").drop(columns="overall", errors="ignore").merge(
         overall[["practice_id", "overall", "ci_low", "ci_high"]], on="practice_id", how="left")
     k = int(ranked["top_k"].max()) if len(ranked) else 5
     decile = int(ranked["top_decile"].max()) if len(ranked) else 1

@@ -142,50 +142,62 @@ def fit_score_model(element_scores: pd.DataFrame) -> ScoreModel:
 
 
 def _fit(obs: pd.DataFrame) -> ScoreModel:
-    y = obs["score"].to_numpy(dtype=float)
-    cell = pd.factorize(obs["cell"])[0]
-    informant = obs["informant"].to_numpy()
-    role = obs["role"].to_numpy()
-    n, n_cells, n_informants = len(y), int(cell.max()) + 1 if len(y) else 0, int(informant.max()) + 1 if len(y) else 0
     roles = sorted(obs["informant_role"].astype(str).unique())
+    return two_way_components(obs["score"].to_numpy(dtype=float), pd.factorize(obs["cell"])[0], obs["informant"].to_numpy(),
+                              obs["role"].to_numpy(), roles)
+
+
+def two_way_components(
+    y: np.ndarray, cell: np.ndarray, group: np.ndarray, role: np.ndarray | None = None, roles: list[str] | tuple[str, ...] = ()
+) -> ScoreModel:
+    """Method-III components of ``y = cell + role + group + residual`` with fixed cells and roles (see
+    :func:`fit_score_model`); ``cell``, ``group`` and ``role`` are integer codes from 0. The random
+    factor ``group`` is the informant for :func:`fit_score_model`; the design planner uses the same
+    estimator with coders or items (crossed with the cells) and with practices (crossed with elements)."""
+    n = len(y)
     if n == 0:
         return ScoreModel(np.nan, np.nan, 0, 0, np.nan, np.nan, {r: 0.0 for r in roles})
-    graph = sparse.coo_matrix((np.ones(n), (cell, n_cells + informant)), shape=(n_cells + n_informants,) * 2)
+    n_cells, n_groups = int(cell.max()) + 1, int(group.max()) + 1
+    graph = sparse.coo_matrix((np.ones(n), (cell, n_cells + group)), shape=(n_cells + n_groups,) * 2)
     n_components = connected_components(graph, directed=False)[0]
-    residual_df = n - n_cells - n_informants + n_components
+    residual_df = n - n_cells - n_groups + n_components
     r1 = y - _group_mean(y, cell, n_cells)
-    x_role = np.eye(len(roles))[role]
-    x_tilde = x_role - _group_mean(x_role, cell, n_cells)
+    x_tilde = np.zeros((n, 0))
+    if roles and role is not None:
+        x_role = np.eye(len(roles))[role]
+        x_tilde = x_role - _group_mean(x_role, cell, n_cells)
     xtx = x_tilde.T @ x_tilde
-    xtx_inv = np.linalg.pinv(xtx, rcond=1e-10, hermitian=True)
+    xtx_inv = np.linalg.pinv(xtx, rcond=1e-10, hermitian=True) if len(roles) else np.zeros((0, 0))
     beta = xtx_inv @ (x_tilde.T @ r1)
     rank_role = int(np.linalg.matrix_rank(xtx, tol=1e-8)) if len(roles) else 0
     r2 = r1 - x_tilde @ beta
-    # Alternating projections off the cells and the informants converge to the residual of the additive fit.
+    # Alternating projections off the cells and the groups converge to the residual of the additive fit.
     e = r1.copy()
     for _ in range(500):
-        shift = _group_mean(e, informant, n_informants)
+        shift = _group_mean(e, group, n_groups)
         e -= shift
         e -= _group_mean(e, cell, n_cells)
         if np.max(np.abs(shift)) < 1e-13:
             break
     ss_residual = float(e @ e)
-    informant_df = n_informants - n_components - rank_role
-    ss_informant = max(float(r2 @ r2) - ss_residual, 0.0)
+    group_df = n_groups - n_components - rank_role
+    ss_group = max(float(r2 @ r2) - ss_residual, 0.0)
     n_cell = np.bincount(cell, minlength=n_cells).astype(float)
-    g = np.stack([np.bincount(informant, weights=x_tilde[:, j], minlength=n_informants) for j in range(len(roles))], axis=1)
+    g = np.stack([np.bincount(group, weights=x_tilde[:, j], minlength=n_groups) for j in range(x_tilde.shape[1])], axis=1) if len(roles) else np.zeros((n_groups, 0))
     k = float(np.sum(1 - 1 / n_cell[cell]) - np.trace(xtx_inv @ (g.T @ g)))
-    informant_ms = ss_informant / informant_df if informant_df > 0 else np.nan
-    # With one element per informant the offset and the residual are one term: all of it goes to the
-    # informant, which is the within-practice variance a cell's interval needs.
-    residual_var = ss_residual / residual_df if residual_df > 0 else (0.0 if informant_df > 0 else np.nan)
-    informant_var = max((ss_informant - informant_df * residual_var) / k, 0.0) if informant_df > 0 and k > 0 else np.nan
-    counts = np.bincount(role, minlength=len(roles))
-    identified = np.abs(x_tilde).max(axis=0) > 1e-12  # the role varies within some cell
-    centred = beta - np.average(beta, weights=counts)
-    effects = {r: float(centred[j]) if identified[j] else 0.0 for j, r in enumerate(roles)}
-    return ScoreModel(float(informant_var), float(residual_var), int(max(informant_df, 0)), int(max(residual_df, 0)),
-                      float(informant_ms), float(k), effects)
+    group_ms = ss_group / group_df if group_df > 0 else np.nan
+    # With one cell per group member (one element per informant) the group's term and the residual are
+    # one: all of it goes to the group, which is the within-cell variance an interval needs.
+    residual_var = ss_residual / residual_df if residual_df > 0 else (0.0 if group_df > 0 else np.nan)
+    group_var = max((ss_group - group_df * residual_var) / k, 0.0) if group_df > 0 and k > 0 else np.nan
+    effects = {r: 0.0 for r in roles}
+    if len(roles) and role is not None:
+        counts = np.bincount(role, minlength=len(roles))
+        identified = np.abs(x_tilde).max(axis=0) > 1e-12  # the role varies within some cell
+        centred = beta - np.average(beta, weights=counts)
+        effects = {r: float(centred[j]) if identified[j] else 0.0 for j, r in enumerate(roles)}
+    return ScoreModel(float(group_var), float(residual_var), int(max(group_df, 0)), int(max(residual_df, 0)),
+                      float(group_ms), float(k), effects)
 
 
 def model_draws(

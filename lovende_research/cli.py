@@ -64,6 +64,19 @@ def _teach(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plan(args: argparse.Namespace) -> int:
+    from lovende_research.i18n import phrase
+    from lovende_research.scoring.planner import PHRASES, plan_study
+    from lovende_research.study import Study
+
+    study = Study.load(args.study_dir)
+    plan = plan_study(study, n_boot=args.n_boot, seed=args.seed)
+    print(plan.text(args.lang))
+    written = plan.write(args.out if args.out is not None else args.processed / study.name / "design")
+    print(phrase(PHRASES, "written", args.lang, paths=", ".join(str(path) for path in written)))
+    return 0
+
+
 def _lab(args: argparse.Namespace) -> int:
     from lovende_research.pipeline import open_lab
 
@@ -107,6 +120,15 @@ def build_parser() -> argparse.ArgumentParser:
     teach.add_argument("--lang", choices=("da", "en"), default="da")
     teach.add_argument("--jobs", type=int, default=1)
     teach.set_defaults(handler=_teach)
+
+    plan = commands.add_parser("plan", help="designplan: G- og Φ-koefficienter for 1-6 informanter og 1-3 kodere (fx på et pilotstudie)")
+    plan.add_argument("study_dir", type=Path)
+    plan.add_argument("--n-boot", type=int, default=200, help="genudtræk af praksisserne til intervallerne")
+    plan.add_argument("--seed", type=int, default=None, help="seed (standard: studiets eget)")
+    plan.add_argument("--lang", choices=("da", "en"), default="da")
+    plan.add_argument("--out", type=Path, default=None, help="mappe til CSV-filerne (standard: data/processed/<studie>/design/)")
+    plan.add_argument("--processed", type=Path, default=PROCESSED_DIR, help=argparse.SUPPRESS)
+    plan.set_defaults(handler=_plan)
 
     lab = commands.add_parser("lab", help="åbn JupyterLab på notebooks/ med projektets kerne")
     lab.add_argument("--port", type=int, default=8888)

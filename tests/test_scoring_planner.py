@@ -1,0 +1,119 @@
+"""Tests of the design planner (lovende_research.scoring.planner) and ``lovende plan``.
+
+Reference numbers: Brennan's (2001) published G study of his synthetic data set no. 2, and the
+components planted by a small generator written here (no code shared with ``simulate.py``).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lovende_research.config import EXAMPLE_STUDY
+from lovende_research.scoring.planner import GStudy, coefficients, d_study, g_study, needed, plan_study
+from lovende_research.study import Study
+
+# Brennan, R. L. (2001), Generalizability Theory, Springer: synthetic data set no. 2, an i:p design of
+# 10 persons with 8 items nested within each (one row per person; the book prints items as columns).
+BRENNAN_2 = [[2, 6, 7, 5, 2, 5, 5, 5], [4, 5, 6, 7, 6, 7, 5, 7], [5, 5, 4, 6, 5, 4, 5, 5], [5, 9, 8, 6, 5, 7, 7, 6],
+             [4, 3, 5, 6, 4, 5, 6, 4], [4, 4, 4, 7, 6, 4, 7, 8], [2, 6, 6, 5, 2, 7, 7, 5], [3, 4, 4, 5, 6, 6, 6, 4],
+             [0, 5, 4, 5, 5, 5, 5, 3], [6, 8, 7, 6, 6, 8, 8, 6]]
+
+
+def test_brennans_nested_example_gives_his_components_and_coefficients() -> None:
+    """Persons are practices and the items nested in them informants (both designs are i:p)."""
+    scores = pd.DataFrame([(f"p{p}", f"p{p}i{i}", v) for p, row in enumerate(BRENNAN_2) for i, v in enumerate(row)],
+                          columns=["practice_id", "informant_id", "score"])
+    scores = scores.assign(interview_id=scores["informant_id"], informant_role="leder", element_id="e", coder_id="A")
+    g = g_study(scores)
+    # Brennan (2001), G study of synthetic data set no. 2: sigma^2(p) = .6108, sigma^2(i:p) = 2.0250
+    # (mean squares 6.9111 and 2.0250 on 9 and 70 df); printed to four decimals, so tolerance 5e-5.
+    assert g.variance["practice"] == pytest.approx(0.6108, abs=5e-5)
+    assert g.variance["informant"] == pytest.approx(2.0250, abs=5e-5)
+    assert g.n_informants == 8
+    # Brennan (2001), D study with n_i' = 8 for the same data: E rho^2 = Phi = .71 (printed to two
+    # decimals, so tolerance 0.005); in an i:p design every error is relative, so G equals Phi.
+    projected = coefficients(g.variance, n_informants=8, n_coders=1)
+    assert projected["G"] == pytest.approx(0.71, abs=0.005)
+    assert projected["Phi"] == pytest.approx(projected["G"], abs=1e-12)
+
+
+PLANTED = {"practice": 0.010, "practice_element": 0.015, "informant": 0.008, "informant_element": 0.012, "coder": 0.002, "residual": 0.006}
+
+
+def planted(seed: int, n_practices: int = 60, n_informants: int = 3, n_coders: int = 2, n_elements: int = 11) -> pd.DataFrame:
+    """Coder-level element scores from the G study's model with the PLANTED components; coders crossed
+    with every interview (each coder codes all), elements with fixed means."""
+    rng = np.random.default_rng(seed)
+    sd = {k: np.sqrt(v) for k, v in PLANTED.items()}
+    element_mean = np.linspace(0.3, 0.7, n_elements)
+    coder = rng.normal(0, sd["coder"], n_coders)
+    rows = []
+    for p in range(n_practices):
+        level = rng.normal(0, sd["practice"]) + rng.normal(0, sd["practice_element"], n_elements)
+        for i in range(n_informants):
+            informant = rng.normal(0, sd["informant"]) + rng.normal(0, sd["informant_element"], n_elements)
+            for c in range(n_coders):
+                score = element_mean + level + informant + coder[c] + rng.normal(0, sd["residual"], n_elements)
+                rows += [(f"P{p}", f"P{p}-{i}", f"P{p}-{i}", "medarbejder", f"e{e}", f"C{c}", score[e]) for e in range(n_elements)]
+    return pd.DataFrame(rows, columns=["practice_id", "informant_id", "interview_id", "informant_role", "element_id", "coder_id", "score"])
+
+
+def test_components_recover_planted_ones_and_the_projection_its_coefficients() -> None:
+    """Averaged over 20 planted studies (60 practices x 3 informants x 2 coders x 11 elements) every
+    component sits near its planted value. The coder component rests on 1 df per study (two coders),
+    so it gets a wide tolerance; the others about 4 SE of the mean."""
+    estimates = pd.DataFrame([g_study(planted(seed)).variance for seed in range(20)]).mean()
+    for name, tolerance in {"practice": 0.25, "practice_element": 0.1, "informant": 0.15, "informant_element": 0.1,
+                            "residual": 0.05, "coder": 0.8}.items():
+        assert estimates[name] == pytest.approx(PLANTED[name], rel=tolerance), name
+    # The projected coefficients for 4 informants and 2 coders, against the formula on the planted
+    # components by hand: element tau = .025, delta = .008/4 + .012/4 + .006/8 = .00575, so
+    # G = .025 / .03075 = 0.813; Phi adds .002/2: 0.025 / 0.03175 = 0.787.
+    g = GStudy(dict(estimates), 3.0, 2.0, 11)
+    projected = d_study(g, informants=[4], coders=[2]).set_index("measure")
+    assert projected.at["element", "G"] == pytest.approx(0.025 / 0.03075, abs=0.03)
+    assert projected.at["element", "Phi"] == pytest.approx(0.025 / 0.03175, abs=0.03)
+
+
+def test_needed_is_the_first_design_that_reaches_the_target() -> None:
+    # tau = .025, per-informant error .008 + .012 + .006 / n_c: with one coder .026, so G(n) = .025 /
+    # (.025 + .026 / n) >= .8 needs n >= 4 * .026 / .025 = 4.16, i.e. 5 informants; >= .7 needs 2.4, i.e. 3.
+    g = GStudy({**PLANTED, "coder": 0.0, "item": np.nan}, 3.0, 1.0, 11)
+    table = needed(g, coders=[1]).set_index(["measure", "coefficient", "target"])
+    assert table.at[("element", "G", 0.8), "n_informants"] == 5
+    assert table.at[("element", "G", 0.7), "n_informants"] == 3
+    # A coefficient no number of informants reaches is <NA>: the coder's severity alone keeps Phi below 1.
+    severe = GStudy({**PLANTED, "coder": 1.0, "item": np.nan}, 3.0, 1.0, 11)
+    assert pd.isna(needed(severe, coders=[1]).set_index(["measure", "coefficient", "target"]).at[("element", "Phi", 0.8), "n_informants"])
+
+
+def test_plan_of_the_example_is_reproducible_and_its_intervals_hold_the_estimate() -> None:
+    study = Study.load(EXAMPLE_STUDY)
+    plan = plan_study(study, n_boot=30, seed=4)
+    again = plan_study(study, n_boot=30, seed=4)
+    pd.testing.assert_frame_equal(plan.projections, again.projections)
+    p = plan.projections
+    assert set(p["n_informants"]) == set(range(1, 7)) and set(p["n_coders"]) == {1, 2, 3}
+    assert ((p["G_low"] <= p["G"]) & (p["G"] <= p["G_high"])).mean() >= 0.9
+    # The example has 3 informants per practice (a few below it where an element lacks coverage) and
+    # 2 coders per interview; that is the row marked as the design used.
+    used = p[p["design_used"]]
+    assert set(zip(used["n_informants"], used["n_coders"])) == {(3, 2)}
+    assert list(plan.components["component"]) == ["practice", "practice_element", "informant", "informant_element", "coder", "residual", "item"]
+
+
+def test_lovende_plan_prints_the_table_and_writes_csv(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "lovende_research.cli", "plan", str(EXAMPLE_STUDY), "--n-boot", "20", "--out", str(tmp_path), "--lang", "en"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Design plan for example" in done.stdout and "Fewest informants per practice" in done.stdout
+    projections = pd.read_csv(tmp_path / "design_projections.csv")
+    assert len(projections) == 2 * 6 * 3
+    assert {"measure", "n_informants", "n_coders", "G", "G_low", "G_high", "Phi", "Phi_low", "Phi_high"} <= set(projections.columns)
+    assert (tmp_path / "design_components.csv").is_file() and (tmp_path / "design_needed.csv").is_file()

@@ -73,7 +73,7 @@ def test_floor_imports_follow_the_notebook_into_the_project(tmp_path: Path) -> N
                   "statsmodels.regression.mixed_linear_model"}
     imports = _benchmark_module().dependency_imports(path, everything)
     assert {"scipy.stats", "IPython.display"} <= set(imports)  # a submodule, and the module an attribute comes from
-    assert {"pandas", "numpy", "pandera.pandas"} <= set(imports)  # module level in bias.py, study.py and schemas.py
+    assert {"pandas", "numpy", "pandera.pandas"} <= set(imports)  # module level in the bias package, study.py and schemas.py
     assert "statsmodels.regression.mixed_linear_model" in imports  # inside bias.role_effects's function body
     assert "openpyxl" not in imports  # named inside the Excel reader (tables.py), not loaded for a CSV study
     assert "json" not in imports and not any(name.startswith("lovende_research") for name in imports)

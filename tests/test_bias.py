@@ -593,9 +593,9 @@ def test_stability_matches_rescoring_once_per_informant_with_ties_and_dropouts(s
         # the case is what it says: tied indices, practices that drop out, rankings that move and tops that change
         assert expected_table["overall_full"].dropna().duplicated().any() and expected_table["rank_reduced"].isna().any()
         assert (expected_summary["kendall_tau"] < 1).any() and (expected_summary["max_shift"] > 1).any()
-        table, summary = bias._stability(codings, interviews, instrument, "median", aggregation, 0.5, "main", top_n, "all")
+        table, summary = bias.stability._stability(codings, interviews, instrument, "median", aggregation, 0.5, "main", top_n, "all")
         _assert_same_stability(table, summary, expected_table, expected_summary)
-        own, own_summary = bias._stability(codings, interviews, instrument, "median", aggregation, 0.5, "main", top_n, "own")
+        own, own_summary = bias.stability._stability(codings, interviews, instrument, "median", aggregation, 0.5, "main", top_n, "own")
         mine = (expected_table["scenario"] == "coder") | (expected_table["practice_id"] == expected_table["left_out_practice"])
         _assert_same_stability(own, own_summary, expected_table[mine], expected_summary)
 
@@ -650,7 +650,7 @@ def test_screen_answers_follow_consensus_then_coders() -> None:
         "screen_answer": pd.array(["ja", "ja", "nej", "ja", "ja", "ja", "nej", None], dtype="string"),
         "note": ["", "studie X", " ", "nan", "rapport", "", "", ""],
         "is_consensus": [False, False, True, False, False, False, False, False]})
-    out = bias._screen_answers(codings, inst, "main").set_index("interview_id")
+    out = bias.styles._screen_answers(codings, inst, "main").set_index("interview_id")
     assert out["screen_answer"].to_dict() == {"I1": "nej", "I2": "ja", "I3": "uenig", "I4": ""}
     assert out["screen_note"].to_dict() == {"I1": "studie X", "I2": "rapport", "I3": "", "I4": ""}
 
@@ -666,7 +666,7 @@ def test_role_model_equals_statsmodels_formula_route(informant_level: bool) -> N
     formula = "score ~ C(informant_role, Treatment('leder')) + C(element_id)"
     vc = {"vc_formula": {"informant": "0 + C(informant_id)"}} if informant_level else {}
     reference = smf.mixedlm(formula, data, groups="practice_id", re_formula="1", **vc)
-    ours = bias._role_model(data, "leder", informant_level)
+    ours = bias.roles._role_model(data, "leder", informant_level)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         expected, got = reference.fit(reml=True, method=["lbfgs"]), ours.fit(reml=True, method=["lbfgs"])
@@ -684,7 +684,7 @@ def test_role_model_with_one_element_has_no_element_term() -> None:
 
     data = _balanced(10, informant_sd=0.1, leniency=0.1, seed=2, noise=0.1)
     data = data[data["element_id"] == data["element_id"].iloc[0]].reset_index(drop=True)
-    ours = bias._role_model(data, "leder")
+    ours = bias.roles._role_model(data, "leder")
     reference = smf.mixedlm("score ~ C(informant_role, Treatment('leder'))", data, groups="practice_id", re_formula="1",
                             vc_formula={"informant": "0 + C(informant_id)"})
     assert list(ours.exog_names) == list(reference.exog_names)

@@ -1,0 +1,133 @@
+"""Every practice × check: a flag and its reason in plain language."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from lovende_research.bias.common import _num, _pct, _signed
+from lovende_research.bias.phrases import PHRASES
+from lovende_research.i18n import check_language, phrase
+
+#: The checks :func:`practice_flags` reports, in order.
+CHECKS: tuple[str, ...] = (
+    "straightlining",
+    "ceiling",
+    "screen_unsupported",
+    "informant_stability",
+    "coder_stability",
+    "delimitation",
+)
+
+def practice_flags(
+    practices: Iterable[str],
+    styles: pd.DataFrame,
+    stability: pd.DataFrame,
+    delimitation: pd.DataFrame,
+    top_n: int = 5,
+    straightline_share: float = 0.9,
+    ceiling_share: float = 0.8,
+    screen_evidence: float = 0.5,
+    delimitation_threshold: float = 0.15,
+    language: str = "da",
+) -> pd.DataFrame:
+    """Every practice × check (:data:`CHECKS`): a flag and its reason in plain language.
+
+    Parameters
+    ----------
+    practices : iterable of str
+        The practices to report (every one gets a row per check, flagged or not).
+    styles : DataFrame
+        From :func:`response_styles`.
+    stability : DataFrame
+        From :func:`rank_stability`.
+    delimitation : DataFrame
+        From :func:`delimitation_sensitivity`.
+    top_n : int
+        A practice in the top ``top_n`` that leaves it when one of its own informants (or any coder) is
+        left out is flagged.
+    straightline_share, ceiling_share, screen_evidence, delimitation_threshold : float
+        The thresholds used, quoted in the reasons.
+    language : {'da', 'en'}
+        Language of ``reason``.
+
+    Returns
+    -------
+    DataFrame
+        ``practice_id``, ``check``, ``flag`` (bool), ``reason`` (why it is flagged; "intet fund" / "no
+        finding" otherwise, or why the check does not apply).
+
+    Examples
+    --------
+    >>> from lovende_research.bias.stability import STABILITY_COLUMNS
+    >>> styles = pd.DataFrame({"practice_id": ["P1"], "informant_id": ["P1-L"], "informant_role": ["leder"],
+    ...     "n_answered": [30], "modal_code": [4.0], "modal_share": [1.0], "top_share": [1.0],
+    ...     "straightliner": [True], "ceiling": [True], "screen_unsupported": [False], "evidence_score": [0.2]})
+    >>> flags = practice_flags(["P1"], styles, pd.DataFrame(columns=list(STABILITY_COLUMNS)),
+    ...                        pd.DataFrame(columns=["practice_id", "delimitation_id", "element_id", "difference", "moved"]), language="en")
+    >>> flags[flags["flag"]]["check"].tolist()
+    ['straightlining', 'ceiling']
+    """
+    check_language(language)
+    rows: list[dict[str, object]] = []
+
+    def add(practice: str, check: str, reasons: list[str], applicable: bool = True) -> None:
+        if reasons:
+            rows.append({"practice_id": practice, "check": check, "flag": True, "reason": " · ".join(reasons)})
+        else:
+            rows.append({"practice_id": practice, "check": check, "flag": False,
+                         "reason": phrase(PHRASES, "no_finding" if applicable else "not_applicable", language)})
+
+    def code_text(code: float) -> str:
+        text = f"{code:g}"
+        return text.replace(".", ",") if language == "da" else text
+
+    # Each table is filtered to its flagged rows once and the reasons grouped by practice (one pass per
+    # table, not one per practice: a national study has 6,000 practices).
+    reasons: dict[str, dict[str, list[str]]] = {check: {} for check in CHECKS}
+
+    def collect(check: str, frame: pd.DataFrame, texts: Iterable[str]) -> None:
+        for practice, text in zip(frame["practice_id"], texts):
+            reasons[check].setdefault(practice, []).append(text)
+
+    flagged = styles[styles["straightliner"]]
+    collect("straightlining", flagged, (
+        phrase(PHRASES, "flag_straightlining", language, informant=r.informant_id, role=r.informant_role,
+               code=code_text(r.modal_code), share=_pct(r.modal_share, language), n=r.n_answered,
+               threshold=_pct(straightline_share, language))
+        for r in flagged.itertuples()))
+    flagged = styles[styles["ceiling"]]
+    collect("ceiling", flagged, (
+        phrase(PHRASES, "flag_ceiling", language, informant=r.informant_id, role=r.informant_role,
+               share=_pct(r.top_share, language), n=r.n_answered, threshold=_pct(ceiling_share, language))
+        for r in flagged.itertuples()))
+    flagged = styles[styles["screen_unsupported"]]
+    collect("screen_unsupported", flagged, (
+        phrase(PHRASES, "flag_screen", language, informant=r.informant_id, role=r.informant_role,
+               evidence=(_num(r.evidence_score, language) if not np.isnan(r.evidence_score)
+                         else phrase(PHRASES, "insufficient", language)),
+               threshold=_num(screen_evidence, language))
+        for r in flagged.itertuples()))
+    fell = (stability["rank_full"] <= top_n) & ~(stability["rank_reduced"] <= top_n)
+    for scenario, check in (("informant", "informant_stability"), ("coder", "coder_stability")):
+        own = fell & (stability["scenario"] == scenario)
+        if scenario == "informant":  # its place rests on one of its own voices, not on another practice's
+            own &= stability["left_out_practice"] == stability["practice_id"]
+        flagged = stability[own]
+        collect(check, flagged, (
+            phrase(PHRASES, f"flag_{check}", language, rank_full=int(r.rank_full),
+                   rank_reduced=(int(r.rank_reduced) if not pd.isna(r.rank_reduced) else "–"), left_out=r.left_out, top_n=top_n)
+            for r in flagged.itertuples()))
+    moved = delimitation[delimitation["moved"].astype(bool)]
+    for (practice, delim), group in moved.groupby(["practice_id", "delimitation_id"], sort=True):
+        elements = ", ".join(f"{r.element_id} {_signed(r.difference, language)}" for r in group.itertuples())
+        reasons["delimitation"].setdefault(practice, []).append(
+            phrase(PHRASES, "flag_delimitation", language, delimitation=delim, n=len(group),
+                   threshold=_num(delimitation_threshold, language), elements=elements))
+    delimited = set(delimitation["practice_id"])
+    for practice in sorted(set(practices)):
+        for check in CHECKS:
+            add(practice, check, reasons[check].get(practice, []), applicable=check != "delimitation" or practice in delimited)
+    return pd.DataFrame(rows, columns=["practice_id", "check", "flag", "reason"])

@@ -1,0 +1,119 @@
+"""Each check's verdict: one paragraph in Danish or English that a reader without statistics can act on."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from lovende_research.bias.common import BiasError, _num, _pct, _signed
+from lovende_research.bias.phrases import PHRASES
+from lovende_research.bias.roles import ROLE_REASONS
+from lovende_research.i18n import check_language, phrase
+
+def _ids(values: Iterable[str], language: str) -> str:
+    values = list(values)
+    return f" ({', '.join(values)})" if values else ""
+
+
+def verdict(check: str, language: str = "da", **tables: object) -> str:
+    """The plain-language verdict of one check, in Danish or English.
+
+    Parameters
+    ----------
+    check : {'icc', 'roles', 'styles', 'stability', 'delimitation', 'coders'}
+        Which check.
+    language : {'da', 'en'}
+        The language.
+    **tables
+        What the check's verdict reads: ``icc`` (:func:`informant_icc`); ``roles``
+        (:func:`role_effects`), ``excluded`` (list of ids), ``alpha_level``; ``styles``
+        (:func:`response_styles`); ``summary`` (:func:`stability_summary`), ``flags``
+        (:func:`practice_flags`), ``top_n``; ``delimitation`` (:func:`delimitation_sensitivity`),
+        ``threshold``; ``agreement`` (:func:`lovende_research.agreement.coder_agreement`), ``low``.
+
+    Returns
+    -------
+    str
+        One paragraph a reader without statistics can act on.
+
+    Examples
+    --------
+    >>> verdict("delimitation", "en", delimitation=pd.DataFrame(columns=["practice_id", "difference", "moved"]), threshold=0.15)[:40]
+    'No practice was coded under more than on'
+    """
+    check_language(language)
+    if check == "icc":
+        icc = tables["icc"]
+        overall = icc[icc["element_id"] == "overall"].iloc[0]
+        elements = icc[icc["element_id"] != "overall"].sort_values("icc1")
+        weakest = ", ".join(f"{r.element_id} {_num(r.icc1, language)}" for r in elements.head(3).itertuples())
+        return phrase(PHRASES, "v_icc", language, band=phrase(PHRASES, f"band_{overall['band']}", language),
+                      icc=_num(overall["icc1"], language), lo=_num(overall["icc1_ci_low"], language),
+                      hi=_num(overall["icc1_ci_high"], language), k=_num(overall["k"], language, 0),
+                      icck=_num(overall["icck"], language), weakest=weakest)
+    if check == "roles":
+        roles, excluded = tables["roles"], list(tables.get("excluded", []))  # type: ignore[call-overload]
+        alpha = _num(float(tables.get("alpha_level", 0.05)), language)  # type: ignore[arg-type]
+        excluded_text = (phrase(PHRASES, "excluded", language, n=len(excluded), ids=", ".join(excluded)) if excluded
+                         else phrase(PHRASES, "excluded_none", language))
+        if roles.empty or not bool(roles["converged"].all()):
+            if roles.empty:
+                warning = phrase(PHRASES, "role_no_roles", language)
+            else:
+                codes = roles["reason"] if "reason" in roles else pd.Series("fit_failed", index=roles.index)
+                codes = [c if c in ROLE_REASONS else "fit_failed" for c in codes]
+                warning = "; ".join(phrase(PHRASES, f"role_{c}", language, reference=roles["reference"].iloc[0])
+                                    for c in dict.fromkeys(codes))
+            return phrase(PHRASES, "v_role_failed", language, warning=warning)
+        details = "; ".join(phrase(PHRASES, "role_detail", language, role=r.role, estimate=_signed(r.estimate, language),
+                                   lo=_signed(r.ci_low, language), hi=_signed(r.ci_high, language),
+                                   p=f"p < {_num(0.001, language, 3)}" if r.p_holm < 0.001 else f"p = {_num(r.p_holm, language, 3)}")
+                            for r in roles.itertuples())
+        if roles["significant"].any():
+            direction = "higher" if roles.loc[roles["significant"], "estimate"].mean() < 0 else "lower"
+            return phrase(PHRASES, "v_role_found", language, details=details, alpha=alpha, direction=phrase(PHRASES, direction, language),
+                          excluded=excluded_text)
+        return phrase(PHRASES, "v_role_none", language, details=details, alpha=alpha, excluded=excluded_text)
+    if check == "styles":
+        styles = tables["styles"]
+        return phrase(PHRASES, "v_styles", language, n=len(styles),
+                      n_straight=int(styles["straightliner"].sum()), straight_ids=_ids(styles.loc[styles["straightliner"], "informant_id"], language),
+                      n_ceiling=int(styles["ceiling"].sum()), ceiling_ids=_ids(styles.loc[styles["ceiling"], "informant_id"], language),
+                      n_screen=int(styles["screen_unsupported"].sum()),
+                      screen_ids=_ids(styles.loc[styles["screen_unsupported"], "informant_id"], language))
+    if check == "stability":
+        summary, flags = tables["summary"], tables["flags"]
+        inf, cod = summary[summary["scenario"] == "informant"], summary[summary["scenario"] == "coder"]
+        flagged = flags[flags["check"].isin(["informant_stability", "coder_stability"]) & flags["flag"]]["practice_id"].drop_duplicates()
+        tau_inf = float(inf["kendall_tau"].min()) if len(inf) else float("nan")
+        quality = "stable" if (len(flagged) == 0 and (np.isnan(tau_inf) or tau_inf >= 0.8)) else "fragile"
+        return phrase(PHRASES, "v_stability", language, quality=phrase(PHRASES, quality, language), tau_inf=_num(tau_inf, language),
+                      shift_inf=(f"{inf['max_shift'].max():.0f}" if len(inf) else "–"),
+                      tau_cod=(_num(cod["kendall_tau"].min(), language) if len(cod) else "–"),
+                      shift_cod=(f"{cod['max_shift'].max():.0f}" if len(cod) else "–"),
+                      n_flag=len(flagged), top_n=tables.get("top_n", 5), ids=_ids(flagged, language))
+    if check == "delimitation":
+        table = tables["delimitation"]
+        if table.empty:
+            return phrase(PHRASES, "v_delimitation_none", language)
+        diff = table["difference"].astype(float)
+        return phrase(PHRASES, "v_delimitation", language, n_practices=table["practice_id"].nunique(),
+                      mean_diff=_signed(diff.mean(), language), max_diff=_num(diff.abs().max(), language),
+                      n_moved=int(table["moved"].sum()), threshold=_num(float(tables.get("threshold", 0.15)), language))  # type: ignore[arg-type]
+    if check == "coders":
+        agreement, low = tables["agreement"], float(tables.get("low", 0.667))  # type: ignore[arg-type]
+        overall = agreement[agreement["scope"] == "overall"].iloc[0]
+        groups = agreement[agreement["scope"] == "group"]
+        below = groups[groups["alpha"] < low]["element_id"].tolist() if "element_id" in groups else []
+        low_text = _num(low, language, 3)
+        quality = (phrase(PHRASES, "coders_ok", language, low=low_text) if overall["alpha"] >= low
+                   else phrase(PHRASES, "coders_low", language, low=low_text,
+                               elements=", ".join(below) or phrase(PHRASES, "none", language)))
+        paradox = groups[groups["paradox"].astype(bool)]["element_id"].tolist() if "element_id" in groups else []
+        return phrase(PHRASES, "v_coders", language, agree=_pct(overall["percent_agreement"], language),
+                      alpha=_num(overall["alpha"], language), kappa=_num(overall["kappa"], language),
+                      ac2=_num(overall["ac2"], language), quality=quality,
+                      paradox=phrase(PHRASES, "coders_paradox", language, elements=", ".join(map(str, paradox))) if paradox else "")
+    raise BiasError("check", check, "icc, roles, styles, stability, delimitation eller coders")

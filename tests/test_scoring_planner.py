@@ -117,3 +117,39 @@ def test_lovende_plan_prints_the_table_and_writes_csv(tmp_path: Path) -> None:
     assert len(projections) == 2 * 6 * 3
     assert {"measure", "n_informants", "n_coders", "G", "G_low", "G_high", "Phi", "Phi_low", "Phi_high"} <= set(projections.columns)
     assert (tmp_path / "design_components.csv").is_file() and (tmp_path / "design_needed.csv").is_file()
+
+
+@pytest.mark.parametrize("language, title", [("da", "En elementscore"), ("en", "An element score")])
+def test_design_chart_draws_one_line_per_coder_count_with_the_design_used(language: str, title: str) -> None:
+    import matplotlib.pyplot as plt
+
+    from lovende_research.plots.design import design_chart
+
+    g = GStudy({**PLANTED, "item": np.nan}, 3.0, 2.0, 11)
+    projections = d_study(g).assign(G_low=lambda d: d["G"] - 0.1, G_high=lambda d: d["G"] + 0.1)
+    projections["design_used"] = (projections["n_informants"] == 3) & (projections["n_coders"] == 2)
+    figure = design_chart(projections, language)
+    element, overall = figure.axes
+    assert element.get_title() == title
+    # three coder lines and the square marking the design used, per panel
+    assert len(element.lines) == 4 + 2  # + the two dashed targets
+    square = element.lines[3]
+    assert list(square.get_xdata()) == [3] and square.get_ydata()[0] == pytest.approx(coefficients(g.variance, 3, 2)["G"])
+    plt.close(figure)
+
+
+def test_stage_three_shows_and_writes_the_design_plan(example_run) -> None:
+    """Notebook 03's last section: the plan's CSV tables and its figure, shown on the stage's page."""
+    from lovende_research.display import svg_element
+
+    processed = example_run.index.parent.parent.parent / "processed" / "example"
+    design = processed / "bias" / "design"
+    projections = pd.read_csv(design / "design_projections.csv")
+    assert len(projections) == 36 and projections["design_used"].sum() == 2
+    page = (example_run.index.parent / "03_subjectivity_bias.html").read_text(encoding="utf-8")
+    assert "Designplan" in page and "Projiceret pålidelighed (G) efter design" in (design / "design_plan.svg").read_text(encoding="utf-8")
+    import base64
+    import re
+
+    shown = {base64.b64decode(d) for d in re.findall(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page)}
+    assert svg_element((design / "design_plan.svg").read_bytes()).encode("utf-8") in shown

@@ -22,6 +22,7 @@ from lovende_research.scoring.draws import BootstrapDraws, _check_n_boot, draw_c
 from lovende_research.scoring.elements import informant_scores
 from lovende_research.scoring.parameters import ScoringError
 from lovende_research.scoring.profiles import practice_profiles
+from lovende_research.scoring.summaries import _BLOCK_VALUES
 
 #: Aggregation rules the model's intervals apply to: both are means over informants (all, or leaders).
 MODEL_AGGREGATIONS: tuple[str, ...] = ("mean", "leader")
@@ -278,10 +279,16 @@ def model_draws(
     residual = model.residual_var * model.residual_df / rng.chisquare(max(model.residual_df, 1), n_boot)
     ms = model.informant_ms * model.informant_df / rng.chisquare(model.informant_df, n_boot)
     informant = np.maximum((ms - residual) * model.informant_df / model.informant_k, 0.0)
-    u = rng.standard_normal((n_boot, n_informants)) * np.sqrt(informant)[:, None]
-    noise = rng.standard_normal((n_boot, n_cells)) * np.sqrt(residual[:, None] / np.maximum(n_scored, 1)[None, :])
-    with np.errstate(invalid="ignore"):
-        scores = np.clip(estimate[None, :] + (share @ u.T).T + noise, 0.0, 1.0)
+    scores = np.empty((n_boot, n_cells))
+    # A block of draws at a time, so the temporaries stay near 128 MB on a national study (the draws
+    # themselves are the n_boot x cells array every method returns).
+    rows = max(1, _BLOCK_VALUES // max(n_cells + n_informants, 1))
+    for start in range(0, n_boot, rows):
+        block = slice(start, min(start + rows, n_boot))
+        u = rng.standard_normal((block.stop - block.start, n_informants)) * np.sqrt(informant[block])[:, None]
+        noise = rng.standard_normal((block.stop - block.start, n_cells)) * np.sqrt(residual[block, None] / np.maximum(n_scored, 1)[None, :])
+        with np.errstate(invalid="ignore"):
+            scores[block] = np.clip(estimate[None, :] + (share @ u.T).T + noise, 0.0, 1.0)
     scores[:, n_scored == 0] = np.nan
     return BootstrapDraws(cells=cells, scores=scores)
 

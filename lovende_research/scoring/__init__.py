@@ -29,14 +29,15 @@ One module per step: :mod:`~lovende_research.scoring.parameters` (rules, error, 
 :mod:`~lovende_research.scoring.summaries` (the replicates and their summaries),
 :mod:`~lovende_research.scoring.model` (the default intervals: a variance-components model pooled
 over practices, and draws from it), :mod:`~lovende_research.scoring.uncertainty` (4: intervals, rank
-intervals and P(top k) from either kind of draws), :mod:`~lovende_research.scoring.stage` (the stage's
+intervals and P(top k) from either kind of draws), :mod:`~lovende_research.scoring.planner` (the design planner: a G study and D studies of other
+designs, ``lovende plan``), :mod:`~lovende_research.scoring.stage` (the stage's
 one call, :func:`score_study`). Every public name is handed on here, so
 ``from lovende_research.scoring import ...`` works as it did when this was one file.
 """
 
 from lovende_research.scoring.draws import BootstrapDraws, bootstrap_draws, bootstrap_replicates
 from lovende_research.scoring.elements import element_scores, informant_scores
-from lovende_research.scoring.model import MODEL_AGGREGATIONS, ScoreModel, fit_score_model, model_draws
+from lovende_research.scoring.model import MODEL_AGGREGATIONS, ScoreModel, fit_score_model, model_draws, two_way_components
 from lovende_research.scoring.parameters import (
     AGGREGATIONS,
     INTERVAL_METHODS,
@@ -45,6 +46,16 @@ from lovende_research.scoring.parameters import (
     PHRASES,
     RECONCILE_RULES,
     ScoringError,
+)
+from lovende_research.scoring.planner import (
+    DesignPlan,
+    GStudy,
+    coder_element_scores,
+    coefficients,
+    d_study,
+    g_study,
+    needed,
+    plan_study,
 )
 from lovende_research.scoring.profiles import element_pattern, overall_index, practice_profiles
 from lovende_research.scoring.reconcile import coder_conflicts, reconcile_coders, screen_flags
@@ -55,12 +66,14 @@ from lovende_research.scoring.uncertainty import bootstrap_overall, bootstrap_pr
 __all__ = [
     "AGGREGATIONS",
     "INTERVAL_METHODS",
-    "MODEL_AGGREGATIONS",
     "KEY",
     "LEADER_ROLE",
+    "MODEL_AGGREGATIONS",
     "PHRASES",
     "RECONCILE_RULES",
     "BootstrapDraws",
+    "DesignPlan",
+    "GStudy",
     "ScoreModel",
     "ScoreTables",
     "ScoringError",
@@ -69,16 +82,23 @@ __all__ = [
     "bootstrap_profiles",
     "bootstrap_replicates",
     "coder_conflicts",
+    "coder_element_scores",
+    "coefficients",
+    "d_study",
     "element_pattern",
     "element_scores",
     "fit_score_model",
+    "g_study",
     "informant_scores",
     "model_draws",
+    "needed",
     "overall_index",
     "percentile_intervals",
+    "plan_study",
     "practice_profiles",
     "rank_intervals",
     "reconcile_coders",
     "score_study",
     "screen_flags",
+    "two_way_components",
 ]

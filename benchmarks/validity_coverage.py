@@ -69,8 +69,11 @@ def _one_study(spec: IndependentSpec, seed: int, n_boot: int, ci: float) -> list
     return rows
 
 
-def coverage_table(n_studies: int = 150, seed: int = 16, n_boot: int = 1000, ci: float = 0.95) -> pd.DataFrame:
+def coverage_table(n_studies: int = 150, seed: int = 16, n_boot: int = 1000, ci: float = 0.95, n_extreme: int = 0,
+                   unbalanced_roles: bool = False) -> pd.DataFrame:
     """The coverage and width grid: one row per informants × leniency × method × level.
+
+    ``n_extreme`` and ``unbalanced_roles`` are passed on to every :class:`IndependentSpec` of the grid.
 
     Columns: ``informants``, ``leader_leniency``, ``method``, ``level`` (``element`` or ``overall``),
     ``cells`` (intervals counted), ``coverage`` (share holding the truth; a cell without an interval
@@ -80,7 +83,8 @@ def coverage_table(n_studies: int = 150, seed: int = 16, n_boot: int = 1000, ci:
     out = []
     for informants in INFORMANTS:
         for leniency in LENIENCY:
-            spec = IndependentSpec(n_practices=20, informants_per_practice=informants, leader_leniency=leniency)
+            spec = IndependentSpec(n_practices=20, informants_per_practice=informants, leader_leniency=leniency,
+                                   n_extreme=n_extreme, unbalanced_roles=unbalanced_roles)
             collected: dict[tuple[str, str], list[dict[str, object]]] = {}
             for k in range(n_studies):
                 for row in _one_study(spec, seed + 1000 * informants + k, n_boot, ci):
@@ -111,13 +115,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--n-boot", type=int, default=1000, help="draws per study and method")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--extreme", type=int, default=0, help="extreme practices per study (IndependentSpec.n_extreme)")
+    parser.add_argument("--unbalanced-roles", action="store_true", help="IndependentSpec.unbalanced_roles")
     args = parser.parse_args()
     start = time.perf_counter()
-    table = coverage_table(args.studies, args.seed, args.n_boot)
+    table = coverage_table(args.studies, args.seed, args.n_boot, n_extreme=args.extreme, unbalanced_roles=args.unbalanced_roles)
     seconds = time.perf_counter() - start
     print(markdown(table))
     print(f"\n{args.studies} studies per cell, {seconds:.0f} s")
     write_json(args.out, {"studies": args.studies, "seed": args.seed, "n_boot": args.n_boot, "seconds": seconds,
+                          "extreme": args.extreme, "unbalanced_roles": args.unbalanced_roles,
                           "rows": table.to_dict(orient="records")})
 
 

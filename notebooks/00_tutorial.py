@@ -65,7 +65,7 @@ seed = 1  # the group's seed: each seed gives a different simulated study
 language = "da"  # da or en: the language of figures and explanations
 work_dir = "../data/processed/tutorial"  # where the simulated study and its outputs go (never data/raw)
 n_practices = 8  # practices interviewed in the simulated study (3 informants each)
-n_boot = 200  # bootstrap draws for the intervals (few, so the notebook runs fast)
+n_boot = 200  # draws for the intervals (few, so the notebook runs fast)
 top_n = 3  # the size of "the top of the ranking" in the stability check
 
 # %%

@@ -27,6 +27,12 @@ PHRASES: dict[str, tuple[str, str]] = {
     "offset_title": ("Rolle-effekt (blandet model)", "Role effect (mixed model)"),
     "excluded": ("hul markør = straight-liner, holdt ude af modellen", "hollow marker = straight-liner, set aside in the model"),
     "not_converged": ("modellen konvergerede ikke", "the model did not converge"),
+    "fair_title": ("Samlet indeks observeret og med samme rollesammensætning for alle ({ci} % interval)",
+                   "Overall index observed and with the same role mix for every practice ({ci}% interval)"),
+    "fair_index": ("Samlet indeks (0–1)", "Overall index (0–1)"),
+    "observed": ("observeret", "observed"),
+    "fair": ("rollejusteret", "role-adjusted"),
+    "moves_top": ("skifter plads i top {top_n}", "changes its place in the top {top_n}"),
     "icc_title": ("Enighed mellem informanter i samme praksis: ICC(1) med {ci} % interval",
                   "Agreement of informants within a practice: ICC(1) with {ci}% interval"),
     "icc": ("ICC(1), én informant", "ICC(1), single informant"),
@@ -294,4 +300,34 @@ def coder_agreement_chart(agreement: pd.DataFrame, instrument: Instrument | None
     # Outside the axes: bars start at 0 on the left and most reach past 0.8, so no corner inside is free.
     ax.legend(title=phrase(PHRASES, "statistic", language), fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
     ax.set_title(phrase(PHRASES, "coders_title", language) + "\n" + phrase(PHRASES, "paradox", language), fontsize=10)
+    return _localised(figure, language)
+
+
+def fair_chart(fair_overall: pd.DataFrame, top_n: int = 5, language: str = "da", confidence: float = 0.95) -> plt.Figure:
+    """Each practice's overall index as observed (hollow) and role-adjusted (filled, with its interval).
+
+    Practices are ordered by the adjusted index; those whose top-``top_n`` place depends on who was asked
+    are drawn in red and named in the legend, so the figure shows what the ``role_mix`` flag says.
+    """
+    check_language(language)
+    use_style()
+    table = fair_overall.dropna(subset=["fair"]).sort_values("fair", kind="stable").reset_index(drop=True)
+    figure, ax = plt.subplots(figsize=(8, 0.32 * len(table) + 2))
+    y = np.arange(len(table))
+    palette = sns.color_palette()
+    colour = [palette[3] if moved else palette[0] for moved in table["depends_on_roles"]]
+    lo = (table["fair"] - table["ci_low"]).to_numpy(dtype=float)
+    hi = (table["ci_high"] - table["fair"]).to_numpy(dtype=float)
+    for k in range(len(table)):
+        ax.plot([table["observed"].iloc[k], table["fair"].iloc[k]], [y[k], y[k]], color="grey", lw=0.8, zorder=1)
+        if np.isfinite(lo[k]):
+            ax.errorbar(table["fair"].iloc[k], y[k], xerr=[[lo[k]], [hi[k]]], fmt="none", ecolor=colour[k], capsize=2, zorder=2)
+    ax.scatter(table["observed"], y, facecolors="none", edgecolors="black", zorder=3, label=phrase(PHRASES, "observed", language))
+    ax.scatter(table["fair"], y, color=colour, zorder=3, label=phrase(PHRASES, "fair", language))
+    if table["depends_on_roles"].any():
+        ax.scatter([], [], color=palette[3], label=phrase(PHRASES, "moves_top", language, top_n=top_n))
+    ax.set_yticks(y, table["practice_id"].astype(str).tolist())
+    ax.set_xlabel(phrase(PHRASES, "fair_index", language))
+    ax.set_title(phrase(PHRASES, "fair_title", language, ci=round(100 * confidence)), fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
     return _localised(figure, language)

@@ -154,3 +154,17 @@ def test_a_top_place_that_depends_on_who_was_asked_is_flagged(tmp_path: Path) ->
     raised = flags[(flags["check"] == "role_mix") & flags["flag"]]
     assert set(raised["practice_id"]) >= {"P1"}
     assert "afhænger af, hvem der blev spurgt" in raised.set_index("practice_id").loc["P1", "reason"]
+
+
+def test_fair_verdict_says_when_every_practice_was_asked_alike(tmp_path: Path) -> None:
+    # Balanced roles (one leader, one staff member, one partner everywhere) and the study's own mix: the
+    # adjustment is (nearly) one constant for every practice and moves no rank; the verdict says so.
+    truth = write_independent_study(tmp_path / "s", IndependentSpec(n_practices=10, leader_leniency=0.2), 2)
+    tables = bias.run_bias_checks(Study.load(tmp_path / "s"), language="en")
+    assert truth.role_effects["medarbejder"] < 0
+    fair = tables.fair_overall
+    assert fair["rank_fair"].equals(fair["rank_observed"]) and not fair["depends_on_roles"].any()
+    assert "the ranking is unchanged" in bias.verdict("fair", "en", fair=fair, top_n=5)
+    assert "rangeringen uændret" in bias.verdict("fair", "da", fair=fair, top_n=5)
+    moved = fair.assign(rank_fair=fair["rank_fair"][::-1].to_numpy())  # any other order is reported as such
+    assert "change their place" in bias.verdict("fair", "en", fair=moved, top_n=5)

@@ -115,6 +115,12 @@ PHRASES: dict[str, tuple[str, str]] = {
         "the top {top_n}{ids}; the largest difference between the observed and the role-adjusted overall "
         "score is {max_diff}.",
     ),
+    "v_fair_unchanged": ("Med samme rollesammensætning for alle praksisser ({mix}) er rangeringen uændret; den største "
+                         "forskel mellem observeret og rollejusteret samlet score er {max_diff}. Praksisserne er besvaret "
+                         "af (næsten) de samme roller, så hvem der blev spurgt, flytter ikke rækkefølgen.",
+                         "With the same mix of roles for every practice ({mix}) the ranking is unchanged; the largest "
+                         "difference between the observed and the role-adjusted overall score is {max_diff}. The practices "
+                         "were answered by (nearly) the same roles, so who was asked does not move the order."),
     "v_fair_none": ("Rolle-modellen kunne ikke vurderes, så scorerne er ikke justeret for rollerne.",
                     "The role model could not be read, so the scores are not adjusted for roles."),
     "mix_study": ("rollernes andele i hele studiet", "the roles' shares over the whole study"),

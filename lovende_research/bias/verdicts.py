@@ -83,9 +83,12 @@ def verdict(check: str, language: str = "da", **tables: object) -> str:
         if fair.empty or not bool(fair["adjusted"].all()):
             return phrase(PHRASES, "v_fair_none", language)
         moved = fair[fair["depends_on_roles"]]["practice_id"]
-        return phrase(PHRASES, "v_fair", language, mix=phrase(PHRASES, f"mix_{tables.get('mix', 'study')}", language),
-                      n_moved=len(moved), top_n=tables.get("top_n", 5), ids=_ids(moved, language),
-                      max_diff=_num((fair["fair"] - fair["observed"]).abs().max(), language))
+        mix = phrase(PHRASES, f"mix_{tables.get('mix', 'study')}", language)
+        max_diff = _num((fair["fair"] - fair["observed"]).abs().max(), language)
+        if fair["rank_fair"].equals(fair["rank_observed"]):
+            return phrase(PHRASES, "v_fair_unchanged", language, mix=mix, max_diff=max_diff)
+        return phrase(PHRASES, "v_fair", language, mix=mix,
+                      n_moved=len(moved), top_n=tables.get("top_n", 5), ids=_ids(moved, language), max_diff=max_diff)
     if check == "styles":
         styles = tables["styles"]
         return phrase(PHRASES, "v_styles", language, n=len(styles),

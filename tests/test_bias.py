@@ -710,3 +710,45 @@ def test_role_model_with_one_element_has_no_element_term() -> None:
                             vc_formula={"informant": "0 + C(informant_id)"})
     assert list(ours.exog_names) == list(reference.exog_names)
     np.testing.assert_array_equal(ours.exog, reference.exog)
+
+
+def test_role_tests_are_two_sided_holm_corrected_with_two_sided_intervals() -> None:
+    # Seed 0, leniency 0.04: the staff contrast has a raw p of 0.048 but a Holm p of 0.097 (times 2 roles),
+    # so it is not significant at 0.05. By hand from the table's own estimate and SE: p = 2 (1 - Phi(|z|)),
+    # the 95 % interval is estimate +- 1.959964 SE (Phi^-1(0.975)).
+    data = _balanced(10, informant_sd=0.05, leniency=0.04, seed=0)
+    out = bias.role_effects(data, alpha_level=0.05)
+    z = (out["estimate"] / out["se"]).abs().to_numpy()
+    from scipy import stats
+
+    assert out["p_value"].to_numpy() == pytest.approx(2 * stats.norm.sf(z), rel=1e-12)
+    assert ((out["p_value"] < 0.05) & (out["p_holm"] >= 0.05)).any()
+    assert out["significant"].tolist() == (out["p_holm"] < 0.05).tolist()
+    assert not out["significant"].any()
+    assert (out["ci_high"] - out["estimate"]).to_numpy() == pytest.approx(1.959964 * out["se"].to_numpy(), rel=1e-6)
+    assert (out["estimate"] - out["ci_low"]).to_numpy() == pytest.approx(1.959964 * out["se"].to_numpy(), rel=1e-6)
+
+
+def test_a_share_exactly_at_the_threshold_is_flagged_and_the_defaults_are_the_documented_ones() -> None:
+    import inspect
+
+    from lovende_research.instrument import load_instrument
+
+    inst = load_instrument()
+    ids = list(inst.item_ids)
+    varied = [1 + (k % 4) for k in range(len(ids))]
+    straight = [4] * 24 + [1] * (len(ids) - 24)  # 24 of the 30 scored items at 4: a share of exactly 24/30
+    codings = pd.DataFrame([(iv, "K1", item, v) for iv, values in (("a", varied), ("b", varied[::-1]), ("c", straight))
+                            for item, v in zip(ids, values)], columns=["interview_id", "coder_id", "item_id", "value"])
+    codings = codings.assign(delimitation_id="main", is_consensus=False, screen_answer=pd.NA)
+    items = codings.rename(columns={"value": "code"})[["interview_id", "delimitation_id", "item_id", "code"]]
+    interviews = pd.DataFrame({"interview_id": list("abc"), "practice_id": "P1", "informant_id": list("xyz"), "informant_role": "leder"})
+    es = pd.DataFrame(columns=["interview_id", "delimitation_id", "element_id", "score"])
+    at = bias.response_styles(items, es, codings, interviews, inst, straightline_share=24 / len(ids), ceiling_share=24 / len(ids)).set_index("informant_id")
+    assert at.loc["z", "straightliner"] and at.loc["z", "ceiling"]
+    above = bias.response_styles(items, es, codings, interviews, inst, straightline_share=24 / len(ids) + 1e-9).set_index("informant_id")
+    assert not above.loc["z", "straightliner"]
+    # the documented defaults (docstring of response_styles, notebook 03's parameters cell)
+    for function in (bias.run_bias_checks, bias.response_styles):
+        parameters = inspect.signature(function).parameters
+        assert (parameters["straightline_share"].default, parameters["ceiling_share"].default, parameters["style_margin"].default) == (0.75, 0.8, 0.3)

@@ -135,7 +135,7 @@ def response_styles(
     Examples
     --------
     Three informants of one practice; ``c`` gives 4 throughout while the others cycle through 1–4 (7 of the
-    31 items at 4, a share of 0.23):
+    30 items at 4, a share of 0.23):
 
     >>> from lovende_research.instrument import load_instrument
     >>> inst = load_instrument()

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from lovende_research.agreement.formats import AgreementError, _check_confidence, _check_weights, _Coded
-from lovende_research.agreement.gwet import AC2_WEIGHTS, _ac2_table
-from lovende_research.agreement.kappa import KAPPA_WEIGHTS, _kappa_table
+from lovende_research.agreement.gwet import _ac2_table
+from lovende_research.agreement.kappa import _kappa_table
 from lovende_research.agreement.krippendorff import _alpha_table
 from lovende_research.i18n import phrase
 from lovende_research.instrument import Instrument
@@ -123,10 +123,9 @@ def coder_agreement(
     categories : sequence, optional
         The scale's codes in order, e.g. ``instrument.scale_codes``. Pass them: AC2 and the pile-up
         share depend on the whole scale, not only the codes used.
-    kappa_weights : {"quadratic", "linear"}, default "quadratic"
-        Weights for :func:`weighted_kappa`.
-    ac2_weights : {"quadratic", "linear", "ordinal", "identity"}, default "quadratic"
-        Weights for :func:`gwet_ac2`.
+    kappa_weights, ac2_weights : {"quadratic", "linear", "ordinal", "unweighted"}, default "quadratic"
+        Weights for :func:`weighted_kappa` and :func:`gwet_ac2` (the one set of names of
+        :data:`~lovende_research.agreement.formats.WEIGHTS`).
     n_boot : int, default 1000
         Bootstrap draws over units for alpha's interval (0: none).
     seed : int, optional
@@ -149,7 +148,8 @@ def coder_agreement(
         - the ``by`` column (or none when ``by`` is None), ``scope``: ``"group"`` or ``"overall"``
         - ``n_subjects``: pairable units (coded by two or more coders); ``n_raters``: coders
         - ``n_ratings``: non-missing codes
-        - ``percent_agreement``: share of pairable units on which all coders gave the same code
+        - ``percent_agreement``: pairwise agreement over pairable units (with two coders: the share of
+          units on which they gave the same code)
         - ``alpha``, ``alpha_ci_low``, ``alpha_ci_high``: ordinal Krippendorff's alpha, bootstrap interval
         - ``kappa``, ``kappa_ci_low``, ``kappa_ci_high``: weighted kappa; with more than two coders the
           mean over pairs, and the interval only when there is a single pair
@@ -194,8 +194,8 @@ def coder_agreement(
     (-0.026, 0.988, True)
     """
     _check_confidence(confidence)
-    _check_weights(kappa_weights, KAPPA_WEIGHTS)
-    _check_weights(ac2_weights, AC2_WEIGHTS)
+    _check_weights(kappa_weights)
+    _check_weights(ac2_weights)
     if by is not None and by not in codings_long.columns:
         raise AgreementError(f"grupperingskolonnen {by!r} findes ikke i kodningerne")
     groups: list[tuple[object, pd.DataFrame, str]] = []

@@ -2,8 +2,14 @@
 
 Every statistic in :mod:`lovende_research.agreement` takes ratings in **long form** (one row per
 subject × rater) and returns a one-row :class:`pandas.DataFrame` starting with :data:`RESULT_COLUMNS`.
-Here: the error class, the long → wide view, the one-time coding of ratings to integer arrays
-(:class:`_Coded`) that the statistics compute from, and the argument checks they share.
+Here: the error class, the converters from the other layouts published examples come in (a
+contingency table, subject × category counts) to long form, the long → wide view, the one set of
+agreement weights, the one-time coding of ratings to integer arrays (:class:`_Coded`) that the
+statistics compute from, and the argument checks they share.
+
+**Missing ratings.** A rating that is ``NA`` and a row that is absent are the same thing: :class:`_Coded`
+drops ``NA`` ratings before it numbers subjects and raters, so no statistic can tell them apart. A
+subject with one rating cannot show agreement; each statistic says in its docstring how it treats one.
 """
 
 from __future__ import annotations
@@ -61,9 +67,145 @@ def _check_confidence(confidence: float) -> None:
         raise AgreementError(f"confidence skal ligge mellem 0 og 1 (fandt {confidence!r})")
 
 
-def _check_weights(weights: str, allowed: Sequence[str]) -> None:
-    if weights not in allowed:
-        raise AgreementError(f"ukendte vægte {weights!r}; forventet: {', '.join(allowed)}")
+def _check_weights(weights: str) -> None:
+    if weights not in WEIGHTS:
+        raise AgreementError(f"ukendte vægte {weights!r}; forventet: {', '.join(WEIGHTS)}")
+
+
+def _interval(estimate: float, se: float, critical: float, low: float = -1.0) -> tuple[float, float]:
+    """``estimate ∓ critical · se``, clipped to ``[low, 1]`` (every coefficient here is at most 1)."""
+    return max(low, estimate - critical * se), min(1.0, estimate + critical * se)
+
+
+#: The weight names every weighted statistic knows (:func:`agreement_weights` defines them).
+WEIGHTS: tuple[str, ...] = ("unweighted", "linear", "quadratic", "ordinal")
+
+
+def agreement_weights(scores: Sequence[float], weights: str = "quadratic") -> np.ndarray:
+    """Agreement weights :math:`w_{kl} \\in [0, 1]` for categories with ``scores`` (Gwet 2014, ch. 3).
+
+    One set serves every weighted statistic (kappa, Fleiss, Conger, Brennan–Prediger, AC2, percent
+    agreement), so the same name means the same weights everywhere: ``unweighted``: :math:`[k = l]`;
+    ``linear``: :math:`1 - |x_k - x_l| / (x_{max} - x_{min})` (Cicchetti–Allison); ``quadratic``:
+    :math:`1 - (x_k - x_l)^2 / (x_{max} - x_{min})^2` (Fleiss–Cohen); ``ordinal``: with ranks
+    :math:`k, l`, :math:`M_{kl} = \\binom{|k - l| + 1}{2}` and :math:`w_{kl} = 1 - M_{kl} / \\max M`.
+
+    Examples
+    --------
+    >>> agreement_weights([1, 2, 3], "quadratic").tolist()
+    [[1.0, 0.75, 0.0], [0.75, 1.0, 0.75], [0.0, 0.75, 1.0]]
+    >>> np.round(agreement_weights([1, 2, 3], "ordinal"), 4).tolist()
+    [[1.0, 0.6667, 0.0], [0.6667, 1.0, 0.6667], [0.0, 0.6667, 1.0]]
+    """
+    _check_weights(weights)
+    x = np.asarray(scores, dtype=float)
+    q = len(x)
+    if weights == "unweighted" or q < 2:
+        return np.eye(q)
+    span = float(x.max() - x.min())
+    if weights == "linear":
+        return 1 - np.abs(x[:, None] - x[None, :]) / span
+    if weights == "quadratic":
+        return 1 - (x[:, None] - x[None, :]) ** 2 / span**2
+    ranks = np.arange(q)
+    steps = np.abs(ranks[:, None] - ranks[None, :]) + 1
+    m = steps * (steps - 1) / 2
+    return 1 - m / m.max()
+
+
+def long_from_table(table: pd.DataFrame | np.ndarray | Sequence[Sequence[float]], categories: Sequence[object] | None = None,
+                    *, raters: tuple[str, str] = ("A", "B")) -> pd.DataFrame:
+    """A two-rater contingency table (first rater in rows, second in columns) → long ratings.
+
+    For when the counts are all one has, as in a published table: every statistic then reads the
+    result like any other ratings.
+
+    Parameters
+    ----------
+    table : DataFrame or 2-d array
+        Square counts; a DataFrame's index labels are the categories (its columns must be the same).
+    categories : sequence, optional
+        The categories in table order, for an array; defaults to 1, 2, …, q.
+    raters : pair of str
+        The two rater ids.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``subject`` (0, 1, …), ``rater``, ``rating``: two rows per counted subject.
+
+    Examples
+    --------
+    >>> long_from_table([[1, 0], [2, 0]]).to_dict("list")["rating"]
+    [1, 1, 2, 1, 2, 1]
+    """
+    if isinstance(table, pd.DataFrame):
+        if list(table.index) != list(table.columns):
+            raise AgreementError(f"tabellens rækker og kolonner skal være de samme kategorier (fandt {list(table.index)} og {list(table.columns)})")
+        categories = list(table.index) if categories is None else categories
+    array = np.asarray(table, dtype=float)
+    if array.ndim != 2 or array.shape[0] != array.shape[1]:
+        raise AgreementError(f"tabellen skal være kvadratisk (fandt form {array.shape})")
+    if (array < 0).any() or not np.allclose(array, np.round(array)):
+        raise AgreementError("tabellen skal indeholde antal: hele tal, 0 eller flere")
+    levels = list(categories) if categories is not None else list(range(1, array.shape[0] + 1))
+    if len(levels) != array.shape[0]:
+        raise AgreementError(f"categories har {len(levels)} kategorier, tabellen {array.shape[0]}")
+    cells = np.repeat(np.arange(array.size), np.round(array).astype(np.int64).ravel())
+    first, second = np.divmod(cells, array.shape[0])
+    n = len(cells)
+    return pd.DataFrame({
+        "subject": np.repeat(np.arange(n), 2),
+        "rater": np.tile(np.asarray(raters, dtype=object), n),
+        "rating": pd.Series(np.asarray(levels, dtype=object)[np.column_stack([first, second]).ravel()]).infer_objects().to_numpy(),
+    })
+
+
+def long_from_counts(counts: pd.DataFrame | np.ndarray | Sequence[Sequence[float]], categories: Sequence[object] | None = None) -> pd.DataFrame:
+    """Subject × category counts (how many raters put each subject in each category) → long ratings.
+
+    The layout of Fleiss (1971) and of irrCAC's ``*.dist`` functions. The counts do not say which rater
+    gave which rating, so the raters are numbered ``r1``, ``r2``, … within each subject: right for the
+    statistics that treat raters as exchangeable (Fleiss' kappa, Brennan–Prediger, AC1/AC2, alpha,
+    percent agreement), meaningless for those that follow each rater (Cohen's and Conger's kappa).
+
+    Parameters
+    ----------
+    counts : DataFrame or 2-d array
+        One row per subject, one column per category; a DataFrame's columns are the categories.
+    categories : sequence, optional
+        The categories in column order, for an array; defaults to 1, 2, …, q.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``subject`` (the row position), ``rater``, ``rating``.
+
+    Examples
+    --------
+    >>> long_from_counts([[2, 0], [1, 1]]).to_dict("list")
+    {'subject': [0, 0, 1, 1], 'rater': ['r1', 'r2', 'r1', 'r2'], 'rating': [1, 1, 1, 2]}
+    """
+    if isinstance(counts, pd.DataFrame):
+        categories = list(counts.columns) if categories is None else categories
+    array = np.asarray(counts, dtype=float)
+    if array.ndim != 2:
+        raise AgreementError(f"antallene skal være en tabel med én række pr. subjekt (fandt form {array.shape})")
+    if (array < 0).any() or not np.allclose(array, np.round(array)):
+        raise AgreementError("antallene skal være hele tal, 0 eller flere")
+    levels = list(categories) if categories is not None else list(range(1, array.shape[1] + 1))
+    if len(levels) != array.shape[1]:
+        raise AgreementError(f"categories har {len(levels)} kategorier, tabellen {array.shape[1]}")
+    whole = np.round(array).astype(np.int64)
+    subject = np.repeat(np.arange(array.shape[0]), whole.sum(axis=1))
+    category = np.repeat(np.tile(np.arange(array.shape[1]), array.shape[0]), whole.ravel())
+    starts = np.repeat(np.cumsum(whole.sum(axis=1)) - whole.sum(axis=1), whole.sum(axis=1))
+    position = np.arange(len(subject)) - starts + 1
+    return pd.DataFrame({
+        "subject": subject,
+        "rater": np.char.add("r", position.astype(str)).astype(object),
+        "rating": pd.Series(np.asarray(levels, dtype=object)[category]).infer_objects().to_numpy(),
+    })
 
 
 class _Coded:
@@ -87,18 +229,23 @@ class _Coded:
         missing = [c for c in (subject, rater, rating) if c not in ratings.columns]
         if missing:
             raise AgreementError(f"bedømmelserne mangler kolonnerne {', '.join(missing)}")
-        unit_codes, self.units = pd.factorize(ratings[subject], sort=False)
-        rater_codes, self.raters = pd.factorize(ratings[rater], sort=True)
-        if (unit_codes < 0).any() or (rater_codes < 0).any():
+        if ratings[[subject, rater]].isna().to_numpy().any():
             raise AgreementError(f"{subject} og {rater} skal være udfyldt i hver række")
-        key = np.asarray(unit_codes, dtype=np.int64) * max(len(self.raters), 1) + np.asarray(rater_codes, dtype=np.int64)
-        if len(key) and np.bincount(key).max() > 1:
-            twice = ratings.duplicated([subject, rater], keep=False)
+        twice = ratings.duplicated([subject, rater], keep=False)
+        if twice.any():
             pairs = ratings.loc[twice, [subject, rater]].drop_duplicates().head(5).astype(str).agg(" / ".join, axis=1)
             raise AgreementError(f"samme {subject} × {rater} er bedømt mere end én gang: {', '.join(pairs)}")
-        present = ratings[rating].notna().to_numpy()
-        kept = ratings.loc[present, [rating]]
-        values = kept[rating]
+        # A missing rating is the same as an absent row: drop it before the ids are numbered, so a
+        # subject or rater with only missing ratings does not exist for any statistic.
+        ratings = ratings[ratings[rating].notna().to_numpy()]
+        # Subjects in sorted order, so that neither the row order nor NA-versus-absent moves a bootstrap
+        # stream onto other subjects; ids that cannot be sorted keep the order they first appear in.
+        try:
+            unit_codes, self.units = pd.factorize(ratings[subject], sort=True)
+        except TypeError:
+            unit_codes, self.units = pd.factorize(ratings[subject], sort=False)
+        rater_codes, self.raters = pd.factorize(ratings[rater], sort=True)
+        values = ratings[rating]
         numeric = pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
         if categories is not None:
             levels = list(categories)
@@ -122,8 +269,8 @@ class _Coded:
             np.asarray(levels, dtype=float) if all_numbers else np.arange(1, len(levels) + 1, dtype=float)
         )
         self.numeric_categories: bool = all_numbers
-        self.unit: np.ndarray = np.asarray(unit_codes, dtype=np.int64)[present]
-        self.rater: np.ndarray = np.asarray(rater_codes, dtype=np.int64)[present]
+        self.unit: np.ndarray = np.asarray(unit_codes, dtype=np.int64)
+        self.rater: np.ndarray = np.asarray(rater_codes, dtype=np.int64)
         self.category: np.ndarray = np.asarray(category, dtype=np.int64)
 
     @property
@@ -131,12 +278,12 @@ class _Coded:
         return len(self.categories)
 
     def counts(self) -> np.ndarray:
-        """Units × categories: how many raters put each unit in each category (units with a rating)."""
+        """Units × categories: how many raters put each unit in each category (every unit has a rating)."""
         flat = np.bincount(self.unit * self.q + self.category, minlength=len(self.units) * self.q)
         return flat.reshape(len(self.units), self.q).astype(float)
 
     def matrix(self) -> np.ndarray:
-        """Units × raters of category indices, -1 where the rater gave no (or a missing) rating."""
+        """Units × raters of category indices, -1 where the rater gave no rating."""
         out = np.full((len(self.units), len(self.raters)), -1, dtype=np.int64)
         out[self.unit, self.rater] = self.category
         return out
@@ -149,4 +296,18 @@ def _exact_agreement(counts: np.ndarray) -> float:
     if not rated.any():
         return float("nan")
     return float(np.mean(counts[rated].max(axis=1) == m[rated]))
+
+
+def _pairwise_agreement(counts: np.ndarray) -> float:
+    """Share of agreeing pairs of ratings within a unit, averaged over units with two or more ratings.
+
+    :math:`p_a = \\frac{1}{n'} \\sum_{i: r_i \\ge 2} \\sum_k \\frac{r_{ik} (r_{ik} - 1)}{r_i (r_i - 1)}`, the
+    percent agreement of Fleiss (1971) and Gwet (2014); with two raters it is the share of agreeing units.
+    """
+    m = counts.sum(axis=1)
+    rated = m >= 2
+    if not rated.any():
+        return float("nan")
+    c = counts[rated]
+    return float(np.mean((c * (c - 1)).sum(axis=1) / (m[rated] * (m[rated] - 1))))
 

@@ -1,4 +1,12 @@
-"""Gwet's AC1/AC2 with the variance conditional on the raters, and the agreement weights."""
+"""Gwet's framework for chance-corrected agreement among any number of raters, and AC1/AC2 in it.
+
+Gwet (2014, ch. 2–5) writes every multi-rater coefficient as :math:`(p_a - p_e) / (1 - p_e)` with the
+same observed agreement :math:`p_a` (pairs of ratings within a subject, weighted) and a chance
+agreement :math:`p_e` of its own, and derives one linearised variance *conditional on the raters*
+(the subjects are the sample). :func:`_chance_corrected` is that shared computation; AC1/AC2 here,
+Fleiss', Conger's, Brennan–Prediger and percent agreement in :mod:`.multirater` supply their
+:math:`p_e` and its per-subject part.
+"""
 
 from __future__ import annotations
 
@@ -8,41 +16,64 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lovende_research.agreement.formats import AgreementError, _check_confidence, _check_weights, _Coded, _exact_agreement
-
-#: Agreement weights :func:`gwet_ac2` knows; ``"identity"`` gives AC1.
-AC2_WEIGHTS: tuple[str, ...] = ("identity", "linear", "quadratic", "ordinal")
+from lovende_research.agreement.formats import RESULT_COLUMNS, _check_confidence, _check_weights, _Coded, _interval, _pairwise_agreement, agreement_weights
 
 
-def agreement_weights(scores: Sequence[float], weights: str = "quadratic") -> np.ndarray:
-    """Gwet's (2014, ch. 3) agreement weights :math:`w_{kl} \\in [0, 1]` for categories with ``scores``.
+def _chance_corrected(
+    coded: _Coded,
+    *,
+    statistic: str,
+    weights: str,
+    confidence: float,
+    chance: object,
+    observed: str = "pairwise",
+) -> pd.DataFrame:
+    """One row of a Gwet-framework coefficient; ``chance(share, pi, w)`` gives :math:`(p_e, p_{e|i})`.
 
-    ``identity``: :math:`[k = l]`; ``linear``: :math:`1 - |x_k - x_l| / (x_{max} - x_{min})`;
-    ``quadratic``: :math:`1 - (x_k - x_l)^2 / (x_{max} - x_{min})^2`; ``ordinal``: with ranks
-    :math:`k, l`, :math:`M_{kl} = \\binom{|k - l| + 1}{2}` and :math:`w_{kl} = 1 - M_{kl} / \\max M`.
-
-    Examples
-    --------
-    >>> agreement_weights([1, 2, 3], "quadratic").tolist()
-    [[1.0, 0.75, 0.0], [0.75, 1.0, 0.75], [0.0, 0.75, 1.0]]
-    >>> np.round(agreement_weights([1, 2, 3], "ordinal"), 4).tolist()
-    [[1.0, 0.6667, 0.0], [0.6667, 1.0, 0.6667], [0.0, 0.6667, 1.0]]
+    ``share`` is :math:`r_{ik} / r_i` (subjects × categories), ``pi`` its column means, ``w`` the
+    weights. ``p_{e|i}`` may be ``None`` when :math:`p_e` does not depend on the ratings (Brennan–
+    Prediger, percent agreement). ``observed="all"`` replaces the pairwise :math:`p_{a|i}` by 1 when
+    every rating of the subject is the same (the all-agree percent agreement).
     """
-    x = np.asarray(scores, dtype=float)
-    q = len(x)
-    if weights == "identity" or q < 2:
-        return np.eye(q)
-    span = float(x.max() - x.min())
-    if weights == "linear":
-        return 1 - np.abs(x[:, None] - x[None, :]) / span
-    if weights == "quadratic":
-        return 1 - (x[:, None] - x[None, :]) ** 2 / span**2
-    if weights == "ordinal":
-        ranks = np.arange(q)
-        steps = np.abs(ranks[:, None] - ranks[None, :]) + 1
-        m = steps * (steps - 1) / 2
-        return 1 - m / m.max()
-    raise AgreementError(f"ukendte vægte {weights!r}; forventet: {', '.join(AC2_WEIGHTS)}")
+    counts = coded.counts()
+    r = counts.sum(axis=1)
+    n, q = len(r), coded.q
+    two = r >= 2
+    n2 = int(two.sum())
+    row: dict[str, object] = dict.fromkeys(RESULT_COLUMNS, np.nan) | {
+        "statistic": statistic,
+        "n_subjects": n,
+        "n_raters": int(len(coded.raters)),
+        "percent_agreement": _pairwise_agreement(counts),
+        "confidence": confidence,
+        "p_o": np.nan,
+        "p_e": np.nan,
+        "weights": weights,
+    }
+    if n2 == 0 or (q < 2 and statistic != "percent_agreement"):
+        return pd.DataFrame([row])
+    w = agreement_weights(coded.scores, weights)
+    if observed == "all":
+        pa_i = (two & (counts.max(axis=1) == r)).astype(float)
+    else:
+        weighted = counts @ w.T
+        pa_i = np.where(two, (counts * (weighted - 1)).sum(axis=1) / np.where(two, r * (r - 1), 1.0), 0.0)
+    pa = float(pa_i[two].mean())
+    share = counts / r[:, None]
+    pe, pe_i = chance(share, share.mean(axis=0), w)  # type: ignore[operator]
+    row.update(p_o=pa, p_e=pe)
+    if np.isclose(pe, 1.0):
+        return pd.DataFrame([row])
+    estimate = (pa - pe) / (1 - pe)
+    gamma = (n / n2) * (pa_i - pe * two) / (1 - pe)
+    if pe_i is not None:
+        gamma = gamma - 2 * (1 - estimate) * (pe_i - pe) / (1 - pe)
+    row["estimate"] = estimate
+    if n >= 2:
+        se = float(np.sqrt(((gamma - estimate) ** 2).sum() / (n * (n - 1))))
+        low, high = _interval(estimate, se, float(stats.t.ppf(0.5 + confidence / 2, n - 1)), low=0.0 if statistic == "percent_agreement" else -1.0)
+        row.update(se=se, ci_low=low, ci_high=high)
+    return pd.DataFrame([row])
 
 
 def gwet_ac2(
@@ -55,7 +86,7 @@ def gwet_ac2(
     categories: Sequence[object] | None = None,
     confidence: float = 0.95,
 ) -> pd.DataFrame:
-    """Gwet's AC2 (AC1 with ``weights="identity"``) for any number of raters, missing ratings allowed.
+    """Gwet's AC2 (AC1 with ``weights="unweighted"``) for any number of raters, missing ratings allowed.
 
     Written from Gwet (2014), chapters 2–3 and 5 (the multiple-rater coefficient and its variance
     *conditional on the raters*: the subjects are the sample, the raters fixed). AC1/AC2 keep chance
@@ -68,9 +99,9 @@ def gwet_ac2(
         Long form: one row per subject × rater; ``rating`` may be ``NA`` (not counted).
     subject, rater, rating : str
         The columns holding the subject id, the rater id and the rating.
-    weights : {"quadratic", "linear", "ordinal", "identity"}, default "quadratic"
-        Agreement weights (see :func:`agreement_weights`); linear and quadratic use the category values
-        when they are numbers, else their ranks.
+    weights : {"quadratic", "linear", "ordinal", "unweighted"}, default "quadratic"
+        Agreement weights (see :func:`~lovende_research.agreement.formats.agreement_weights`); linear and
+        quadratic use the category values when they are numbers, else their ranks.
     categories : sequence, optional
         **All** categories of the scale, in order. Unlike kappa and alpha, AC2 depends on the number of
         categories q, so pass the full scale (e.g. 1–4) even if some category was never used. Defaults
@@ -83,16 +114,16 @@ def gwet_ac2(
     DataFrame
         One row with columns
 
-        - ``statistic``: ``"gwet_ac1"`` (identity weights) or ``"gwet_ac2"``
+        - ``statistic``: ``"gwet_ac1"`` (unweighted) or ``"gwet_ac2"``
         - ``n_subjects``: subjects with at least one rating (n in the formulas)
         - ``n_raters``: raters with at least one rating
-        - ``percent_agreement``: share of subjects rated twice or more on which all ratings are identical
-        - ``observed_agreement``: weighted agreement :math:`p_a`
-        - ``expected_agreement``: chance agreement :math:`p_e`
+        - ``percent_agreement``: unweighted pairwise agreement (see :func:`percent_agreement`)
         - ``estimate``: AC2; ``NaN`` when fewer than two categories or no subject rated twice
         - ``se``: standard error conditional on the raters
         - ``ci_low``, ``ci_high``: :math:`\\mathrm{AC2} \\mp t_{n-1}\\,\\mathrm{se}`, clipped to [-1, 1]
         - ``confidence``: the coverage asked for
+        - ``p_o``: weighted observed agreement :math:`p_a`
+        - ``p_e``: chance agreement :math:`p_e`
         - ``weights``: the weights used
 
     Notes
@@ -113,7 +144,8 @@ def gwet_ac2(
     :math:`p_{e|i} = \\frac{T_w}{q (q - 1)} \\sum_k \\frac{r_{ik}}{r_i} (1 - \\pi_k)` and
     :math:`\\gamma^\\star_i = \\gamma_i - 2 (1 - \\mathrm{AC2}) \\frac{p_{e|i} - p_e}{1 - p_e}`
     (no finite-population correction). The interval uses Student's t with :math:`n - 1` degrees of
-    freedom, as Gwet does.
+    freedom, as Gwet does. A subject with one rating adds nothing to :math:`p_a` but counts in
+    :math:`\\pi_k` and :math:`n`, as in Gwet (2014) and irrCAC.
 
     References
     ----------
@@ -133,57 +165,23 @@ def gwet_ac2(
     ... }
     >>> long = pd.DataFrame(data).rename_axis("unit").reset_index().melt("unit", var_name="rater")
     >>> long["value"] = long["value"].astype("Int64")
-    >>> ac1 = gwet_ac2(long, subject="unit", rater="rater", rating="value", weights="identity").iloc[0]
+    >>> ac1 = gwet_ac2(long, subject="unit", rater="rater", rating="value", weights="unweighted").iloc[0]
     >>> round(float(ac1["estimate"]), 4), round(float(ac1["se"]), 4)
     (0.7754, 0.1429)
     """
-    _check_weights(weights, AC2_WEIGHTS)
+    _check_weights(weights)
     _check_confidence(confidence)
-    coded = _Coded(ratings, subject=subject, rater=rater, rating=rating, categories=categories, ordered=weights != "identity")
+    coded = _Coded(ratings, subject=subject, rater=rater, rating=rating, categories=categories, ordered=weights != "unweighted")
     return _ac2_table(coded, weights=weights, confidence=confidence)
 
 
 def _ac2_table(coded: _Coded, *, weights: str, confidence: float) -> pd.DataFrame:
     """:func:`gwet_ac2` on ratings already coded (coded once per group by :func:`coder_agreement`)."""
-    counts = coded.counts()
-    r = counts.sum(axis=1)
-    counts, r = counts[r >= 1], r[r >= 1]
-    n, q = len(r), coded.q
-    two = r >= 2
-    n2 = int(two.sum())
-    row: dict[str, object] = {
-        "statistic": "gwet_ac1" if weights == "identity" else "gwet_ac2",
-        "n_subjects": n,
-        "n_raters": int(len(np.unique(coded.rater))),
-        "percent_agreement": _exact_agreement(counts),
-        "observed_agreement": np.nan,
-        "expected_agreement": np.nan,
-        "estimate": np.nan,
-        "se": np.nan,
-        "ci_low": np.nan,
-        "ci_high": np.nan,
-        "confidence": confidence,
-        "weights": weights,
-    }
-    if n2 == 0 or q < 2:
-        return pd.DataFrame([row])
-    w = agreement_weights(coded.scores, weights)
-    weighted = counts @ w.T
-    denominator = np.where(two, r * (r - 1), 1.0)
-    pa_i = np.where(two, (counts * (weighted - 1)).sum(axis=1) / denominator, 0.0)
-    pa = float(pa_i[two].mean())
-    share = counts / r[:, None]
-    pi = share.mean(axis=0)
-    scale = float(w.sum()) / (q * (q - 1))
-    pe = scale * float((pi * (1 - pi)).sum())
-    ac2 = (pa - pe) / (1 - pe)
-    gamma_i = (n / n2) * (pa_i - pe * two) / (1 - pe)
-    pe_i = scale * (share @ (1 - pi))
-    gamma_star = gamma_i - 2 * (1 - ac2) * (pe_i - pe) / (1 - pe)
-    row.update(observed_agreement=pa, expected_agreement=pe, estimate=ac2)
-    if n >= 2:
-        se = float(np.sqrt(((gamma_star - ac2) ** 2).sum() / (n * (n - 1))))
-        t = float(stats.t.ppf(0.5 + confidence / 2, n - 1))
-        row.update(se=se, ci_low=max(-1.0, ac2 - t * se), ci_high=min(1.0, ac2 + t * se))
-    return pd.DataFrame([row])
 
+    def chance(share: np.ndarray, pi: np.ndarray, w: np.ndarray) -> tuple[float, np.ndarray]:
+        q = len(pi)
+        scale = float(w.sum()) / (q * (q - 1))
+        return scale * float((pi * (1 - pi)).sum()), scale * (share @ (1 - pi))
+
+    statistic = "gwet_ac1" if weights == "unweighted" else "gwet_ac2"
+    return _chance_corrected(coded, statistic=statistic, weights=weights, confidence=confidence, chance=chance)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from lovende_research.agreement.formats import AgreementError, _check_confidence, _Coded, _exact_agreement
+from lovende_research.agreement.formats import AgreementError, _check_confidence, _Coded, _pairwise_agreement
 
 #: Levels of measurement :func:`krippendorff_alpha` knows (its difference functions).
 ALPHA_LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
@@ -91,7 +91,7 @@ def krippendorff_alpha(
         - ``statistic``: ``"krippendorff_alpha"``
         - ``n_subjects``: pairable units (rated by at least two raters)
         - ``n_raters``: raters with at least one rating
-        - ``percent_agreement``: share of pairable units on which all ratings are identical
+        - ``percent_agreement``: pairwise agreement over pairable units (see ``percent_agreement``)
         - ``estimate``: α; ``NaN`` when no unit is pairable or only one value occurs (D_e = 0)
         - ``se``: standard deviation of the bootstrap distribution (``NaN`` without bootstrap)
         - ``ci_low``, ``ci_high``: percentile bootstrap interval (``NaN`` without bootstrap)
@@ -179,7 +179,7 @@ def _alpha_table(coded: _Coded, *, level: str, n_boot: int, seed: int | np.rando
         "statistic": "krippendorff_alpha",
         "n_subjects": int(len(pairable)),
         "n_raters": int(len(np.unique(coded.rater))),
-        "percent_agreement": _exact_agreement(counts),
+        "percent_agreement": _pairwise_agreement(counts),
         "estimate": alpha,
         "se": np.nan,
         "ci_low": np.nan,

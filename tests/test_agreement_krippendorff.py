@@ -26,6 +26,8 @@ def test_alpha_matches_krippendorff_2011_example_c(level: str, expected: float) 
     assert result["estimate"] == pytest.approx(expected, abs=5e-4)
     assert result["n_pairable"] == 40
     assert result["n_subjects"] == 11  # unit 12 has one value only: not pairable
+    # pairwise percent agreement, as irrCAC's pa.coeff.raw publishes for these data: 0.8181818
+    assert result["percent_agreement"] == pytest.approx(0.8181818, abs=5e-8)
 
 
 def test_alpha_matches_krippendorff_2011_binary_two_observers() -> None:

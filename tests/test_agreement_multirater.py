@@ -47,6 +47,7 @@ def test_fleiss_kappa_matches_irrcac_raw4raters() -> None:
     assert values(row, ["estimate", "se"]) == pytest.approx((0.76117, 0.15302), abs=5e-6)
     assert row["ci_low"] == pytest.approx(0.424, abs=5e-4) and row["ci_high"] == 1.0
     assert row["n_subjects"] == 12 and row["n_raters"] == 4
+    assert row["percent_agreement"] == pytest.approx(0.8181818, abs=5e-8)  # irrCAC's pa, pairwise
     # unequal numbers of ratings per subject: the Fleiss-Nee-Landis test does not apply
     assert np.isnan(row["se_h0"]) and np.isnan(row["z"])
 
@@ -162,6 +163,16 @@ def test_brennan_prediger_matches_irrcac_raw_and_distribution_examples() -> None
     dist = brennan_prediger(long_from_counts(DISTRIB_6RATERS), **LONG).iloc[0]
     assert values(dist, ["estimate", "se"]) == pytest.approx((0.4388889, 0.08312142), abs=5e-8)
     assert values(dist, ["ci_low", "ci_high"]) == pytest.approx((0.261, 0.617), abs=5e-4)
+
+
+def test_weighted_brennan_prediger_by_hand_on_raw4raters() -> None:
+    # Quadratic weights on the 5-point scale, by hand: T_w = 5 + 2 (4 * 15/16 + 3 * 12/16 + 2 * 7/16 + 0)
+    # = 18.75, so p_e = T_w / q^2 = 0.75. p_a is the quadratic-weighted pairwise agreement Gwet (2014)
+    # publishes for these data with AC2 (irrCAC tests: pa = 0.975, 3 decimals).
+    row = brennan_prediger(RAW4, weights="quadratic", **KW).iloc[0]
+    assert row["p_e"] == pytest.approx(0.75, abs=1e-12)
+    assert row["p_o"] == pytest.approx(0.975, abs=5e-4)
+    assert row["estimate"] == pytest.approx((row["p_o"] - 0.75) / 0.25, abs=1e-12)
 
 
 def test_brennan_prediger_matches_irrcac_abstractors_table() -> None:

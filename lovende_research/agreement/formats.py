@@ -14,7 +14,7 @@ subject with one rating cannot show agreement; each statistic says in its docstr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -311,3 +311,38 @@ def _pairwise_agreement(counts: np.ndarray) -> float:
     c = counts[rated]
     return float(np.mean((c * (c - 1)).sum(axis=1) / (m[rated] * (m[rated] - 1))))
 
+
+def _bootstrap_units(
+    per_kind: np.ndarray,
+    kind: np.ndarray,
+    n_boot: int,
+    seed: int | np.random.Generator | None,
+    statistic: Callable[[np.ndarray], np.ndarray],
+) -> np.ndarray:
+    """``statistic`` of ``n_boot`` resamples of the units with replacement.
+
+    Unit ``u`` adds the row ``per_kind[kind[u]]``, so a draw's total is ``counts @ per_kind`` with
+    ``counts`` the number of drawn units of each kind. The draws are made in chunks of about five
+    million unit indices from one generator (the chunk sizes, and so the random stream, are the ones
+    a draw of one weight per unit used), so memory stays bounded whatever the number of units.
+
+    Summing per kind replaced ``weights @ per_unit`` with one weight per unit: that product streamed
+    the units × V² matrix through memory once per chunk, and BLAS's threads, which contend with any
+    other process on a small machine, made the alpha bootstrap of a national study (545,000 units)
+    grow faster than linearly. The sums are the same whenever the per-unit terms are exact in binary
+    (two coders: whole numbers; three: halves); with more coders they agree to rounding (~1e-15).
+    """
+    rng = np.random.default_rng(seed)
+    units = len(kind)
+    kinds = per_kind.shape[0]
+    chunk = max(1, min(n_boot, 5_000_000 // max(units, 1)))
+    out = np.empty(n_boot)
+    done = 0
+    while done < n_boot:
+        size = min(chunk, n_boot - done)
+        picks = rng.integers(0, units, size=(size, units))
+        offsets = (np.arange(size) * kinds)[:, None]
+        counts = np.bincount((kind[picks] + offsets).ravel(), minlength=size * kinds).reshape(size, kinds)
+        out[done : done + size] = statistic(counts.astype(np.float64) @ per_kind)
+        done += size
+    return out

@@ -16,7 +16,17 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lovende_research.agreement.formats import RESULT_COLUMNS, _check_confidence, _check_weights, _Coded, _interval, _pairwise_agreement, agreement_weights
+from lovende_research.agreement.formats import (
+    RESULT_COLUMNS,
+    AgreementError,
+    _bootstrap_units,
+    _check_confidence,
+    _check_weights,
+    _Coded,
+    _interval,
+    _pairwise_agreement,
+    agreement_weights,
+)
 
 
 def _chance_corrected(
@@ -85,6 +95,8 @@ def gwet_ac2(
     weights: str = "quadratic",
     categories: Sequence[object] | None = None,
     confidence: float = 0.95,
+    n_boot: int = 0,
+    seed: int | np.random.Generator | None = None,
 ) -> pd.DataFrame:
     """Gwet's AC2 (AC1 with ``weights="unweighted"``) for any number of raters, missing ratings allowed.
 
@@ -107,7 +119,11 @@ def gwet_ac2(
         categories q, so pass the full scale (e.g. 1–4) even if some category was never used. Defaults
         to the observed ratings.
     confidence : float, default 0.95
-        Coverage of the interval.
+        Coverage of the intervals.
+    n_boot : int, default 0
+        Bootstrap draws over subjects for a second interval beside the analytic one (0: none).
+    seed : int or numpy Generator, optional
+        Seed of the bootstrap; the same seed gives the same interval.
 
     Returns
     -------
@@ -125,6 +141,8 @@ def gwet_ac2(
         - ``p_o``: weighted observed agreement :math:`p_a`
         - ``p_e``: chance agreement :math:`p_e`
         - ``weights``: the weights used
+        - ``boot_se``, ``boot_ci_low``, ``boot_ci_high``: standard deviation and percentile interval of
+          the bootstrap (``NaN`` without); ``n_boot``: draws with a defined AC2
 
     Notes
     -----
@@ -146,6 +164,11 @@ def gwet_ac2(
     (no finite-population correction). The interval uses Student's t with :math:`n - 1` degrees of
     freedom, as Gwet does. A subject with one rating adds nothing to :math:`p_a` but counts in
     :math:`\\pi_k` and :math:`n`, as in Gwet (2014) and irrCAC.
+
+    The bootstrap resamples subjects with replacement (raters fixed, as in the analytic variance). Every
+    term of AC2 is a sum over subjects (:math:`p_{a|i}`, :math:`[r_i \\ge 2]`, :math:`r_{ik}/r_i`), so a
+    draw only needs how often each pattern of counts was drawn; the two intervals should agree when the
+    subjects are many, and the bootstrap is the safer one when they are few.
 
     References
     ----------
@@ -171,8 +194,42 @@ def gwet_ac2(
     """
     _check_weights(weights)
     _check_confidence(confidence)
+    if n_boot < 0:
+        raise AgreementError(f"n_boot skal være 0 eller mere (fandt {n_boot})")
     coded = _Coded(ratings, subject=subject, rater=rater, rating=rating, categories=categories, ordered=weights != "unweighted")
-    return _ac2_table(coded, weights=weights, confidence=confidence)
+    table = _ac2_table(coded, weights=weights, confidence=confidence)
+    return table.assign(**_ac2_bootstrap(coded, weights, n_boot, seed, confidence))
+
+
+def _ac2_bootstrap(coded: _Coded, weights: str, n_boot: int, seed: int | np.random.Generator | None, confidence: float) -> dict[str, float]:
+    """Percentile bootstrap of AC2 over subjects, summing per pattern of counts (see :func:`gwet_ac2`)."""
+    out = {"boot_se": np.nan, "boot_ci_low": np.nan, "boot_ci_high": np.nan, "n_boot": 0}
+    counts = coded.counts()
+    q = coded.q
+    if n_boot == 0 or q < 2 or len(counts) < 2:
+        return out
+    w = agreement_weights(coded.scores, weights)
+    patterns, kind = np.unique(counts, axis=0, return_inverse=True)
+    r = patterns.sum(axis=1)
+    two = r >= 2
+    pa_i = np.where(two, (patterns * (patterns @ w.T - 1)).sum(axis=1) / np.where(two, r * (r - 1), 1.0), 0.0)
+    per_pattern = np.column_stack([pa_i, two, patterns / r[:, None], np.ones(len(r))])
+    scale = float(w.sum()) / (q * (q - 1))
+
+    def ac2(sums: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):  # a draw without a subject rated twice: NaN, dropped
+            pa = sums[:, 0] / sums[:, 1]
+            pi = sums[:, 2 : 2 + q] / sums[:, -1:]
+            pe = scale * (pi * (1 - pi)).sum(axis=1)
+            return (pa - pe) / (1 - pe)
+
+    draws = _bootstrap_units(per_pattern, kind.reshape(-1), n_boot, seed, ac2)
+    draws = draws[np.isfinite(draws)]
+    if len(draws) >= 2:
+        tail = (1 - confidence) / 2
+        low, high = np.quantile(draws, [tail, 1 - tail])
+        out.update(boot_se=float(np.std(draws, ddof=1)), boot_ci_low=float(low), boot_ci_high=float(high), n_boot=int(len(draws)))
+    return out
 
 
 def _ac2_table(coded: _Coded, *, weights: str, confidence: float) -> pd.DataFrame:

@@ -41,8 +41,11 @@ def test_paradox_flag_fires_on_ceiling_heavy_codes() -> None:
     assert row["ac2"] == pytest.approx(0.98777, abs=5e-5)
     assert row["end_category"] == 4 and row["end_share"] == pytest.approx(0.95)
     assert bool(row["paradox"]) and "Kappa-paradokset" in row["note"]
+    # Danish decimals and percentages in the Danish note (by hand: the lower of alpha -0.026 and kappa -0.053
+    # -> "-0,05"; 90 % agreement; AC2 0.988 -> "0,99"; 95 % at the end)
+    assert "(-0,05)" in row["note"] and "90 %" in row["note"] and "AC2 er 0,99" in row["note"] and "95 %" in row["note"]
     english = coder_agreement(long, categories=[1, 2, 3, 4], n_boot=0, language="en")
-    assert english["note"].iloc[0].startswith("The kappa paradox")
+    assert english["note"].iloc[0].startswith("The kappa paradox") and "(-0.05)" in english["note"].iloc[0] and "90%" in english["note"].iloc[0]
 
 
 def test_paradox_flag_stays_off_for_balanced_codes() -> None:

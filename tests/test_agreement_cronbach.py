@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lovende_research.agreement import alpha_if_item_deleted, cronbach_alpha, element_consistency, icc
+from lovende_research.agreement import alpha_if_item_deleted, consistency_verdict, cronbach_alpha, element_consistency, icc
 from lovende_research.instrument import load_instrument
 from tests.agreement_data import BINARY_MISSING, QUESTIONNAIRE, SHROUT_FLEISS
 
@@ -91,3 +91,14 @@ def test_element_consistency_flags_an_element_whose_items_do_not_hang_together()
     # elements without answers in these scores: alpha undefined, said so, not flagged
     third = instrument.elements[2].id
     assert np.isnan(table.loc[third, "estimate"]) and not table.loc[third, "flagged"] and table.loc[third, "note"]
+
+
+def test_consistency_verdict_names_flagged_elements_in_both_languages_with_danish_decimals() -> None:
+    instrument = load_instrument()
+    first, second = instrument.elements[0], instrument.elements[1]
+    table = pd.DataFrame({"element_id": [first.id, second.id], "flagged": [False, True]})
+    da = consistency_verdict(table, instrument, language="da")
+    en = consistency_verdict(table, instrument, language="en")
+    assert da == f"1 af 2 elementer har spørgsmål, der ikke hænger sammen (alpha under 0,70): 2. {second.name('da')}."
+    assert en == f"1 of 2 elements have items that do not hang together (alpha below 0.70): 2. {second.name('en')}."
+    assert "0,70" in consistency_verdict(table.assign(flagged=False), instrument, language="da")

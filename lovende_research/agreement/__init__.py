@@ -36,7 +36,7 @@ at most in tests, as cross-checks.
 """
 
 from lovende_research.agreement.coders import OVERALL, PHRASES, coder_agreement, coding_units, in_element_order
-from lovende_research.agreement.cronbach import ALPHA_FLOOR, alpha_if_item_deleted, cronbach_alpha, element_consistency
+from lovende_research.agreement.cronbach import ALPHA_FLOOR, alpha_if_item_deleted, consistency_verdict, cronbach_alpha, element_consistency
 from lovende_research.agreement.formats import (
     RESULT_COLUMNS,
     WEIGHTS,
@@ -53,7 +53,7 @@ from lovende_research.agreement.krippendorff import ALPHA_LEVELS, krippendorff_a
 from lovende_research.agreement.multirater import PERCENT_METHODS, brennan_prediger, conger_kappa, fleiss_kappa, percent_agreement, scott_pi
 
 __all__ = [
-    "ALPHA_FLOOR", "ICC_FORMS", "alpha_if_item_deleted", "cronbach_alpha", "element_consistency", "icc", "icc_oneway",
+    "ALPHA_FLOOR", "ICC_FORMS", "alpha_if_item_deleted", "consistency_verdict", "cronbach_alpha", "element_consistency", "icc", "icc_oneway",
     "ALPHA_LEVELS", "OVERALL", "PERCENT_METHODS", "PHRASES", "RESULT_COLUMNS", "WEIGHTS", "AgreementError",
     "agreement_weights", "brennan_prediger", "coder_agreement", "coding_units", "cohens_kappa", "conger_kappa",
     "fleiss_kappa", "gwet_ac2", "in_element_order", "krippendorff_alpha", "long_from_counts", "long_from_table",

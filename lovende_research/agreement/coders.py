@@ -11,7 +11,7 @@ from lovende_research.agreement.formats import AgreementError, _check_confidence
 from lovende_research.agreement.gwet import _ac2_table
 from lovende_research.agreement.kappa import _kappa_table
 from lovende_research.agreement.krippendorff import _alpha_table
-from lovende_research.i18n import phrase
+from lovende_research.i18n import number, percent, phrase
 from lovende_research.instrument import Instrument
 
 #: The group label of the row that pools every group in :func:`coder_agreement`.
@@ -20,12 +20,12 @@ OVERALL: str = "alle"
 #: Phrases for the notes in :func:`coder_agreement` ({key: (dansk, english)}).
 PHRASES: dict[str, tuple[str, str]] = {
     "paradox": (
-        "Kappa-paradokset: alpha/kappa er lave ({low:.2f}), selv om kodningerne er enige i {agree:.0%} af "
-        "tilfældene og AC2 er {ac2:.2f}, fordi {share:.0%} af koderne ligger i yderkategorien {category}. "
+        "Kappa-paradokset: alpha/kappa er lave ({low}), selv om kodningerne er enige i {agree} af "
+        "tilfældene og AC2 er {ac2}, fordi {share} af koderne ligger i yderkategorien {category}. "
         "Den forventede enighed er da høj, så få uenigheder trækker alpha og kappa ned; læs AC2 og den "
         "procentvise enighed ved siden af, og se på fordelingen, før enigheden kaldes dårlig.",
-        "The kappa paradox: alpha/kappa are low ({low:.2f}) although the codings agree in {agree:.0%} of "
-        "cases and AC2 is {ac2:.2f}, because {share:.0%} of the codes sit in the end category {category}. "
+        "The kappa paradox: alpha/kappa are low ({low}) although the codings agree in {agree} of "
+        "cases and AC2 is {ac2}, because {share} of the codes sit in the end category {category}. "
         "Expected agreement is then high, so a few disagreements pull alpha and kappa down; read AC2 and "
         "percent agreement beside them, and look at the distribution, before calling agreement poor.",
     ),
@@ -273,5 +273,6 @@ def _paradox(row: dict[str, object], *, low: float, high: float, pile_up: float,
     note = ""
     if flagged:
         lowest = np.nanmin([alpha, kappa]) if not (np.isnan(alpha) and np.isnan(kappa)) else float("nan")
-        note = phrase(PHRASES, "paradox", language, low=lowest, agree=agree, ac2=ac2, share=share, category=row["end_category"])
+        note = phrase(PHRASES, "paradox", language, low=number(lowest, language), agree=percent(agree, language),
+                      ac2=number(ac2, language), share=percent(share, language), category=row["end_category"])
     return {"paradox": flagged, "note": note}

@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from lovende_research.agreement.formats import AgreementError, _check_confidence
-from lovende_research.i18n import phrase
+from lovende_research.i18n import number, phrase
 from lovende_research.instrument import Instrument
 
 #: Nunnally's (1978) usual floor for alpha in research use: below it the items do not hang together.
@@ -20,10 +20,18 @@ ALPHA_FLOOR: float = 0.7
 #: Phrases for :func:`element_consistency`'s note ({key: (dansk, english)}).
 PHRASES: dict[str, tuple[str, str]] = {
     "low": (
-        "Spørgsmålene hænger ikke sammen: alpha {alpha:.2f} er under {floor:.2f}; se på, hvilket spørgsmål der "
+        "Spørgsmålene hænger ikke sammen: alpha {alpha} er under {floor}; se på, hvilket spørgsmål der "
         "trækker ned (alpha uden spørgsmålet), før elementets score læses som ét mål.",
-        "The items do not hang together: alpha {alpha:.2f} is below {floor:.2f}; look at which item pulls it "
+        "The items do not hang together: alpha {alpha} is below {floor}; look at which item pulls it "
         "down (alpha if deleted) before reading the element's score as one measure.",
+    ),
+    "summary": (
+        "{n} af {m} elementer har spørgsmål, der ikke hænger sammen (alpha under {floor}): {names}.",
+        "{n} of {m} elements have items that do not hang together (alpha below {floor}): {names}.",
+    ),
+    "summary_none": (
+        "Alle {m} elementers spørgsmål hænger sammen (alpha mindst {floor}, eller ikke beregnelig).",
+        "The items of all {m} elements hang together (alpha at least {floor}, or not computable).",
     ),
     "undefined": (
         "Alpha kan ikke beregnes: for få fuldt besvarede interviews eller spørgsmål uden spredning.",
@@ -202,7 +210,8 @@ def element_consistency(
     DataFrame
         One row per element with two or more items, in instrument order: ``element_id``, the columns
         of :func:`cronbach_alpha` (``n_subjects`` = fully answered interviews), ``weakest_item`` (the
-        item whose deletion gives the highest alpha) and ``alpha_without`` (that alpha), ``flagged``
+        item whose deletion gives the highest alpha; ``<NA>`` for a two-item element, where one item
+        alone has no alpha) and ``alpha_without`` (that alpha), ``flagged``
         (alpha below ``floor``), ``note`` (why, empty when not flagged and defined).
 
     References
@@ -237,7 +246,27 @@ def element_consistency(
         row["alpha_without"] = float(best["alpha_if_deleted"].max()) if len(best) else np.nan
         alpha = float(row["estimate"])
         row["flagged"] = bool(np.isfinite(alpha) and alpha < floor)
-        row["note"] = (phrase(PHRASES, "low", language, alpha=alpha, floor=floor) if row["flagged"]
+        row["note"] = (phrase(PHRASES, "low", language, alpha=number(alpha, language), floor=number(floor, language)) if row["flagged"]
                        else "" if np.isfinite(alpha) else phrase(PHRASES, "undefined", language))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def consistency_verdict(table: pd.DataFrame, instrument: Instrument, floor: float = ALPHA_FLOOR, language: str = "da") -> str:
+    """One sentence for the report: which elements (by number and name) have items that do not hang together.
+
+    ``table`` is :func:`element_consistency`'s output.
+
+    Examples
+    --------
+    >>> from lovende_research.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> table = pd.DataFrame({"element_id": ["teori", "maal"], "flagged": [True, False]})
+    >>> consistency_verdict(table, inst, language="en")
+    '1 of 2 elements have items that do not hang together (alpha below 0.70): 1. Theory and knowledge.'
+    """
+    by_id = {e.id: e for e in instrument.elements}
+    flagged = [f"{by_id[e].number}. {by_id[e].name(language)}" for e in table.loc[table["flagged"].astype(bool), "element_id"]]
+    if not flagged:
+        return phrase(PHRASES, "summary_none", language, m=len(table), floor=number(floor, language))
+    return phrase(PHRASES, "summary", language, n=len(flagged), m=len(table), floor=number(floor, language), names=", ".join(flagged))

@@ -138,3 +138,34 @@ def test_coder_agreement_refuses_unknown_weights(argument: str) -> None:
     long = long_from_columns({"k1": [1, 2, 3], "k2": [1, 2, 4]}).rename(columns={"unit": "subject", "rater": "coder_id"})
     with pytest.raises(AgreementError, match="ukendte vægte 'kubisk'"):
         coder_agreement(long, categories=[1, 2, 3, 4], n_boot=0, **{argument: "kubisk"})
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_coder_agreement_chart_draws_each_interval_of_the_table(language: str) -> None:
+    # The chart's whiskers are the table's intervals: for each statistic (alpha, kappa, AC2, in legend
+    # order) and each row (elements, then the overall row), the whisker runs from ci_low to ci_high.
+    import matplotlib.pyplot as plt
+    from matplotlib.container import ErrorbarContainer
+
+    from lovende_research.plots import bias as bias_plots
+
+    instrument = load_instrument()
+    rng = np.random.default_rng(2)
+    truth = rng.integers(1, 5, 120)
+    long = long_from_columns({"k1": truth.tolist(), "k2": np.where(rng.random(120) < 0.8, truth, rng.integers(1, 5, 120)).tolist()})
+    long = long.rename(columns={"unit": "subject", "rater": "coder_id"})
+    long["element_id"] = np.tile(np.repeat([instrument.elements[0].id, instrument.elements[1].id], 60), 2)
+    table = in_element_order(coder_agreement(long, categories=[1, 2, 3, 4], n_boot=200, seed=1), instrument)
+    figure = bias_plots.coder_agreement_chart(table, instrument, language=language)
+    try:
+        containers = [c for c in figure.axes[0].containers if isinstance(c, ErrorbarContainer)]
+        assert len(containers) == 3
+        for container, column in zip(containers, ["alpha", "kappa", "ac2"]):
+            segments = container.lines[2][0].get_segments()
+            spans = np.array([(s[0][0], s[1][0]) for s in segments], dtype=float)
+            expected = table[[f"{column}_ci_low", f"{column}_ci_high"]].to_numpy(dtype=float)
+            np.testing.assert_allclose(spans, expected, atol=1e-12, err_msg=column)
+        unit = "95 % interval" if language == "da" else "95% interval"
+        assert unit in figure.axes[0].get_xlabel()
+    finally:
+        plt.close(figure)

@@ -31,6 +31,10 @@ def test_six_forms_match_shrout_fleiss_table_4_and_psych() -> None:
     assert out["df2"].tolist() == [18, 15, 15, 18, 15, 15] and (out["df1"] == 5).all()
     assert out["p_value"].tolist() == pytest.approx([0.16477, 0.00013, 0.00013, 0.16477, 0.00013, 0.00013], abs=5e-5)
     assert out["se"].isna().all() and (out["n_subjects"] == 6).all() and (out["n_raters"] == 4).all()
+    # Shrout & Fleiss (1979), Table 3 (ANOVA of the Table 2 data, 2 decimals): between targets 11.24,
+    # within targets 6.26, between judges 32.49, residual 1.02.
+    first = out.iloc[0]
+    assert (first["ms_subjects"], first["ms_within"], first["ms_raters"], first["ms_error"]) == pytest.approx((11.24, 6.26, 32.49, 1.02), abs=5e-3)
 
 
 def test_six_forms_match_real_statistics_wine_example() -> None:

@@ -25,6 +25,7 @@ from lovende_research.agreement.formats import (
     _Coded,
     _interval,
     _pairwise_agreement,
+    _tall_product,
     agreement_weights,
 )
 
@@ -66,7 +67,7 @@ def _chance_corrected(
     if observed == "all":
         pa_i = (two & (counts.max(axis=1) == r)).astype(float)
     else:
-        weighted = counts @ w.T
+        weighted = _tall_product(counts, w.T)
         pa_i = np.where(two, (counts * (weighted - 1)).sum(axis=1) / np.where(two, r * (r - 1), 1.0), 0.0)
     pa = float(pa_i[two].mean())
     share = counts / r[:, None]
@@ -238,7 +239,7 @@ def _ac2_table(coded: _Coded, *, weights: str, confidence: float) -> pd.DataFram
     def chance(share: np.ndarray, pi: np.ndarray, w: np.ndarray) -> tuple[float, np.ndarray]:
         q = len(pi)
         scale = float(w.sum()) / (q * (q - 1))
-        return scale * float((pi * (1 - pi)).sum()), scale * (share @ (1 - pi))
+        return scale * float((pi * (1 - pi)).sum()), scale * _tall_product(share, 1 - pi)
 
     statistic = "gwet_ac1" if weights == "unweighted" else "gwet_ac2"
     return _chance_corrected(coded, statistic=statistic, weights=weights, confidence=confidence, chance=chance)

@@ -38,6 +38,17 @@ def _numeric(frame: pd.DataFrame, columns: Sequence[str], rating: str) -> pd.Dat
     return data.dropna()
 
 
+def _complete_matrix(data: pd.DataFrame, subject: str, rater: str, rating: str) -> np.ndarray:
+    """Subjects × raters of the subjects every rater rated (numbered by factorising: a pivot is far slower)."""
+    units, _ = pd.factorize(data[subject])
+    raters, names = pd.factorize(data[rater])
+    if len(units) and np.bincount(units.astype(np.int64) * len(names) + raters).max() > 1:
+        raise AgreementError(f"samme {subject} × {rater} er bedømt mere end én gang")
+    wide = np.full((units.max() + 1 if len(units) else 0, len(names)), np.nan)
+    wide[units, raters] = data[rating].to_numpy(dtype=float)
+    return wide[~np.isnan(wide).any(axis=1)]
+
+
 def icc(
     ratings: pd.DataFrame,
     *,
@@ -129,11 +140,7 @@ def icc(
     unknown = [f for f in chosen if f not in known]
     if unknown:
         raise AgreementError(f"ukendte ICC-former {unknown}; forventet: {', '.join(known)}")
-    data = _numeric(ratings, [subject, rater, rating], rating)
-    if data.duplicated([subject, rater]).any():
-        raise AgreementError(f"samme {subject} × {rater} er bedømt mere end én gang")
-    wide = data.pivot(index=subject, columns=rater, values=rating).dropna()
-    y = wide.to_numpy(dtype=float)
+    y = _complete_matrix(_numeric(ratings, [subject, rater, rating], rating), subject, rater, rating)
     n, k = y.shape
     rows = {form: dict.fromkeys(_COLUMNS, np.nan) | {"statistic": "icc", "form": form, "model": model, "type": kind, "unit": unit,
                                                      "n_subjects": n, "n_raters": k, "confidence": confidence}

@@ -172,7 +172,7 @@ def _alpha_table(coded: _Coded, *, level: str, n_boot: int, seed: int | np.rando
     m_p = m[m >= 2]
     v = coded.q
     scaled = pairable / (m_p - 1)[:, None]
-    o = pairable.T @ scaled - np.diag(scaled.sum(axis=0))
+    o = np.einsum("nk,nl->kl", pairable, scaled) - np.diag(scaled.sum(axis=0))  # not BLAS: see formats._tall_product
     metric = _alpha_metric(level, coded.scores)
     alpha, d_o, d_e = (float(x) for x in _alpha_from_coincidences(o, level, metric)) if len(pairable) else (np.nan,) * 3
     row: dict[str, object] = {

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lovende_research.agreement.formats import AgreementError, _check_confidence, _check_weights, _Coded
+from lovende_research.agreement.formats import AgreementError, _check_confidence, _check_weights, _Coded, _tall_product
 from lovende_research.agreement.gwet import _chance_corrected
 
 #: The two readings of percent agreement with more than two raters (:func:`percent_agreement`).
@@ -34,7 +34,7 @@ def _coded(ratings: pd.DataFrame, subject: str, rater: str, rating: str, weights
 
 def _fleiss_chance(share: np.ndarray, pi: np.ndarray, w: np.ndarray) -> tuple[float, np.ndarray]:
     """Fleiss: :math:`p_e = \\sum_{kl} w_{kl} \\pi_k \\pi_l`, per subject with the symmetrised margins."""
-    return float(pi @ w @ pi), share @ ((w @ pi + w.T @ pi) / 2)
+    return float(pi @ w @ pi), _tall_product(share, (w @ pi + w.T @ pi) / 2)
 
 
 def fleiss_kappa(

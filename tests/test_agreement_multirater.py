@@ -110,6 +110,16 @@ def test_scott_pi_by_hand_on_wikipedia_cohen_table() -> None:
     assert values(row, ["p_e", "estimate"]) == pytest.approx((0.505, 0.195 / 0.495), abs=1e-12)
 
 
+def test_scott_pi_matches_wikipedia_worked_example() -> None:
+    # Wikipedia, "Scott's pi", worked example: 45 items, Yes/No/Maybe, table [[1, 2, 3], [4, 5, 6], [7, 8, 9]];
+    # joint proportions .2, .333, .467, squared and summed Pr(e) = .369 and Pr(a) = .333 (published to 3
+    # decimals: tolerance 5e-4). Pi by hand from the exact fractions: Pr(e) = (18^2 + 30^2 + 42^2)/90^2
+    # = 2988/8100, pi = (1/3 - 2988/8100)/(1 - 2988/8100) = -0.0563380.
+    row = scott_pi(long_from_table([[1, 2, 3], [4, 5, 6], [7, 8, 9]], ["yes", "no", "maybe"]), **LONG).iloc[0]
+    assert values(row, ["p_o", "p_e"]) == pytest.approx((0.333, 0.369), abs=5e-4)
+    assert row["estimate"] == pytest.approx((1 / 3 - 2988 / 8100) / (1 - 2988 / 8100), abs=1e-12)
+
+
 def test_scott_pi_refuses_three_raters() -> None:
     with pytest.raises(AgreementError, match="Scotts pi er for to bedømmere"):
         scott_pi(RAW4, **KW)

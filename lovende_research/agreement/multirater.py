@@ -154,6 +154,21 @@ def scott_pi(
     so it is computed by it, with the same columns; ``statistic`` is ``"scott_pi"``. More than two
     raters is an error: use :func:`fleiss_kappa`.
 
+    Parameters
+    ----------
+    ratings, subject, rater, rating, weights, categories, confidence
+        As for :func:`fleiss_kappa`.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`fleiss_kappa`.
+
+    Notes
+    -----
+    :math:`p_e = \\sum_k \\bar p_k^2` with :math:`\\bar p_k` the share of category :math:`k` among both
+    raters' ratings together, and :math:`\\pi = (p_o - p_e) / (1 - p_e)`.
+
     References
     ----------
     Scott, W. A. (1955). Reliability of content analysis: the case of nominal scale coding. *Public
@@ -190,6 +205,11 @@ def conger_kappa(
     With two raters it is Cohen's kappa. Use it when the same raters rate every subject and their
     habits (one rater's leniency) belong to the chance model; with exchangeable raters use
     :func:`fleiss_kappa`.
+
+    Parameters
+    ----------
+    ratings, subject, rater, rating, weights, categories, confidence
+        As for :func:`fleiss_kappa`.
 
     Returns
     -------
@@ -271,6 +291,21 @@ def brennan_prediger(
     :func:`conger_kappa`; ``statistic`` is ``"brennan_prediger"``. Since :math:`p_e` is fixed, the
     variance is that of :math:`p_a` scaled by :math:`1/(1 - p_e)^2` (Gwet 2014).
 
+    Parameters
+    ----------
+    ratings, subject, rater, rating, weights, categories, confidence
+        As for :func:`fleiss_kappa`.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`conger_kappa`.
+
+    Notes
+    -----
+    :math:`\\mathrm{BP} = (p_a - T_w/q^2) / (1 - T_w/q^2)`, with :math:`p_a` the weighted pairwise
+    agreement of :func:`fleiss_kappa`.
+
     References
     ----------
     Brennan, R. L., & Prediger, D. J. (1981). Coefficient kappa: some uses, misuses, and alternatives.
@@ -315,8 +350,12 @@ def percent_agreement(
 
     Parameters
     ----------
+    ratings, subject, rater, rating, categories, confidence
+        As for :func:`fleiss_kappa`.
     method : {"pairwise", "all"}, default "pairwise"
-        See above. ``weights`` other than ``"unweighted"`` credit near-misses (pairwise only).
+        See above.
+    weights : str, default "unweighted"
+        Weights other than ``"unweighted"`` credit near-misses (pairwise only).
 
     Returns
     -------
@@ -324,6 +363,13 @@ def percent_agreement(
         The columns of :func:`conger_kappa`, with ``statistic`` ``"percent_agreement"``,
         ``estimate`` the agreement, ``p_e`` 0, ``se`` Gwet's (2014) standard error, the interval
         clipped to [0, 1], and ``method``.
+
+    Notes
+    -----
+    Pairwise: :math:`p_a = \\frac{1}{n'} \\sum_{i: r_i \\ge 2} \\sum_k \\frac{r_{ik} (r^\\star_{ik} - 1)}{r_i (r_i - 1)}`
+    (:func:`~lovende_research.agreement.gwet.gwet_ac2`'s notation); all-agree: the share of the
+    :math:`n'` subjects with :math:`\\max_k r_{ik} = r_i`. Both standard errors are Gwet's linearisation
+    with :math:`p_e = 0`.
 
     References
     ----------

@@ -102,3 +102,22 @@ def test_consistency_verdict_names_flagged_elements_in_both_languages_with_danis
     assert da == f"1 af 2 elementer har spørgsmål, der ikke hænger sammen (alpha under 0,70): 2. {second.name('da')}."
     assert en == f"1 of 2 elements have items that do not hang together (alpha below 0.70): 2. {second.name('en')}."
     assert "0,70" in consistency_verdict(table.assign(flagged=False), instrument, language="da")
+
+
+def test_notebook_03_reports_element_consistency_and_agreement_intervals_in_danish(tmp_path, run_notebook, example_study) -> None:
+    # The report side of issue 17: notebook 03 writes the element consistency table and shows its verdict
+    # in the reader's language (here Danish), and the coder-agreement table it displays has the intervals.
+    import re
+
+    processed = tmp_path / "processed"
+    notebook = run_notebook("03_subjectivity_bias", study_dir=example_study, processed_dir=processed, n_boot=50, language="da")
+    table = pd.read_parquet(processed / "example" / "bias" / "element_consistency.parquet")
+    instrument = load_instrument()
+    assert table["element_id"].tolist() == [e.id for e in instrument.elements if len(e.items) >= 2]
+    assert (table["ci_low"] <= table["estimate"]).all() and (table["estimate"] <= table["ci_high"]).all()
+    shown = "\n".join("".join(o.get("data", {}).get("text/markdown", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+                      for cell in notebook.cells for o in cell.get("outputs", []))
+    verdict = consistency_verdict(table, instrument, language="da")
+    assert verdict in shown and ("hænger ikke sammen" in verdict or "hænger sammen" in verdict)
+    assert not re.search(r"\d\.\d", verdict)  # Danish decimals
+    assert "alpha_ci_low" in shown and "kappa_ci_high" in shown and "ac2_ci_low" in shown

@@ -1,14 +1,18 @@
 """Agreement statistics between raters, written from the papers and checked against published examples.
 
 Every statistic takes ratings in **long form** (one row per subject × rater, the shape of the study
-tables: ``subject=``, ``rater=``, ``rating=``) and returns a :class:`pandas.DataFrame` that starts with
-the same columns, so results for different statistics, criteria or elements stack with
-:func:`pandas.concat` and plot alike:
+tables: ``subject=``, ``rater=``, ``rating=``; Cronbach's alpha reads items where the others read
+raters, ``item=``) and returns a :class:`pandas.DataFrame` with ``statistic``, ``n_subjects``,
+``estimate``, ``se``, ``ci_low``, ``ci_high`` and ``confidence``, so results for different statistics,
+criteria or elements stack with :func:`pandas.concat` and plot alike. The agreement coefficients
+(kappas, pi, Brennan–Prediger, AC1/AC2, alpha, percent agreement) start with the same columns,
+:data:`RESULT_COLUMNS`:
 
 ``statistic``, ``n_subjects``, ``n_raters``, ``percent_agreement``, ``estimate``, ``se``, ``ci_low``,
 ``ci_high``, ``confidence``
 
-followed by each statistic's components (``p_o``, ``p_e``, ``weights``, …), documented with it. A
+followed by each statistic's components (``p_o``, ``p_e``, ``weights``, …), documented with it; the ICCs
+and Cronbach's alpha add their F tests, mean squares and variances instead. A
 statistic that is undefined for the data (kappa when both raters used one category only) gives ``NaN``
 rather than raising: the caller decides what to say about it. A missing rating (``NA``) and an absent row
 give the same result; a subject with one rating carries no agreement and drops out without error.

@@ -4,7 +4,8 @@ Socialstyrelsen's own lesson from VIVE's 2017 mapping is that the informants mat
 answers can be moved, and that delimiting a practice moves its score. This module makes each of those
 visible and measured, per study and per practice:
 
-1. :func:`informant_icc` — do informants of the same practice agree? (ICC(1), one-way random.)
+1. :func:`informant_icc` — do informants of the same practice agree? (ICC(1), one-way random, from
+   :func:`lovende_research.agreement.icc_oneway`.)
 2. :func:`role_effects` — do roles rate differently? A mixed model with random intercepts for the
    practice, the practice × element profile and the informant within the practice, each role's offset
    against the leader, Holm-corrected; :func:`fair_profiles` — the profiles and ranking as if every
@@ -30,7 +31,7 @@ from lovende_research.bias.checks import BiasTables, run_bias_checks
 from lovende_research.bias.common import BiasError
 from lovende_research.bias.delimitation import delimitation_sensitivity
 from lovende_research.bias.flags import CHECKS, practice_flags
-from lovende_research.bias.informants import ICC_BANDS, icc_band, icc_oneway, informant_icc
+from lovende_research.bias.informants import ICC_BANDS, icc_band, informant_icc
 from lovende_research.bias.phrases import PHRASES
 from lovende_research.bias.fair import ROLE_MIXES, declared_mix, fair_profiles
 from lovende_research.bias.roles import (
@@ -59,6 +60,6 @@ __all__ = [
     "ROLE_MIXES", "ROLE_REASONS", "RoleFit", "STRAIGHTLINE_SHARE", "STYLE_MARGIN", "VARIANCE_COMPONENTS",
     "declared_mix", "fair_profiles", "fit_role_model",
     "STABILITY_ALL_MAX_ROWS", "STABILITY_COLUMNS", "STABILITY_ROWS", "SUMMARY_COLUMNS", "delimitation_sensitivity",
-    "holm_adjusted", "icc_band", "icc_oneway", "informant_icc", "practice_flags", "rank_stability", "response_styles",
+    "holm_adjusted", "icc_band", "informant_icc", "practice_flags", "rank_stability", "response_styles",
     "role_effects", "role_profiles", "run_bias_checks", "stability_summary", "verdict",
 ]

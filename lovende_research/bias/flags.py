@@ -7,10 +7,10 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from lovende_research.bias.common import _num, _pct, _signed
+from lovende_research.bias.common import _num, _signed
 from lovende_research.bias.phrases import PHRASES
 from lovende_research.bias.styles import CEILING_SHARE, STRAIGHTLINE_SHARE
-from lovende_research.i18n import check_language, phrase
+from lovende_research.i18n import check_language, percent, phrase
 
 #: The checks :func:`practice_flags` reports, in order.
 CHECKS: tuple[str, ...] = (
@@ -106,15 +106,15 @@ def practice_flags(
     flagged = styles[styles["straightliner"].astype(bool)]
     collect("straightlining", flagged, (
         phrase(PHRASES, "flag_straightlining", language, informant=r.informant_id, role=r.informant_role,
-               code=code_text(r.modal_code), share=_pct(r.modal_share, language), n=r.n_answered,
-               threshold=_pct(straightline_share, language), reference=_pct(r.reference_share, language),
+               code=code_text(r.modal_code), share=percent(r.modal_share, language), n=r.n_answered,
+               threshold=percent(straightline_share, language), reference=percent(r.reference_share, language),
                set_aside=phrase(PHRASES, "set_aside" if set_aside else "kept", language))
         for r in flagged.itertuples()))
     flagged = styles[styles["ceiling"].astype(bool)]
     collect("ceiling", flagged, (
         phrase(PHRASES, "flag_ceiling", language, informant=r.informant_id, role=r.informant_role,
-               share=_pct(r.top_share, language), n=r.n_answered, threshold=_pct(ceiling_share, language),
-               reference=_pct(r.reference_top_share, language))
+               share=percent(r.top_share, language), n=r.n_answered, threshold=percent(ceiling_share, language),
+               reference=percent(r.reference_top_share, language))
         for r in flagged.itertuples()))
     flagged = styles[styles["screen_unsupported"].astype(bool)]
     collect("screen_unsupported", flagged, (

@@ -7,10 +7,10 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from lovende_research.bias.common import BiasError, _num, _pct, _signed
+from lovende_research.bias.common import BiasError, _num, _signed
 from lovende_research.bias.phrases import PHRASES
 from lovende_research.bias.roles import ROLE_REASONS
-from lovende_research.i18n import check_language, phrase
+from lovende_research.i18n import check_language, percent, phrase
 
 def _ids(values: Iterable[str], language: str) -> str:
     values = list(values)
@@ -125,7 +125,7 @@ def verdict(check: str, language: str = "da", **tables: object) -> str:
                    else phrase(PHRASES, "coders_low", language, low=low_text,
                                elements=", ".join(below) or phrase(PHRASES, "none", language)))
         paradox = groups[groups["paradox"].astype(bool)]["element_id"].tolist() if "element_id" in groups else []
-        return phrase(PHRASES, "v_coders", language, agree=_pct(overall["percent_agreement"], language),
+        return phrase(PHRASES, "v_coders", language, agree=percent(overall["percent_agreement"], language),
                       alpha=_num(overall["alpha"], language), kappa=_num(overall["kappa"], language),
                       ac2=_num(overall["ac2"], language), quality=quality,
                       paradox=phrase(PHRASES, "coders_paradox", language, elements=", ".join(map(str, paradox))) if paradox else "")

@@ -2,6 +2,7 @@
 #   make run    set up, then run the mapping on the bundled example study
 #   make test   set up, then run the whole test suite
 #   make bench  speed on the example study and scale on a national-size synthetic study (not a test)
+#   make bench-validity  false positives, power and coverage of the bias checks on independent data (not a test)
 # Set-up is a virtual environment in .venv with the project installed and a Jupyter kernel
 # ("lovende-research") registered inside that environment, so notebooks never run on whatever kernel a
 # machine happens to call python3.
@@ -12,7 +13,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KERNEL := lovende-research
 
-.PHONY: setup run test bench lab clean
+.PHONY: setup run test bench bench-validity lab clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,9 @@ test: setup
 
 bench: setup
 	$(BIN)/python benchmarks/run_benchmarks.py
+
+bench-validity: setup
+	$(BIN)/python benchmarks/run_validity.py
 
 lab: setup
 	$(BIN)/lovende lab

@@ -43,3 +43,13 @@ def number(value: float, language: str, digits: int = 2) -> str:
     """
     text = f"{value:.{digits}f}"
     return text.replace(".", ",") if check_language(language) == "da" else text
+
+
+def percent(value: float, language: str) -> str:
+    """A share as a whole percentage: ``90 %`` in Danish (a space before the sign), ``90%`` in English.
+
+    >>> percent(0.904, "da"), percent(0.904, "en")
+    ('90 %', '90%')
+    """
+    text = f"{float(value):.0%}"
+    return text.replace("%", " %") if check_language(language) == "da" else text

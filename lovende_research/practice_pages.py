@@ -67,6 +67,9 @@ PHRASES = {
         "Possible sikker praksis: at least one interview says the effect was tested in a scientific trial (or the coders disagree). The evidence needs an expert look; it is not part of the lovende score.",
     ),
     "not_scored": ("ingen score", "no score"),
+    "fair": ("Rollejusteret", "Role-adjusted"),
+    "fair_overall": ("Samlet indeks med samme rollesammensætning for alle", "Overall index with the same role mix for all"),
+    "fair_rank": ("nr. {rank}", "rank {rank}"),
 }
 
 
@@ -162,6 +165,7 @@ def write_practice_pages(
     method = str(_scoring_parameters(scores_dir).get("interval_method", "bootstrap"))
     flags_file = processed / "bias" / "flags.parquet"
     flags = pd.read_parquet(flags_file) if flags_file.is_file() else None
+    fair = _fair_tables(processed / "bias")
 
     practice_ids = sorted(profiles["practice_id"].astype(str).unique())
     if figures is None or figures.practice_ids != practice_ids:
@@ -173,11 +177,23 @@ def write_practice_pages(
     candidates = study.candidates.set_index("practice_id")
     pages = []
     for pid in practice_ids:
-        body = _practice_body(study, pid, candidates.loc[pid], profiles[profiles["practice_id"] == pid], overall, ranks, screen, flags, svgs[pid], language, ci, method)
+        body = _practice_body(study, pid, candidates.loc[pid], profiles[profiles["practice_id"] == pid], overall, ranks, screen, flags, svgs[pid], language, ci,
+                              fair, method)
         name = str(candidates.at[pid, "name"])
         atomic_write_text(reports / PAGES_DIR / f"{pid}.html", html_page(f"{pid}: {name}", body, language))
         pages.append(Page(f"{pid}: {name}", f"{PAGES_DIR}/{pid}.html"))
     return pages
+
+
+def _fair_tables(bias_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The bias stage's role-adjusted cells and overall index (by practice), when it ran and could adjust."""
+    cells_file, overall_file = bias_dir / "fair_profiles.parquet", bias_dir / "fair_overall.parquet"
+    if not (cells_file.is_file() and overall_file.is_file()):
+        return None
+    cells, overall = pd.read_parquet(cells_file), pd.read_parquet(overall_file)
+    if overall.empty or not bool(overall["adjusted"].all()):
+        return None
+    return cells, overall.set_index("practice_id")
 
 
 def _number(value: object, digits: int = 2) -> str:
@@ -196,6 +212,7 @@ def _practice_body(
     svg: bytes,
     language: str,
     ci: float,
+    fair: tuple[pd.DataFrame, pd.DataFrame] | None = None,
     method: str = "model",
 ) -> str:
     def t(key: str, **values: object) -> str:
@@ -224,6 +241,14 @@ def _practice_body(
             facts.append((phrase(PHRASES, "p_top", language, k=int(r["top_k"])), phrase(PHRASES, "p_top_value", language, p=round(100 * float(r["p_top_k"])),
                                                                                        decile=int(r["top_decile"]), p_decile=round(100 * float(r["p_top_decile"])))))
 
+    fair_cells = pd.Series(dtype=float)
+    if fair is not None:
+        cells, fair_overall = fair
+        fair_cells = cells[cells["practice_id"] == pid].set_index("element_id")["fair"]
+        if pid in fair_overall.index:
+            f = fair_overall.loc[pid]
+            facts.append((phrase(PHRASES, "fair_overall", language), f"{_number(f['fair'])} [{_number(f['ci_low'])}; {_number(f['ci_high'])}], "
+                          + phrase(PHRASES, "fair_rank", language, rank=_number(f["rank_fair"], 0))))
     names = {e.id: f"{e.number}. {e.name(language)}" for e in study.instrument.elements}
     rows = []
     for record in profile.set_index("element_id").reindex([e.id for e in study.instrument.elements]).itertuples():
@@ -233,7 +258,8 @@ def _practice_body(
         spread = f"{_number(record.informant_min)}–{_number(record.informant_max)}" if not pd.isna(record.informant_min) else "–"
         rows.append(
             f"<tr><td>{html.escape(names[record.Index])}</td><td class='number'>{score}</td><td class='number'>{interval}</td>"
-            f"<td class='number'>{_number(100 * record.coverage, 0) if not pd.isna(record.coverage) else '–'} %</td><td class='number'>{spread}</td></tr>"
+            f"<td class='number'>{_number(100 * record.coverage, 0) if not pd.isna(record.coverage) else '–'} %</td><td class='number'>{spread}</td>"
+            + (f"<td class='number'>{_number(fair_cells.get(record.Index, float('nan')))}</td>" if fair is not None else "") + "</tr>"
         )
     notes = []
     if pid in screen.index and bool(screen.at[pid, "possible_sikker"]):
@@ -256,6 +282,6 @@ def _practice_body(
 <h2>{t("profile")}</h2>
 <img class="figure" src="data:image/svg+xml;base64,{image}" alt="{t('profile')} {html.escape(pid)}">
 <table>
-<tr><th>{t("element")}</th><th class="number">{t("score")}</th><th class="number">{t("interval")} ({round(100 * ci)} %, {t("method_" + method) if "method_" + method in PHRASES else html.escape(method)})</th><th class="number">{t("coverage")}</th><th class="number">{t("spread")}</th></tr>
+<tr><th>{t("element")}</th><th class="number">{t("score")}</th><th class="number">{t("interval")} ({round(100 * ci)} %, {t("method_" + method) if "method_" + method in PHRASES else html.escape(method)})</th><th class="number">{t("coverage")}</th><th class="number">{t("spread")}</th>{f'<th class="number">{t("fair")}</th>' if fair is not None else ""}</tr>
 {"".join(rows)}
 </table>"""

@@ -346,8 +346,9 @@ def screening_agreement(screening: pd.DataFrame, *, confidence: float = 0.95) ->
         One row per criterion (in table order) and a last row ``criterion == "overall"``, with
         ``criterion`` and the columns of :func:`lovende_research.agreement.cohens_kappa`:
         ``statistic``, ``n_subjects`` (practices judged by two screeners), ``n_raters``,
-        ``percent_agreement``, ``expected_agreement``, ``estimate`` (kappa), ``se``, ``ci_low``,
-        ``ci_high``, ``confidence``; plus ``n_conflicts`` (practices the screeners disagree on).
+        ``percent_agreement``, ``estimate`` (kappa), ``se``, ``ci_low``, ``ci_high``, ``confidence``,
+        ``p_o``, ``p_e`` (chance agreement), ``se_h0``, ``z``, ``p_value``, ``weights``; plus
+        ``n_conflicts`` (practices the screeners disagree on).
 
     Notes
     -----

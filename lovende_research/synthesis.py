@@ -310,6 +310,7 @@ CHECK_LABELS: dict[str, tuple[str, str]] = {
     "informant_stability": ("rangering hviler på én informant", "rank rests on one informant"),
     "coder_stability": ("rangering hviler på én koder", "rank rests on one coder"),
     "delimitation": ("afgrænsningen flytter scoren", "delimitation moves the score"),
+    "role_mix": ("placering afhænger af, hvem der blev spurgt", "place depends on who was asked"),
 }
 
 

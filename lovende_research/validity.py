@@ -58,6 +58,7 @@ than the planted offset otherwise (clipping at the scale's ends).
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -78,7 +79,7 @@ DONT_KNOW_ELEMENTS: tuple[str, ...] = ("virkning", "oekonomi")
 LEADER = "leder"
 OTHER_ROLES: tuple[str, ...] = ("medarbejder", "samarbejdspartner")
 CODERS_PER_INTERVIEW = 2
-_GRID = np.linspace(-6.0, 6.0, 961)  # standard-normal grid for the expectation over perceptions
+_GRID = np.linspace(-6.0, 6.0, 241)  # standard-normal grid for the expectation over perceptions (error < 1e-4)
 
 
 @dataclass(frozen=True)
@@ -271,10 +272,10 @@ def _expected_value(mean: np.ndarray, sd: float, n_steps: int, down: float, up: 
     else:
         x, weight = mean[..., None], np.ones(1)
     prob = np.clip(x, 0.0, 1.0)
-    k = np.arange(n_steps + 1)
-    pmf = stats.binom.pmf(k.reshape((-1,) + (1,) * prob.ndim), n_steps, prob)
-    recorded = (down * np.clip(k - 1, 0, n_steps) + up * np.clip(k + 1, 0, n_steps) + (1 - down - up) * k) / n_steps
-    value = np.tensordot(recorded, pmf, axes=(0, 0))
+    value = np.zeros(prob.shape)
+    for k in range(n_steps + 1):  # the Binomial's probability of each answer times what the coder records of it
+        recorded = (down * max(k - 1, 0) + up * min(k + 1, n_steps) + (1 - down - up) * k) / n_steps
+        value += math.comb(n_steps, k) * prob**k * (1 - prob) ** (n_steps - k) * recorded
     return (value * weight).sum(axis=-1)
 
 

@@ -63,8 +63,11 @@ alpha_level = 0.05  # level of the role tests (Holm-corrected) and 1 - coverage 
 reconcile_rule = "median"  # rule for differing coders without a consensus code: median or lower (as in 02)
 aggregation = "mean"  # how informants become one score per practice: mean, median or leader (as in 02)
 coverage_threshold = 0.5  # share of an element's items (and of elements, for the index) that must be answered
-straightline_share = 0.9  # flag an informant when at least this share of answers has the same code
-ceiling_share = 0.8  # flag an informant when at least this share of answers is in the top category
+straightline_share = 0.75  # a straight-liner gives at least this share of answers the same code ...
+ceiling_share = 0.8  # ... a ceiling answerer at least this share in the top category ...
+style_margin = 0.3  # ... and either exceeds the practice's other informants' share at that code by this much
+set_aside_styles = True  # set flagged straight-liners aside from the role model and the ICC (always reported)
+fair_mix = "study"  # role mix of the role-adjusted profiles: study (shares over the study), equal or leder
 min_items = 10  # answered items needed before a response style is judged
 screen_evidence = 0.5  # a sikker-praksis 'ja' is supported when the Virkning score reaches this (or a coder noted the study)
 top_n = 5  # the top of the ranking: a top place that rests on one informant or coder is flagged
@@ -101,6 +104,9 @@ tables = bias.run_bias_checks(
     top_n=top_n,
     delimitation_threshold=delimitation_threshold,
     language=language,
+    style_margin=style_margin,
+    set_aside_styles=set_aside_styles,
+    fair_mix=fair_mix,
 )
 agreement = coder_agreement(
     coding_units(study.codings[study.codings["delimitation_id"] == "main"], study.instrument),
@@ -112,7 +118,7 @@ agreement = coder_agreement(
     language=language,
 )
 written = tables.write(out_dir) + [write_parquet(agreement, out_dir / "coder_agreement.parquet")]
-excluded = sorted(tables.response_styles.loc[tables.response_styles["straightliner"], "informant_id"].unique())
+excluded = sorted(tables.response_styles.loc[tables.response_styles["straightliner"], "informant_id"].unique()) if set_aside_styles else []
 verdicts = {}
 print(study.config.title + (phrase(bias.PHRASES, "synthetic_banner", language) if study.config.synthetic else ""))
 print(phrase(bias.PHRASES, "instrument", language, version=study.instrument.version) + ("" if study.instrument.official else phrase(bias.PHRASES, "not_official", language)))
@@ -144,7 +150,44 @@ verdicts["coders"] = bias.verdict("coders", language, agreement=agreement, low=a
 display(Markdown(f"**{verdicts['coders']}**"))
 figure = bias_plots.coder_agreement_chart(agreement, study.instrument, agreement_low, language)
 figures += show_figure(figure, figure_dir / "coder_agreement")
-display(in_element_order(agreement, study.instrument)[["element_id", "n_subjects", "percent_agreement", "alpha", "kappa", "ac2", "paradox"]].round(3))
+display(in_element_order(agreement, study.instrument)[
+    ["element_id", "n_subjects", "percent_agreement", "alpha", "alpha_ci_low", "alpha_ci_high", "kappa", "kappa_ci_low",
+     "kappa_ci_high", "ac2", "ac2_ci_low", "ac2_ci_high", "paradox"]
+].round(3))
+
+# %% [markdown] tags=["da"]
+# ## 1b. Hænger hvert elements spørgsmål sammen?
+#
+# Spørgeskemaet her er vores egen operationalisering af elementerne, så det er et empirisk spørgsmål, om
+# et elements spørgsmål måler det samme. Cronbachs alpha over studiets interviews svarer på det: de
+# afstemte koder pr. interview og spørgsmål, kun interviews hvor alle elementets spørgsmål er besvaret, og
+# uden straight-linere, hvis ens svar ville puste alpha op. Intervallet er Feldts. Elementer med alpha
+# under 0,7 (Nunnallys sædvanlige grænse) er markeret: læs deres score som en samling af spørgsmål snarere
+# end ét mål, og se på `weakest_item`, det spørgsmål hvis udeladelse hæver alpha mest (for elementer med to
+# spørgsmål findes det ikke). Med få interviews er intervallerne brede.
+
+# %% [markdown] tags=["en"]
+# ## 1b. Do each element's items hang together?
+#
+# The questionnaire here is our own operationalisation of the elements, so whether an element's items
+# measure one thing is an empirical question. Cronbach's alpha over the study's interviews answers it: the
+# reconciled codes per interview and item, only interviews that answered all of the element's items, and
+# without straight-liners, whose identical answers would inflate alpha. The interval is Feldt's. Elements
+# with alpha below 0.7 (Nunnally's usual floor) are flagged: read their score as a collection of items
+# rather than one measure, and look at `weakest_item`, the item whose deletion raises alpha most (elements
+# with two items have none). With few interviews the intervals are wide.
+
+# %%
+from lovende_research.agreement import ALPHA_FLOOR, consistency_verdict, element_consistency
+from lovende_research.scoring import reconcile_coders
+
+straightlined = set(study.interviews.loc[study.interviews["informant_id"].isin(excluded), "interview_id"].astype(str))
+item_codes = reconcile_coders(study.codings, study.instrument, reconcile_rule)
+item_codes = item_codes[~item_codes["interview_id"].astype(str).isin(straightlined)]
+consistency = element_consistency(item_codes, study.instrument, rating="code", confidence=1 - alpha_level, language=language)
+written.append(write_parquet(consistency, out_dir / "element_consistency.parquet"))
+display(Markdown(f"**{consistency_verdict(consistency, study.instrument, ALPHA_FLOOR, language)}**"))
+display(consistency[["element_id", "n_subjects", "n_items", "estimate", "ci_low", "ci_high", "weakest_item", "alpha_without", "flagged"]].round(3))
 
 # %% [markdown] tags=["da"]
 # ## 2a. Er informanter fra samme praksis enige?
@@ -181,33 +224,68 @@ figures += show_figure(figure, figure_dir / "icc")
 #
 # Til venstre: hver informants gennemsnitlige elementscore, én række pr. praksis, farvet efter rolle; en
 # hul markør er en straight-liner, der er holdt ude af modellen. Til højre: hver rolles forskel til lederen
-# fra en blandet model med tilfældige intercepter for praksissen og for informanten inden for den (en
-# informants elleve scorer er ikke elleve uafhængige stemmer) og elementet som fast effekt, testet med
-# Holms korrektion. En negativ forskel betyder, at rollen vurderer lavere end lederen.
+# fra en blandet model med tilfældige effekter for praksissen, for praksissens egen profil (praksis ×
+# element) og for informanten inden for praksissen (en informants elleve scorer er ikke elleve uafhængige
+# stemmer) og elementet som fast effekt, testet med Holms korrektion. En negativ forskel betyder, at
+# rollen vurderer lavere end lederen. En varianskomponent estimeret til 0 (kolonnen `boundary`) er et
+# resultat: fx adskiller informanter med samme rolle sig ikke mere end støjen i svarene.
 
 # %% [markdown] tags=["en"]
 # ## 2b. Do roles rate the same practices differently?
 #
 # Left: every informant's mean element score, one row per practice, coloured by role; a hollow marker is a
 # straight-liner set aside in the model. Right: each role's offset against the leader from a mixed model
-# with random intercepts for the practice and for the informant within it (an informant's eleven scores
-# are not eleven independent voices), element as a fixed effect, tested with Holm's correction. A
-# negative offset means the role rates lower than the leader.
+# with random effects for the practice, for the practice's own profile (practice × element) and for the
+# informant within the practice (an informant's eleven scores are not eleven independent voices), element
+# as a fixed effect, tested with Holm's correction. A negative offset means the role rates lower than the
+# leader. A variance component estimated at 0 (column `boundary`) is a result: for instance, informants
+# with the same role differ no more than the noise in their answers.
 
 # %%
 verdicts["roles"] = bias.verdict("roles", language, roles=tables.role_effects, excluded=excluded, alpha_level=alpha_level)
 display(Markdown(f"**{verdicts['roles']}**"))
 figure = bias_plots.role_chart(tables.role_profiles, tables.role_effects, language, alpha_level)
 figures += show_figure(figure, figure_dir / "roles")
-display(tables.role_effects[["role", "estimate", "ci_low", "ci_high", "p_holm", "significant", "converged", "warning"]])
+display(tables.role_effects[["role", "estimate", "ci_low", "ci_high", "p_holm", "significant", "boundary", "optimizer", "converged"]])
+
+# %% [markdown] tags=["da"]
+# ## 2c. Rollejusterede profiler
+#
+# Er en praksis kun beskrevet af sin leder, og giver lederne højere scorer, står den bedre end en praksis
+# beskrevet af medarbejdere og samarbejdspartnere. Her trækkes rolle-modellens forskel fra hver
+# informants score, og samme rollesammensætning lægges ind for alle praksisser (`fair_mix`): scoren, som
+# hvis alle var spurgt på samme måde (FACETS' *fair average*, her for informanter inden for praksisser).
+# Intervallet bygger på modellens samlede informant- og restvarians, så også to informanter giver et
+# interval. Hul markør: observeret samlet indeks; fyldt: rollejusteret med interval; rød: praksissen er i
+# top `top_n` på den ene rangering og ikke på den anden.
+
+# %% [markdown] tags=["en"]
+# ## 2c. Role-adjusted profiles
+#
+# A practice described only by its leader stands better than one described by staff and partners when
+# leaders give higher scores. Here the role model's offset is taken out of every informant's score and
+# the same role mix put back in for every practice (`fair_mix`): the score as if everyone had been asked
+# alike (FACETS' *fair average*, here for informants nested in practices). The interval rests on the
+# model's pooled informant and residual variance, so two informants give an interval too. Hollow marker:
+# observed overall index; filled: role-adjusted with its interval; red: the practice is in the top
+# `top_n` on one ranking and not on the other.
+
+# %%
+verdicts["fair"] = bias.verdict("fair", language, fair=tables.fair_overall, mix=fair_mix, top_n=top_n)
+display(Markdown(f"**{verdicts['fair']}**"))
+figure = bias_plots.fair_chart(tables.fair_overall, top_n, language, 1 - alpha_level)
+figures += show_figure(figure, figure_dir / "fair")
+display(tables.fair_overall.sort_values("rank_fair")[["practice_id", "observed", "fair", "ci_low", "ci_high", "rank_observed", "rank_fair", "depends_on_roles"]].round(3))
 
 # %% [markdown] tags=["da"]
 # ## 3. Svarstil
 #
 # Hver informant er et punkt: længst til højre samler svarene sig i én kategori (straight-lining), øverst i
 # den øverste kategori (loftseffekt). Et punkt til højre for den stiplede linje (`straightline_share`)
-# eller over den prikkede (`ceiling_share`) markeres; svarstilen vurderes kun, når mindst `min_items`
-# spørgsmål er besvaret. Et *ja* til spørgsmålet, om virkningen er afprøvet i et videnskabeligt forsøg,
+# eller over den prikkede (`ceiling_share`) markeres, når informanten samtidig giver det svar
+# `style_margin` oftere end praksissens andre informanter (medianen af deres andele): i en praksis, der
+# virkelig står stærkt eller svagt, svarer alle informanter sådan, og det er ikke en svarstil. Svarstilen
+# vurderes kun, når mindst `min_items` spørgsmål er besvaret. Et *ja* til spørgsmålet, om virkningen er afprøvet i et videnskabeligt forsøg,
 # markeres, når samme interview scorer den svagere påstand "en undersøgelse tyder på en virkning"
 # (elementet Virkning) under `screen_evidence`, og ingen koder har noteret undersøgelsen. Markerede
 # informanter vises som rudeformede markører med deres id.
@@ -217,8 +295,10 @@ display(tables.role_effects[["role", "estimate", "ci_low", "ci_high", "p_holm", 
 #
 # Each informant is a point: to the right, answers pile into one category (straight-lining); at the top,
 # into the top category (ceiling effect). A point right of the dashed line (`straightline_share`) or above
-# the dotted one (`ceiling_share`) is flagged; a response style is only judged when at least `min_items`
-# items were answered. A *ja* (yes) to the question whether the effect was tested in a scientific trial
+# the dotted one (`ceiling_share`) is flagged when the informant also gives that answer `style_margin`
+# more often than the practice's other informants (the median of their shares): in a practice that
+# really is strong or weak, every informant answers so, and that is no response style. A response style
+# is only judged when at least `min_items` items were answered. A *ja* (yes) to the question whether the effect was tested in a scientific trial
 # is flagged when the same interview scores the weaker claim "some study suggests an effect" (the element
 # Virkning) below `screen_evidence` and no coder noted the study. Flagged informants are drawn as
 # diamonds with their id.

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from lovende_research.bias.common import BiasError
 from lovende_research.bias.delimitation import delimitation_sensitivity
+from lovende_research.bias.fair import fair_profiles
 from lovende_research.bias.flags import practice_flags
 from lovende_research.bias.informants import informant_icc
-from lovende_research.bias.roles import role_effects, role_profiles
+from lovende_research.bias.roles import fit_role_model, role_effects, role_profiles
 from lovende_research.bias.stability import STABILITY_ALL_MAX_ROWS, _stability
-from lovende_research.bias.styles import response_styles
+from lovende_research.bias.styles import CEILING_SHARE, STRAIGHTLINE_SHARE, STYLE_MARGIN, response_styles
 from lovende_research.i18n import check_language
 from lovende_research.io import write_parquet
 from lovende_research.schemas import MAIN_DELIMITATION
@@ -30,6 +32,8 @@ class BiasTables:
     icc: pd.DataFrame
     role_effects: pd.DataFrame
     role_profiles: pd.DataFrame
+    fair_profiles: pd.DataFrame
+    fair_overall: pd.DataFrame
     response_styles: pd.DataFrame
     stability: pd.DataFrame
     stability_summary: pd.DataFrame
@@ -47,21 +51,29 @@ def run_bias_checks(
     aggregation: str = "mean",
     coverage_threshold: float = 0.5,
     alpha_level: float = 0.05,
-    straightline_share: float = 0.9,
-    ceiling_share: float = 0.8,
+    straightline_share: float = STRAIGHTLINE_SHARE,
+    ceiling_share: float = CEILING_SHARE,
     min_items: int = 10,
     screen_evidence: float = 0.5,
     top_n: int = 5,
     delimitation_threshold: float = 0.15,
     language: str | None = None,
     stability_rows: str = "auto",
+    style_margin: float = STYLE_MARGIN,
+    set_aside_styles: bool = True,
+    fair_mix: str = "study",
 ) -> BiasTables:
-    """Every check of this module on a loaded study, main delimitation; the notebook's one call.
+    """Every check of this package on a loaded study, main delimitation; the notebook's one call.
 
-    Straight-liners found by :func:`response_styles` are set aside in :func:`informant_icc` and
-    :func:`role_effects` (and reported there); the stability and delimitation checks score the study as
-    the scoring stage does, straight-liners included. Coder agreement is computed in the notebook with
-    :func:`lovende_research.agreement.coder_agreement`.
+    Straight-liners found by :func:`response_styles` are always reported; with ``set_aside_styles``
+    (default) they are set aside in :func:`informant_icc` and the role model. The default, because one
+    constant answer says nothing about how a role sees a practice's elements and pulls its role's mean to
+    the scale's end; since :func:`response_styles` judges an informant against the practice's other
+    informants, a truthful informant of an extreme practice is not set aside with them. The stability and
+    delimitation checks score the study as the scoring stage does, straight-liners included. The role model
+    is fitted once (:func:`fit_role_model`) and read by :func:`role_effects` and
+    :func:`~lovende_research.bias.fair.fair_profiles` (at the role mix ``fair_mix``). Coder agreement is
+    computed in the notebook with :func:`lovende_research.agreement.coder_agreement`.
 
     ``stability_rows`` chooses the rows of ``stability`` (:func:`rank_stability`'s ``rows``): ``auto``
     keeps every row while informants × practices is at most :data:`STABILITY_ALL_MAX_ROWS` and the
@@ -69,12 +81,14 @@ def run_bias_checks(
     scenario, so the verdicts, flags and figure are the same either way.
     """
     language = study.config.language if language is None else check_language(language)
+    if not isinstance(set_aside_styles, bool):
+        raise BiasError("set_aside_styles", set_aside_styles, "True eller False")
     instrument = study.instrument
     items = reconcile_coders(study.codings, instrument, rule, MAIN_DELIMITATION)
     scores = element_scores(items, instrument, study.interviews, coverage_threshold)
     styles = response_styles(items, scores, study.codings, study.interviews, instrument, straightline_share, ceiling_share,
-                             min_items, screen_evidence)
-    excluded = sorted(styles.loc[styles["straightliner"], "informant_id"].unique())
+                             min_items, screen_evidence, style_margin=style_margin)
+    excluded = sorted(styles.loc[styles["straightliner"], "informant_id"].unique()) if set_aside_styles else []
     if stability_rows == "auto":
         n_rows = scores["informant_id"].nunique() * scores["practice_id"].nunique()
         stability_rows = "all" if n_rows <= STABILITY_ALL_MAX_ROWS else "own"
@@ -82,13 +96,17 @@ def run_bias_checks(
                                     MAIN_DELIMITATION, top_n, stability_rows, scores)
     delimitation = delimitation_sensitivity(study.codings, study.interviews, instrument, study.delimitations, rule, aggregation,
                                             coverage_threshold, delimitation_threshold)
+    fit = fit_role_model(scores, excluded)
+    fair_cells, fair_overall = fair_profiles(scores, fit, fair_mix, 1 - alpha_level, coverage_threshold, top_n)
     flags = practice_flags(scores["practice_id"].dropna().unique(), styles, stability, delimitation, top_n, straightline_share,
-                           ceiling_share, screen_evidence, delimitation_threshold, language)
+                           ceiling_share, screen_evidence, delimitation_threshold, language, fair_overall, set_aside_styles)
     return BiasTables(
         element_scores=scores,
         icc=informant_icc(scores, excluded, confidence=1 - alpha_level),
-        role_effects=role_effects(scores, excluded, alpha_level=alpha_level),
+        role_effects=role_effects(scores, excluded, alpha_level=alpha_level, fit=fit),
         role_profiles=role_profiles(scores, excluded),
+        fair_profiles=fair_cells,
+        fair_overall=fair_overall,
         response_styles=styles,
         stability=stability,
         stability_summary=summary,

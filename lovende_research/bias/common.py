@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from lovende_research.errors import LovendeError
-from lovende_research.i18n import check_language, number
+from lovende_research.i18n import number
 
 class BiasError(LovendeError):
     """A bias-check parameter or input frame that cannot be used; the message says what was expected."""
@@ -42,9 +42,3 @@ def _signed(value: float, language: str, digits: int = 2) -> str:
         return "–"
     text = number(abs(value), language, digits)
     return ("-" if value < 0 and float(text.replace(",", ".")) != 0 else "+") + text
-
-
-def _pct(value: float, language: str) -> str:
-    """A share as a whole percentage: ``90 %`` in Danish (space before the sign, as Danish writes it), ``90%`` in English."""
-    text = f"{float(value):.0%}"
-    return text.replace("%", " %") if check_language(language) == "da" else text

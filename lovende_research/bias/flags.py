@@ -7,9 +7,10 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from lovende_research.bias.common import _num, _pct, _signed
+from lovende_research.bias.common import _num, _signed
 from lovende_research.bias.phrases import PHRASES
-from lovende_research.i18n import check_language, phrase
+from lovende_research.bias.styles import CEILING_SHARE, STRAIGHTLINE_SHARE
+from lovende_research.i18n import check_language, percent, phrase
 
 #: The checks :func:`practice_flags` reports, in order.
 CHECKS: tuple[str, ...] = (
@@ -19,7 +20,9 @@ CHECKS: tuple[str, ...] = (
     "informant_stability",
     "coder_stability",
     "delimitation",
+    "role_mix",
 )
+
 
 def practice_flags(
     practices: Iterable[str],
@@ -27,11 +30,13 @@ def practice_flags(
     stability: pd.DataFrame,
     delimitation: pd.DataFrame,
     top_n: int = 5,
-    straightline_share: float = 0.9,
-    ceiling_share: float = 0.8,
+    straightline_share: float = STRAIGHTLINE_SHARE,
+    ceiling_share: float = CEILING_SHARE,
     screen_evidence: float = 0.5,
     delimitation_threshold: float = 0.15,
     language: str = "da",
+    fair_overall: pd.DataFrame | None = None,
+    set_aside: bool = True,
 ) -> pd.DataFrame:
     """Every practice × check (:data:`CHECKS`): a flag and its reason in plain language.
 
@@ -52,6 +57,12 @@ def practice_flags(
         The thresholds used, quoted in the reasons.
     language : {'da', 'en'}
         Language of ``reason``.
+    fair_overall : DataFrame, optional
+        The overall table of :func:`lovende_research.bias.fair.fair_profiles`: a practice whose top-``top_n``
+        place differs between the observed and the role-adjusted ranking is flagged (``role_mix``); without
+        it, or when the role model could not be read, the check does not apply.
+    set_aside : bool
+        Whether flagged straight-liners were set aside from the role model and the ICC (said in the reason).
 
     Returns
     -------
@@ -64,7 +75,7 @@ def practice_flags(
     >>> from lovende_research.bias.stability import STABILITY_COLUMNS
     >>> styles = pd.DataFrame({"practice_id": ["P1"], "informant_id": ["P1-L"], "informant_role": ["leder"],
     ...     "n_answered": [30], "modal_code": [4.0], "modal_share": [1.0], "top_share": [1.0],
-    ...     "straightliner": [True], "ceiling": [True], "screen_unsupported": [False], "evidence_score": [0.2]})
+    ...     "reference_share": [0.3], "reference_top_share": [0.3], "straightliner": [True], "ceiling": [True], "screen_unsupported": [False], "evidence_score": [0.2]})
     >>> flags = practice_flags(["P1"], styles, pd.DataFrame(columns=list(STABILITY_COLUMNS)),
     ...                        pd.DataFrame(columns=["practice_id", "delimitation_id", "element_id", "difference", "moved"]), language="en")
     >>> flags[flags["flag"]]["check"].tolist()
@@ -78,7 +89,7 @@ def practice_flags(
             rows.append({"practice_id": practice, "check": check, "flag": True, "reason": " · ".join(reasons)})
         else:
             rows.append({"practice_id": practice, "check": check, "flag": False,
-                         "reason": phrase(PHRASES, "no_finding" if applicable else "not_applicable", language)})
+                         "reason": phrase(PHRASES, "no_finding" if applicable else f"not_applicable_{check}", language)})
 
     def code_text(code: float) -> str:
         text = f"{code:g}"
@@ -92,18 +103,20 @@ def practice_flags(
         for practice, text in zip(frame["practice_id"], texts):
             reasons[check].setdefault(practice, []).append(text)
 
-    flagged = styles[styles["straightliner"]]
+    flagged = styles[styles["straightliner"].astype(bool)]
     collect("straightlining", flagged, (
         phrase(PHRASES, "flag_straightlining", language, informant=r.informant_id, role=r.informant_role,
-               code=code_text(r.modal_code), share=_pct(r.modal_share, language), n=r.n_answered,
-               threshold=_pct(straightline_share, language))
+               code=code_text(r.modal_code), share=percent(r.modal_share, language), n=r.n_answered,
+               threshold=percent(straightline_share, language), reference=percent(r.reference_share, language),
+               set_aside=phrase(PHRASES, "set_aside" if set_aside else "kept", language))
         for r in flagged.itertuples()))
-    flagged = styles[styles["ceiling"]]
+    flagged = styles[styles["ceiling"].astype(bool)]
     collect("ceiling", flagged, (
         phrase(PHRASES, "flag_ceiling", language, informant=r.informant_id, role=r.informant_role,
-               share=_pct(r.top_share, language), n=r.n_answered, threshold=_pct(ceiling_share, language))
+               share=percent(r.top_share, language), n=r.n_answered, threshold=percent(ceiling_share, language),
+               reference=percent(r.reference_top_share, language))
         for r in flagged.itertuples()))
-    flagged = styles[styles["screen_unsupported"]]
+    flagged = styles[styles["screen_unsupported"].astype(bool)]
     collect("screen_unsupported", flagged, (
         phrase(PHRASES, "flag_screen", language, informant=r.informant_id, role=r.informant_role,
                evidence=(_num(r.evidence_score, language) if not np.isnan(r.evidence_score)
@@ -126,8 +139,18 @@ def practice_flags(
         reasons["delimitation"].setdefault(practice, []).append(
             phrase(PHRASES, "flag_delimitation", language, delimitation=delim, n=len(group),
                    threshold=_num(delimitation_threshold, language), elements=elements))
-    delimited = set(delimitation["practice_id"])
+    adjusted = fair_overall is not None and bool(fair_overall["adjusted"].all()) and len(fair_overall) > 0
+    if adjusted:
+        flagged = fair_overall[fair_overall["depends_on_roles"]]
+        collect("role_mix", flagged, (
+            phrase(PHRASES, "flag_role_mix", language, rank_full=_rank(r.rank_observed), rank_fair=_rank(r.rank_fair), top_n=top_n)
+            for r in flagged.itertuples()))
+    applies = {"delimitation": set(delimitation["practice_id"]), "role_mix": set(practices) if adjusted else set()}
     for practice in sorted(set(practices)):
         for check in CHECKS:
-            add(practice, check, reasons[check].get(practice, []), applicable=check != "delimitation" or practice in delimited)
+            add(practice, check, reasons[check].get(practice, []), applicable=practice in applies.get(check, {practice}))
     return pd.DataFrame(rows, columns=["practice_id", "check", "flag", "reason"])
+
+
+def _rank(value: float) -> str:
+    return "–" if pd.isna(value) else str(int(value))

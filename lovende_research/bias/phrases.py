@@ -4,19 +4,25 @@ from __future__ import annotations
 
 PHRASES: dict[str, tuple[str, str]] = {
     "no_finding": ("intet fund", "no finding"),
-    "not_applicable": ("ikke relevant: praksis er kun kodet under én afgrænsning",
-                       "not applicable: the practice was coded under one delimitation only"),
+    "not_applicable_delimitation": ("ikke relevant: praksis er kun kodet under én afgrænsning",
+                                    "not applicable: the practice was coded under one delimitation only"),
+    "not_applicable_role_mix": ("ikke relevant: rolle-modellen kunne ikke vurderes",
+                                "not applicable: the role model could not be read"),
     "flag_straightlining": (
         "{informant} ({role}) gav det samme svar ({code}) på {share} af {n} besvarede spørgsmål "
-        "(grænse {threshold}); svarene siger lidt om de enkelte elementer og er holdt ude af rolle-modellen",
+        "(grænse {threshold}), hvor praksissens andre informanter gav det svar på {reference}; svarene siger "
+        "lidt om de enkelte elementer{set_aside}",
         "{informant} ({role}) gave the same answer ({code}) to {share} of {n} answered items "
-        "(threshold {threshold}); the answers say little about single elements and were set aside in the role model",
+        "(threshold {threshold}), where the practice's other informants gave it to {reference}; the answers say "
+        "little about single elements{set_aside}",
     ),
     "flag_ceiling": (
         "{informant} ({role}) svarede i øverste kategori på {share} af {n} besvarede spørgsmål "
-        "(grænse {threshold}); scoren kan være trukket op af svarstil frem for praksis",
+        "(grænse {threshold}), praksissens andre informanter på {reference}; scoren kan være trukket op af "
+        "svarstil frem for praksis",
         "{informant} ({role}) answered in the top category to {share} of {n} answered items "
-        "(threshold {threshold}); the score may be lifted by response style rather than practice",
+        "(threshold {threshold}), the practice's other informants to {reference}; the score may be lifted by "
+        "response style rather than practice",
     ),
     "flag_screen": (
         "{informant} ({role}) svarede ja til, at effekten er afprøvet i et videnskabeligt forsøg, men "
@@ -37,6 +43,14 @@ PHRASES: dict[str, tuple[str, str]] = {
         "{left_out}): pladsen i top {top_n} hviler på én koder",
         "ranked {rank_full} in the full ranking but {rank_reduced} on the other coder's codes alone (without "
         "{left_out}): its place in the top {top_n} rests on a single coder",
+    ),
+    "set_aside": (" og er holdt ude af rolle-modellen og ICC", " and were set aside from the role model and the ICC"),
+    "kept": (" (de er med i rolle-modellen og ICC)", " (they are kept in the role model and the ICC)"),
+    "flag_role_mix": (
+        "nr. {rank_full} i rangeringen, men nr. {rank_fair}, når alle praksisser vurderes med samme "
+        "rollesammensætning: pladsen i top {top_n} afhænger af, hvem der blev spurgt",
+        "ranked {rank_full}, but {rank_fair} when every practice is scored with the same mix of roles: its "
+        "place in the top {top_n} depends on who was asked",
     ),
     "flag_delimitation": (
         "under afgrænsningen {delimitation} flytter {n} element(er) mere end {threshold}: {elements}",
@@ -80,6 +94,38 @@ PHRASES: dict[str, tuple[str, str]] = {
     "role_no_reference": ("ingen informanter med rollen {reference}", "no informants with the role {reference}"),
     "role_fit_failed": ("optimeringen konvergerede ikke; se kolonnen warning i role_effects",
                         "the optimiser did not converge; see the warning column of role_effects"),
+    "role_boundary": (
+        " Variansen for {components} er estimeret til 0: {meaning}. Det er et resultat, ikke en fejl.",
+        " The variance of {components} is estimated at 0: {meaning}. That is a result, not a failure.",
+    ),
+    "component_informant": ("informanten inden for praksis", "the informant within the practice"),
+    "component_practice_element": ("praksis × element", "practice × element"),
+    "component_practice": ("praksis", "practice"),
+    "meaning_informant": ("informanter med samme rolle i samme praksis adskiller sig ikke mere, end støjen i "
+                          "de enkelte svar forklarer",
+                          "informants with the same role in one practice differ no more than the noise in "
+                          "single answers explains"),
+    "meaning_practice_element": ("praksissernes profiler adskiller sig ikke ud over deres samlede niveau",
+                                 "the practices' profiles differ no more than their overall level"),
+    "meaning_practice": ("praksisserne adskiller sig ikke i niveau", "the practices do not differ in level"),
+    "v_fair": (
+        "Med samme rollesammensætning for alle praksisser ({mix}) ændrer {n_moved} praksis(ser) deres plads i "
+        "top {top_n}{ids}; den største forskel mellem observeret og rollejusteret samlet score er {max_diff}.",
+        "With the same mix of roles for every practice ({mix}), {n_moved} practice(s) change their place in "
+        "the top {top_n}{ids}; the largest difference between the observed and the role-adjusted overall "
+        "score is {max_diff}.",
+    ),
+    "v_fair_unchanged": ("Med samme rollesammensætning for alle praksisser ({mix}) er rangeringen uændret; den største "
+                         "forskel mellem observeret og rollejusteret samlet score er {max_diff}. Praksisserne er besvaret "
+                         "af (næsten) de samme roller, så hvem der blev spurgt, flytter ikke rækkefølgen.",
+                         "With the same mix of roles for every practice ({mix}) the ranking is unchanged; the largest "
+                         "difference between the observed and the role-adjusted overall score is {max_diff}. The practices "
+                         "were answered by (nearly) the same roles, so who was asked does not move the order."),
+    "v_fair_none": ("Rolle-modellen kunne ikke vurderes, så scorerne er ikke justeret for rollerne.",
+                    "The role model could not be read, so the scores are not adjusted for roles."),
+    "mix_study": ("rollernes andele i hele studiet", "the roles' shares over the whole study"),
+    "mix_equal": ("alle roller lige meget", "every role equally"),
+    "mix_leder": ("som om lederen alene var spurgt", "as if the leader alone had been asked"),
     "role_no_roles": ("ingen andre roller end referencerollen at sammenligne med",
                       "no roles other than the reference role to compare with"),
     "higher": ("højere", "higher"),

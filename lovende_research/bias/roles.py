@@ -1,8 +1,13 @@
-"""Do roles rate differently? A mixed model of element scores with each role's offset against the leader."""
+"""Do roles rate differently? A mixed model of element scores with each role's offset against the leader.
+
+:func:`fit_role_model` fits the model once; :func:`role_effects` reads the role contrasts from it and
+:func:`lovende_research.bias.fair.fair_profiles` the role-adjusted profiles, so both rest on one fit.
+"""
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass, field
 from typing import Iterable
 
 import numpy as np
@@ -14,23 +19,53 @@ from lovende_research.scoring import LEADER_ROLE
 
 ROLE_COLUMNS: tuple[str, ...] = (
     "role", "reference", "estimate", "se", "ci_low", "ci_high", "p_value", "p_holm", "significant",
-    "n_obs", "n_practices", "n_informants", "n_excluded", "practice_var", "informant_var", "residual_var",
-    "model", "converged", "reason", "warning",
+    "n_obs", "n_practices", "n_informants", "n_excluded", "practice_var", "practice_element_var", "informant_var",
+    "residual_var", "boundary", "model", "optimizer", "converged", "reason", "warning",
 )
 
 #: Codes :func:`role_effects` writes in ``reason`` when no result can be read; :func:`verdict` translates
 #: them (phrase ``role_<code>``), so the table stays language-free and the prose follows ``language``.
 ROLE_REASONS: tuple[str, ...] = ("no_reference", "fit_failed")
 
+#: The variance components of the model besides the residual, in the order the table lists them.
+VARIANCE_COMPONENTS: tuple[str, ...] = ("practice", "practice_element", "informant")
 
-#: statsmodels' words for a fit that failed in the end; its other ConvergenceWarnings are either a first
-#: optimiser that failed before the next one succeeded ("Retrying …") or a variance estimated at 0
-#: ("boundary"), which is a result, not a failure.
-_FIT_FAILED: tuple[str, ...] = ("Gradient optimization failed", "MixedLM optimization failed", "Hessian matrix",
-                                "failed to converge")
-#: Optimisers tried in turn until one converges: L-BFGS (fast), then the gradient-free Powell and
-#: Nelder–Mead, which cope with a variance component at 0 where the gradient is unreliable.
+#: Optimisers tried in turn until one's result is accepted (the rule in :func:`fit_role_model`): L-BFGS
+#: (fast), then the gradient-free Powell and Nelder–Mead.
 _FIT_METHODS: tuple[str, ...] = ("lbfgs", "powell", "nm")
+
+#: A variance component at most this share of the total variance counts as estimated at 0 (a boundary fit).
+BOUNDARY_SHARE = 1e-6
+
+
+@dataclass
+class RoleFit:
+    """One fit of the role model: what :func:`role_effects` and the fair profiles read.
+
+    ``estimate`` and ``cov`` are the role contrasts against ``reference`` (in the order of ``roles``) and
+    their covariance; ``variances`` the components of :data:`VARIANCE_COMPONENTS` and ``residual``;
+    ``boundary`` the components estimated at 0. With ``converged`` False (or a ``reason``) nothing may be
+    read from the numbers.
+    """
+
+    reference: str
+    roles: list[str]
+    estimate: np.ndarray
+    cov: np.ndarray
+    variances: dict[str, float]
+    boundary: list[str]
+    converged: bool
+    reason: str
+    optimizer: str
+    notes: list[str]
+    counts: dict[str, object] = field(default_factory=dict)
+    model: str = "mixed"
+
+    def offset(self, role: str) -> float:
+        """The fitted offset of ``role`` against the reference (0 for the reference, NaN for an unknown role)."""
+        if role == self.reference:
+            return 0.0
+        return float(self.estimate[self.roles.index(role)]) if role in self.roles else float("nan")
 
 
 def holm_adjusted(p_values: np.ndarray) -> np.ndarray:
@@ -53,12 +88,88 @@ def holm_adjusted(p_values: np.ndarray) -> np.ndarray:
     return adjusted
 
 
+def _model_data(element_scores: pd.DataFrame, exclude_informants: Iterable[str]) -> tuple[pd.DataFrame, int]:
+    _require(element_scores, ["practice_id", "informant_id", "informant_role", "element_id", "score"], "element_scores")
+    excluded = set(exclude_informants)
+    data = element_scores[~element_scores["informant_id"].isin(excluded)].dropna(subset=["score"])
+    data = data[["practice_id", "informant_id", "informant_role", "element_id", "score"]].reset_index(drop=True)
+    data["score"] = data["score"].astype(float)
+    return data, len(excluded & set(element_scores["informant_id"]))
+
+
+def fit_role_model(
+    element_scores: pd.DataFrame,
+    exclude_informants: Iterable[str] = (),
+    reference: str = LEADER_ROLE,
+    informant_level: bool = True,
+    practice_element: bool = True,
+) -> RoleFit:
+    """Fit the role model of :func:`role_effects` (whose docstring states it) and decide whether it can be read.
+
+    The rule for a readable fit, tried for each optimiser of :data:`_FIT_METHODS` in turn: the optimiser
+    reports convergence, and every role contrast and its standard error are finite with SE > 0. The first
+    fit that meets it is used. A warning does not decide it: statsmodels warns whenever a variance is
+    estimated at 0 ("on the boundary", "Hessian not positive definite"), and that is a result about the
+    informants, not a failure (every optimiser reaches the same estimate then). Such components are listed
+    in ``boundary``; statsmodels' own words stay in ``notes``.
+    """
+    data, n_excluded = _model_data(element_scores, exclude_informants)
+    roles = sorted(set(data["informant_role"]) - {reference})
+    counts = {"n_obs": len(data), "n_practices": data["practice_id"].nunique(),
+              "n_informants": data["informant_id"].nunique(), "n_excluded": n_excluded}
+    label = "mixed" if informant_level else "practice_only"
+    nothing = RoleFit(reference, roles, np.full(len(roles), np.nan), np.full((len(roles),) * 2, np.nan),
+                      {c: np.nan for c in (*VARIANCE_COMPONENTS, "residual")}, [], False, "", "", [], counts, label)
+    if reference not in set(data["informant_role"]) or not roles:
+        nothing.reason = "no_reference"
+        return nothing
+    model = _role_model(data, reference, informant_level, practice_element)
+    names = [f"C(informant_role, Treatment('{reference}'))[T.{r}]" for r in roles]
+    notes: list[str] = []
+    for method in _FIT_METHODS:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                result = model.fit(reml=True, method=[method])
+            except (np.linalg.LinAlgError, ValueError) as exc:
+                result = None
+                notes.append(f"{method}: {type(exc).__name__}: {exc}")
+        notes.extend(t for t in (f"{method}: {w.message}" for w in caught) if t not in notes)
+        if result is None or not bool(result.converged):
+            continue
+        estimate = result.fe_params[names].to_numpy(dtype=float)
+        cov = np.asarray(result.cov_params().loc[names, names], dtype=float)
+        se = np.sqrt(np.diag(cov)) if np.all(np.diag(cov) >= 0) else np.full(len(names), np.nan)
+        if not (np.isfinite(estimate).all() and np.isfinite(se).all() and (se > 0).all()):
+            notes.append(f"{method}: role contrasts or their standard errors not finite")
+            continue
+        variances = _variances(result, informant_level, practice_element)
+        total = sum(v for v in variances.values() if np.isfinite(v))
+        boundary = [c for c in VARIANCE_COMPONENTS if np.isfinite(variances[c]) and variances[c] <= BOUNDARY_SHARE * total]
+        return RoleFit(reference, roles, estimate, cov, variances, boundary, True, "", method, notes, counts, label)
+    nothing.reason, nothing.notes = "fit_failed", notes
+    return nothing
+
+
+def _variances(result: object, informant_level: bool, practice_element: bool) -> dict[str, float]:
+    """The fitted components by name (NaN for a component the model does not have)."""
+    vcomp = dict(zip(result.model.exog_vc.names, np.asarray(result.vcomp, dtype=float)))  # type: ignore[attr-defined]
+    return {
+        "practice": float(np.asarray(result.cov_re)[0, 0]),  # type: ignore[attr-defined]
+        "practice_element": float(vcomp["practice_element"]) if practice_element else np.nan,
+        "informant": float(vcomp["informant"]) if informant_level else np.nan,
+        "residual": float(result.scale),  # type: ignore[attr-defined]
+    }
+
+
 def role_effects(
     element_scores: pd.DataFrame,
     exclude_informants: Iterable[str] = (),
     reference: str = LEADER_ROLE,
     alpha_level: float = 0.05,
     informant_level: bool = True,
+    practice_element: bool = True,
+    fit: RoleFit | None = None,
 ) -> pd.DataFrame:
     """Each informant role's offset against the leader, from a mixed model of element scores.
 
@@ -68,30 +179,33 @@ def role_effects(
         From :func:`lovende_research.scoring.element_scores` with interviews attached, one delimitation.
         Only sufficient scores (not NaN) enter the model.
     exclude_informants : iterable of str
-        Informants set aside before fitting (flagged straight-liners: one constant answer says nothing
-        about a role's view of a practice and would pull its role's mean to the scale's end). Their
-        number is reported in ``n_excluded``.
+        Informants set aside before fitting (see ``set_aside_styles`` of
+        :func:`lovende_research.bias.run_bias_checks`). Their number is reported in ``n_excluded``.
     reference : str
         The reference role, ``leder`` by default (the measuring tool's default respondent).
     alpha_level : float
         Level of the intervals and of the Holm-corrected tests.
-    informant_level : bool
-        Keep the random intercept of the informant within the practice (default). ``False`` fits the
-        practice intercept only; it exists to show (and test) what that mistake does, not for use.
+    informant_level, practice_element : bool
+        Keep the informant-within-practice and the practice × element terms (default). ``False`` drops
+        one; that exists to show (and test) what the mistake does, not for use.
+    fit : RoleFit, optional
+        A fit from :func:`fit_role_model` on the same arguments, so one fit serves several tables.
 
     Returns
     -------
     DataFrame
         One row per role other than the reference: ``role``, ``reference``, ``estimate`` (the role's
-        offset on the 0–1 element score), ``se``, ``ci_low``, ``ci_high`` (Wald, level ``1 - alpha_level``),
-        ``p_value`` (Wald z), ``p_holm`` (Holm-corrected over the roles), ``significant``
-        (``p_holm < alpha_level``), ``n_obs``, ``n_practices``, ``n_informants``, ``n_excluded``,
-        ``practice_var``, ``informant_var``, ``residual_var`` (the variance components), ``model``
-        (``mixed`` or ``practice_only``), ``converged`` (False when the optimiser failed or warned that it
-        did not converge), ``reason`` (why there is no readable result, a code of :data:`ROLE_REASONS`:
-        ``no_reference`` no informant has the reference role, ``fit_failed`` no optimiser converged; empty
-        when the fit can be read; with no role besides the reference there are no rows at all), ``warning`` (every warning
-        the fit gave, ``; ``-joined, empty when none; statsmodels' own English words, for the analyst).
+        offset on the 0–1 element score), ``se``, ``ci_low``, ``ci_high`` (Wald, level ``1 - alpha_level``,
+        on the 0–1 scale), ``p_value`` (two-sided Wald z), ``p_holm`` (Holm-corrected over the roles),
+        ``significant`` (``p_holm < alpha_level``), ``n_obs``, ``n_practices``, ``n_informants``,
+        ``n_excluded``, ``practice_var``, ``practice_element_var``, ``informant_var``, ``residual_var``
+        (the variance components), ``boundary`` (components estimated at 0, ``,``-joined; a result, not a
+        failure), ``model`` (``mixed`` or ``practice_only``), ``optimizer`` (the one whose fit was used),
+        ``converged`` (the rule of :func:`fit_role_model` met), ``reason`` (why there is no readable
+        result, a code of :data:`ROLE_REASONS`: ``no_reference`` no informant has the reference role,
+        ``fit_failed`` no optimiser's fit met the rule; empty when the fit can be read; with no role
+        besides the reference there are no rows at all), ``warning`` (every warning the fits gave,
+        ``; ``-joined, statsmodels' own English words, for the analyst).
 
     Notes
     -----
@@ -100,20 +214,21 @@ def role_effects(
 
     .. math::
 
-        y_{pje} = \\beta_0 + \\beta_{r(j)} + \\gamma_e + a_p + b_{pj} + \\varepsilon_{pje},\\quad
-        a_p \\sim N(0, \\sigma_a^2),\\ b_{pj} \\sim N(0, \\sigma_b^2),\\ \\varepsilon \\sim N(0, \\sigma^2)
+        y_{pje} = \\beta_0 + \\beta_{r(j)} + \\gamma_e + a_p + c_{pe} + b_{pj} + \\varepsilon_{pje},
 
-    with :math:`\\beta_{leder} = 0`; :math:`\\gamma_e` are element fixed effects (elements differ by design,
-    so their spread is taken out of the error). Each informant gives eleven scores: without
-    :math:`b_{pj}` they would count as eleven independent voices, the role contrast's standard error would
-    shrink by about :math:`\\sqrt{11}` where informants differ, and role effects that are not there would
-    be flagged. statsmodels needs ``re_formula="1"`` *and* the variance component
-    ``{"informant": "0 + C(informant_id)"}`` for this: with ``vc_formula`` alone the practice intercept
-    is dropped. A fit on the boundary (a variance estimated at 0) is reported in ``warning`` but still
-    counts as converged. The optimisers in :data:`_FIT_METHODS` are tried in turn and the first that
-    converges without a failure warning is used (every warning of every attempt is kept in ``warning``);
-    when none does, ``converged`` is False, nothing is ``significant``, and the verdict says the model
-    cannot be read.
+        a_p \\sim N(0, \\sigma_a^2),\\ c_{pe} \\sim N(0, \\sigma_c^2),\\ b_{pj} \\sim N(0, \\sigma_b^2),\\
+        \\varepsilon \\sim N(0, \\sigma^2)
+
+    with :math:`\\beta_{leder} = 0`; :math:`\\gamma_e` are element fixed effects (elements differ by design).
+    :math:`c_{pe}`, the practice × element interaction, is each practice's own profile: informants of one
+    practice share it, so without it their agreement on the profile would sit in the residual and inflate
+    the role contrast's standard error (in planted data 0.026 against 0.015, and smaller effects missed).
+    :math:`b_{pj}`, the informant within the practice, keeps an informant's eleven scores from counting as
+    eleven independent voices: without it the standard error shrinks by about :math:`\\sqrt{11}` where
+    informants differ, and role effects that are not there are flagged. Both are variance components
+    within the practice (statsmodels ``vc_formula={"informant": "0 + C(informant_id)",
+    "practice_element": "0 + C(element_id)"}`` beside ``re_formula="1"``). A component estimated at 0 is
+    reported in ``boundary``; the fit still counts (:func:`fit_role_model` states the rule).
 
     References
     ----------
@@ -128,90 +243,41 @@ def role_effects(
     ...         for p in range(8) for r in ("leder", "medarbejder") for e in ("teori", "maal", "oekonomi")]
     >>> es = pd.DataFrame(rows, columns=["practice_id", "informant_id", "informant_role", "element_id", "score"])
     >>> out = role_effects(es).iloc[0]
-    >>> out["role"], round(float(out["estimate"]), 1), bool(out["significant"])
-    ('medarbejder', -0.2, True)
+    >>> out["role"], round(float(out["estimate"]), 1), bool(out["significant"]), bool(out["converged"])
+    ('medarbejder', -0.2, True, True)
     """
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning
-
-    _require(element_scores, ["practice_id", "informant_id", "informant_role", "element_id", "score"], "element_scores")
     _check_share("alpha_level", alpha_level)
-    excluded = set(exclude_informants)
-    data = element_scores[~element_scores["informant_id"].isin(excluded)].dropna(subset=["score"])
-    data = data[["practice_id", "informant_id", "informant_role", "element_id", "score"]].reset_index(drop=True)
-    data["score"] = data["score"].astype(float)
-    roles = sorted(set(data["informant_role"]) - {reference})
-    base = {
-        "reference": reference,
-        "n_obs": len(data),
-        "n_practices": data["practice_id"].nunique(),
-        "n_informants": data["informant_id"].nunique(),
-        "n_excluded": len(excluded & set(element_scores["informant_id"])),
-        "model": "mixed" if informant_level else "practice_only",
-    }
-    empty = {c: np.nan for c in ("estimate", "se", "ci_low", "ci_high", "p_value", "p_holm", "practice_var", "informant_var", "residual_var")}
-    if reference not in set(data["informant_role"]) or not roles:
-        # No reference: one row per other role, reason "no_reference". No other role: no rows at all.
-        rows = [{"role": r, **base, **empty, "significant": False, "converged": False, "reason": "no_reference", "warning": ""}
-                for r in roles]
-        return pd.DataFrame(rows, columns=list(ROLE_COLUMNS))
-    notes: list[str] = []
-    converged = False
-    result = None
-    model = _role_model(data, reference, informant_level)
-    for method in _FIT_METHODS:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                attempt = model.fit(reml=True, method=[method])
-            except (np.linalg.LinAlgError, ValueError) as exc:
-                attempt = None
-                notes.append(f"{method}: {type(exc).__name__}: {exc}")
-        texts = [str(w.message) for w in caught]
-        notes.extend(t for t in texts if t not in notes)
-        failed = any(issubclass(w.category, ConvergenceWarning) and any(m in str(w.message) for m in _FIT_FAILED) for w in caught)
-        if attempt is not None and bool(attempt.converged) and not failed:
-            result, converged = attempt, True
-            break
-        if attempt is not None and result is None:
-            result = attempt  # kept to show, flagged as not converged
-    if result is None:
-        rows = [{"role": r, **base, **empty, "significant": False, "converged": False, "reason": "fit_failed",
-                 "warning": "; ".join(notes)} for r in roles]
-        return pd.DataFrame(rows, columns=list(ROLE_COLUMNS))
-    names = [f"C(informant_role, Treatment('{reference}'))[T.{r}]" for r in roles]
-    estimate = result.fe_params[names].to_numpy(dtype=float)
-    se = result.bse_fe[names].to_numpy(dtype=float)
+    if fit is None:
+        fit = fit_role_model(element_scores, exclude_informants, reference, informant_level, practice_element)
+    se = np.sqrt(np.diag(fit.cov)) if len(fit.roles) else np.array([])
     z = float(stats.norm.ppf(1 - alpha_level / 2))
-    p = 2 * stats.norm.sf(np.abs(estimate / se))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = 2 * stats.norm.sf(np.abs(fit.estimate / se))
     finite = np.isfinite(p)
     p_holm = np.full(len(p), np.nan)
     if finite.any():
         p_holm[finite] = holm_adjusted(p[finite])
-    vcomp = np.asarray(result.vcomp, dtype=float)
-    variances = {
-        "practice_var": float(np.asarray(result.cov_re)[0, 0]),
-        "informant_var": float(vcomp[0]) if informant_level and len(vcomp) else np.nan,
-        "residual_var": float(result.scale),
-    }
     rows = []
-    for k, role in enumerate(roles):
-        rows.append(
-            {
-                "role": role,
-                **base,
-                "estimate": estimate[k],
-                "se": se[k],
-                "ci_low": estimate[k] - z * se[k],
-                "ci_high": estimate[k] + z * se[k],
-                "p_value": p[k],
-                "p_holm": p_holm[k],
-                "significant": bool(converged and np.isfinite(p_holm[k]) and p_holm[k] < alpha_level),
-                **variances,
-                "converged": converged,
-                "reason": "" if converged else "fit_failed",
-                "warning": "; ".join(notes),
-            }
-        )
+    for k, role in enumerate(fit.roles):
+        rows.append({
+            "role": role,
+            "reference": fit.reference,
+            "estimate": fit.estimate[k],
+            "se": se[k],
+            "ci_low": fit.estimate[k] - z * se[k],
+            "ci_high": fit.estimate[k] + z * se[k],
+            "p_value": p[k],
+            "p_holm": p_holm[k],
+            "significant": bool(fit.converged and np.isfinite(p_holm[k]) and p_holm[k] < alpha_level),
+            **fit.counts,
+            **{f"{c}_var": fit.variances[c] for c in (*VARIANCE_COMPONENTS, "residual")},
+            "boundary": ",".join(fit.boundary),
+            "model": fit.model,
+            "optimizer": fit.optimizer,
+            "converged": fit.converged,
+            "reason": fit.reason,
+            "warning": "; ".join(fit.notes),
+        })
     return pd.DataFrame(rows, columns=list(ROLE_COLUMNS))
 
 
@@ -230,35 +296,43 @@ def _role_design(data: pd.DataFrame, reference: str) -> pd.DataFrame:
     return pd.DataFrame(columns, index=data.index)
 
 
-def _role_model(data: pd.DataFrame, reference: str, informant_level: bool = True) -> object:
+def _role_model(data: pd.DataFrame, reference: str, informant_level: bool = True, practice_element: bool = True) -> object:
     """The role model of :func:`role_effects`, the same as statsmodels' formula route builds it::
 
         smf.mixedlm("score ~ C(informant_role, Treatment(reference)) + C(element_id)", data,
-                    groups="practice_id", re_formula="1", vc_formula={"informant": "0 + C(informant_id)"})
+                    groups="practice_id", re_formula="1",
+                    vc_formula={"informant": "0 + C(informant_id)", "practice_element": "0 + C(element_id)"})
 
-    (without ``vc_formula`` when ``informant_level`` is False), built without a formula engine: the
-    engine's import alone took ~0.2 s of the bias notebook, and it evaluated ``vc_formula`` once per
-    practice (half of the role model's time in a national study: 6,000 evaluations). The variance
-    component's matrices are the indicators of the practice's informants, columns in sorted order, rows in
-    the data's order, built in one pass; parameter names are set as ``from_formula`` sets them, so the
-    model (and its fit) is the same. ``data`` must have a default index (positions are row labels).
+    (each ``vc_formula`` entry only when its flag is True), built without a formula engine: the engine's
+    import alone took ~0.2 s of the bias notebook, and it evaluated ``vc_formula`` once per practice (half
+    of the role model's time in a national study: 6,000 evaluations). Each variance component's matrices
+    are the indicators of the practice's informants (or elements), columns in sorted order, rows in the
+    data's order, built in one pass; components and parameter names are ordered and named as
+    ``from_formula`` does, so the model (and its fit) is the same. ``data`` must have a default index
+    (positions are row labels).
     """
     from statsmodels.regression.mixed_linear_model import MixedLM, VCSpec
 
     groups = np.asarray(data["practice_id"])
-    exog_vc = None
-    if informant_level:
-        informants = data["informant_id"].to_numpy(dtype=object)
-        order = np.argsort(pd.factorize(groups, sort=True)[0], kind="stable")  # rows by sorted practice, in data order within one
-        sorted_groups = groups[order]
-        starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]) if len(order) else np.array([], dtype=int)
+    order = np.argsort(pd.factorize(groups, sort=True)[0], kind="stable")  # rows by sorted practice, in data order within one
+    sorted_groups = groups[order]
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]) if len(order) else np.array([], dtype=int)
+    blocks = np.split(order, starts[1:]) if len(order) else []
+    components = [(name, column) for name, column, wanted in (("informant", "informant_id", informant_level),
+                                                              ("practice_element", "element_id", practice_element)) if wanted]
+    names, all_colnames, all_mats = [], [], []
+    for name, column in components:  # sorted by name, as from_formula sorts vc_formula's keys
+        values = data[column].to_numpy(dtype=object)
         mats, colnames = [], []
-        for rows in np.split(order, starts[1:]) if len(order) else []:
-            levels, codes = np.unique(informants[rows].astype(str), return_inverse=True)
+        for rows in blocks:
+            levels, codes = np.unique(values[rows].astype(str), return_inverse=True)
             # Fortran order, as the formula engine returns it: the fit multiplies these, and layout changes rounding
             mats.append(np.asfortranarray((codes[:, None] == np.arange(len(levels))[None, :]).astype(float)))
-            colnames.append([f"C(informant_id)[{level}]" for level in levels])
-        exog_vc = VCSpec(["informant"], [colnames], [mats])
+            colnames.append([f"C({column})[{level}]" for level in levels])
+        names.append(name)
+        all_colnames.append(colnames)
+        all_mats.append(mats)
+    exog_vc = VCSpec(names, all_colnames, all_mats) if names else None
     model = MixedLM(data["score"], _role_design(data, reference), groups, exog_re=np.ones((len(data), 1)), exog_vc=exog_vc)
     param_names, re_names, re_names_full = model._make_param_names(["practice_id"])
     model.data.param_names, model.data.exog_re_names, model.data.exog_re_names_full = param_names, re_names, re_names_full

@@ -44,36 +44,47 @@ def _screen_answers(codings: pd.DataFrame, instrument: Instrument, delimitation:
     return out[["interview_id", "screen_answer", "screen_note"]]
 
 
+#: Defaults of :func:`response_styles`, measured on the independent generator (benchmarks/README.md,
+#: "Validity"): with them planted straight-liners outside extreme practices are found in ≥ 95 % of cases
+#: and truthful informants of extreme practices flagged in ≤ 5 %.
+STRAIGHTLINE_SHARE = 0.75
+CEILING_SHARE = 0.8
+STYLE_MARGIN = 0.3
+
+
 def response_styles(
     item_scores: pd.DataFrame,
     element_scores: pd.DataFrame,
     codings: pd.DataFrame,
     interviews: pd.DataFrame,
     instrument: Instrument,
-    straightline_share: float = 0.9,
-    ceiling_share: float = 0.8,
+    straightline_share: float = STRAIGHTLINE_SHARE,
+    ceiling_share: float = CEILING_SHARE,
     min_items: int = 10,
     screen_evidence: float = 0.5,
     delimitation: str = MAIN_DELIMITATION,
+    style_margin: float = STYLE_MARGIN,
 ) -> pd.DataFrame:
     """Response styles per interview: straight-lining, ceiling responding, an unsupported sikker-praksis *ja*.
 
     Parameters
     ----------
     item_scores : DataFrame
-        From :func:`lovende_research.scoring.reconcile_coders` (one code per interview × item).
+        From :func:`lovende_research.scoring.reconcile_coders` (one code per interview × item); gives
+        ``n_answered``.
     element_scores : DataFrame
         From :func:`lovende_research.scoring.element_scores`; gives the evidence element's score.
     codings : DataFrame
-        ``Study.codings``; gives the screen item's answers and the coders' notes on it.
+        ``Study.codings``: the coders' own codes (the shares below), the screen item's answers and the
+        coders' notes on it.
     interviews : DataFrame
         ``Study.interviews``.
     instrument : Instrument
         Names the screen item and the top of the scale.
     straightline_share : float
-        Flag straight-lining when at least this share of the answered items has one and the same code.
+        Straight-lining needs at least this share of the codes on one and the same code …
     ceiling_share : float
-        Flag ceiling responding when at least this share of the answered items is in the top category.
+        … and ceiling responding at least this share in the top category; each also needs ``style_margin``.
     min_items : int
         Neither style is flagged on fewer answered items than this (too little to tell a style).
     screen_evidence : float
@@ -81,24 +92,39 @@ def response_styles(
         Virkning is at least this, or a coder wrote a note on the screen item (e.g. the study's reference).
     delimitation : str
         The delimitation to check.
+    style_margin : float
+        How far the informant's share must exceed what the practice's other informants give (the median of
+        their shares at the same code): a practice that truly is extreme is answered so by all of them.
 
     Returns
     -------
     DataFrame
         One row per interview: ``interview_id``, ``practice_id``, ``informant_id``, ``informant_role``,
-        ``n_answered`` (items with a reconciled scale code), ``modal_code``, ``modal_share`` (share of
-        answered items at the most frequent code), ``code_sd`` (SD of the codes, ddof=0), ``top_share``
-        (share at the scale's top code), ``straightliner``, ``ceiling``, ``screen_answer`` (``ja``,
-        ``nej``, ``uenig`` or empty), ``screen_note``, ``evidence_score`` (the Virkning score, NaN when
-        insufficient), ``screen_unsupported``.
+        ``n_answered`` (items with a reconciled scale code), ``modal_code``, ``modal_share`` (share of the
+        coders' codes at the most frequent code), ``code_sd`` (SD of those codes, ddof=0), ``top_share``
+        (share at the scale's top code), ``reference_share`` and ``reference_top_share`` (the median over
+        the practice's other informants' interviews of their share at ``modal_code`` and at the top code),
+        ``reference`` (``practice``; ``study`` when the practice has no other informant, the median then
+        taken over every other interview of the study), ``straightliner``, ``ceiling``, ``screen_answer``
+        (``ja``, ``nej``, ``uenig`` or empty), ``screen_note``, ``evidence_score`` (the Virkning score, NaN
+        when insufficient), ``screen_unsupported``.
 
     Notes
     -----
-    Reconciled codes are used (a coder split such as 3/4 gives 3.5, its own value), so an informant only
-    reads as a straight-liner when both coders heard the same answer throughout. With :math:`n` answered
-    items and :math:`m` of them at the modal code, ``modal_share`` :math:`= m/n`. The screen item is
-    about a scientific effect trial; a *ja* while the same informant scores the weaker claim "some study
-    suggests an effect" low, with no note on the study, is inconsistent and asks for the documentation.
+    The shares pool the coders' own codes of the interview's scored items (consensus codes where an
+    interview has no coder's), so one coder's split does not hide a constant answer. With :math:`m_j` the
+    informant's share at their modal code :math:`c_j` and :math:`\\tilde m_j` the median share at
+    :math:`c_j` over the practice's other informants,
+
+    .. math:: \\text{straight-liner} \\iff n_j \\ge n_{min} \\wedge m_j \\ge \\text{straightline\\_share}
+              \\wedge m_j - \\tilde m_j \\ge \\text{style\\_margin},
+
+    and ceiling likewise with the top code. The share of one code alone cannot tell a style from a
+    practice that really is extreme (every informant of a very weak practice answers *slet ikke*), nor from
+    a lenient informant of a top practice; the co-informants can, as they describe the same practice. A
+    straight-liner who happens to answer at the practice's own extreme level is not told apart, and need
+    not be: the answers agree with the practice's other informants. Unlike the mean, the median keeps a
+    second straight-liner in the practice from hiding the first.
 
     References
     ----------
@@ -108,47 +134,52 @@ def response_styles(
 
     Examples
     --------
+    Three informants of one practice; ``c`` gives 4 throughout while the others cycle through 1–4 (7 of the
+    30 items at 4, a share of 0.23):
+
     >>> from lovende_research.instrument import load_instrument
     >>> inst = load_instrument()
-    >>> items = pd.DataFrame({"interview_id": "I1", "delimitation_id": "main",
-    ...                       "item_id": [i.id for i in inst.items][:12], "code": [4.0] * 11 + [3.0]})
-    >>> interviews = pd.DataFrame({"interview_id": ["I1"], "practice_id": ["P1"], "informant_id": ["P1-L"],
-    ...                            "informant_role": ["leder"]})
+    >>> ids = [i.id for i in inst.items]
+    >>> varied = [1 + (k % 4) for k in range(len(ids))]
+    >>> codings = pd.DataFrame([(iv, "K1", item, v) for iv, values in (("a", varied), ("b", varied[::-1]), ("c", [4] * len(ids)))
+    ...                         for item, v in zip(ids, values)], columns=["interview_id", "coder_id", "item_id", "value"])
+    >>> codings = codings.assign(delimitation_id="main", is_consensus=False, screen_answer=pd.NA)
+    >>> items = codings.rename(columns={"value": "code"})[["interview_id", "delimitation_id", "item_id", "code"]]
+    >>> interviews = pd.DataFrame({"interview_id": list("abc"), "practice_id": "P1", "informant_id": list("xyz"),
+    ...                            "informant_role": "medarbejder"})
     >>> es = pd.DataFrame(columns=["interview_id", "delimitation_id", "element_id", "score"])
-    >>> codings = pd.DataFrame(columns=["interview_id", "item_id", "delimitation_id", "screen_answer", "is_consensus"])
-    >>> row = response_styles(items, es, codings, interviews, inst).iloc[0]
-    >>> round(float(row["modal_share"]), 3), bool(row["straightliner"]), bool(row["ceiling"])
-    (0.917, True, True)
+    >>> out = response_styles(items, es, codings, interviews, inst).set_index("informant_id")
+    >>> out["straightliner"].to_dict(), round(float(out.loc["z", "reference_share"]), 2)
+    ({'x': False, 'y': False, 'z': True}, 0.23)
     """
-    for name, value in (("straightline_share", straightline_share), ("ceiling_share", ceiling_share)):
+    for name, value in (("straightline_share", straightline_share), ("ceiling_share", ceiling_share), ("style_margin", style_margin)):
         _check_share(name, value)
     if isinstance(min_items, bool) or not isinstance(min_items, (int, np.integer)) or min_items < 1:
         raise BiasError("min_items", min_items, "et positivt heltal")
     top = float(instrument.scale_codes[-1])
-    items = item_scores[item_scores["delimitation_id"] == delimitation].dropna(subset=["code"])
-    # Grouped columns, not a loop over interviews: the modal code is the most frequent code, a tie going to
-    # the code answered first (the order value_counts keeps); the SD is numpy's, per interview's codes.
-    items = items.assign(_pos=np.arange(len(items))).sort_values(["interview_id", "_pos"], kind="stable")
-    codes = items["code"].to_numpy(dtype=float)
-    per = items.groupby(["interview_id", "code"], sort=False)["_pos"].agg(["size", "min"]).reset_index()
-    per = per.sort_values(["interview_id", "size", "min"], ascending=[True, False, True], kind="stable")
-    modal = per.drop_duplicates("interview_id").set_index("interview_id")
-    bounds = np.flatnonzero(np.r_[True, items["interview_id"].to_numpy()[1:] != items["interview_id"].to_numpy()[:-1]])
-    ids = items["interview_id"].to_numpy()[bounds]
-    n_answered = np.diff(np.r_[bounds, len(codes)])
-    styles = pd.DataFrame({
-        "interview_id": ids,
-        "n_answered": n_answered,
-        "modal_code": modal["code"].reindex(ids).to_numpy(dtype=float),
-        "modal_share": modal["size"].reindex(ids).to_numpy(dtype=float) / n_answered,
-        "code_sd": [float(part.std()) for part in np.split(codes, bounds[1:])] if len(codes) else [],
-        "top_share": np.add.reduceat((codes == top).astype(float), bounds) / n_answered if len(codes) else [],
-    }, columns=["interview_id", "n_answered", "modal_code", "modal_share", "code_sd", "top_share"])
-    out = interviews[["interview_id", "practice_id", "informant_id", "informant_role"]].merge(styles, on="interview_id", how="left")
-    out["n_answered"] = out["n_answered"].fillna(0).astype(int)
+    answered = item_scores[item_scores["delimitation_id"] == delimitation].dropna(subset=["code"])
+    out = interviews[["interview_id", "practice_id", "informant_id", "informant_role"]].reset_index(drop=True)
+    out["n_answered"] = out["interview_id"].map(answered.groupby("interview_id").size()).fillna(0).astype(int)
+    counts = _code_counts(codings, instrument, delimitation).reindex(out["interview_id"]).fillna(0.0)
+    total = counts.sum(axis=1).to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = counts.to_numpy() / total[:, None]
+    codes = counts.columns.to_numpy(dtype=float)
+    has = total > 0
+    modal = np.where(has, np.argmax(counts.to_numpy(), axis=1), 0)
+    rows = np.arange(len(out))
+    out["modal_code"] = np.where(has, codes[modal], np.nan)
+    out["modal_share"] = np.where(has, shares[rows, modal], np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = shares @ codes
+        out["code_sd"] = np.where(has, np.sqrt(np.maximum(shares @ codes**2 - mean**2, 0.0)), np.nan)
+    top_col = int(np.flatnonzero(codes == top)[0])
+    out["top_share"] = np.where(has, shares[:, top_col], np.nan)
+    reference = _co_informant_medians(out, shares, has, modal, top_col)
+    out = pd.concat([out, reference], axis=1)
     enough = out["n_answered"] >= min_items
-    out["straightliner"] = enough & (out["modal_share"] >= straightline_share)
-    out["ceiling"] = enough & (out["top_share"] >= ceiling_share)
+    out["straightliner"] = enough & (out["modal_share"] >= straightline_share) & (out["modal_share"] - out["reference_share"] >= style_margin)
+    out["ceiling"] = enough & (out["top_share"] >= ceiling_share) & (out["top_share"] - out["reference_top_share"] >= style_margin)
     screen = _screen_answers(codings, instrument, delimitation) if len(codings) else pd.DataFrame(columns=["interview_id", "screen_answer", "screen_note"])
     out = out.merge(screen, on="interview_id", how="left")
     out["screen_answer"] = out["screen_answer"].fillna("").astype(str)
@@ -158,3 +189,38 @@ def response_styles(
     supported = (out["evidence_score"] >= screen_evidence) | (out["screen_note"] != "")
     out["screen_unsupported"] = (out["screen_answer"] == "ja") & ~supported
     return out.reset_index(drop=True)
+
+
+def _code_counts(codings: pd.DataFrame, instrument: Instrument, delimitation: str) -> pd.DataFrame:
+    """Interviews × scale codes: how often the coders gave each code to the scored items (consensus codes
+    only for an interview no coder's codes reach)."""
+    scored = set(instrument.item_ids)
+    frame = codings[(codings["delimitation_id"] == delimitation) & codings["item_id"].isin(scored)].dropna(subset=["value"])
+    consensus = frame["is_consensus"].astype(bool)
+    by_coder = frame[~consensus]
+    only_consensus = frame[consensus & ~frame["interview_id"].isin(set(by_coder["interview_id"]))]
+    frame = pd.concat([by_coder, only_consensus])
+    counts = frame.groupby(["interview_id", frame["value"].astype(float)]).size().unstack(fill_value=0)
+    return counts.reindex(columns=[float(c) for c in instrument.scale_codes], fill_value=0).astype(float)
+
+
+def _co_informant_medians(out: pd.DataFrame, shares: np.ndarray, has: np.ndarray, modal: np.ndarray, top_col: int) -> pd.DataFrame:
+    """Per interview: the median share at its modal code and at the top code over the practice's other
+    informants' interviews (``practice``), or over the study's other interviews where there are none (``study``)."""
+    n = len(out)
+    reference_share, reference_top = np.full(n, np.nan), np.full(n, np.nan)
+    kind = np.full(n, "", dtype=object)
+    informants = out["informant_id"].to_numpy(dtype=object)
+    for rows in out.groupby("practice_id", sort=False).indices.values():
+        for j in rows:
+            if not has[j]:
+                continue
+            others = rows[(informants[rows] != informants[j]) & has[rows]]
+            kind[j] = "practice"
+            if len(others) == 0:
+                others = np.flatnonzero(has & (informants != informants[j]))
+                kind[j] = "study"
+            if len(others):
+                reference_share[j] = float(np.median(shares[others, modal[j]]))
+                reference_top[j] = float(np.median(shares[others, top_col]))
+    return pd.DataFrame({"reference_share": reference_share, "reference_top_share": reference_top, "reference": kind})

@@ -7,10 +7,10 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from lovende_research.bias.common import BiasError, _num, _pct, _signed
+from lovende_research.bias.common import BiasError, _num, _signed
 from lovende_research.bias.phrases import PHRASES
 from lovende_research.bias.roles import ROLE_REASONS
-from lovende_research.i18n import check_language, phrase
+from lovende_research.i18n import check_language, percent, phrase
 
 def _ids(values: Iterable[str], language: str) -> str:
     values = list(values)
@@ -22,13 +22,14 @@ def verdict(check: str, language: str = "da", **tables: object) -> str:
 
     Parameters
     ----------
-    check : {'icc', 'roles', 'styles', 'stability', 'delimitation', 'coders'}
+    check : {'icc', 'roles', 'fair', 'styles', 'stability', 'delimitation', 'coders'}
         Which check.
     language : {'da', 'en'}
         The language.
     **tables
         What the check's verdict reads: ``icc`` (:func:`informant_icc`); ``roles``
-        (:func:`role_effects`), ``excluded`` (list of ids), ``alpha_level``; ``styles``
+        (:func:`role_effects`), ``excluded`` (list of ids), ``alpha_level``; ``fair`` (the overall table of
+        :func:`lovende_research.bias.fair.fair_profiles`), ``mix``, ``top_n``; ``styles``
         (:func:`response_styles`); ``summary`` (:func:`stability_summary`), ``flags``
         (:func:`practice_flags`), ``top_n``; ``delimitation`` (:func:`delimitation_sensitivity`),
         ``threshold``; ``agreement`` (:func:`lovende_research.agreement.coder_agreement`), ``low``.
@@ -71,11 +72,23 @@ def verdict(check: str, language: str = "da", **tables: object) -> str:
                                    lo=_signed(r.ci_low, language), hi=_signed(r.ci_high, language),
                                    p=f"p < {_num(0.001, language, 3)}" if r.p_holm < 0.001 else f"p = {_num(r.p_holm, language, 3)}")
                             for r in roles.itertuples())
+        boundary = _boundary_text(roles, language)
         if roles["significant"].any():
             direction = "higher" if roles.loc[roles["significant"], "estimate"].mean() < 0 else "lower"
             return phrase(PHRASES, "v_role_found", language, details=details, alpha=alpha, direction=phrase(PHRASES, direction, language),
-                          excluded=excluded_text)
-        return phrase(PHRASES, "v_role_none", language, details=details, alpha=alpha, excluded=excluded_text)
+                          excluded=excluded_text) + boundary
+        return phrase(PHRASES, "v_role_none", language, details=details, alpha=alpha, excluded=excluded_text) + boundary
+    if check == "fair":
+        fair = tables["fair"]
+        if fair.empty or not bool(fair["adjusted"].all()):
+            return phrase(PHRASES, "v_fair_none", language)
+        moved = fair[fair["depends_on_roles"]]["practice_id"]
+        mix = phrase(PHRASES, f"mix_{tables.get('mix', 'study')}", language)
+        max_diff = _num((fair["fair"] - fair["observed"]).abs().max(), language)
+        if fair["rank_fair"].equals(fair["rank_observed"]):
+            return phrase(PHRASES, "v_fair_unchanged", language, mix=mix, max_diff=max_diff)
+        return phrase(PHRASES, "v_fair", language, mix=mix,
+                      n_moved=len(moved), top_n=tables.get("top_n", 5), ids=_ids(moved, language), max_diff=max_diff)
     if check == "styles":
         styles = tables["styles"]
         return phrase(PHRASES, "v_styles", language, n=len(styles),
@@ -112,8 +125,20 @@ def verdict(check: str, language: str = "da", **tables: object) -> str:
                    else phrase(PHRASES, "coders_low", language, low=low_text,
                                elements=", ".join(below) or phrase(PHRASES, "none", language)))
         paradox = groups[groups["paradox"].astype(bool)]["element_id"].tolist() if "element_id" in groups else []
-        return phrase(PHRASES, "v_coders", language, agree=_pct(overall["percent_agreement"], language),
+        return phrase(PHRASES, "v_coders", language, agree=percent(overall["percent_agreement"], language),
                       alpha=_num(overall["alpha"], language), kappa=_num(overall["kappa"], language),
                       ac2=_num(overall["ac2"], language), quality=quality,
                       paradox=phrase(PHRASES, "coders_paradox", language, elements=", ".join(map(str, paradox))) if paradox else "")
-    raise BiasError("check", check, "icc, roles, styles, stability, delimitation eller coders")
+    raise BiasError("check", check, "icc, roles, fair, styles, stability, delimitation eller coders")
+
+
+def _boundary_text(roles: pd.DataFrame, language: str) -> str:
+    """The sentence saying which variance components were estimated at 0 and what that means ('' for none)."""
+    text = str(roles["boundary"].iloc[0]) if "boundary" in roles and len(roles) else ""
+    components = [c for c in text.split(",") if c]
+    if not components:
+        return ""
+    names = " og " if language == "da" else " and "
+    return phrase(PHRASES, "role_boundary", language,
+                  components=names.join(phrase(PHRASES, f"component_{c}", language) for c in components),
+                  meaning="; ".join(phrase(PHRASES, f"meaning_{c}", language) for c in components))

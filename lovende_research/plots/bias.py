@@ -14,7 +14,7 @@ import seaborn as sns
 from matplotlib.ticker import ScalarFormatter
 
 from lovende_research.agreement import in_element_order
-from lovende_research.i18n import check_language, number, phrase
+from lovende_research.i18n import check_language, number, percent, phrase
 from lovende_research.instrument import Instrument
 from lovende_research.plots import use_style
 
@@ -27,6 +27,12 @@ PHRASES: dict[str, tuple[str, str]] = {
     "offset_title": ("Rolle-effekt (blandet model)", "Role effect (mixed model)"),
     "excluded": ("hul markør = straight-liner, holdt ude af modellen", "hollow marker = straight-liner, set aside in the model"),
     "not_converged": ("modellen konvergerede ikke", "the model did not converge"),
+    "fair_title": ("Samlet indeks observeret og med samme rollesammensætning for alle ({ci} % interval)",
+                   "Overall index observed and with the same role mix for every practice ({ci}% interval)"),
+    "fair_index": ("Samlet indeks (0–1)", "Overall index (0–1)"),
+    "observed": ("observeret", "observed"),
+    "fair": ("rollejusteret", "role-adjusted"),
+    "moves_top": ("skifter plads i top {top_n}", "changes its place in the top {top_n}"),
     "icc_title": ("Enighed mellem informanter i samme praksis: ICC(1) med {ci} % interval",
                   "Agreement of informants within a practice: ICC(1) with {ci}% interval"),
     "icc": ("ICC(1), én informant", "ICC(1), single informant"),
@@ -53,6 +59,8 @@ PHRASES: dict[str, tuple[str, str]] = {
     "coders_title": ("Enighed mellem kodere pr. element", "Coder agreement per element"),
     "statistic": ("Mål", "Statistic"),
     "value": ("Værdi", "Value"),
+    "value_ci": ("Værdi med {ci} % interval", "Value with {ci}% interval"),
+    "kappa": ("kappa (vægtet)", "kappa (weighted)"),
     "paradox": ("* = kappa-paradoks (koder hobet op i én yderkategori)", "* = kappa paradox (codes piled up at one end)"),
 }
 
@@ -155,12 +163,6 @@ def icc_chart(icc: pd.DataFrame, instrument: Instrument | None = None, language:
     return _localised(figure, language)
 
 
-def _pct(value: float, language: str) -> str:
-    """A share as a whole percentage, ``90 %`` in Danish and ``90%`` in English."""
-    text = f"{float(value):.0%}"
-    return text.replace("%", " %") if language == "da" else text
-
-
 def point_labels(styles: pd.DataFrame) -> dict[tuple[float, float], str]:
     """One label per point of the response-style chart: informants on the same point share it, comma-joined.
 
@@ -194,9 +196,9 @@ def response_style_chart(styles: pd.DataFrame, straightline_share: float = 0.9, 
                     ha="right" if right else "left")
     ax.axvline(straightline_share, color="grey", ls="--", lw=1)
     ax.axhline(ceiling_share, color="grey", ls=":", lw=1)
-    ax.text(straightline_share, 0.02, f" {phrase(PHRASES, 'threshold', language)} {_pct(straightline_share, language)}", fontsize=8,
+    ax.text(straightline_share, 0.02, f" {phrase(PHRASES, 'threshold', language)} {percent(straightline_share, language)}", fontsize=8,
             color="grey")
-    ax.text(0.02, ceiling_share, f"{phrase(PHRASES, 'threshold', language)} {_pct(ceiling_share, language)}", fontsize=8, color="grey",
+    ax.text(0.02, ceiling_share, f"{phrase(PHRASES, 'threshold', language)} {percent(ceiling_share, language)}", fontsize=8, color="grey",
             va="bottom")
     ax.set_xlim(0, 1.05)
     ax.set_ylim(-0.02, 1.05)
@@ -275,23 +277,71 @@ def delimitation_chart(delimitation: pd.DataFrame, instrument: Instrument | None
 
 def coder_agreement_chart(agreement: pd.DataFrame, instrument: Instrument | None = None, low: float = 0.667,
                           language: str = "da") -> plt.Figure:
-    """Ordinal alpha, weighted kappa and AC2 per element side by side (from ``agreement.coder_agreement``)."""
+    """Ordinal alpha, weighted kappa and AC2 per element side by side, each with its interval.
+
+    Takes ``agreement.coder_agreement``'s table. The whiskers are the intervals of that table (alpha's
+    bootstrap, kappa's Wald interval when there is one pair of coders, AC2's t interval): a bar that
+    looks low on few units may still reach past the dashed line.
+    """
     check_language(language)
     use_style()
     names = _names(instrument, language)
     names["alle"] = phrase(PHRASES, "overall", language)
     table = in_element_order(agreement, instrument) if instrument is not None else agreement.copy()
-    table["label"] = [names.get(str(e), str(e)) + (" *" if p else "") for e, p in zip(table["element_id"], table["paradox"].astype(bool))]
-    long = table.melt(id_vars=["label"], value_vars=["alpha", "kappa", "ac2"], var_name="statistic", value_name="value")
-    long["statistic"] = long["statistic"].map({"alpha": "Krippendorff α", "kappa": "kappa (vægtet)" if language == "da" else "kappa (weighted)",
-                                               "ac2": "Gwet AC2"})
-    figure, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 2))
-    sns.barplot(data=long, y="label", x="value", hue="statistic", ax=ax, orient="h", errorbar=None)  # one value per bar
+    labels = [names.get(str(e), str(e)) + (" *" if p else "") for e, p in zip(table["element_id"], table["paradox"].astype(bool))]
+    statistics = {"alpha": "Krippendorff α", "kappa": phrase(PHRASES, "kappa", language), "ac2": "Gwet AC2"}
+    figure, ax = plt.subplots(figsize=(8, 0.55 * len(table) + 2))
+    y = np.arange(len(table))[::-1].astype(float)
+    height = 0.8 / len(statistics)
+    palette = sns.color_palette()
+    lowest = 0.0
+    for i, (column, label) in enumerate(statistics.items()):
+        value = table[column].to_numpy(dtype=float)
+        bounds = table[[f"{column}_ci_low", f"{column}_ci_high"]].to_numpy(dtype=float) if f"{column}_ci_low" in table else np.full((len(table), 2), np.nan)
+        error = np.vstack([value - bounds[:, 0], bounds[:, 1] - value])
+        error = np.where(np.isfinite(error), np.clip(error, 0, None), 0.0)  # no whisker where no interval
+        at = y + (1 - i) * height
+        ax.barh(at, np.nan_to_num(value), height=height, color=palette[i], label=label)
+        ax.errorbar(np.nan_to_num(value), at, xerr=error, fmt="none", ecolor="black", elinewidth=0.8, capsize=2)
+        if np.isfinite(bounds).any() or np.isfinite(value).any():
+            lowest = min(lowest, float(np.nanmin(np.concatenate([value, bounds[:, 0]]))))
+    ax.set_yticks(y, labels)
     ax.axvline(low, color="grey", ls="--", lw=1)
-    ax.set_xlim(min(0.0, float(np.nanmin(long["value"])) - 0.05) if long["value"].notna().any() else 0, 1)
-    ax.set_xlabel(phrase(PHRASES, "value", language))
+    ax.set_xlim(lowest - 0.05 if lowest < 0 else 0, 1)
+    ax.set_xlabel(phrase(PHRASES, "value_ci", language, ci=number(100 * float(table["confidence"].iloc[0]), language, 0)) if "confidence" in table and len(table)
+                  else phrase(PHRASES, "value", language))
     ax.set_ylabel("")
     # Outside the axes: bars start at 0 on the left and most reach past 0.8, so no corner inside is free.
     ax.legend(title=phrase(PHRASES, "statistic", language), fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
     ax.set_title(phrase(PHRASES, "coders_title", language) + "\n" + phrase(PHRASES, "paradox", language), fontsize=10)
+    return _localised(figure, language)
+
+
+def fair_chart(fair_overall: pd.DataFrame, top_n: int = 5, language: str = "da", confidence: float = 0.95) -> plt.Figure:
+    """Each practice's overall index as observed (hollow) and role-adjusted (filled, with its interval).
+
+    Practices are ordered by the adjusted index; those whose top-``top_n`` place depends on who was asked
+    are drawn in red and named in the legend, so the figure shows what the ``role_mix`` flag says.
+    """
+    check_language(language)
+    use_style()
+    table = fair_overall.dropna(subset=["fair"]).sort_values("fair", kind="stable").reset_index(drop=True)
+    figure, ax = plt.subplots(figsize=(8, 0.32 * len(table) + 2))
+    y = np.arange(len(table))
+    palette = sns.color_palette()
+    colour = [palette[3] if moved else palette[0] for moved in table["depends_on_roles"]]
+    lo = (table["fair"] - table["ci_low"]).to_numpy(dtype=float)
+    hi = (table["ci_high"] - table["fair"]).to_numpy(dtype=float)
+    for k in range(len(table)):
+        ax.plot([table["observed"].iloc[k], table["fair"].iloc[k]], [y[k], y[k]], color="grey", lw=0.8, zorder=1)
+        if np.isfinite(lo[k]):
+            ax.errorbar(table["fair"].iloc[k], y[k], xerr=[[lo[k]], [hi[k]]], fmt="none", ecolor=colour[k], capsize=2, zorder=2)
+    ax.scatter(table["observed"], y, facecolors="none", edgecolors="black", zorder=3, label=phrase(PHRASES, "observed", language))
+    ax.scatter(table["fair"], y, color=colour, zorder=3, label=phrase(PHRASES, "fair", language))
+    if table["depends_on_roles"].any():
+        ax.scatter([], [], color=palette[3], label=phrase(PHRASES, "moves_top", language, top_n=top_n))
+    ax.set_yticks(y, table["practice_id"].astype(str).tolist())
+    ax.set_xlabel(phrase(PHRASES, "fair_index", language))
+    ax.set_title(phrase(PHRASES, "fair_title", language, ci=round(100 * confidence)), fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
     return _localised(figure, language)

@@ -1,0 +1,171 @@
+"""Coder agreement per element (alpha, weighted kappa and AC2 side by side, the paradox note) and its input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lovende_research.agreement import (
+    OVERALL,
+    AgreementError,
+    coder_agreement,
+    coding_units,
+    gwet_ac2,
+    in_element_order,
+    krippendorff_alpha,
+    weighted_kappa,
+)
+from lovende_research.instrument import load_instrument
+from tests.agreement_data import long_from_columns
+
+CEILING = {"A": [4] * 18 + [3, 4], "B": [4] * 18 + [4, 3]}
+
+
+def test_paradox_flag_fires_on_ceiling_heavy_codes() -> None:
+    # Hand: 20 units, 18 coded (4,4), one (3,4), one (4,3). Percent agreement 18/20 = .90.
+    # Alpha: o44 = 36, o34 = o43 = 2, n3 = 2, n4 = 38, n = 40; two categories, so every metric gives
+    #   alpha = 1 - (n-1) * 2 * o34 / (2 n3 n4) = 1 - 39 * 4 / 152 = -0.0263.
+    # Quadratic kappa on 1-4 (agreement weight of 3 vs 4 = 8/9): p_o = (18 + 2 * 8/9)/20 = .98889,
+    #   p_e = .05^2 + .95^2 + 2 * .05 * .95 * 8/9 = .98944, kappa = -0.0526.
+    # AC2 quadratic, q = 4, T_w = 4 + 6 * 8/9 + 4 * 5/9 = 11.5556: p_a = .98889,
+    #   p_e = T_w/12 * (2 * .05 * .95) = .091481, AC2 = (.98889 - .091481)/(1 - .091481) = .98777.
+    # End share: 38/40 = .95 in category 4 >= .7, so the paradox rule holds.
+    long = long_from_columns(CEILING).rename(columns={"unit": "subject", "rater": "coder_id"})
+    long["element_id"] = "maal"
+    table = coder_agreement(long, categories=[1, 2, 3, 4], n_boot=200, seed=1)
+    row = table[table["scope"] == "group"].iloc[0]
+    assert row["percent_agreement"] == pytest.approx(0.9)
+    assert row["alpha"] == pytest.approx(1 - 39 * 4 / 152, abs=1e-12)
+    assert row["kappa"] == pytest.approx((0.988888889 - 0.989444444) / (1 - 0.989444444), abs=1e-6)
+    assert row["ac2"] == pytest.approx(0.98777, abs=5e-5)
+    assert row["end_category"] == 4 and row["end_share"] == pytest.approx(0.95)
+    assert bool(row["paradox"]) and "Kappa-paradokset" in row["note"]
+    # Danish decimals and percentages in the Danish note (by hand: the lower of alpha -0.026 and kappa -0.053
+    # -> "-0,05"; 90 % agreement; AC2 0.988 -> "0,99"; 95 % at the end)
+    assert "(-0,05)" in row["note"] and "90 %" in row["note"] and "AC2 er 0,99" in row["note"] and "95 %" in row["note"]
+    english = coder_agreement(long, categories=[1, 2, 3, 4], n_boot=0, language="en")
+    assert english["note"].iloc[0].startswith("The kappa paradox") and "(-0.05)" in english["note"].iloc[0] and "90%" in english["note"].iloc[0]
+
+
+def test_paradox_flag_stays_off_for_balanced_codes() -> None:
+    # The same two disagreements, but the agreed codes spread over 1-4 (5 units each, minus the two):
+    # alpha is high (well above .667) and no end holds 70 % of the codes, so no flag.
+    codes = [1] * 5 + [2] * 5 + [3] * 5 + [4] * 3
+    long = long_from_columns({"A": codes + [3, 4], "B": codes + [4, 3]}).rename(columns={"unit": "subject", "rater": "coder_id"})
+    long["element_id"] = "maal"
+    row = coder_agreement(long, categories=[1, 2, 3, 4], n_boot=0).iloc[0]
+    assert row["alpha"] > 0.9 and row["end_share"] < 0.3
+    assert not row["paradox"] and row["note"] == ""
+
+
+def test_coder_agreement_has_groups_then_overall_and_stable_seeds() -> None:
+    rng = np.random.default_rng(3)
+    units = 90
+    truth = rng.integers(1, 5, units)
+    long = long_from_columns({"k1": truth.tolist(), "k2": np.where(rng.random(units) < 0.8, truth, 4).tolist()})
+    long = long.rename(columns={"unit": "subject", "rater": "coder_id"})
+    long["element_id"] = np.tile(np.repeat(["a", "b", "c"], 30), 2)
+    table = coder_agreement(long, categories=[1, 2, 3, 4], n_boot=300, seed=9)
+    assert table["element_id"].tolist() == ["a", "b", "c", OVERALL]
+    assert table["scope"].tolist() == ["group"] * 3 + ["overall"]
+    assert table["n_subjects"].tolist() == [30, 30, 30, 90]
+    overall = krippendorff_alpha(long, subject="subject", rater="coder_id", rating="value", categories=[1, 2, 3, 4])
+    assert table["alpha"].iloc[-1] == pytest.approx(overall["estimate"].iloc[0])
+    assert (table["alpha_ci_low"] <= table["alpha"]).all() and (table["alpha"] <= table["alpha_ci_high"]).all()
+    again = coder_agreement(long, categories=[1, 2, 3, 4], n_boot=300, seed=9)
+    pd.testing.assert_frame_equal(table, again)
+    only_overall = coder_agreement(long, by=None, categories=[1, 2, 3, 4], n_boot=0)
+    assert len(only_overall) == 1 and only_overall["scope"].iloc[0] == "overall"
+
+
+def test_coding_units_keys_items_and_drops_consensus_and_screen_item() -> None:
+    instrument = load_instrument()
+    item = instrument.elements[1].items[0]
+    codings = pd.DataFrame(
+        {
+            "interview_id": ["i1", "i1", "i1", "i1"],
+            "coder_id": ["k1", "k2", "konsensus", "k1"],
+            "item_id": [item.id, item.id, item.id, instrument.screen_item.id],
+            "delimitation_id": ["main"] * 4,
+            "value": pd.array([3, None, 3, None], dtype="Int64"),
+            "is_consensus": [False, False, True, False],
+        }
+    )
+    units = coding_units(codings, instrument)
+    assert units["coder_id"].tolist() == ["k1", "k2"]
+    assert units["subject"].tolist() == [f"i1|{item.id}|main"] * 2
+    assert units["element_id"].tolist() == [item.element_id] * 2
+    assert units["value"].isna().tolist() == [False, True]
+    assert len(coding_units(codings, instrument, include_consensus=True)) == 3
+
+
+def test_in_element_order_follows_the_instrument_and_puts_overall_last() -> None:
+    instrument = load_instrument()
+    ids = [element.id for element in instrument.elements]
+    shuffled = pd.DataFrame({"element_id": ["alle"] + sorted(ids, reverse=True), "alpha": range(len(ids) + 1)})
+    ordered = in_element_order(shuffled, instrument)
+    assert ordered["element_id"].tolist() == ids + ["alle"]  # by hand: element 1, 2, …, then the overall row
+    assert ordered.loc[ordered["element_id"] == "alle", "alpha"].item() == 0  # rows move whole
+    assert shuffled["element_id"].iloc[0] == "alle"  # the caller's table is left as it was
+
+
+@pytest.mark.parametrize("weights", [("linear", "unweighted"), ("quadratic", "ordinal")])
+def test_coder_agreement_rows_equal_the_three_statistics_computed_alone(weights: tuple[str, str]) -> None:
+    """coder_agreement codes each group's ratings once for all three statistics; the numbers must be
+    those of krippendorff_alpha, weighted_kappa and gwet_ac2 called one by one on the same group."""
+    rng = np.random.default_rng(11)
+    truth = rng.integers(1, 5, 60)
+    long = long_from_columns({"k1": truth.tolist(), "k2": np.where(rng.random(60) < 0.7, truth, rng.integers(1, 5, 60)).tolist(),
+                              "k3": [None if rng.random() < 0.2 else int(v) for v in truth]})
+    long = long.rename(columns={"unit": "subject", "rater": "coder_id"})
+    long["element_id"] = np.tile(np.repeat(["a", "b"], 30), 3)
+    kappa_weights, ac2_weights = weights
+    table = coder_agreement(long, categories=[1, 2, 3, 4], kappa_weights=kappa_weights, ac2_weights=ac2_weights, n_boot=0)
+    common = {"subject": "subject", "rater": "coder_id", "rating": "value", "categories": [1, 2, 3, 4]}
+    for group, row in zip(["a", "b", None], table.itertuples()):
+        part = long if group is None else long[long["element_id"] == group]
+        alpha = krippendorff_alpha(part, level="ordinal", **common).iloc[0]
+        kappa = weighted_kappa(part, weights=kappa_weights, **common)
+        ac2 = gwet_ac2(part, weights=ac2_weights, **common).iloc[0]
+        assert (row.alpha, row.n_subjects, row.percent_agreement) == (alpha["estimate"], alpha["n_subjects"], alpha["percent_agreement"])
+        assert row.kappa == kappa["estimate"].mean() and row.n_pairs == len(kappa) == 3
+        assert (row.ac2, row.ac2_ci_low, row.ac2_ci_high) == (ac2["estimate"], ac2["ci_low"], ac2["ci_high"])
+
+
+@pytest.mark.parametrize("argument", ["kappa_weights", "ac2_weights"])
+def test_coder_agreement_refuses_unknown_weights(argument: str) -> None:
+    long = long_from_columns({"k1": [1, 2, 3], "k2": [1, 2, 4]}).rename(columns={"unit": "subject", "rater": "coder_id"})
+    with pytest.raises(AgreementError, match="ukendte vægte 'kubisk'"):
+        coder_agreement(long, categories=[1, 2, 3, 4], n_boot=0, **{argument: "kubisk"})
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_coder_agreement_chart_draws_each_interval_of_the_table(language: str) -> None:
+    # The chart's whiskers are the table's intervals: for each statistic (alpha, kappa, AC2, in legend
+    # order) and each row (elements, then the overall row), the whisker runs from ci_low to ci_high.
+    import matplotlib.pyplot as plt
+    from matplotlib.container import ErrorbarContainer
+
+    from lovende_research.plots import bias as bias_plots
+
+    instrument = load_instrument()
+    rng = np.random.default_rng(2)
+    truth = rng.integers(1, 5, 120)
+    long = long_from_columns({"k1": truth.tolist(), "k2": np.where(rng.random(120) < 0.8, truth, rng.integers(1, 5, 120)).tolist()})
+    long = long.rename(columns={"unit": "subject", "rater": "coder_id"})
+    long["element_id"] = np.tile(np.repeat([instrument.elements[0].id, instrument.elements[1].id], 60), 2)
+    table = in_element_order(coder_agreement(long, categories=[1, 2, 3, 4], n_boot=200, seed=1), instrument)
+    figure = bias_plots.coder_agreement_chart(table, instrument, language=language)
+    try:
+        containers = [c for c in figure.axes[0].containers if isinstance(c, ErrorbarContainer)]
+        assert len(containers) == 3
+        for container, column in zip(containers, ["alpha", "kappa", "ac2"]):
+            segments = container.lines[2][0].get_segments()
+            spans = np.array([(s[0][0], s[1][0]) for s in segments], dtype=float)
+            expected = table[[f"{column}_ci_low", f"{column}_ci_high"]].to_numpy(dtype=float)
+            np.testing.assert_allclose(spans, expected, atol=1e-12, err_msg=column)
+        unit = "95 % interval" if language == "da" else "95% interval"
+        assert unit in figure.axes[0].get_xlabel()
+    finally:
+        plt.close(figure)

@@ -1,0 +1,128 @@
+"""Long form, the converters, the one set of weights, and the missing-rating rule shared by every statistic."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lovende_research.agreement import (
+    WEIGHTS,
+    AgreementError,
+    agreement_weights,
+    brennan_prediger,
+    cohens_kappa,
+    conger_kappa,
+    fleiss_kappa,
+    gwet_ac2,
+    icc,
+    krippendorff_alpha,
+    long_from_counts,
+    long_from_table,
+    percent_agreement,
+    weighted_kappa,
+    wide_ratings,
+)
+from tests.agreement_data import KRIPPENDORFF_C, KW, LONG, long_from_columns
+
+MULTI = [fleiss_kappa, conger_kappa, brennan_prediger, percent_agreement, gwet_ac2, krippendorff_alpha]
+
+
+def test_long_from_table_puts_each_cell_count_as_subjects() -> None:
+    # By hand: [[2, 1], [0, 3]] is 2 x (yes, yes), 1 x (yes, no), 3 x (no, no): 6 subjects, 12 rows.
+    long = long_from_table(pd.DataFrame([[2, 1], [0, 3]], index=["yes", "no"], columns=["yes", "no"]))
+    wide = long.pivot(index="subject", columns="rater", values="rating")
+    assert list(zip(wide["A"], wide["B"])) == [("yes", "yes")] * 2 + [("yes", "no")] + [("no", "no")] * 3
+
+
+def test_long_from_counts_gives_each_subject_its_ratings() -> None:
+    # By hand: subject 0 has 2 x cat 1 and 1 x cat 3; subject 1 has 3 x cat 2.
+    long = long_from_counts([[2, 0, 1], [0, 3, 0]])
+    assert long.groupby("subject")["rating"].apply(sorted).tolist() == [[1, 1, 3], [2, 2, 2]]
+    assert long["rater"].tolist() == ["r1", "r2", "r3"] * 2
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: long_from_table([[1, 2, 3]]), "kvadratisk"),
+        (lambda: long_from_table([[1, -1], [0, 2]]), "hele tal"),
+        (lambda: long_from_table([[1, 0], [0, 2]], ["a"]), "categories har 1"),
+        (lambda: long_from_table(pd.DataFrame([[1, 0], [0, 1]], index=["a", "b"], columns=["b", "a"])), "samme kategorier"),
+        (lambda: long_from_counts([1, 2]), "én række pr. subjekt"),
+        (lambda: long_from_counts([[1.5, 2]]), "hele tal"),
+    ],
+)
+def test_converters_refuse_what_is_not_a_table_of_counts(call: object, message: str) -> None:
+    with pytest.raises(AgreementError, match=message):
+        call()  # type: ignore[operator]
+
+
+def test_every_weighted_statistic_takes_the_same_weight_names() -> None:
+    # One set of names (issue 17): each weighted statistic accepts every name in WEIGHTS and refuses the
+    # old "identity"; unweighted weights are the identity matrix (by hand).
+    long = long_from_columns(KRIPPENDORFF_C)
+    assert WEIGHTS == ("unweighted", "linear", "quadratic", "ordinal")
+    assert agreement_weights([1, 2, 3], "unweighted").tolist() == np.eye(3).tolist()
+    pair = long[long["rater"].isin(["B", "D"])]
+    for statistic in (fleiss_kappa, conger_kappa, brennan_prediger, percent_agreement, gwet_ac2, weighted_kappa, cohens_kappa):
+        data = pair if statistic is cohens_kappa else long
+        for weights in WEIGHTS:
+            assert statistic(data, weights=weights, **KW)["weights"].iloc[0] == weights
+        with pytest.raises(AgreementError, match="ukendte vægte 'identity'"):
+            statistic(data, weights="identity", **KW)
+
+
+@pytest.mark.parametrize("statistic", MULTI + [cohens_kappa, weighted_kappa])
+def test_missing_rating_as_nan_or_absent_row_gives_identical_results(statistic: object) -> None:
+    # The same ratings twice: once with NA cells (as the example-C matrix has them), once with those rows
+    # dropped; plus a rater and a subject that have only NA. Every column must be identical, the bootstrap too.
+    long = long_from_columns(KRIPPENDORFF_C)
+    if statistic in (cohens_kappa,):
+        long = long[long["rater"].isin(["B", "C"])]
+    extra = pd.DataFrame({"unit": [99, 99, 0], "rater": ["E", "B", "E"], "value": pd.array([None, None, None], dtype="Int64")})
+    with_nan = pd.concat([long, extra], ignore_index=True).sample(frac=1.0, random_state=1)
+    absent = long.dropna(subset=["value"])
+    options = {"n_boot": 200, "seed": 4} if statistic is krippendorff_alpha else {}
+    pd.testing.assert_frame_equal(
+        statistic(with_nan, **KW, **options).reset_index(drop=True),  # type: ignore[operator]
+        statistic(absent, **KW, **options).reset_index(drop=True),  # type: ignore[operator]
+    )
+
+
+@pytest.mark.parametrize("statistic", MULTI)
+def test_a_unit_with_one_rating_drops_out_of_the_agreement_without_error(statistic: object) -> None:
+    # Unit 11 (example C) has one rating: it carries no pair, so the observed agreement p_o (alpha: its
+    # pairable count) is that of the other units. By hand for p_o: units 0-10 alone give the same pairwise
+    # agreement. Gwet-family coefficients keep the unit in their margins as published (Gwet 2014).
+    long = long_from_columns(KRIPPENDORFF_C)
+    without = long[long["unit"] != 11]
+    full, part = statistic(long, **KW).iloc[0], statistic(without, **KW).iloc[0]  # type: ignore[operator]
+    assert full["percent_agreement"] == pytest.approx(part["percent_agreement"], abs=1e-12)
+    if statistic is krippendorff_alpha:
+        assert full["estimate"] == pytest.approx(part["estimate"], abs=1e-12)
+    else:
+        assert full["p_o"] == pytest.approx(part["p_o"], abs=1e-12)
+
+
+def test_icc_treats_nan_and_absent_alike_and_drops_incomplete_subjects() -> None:
+    long = long_from_columns(KRIPPENDORFF_C)
+    complete = long[long["unit"].isin(long.dropna().groupby("unit").size().loc[lambda s: s == 4].index)]
+    pd.testing.assert_frame_equal(icc(long, **KW), icc(long.dropna(), **KW))
+    pd.testing.assert_frame_equal(icc(long, **KW), icc(complete, **KW))
+    assert icc(long, **KW)["n_subjects"].iloc[0] == 8  # units 1-8 have all four ratings (by hand)
+
+
+def test_wide_ratings_orders_raters_and_keeps_missing() -> None:
+    ratings = pd.DataFrame({"s": [1, 1, 2], "r": ["B", "A", "B"], "v": ["x", "y", "x"]})
+    wide = wide_ratings(ratings, subject="s", rater="r", rating="v")
+    assert list(wide.columns) == ["A", "B"]
+    assert pd.isna(wide.loc[2, "A"]) and wide.loc[1, "A"] == "y"
+
+
+def test_long_from_table_feeds_every_statistic() -> None:
+    # A table goes in through the converter for any statistic, not only kappa: the same Wikipedia table
+    # (p_o = .70 by hand) read by five of them.
+    long = long_from_table([[20, 5], [10, 15]])
+    for statistic in (cohens_kappa, fleiss_kappa, conger_kappa, brennan_prediger, gwet_ac2):
+        assert statistic(long, **LONG)["percent_agreement"].iloc[0] == pytest.approx(0.70, abs=1e-12)

@@ -1,0 +1,111 @@
+"""The six intraclass correlations and the one-way ICC against Shrout & Fleiss (1979) and real-statistics.com."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lovende_research.agreement import AgreementError, icc, icc_oneway
+from tests.agreement_data import SHROUT_FLEISS, WINE
+
+FORMS = ["ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"]
+COLS = {"subject": "target", "rater": "judge", "rating": "y"}
+
+
+def long_matrix(rows: list[list[int]]) -> pd.DataFrame:
+    return pd.DataFrame([(t, j, y) for t, row in enumerate(rows) for j, y in enumerate(row)], columns=["target", "judge", "y"])
+
+
+def test_six_forms_match_shrout_fleiss_table_4_and_psych() -> None:
+    # Shrout & Fleiss (1979), Table 4, on their Table 2 data: ICC(1,1) .17, (2,1) .29, (3,1) .71, (1,4) .44,
+    # (2,4) .62, (3,4) .91. R psych::ICC(sf) (its documented example, reproduced in pingouin's
+    # test_reliability.py) adds F 1.8 / 11.0, df (5, 18) / (5, 15), p .16472 / .00013 and the 95 % limits
+    # below, published to 2 decimals: tolerance 5e-3 (F: 5e-2 on one decimal; p: 5e-6 on five).
+    out = icc(long_matrix(SHROUT_FLEISS), **COLS).set_index("form")
+    assert out.index.tolist() == FORMS
+    assert out["estimate"].tolist() == pytest.approx([0.17, 0.29, 0.71, 0.44, 0.62, 0.91], abs=5e-3)
+    assert out["ci_low"].tolist() == pytest.approx([-0.13, 0.02, 0.34, -0.88, 0.07, 0.68], abs=5e-3)
+    assert out["ci_high"].tolist() == pytest.approx([0.72, 0.76, 0.95, 0.91, 0.93, 0.99], abs=5e-3)
+    assert out["f"].tolist() == pytest.approx([1.8, 11.0, 11.0, 1.8, 11.0, 11.0], abs=5e-2)
+    assert out["df2"].tolist() == [18, 15, 15, 18, 15, 15] and (out["df1"] == 5).all()
+    assert out["p_value"].tolist() == pytest.approx([0.16477, 0.00013, 0.00013, 0.16477, 0.00013, 0.00013], abs=5e-5)
+    assert out["se"].isna().all() and (out["n_subjects"] == 6).all() and (out["n_raters"] == 4).all()
+    # Shrout & Fleiss (1979), Table 3 (ANOVA of the Table 2 data, 2 decimals): between targets 11.24,
+    # within targets 6.26, between judges 32.49, residual 1.02.
+    first = out.iloc[0]
+    assert (first["ms_subjects"], first["ms_within"], first["ms_raters"], first["ms_error"]) == pytest.approx((11.24, 6.26, 32.49, 1.02), abs=5e-3)
+
+
+def test_six_forms_match_real_statistics_wine_example() -> None:
+    # real-statistics.com ICC example (8 wines x 4 judges), as published in pingouin's test_reliability.py
+    # (compared there with R psych): ICC .73 .73 .73 .91 .91 .92, lower .43 .43 .43 .75 .75 .75, upper .93
+    # .93 .93 .98 .98 .98 (2 decimals: tolerance 5e-3), F 12 (rounded: 0.5), df2 24 / 21.
+    long = pd.DataFrame([(w, j, y) for j, ys in WINE.items() for w, y in enumerate(ys)], columns=["target", "judge", "y"])
+    out = icc(long, **COLS).set_index("form")
+    assert out["estimate"].tolist() == pytest.approx([0.73, 0.73, 0.73, 0.91, 0.91, 0.92], abs=5e-3)
+    assert out["ci_low"].tolist() == pytest.approx([0.43, 0.43, 0.43, 0.75, 0.75, 0.75], abs=5e-3)
+    assert out["ci_high"].tolist() == pytest.approx([0.93, 0.93, 0.93, 0.98, 0.98, 0.98], abs=5e-3)
+    assert out["f"].tolist() == pytest.approx([12] * 6, abs=0.5)
+    assert out["df2"].tolist() == [24, 21, 21, 24, 21, 21]
+
+
+def test_icc_by_hand_on_a_two_by_two() -> None:
+    # Subjects (1, 3) and (5, 5): grand mean 3.5; SS_R = 2 (2 - 3.5)^2 + 2 (5 - 3.5)^2 = 9, MS_R = 9;
+    # SS_C = 2 [(3 - 3.5)^2 + (4 - 3.5)^2] = 1, MS_C = 1; SS_total = 11, SS_E = 1, MS_E = 1; MS_W = 2/2 = 1.
+    # ICC1 = (9 - 1)/(9 + 1) = .8; ICC2 = 8/(9 + 1 + 2 (1 - 1)/2) = .8; ICC3 = .8; ICC1k = ICC3k = 8/9; ICC2k = 8/9.
+    long = long_matrix([[1, 3], [5, 5]])
+    out = icc(long, **COLS).set_index("form")["estimate"]
+    assert out.tolist() == pytest.approx([0.8, 0.8, 0.8, 8 / 9, 8 / 9, 8 / 9], abs=1e-12)
+
+
+def test_one_form_on_request_and_unknown_forms_refused() -> None:
+    long = long_matrix(SHROUT_FLEISS)
+    assert icc(long, forms="ICC2", **COLS)["form"].tolist() == ["ICC2"]
+    with pytest.raises(AgreementError, match="ukendte ICC-former"):
+        icc(long, forms=["ICC(2,1)"], **COLS)
+    with pytest.raises(AgreementError, match="skal være tal"):
+        icc(long.assign(y=long["y"].astype(str).replace("9", "ni")), **COLS)
+
+
+def test_icc_oneway_reproduces_shrout_fleiss_case_1_and_equals_icc1() -> None:
+    # Shrout & Fleiss (1979), Table 4: ICC(1,1) = .17, ICC(1,4) = .44; balanced, icc_oneway is icc's ICC1/ICC1k.
+    long = long_matrix(SHROUT_FLEISS)
+    one = icc_oneway(long, subject="target", rating="y").iloc[0]
+    assert (one["icc1"], one["icck"]) == pytest.approx((0.17, 0.44), abs=5e-3)
+    six = icc(long, **COLS).set_index("form")
+    assert (one["estimate"], one["ci_low"], one["ci_high"]) == pytest.approx(tuple(six.loc["ICC1", ["estimate", "ci_low", "ci_high"]]), abs=1e-12)
+    assert (one["icck"], one["icck_ci_low"]) == pytest.approx(tuple(six.loc["ICC1k", ["estimate", "ci_low"]]), abs=1e-12)
+
+
+def test_icc_oneway_unbalanced_by_hand_and_single_ratings_drop_out() -> None:
+    # Subjects a: (1, 2, 3), b: (4, 6), c: (7) with one rating. c drops out; a, b remain: N = 5, means 2 and 5,
+    # grand 3.2; SS_B = 3 (1.2)^2 + 2 (1.8)^2 = 10.8, MS_B = 10.8; SS_W = 2 + 2 = 4, MS_W = 4/3;
+    # k0 = (5 - 13/5)/1 = 2.4; ICC(1,1) = (10.8 - 4/3)/(10.8 + 1.4 * 4/3) = 9.4667/12.6 = .751323.
+    frame = pd.DataFrame({"s": list("aaabbc"), "y": [1, 2, 3, 4, 6, 7]})
+    out = icc_oneway(frame, subject="s", rating="y").iloc[0]
+    assert out["n_subjects"] == 2 and out["n_ratings"] == 5
+    assert out["k"] == pytest.approx(2.4, abs=1e-12)
+    assert out["icc1"] == pytest.approx((10.8 - 4 / 3) / (10.8 + 1.4 * 4 / 3), abs=1e-12)
+
+
+def test_icc_is_nan_not_an_error_without_two_complete_subjects() -> None:
+    out = icc(pd.DataFrame({"target": [1, 1, 2], "judge": ["a", "b", "a"], "y": [1.0, 2.0, 3.0]}), **COLS)
+    assert out["estimate"].isna().all() and (out["n_subjects"] == 1).all()
+    assert np.isnan(icc_oneway(pd.DataFrame({"s": [1, 2], "y": [1, 2]}), subject="s", rating="y")["estimate"].iloc[0])
+
+
+def test_icc_oneway_matches_a_random_intercept_model() -> None:
+    # Independent computation: for balanced data with a positive ANOVA estimate, REML variance components
+    # of y = mu + a_target + e equal the ANOVA ones, so sigma_a^2 / (sigma_a^2 + sigma_e^2) = ICC(1,1).
+    import statsmodels.formula.api as smf
+
+    rng = np.random.default_rng(5)
+    targets = np.repeat(np.arange(30), 3)
+    y = rng.normal(0, 1.0, size=30)[targets] + rng.normal(0, 1.0, size=len(targets))
+    frame = pd.DataFrame({"target": targets, "y": y})
+    fit = smf.mixedlm("y ~ 1", frame, groups="target").fit(reml=True)
+    between = float(fit.cov_re.iloc[0, 0])
+    expected = between / (between + float(fit.scale))
+    out = icc_oneway(frame, subject="target", rating="y").iloc[0]
+    assert out["icc1"] == pytest.approx(expected, abs=1e-4)

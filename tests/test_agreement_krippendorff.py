@@ -1,0 +1,221 @@
+"""Krippendorff's alpha at every level, and its bootstrap, against Krippendorff (2011) and the krippendorff package."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lovende_research.agreement import AgreementError, gwet_ac2, krippendorff_alpha, long_from_counts, long_from_table, weighted_kappa
+from tests.agreement_data import ABSTRACTORS, DISTRIB_6RATERS, KRIPPENDORFF_C, KW, LONG, long_from_columns
+
+
+def test_alpha_matches_irrcac_abstractors_table_and_distribution() -> None:
+    # irrCAC README (Gwet 2019): krippen2.table(cont3x3abstractors) 0.7972585 and
+    # krippen.alpha.dist(distrib.6raters) 0.4204384 (7 decimals). (irrCAC's table and distribution
+    # standard errors are Gwet's analytic ones; ours is the bootstrap, so only the coefficients are compared.)
+    assert krippendorff_alpha(long_from_table(ABSTRACTORS), level="nominal", **LONG)["estimate"].iloc[0] == pytest.approx(0.7972585, abs=5e-8)
+    assert krippendorff_alpha(long_from_counts(DISTRIB_6RATERS), level="nominal", **LONG)["estimate"].iloc[0] == pytest.approx(0.4204384, abs=5e-8)
+
+
+@pytest.mark.parametrize("level, expected", [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)])
+def test_alpha_matches_krippendorff_2011_example_c(level: str, expected: float) -> None:
+    # Krippendorff (2011), section C (nominal alpha = .743) and section D / the 'krippendorff' package's
+    # tests (ordinal .815, interval .849, ratio .797); n.. = 40 pairable values. Published to 3 decimals.
+    result = krippendorff_alpha(long_from_columns(KRIPPENDORFF_C), level=level, **KW).iloc[0]
+    assert result["estimate"] == pytest.approx(expected, abs=5e-4)
+    assert result["n_pairable"] == 40
+    assert result["n_subjects"] == 11  # unit 12 has one value only: not pairable
+    # pairwise percent agreement, as irrCAC's pa.coeff.raw publishes for these data: 0.8181818
+    assert result["percent_agreement"] == pytest.approx(0.8181818, abs=5e-8)
+
+
+def test_alpha_matches_krippendorff_2011_binary_two_observers() -> None:
+    # Krippendorff (2011), section A: two observers, ten units, binary; published alpha = 0.095.
+    # By hand: o00 = 10, o11 = 2, o01 = o10 = 4; n0 = 14, n1 = 6, n = 20;
+    # alpha = 1 - (n - 1) o01 / (n0 n1) = 1 - 19 * 4 / 84 = 0.0952.
+    data = {"A": [0, 1, 0, 0, 0, 0, 0, 0, 1, 0], "B": [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]}
+    result = krippendorff_alpha(long_from_columns(data), level="nominal", **KW).iloc[0]
+    assert result["estimate"] == pytest.approx(1 - 19 * 4 / 84, abs=1e-12)
+    assert round(result["estimate"], 3) == 0.095
+
+
+def test_alpha_matches_krippendorff_2011_nominal_two_observers() -> None:
+    # Krippendorff (2011), section B: two observers, twelve units, values a-e; published alpha = 0.692.
+    # By hand: 9 of 12 units agree, so the off-diagonal of the coincidence matrix sums to 6; margins
+    # a 4, b 6, c 6, d 6, e 2 (n = 24, sum n_c^2 = 128); alpha = 1 - 23 * 6 / (576 - 128) = 0.6920.
+    data = {"A": list("aabbdcccedda"), "B": list("babbbccceddd")}
+    result = krippendorff_alpha(long_from_columns(data), level="nominal", **KW).iloc[0]
+    assert result["estimate"] == pytest.approx(1 - 23 * 6 / 448, abs=1e-12)
+    assert round(result["estimate"], 3) == 0.692
+
+
+def test_identical_coders_agree_perfectly() -> None:
+    # Two coders with the same codes on a spread of categories: D_o = 0 so alpha = 1; p_o = 1 so kappa = 1
+    # and AC2 = (1 - p_e)/(1 - p_e) = 1.
+    codes = [1, 2, 3, 4, 4, 3, 2, 1, 4, 4]
+    long = long_from_columns({"A": codes, "B": codes})
+    assert krippendorff_alpha(long, **KW)["estimate"].iloc[0] == pytest.approx(1.0)
+    assert weighted_kappa(long, **KW)["estimate"].iloc[0] == pytest.approx(1.0)
+    assert gwet_ac2(long, **KW)["estimate"].iloc[0] == pytest.approx(1.0)
+    assert krippendorff_alpha(long, **KW)["percent_agreement"].iloc[0] == 1.0
+
+
+def test_alpha_near_zero_for_independent_coders() -> None:
+    # Independent uniform coders: expected alpha is about 0 (E[D_o] = D_e); with 5,000 units the
+    # sampling SD is ~0.015, so |alpha| < 0.06 fails with probability < 1e-4.
+    rng = np.random.default_rng(11)
+    long = long_from_columns({"A": rng.integers(1, 5, 5000).tolist(), "B": rng.integers(1, 5, 5000).tolist()})
+    for level in ("nominal", "ordinal", "interval"):
+        assert abs(krippendorff_alpha(long, level=level, **KW)["estimate"].iloc[0]) < 0.06
+
+
+def test_bootstrap_is_reproducible_and_covers_the_estimate() -> None:
+    long = long_from_columns(KRIPPENDORFF_C)
+    first = krippendorff_alpha(long, n_boot=500, seed=5, **KW).iloc[0]
+    again = krippendorff_alpha(long, n_boot=500, seed=5, **KW).iloc[0]
+    other = krippendorff_alpha(long, n_boot=500, seed=6, **KW).iloc[0]
+    assert (first["ci_low"], first["ci_high"], first["se"]) == (again["ci_low"], again["ci_high"], again["se"])
+    assert first["se"] != other["se"]
+    assert first["ci_low"] <= first["estimate"] <= first["ci_high"]
+    assert 0 < first["se"] < 0.5 and first["n_boot"] > 450
+    plain = krippendorff_alpha(long, **KW).iloc[0]
+    assert np.isnan(plain["se"]) and np.isnan(plain["ci_low"]) and plain["n_boot"] == 0
+
+
+def test_bootstrap_of_a_thousand_draws_on_a_mapping_sized_study() -> None:
+    # 14 practices x 3 informants x 31 items = 1,302 units, 2 coders (its speed is measured in benchmarks/).
+    rng = np.random.default_rng(0)
+    truth = rng.integers(1, 5, 1302)
+    other = np.where(rng.random(1302) < 0.8, truth, rng.integers(1, 5, 1302))
+    long = long_from_columns({"A": truth.tolist(), "B": other.tolist()})
+    result = krippendorff_alpha(long, n_boot=1000, seed=1, **KW).iloc[0]
+    assert result["n_boot"] == 1000 and result["ci_low"] < result["estimate"] < result["ci_high"]
+
+
+def test_missing_ratings_are_not_pairable() -> None:
+    # Adding NA codes (ved ikke) and a unit coded by one coder only leaves alpha as it is: not pairable.
+    base = long_from_columns(KRIPPENDORFF_C)
+    extra = pd.DataFrame({"unit": [12, 12, 13], "rater": ["A", "B", "A"], "value": pd.array([None, None, 4], dtype="Int64")})
+    more = pd.concat([base, extra], ignore_index=True)
+    assert krippendorff_alpha(more, **KW)["estimate"].iloc[0] == pytest.approx(krippendorff_alpha(base, **KW)["estimate"].iloc[0])
+    assert krippendorff_alpha(more, **KW)["n_subjects"].iloc[0] == 11
+    # AC2 counts a unit with a single rating in pi_k (Gwet 2014), so unit 13 (one rating) may move it;
+    # the NA-only unit 12 rows must not: compare with the base plus unit 13 only.
+    with_13 = pd.concat([base, extra.iloc[[2]]], ignore_index=True)
+    assert gwet_ac2(more, **KW)["estimate"].iloc[0] == pytest.approx(gwet_ac2(with_13, **KW)["estimate"].iloc[0])
+
+
+def test_alpha_with_one_value_only_is_undefined_not_an_error() -> None:
+    # Every code 4: D_e = 0, alpha = 0/0; reported as NaN while percent agreement is 1.
+    result = krippendorff_alpha(long_from_columns({"A": [4] * 5, "B": [4] * 5}), n_boot=50, seed=1, **KW).iloc[0]
+    assert np.isnan(result["estimate"]) and result["percent_agreement"] == 1.0 and np.isnan(result["ci_low"])
+
+
+@pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio"])
+def test_alpha_matches_krippendorff_package_on_random_data(level: str) -> None:
+    # Independent implementation: the (GPL) 'krippendorff' package, test-time only; random data with
+    # three coders and 15 % missing values.
+    import krippendorff  # GPL-3, in the test extra only (pyproject.toml): never imported by the package
+
+    rng = np.random.default_rng(21)
+    matrix = rng.integers(1, 6, size=(3, 200)).astype(float)
+    matrix[rng.random(matrix.shape) < 0.15] = np.nan
+    long = long_from_columns({f"c{i}": [None if np.isnan(v) else int(v) for v in row] for i, row in enumerate(matrix)})
+    ours = krippendorff_alpha(long, level=level, **KW)["estimate"].iloc[0]
+    assert ours == pytest.approx(krippendorff.alpha(reliability_data=matrix, level_of_measurement=level), abs=1e-10)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The alpha bootstrap sums per pattern of codes (issue 7); the reference is the former computation, one
+# weight per unit (weights @ per-unit coincidences), written out here with the same chunks and stream.
+# ---------------------------------------------------------------------------------------------------
+
+
+def reference_alpha_draws(long: pd.DataFrame, n_boot: int, seed: int, categories: list[int]) -> np.ndarray:
+    """Bootstrap alphas the former way: per draw, a weight per unit times that unit's coincidences."""
+    wide = long.pivot(index="unit", columns="rater", values="value")
+    counts = np.stack([(wide == c).sum(axis=1).to_numpy(dtype=float) for c in categories], axis=1)
+    m = counts.sum(axis=1)
+    pairable = counts[m >= 2]
+    v = len(categories)
+    scaled = pairable / (pairable.sum(axis=1) - 1)[:, None]
+    per_unit = (pairable[:, :, None] * scaled[:, None, :] - scaled[:, :, None] * np.eye(v)).reshape(len(pairable), v * v)
+    rng = np.random.default_rng(seed)
+    units = len(pairable)
+    chunk = max(1, min(n_boot, 5_000_000 // units))
+    out = []
+    for start in range(0, n_boot, chunk):
+        size = min(chunk, n_boot - start)
+        picks = rng.integers(0, units, size=(size, units))
+        weights = np.stack([np.bincount(row, minlength=units) for row in picks]).astype(float)
+        o = (weights @ per_unit).reshape(size, v, v)
+        # Ordinal alpha from each draw's coincidences (Krippendorff 2011, formulas in the docstring).
+        n_c = o.sum(axis=2)
+        n = n_c.sum(axis=1)
+        cum = np.cumsum(n_c, axis=1)
+        delta = (cum[:, None, :] - cum[:, :, None] + (n_c[:, :, None] - n_c[:, None, :]) / 2) ** 2
+        d_o = (o * delta).sum(axis=(1, 2)) / n
+        d_e = (n_c[:, :, None] * n_c[:, None, :] * delta).sum(axis=(1, 2)) / (n * (n - 1))
+        out.append(1 - d_o / d_e)
+    return np.concatenate(out)
+
+
+def bootstrap_summary(draws: np.ndarray) -> tuple[float, float, float]:
+    low, high = np.quantile(draws, [0.025, 0.975])
+    return float(low), float(high), float(np.std(draws, ddof=1))
+
+
+def test_alpha_bootstrap_equals_one_weight_per_unit_for_two_coders() -> None:
+    # Two coders: every unit's coincidences are whole numbers, so summing per pattern of codes must give
+    # the former per-unit result exactly (same generator, same chunks, same draws).
+    rng = np.random.default_rng(4)
+    truth = rng.integers(1, 5, 900)
+    other = np.where(rng.random(900) < 0.75, truth, rng.integers(1, 5, 900))
+    long = long_from_columns({"A": truth.tolist(), "B": other.tolist()})
+    result = krippendorff_alpha(long, n_boot=400, seed=9, categories=[1, 2, 3, 4], **KW).iloc[0]
+    low, high, se = bootstrap_summary(reference_alpha_draws(long, 400, 9, [1, 2, 3, 4]))
+    assert (result["ci_low"], result["ci_high"], result["se"]) == (low, high, se)
+
+
+def test_alpha_bootstrap_agrees_with_one_weight_per_unit_for_four_raters() -> None:
+    # Four raters with missing codes (Krippendorff's example C, repeated to 120 units): terms in thirds
+    # are not exact in binary, so the two summation orders agree to rounding; tolerance 1e-12.
+    base = {rater: values * 10 for rater, values in KRIPPENDORFF_C.items()}
+    long = long_from_columns(base)
+    result = krippendorff_alpha(long, n_boot=300, seed=2, categories=[1, 2, 3, 4, 5], **KW).iloc[0]
+    low, high, se = bootstrap_summary(reference_alpha_draws(long, 300, 2, [1, 2, 3, 4, 5]))
+    assert result["ci_low"] == pytest.approx(low, abs=1e-12)
+    assert result["ci_high"] == pytest.approx(high, abs=1e-12)
+    assert result["se"] == pytest.approx(se, abs=1e-12)
+
+
+def test_alpha_bootstrap_draws_in_bounded_chunks() -> None:
+    # 20,000 units and 600 draws: the former code would hold 600 x 20,000 weights at once; drawing in
+    # chunks of at most five million unit indices (here 250 draws) must still give the per-unit result.
+    rng = np.random.default_rng(8)
+    truth = rng.integers(1, 5, 20_000)
+    other = np.where(rng.random(20_000) < 0.8, truth, rng.integers(1, 5, 20_000))
+    long = long_from_columns({"A": truth.tolist(), "B": other.tolist()})
+    result = krippendorff_alpha(long, n_boot=600, seed=3, categories=[1, 2, 3, 4], **KW).iloc[0]
+    low, high, se = bootstrap_summary(reference_alpha_draws(long, 600, 3, [1, 2, 3, 4]))
+    assert (result["ci_low"], result["ci_high"], result["se"]) == (low, high, se)
+
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda df: krippendorff_alpha(df, level="ordinary", **KW), "måleniveau"),
+        (lambda df: krippendorff_alpha(df.assign(value=df["value"].astype(str)), level="ordinal", **KW), "categories"),
+        (lambda df: krippendorff_alpha(df, categories=[1, 2, 3], **KW), "uden for kategorierne"),
+        (lambda df: krippendorff_alpha(pd.concat([df, df.head(1)]), **KW), "mere end én gang"),
+        (lambda df: krippendorff_alpha(df, n_boot=-1, **KW), "n_boot"),
+    ],
+)
+def test_alpha_refuses_unusable_input_with_agreement_error(call: object, message: str) -> None:
+    long = long_from_columns(KRIPPENDORFF_C).dropna()
+    with pytest.raises(AgreementError, match=message):
+        call(long)  # type: ignore[operator]
+
+

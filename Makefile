@@ -41,6 +41,7 @@ bench: setup
 
 bench-validity: setup
 	$(BIN)/python benchmarks/run_validity.py
+	$(BIN)/python benchmarks/validity_coverage.py --studies 100
 
 lab: setup
 	$(BIN)/lovende lab

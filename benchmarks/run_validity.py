@@ -59,7 +59,7 @@ def _one_study(root: Path, seed: int, spec: IndependentSpec) -> dict[str, Any]:
     fit = bias.fit_role_model(scores, excluded)
     roles = bias.role_effects(scores, excluded, fit=fit)
     without_term = bias.role_effects(scores, excluded, practice_element=False)
-    cells, overall = bias.fair_profiles(scores, fit, "study")
+    cells, overall = bias.fair_profiles(scores, fit, "study", exclude_informants=excluded)
     return {"truth": truth, "styles": styles, "roles": roles, "without_term": without_term, "fair": (cells, overall),
             "scores": scores, "interviews": study.interviews}
 
@@ -171,21 +171,39 @@ def fair_coverage(root: Path, n_studies: int, seed0: int) -> list[dict[str, Any]
 
 
 def _markdown(results: dict[str, Any]) -> str:
+    lines: list[str] = []
+    if "roles" in results:
+        lines += _role_table(results)
+    if "styles" in results:
+        lines += _style_table(results)
+    if "fair" in results:
+        lines += _fair_table(results)
+    return "\n".join(lines)
+
+
+def _role_table(results: dict[str, Any]) -> list[str]:
     lines = ["| informants | planted leniency | studies | flagged (95 % CI) | without practice × element | converged | boundary fits | true effect | mean estimate |",
              "|---|---|---|---|---|---|---|---|---|"]
     for r in results["roles"]:
         lines.append(f"| {r['informants']} | {r['leniency']:.1f} | {r['studies']} | {r['rate']:.3f} ({r['rate_low']:.3f}–{r['rate_high']:.3f}) "
                      f"| {r['rate_without_practice_element']:.3f} | {r['converged']:.3f} | {r['boundary_fits']:.2f} | {r['true_effect']:+.3f} "
                      f"| {r['mean_estimate']:+.3f} |")
+    return lines + [""]
+
+
+def _style_table(results: dict[str, Any]) -> list[str]:
     s = results["styles"]
-    lines += ["", "| straight-liners found | found in extreme practices | extreme-practice informants flagged | lenient leaders flagged |",
-              "|---|---|---|---|",
-              f"| {s['found']:.3f} of {s['straightliners']} | {s['found_in_extreme_practices']:.3f} of {s['straightliners_in_extreme_practices']} "
-              f"| {s['extreme_flagged']:.3f} of {s['extreme_informants']} | {s['leaders_flagged']:.3f} of {s['lenient_leaders']} |"]
-    lines += ["", "| informants | studies | fair cell coverage | fair overall coverage | mean cell width |", "|---|---|---|---|---|"]
+    return ["| straight-liners found | found in extreme practices | extreme-practice informants flagged | lenient leaders flagged |",
+            "|---|---|---|---|",
+            f"| {s['found']:.3f} of {s['straightliners']} | {s['found_in_extreme_practices']:.3f} of {s['straightliners_in_extreme_practices']} "
+            f"| {s['extreme_flagged']:.3f} of {s['extreme_informants']} | {s['leaders_flagged']:.3f} of {s['lenient_leaders']} |", ""]
+
+
+def _fair_table(results: dict[str, Any]) -> list[str]:
+    lines = ["| informants | studies | fair cell coverage | fair overall coverage | mean cell width |", "|---|---|---|---|---|"]
     for r in results["fair"]:
         lines.append(f"| {r['informants']} | {r['studies']} | {r['cell_coverage']:.3f} | {r['overall_coverage']:.3f} | {r['mean_cell_width']:.3f} |")
-    return "\n".join(lines)
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,14 +213,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--styles", type=int, default=100, help="studies for the response-style rates")
     parser.add_argument("--fair", type=int, default=50, help="studies per informant count for the fair-profile coverage")
     parser.add_argument("--seed", type=int, default=10_000, help="first seed")
+    parser.add_argument("--parts", default="roles,styles,fair", help="which parts to run, comma-separated")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        results = {"roles": role_rates(root, args.null, args.power, args.seed),
-                   "styles": style_rates(root, args.styles, args.seed),
-                   "fair": fair_coverage(root, args.fair, args.seed)}
+        parts = {"roles": lambda: role_rates(root, args.null, args.power, args.seed),
+                 "styles": lambda: style_rates(root, args.styles, args.seed),
+                 "fair": lambda: fair_coverage(root, args.fair, args.seed)}
+        results = {name: parts[name]() for name in args.parts.split(",")}
     results["seconds"] = time.perf_counter() - start
     results["arguments"] = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
     args.out.parent.mkdir(parents=True, exist_ok=True)

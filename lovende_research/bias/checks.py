@@ -97,7 +97,7 @@ def run_bias_checks(
     delimitation = delimitation_sensitivity(study.codings, study.interviews, instrument, study.delimitations, rule, aggregation,
                                             coverage_threshold, delimitation_threshold)
     fit = fit_role_model(scores, excluded)
-    fair_cells, fair_overall = fair_profiles(scores, fit, fair_mix, 1 - alpha_level, coverage_threshold, top_n)
+    fair_cells, fair_overall = fair_profiles(scores, fit, fair_mix, 1 - alpha_level, coverage_threshold, top_n, excluded)
     flags = practice_flags(scores["practice_id"].dropna().unique(), styles, stability, delimitation, top_n, straightline_share,
                            ceiling_share, screen_evidence, delimitation_threshold, language, fair_overall, set_aside_styles)
     return BiasTables(

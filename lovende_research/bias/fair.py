@@ -9,6 +9,8 @@ each informant's score and one declared role mix's offsets put back in.
 
 from __future__ import annotations
 
+from typing import Iterable
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -57,6 +59,7 @@ def fair_profiles(
     confidence: float = 0.95,
     min_element_share: float = 0.5,
     top_n: int = 5,
+    exclude_informants: Iterable[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Profiles and the overall index with the role offsets put at one declared mix, with intervals and ranks.
 
@@ -74,6 +77,10 @@ def fair_profiles(
         Share of elements a practice needs for its overall index (as in the scoring stage).
     top_n : int
         The top of the ranking: a practice in it on one ranking and not on the other depends on who was asked.
+    exclude_informants : iterable of str
+        Informants left out of the fair scores, as out of the role model (set-aside straight-liners: their
+        one constant answer says nothing of the practice's elements). ``observed`` keeps everyone, as the
+        scoring stage does.
 
     Returns
     -------
@@ -131,6 +138,7 @@ def fair_profiles(
     roles = [fit.reference, *fit.roles]
     readable = fit.converged and not fit.reason and len(fit.roles) > 0
     informants = informant_scores(element_scores, "mean").dropna(subset=["score"])
+    informants = informants[~informants["informant_id"].isin(set(exclude_informants))]
     weights = declared_mix(element_scores, mix, roles) if readable else {}
     offsets = {r: fit.offset(r) for r in roles} if readable else {}
     # an informant whose role the model has no offset for (all of its role set aside) cannot be adjusted

@@ -35,6 +35,18 @@ def refuse_raw(target: Path) -> None:
         raise LovendeError(f"{target}: data/raw/ er skrivebeskyttet for programmet; skriv under data/processed/ eller reports/")
 
 
+def file_in(folder: Path, name: str) -> Path:
+    """``folder / name``, refusing a ``name`` that would put the file anywhere but directly in ``folder``.
+
+    Names built from data (a practice's page) are checked when the study is validated; this is the last
+    guard where the file is written.
+    """
+    target = folder / name
+    if Path(name).name != name or name in {"", ".", ".."} or target.resolve().parent != folder.resolve():
+        raise LovendeError(f"{name!r}: ikke et filnavn i {folder}; forventet et navn uden mappeskilletegn")
+    return target
+
+
 def atomic_write_bytes(target: Path, data: bytes) -> Path:
     """Write ``data`` to ``target`` via a temporary file in the same folder, then rename into place."""
     refuse_raw(target)

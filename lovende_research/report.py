@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import mistune
 import nbformat
 
 from lovende_research.caveats import study_caveats
@@ -33,6 +34,11 @@ PROVENANCE_PACKAGES: tuple[str, ...] = (
     "lovende-research", "numpy", "pandas", "pandera", "scipy", "statsmodels", "matplotlib", "seaborn",
     "papermill", "nbconvert", "pyarrow", "openpyxl", "pyreadstat",
 )
+
+#: Every page's Content-Security-Policy: no script at all (the pages need none, so none that a study's
+#: data smuggles in can run), images and fonts only embedded, styles only the page's own, no form
+#: targets and no base URL. A ``<meta>`` carries it, since pages are mailed and opened from disk.
+CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 PHRASES = {
     "back": ("Oversigt", "Overview"),
@@ -124,6 +130,38 @@ def strip_cells(notebook: nbformat.NotebookNode, tags: set[str]) -> nbformat.Not
     return stripped
 
 
+class _DataMarkdownRenderer(mistune.HTMLRenderer):
+    """Markdown as a notebook prints it: raw HTML shown as text, links and images as their text.
+
+    A notebook's Markdown *outputs* (``display(Markdown(...))``) are built from a study's data (titles,
+    ids, notes), unlike its Markdown cells, which the project wrote. An ``<img onerror=…>`` in an id, or
+    ``[klik](javascript:…)`` in a note, must reach the reviewer's page as the characters typed.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(escape=True)
+
+    def link(self, text: str, url: str, title: str | None = None) -> str:
+        return text
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        return text
+
+
+_data_markdown = mistune.create_markdown(renderer=_DataMarkdownRenderer(), plugins=["table", "strikethrough"])
+
+
+def data_markdown_html(markdown: str) -> str:
+    """A Markdown output → HTML with everything that came from data inert (see :class:`_DataMarkdownRenderer`).
+
+    Emphasis, lists, quotes and tables render; HTML, links and images do not.
+
+    >>> data_markdown_html("**T <img src=x onerror=alert(1)>** [klik](javascript:alert(1))")
+    '<p><strong>T &lt;img src=x onerror=alert(1)&gt;</strong> klik</p>\\n'
+    """
+    return str(_data_markdown(markdown))
+
+
 def export_html(
     notebook: nbformat.NotebookNode,
     html_path: Path,
@@ -152,9 +190,10 @@ def export_html(
         # the page's <html lang>: nbconvert says English by default, and a browser would then hyphenate
         # and read a Danish page aloud as English
         language_code=check_language(language),
+        filters={"lovende_data_markdown": data_markdown_html},
     )
     label = back_label if back_label is not None else phrase(PHRASES, "back", language)
-    resources = {"lovende_back": label, "lovende_back_href": back_href, "metadata": {"name": title}}
+    resources = {"lovende_back": label, "lovende_back_href": back_href, "lovende_csp": CONTENT_SECURITY_POLICY, "metadata": {"name": title}}
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     return atomic_write_text(html_path, body)
 
@@ -201,11 +240,12 @@ STYLE = """
 
 
 def html_page(title: str, body: str, language: str) -> str:
-    """A complete, self-contained page in the house style: no scripts, nothing fetched."""
+    """A complete, self-contained page in the house style: no scripts (nor may any run), nothing fetched."""
     return f"""<!DOCTYPE html>
 <html lang="{check_language(language)}">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
 <title>{html.escape(title)}</title>

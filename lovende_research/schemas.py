@@ -38,6 +38,11 @@ NAME_COLUMNS: frozenset[str] = frozenset(
         "coder_name", "koder_navn", "kodernavn", "interviewee", "person", "personnavn",
     }
 )
+#: A practice id names its page (``praksis/<practice_id>.html``), so it is letters, digits, ``_``, ``-`` and
+#: ``.``, starting with a letter or digit: no path separator, no ``..``, nothing a file system or a URL
+#: reads specially. Other ids never become file names.
+SAFE_ID = re.compile(r"^[^\W_][\w.-]{0,63}$")
+SAFE_ID_EXPECTED = "højst 64 bogstaver, cifre, '_', '-' eller '.', først et bogstav eller ciffer (fx P03)"
 _ROLE_WORDS = {"informant", "leder", "medarbejder", "partner", "samarbejdspartner", "koder", "coder", "person"}
 _PERSONAL_NAME = re.compile(r"^[A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?(?: [A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?)+$")
 
@@ -183,6 +188,10 @@ def _purposes_ok(values: pd.Series) -> pd.Series:
     return tokens.map(lambda parts: bool(parts) and all(p in PURPOSES for p in parts if p) and any(parts)).astype(bool)
 
 
+def _safe_id(values: pd.Series) -> pd.Series:
+    return values.astype(str).str.strip().str.fullmatch(SAFE_ID).astype(bool)
+
+
 def _iso_date(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values.where(_not_blank(values)), format="%Y-%m-%d", errors="coerce").notna()
 
@@ -219,7 +228,7 @@ def table_schema(
 
     unique: list[str] | None = None
     if spec.name == "candidates":
-        column("practice_id")
+        column("practice_id", _check(_blank_or(_safe_id), SAFE_ID_EXPECTED))
         column("provider_type", _check(_blank_or(_in(PROVIDER_TYPES)), " eller ".join(PROVIDER_TYPES)))
         column("purpose", _check(_blank_or(_purposes_ok), "et eller flere af " + ", ".join(PURPOSES)))
         unique = ["practice_id"]

@@ -1,0 +1,55 @@
+"""Hostile and broken input (issue 23): each case ends in one clear problem naming file, row and column.
+
+Like tests/test_study.py, every test starts from the small valid study written there, breaks one thing,
+and checks the problem; a traceback instead of a problem fails the test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lovende_research.errors import LovendeError
+from lovende_research.io import file_in
+from lovende_research.study import Study, validate_study
+from tests.test_study import CANDIDATES, make_study, only_problem, with_row
+
+TRAVERSAL = "../" * 10 + "tmp/lovende-udenfor"
+
+
+@pytest.mark.parametrize("practice_id", [TRAVERSAL, "P1/../../x", "..", ".skjult", "P 1", "P1<img>", "P1\\x"])
+def test_practice_id_that_would_leave_its_folder_is_an_input_error(tmp_path: Path, practice_id: str) -> None:
+    candidates = with_row(CANDIDATES, [practice_id, "Kursus", "Tilbud", "kommune", "Ærø", "børn", "forebyggende"])
+    problem = only_problem(make_study(tmp_path / "s", candidates=candidates))
+    assert (problem.file, problem.row, problem.column, problem.value) == ("candidates.csv", 4, "practice_id", practice_id)
+    assert "bogstaver, cifre" in problem.expected
+
+
+def test_danish_letters_and_dots_are_safe_ids(tmp_path: Path) -> None:
+    candidates = with_row(CANDIDATES, ["Ærø-3.b_2", "Kursus", "Tilbud", "kommune", "Ærø", "børn", "forebyggende"])
+    assert validate_study(make_study(tmp_path / "s", candidates=candidates)) == []
+
+
+@pytest.mark.parametrize("name", [TRAVERSAL + ".html", "a/b.html", "..", ""])
+def test_a_file_name_from_data_stays_in_its_folder(tmp_path: Path, name: str) -> None:
+    with pytest.raises(LovendeError, match="ikke et filnavn"):
+        file_in(tmp_path, name)
+    assert file_in(tmp_path, "P1.html") == tmp_path / "P1.html"
+
+
+def test_dollar_signs_in_data_are_drawn_as_typed(tmp_path: Path) -> None:
+    """A ``$…$`` in a municipality's name would start matplotlib's mathtext, which fails to draw ``\\frac``."""
+    import matplotlib.pyplot as plt
+
+    from lovende_research import screening
+    from lovende_research.plots import figure_bytes
+    from lovende_research.plots import screening as screening_plots
+
+    candidates = [list(r) for r in CANDIDATES]
+    candidates[1][4] = "Kr$\\frac$ Kommune"
+    study = Study.load(make_study(tmp_path / "s", candidates=candidates))
+    figure = screening_plots.catalogue_figure(screening.catalogue_counts(study.candidates), language="da")
+    svg = figure_bytes(figure).decode("utf-8")
+    plt.close(figure)
+    assert "Kr$\\frac$ Kommune" in svg  # matplotlib writes the label as text into the SVG

@@ -42,7 +42,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from lovende_research.errors import LovendeError
 from lovende_research.i18n import check_language, phrase
 from lovende_research.instrument import Instrument, load_instrument
-from lovende_research.io import atomic_write_bytes, refuse_raw
+from lovende_research.io import atomic_write_bytes, refuse_raw, text_cells
 from lovende_research.schemas import CONSENSUS_CODERS, MAIN_DELIMITATION, TABLES
 
 #: The seed written into a new ``study.yml``. Any non-negative integer will do; what matters is that
@@ -513,7 +513,7 @@ def coding_workbook(instrument: Instrument, language: str = "da", title: str = "
 
     _instructions_sheet(workbook.create_sheet(instructions_name, index=1), instrument, language, rows, lists_name)
     workbook.active = 0
-    return workbook
+    return text_cells(workbook)  # an item text or note from the instrument never becomes a formula
 
 
 def _runs(numbers: list[int]) -> list[tuple[int, int]]:

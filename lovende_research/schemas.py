@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -243,8 +244,8 @@ def table_schema(
         column("informant_id", _check(_blank_or(_looks_like_pseudonym), "et pseudonym (fx P03-L), ikke et rigtigt navn"))
         column("informant_role", _check(_blank_or(_in(ROLES)), ", ".join(ROLES)))
         column("date", _check(_blank_or(_iso_date), "en dato som ÅÅÅÅ-MM-DD"))
-        number = "et tal" + (" (decimalkomma er tilladt)" if decimal_comma else "")
-        column("duration_minutes", _check(_blank_or(lambda v: parse_number(v, decimal_comma).notna()), number))
+        number = "et endeligt tal (ikke inf eller nan)" + (" (decimalkomma er tilladt)" if decimal_comma else "")
+        column("duration_minutes", _check(_blank_or(lambda v: np.isfinite(parse_number(v, decimal_comma))), number))
         unique = ["interview_id"]
     elif spec.name == "codings":
         column("interview_id", *key(interview_ids, "interviews", "interview_id"))

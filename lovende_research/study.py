@@ -24,7 +24,7 @@ import pandas as pd
 import yaml
 
 from lovende_research.config import PROCESSED_DIR, REPORTS_DIR
-from lovende_research.errors import InputError, InstrumentError, Problem
+from lovende_research.errors import InputError, InstrumentError, Problem, closest_key
 from lovende_research.instrument import Instrument, load_instrument
 from lovende_research.io import atomic_write_bytes
 from lovende_research.schemas import (
@@ -60,7 +60,11 @@ class StudyConfig:
     notes: str = ""
     #: Notebook parameters for ``lovende run``: ``{stage: {name: value}}`` or ``{name: value}``.
     parameters: dict[str, Any] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
+
+
+#: The keys ``study.yml`` may hold. Any other is an error naming the closest: a misspelt ``sed:`` must
+#: not leave the seed silently at its default.
+CONFIG_KEYS: tuple[str, ...] = ("title", "language", "instrument", "seed", "synthetic", "notes", "parameters")
 
 
 def read_config(study_dir: Path) -> StudyConfig:
@@ -79,7 +83,11 @@ def read_config(study_dir: Path) -> StudyConfig:
         raise InputError.single(STUDY_FILE, "er ikke gemt som UTF-8", expected="en UTF-8-tekstfil") from None
     if not isinstance(raw, dict):
         raise InputError.single(STUDY_FILE, "indeholder ingen nøgler", expected="title, language, instrument, seed, notes")
-    problems = []
+    problems = [
+        Problem(STUDY_FILE, f"ukendt nøgle '{key}'", expected=closest_key(str(key), CONFIG_KEYS), row=_key_line(path, key), column=str(key))
+        for key in raw
+        if key not in CONFIG_KEYS
+    ]
     title = raw.get("title")
     if not isinstance(title, str) or not title.strip():
         problems.append(Problem(STUDY_FILE, "mangler en titel", expected="title: en tekst", column="title", value=title))
@@ -100,7 +108,6 @@ def read_config(study_dir: Path) -> StudyConfig:
         problems.append(Problem(STUDY_FILE, "parameters er ikke en mapping", expected="parameters: {screening: {n_select: 14}}", column="parameters", value=parameters))
     if problems:
         raise InputError(problems)
-    known = {"title", "language", "instrument", "seed", "synthetic", "notes", "parameters"}
     return StudyConfig(
         title=title.strip(),
         language=language,
@@ -109,8 +116,16 @@ def read_config(study_dir: Path) -> StudyConfig:
         synthetic=synthetic,
         notes=str(raw.get("notes") or ""),
         parameters=parameters,
-        extra={k: v for k, v in raw.items() if k not in known},
     )
+
+
+def _key_line(path: Path, key: object) -> int | None:
+    """The line of ``study.yml`` where top-level ``key`` is written, for the problem's row."""
+    node = yaml.compose(path.read_text(encoding="utf-8-sig"))
+    for name, _value in getattr(node, "value", []):
+        if getattr(name, "value", None) == str(key):
+            return name.start_mark.line + 1
+    return None
 
 
 def instrument_for(study_dir: Path, config: StudyConfig) -> Instrument:

@@ -13,7 +13,7 @@ import pytest
 from lovende_research.errors import LovendeError
 from lovende_research.io import file_in
 from lovende_research.study import Study, validate_study
-from tests.test_study import CANDIDATES, make_study, only_problem, with_row
+from tests.test_study import CANDIDATES, INTERVIEWS, make_study, only_problem, with_row
 
 TRAVERSAL = "../" * 10 + "tmp/lovende-udenfor"
 
@@ -53,3 +53,35 @@ def test_dollar_signs_in_data_are_drawn_as_typed(tmp_path: Path) -> None:
     svg = figure_bytes(figure).decode("utf-8")
     plt.close(figure)
     assert "Kr$\\frac$ Kommune" in svg  # matplotlib writes the label as text into the SVG
+
+
+# --- unknown keys and non-finite numbers -----------------------------------------------------------------
+
+
+def test_misspelt_seed_is_an_error_naming_the_key_it_meant(tmp_path: Path) -> None:
+    study = make_study(tmp_path / "s")
+    (study / "study.yml").write_text("title: Lille teststudie\nlanguage: da\nsed: 7\n", encoding="utf-8")
+    problem = only_problem(study)
+    # the seed would otherwise silently fall back to 0
+    assert (problem.file, problem.row, problem.column) == ("study.yml", 3, "sed")
+    assert problem.expected.startswith("'seed'") and "ukendt nøgle" in problem.problem
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "Infinity", "nan"])
+def test_non_finite_number_in_a_numeric_column(tmp_path: Path, value: str) -> None:
+    interviews = [list(r) + [n] for r, n in zip(INTERVIEWS, ["duration_minutes", "45", value])]
+    problem = only_problem(make_study(tmp_path / "s", interviews=interviews))
+    assert (problem.file, problem.row, problem.column, problem.value) == ("interviews.csv", 3, "duration_minutes", value)
+    assert "endeligt tal" in problem.expected
+
+
+def test_non_finite_weight_in_a_study_instrument_is_a_problem_of_study_yml(tmp_path: Path) -> None:
+    from lovende_research.instrument import BUNDLED_INSTRUMENT
+
+    study = make_study(tmp_path / "s")
+    text = BUNDLED_INSTRUMENT.read_text(encoding="utf-8").replace("      - id: teori_1\n", "      - id: teori_1\n        weight: .inf\n", 1)
+    (study / "instrument.yml").write_text(text, encoding="utf-8")
+    (study / "study.yml").write_text("title: Lille teststudie\ninstrument: instrument.yml\n", encoding="utf-8")
+    problem = only_problem(study)
+    assert (problem.file, problem.column) == ("study.yml", "instrument")
+    assert "elements[0].items[0].weight" in problem.problem and "inf" in problem.problem

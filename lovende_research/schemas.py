@@ -323,6 +323,34 @@ def duplicate_decision_problems(frame: pd.DataFrame, file: str) -> list[Problem]
     return problems
 
 
+def reconciled_conflict_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
+    """Consensus decisions that contradict each other: one practice × criterion reconciled both ways.
+
+    The consensus meeting decides once per practice and criterion; where two rows of it give different
+    ``reconciled_decision`` values, each such row is a problem naming the other rows.
+    """
+    if "reconciled_decision" not in frame.columns:
+        return []
+    decided = frame[_not_blank(frame["reconciled_decision"])]
+    code = fold(decided["reconciled_decision"]).map(DECISIONS)
+    keys = [decided["practice_id"].astype(str).str.strip(), decided["criterion"].astype(str).str.strip()]
+    distinct = code.groupby(keys).transform("nunique")
+    problems = []
+    for row in decided.index[distinct > 1]:
+        same = decided.index[(keys[0] == keys[0][row]) & (keys[1] == keys[1][row]) & (decided.index != row)]
+        problems.append(
+            Problem(
+                file,
+                f"konsensusbeslutningen for {keys[0][row]} × {keys[1][row]} modsiger række {', '.join(map(str, same))}",
+                expected="samme reconciled_decision i alle rækker for en praksis og et kriterium",
+                row=int(row),
+                column="reconciled_decision",
+                value=decided.at[row, "reconciled_decision"],
+            )
+        )
+    return problems
+
+
 def _looks_like_pseudonym(values: pd.Series) -> pd.Series:
     """False where an id reads like a first and last name ('Mette Hansen'), not a code ('P03-L')."""
     text = values.astype(str).str.strip()

@@ -37,6 +37,7 @@ from lovende_research.schemas import (
     TableSpec,
     duplicate_decision_problems,
     fold,
+    reconciled_conflict_problems,
     parse_number,
     response_item_mismatches,
     table_schema,
@@ -292,11 +293,22 @@ def _read_and_check(study_dir: Path) -> tuple[dict[str, RawTable], StudyConfig |
         problems.extend(table_problems)
         if name == "duplicates" and {"practice_id", "duplicate_of"} <= set(raw.frame.columns):
             problems.extend(duplicate_decision_problems(raw.frame, raw.file))
+        if name == "screening" and not table_problems:
+            problems.extend(reconciled_conflict_problems(raw.frame, raw.file))
+        interviewed = len(raws["interviews"].frame) if "interviews" in raws else 0
+        if name == "codings" and raw.frame.empty and interviewed and not table_problems:
+            # A study still at screening has neither interviews nor codings; interviews without a single
+            # coding would fail the scoring stage with a message about something else.
+            problems.append(
+                Problem(raw.file, f"tabellen har kun en overskrift, men interviews har {interviewed} interview", expected="én række pr. interview × koder × spørgsmål")
+            )
         if name == "codings" and not any(p.column in (None, "response", "item_id") and p.row is None for p in table_problems):
             if {"response", "item_id"} <= set(raw.frame.columns):
                 problems.extend(response_item_mismatches(raw.frame.astype(str), instrument, raw.file, spss=raw.is_spss))
     if not problems and "delimitations" in raws:
         problems.extend(_delimitation_practice_mismatches(raws))
+    if not problems and "selected" in raws:
+        problems.extend(_selection_problems(raws))
     return raws, config, instrument, problems
 
 
@@ -332,6 +344,32 @@ def _delimitation_practice_mismatches(raws: dict[str, RawTable]) -> list[Problem
         )
         for row in wrong
     ]
+
+
+def _selection_problems(raws: dict[str, RawTable]) -> list[Problem]:
+    """A practice in ``selected`` must be one screening keeps: not a removed duplicate, not excluded.
+
+    Notebook 01 refuses such a list too, but only mid-run and without a row; here it is found by
+    ``lovende validate``. Practices whose screening is still in conflict are not judged here (the
+    conflicts are notebook 01's list for the consensus meeting).
+    """
+    from lovende_research import screening  # only when a study has its own selection
+
+    removed = set(raws["duplicates"].frame["practice_id"].astype(str).str.strip()) if "duplicates" in raws else set()
+    decisions = screening.final_decisions(screening.screened_rows(_typed_screening(raws["screening"]), removed))
+    excluded = decisions[(decisions["decision"] == "exclude").fillna(False).astype(bool)].drop_duplicates("practice_id")
+    criterion = dict(zip(excluded["practice_id"].astype(str), excluded["criterion"].astype(str)))
+    selected = raws["selected"]
+    problems = []
+    for row, practice in selected.frame["practice_id"].astype(str).str.strip().items():
+        if practice in removed:
+            reason = "praksissen er fjernet som dublet i duplicates"
+        elif practice in criterion:
+            reason = f"screeningen ekskluderede praksissen (kriteriet {criterion[practice]})"
+        else:
+            continue
+        problems.append(Problem(selected.file, reason, expected="en praksis, som screeningen har fundet egnet", row=int(row), column="practice_id", value=practice))
+    return problems
 
 
 def _optional(raws: dict[str, RawTable], name: str) -> pd.DataFrame | None:

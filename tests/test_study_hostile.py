@@ -13,7 +13,7 @@ import pytest
 from lovende_research.errors import LovendeError
 from lovende_research.io import file_in
 from lovende_research.study import Study, validate_study
-from tests.test_study import CANDIDATES, INTERVIEWS, make_study, only_problem, with_row
+from tests.test_study import CANDIDATES, CODINGS, INTERVIEWS, SCREENING, make_study, only_problem, with_row, write_csv
 
 TRAVERSAL = "../" * 10 + "tmp/lovende-udenfor"
 
@@ -85,3 +85,109 @@ def test_non_finite_weight_in_a_study_instrument_is_a_problem_of_study_yml(tmp_p
     problem = only_problem(study)
     assert (problem.file, problem.column) == ("study.yml", "instrument")
     assert "elements[0].items[0].weight" in problem.problem and "inf" in problem.problem
+
+
+# --- files that are not what their name says ---------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (PNG, "PNG-billede"),
+        (bytes(range(256)) * 4, "binære data"),
+        (b"PK\x03\x04" + b"\x00" * 40, "omdøb den til .xlsx"),
+    ],
+    ids=["png", "garbage", "xlsx-named-csv"],
+)
+def test_a_file_that_is_not_text_is_one_problem(tmp_path: Path, content: bytes, says: str) -> None:
+    study = make_study(tmp_path / "s")
+    (study / "interviews.csv").write_bytes(content)  # was a _csv.Error traceback
+    problem = only_problem(study)
+    assert problem.file == "interviews.csv" and says in problem.problem
+
+
+def test_bare_carriage_returns_end_lines(tmp_path: Path) -> None:
+    study = make_study(tmp_path / "s")
+    text = (study / "interviews.csv").read_bytes().replace(b"\r\n", b"\r")
+    (study / "interviews.csv").write_bytes(text)  # old Mac line ends: was a _csv.Error traceback
+    assert Study.load(study).interviews["informant_id"].tolist() == ["P1-L", "P1-M"]
+
+
+def test_utf16_text_with_its_byte_order_mark_is_read(tmp_path: Path) -> None:
+    study = make_study(tmp_path / "s")
+    write_csv(study / "candidates.csv", CANDIDATES, delimiter="\t", encoding="utf-16")  # Excel's "Unicode text"
+    assert Study.load(study).candidates["provider"].tolist() == ["Børnehuset Ærø", "Red Barnet"]
+
+
+def _candidates_with_open_quote(study: Path, row: int) -> None:
+    """Put a ``"`` before the name on spreadsheet row ``row`` (header = 1) and close it nowhere."""
+    lines = (study / "candidates.csv").read_text(encoding="utf-8").splitlines()
+    practice, rest = lines[row - 1].split(",", 1)
+    lines[row - 1] = f'{practice},"{rest}'
+    (study / "candidates.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_unclosed_quote_is_reported_where_it_opens(tmp_path: Path) -> None:
+    rows = with_row(CANDIDATES, *[[f"P{i}", "Kursus", "Tilbud", "kommune", "Ærø", "børn", "forebyggende"] for i in range(3, 12)])
+    study = make_study(tmp_path / "s", candidates=rows)
+    _candidates_with_open_quote(study, 5)
+    problem = only_problem(study)  # not one problem per row the quote swallowed, in other tables
+    assert (problem.file, problem.row, problem.column) == ("candidates.csv", 5, "name")
+    assert "linje 5" in problem.problem and '"' in problem.expected
+
+
+def test_quote_closed_only_rows_later_is_reported_where_it_opens(tmp_path: Path) -> None:
+    rows = with_row(CANDIDATES, *[[f"P{i}", "Kursus", "Tilbud", "kommune", "Ærø", "børn", "forebyggende"] for i in range(3, 12)])
+    rows[9][1] = 'Kursus "med citat", også'  # written quoted, with its quotes doubled: this row is fine
+    study = make_study(tmp_path / "s", candidates=rows)
+    _candidates_with_open_quote(study, 4)  # … and the quote opened here closes inside row 10
+    problem = only_problem(study)
+    assert (problem.file, problem.row, problem.column) == ("candidates.csv", 4, "name")
+    assert "linje 4" in problem.problem
+
+
+def test_a_cell_with_a_line_break_is_still_a_cell(tmp_path: Path) -> None:
+    candidates = [list(r) + [d] for r, d in zip(CANDIDATES, ["description", "første linje\nanden linje", ""])]
+    study = make_study(tmp_path / "s", candidates=candidates)
+    assert Study.load(study).candidates["description"].tolist() == ["første linje\nanden linje", ""]
+
+
+# --- tables that pass on their own and contradict the rest ----------------------------------------------
+
+
+def test_header_only_codings_with_interviews_is_one_problem(tmp_path: Path) -> None:
+    problem = only_problem(make_study(tmp_path / "s", codings=[CODINGS[0]]))
+    assert problem.file == "codings.csv" and "kun en overskrift" in problem.problem and "2 interview" in problem.problem
+
+
+def test_conflicting_reconciled_decisions_name_their_rows(tmp_path: Path) -> None:
+    screening = [list(r) + [d] for r, d in zip(SCREENING, ["reconciled_decision", "", "", "include", "ekskluder"])]
+    problems = validate_study(make_study(tmp_path / "s", screening=screening))
+    assert [(p.file, p.row, p.column, p.value) for p in problems] == [
+        ("screening.csv", 4, "reconciled_decision", "include"),
+        ("screening.csv", 5, "reconciled_decision", "ekskluder"),
+    ]
+    assert "række 5" in problems[0].problem and "række 4" in problems[1].problem
+
+
+def test_the_same_reconciled_decision_twice_is_fine(tmp_path: Path) -> None:
+    screening = [list(r) + [d] for r, d in zip(SCREENING, ["reconciled_decision", "", "", "exclude", "ekskluder"])]
+    assert validate_study(make_study(tmp_path / "s", screening=screening)) == []
+
+
+def test_selected_practice_that_screening_excluded(tmp_path: Path) -> None:
+    study = make_study(tmp_path / "s")
+    write_csv(study / "selected.csv", [["practice_id"], ["P1"], ["P2"]])  # P2 is excluded by both screeners
+    problem = only_problem(study)
+    assert (problem.file, problem.row, problem.column, problem.value) == ("selected.csv", 3, "practice_id", "P2")
+    assert "maalgruppe" in problem.problem
+
+
+def test_selected_practice_removed_as_a_duplicate(tmp_path: Path) -> None:
+    study = make_study(tmp_path / "s")
+    write_csv(study / "duplicates.csv", [["practice_id", "duplicate_of"], ["P2", "P1"]])
+    write_csv(study / "selected.csv", [["practice_id"], ["P2"]])
+    problem = only_problem(study)
+    assert (problem.file, problem.row, problem.value) == ("selected.csv", 2, "P2") and "dublet" in problem.problem

@@ -51,6 +51,8 @@ def _run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         reports_base=args.out,
         processed_base=args.processed,
+        wait=args.wait,
+        allow_mixed_runs=args.allow_mixed_runs,
     )
     print(f"rapporter: {result.index}")
     return 0
@@ -98,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", type=int, default=1, help="antal processer til siderne pr. praksis")
     run.add_argument("--out", type=Path, default=None, help="mappe til rapporterne (standard: reports/)")
     run.add_argument("--processed", type=Path, default=PROCESSED_DIR, help="mappe til tabellerne (standard: data/processed/)")
+    run.add_argument("--wait", action="store_true", help="vent på en anden kørsel af samme studie i stedet for at stoppe")
+    run.add_argument("--allow-mixed-runs", action="store_true", help="lad rapporten kombinere trin fra kørsler, der ikke passer sammen")
     run.set_defaults(handler=_run)
 
     teach = commands.add_parser("teach", help="lav et undervisningshæfte pr. gruppe, hver på sit eget simulerede studie")

@@ -198,17 +198,49 @@ def export_html(
     return atomic_write_text(html_path, body)
 
 
-def render_notebook(notebook_path: Path, html_path: Path, language: str = "da", title: str = "lovende-research") -> Path:
+def render_notebook(
+    notebook_path: Path, html_path: Path, language: str = "da", title: str = "lovende-research", paths: dict[str, str] | None = None
+) -> Path:
     """An executed stage notebook → the reviewers' page: inputs hidden, prose in the report's language.
 
     Notebook prose is written twice, in Danish and English markdown cells tagged ``da`` and ``en``
     (a student in Jupyter sees both); the page keeps only the report's language. papermill's
     injected-parameters cell gets a fresh random id on every run and shows nothing with inputs hidden;
-    the parameters are listed on the index page instead.
+    the parameters are listed on the index page instead. ``paths`` maps absolute local paths to what
+    the page shows instead (:func:`hide_local_paths`).
     """
     hidden = {code for code in ("da", "en") if code != check_language(language)} | {"injected-parameters"}
     notebook = strip_cells(nbformat.read(notebook_path, as_version=4), hidden)
-    return export_html(notebook, html_path, language, title)
+    return export_html(hide_local_paths(notebook, paths or {}), html_path, language, title)
+
+
+def hide_local_paths(notebook: nbformat.NotebookNode, paths: dict[str, str]) -> nbformat.NotebookNode:
+    """``notebook`` with every path in ``paths`` written in its outputs replaced by its label, longest first.
+
+    A page is mailed: the folder layout of the machine that ran it (a user name in a home folder) is no
+    reader's business, and a stage's staging folder (:mod:`lovende_research.stage_commits`), which
+    changes with every run, would make the same inputs give different pages.
+
+    >>> cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("stream", text="gemt i /home/mette/p/.run-1/s/x")])
+    >>> notebook = nbformat.v4.new_notebook(cells=[cell])
+    >>> hide_local_paths(notebook, {"/home/mette/p": "processed", "/home/mette/p/.run-1": "processed"}).cells[0].outputs[0].text
+    'gemt i processed/s/x'
+    """
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if isinstance(output.get("text"), str):
+                output["text"] = without_local_paths(output["text"], paths)
+            for mime, value in output.get("data", {}).items():
+                if mime.startswith("text/") and isinstance(value, str):
+                    output["data"][mime] = without_local_paths(value, paths)
+    return notebook
+
+
+def without_local_paths(text: str, paths: dict[str, str]) -> str:
+    """``text`` with every path in ``paths`` replaced by its label, the longest path first."""
+    for path, label in sorted(paths.items(), key=lambda pair: -len(pair[0])):
+        text = text.replace(path, label)
+    return text
 
 
 @dataclass(frozen=True)
@@ -270,9 +302,19 @@ def study_notices(study: Study, language: str) -> str:
 
 
 def write_index(
-    study: Study, reports_dir: Path, pages: list[Page], provenance: Provenance, language: str = "da", practice_pages: list[Page] | None = None
+    study: Study,
+    reports_dir: Path,
+    pages: list[Page],
+    provenance: Provenance,
+    language: str = "da",
+    practice_pages: list[Page] | None = None,
+    paths: dict[str, str] | None = None,
 ) -> Path:
-    """The landing page: summary, links to every page, provenance. Plain HTML, no scripts."""
+    """The landing page: summary, links to every page, provenance. Plain HTML, no scripts.
+
+    ``paths`` maps absolute local paths in the parameters to what the page shows instead, as on the
+    stage pages (:func:`hide_local_paths`); ``provenance.json`` keeps them as they were.
+    """
 
     def t(key: str, **values: object) -> str:
         return html.escape(phrase(PHRASES, key, language, **values))
@@ -295,7 +337,7 @@ def write_index(
     )
     practices = "\n".join(f'<li><a href="{html.escape(p.html)}">{html.escape(p.title)}</a></li>' for p in practice_pages or [])
     parameters = [
-        (f"{stage}: {name}", repr(value)) for stage, values in sorted(provenance.parameters.items()) for name, value in sorted(values.items())
+        (f"{stage}: {name}", without_local_paths(repr(value), paths or {})) for stage, values in sorted(provenance.parameters.items()) for name, value in sorted(values.items())
     ]
     facts = [
         (phrase(PHRASES, "instrument_version", language), provenance.instrument_version),

@@ -12,8 +12,13 @@ from lovende_research.errors import LovendeError
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from lovende_research.study import validate_study
+    from lovende_research.study import study_warnings, validate_study
 
+    warnings = study_warnings(args.study_dir)
+    if warnings:
+        print(f"{args.study_dir}: {len(warnings)} advarsel{'er' if len(warnings) != 1 else ''} om mulige personnavne")
+        for warning in warnings:
+            print(f"  - {warning}")
     problems = validate_study(args.study_dir)
     if problems:
         print(f"{args.study_dir}: {len(problems)} problem{'er' if len(problems) != 1 else ''}", file=sys.stderr)

@@ -37,13 +37,29 @@ NAME_COLUMNS: frozenset[str] = frozenset(
         "navn", "name", "fornavn", "efternavn", "fulde_navn", "fuldt_navn", "full_name", "first_name",
         "last_name", "surname", "informant_name", "informant_navn", "informantnavn", "informant_fulde_navn",
         "coder_name", "koder_navn", "kodernavn", "interviewee", "person", "personnavn",
+        "kontaktperson", "kontakt", "contact", "contact_person", "contact_name",
     }
 )
+#: Words in a column name that suggest it holds people (warned about in every table).
+PERSON_COLUMN_WORDS: tuple[str, ...] = ("navn", "name", "kontakt", "contact", "person")
+#: "Sørensen, Birgit": a surname, a comma, a first name.
+_LAST_FIRST = re.compile(r"^[A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?, [A-ZÆØÅ][a-zæøåéèüö]+(?: [A-ZÆØÅ][a-zæøåéèüö]+)*$")
+#: A first and last name inside free text: two or three capitalised words in a row.
+_NAME_IN_TEXT = re.compile(r"\b[A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?(?: [A-ZÆØÅ][a-zæøåéèüö]+){1,2}\b|\b[A-ZÆØÅ][a-zæøåéèüö]+, [A-ZÆØÅ][a-zæøåéèüö]+\b")
 #: A practice id names its page (``praksis/<practice_id>.html``), so it is letters, digits, ``_``, ``-`` and
 #: ``.``, starting with a letter or digit: no path separator, no ``..``, nothing a file system or a URL
 #: reads specially. Other ids never become file names.
 SAFE_ID = re.compile(r"^[^\W_][\w.-]{0,63}$")
 SAFE_ID_EXPECTED = "højst 64 bogstaver, cifre, '_', '-' eller '.', først et bogstav eller ciffer (fx P03)"
+#: Free text typed during screening, coding and delimiting, where a name easily slips in: read only
+#: when ``study.yml`` says ``show_notes: true`` (see :class:`~lovende_research.study.StudyConfig`).
+NOTE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "candidates": ("description",),
+    "screening": ("note",),
+    "codings": ("note",),
+    "delimitations": ("description",),
+    "duplicates": ("note",),
+}
 _ROLE_WORDS = {"informant", "leder", "medarbejder", "partner", "samarbejdspartner", "koder", "coder", "person"}
 _PERSONAL_NAME = re.compile(r"^[A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?(?: [A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?)+$")
 
@@ -356,9 +372,32 @@ def _looks_like_pseudonym(values: pd.Series) -> pd.Series:
     text = values.astype(str).str.strip()
 
     def personal(value: str) -> bool:
-        return bool(_PERSONAL_NAME.match(value)) and not ({w.lower() for w in value.split()} & _ROLE_WORDS)
+        looks = bool(_PERSONAL_NAME.match(value)) or bool(_LAST_FIRST.match(value))
+        return looks and not ({w.strip(",").lower() for w in value.split()} & _ROLE_WORDS)
 
     return ~text.map(personal).astype(bool)
+
+
+def name_warnings(raw: RawTable, spec: TableSpec) -> list[Problem]:
+    """Likely names of people where a study should hold none: for ``lovende validate`` to warn about.
+
+    Columns named like a person (``kontaktperson``, ``navn``) in any table, and ids or notes that read
+    like a first and last name or "Last, First". Warnings, not errors: organisations' names look the
+    same ("Red Barnet"), so the researcher decides, and can mask a real one with ``redact:`` in study.yml.
+    """
+    warnings = []
+    for name in raw.frame.columns:
+        if name not in spec.columns and any(word in name for word in PERSON_COLUMN_WORDS):
+            warnings.append(Problem(raw.file, "kolonnen ser ud til at rumme navne på personer", expected="fjern den, eller brug pseudonymer", column=name))
+    checked = [c for c in ("informant_id", "coder_id", "screener_id", *NOTE_COLUMNS.get(spec.name, ()), "reason") if c in raw.frame.columns]
+    for column in checked:
+        for row, value in raw.frame[column].astype(str).items():
+            found = _NAME_IN_TEXT.search(value)
+            if found and not ({w.strip(",").lower() for w in found.group(0).split()} & _ROLE_WORDS):
+                warnings.append(
+                    Problem(raw.file, f"ligner et navn på en person: {found.group(0)!r}", expected="et pseudonym, eller skjul navnet med redact: i study.yml", row=int(row), column=column)
+                )
+    return warnings
 
 
 def validate_raw_table(raw: RawTable, schema: pa.DataFrameSchema, spec: TableSpec) -> list[Problem]:

@@ -13,9 +13,11 @@ folder is read and checked again.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,12 +33,14 @@ from lovende_research.schemas import (
     CONSENSUS_CODERS,
     DECISIONS,
     MAIN_DELIMITATION,
+    NOTE_COLUMNS,
     PURPOSE_SEPARATORS,
     TABLES,
     ResponseCodes,
     TableSpec,
     duplicate_decision_problems,
     fold,
+    name_warnings,
     reconciled_conflict_problems,
     parse_number,
     response_item_mismatches,
@@ -61,11 +65,15 @@ class StudyConfig:
     notes: str = ""
     #: Notebook parameters for ``lovende run``: ``{stage: {name: value}}`` or ``{name: value}``.
     parameters: dict[str, Any] = field(default_factory=dict)
+    #: Free-text notes (:data:`~lovende_research.schemas.NOTE_COLUMNS`) are read only when the study opts in.
+    show_notes: bool = False
+    #: Texts masked wherever they occur in the study's files (names that slipped in), each as ``[skjult N]``.
+    redact: tuple[str, ...] = ()
 
 
 #: The keys ``study.yml`` may hold. Any other is an error naming the closest: a misspelt ``sed:`` must
 #: not leave the seed silently at its default.
-CONFIG_KEYS: tuple[str, ...] = ("title", "language", "instrument", "seed", "synthetic", "notes", "parameters")
+CONFIG_KEYS: tuple[str, ...] = ("title", "language", "instrument", "seed", "synthetic", "notes", "parameters", "show_notes", "redact")
 
 
 def read_config(study_dir: Path) -> StudyConfig:
@@ -104,20 +112,55 @@ def read_config(study_dir: Path) -> StudyConfig:
     synthetic = raw.get("synthetic", False)
     if not isinstance(synthetic, bool):
         problems.append(Problem(STUDY_FILE, "synthetic er ikke true/false", expected="true eller false", column="synthetic", value=synthetic))
+    show_notes = raw.get("show_notes", False)
+    if not isinstance(show_notes, bool):
+        problems.append(Problem(STUDY_FILE, "show_notes er ikke true/false", expected="true eller false", column="show_notes", value=show_notes))
+    redact = raw.get("redact") or []
+    if not isinstance(redact, list) or not all(isinstance(t, str) and t.strip() for t in redact):
+        problems.append(Problem(STUDY_FILE, "redact er ikke en liste af tekster", expected='fx redact: ["Birgit Sørensen", "Hansen"]', column="redact", value=redact))
     parameters = raw.get("parameters") or {}
     if not isinstance(parameters, dict):
         problems.append(Problem(STUDY_FILE, "parameters er ikke en mapping", expected="parameters: {screening: {n_select: 14}}", column="parameters", value=parameters))
     if problems:
         raise InputError(problems)
+    terms = tuple(t.strip() for t in redact)
     return StudyConfig(
-        title=title.strip(),
+        title=mask(title.strip(), terms),
         language=language,
         instrument=instrument,
         seed=seed,
         synthetic=synthetic,
-        notes=str(raw.get("notes") or ""),
+        notes=mask(str(raw.get("notes") or ""), terms),
         parameters=parameters,
+        show_notes=show_notes,
+        redact=terms,
     )
+
+
+def mask(text: str, terms: tuple[str, ...]) -> str:
+    """``text`` with each of ``terms`` (any case) replaced by ``[skjult N]``, N its place in the list.
+
+    Distinct terms get distinct masks, so two masked informant ids stay two informants.
+
+    >>> mask("Interview med Birgit Sørensen og BIRGIT SØRENSEN", ("Birgit Sørensen",))
+    'Interview med [skjult 1] og [skjult 1]'
+    """
+    for number, term in enumerate(terms, start=1):
+        text = re.sub(re.escape(term), f"[skjult {number}]", text, flags=re.IGNORECASE)
+    return text
+
+
+def _masked(raw: RawTable, terms: tuple[str, ...]) -> RawTable:
+    """``raw`` with :func:`mask` applied to every cell (before validation, so masked ids are checked as such)."""
+    if not terms:
+        return raw
+    frame = raw.frame.copy()
+    for column in frame.columns:
+        text = frame[column].astype(str)
+        for number, term in enumerate(terms, start=1):
+            text = text.str.replace(re.escape(term), f"[skjult {number}]", case=False, regex=True)
+        frame[column] = text
+    return dataclasses.replace(raw, frame=frame)
 
 
 def _key_line(path: Path, key: object) -> int | None:
@@ -194,6 +237,8 @@ class Study:
         if problems:
             raise InputError(problems)
         assert config is not None and instrument is not None  # guaranteed when there are no problems
+        if not config.show_notes:
+            raws = {name: _without_notes(raw) for name, raw in raws.items()}
         return cls(
             path=study_dir.resolve(),
             config=config,
@@ -253,6 +298,13 @@ def validate_study(path: str | Path) -> list[Problem]:
     return _read_and_check(Path(path))[3]
 
 
+def study_warnings(path: str | Path) -> list[Problem]:
+    """Likely names of people in the study's tables (:func:`~lovende_research.schemas.name_warnings`),
+    after ``redact:`` has masked the ones the researchers listed. Warnings: the study may still be valid."""
+    raws = _read_and_check(Path(path))[0]
+    return [warning for name, raw in raws.items() for warning in name_warnings(raw, TABLES[name])]
+
+
 def _read_and_check(study_dir: Path) -> tuple[dict[str, RawTable], StudyConfig | None, Instrument | None, list[Problem]]:
     if not study_dir.is_dir():
         return {}, None, None, [Problem(str(study_dir), "mappen findes ikke", expected="en studiemappe med study.yml")]
@@ -271,7 +323,7 @@ def _read_and_check(study_dir: Path) -> tuple[dict[str, RawTable], StudyConfig |
                 if spec.must_exist:
                     problems.append(Problem(spec.name, "tabellen mangler", expected=" eller ".join(f"{spec.name}{s}" for s in spec.suffixes)))
                 continue
-            raws[spec.name] = read_table(file, spec.name, spec.required)
+            raws[spec.name] = _masked(read_table(file, spec.name, spec.required), config.redact if config else ())
         except InputError as exc:
             problems.extend(exc.problems)
     if instrument is None:
@@ -370,6 +422,16 @@ def _selection_problems(raws: dict[str, RawTable]) -> list[Problem]:
             continue
         problems.append(Problem(selected.file, reason, expected="en praksis, som screeningen har fundet egnet", row=int(row), column="practice_id", value=practice))
     return problems
+
+
+def _without_notes(raw: RawTable) -> RawTable:
+    """``raw`` with its free-text notes emptied: without ``show_notes: true`` they reach no table or page."""
+    columns = [c for c in NOTE_COLUMNS.get(raw.name, ()) if c in raw.frame.columns]
+    if not columns:
+        return raw
+    frame = raw.frame.copy()
+    frame[columns] = ""
+    return dataclasses.replace(raw, frame=frame)
 
 
 def _optional(raws: dict[str, RawTable], name: str) -> pd.DataFrame | None:

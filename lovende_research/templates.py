@@ -184,6 +184,13 @@ notes: ""
 
 # Notebook-parametre til `lovende run`, pr. trin, fx  screening: {{n_select: 14}}
 parameters: {{}}
+
+# true: fritekstnoter (screenings- og kodernoter, beskrivelser) læses med og kan stå på siderne.
+# Som standard udelades de, for et navn skrives let ind i en note.
+show_notes: false
+
+# Tekster (fx navne), der skjules overalt i studiets filer, som [skjult 1], [skjult 2], …
+redact: []
 """,
     "en": """\
 # The study's settings, written by `lovende new-study`.
@@ -211,6 +218,13 @@ notes: ""
 
 # Notebook parameters for `lovende run`, per stage, e.g.  screening: {{n_select: 14}}
 parameters: {{}}
+
+# true: free-text notes (screening and coder notes, descriptions) are read and may appear on pages.
+# By default they are left out, since a name is easily typed into a note.
+show_notes: false
+
+# Texts (names, say) masked wherever they occur in the study's files, as [skjult 1], [skjult 2], …
+redact: []
 """,
 }
 

@@ -177,6 +177,7 @@ def hostile_copy(source: Path, target: Path) -> Path:
     config = yaml.safe_load((target / "study.yml").read_text(encoding="utf-8"))
     config["title"] = "T " + PAYLOAD
     config["notes"] = "N " + PAYLOAD
+    config["show_notes"] = True  # free-text notes on the pages too
     (target / "study.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return target
 

@@ -149,9 +149,9 @@ def test_quote_closed_only_rows_later_is_reported_where_it_opens(tmp_path: Path)
 
 
 def test_a_cell_with_a_line_break_is_still_a_cell(tmp_path: Path) -> None:
-    candidates = [list(r) + [d] for r, d in zip(CANDIDATES, ["description", "første linje\nanden linje", ""])]
+    candidates = [list(r) + [d] for r, d in zip(CANDIDATES, ["delimitation", "første linje\nanden linje", ""])]
     study = make_study(tmp_path / "s", candidates=candidates)
-    assert Study.load(study).candidates["description"].tolist() == ["første linje\nanden linje", ""]
+    assert Study.load(study).candidates["delimitation"].tolist() == ["første linje\nanden linje", ""]
 
 
 # --- tables that pass on their own and contradict the rest ----------------------------------------------
@@ -191,3 +191,55 @@ def test_selected_practice_removed_as_a_duplicate(tmp_path: Path) -> None:
     write_csv(study / "selected.csv", [["practice_id"], ["P2"]])
     problem = only_problem(study)
     assert (problem.file, problem.row, problem.value) == ("selected.csv", 2, "P2") and "dublet" in problem.problem
+
+
+# --- personal data --------------------------------------------------------------------------------------
+
+
+def test_last_comma_first_informant_id_is_refused(tmp_path: Path) -> None:
+    interviews = with_row(INTERVIEWS, ["I3", "P1", "Sørensen, Birgit", "samarbejdspartner", ""])
+    problem = only_problem(make_study(tmp_path / "s", interviews=interviews))
+    assert (problem.file, problem.row, problem.column, problem.value) == ("interviews.csv", 4, "informant_id", "Sørensen, Birgit")
+
+
+def test_a_contact_person_column_is_refused_where_people_are_interviewed(tmp_path: Path) -> None:
+    interviews = [list(r) + [n] for r, n in zip(INTERVIEWS, ["kontaktperson", "x", "y"])]
+    problem = only_problem(make_study(tmp_path / "s", interviews=interviews))
+    assert (problem.file, problem.column) == ("interviews.csv", "kontaktperson") and "pseudonymer" in problem.problem
+
+
+def test_names_in_notes_and_person_columns_are_warned_about(tmp_path: Path) -> None:
+    from lovende_research.study import study_warnings
+
+    codings = [list(r) for r in CODINGS]
+    codings[2][4] = "sagde at Birgit Sørensen var uenig"
+    candidates = [list(r) + [c] for r, c in zip(CANDIDATES, ["kontakt_navn", "x", "y"])]
+    study = make_study(tmp_path / "s", codings=codings, candidates=candidates)
+    assert validate_study(study) == []  # warnings, not errors: the study is still valid
+    warnings = study_warnings(study)
+    assert [(w.file, w.row, w.column) for w in warnings] == [("candidates.csv", None, "kontakt_navn"), ("codings.csv", 3, "note")]
+    assert "Birgit Sørensen" in warnings[1].problem
+
+
+def test_redact_masks_a_name_wherever_it_occurs(tmp_path: Path) -> None:
+    from lovende_research.study import study_warnings
+
+    codings = [list(r) for r in CODINGS]
+    codings[2][4] = "sagde at Birgit Sørensen var uenig"
+    interviews = with_row(INTERVIEWS, ["I3", "P1", "Sørensen, Birgit", "samarbejdspartner", ""], ["I4", "P1", "Hansen, Mette", "leder", ""])
+    study = make_study(tmp_path / "s", codings=codings, interviews=interviews)
+    (study / "study.yml").write_text(
+        'title: Interview med Birgit Sørensen\nshow_notes: true\nredact: ["Birgit Sørensen", "Sørensen, Birgit", "Hansen, Mette"]\n', encoding="utf-8"
+    )
+    assert validate_study(study) == [] and study_warnings(study) == []
+    loaded = Study.load(study)
+    assert loaded.config.title == "Interview med [skjult 1]"
+    assert loaded.interviews["informant_id"].tolist() == ["P1-L", "P1-M", "[skjult 2]", "[skjult 3]"]  # still two people
+    assert loaded.codings.loc[1, "note"] == "sagde at [skjult 1] var uenig"
+
+
+def test_notes_are_read_only_when_the_study_opts_in(tmp_path: Path) -> None:
+    study = make_study(tmp_path / "s")
+    assert set(Study.load(study).codings["note"]) == {""}  # CODINGS has the note "usikker"
+    (study / "study.yml").write_text("title: Lille teststudie\nshow_notes: true\n", encoding="utf-8")
+    assert "usikker" in set(Study.load(study).codings["note"])

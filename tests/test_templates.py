@@ -157,7 +157,7 @@ def test_new_study_writes_every_file_with_the_documented_keys_and_headers(tmp_pa
     documented = yaml.safe_load(re.search(r"## study.yml\s+```yaml\n(.*?)```", doc, re.S).group(1))
     text = (folder / "study.yml").read_text(encoding="utf-8")
     written = yaml.safe_load(text)
-    assert set(written) == set(documented) == {"title", "language", "instrument", "seed", "synthetic", "notes", "parameters"}
+    assert set(written) == set(documented) == {"title", "language", "instrument", "seed", "synthetic", "notes", "parameters", "show_notes", "redact"}
     assert written == {
         "title": "Kortlægning af børneindsatser",
         "language": "da",
@@ -166,6 +166,8 @@ def test_new_study_writes_every_file_with_the_documented_keys_and_headers(tmp_pa
         "synthetic": False,
         "notes": "",
         "parameters": {},
+        "show_notes": False,
+        "redact": [],
     }
     lines = text.splitlines()
     for key in documented:
@@ -289,6 +291,8 @@ def test_filled_in_danish_study_validates_and_loads(tmp_path):
         "beskrivelse_2": "Ikke besvaret",
     }
     fill_workbook(folder, choices, default="I nogen grad", screen="Nej", coders=["K1", "K2"])
+    study_yml = folder / "study.yml"  # the coder's note is read once the study opts in to notes
+    study_yml.write_text(study_yml.read_text(encoding="utf-8").replace("show_notes: false", "show_notes: true"), encoding="utf-8")
 
     assert validate_study(folder) == []
     study = Study.load(folder)

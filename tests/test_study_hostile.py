@@ -243,3 +243,14 @@ def test_notes_are_read_only_when_the_study_opts_in(tmp_path: Path) -> None:
     assert set(Study.load(study).codings["note"]) == {""}  # CODINGS has the note "usikker"
     (study / "study.yml").write_text("title: Lille teststudie\nshow_notes: true\n", encoding="utf-8")
     assert "usikker" in set(Study.load(study).codings["note"])
+
+
+def test_validate_prints_name_warnings_and_still_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from lovende_research.cli import main
+
+    codings = [list(r) for r in CODINGS]
+    codings[2][4] = "ringede til Birgit Sørensen"
+    study = make_study(tmp_path / "s", codings=codings)
+    assert main(["validate", str(study)]) == 0  # a warning does not fail validation
+    out = capsys.readouterr().out
+    assert "1 advarsel om mulige personnavne" in out and "codings.csv, række 3, kolonne 'note'" in out

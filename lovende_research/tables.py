@@ -98,7 +98,10 @@ def _decode(path: Path) -> str:
     """
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError.single(path.name, f"filen har et UTF-8-mærke, men byte {exc.start + 3} er ikke UTF-8", expected="en CSV-tekstfil i UTF-8") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
@@ -261,7 +264,7 @@ def _unclosed_quotes(path: Path, records: list[list[str]], lines: list[int], wid
     for number, (record, line) in enumerate(zip(records[1:], lines[1:]), start=2):
         for column, cell in enumerate(record):
             later = cell.splitlines()[1:]
-            if width > 1 and any(part.count(delimiter) >= width - 1 for part in later):
+            if width > 1 and any(part.count(delimiter) >= max(width - 1, 2) for part in later):
                 problems.append(
                     Problem(
                         path.name,

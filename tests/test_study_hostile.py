@@ -98,8 +98,9 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
         (PNG, "PNG-billede"),
         (bytes(range(256)) * 4, "binære data"),
         (b"PK\x03\x04" + b"\x00" * 40, "omdøb den til .xlsx"),
+        (b"\xef\xbb\xbfinterview_id,practice_id\nI1,P\xe6\n", "UTF-8-mærke"),
     ],
-    ids=["png", "garbage", "xlsx-named-csv"],
+    ids=["png", "garbage", "xlsx-named-csv", "bom-but-not-utf8"],
 )
 def test_a_file_that_is_not_text_is_one_problem(tmp_path: Path, content: bytes, says: str) -> None:
     study = make_study(tmp_path / "s")

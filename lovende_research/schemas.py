@@ -391,11 +391,12 @@ def name_warnings(raw: RawTable, spec: TableSpec) -> list[Problem]:
             warnings.append(Problem(raw.file, "kolonnen ser ud til at rumme navne på personer", expected="fjern den, eller brug pseudonymer", column=name))
     checked = [c for c in ("informant_id", "coder_id", "screener_id", *NOTE_COLUMNS.get(spec.name, ()), "reason") if c in raw.frame.columns]
     for column in checked:
-        for row, value in raw.frame[column].astype(str).items():
-            found = _NAME_IN_TEXT.search(value)
-            if found and not ({w.strip(",").lower() for w in found.group(0).split()} & _ROLE_WORDS):
+        # the first name-like match per cell, found for the whole column at once (a million codings)
+        found = raw.frame[column].astype(str).str.extract(f"({_NAME_IN_TEXT.pattern})", expand=False).dropna()
+        for row, name in found.items():
+            if not {w.strip(",").lower() for w in name.split()} & _ROLE_WORDS:
                 warnings.append(
-                    Problem(raw.file, f"ligner et navn på en person: {found.group(0)!r}", expected="et pseudonym, eller skjul navnet med redact: i study.yml", row=int(row), column=column)
+                    Problem(raw.file, f"ligner et navn på en person: {name!r}", expected="et pseudonym, eller skjul navnet med redact: i study.yml", row=int(row), column=column)
                 )
     return warnings
 

@@ -19,6 +19,7 @@ import pandera.pandas as pa
 
 from lovende_research.errors import Problem
 from lovende_research.instrument import Instrument
+from lovende_research.personal_data import NAME_COLUMNS, looks_like_pseudonym
 from lovende_research.tables import RawTable
 
 PURPOSES: tuple[str, ...] = ("forebyggende", "opsporende", "rådgivende", "behandlende")
@@ -30,39 +31,11 @@ DECISIONS: dict[str, str] = {"include": "include", "inkluder": "include", "exclu
 CONSENSUS_CODERS: tuple[str, ...] = ("konsensus", "consensus")
 MAIN_DELIMITATION = "main"
 PURPOSE_SEPARATORS = re.compile(r"\s*[,;/]\s*")
-
-#: Column names that would hold real names. Interviews are about real people; studies hold pseudonyms.
-NAME_COLUMNS: frozenset[str] = frozenset(
-    {
-        "navn", "name", "fornavn", "efternavn", "fulde_navn", "fuldt_navn", "full_name", "first_name",
-        "last_name", "surname", "informant_name", "informant_navn", "informantnavn", "informant_fulde_navn",
-        "coder_name", "koder_navn", "kodernavn", "interviewee", "person", "personnavn",
-        "kontaktperson", "kontakt", "contact", "contact_person", "contact_name",
-    }
-)
-#: Words in a column name that suggest it holds people (warned about in every table).
-PERSON_COLUMN_WORDS: tuple[str, ...] = ("navn", "name", "kontakt", "contact", "person")
-#: "Sørensen, Birgit": a surname, a comma, a first name.
-_LAST_FIRST = re.compile(r"^[A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?, [A-ZÆØÅ][a-zæøåéèüö]+(?: [A-ZÆØÅ][a-zæøåéèüö]+)*$")
-#: A first and last name inside free text: two or three capitalised words in a row.
-_NAME_IN_TEXT = re.compile(r"\b[A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?(?: [A-ZÆØÅ][a-zæøåéèüö]+){1,2}\b|\b[A-ZÆØÅ][a-zæøåéèüö]+, [A-ZÆØÅ][a-zæøåéèüö]+\b")
 #: A practice id names its page (``praksis/<practice_id>.html``), so it is letters, digits, ``_``, ``-`` and
 #: ``.``, starting with a letter or digit: no path separator, no ``..``, nothing a file system or a URL
 #: reads specially. Other ids never become file names.
 SAFE_ID = re.compile(r"^[^\W_][\w.-]{0,63}$")
 SAFE_ID_EXPECTED = "højst 64 bogstaver, cifre, '_', '-' eller '.', først et bogstav eller ciffer (fx P03)"
-#: Free text typed during screening, coding and delimiting, where a name easily slips in: read only
-#: when ``study.yml`` says ``show_notes: true`` (see :class:`~lovende_research.study.StudyConfig`).
-NOTE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "candidates": ("description",),
-    "screening": ("note",),
-    "codings": ("note",),
-    "delimitations": ("description",),
-    "duplicates": ("note",),
-}
-_ROLE_WORDS = {"informant", "leder", "medarbejder", "partner", "samarbejdspartner", "koder", "coder", "person"}
-_PERSONAL_NAME = re.compile(r"^[A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?(?: [A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?)+$")
-
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -257,7 +230,7 @@ def table_schema(
         unique = ["practice_id", "screener_id", "criterion"]
     elif spec.name == "interviews":
         column("practice_id", *key(practice_ids, "candidates"))
-        column("informant_id", _check(_blank_or(_looks_like_pseudonym), "et pseudonym (fx P03-L), ikke et rigtigt navn"))
+        column("informant_id", _check(_blank_or(looks_like_pseudonym), "et pseudonym (fx P03-L), ikke et rigtigt navn"))
         column("informant_role", _check(_blank_or(_in(ROLES)), ", ".join(ROLES)))
         column("date", _check(_blank_or(_iso_date), "en dato som ÅÅÅÅ-MM-DD"))
         number = "et endeligt tal (ikke inf eller nan)" + (" (decimalkomma er tilladt)" if decimal_comma else "")
@@ -365,40 +338,6 @@ def reconciled_conflict_problems(frame: pd.DataFrame, file: str) -> list[Problem
             )
         )
     return problems
-
-
-def _looks_like_pseudonym(values: pd.Series) -> pd.Series:
-    """False where an id reads like a first and last name ('Mette Hansen'), not a code ('P03-L')."""
-    text = values.astype(str).str.strip()
-
-    def personal(value: str) -> bool:
-        looks = bool(_PERSONAL_NAME.match(value)) or bool(_LAST_FIRST.match(value))
-        return looks and not ({w.strip(",").lower() for w in value.split()} & _ROLE_WORDS)
-
-    return ~text.map(personal).astype(bool)
-
-
-def name_warnings(raw: RawTable, spec: TableSpec) -> list[Problem]:
-    """Likely names of people where a study should hold none: for ``lovende validate`` to warn about.
-
-    Columns named like a person (``kontaktperson``, ``navn``) in any table, and ids or notes that read
-    like a first and last name or "Last, First". Warnings, not errors: organisations' names look the
-    same ("Red Barnet"), so the researcher decides, and can mask a real one with ``redact:`` in study.yml.
-    """
-    warnings = []
-    for name in raw.frame.columns:
-        if name not in spec.columns and any(word in name for word in PERSON_COLUMN_WORDS):
-            warnings.append(Problem(raw.file, "kolonnen ser ud til at rumme navne på personer", expected="fjern den, eller brug pseudonymer", column=name))
-    checked = [c for c in ("informant_id", "coder_id", "screener_id", *NOTE_COLUMNS.get(spec.name, ()), "reason") if c in raw.frame.columns]
-    for column in checked:
-        # the first name-like match per cell, found for the whole column at once (a million codings)
-        found = raw.frame[column].astype(str).str.extract(f"({_NAME_IN_TEXT.pattern})", expand=False).dropna()
-        for row, name in found.items():
-            if not {w.strip(",").lower() for w in name.split()} & _ROLE_WORDS:
-                warnings.append(
-                    Problem(raw.file, f"ligner et navn på en person: {name!r}", expected="et pseudonym, eller skjul navnet med redact: i study.yml", row=int(row), column=column)
-                )
-    return warnings
 
 
 def validate_raw_table(raw: RawTable, schema: pa.DataFrameSchema, spec: TableSpec) -> list[Problem]:

@@ -152,7 +152,14 @@ def remove_leftovers(processed: Path, folders: Sequence[str]) -> list[str]:
             shutil.rmtree(previous, ignore_errors=True)
             done.append(f"{previous.name} fjernet")
     for entry in sorted(processed.glob(f"{STAGING_PREFIX}*")):
-        shutil.rmtree(entry, ignore_errors=True)
+        # Renamed first: a killed run's kernel outlives it by up to a second (ipykernel polls its parent)
+        # and writes by path; under another name its writes fail instead of racing the removal.
+        trash = entry.with_name(f"{entry.name}.removed") if not entry.name.endswith(".removed") else entry
+        try:
+            os.replace(entry, trash)
+        except OSError:
+            trash = entry
+        shutil.rmtree(trash, ignore_errors=True)
         done.append(f"{entry.name} fjernet")
     for entry in sorted((processed / "notebooks").glob(".*.running.ipynb")):
         entry.unlink(missing_ok=True)

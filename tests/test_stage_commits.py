@@ -97,6 +97,7 @@ def test_killed_runs_leave_only_complete_stage_folders_and_the_rerun_equals_a_cl
         process.wait(timeout=60)
         if processed.is_dir():
             _assert_complete(processed)
+    time.sleep(2)  # a killed run's kernels exit within a second of it (ipykernel polls its parent)
     rerun = _start(study, notebooks, killed)
     assert rerun.wait(timeout=300) == 0, (killed / "stderr.txt").read_text()
     assert _contents(processed) == expected

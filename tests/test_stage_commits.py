@@ -90,6 +90,7 @@ def test_killed_runs_leave_only_complete_stage_folders_and_the_rerun_equals_a_cl
 
     killed = tmp_path / "killed"
     processed = killed / "processed" / "lille"
+    mid_stage = 0
     for k in range(10):  # ten moments spread over a run's length, each on what the last kill left
         process = _start(study, notebooks, killed)
         time.sleep(length * (k + 0.5) / 10)
@@ -97,6 +98,8 @@ def test_killed_runs_leave_only_complete_stage_folders_and_the_rerun_equals_a_cl
         process.wait(timeout=60)
         if processed.is_dir():
             _assert_complete(processed)
+            mid_stage += any(p.name.startswith(".run-") for p in processed.iterdir())
+    assert mid_stage >= 5, f"only {mid_stage} of 10 kills came while a stage was writing"  # the test means something
     time.sleep(2)  # a killed run's kernels exit within a second of it (ipykernel polls its parent)
     rerun = _start(study, notebooks, killed)
     assert rerun.wait(timeout=300) == 0, (killed / "stderr.txt").read_text()

@@ -99,7 +99,9 @@ def test_killed_runs_leave_only_complete_stage_folders_and_the_rerun_equals_a_cl
         if processed.is_dir():
             _assert_complete(processed)
             mid_stage += any(p.name.startswith(".run-") for p in processed.iterdir())
-    assert mid_stage >= 5, f"only {mid_stage} of 10 kills came while a stage was writing"  # the test means something
+    # Some kills land before the first stage (validation, kernel start) or after the last (pages); the
+    # test means something only if several came while a stage was writing (about half, on an idle machine).
+    assert mid_stage >= 3, f"only {mid_stage} of 10 kills came while a stage was writing"
     time.sleep(2)  # a killed run's kernels exit within a second of it (ipykernel polls its parent)
     rerun = _start(study, notebooks, killed)
     assert rerun.wait(timeout=300) == 0, (killed / "stderr.txt").read_text()

@@ -84,7 +84,6 @@ def test_killed_runs_leave_only_complete_stage_folders_and_the_rerun_equals_a_cl
     reference = _start(study, notebooks, clean)
     assert reference.wait(timeout=300) == 0, (clean / "stderr.txt").read_text()
     length = time.monotonic() - began
-    print(f"a clean run took {length:.1f} s")
     expected = _contents(clean / "processed" / "lille")
     assert len(expected) == FILES * len(STAGE_FOLDERS)
 

@@ -12,8 +12,13 @@ from lovende_research.errors import LovendeError
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from lovende_research.study import validate_study
+    from lovende_research.study import study_warnings, validate_study
 
+    warnings = study_warnings(args.study_dir)
+    if warnings:
+        print(f"{args.study_dir}: {len(warnings)} advarsel{'er' if len(warnings) != 1 else ''} om mulige personnavne")
+        for warning in warnings:
+            print(f"  - {warning}")
     problems = validate_study(args.study_dir)
     if problems:
         print(f"{args.study_dir}: {len(problems)} problem{'er' if len(problems) != 1 else ''}", file=sys.stderr)
@@ -51,6 +56,8 @@ def _run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         reports_base=args.out,
         processed_base=args.processed,
+        wait=args.wait,
+        allow_mixed_runs=args.allow_mixed_runs,
     )
     print(f"rapporter: {result.index}")
     return 0
@@ -111,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", type=int, default=1, help="antal processer til siderne pr. praksis")
     run.add_argument("--out", type=Path, default=None, help="mappe til rapporterne (standard: reports/)")
     run.add_argument("--processed", type=Path, default=PROCESSED_DIR, help="mappe til tabellerne (standard: data/processed/)")
+    run.add_argument("--wait", action="store_true", help="vent på en anden kørsel af samme studie i stedet for at stoppe")
+    run.add_argument("--allow-mixed-runs", action="store_true", help="lad rapporten kombinere trin fra kørsler, der ikke passer sammen")
     run.set_defaults(handler=_run)
 
     teach = commands.add_parser("teach", help="lav et undervisningshæfte pr. gruppe, hver på sit eget simulerede studie")

@@ -10,9 +10,25 @@ heatmap's SVG is ~175 kB) and gives the page markup that is no longer byte for b
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 _SVG_START = b"<svg"
+#: Characters that mean something in Markdown (CommonMark's ASCII punctuation that a backslash escapes).
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~])")
+
+
+def markdown_text(value: object) -> str:
+    r"""``value`` as literal text inside Markdown a notebook prints: a title ``*Børn* & unge_1`` stays that.
+
+    The page renderer already shows HTML, links and images from such Markdown as text
+    (:func:`lovende_research.report.data_markdown_html`); escaping the punctuation as well keeps a
+    study's ``*`` or ``_`` from turning the rest of a line into emphasis.
+
+    >>> print(markdown_text("*Børn* & unge_1 <b>"))
+    \*Børn\* \& unge\_1 \<b\>
+    """
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(value))
 
 
 def svg_element(data: bytes, source: str = "SVG") -> str:

@@ -6,9 +6,10 @@ the row as the user sees it, the column, the bad value and what was expected.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 
 class LovendeError(Exception):
@@ -68,3 +69,16 @@ class InstrumentError(LovendeError):
         if expected:
             message += f"; forventet: {expected}"
         super().__init__(message)
+
+
+def closest_key(key: str, known: Sequence[str]) -> str:
+    """What a mistyped key was meant to be, for a problem's ``expected``: the closest known key, then all.
+
+    >>> closest_key("sed", ["title", "seed", "language"])
+    "'seed' (kendte nøgler: title, seed, language)"
+    >>> closest_key("xyz", ["title", "seed"])
+    'en af de kendte nøgler: title, seed'
+    """
+    close = difflib.get_close_matches(key.strip().lower(), known, n=1, cutoff=0.5)
+    listed = ", ".join(known)
+    return f"'{close[0]}' (kendte nøgler: {listed})" if close else f"en af de kendte nøgler: {listed}"

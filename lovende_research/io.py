@@ -11,12 +11,19 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from lovende_research.config import RAW_DIR
 from lovende_research.errors import LovendeError
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+#: What makes a spreadsheet program read a typed or imported cell as a formula ("CSV injection", OWASP):
+#: a text from data that begins so is written as text, never as something Excel or LibreOffice evaluates.
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _current_umask() -> int:
@@ -35,6 +42,18 @@ def refuse_raw(target: Path) -> None:
         raise LovendeError(f"{target}: data/raw/ er skrivebeskyttet for programmet; skriv under data/processed/ eller reports/")
 
 
+def file_in(folder: Path, name: str) -> Path:
+    """``folder / name``, refusing a ``name`` that would put the file anywhere but directly in ``folder``.
+
+    Names built from data (a practice's page) are checked when the study is validated; this is the last
+    guard where the file is written.
+    """
+    target = folder / name
+    if Path(name).name != name or name in {"", ".", ".."} or target.resolve().parent != folder.resolve():
+        raise LovendeError(f"{name!r}: ikke et filnavn i {folder}; forventet et navn uden mappeskilletegn")
+    return target
+
+
 def atomic_write_bytes(target: Path, data: bytes) -> Path:
     """Write ``data`` to ``target`` via a temporary file in the same folder, then rename into place."""
     refuse_raw(target)
@@ -49,6 +68,58 @@ def atomic_write_bytes(target: Path, data: bytes) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def csv_text(value: object) -> object:
+    """A cell for a CSV file: text that a spreadsheet would evaluate gets a leading ``'``, as OWASP advises.
+
+    Numbers (``-3``, ``+4.5``) are left as they are: a spreadsheet reads them as numbers, not formulas.
+
+    >>> [csv_text(v) for v in ["=1+2", "@SUM(A1)", "-3", "P03-L", 7]]
+    ["'=1+2", "'@SUM(A1)", '-3', 'P03-L', 7]
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with :func:`csv_text` applied to every text cell, column by column (fast on a million rows)."""
+    safe = frame.copy()
+    for name in safe.columns:
+        column = safe[name]
+        if column.dtype != object and not pd.api.types.is_string_dtype(column):
+            continue
+        text = column.astype(str)
+        risky = text.str.startswith(FORMULA_STARTS)
+        if risky.any():
+            numeric = pd.to_numeric(text.where(risky), errors="coerce").notna()
+            safe.loc[risky & ~numeric, name] = "'" + text[risky & ~numeric]
+    return safe
+
+
+def text_cells(workbook: "Workbook") -> "Workbook":
+    """Every text cell of ``workbook`` that begins like a formula made a text cell (and returned).
+
+    openpyxl stores a string that begins with ``=`` as a live formula; typed as text, with the cell's
+    quote prefix set (what Excel sets when a user types ``'=…``), it is shown and kept as the characters,
+    and the cell's value reads back unchanged.
+    """
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+    return workbook
 
 
 def atomic_write_text(target: Path, text: str) -> Path:

@@ -5,7 +5,9 @@ Why a runner and not ``papermill`` by hand: parameters are resolved in one docum
 against what each notebook declares (papermill itself only warns on an unknown name); the project's own
 kernel is named explicitly; a failing cell is reported as notebook, cell and message with the path of
 the partial notebook, and nothing half-written is left where a later run would read it: each executed
-notebook is written to a temporary name and moved into place only when it ran through.
+notebook is written to a temporary name and moved into place only when it ran through, and each stage's
+output folder is written aside and renamed into place whole (:mod:`lovende_research.stage_commits`).
+One run at a time holds the study's output folders (:mod:`lovende_research.run_lock`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import ast
 import datetime as dt
 import logging
 import os
-import shutil
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -31,6 +32,8 @@ from lovende_research.i18n import check_language
 from lovende_research.io import atomic_write_bytes, refuse_raw, write_json
 from lovende_research.practice_pages import ProfileFigures, start_profile_figures, write_practice_pages
 from lovende_research.report import Page, Provenance, git_commit, package_versions, render_notebook, write_index
+from lovende_research.run_lock import run_lock
+from lovende_research.stage_commits import check_one_run, commit, new_run_id, open_staging, remove_leftovers, set_aside
 from lovende_research.study import VALIDATED_STUDY_ENV, Study, keep_validated
 
 log = logging.getLogger("lovende.pipeline")
@@ -54,6 +57,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("bias", "03_subjectivity_bias", ("Tjek af subjektivitetsbias", "Subjectivity-bias checks"), "bias"),
     Stage("report", "04_report", ("Samlet rapport", "Synthesis report")),
 )
+#: The stages' output folders in pipeline order.
+STAGE_FOLDERS: tuple[str, ...] = tuple(s.outputs for s in STAGES if s.outputs)
 
 
 class ParameterError(LovendeError):
@@ -192,8 +197,16 @@ def run_study(
     notebooks_dir: Path = NOTEBOOKS_DIR,
     kernel_name: str = KERNEL_NAME,
     progress: bool = True,
+    wait: bool = False,
+    allow_mixed_runs: bool = False,
 ) -> RunResult:
     """Validate the study, execute every stage notebook that exists, render the pages and the index.
+
+    The run holds the lock on the study's processed and reports folders throughout: while another run
+    holds it, this one is refused (:class:`~lovende_research.run_lock.RunLocked`, naming that process)
+    or, with ``wait``, waits for it. It first removes what a killed run left. The synthesis stage and
+    the practice pages combine the stages' folders only when they come from runs that fit together
+    (:func:`~lovende_research.stage_commits.check_one_run`), unless ``allow_mixed_runs``.
 
     ``jobs`` worker processes draw the per-practice pages' figures (one background thread when
     ``jobs == 1``), from the end of the scoring stage on, while the later stages run; the stage
@@ -201,9 +214,6 @@ def run_study(
     rendered while the next stage runs, and the practice pages are written as soon as the scoring and
     bias stages have run (while the report stage runs).
     """
-    import papermill
-    from tqdm.auto import tqdm
-
     started = dt.datetime.now().astimezone()
     clock = time.perf_counter()
     study = Study.load(study_dir)
@@ -213,18 +223,53 @@ def run_study(
     for target in (processed, reports):
         refuse_raw(target)
         target.mkdir(parents=True, exist_ok=True)
+    with run_lock([processed, reports], wait=wait, on_wait=lambda message: print(message, flush=True)):
+        return _run_locked(
+            study, started, clock, language, processed, reports, params_file=params_file, only=only, jobs=jobs,
+            processed_base=Path(processed_base), notebooks_dir=notebooks_dir, kernel_name=kernel_name,
+            progress=progress, allow_mixed_runs=allow_mixed_runs,
+        )  # fmt: skip
+
+
+def _run_locked(
+    study: Study,
+    started: dt.datetime,
+    clock: float,
+    language: str,
+    processed: Path,
+    reports: Path,
+    *,
+    params_file: Path | None,
+    only: list[str] | None,
+    jobs: int,
+    processed_base: Path,
+    notebooks_dir: Path,
+    kernel_name: str,
+    progress: bool,
+    allow_mixed_runs: bool,
+) -> RunResult:
+    """:func:`run_study` once it holds the study's lock."""
+    import papermill
+    from tqdm.auto import tqdm
+
+    leftovers = remove_leftovers(processed, STAGE_FOLDERS)
     _log_to(processed / "run.log")
-    log.info("studie %s valideret: %d kandidater, %d interview", study.path, len(study.candidates), len(study.interviews))
+    run_id = new_run_id(started)
+    log.info("kørsel %s; studie %s valideret: %d kandidater, %d interview", run_id, study.path, len(study.candidates), len(study.interviews))
+    for leftover in leftovers:
+        log.info("rester fra en afbrudt kørsel: %s", leftover)
 
     stages = [s for s in stage_by_key(only) if (notebooks_dir / f"{s.notebook}.ipynb").is_file()]
     if stages:
         ensure_kernel(kernel_name)
     declared = {s.key: papermill.inspect_notebook(str(notebooks_dir / f"{s.notebook}.ipynb")) for s in stages}
-    base = {"study_dir": str(study.path), "processed_dir": str(Path(processed_base).resolve()), "language": language, "seed": study.config.seed}
+    base = {"study_dir": str(study.path), "processed_dir": str(processed_base.resolve()), "language": language, "seed": study.config.seed}
     layers = [("standard", base), ("study.yml: parameters", study.config.parameters), (str(params_file), read_params_file(params_file))]
     if language and language != study.config.language:
         layers.append(("--lang", {"language": language}))
     check_unused(layers[1:], declared)
+    # Local folders as the pages show them: by their name, not where they lie on this machine.
+    local_paths = {str(processed_base.resolve()): processed_base.resolve().name, str(study.path): study.path.name}
 
     pages: list[Page] = []
     parameters: dict[str, dict[str, Any]] = {}
@@ -244,7 +289,9 @@ def run_study(
             for stage in tqdm(stages, desc="trin", unit="notebook", disable=not progress):
                 values = resolve_parameters(stage, declared[stage.key], layers)
                 parameters[stage.key] = {**notebook_defaults(declared[stage.key]), **values}
-                executed = _execute(stage, values, notebooks_dir, processed, kernel_name, progress)
+                if stage.key == "report" and not allow_mixed_runs:
+                    check_one_run(processed, STAGE_FOLDERS)
+                executed, staged_in = _execute(stage, values, notebooks_dir, processed, kernel_name, progress, run_id)
                 kept = atomic_write_bytes(reports / "notebooks" / f"{stage.notebook}.ipynb", executed.read_bytes())
                 if stage.key == "scoring" and with_practice_pages:
                     # The profiles need only the scoring tables: draw them while the later stages run.
@@ -253,9 +300,13 @@ def run_study(
                     if jobs > 1:
                         wait(rendered)
                     figures = start_profile_figures(study, processed, language, jobs)
-                rendered.append(renders.submit(render_notebook, executed, reports / f"{stage.notebook}.html", language, f"{stage.title(language)} · {study.config.title}"))
+                shown = {**local_paths, **({str(staged_in): local_paths[str(processed_base.resolve())]} if staged_in else {})}
+                title = f"{stage.title(language)} · {study.config.title}"
+                rendered.append(renders.submit(render_notebook, executed, reports / f"{stage.notebook}.html", language, title, shown))
                 pages.append(Page(stage.title(language), f"{stage.notebook}.html", kept.relative_to(reports).as_posix()))
                 if with_practice_pages and stage.key == pages_after:
+                    if not allow_mixed_runs:
+                        check_one_run(processed, STAGE_FOLDERS)
                     pages_written = renders.submit(write_practice_pages, study, processed, reports, language, jobs, figures)
                 log.info("trin %s færdigt", stage.key)
             for page in rendered:
@@ -270,6 +321,8 @@ def run_study(
             renders.shutdown(wait=True)
 
     if with_practice_pages and pages_written is None:  # the scoring notebook was not found: pages from earlier tables, if any
+        if not allow_mixed_runs:
+            check_one_run(processed, STAGE_FOLDERS)
         practice_pages = write_practice_pages(study, processed, reports, language, jobs, figures)
     log.info("%d praksissider skrevet", len(practice_pages))
 
@@ -283,7 +336,7 @@ def run_study(
         duration_seconds=time.perf_counter() - clock,
     )
     write_json(processed / "provenance.json", provenance.as_dict())
-    index = write_index(study, reports, pages, provenance, language, practice_pages)
+    index = write_index(study, reports, pages, provenance, language, practice_pages, local_paths)
     log.info("rapport skrevet: %s", index)
     return RunResult(index, tuple(pages), provenance)
 
@@ -312,11 +365,17 @@ def _validated_for_kernels(study: Study, processed: Path) -> Iterator[None]:
         kept.unlink(missing_ok=True)
 
 
-def _execute(stage: Stage, parameters: dict[str, Any], notebooks_dir: Path, processed: Path, kernel_name: str, progress: bool) -> Path:
+def _execute(
+    stage: Stage, parameters: dict[str, Any], notebooks_dir: Path, processed: Path, kernel_name: str, progress: bool, run_id: str
+) -> tuple[Path, Path | None]:
     """Run one notebook to a temporary file, then move it into place; on failure keep it apart and raise.
 
-    On failure the stage's partial notebook and outputs go to ``failed/`` and its last good outputs are
-    put back, so every later reader sees one complete run of the stage.
+    Returns the executed notebook and the ``processed_dir`` it ran with when that was a staging folder.
+
+    A stage with an output folder writes it into a staging folder (its ``processed_dir`` parameter
+    points there), which is committed whole when the notebook ran through; on failure the partial
+    notebook and outputs go to ``failed/`` and the last complete outputs stay where they were, so every
+    later reader sees one complete run of the stage.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -325,19 +384,15 @@ def _execute(stage: Stage, parameters: dict[str, Any], notebooks_dir: Path, proc
     final.parent.mkdir(parents=True, exist_ok=True)
     running = final.with_name(f".{stage.notebook}.running.ipynb")
     os.environ.setdefault("MPLBACKEND", "agg")
-    outputs = processed / stage.outputs if stage.outputs else None
-    previous = processed / f".{stage.outputs}.previous" if stage.outputs else None
-    if outputs is not None and previous is not None:
-        # The stage writes many files; set the last good set aside so a failure cannot leave a mixture
-        # of old and new tables where the next stage would read them.
-        shutil.rmtree(previous, ignore_errors=True)
-        if outputs.exists():
-            os.replace(outputs, previous)
+    staging = run_parameters = None
+    if stage.outputs:
+        staging = open_staging(processed, stage.outputs, run_id)
+        run_parameters = {**parameters, "processed_dir": str(staging.processed_dir)}
     try:
         papermill.execute_notebook(
             str(notebooks_dir / f"{stage.notebook}.ipynb"),
             str(running),
-            parameters=parameters,
+            parameters=run_parameters if run_parameters is not None else parameters,
             kernel_name=kernel_name,
             progress_bar=progress,
             cwd=str(notebooks_dir),
@@ -349,20 +404,16 @@ def _execute(stage: Stage, parameters: dict[str, Any], notebooks_dir: Path, proc
         partial = processed / "failed" / f"{stage.notebook}.ipynb"
         partial.parent.mkdir(parents=True, exist_ok=True)
         os.replace(running, partial)
-        if outputs is not None and previous is not None:
-            half = processed / "failed" / stage.outputs
-            shutil.rmtree(half, ignore_errors=True)
-            if outputs.exists():
-                os.replace(outputs, half)
-            if previous.exists():
-                os.replace(previous, outputs)
+        if staging is not None:
+            set_aside(processed, stage.outputs, staging)
         log.error("trin %s fejlede i celle %s: %s: %s", stage.key, exc.cell_index, exc.ename, exc.evalue)
         cell = _source_cell_number(notebooks_dir / f"{stage.notebook}.ipynb", exc.source)
         raise StageFailed(f"{stage.notebook}.ipynb", cell, f"{exc.ename}: {exc.evalue}", partial) from None
+    if staging is not None:
+        earlier = STAGE_FOLDERS[: STAGE_FOLDERS.index(stage.outputs)]
+        commit(processed, stage.outputs, staging, run_id, stage.key, earlier)
     os.replace(running, final)
-    if previous is not None:
-        shutil.rmtree(previous, ignore_errors=True)
-    return final
+    return final, staging.processed_dir if staging is not None else None
 
 
 def _source_cell_number(notebook: Path, source: str) -> int | None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import mistune
 import nbformat
 
 from lovende_research.caveats import study_caveats
@@ -33,6 +34,11 @@ PROVENANCE_PACKAGES: tuple[str, ...] = (
     "lovende-research", "numpy", "pandas", "pandera", "scipy", "statsmodels", "matplotlib", "seaborn",
     "papermill", "nbconvert", "pyarrow", "openpyxl", "pyreadstat",
 )
+
+#: Every page's Content-Security-Policy: no script at all (the pages need none, so none that a study's
+#: data smuggles in can run), images and fonts only embedded, styles only the page's own, no form
+#: targets and no base URL. A ``<meta>`` carries it, since pages are mailed and opened from disk.
+CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 PHRASES = {
     "back": ("Oversigt", "Overview"),
@@ -124,6 +130,38 @@ def strip_cells(notebook: nbformat.NotebookNode, tags: set[str]) -> nbformat.Not
     return stripped
 
 
+class _DataMarkdownRenderer(mistune.HTMLRenderer):
+    """Markdown as a notebook prints it: raw HTML shown as text, links and images as their text.
+
+    A notebook's Markdown *outputs* (``display(Markdown(...))``) are built from a study's data (titles,
+    ids, notes), unlike its Markdown cells, which the project wrote. An ``<img onerror=…>`` in an id, or
+    ``[klik](javascript:…)`` in a note, must reach the reviewer's page as the characters typed.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(escape=True)
+
+    def link(self, text: str, url: str, title: str | None = None) -> str:
+        return text
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        return text
+
+
+_data_markdown = mistune.create_markdown(renderer=_DataMarkdownRenderer(), plugins=["table", "strikethrough"])
+
+
+def data_markdown_html(markdown: str) -> str:
+    """A Markdown output → HTML with everything that came from data inert (see :class:`_DataMarkdownRenderer`).
+
+    Emphasis, lists, quotes and tables render; HTML, links and images do not.
+
+    >>> data_markdown_html("**T <img src=x onerror=alert(1)>** [klik](javascript:alert(1))")
+    '<p><strong>T &lt;img src=x onerror=alert(1)&gt;</strong> klik</p>\\n'
+    """
+    return str(_data_markdown(markdown))
+
+
 def export_html(
     notebook: nbformat.NotebookNode,
     html_path: Path,
@@ -152,24 +190,57 @@ def export_html(
         # the page's <html lang>: nbconvert says English by default, and a browser would then hyphenate
         # and read a Danish page aloud as English
         language_code=check_language(language),
+        filters={"lovende_data_markdown": data_markdown_html},
     )
     label = back_label if back_label is not None else phrase(PHRASES, "back", language)
-    resources = {"lovende_back": label, "lovende_back_href": back_href, "metadata": {"name": title}}
+    resources = {"lovende_back": label, "lovende_back_href": back_href, "lovende_csp": CONTENT_SECURITY_POLICY, "metadata": {"name": title}}
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     return atomic_write_text(html_path, body)
 
 
-def render_notebook(notebook_path: Path, html_path: Path, language: str = "da", title: str = "lovende-research") -> Path:
+def render_notebook(
+    notebook_path: Path, html_path: Path, language: str = "da", title: str = "lovende-research", paths: dict[str, str] | None = None
+) -> Path:
     """An executed stage notebook → the reviewers' page: inputs hidden, prose in the report's language.
 
     Notebook prose is written twice, in Danish and English markdown cells tagged ``da`` and ``en``
     (a student in Jupyter sees both); the page keeps only the report's language. papermill's
     injected-parameters cell gets a fresh random id on every run and shows nothing with inputs hidden;
-    the parameters are listed on the index page instead.
+    the parameters are listed on the index page instead. ``paths`` maps absolute local paths to what
+    the page shows instead (:func:`hide_local_paths`).
     """
     hidden = {code for code in ("da", "en") if code != check_language(language)} | {"injected-parameters"}
     notebook = strip_cells(nbformat.read(notebook_path, as_version=4), hidden)
-    return export_html(notebook, html_path, language, title)
+    return export_html(hide_local_paths(notebook, paths or {}), html_path, language, title)
+
+
+def hide_local_paths(notebook: nbformat.NotebookNode, paths: dict[str, str]) -> nbformat.NotebookNode:
+    """``notebook`` with every path in ``paths`` written in its outputs replaced by its label, longest first.
+
+    A page is mailed: the folder layout of the machine that ran it (a user name in a home folder) is no
+    reader's business, and a stage's staging folder (:mod:`lovende_research.stage_commits`), which
+    changes with every run, would make the same inputs give different pages.
+
+    >>> cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("stream", text="gemt i /home/mette/p/.run-1/s/x")])
+    >>> notebook = nbformat.v4.new_notebook(cells=[cell])
+    >>> hide_local_paths(notebook, {"/home/mette/p": "processed", "/home/mette/p/.run-1": "processed"}).cells[0].outputs[0].text
+    'gemt i processed/s/x'
+    """
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if isinstance(output.get("text"), str):
+                output["text"] = without_local_paths(output["text"], paths)
+            for mime, value in output.get("data", {}).items():
+                if mime.startswith("text/") and isinstance(value, str):
+                    output["data"][mime] = without_local_paths(value, paths)
+    return notebook
+
+
+def without_local_paths(text: str, paths: dict[str, str]) -> str:
+    """``text`` with every path in ``paths`` replaced by its label, the longest path first."""
+    for path, label in sorted(paths.items(), key=lambda pair: -len(pair[0])):
+        text = text.replace(path, label)
+    return text
 
 
 @dataclass(frozen=True)
@@ -201,11 +272,12 @@ STYLE = """
 
 
 def html_page(title: str, body: str, language: str) -> str:
-    """A complete, self-contained page in the house style: no scripts, nothing fetched."""
+    """A complete, self-contained page in the house style: no scripts (nor may any run), nothing fetched."""
     return f"""<!DOCTYPE html>
 <html lang="{check_language(language)}">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
 <title>{html.escape(title)}</title>
@@ -230,9 +302,19 @@ def study_notices(study: Study, language: str) -> str:
 
 
 def write_index(
-    study: Study, reports_dir: Path, pages: list[Page], provenance: Provenance, language: str = "da", practice_pages: list[Page] | None = None
+    study: Study,
+    reports_dir: Path,
+    pages: list[Page],
+    provenance: Provenance,
+    language: str = "da",
+    practice_pages: list[Page] | None = None,
+    paths: dict[str, str] | None = None,
 ) -> Path:
-    """The landing page: summary, links to every page, provenance. Plain HTML, no scripts."""
+    """The landing page: summary, links to every page, provenance. Plain HTML, no scripts.
+
+    ``paths`` maps absolute local paths in the parameters to what the page shows instead, as on the
+    stage pages (:func:`hide_local_paths`); ``provenance.json`` keeps them as they were.
+    """
 
     def t(key: str, **values: object) -> str:
         return html.escape(phrase(PHRASES, key, language, **values))
@@ -255,7 +337,7 @@ def write_index(
     )
     practices = "\n".join(f'<li><a href="{html.escape(p.html)}">{html.escape(p.title)}</a></li>' for p in practice_pages or [])
     parameters = [
-        (f"{stage}: {name}", repr(value)) for stage, values in sorted(provenance.parameters.items()) for name, value in sorted(values.items())
+        (f"{stage}: {name}", without_local_paths(repr(value), paths or {})) for stage, values in sorted(provenance.parameters.items()) for name, value in sorted(values.items())
     ]
     facts = [
         (phrase(PHRASES, "instrument_version", language), provenance.instrument_version),

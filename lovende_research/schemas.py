@@ -13,11 +13,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from lovende_research.errors import Problem
 from lovende_research.instrument import Instrument
+from lovende_research.personal_data import NAME_COLUMNS, looks_like_pseudonym
 from lovende_research.tables import RawTable
 
 PURPOSES: tuple[str, ...] = ("forebyggende", "opsporende", "rådgivende", "behandlende")
@@ -29,18 +31,11 @@ DECISIONS: dict[str, str] = {"include": "include", "inkluder": "include", "exclu
 CONSENSUS_CODERS: tuple[str, ...] = ("konsensus", "consensus")
 MAIN_DELIMITATION = "main"
 PURPOSE_SEPARATORS = re.compile(r"\s*[,;/]\s*")
-
-#: Column names that would hold real names. Interviews are about real people; studies hold pseudonyms.
-NAME_COLUMNS: frozenset[str] = frozenset(
-    {
-        "navn", "name", "fornavn", "efternavn", "fulde_navn", "fuldt_navn", "full_name", "first_name",
-        "last_name", "surname", "informant_name", "informant_navn", "informantnavn", "informant_fulde_navn",
-        "coder_name", "koder_navn", "kodernavn", "interviewee", "person", "personnavn",
-    }
-)
-_ROLE_WORDS = {"informant", "leder", "medarbejder", "partner", "samarbejdspartner", "koder", "coder", "person"}
-_PERSONAL_NAME = re.compile(r"^[A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?(?: [A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?)+$")
-
+#: A practice id names its page (``praksis/<practice_id>.html``), so it is letters, digits, ``_``, ``-`` and
+#: ``.``, starting with a letter or digit: no path separator, no ``..``, nothing a file system or a URL
+#: reads specially. Other ids never become file names.
+SAFE_ID = re.compile(r"^[^\W_][\w.-]{0,63}$")
+SAFE_ID_EXPECTED = "højst 64 bogstaver, cifre, '_', '-' eller '.', først et bogstav eller ciffer (fx P03)"
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -183,6 +178,10 @@ def _purposes_ok(values: pd.Series) -> pd.Series:
     return tokens.map(lambda parts: bool(parts) and all(p in PURPOSES for p in parts if p) and any(parts)).astype(bool)
 
 
+def _safe_id(values: pd.Series) -> pd.Series:
+    return values.astype(str).str.strip().str.fullmatch(SAFE_ID).astype(bool)
+
+
 def _iso_date(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values.where(_not_blank(values)), format="%Y-%m-%d", errors="coerce").notna()
 
@@ -219,7 +218,7 @@ def table_schema(
 
     unique: list[str] | None = None
     if spec.name == "candidates":
-        column("practice_id")
+        column("practice_id", _check(_blank_or(_safe_id), SAFE_ID_EXPECTED))
         column("provider_type", _check(_blank_or(_in(PROVIDER_TYPES)), " eller ".join(PROVIDER_TYPES)))
         column("purpose", _check(_blank_or(_purposes_ok), "et eller flere af " + ", ".join(PURPOSES)))
         unique = ["practice_id"]
@@ -231,11 +230,11 @@ def table_schema(
         unique = ["practice_id", "screener_id", "criterion"]
     elif spec.name == "interviews":
         column("practice_id", *key(practice_ids, "candidates"))
-        column("informant_id", _check(_blank_or(_looks_like_pseudonym), "et pseudonym (fx P03-L), ikke et rigtigt navn"))
+        column("informant_id", _check(_blank_or(looks_like_pseudonym), "et pseudonym (fx P03-L), ikke et rigtigt navn"))
         column("informant_role", _check(_blank_or(_in(ROLES)), ", ".join(ROLES)))
         column("date", _check(_blank_or(_iso_date), "en dato som ÅÅÅÅ-MM-DD"))
-        number = "et tal" + (" (decimalkomma er tilladt)" if decimal_comma else "")
-        column("duration_minutes", _check(_blank_or(lambda v: parse_number(v, decimal_comma).notna()), number))
+        number = "et endeligt tal (ikke inf eller nan)" + (" (decimalkomma er tilladt)" if decimal_comma else "")
+        column("duration_minutes", _check(_blank_or(lambda v: np.isfinite(parse_number(v, decimal_comma))), number))
         unique = ["interview_id"]
     elif spec.name == "codings":
         column("interview_id", *key(interview_ids, "interviews", "interview_id"))
@@ -313,14 +312,32 @@ def duplicate_decision_problems(frame: pd.DataFrame, file: str) -> list[Problem]
     return problems
 
 
-def _looks_like_pseudonym(values: pd.Series) -> pd.Series:
-    """False where an id reads like a first and last name ('Mette Hansen'), not a code ('P03-L')."""
-    text = values.astype(str).str.strip()
+def reconciled_conflict_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
+    """Consensus decisions that contradict each other: one practice × criterion reconciled both ways.
 
-    def personal(value: str) -> bool:
-        return bool(_PERSONAL_NAME.match(value)) and not ({w.lower() for w in value.split()} & _ROLE_WORDS)
-
-    return ~text.map(personal).astype(bool)
+    The consensus meeting decides once per practice and criterion; where two rows of it give different
+    ``reconciled_decision`` values, each such row is a problem naming the other rows.
+    """
+    if "reconciled_decision" not in frame.columns:
+        return []
+    decided = frame[_not_blank(frame["reconciled_decision"])]
+    code = fold(decided["reconciled_decision"]).map(DECISIONS)
+    keys = [decided["practice_id"].astype(str).str.strip(), decided["criterion"].astype(str).str.strip()]
+    distinct = code.groupby(keys).transform("nunique")
+    problems = []
+    for row in decided.index[distinct > 1]:
+        same = decided.index[(keys[0] == keys[0][row]) & (keys[1] == keys[1][row]) & (decided.index != row)]
+        problems.append(
+            Problem(
+                file,
+                f"konsensusbeslutningen for {keys[0][row]} × {keys[1][row]} modsiger række {', '.join(map(str, same))}",
+                expected="samme reconciled_decision i alle rækker for en praksis og et kriterium",
+                row=int(row),
+                column="reconciled_decision",
+                value=decided.at[row, "reconciled_decision"],
+            )
+        )
+    return problems
 
 
 def validate_raw_table(raw: RawTable, schema: pa.DataFrameSchema, spec: TableSpec) -> list[Problem]:

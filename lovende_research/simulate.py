@@ -121,7 +121,7 @@ from scipy.special import ndtr
 from lovende_research.errors import LovendeError
 from lovende_research.i18n import phrase
 from lovende_research.instrument import Instrument, load_instrument
-from lovende_research.io import atomic_write_text, refuse_raw, write_json
+from lovende_research.io import atomic_write_text, csv_safe_frame, refuse_raw, write_json
 
 #: The files :func:`simulate_study` writes. Nothing else is put in the folder.
 STUDY_FILES: tuple[str, ...] = (
@@ -432,9 +432,12 @@ def _width(n: int) -> int:
 
 
 def _csv(frame: pd.DataFrame) -> str:
-    """Comma-separated UTF-8 with ``\\n`` line ends, minimal quoting: the same frame gives the same bytes."""
+    """Comma-separated UTF-8 with ``\\n`` line ends, minimal quoting: the same frame gives the same bytes.
+
+    No text cell begins like a formula (:func:`~lovende_research.io.csv_safe_frame`).
+    """
     buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    csv_safe_frame(frame).to_csv(buffer, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     return buffer.getvalue()
 
 

@@ -1,6 +1,8 @@
 """A study: its folder, its configuration, and its validated tables. The one loading path for every stage.
 
-:meth:`Study.load` reads ``study.yml`` and every table, checks all of them against their contracts and
+:meth:`Study.load` reads ``study.yml`` (:mod:`lovende_research.study_config`) and every table, masks what
+``redact:`` lists, leaves out free-text notes unless the study opts in
+(:mod:`lovende_research.personal_data`), checks all of them against their contracts and
 against each other, and either returns typed frames or raises one
 :class:`~lovende_research.errors.InputError` listing every problem it found. :func:`validate_study`
 does the same checks and returns the problems instead, for ``lovende validate``.
@@ -13,15 +15,14 @@ folder is read and checked again.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-import yaml
 
 from lovende_research.config import PROCESSED_DIR, REPORTS_DIR
 from lovende_research.errors import InputError, InstrumentError, Problem
@@ -37,81 +38,15 @@ from lovende_research.schemas import (
     TableSpec,
     duplicate_decision_problems,
     fold,
+    reconciled_conflict_problems,
     parse_number,
     response_item_mismatches,
     table_schema,
     validate_raw_table,
 )
+from lovende_research.personal_data import NOTE_COLUMNS, name_warnings
+from lovende_research.study_config import STUDY_FILE, StudyConfig, masked, read_config
 from lovende_research.tables import RawTable, find_table_file, read_table
-
-STUDY_FILE = "study.yml"
-LANGUAGES = ("da", "en")
-
-
-@dataclass(frozen=True)
-class StudyConfig:
-    """The contents of ``study.yml``."""
-
-    title: str
-    language: str = "da"
-    instrument: str = "bundled"
-    seed: int = 0
-    synthetic: bool = False
-    notes: str = ""
-    #: Notebook parameters for ``lovende run``: ``{stage: {name: value}}`` or ``{name: value}``.
-    parameters: dict[str, Any] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-def read_config(study_dir: Path) -> StudyConfig:
-    """Parse and check ``study.yml``; every problem names the file, and the line where YAML gives one."""
-    path = study_dir / STUDY_FILE
-    if not path.is_file():
-        raise InputError.single(STUDY_FILE, "filen findes ikke", expected=f"{STUDY_FILE} i {study_dir}")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise InputError.single(STUDY_FILE, f"er ikke gyldig YAML: {reason}", expected="nøgle: værdi pr. linje", row=row) from None
-    except UnicodeDecodeError:
-        raise InputError.single(STUDY_FILE, "er ikke gemt som UTF-8", expected="en UTF-8-tekstfil") from None
-    if not isinstance(raw, dict):
-        raise InputError.single(STUDY_FILE, "indeholder ingen nøgler", expected="title, language, instrument, seed, notes")
-    problems = []
-    title = raw.get("title")
-    if not isinstance(title, str) or not title.strip():
-        problems.append(Problem(STUDY_FILE, "mangler en titel", expected="title: en tekst", column="title", value=title))
-    language = raw.get("language", "da")
-    if language not in LANGUAGES:
-        problems.append(Problem(STUDY_FILE, "ukendt sprog", expected="da eller en", column="language", value=language))
-    seed = raw.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        problems.append(Problem(STUDY_FILE, "seed er ikke et ikke-negativt heltal", expected="fx seed: 2017", column="seed", value=seed))
-    instrument = raw.get("instrument", "bundled")
-    if not isinstance(instrument, str):
-        problems.append(Problem(STUDY_FILE, "instrument er ikke en tekst", expected="bundled eller en sti til en YAML-fil", column="instrument", value=instrument))
-    synthetic = raw.get("synthetic", False)
-    if not isinstance(synthetic, bool):
-        problems.append(Problem(STUDY_FILE, "synthetic er ikke true/false", expected="true eller false", column="synthetic", value=synthetic))
-    parameters = raw.get("parameters") or {}
-    if not isinstance(parameters, dict):
-        problems.append(Problem(STUDY_FILE, "parameters er ikke en mapping", expected="parameters: {screening: {n_select: 14}}", column="parameters", value=parameters))
-    if problems:
-        raise InputError(problems)
-    known = {"title", "language", "instrument", "seed", "synthetic", "notes", "parameters"}
-    return StudyConfig(
-        title=title.strip(),
-        language=language,
-        instrument=instrument,
-        seed=seed,
-        synthetic=synthetic,
-        notes=str(raw.get("notes") or ""),
-        parameters=parameters,
-        extra={k: v for k, v in raw.items() if k not in known},
-    )
-
 
 def instrument_for(study_dir: Path, config: StudyConfig) -> Instrument:
     """The study's instrument: the bundled one, or a file named relative to the study folder."""
@@ -178,6 +113,8 @@ class Study:
         if problems:
             raise InputError(problems)
         assert config is not None and instrument is not None  # guaranteed when there are no problems
+        if not config.show_notes:
+            raws = {name: _without_notes(raw) for name, raw in raws.items()}
         return cls(
             path=study_dir.resolve(),
             config=config,
@@ -237,6 +174,13 @@ def validate_study(path: str | Path) -> list[Problem]:
     return _read_and_check(Path(path))[3]
 
 
+def study_warnings(path: str | Path) -> list[Problem]:
+    """Likely names of people in the study's tables (:func:`~lovende_research.personal_data.name_warnings`),
+    after ``redact:`` has masked the ones the researchers listed. Warnings: the study may still be valid."""
+    raws = _read_and_check(Path(path))[0]
+    return [warning for name, raw in raws.items() for warning in name_warnings(raw, TABLES[name].columns)]
+
+
 def _read_and_check(study_dir: Path) -> tuple[dict[str, RawTable], StudyConfig | None, Instrument | None, list[Problem]]:
     if not study_dir.is_dir():
         return {}, None, None, [Problem(str(study_dir), "mappen findes ikke", expected="en studiemappe med study.yml")]
@@ -255,7 +199,7 @@ def _read_and_check(study_dir: Path) -> tuple[dict[str, RawTable], StudyConfig |
                 if spec.must_exist:
                     problems.append(Problem(spec.name, "tabellen mangler", expected=" eller ".join(f"{spec.name}{s}" for s in spec.suffixes)))
                 continue
-            raws[spec.name] = read_table(file, spec.name, spec.required)
+            raws[spec.name] = masked(read_table(file, spec.name, spec.required), config.redact if config else ())
         except InputError as exc:
             problems.extend(exc.problems)
     if instrument is None:
@@ -277,11 +221,22 @@ def _read_and_check(study_dir: Path) -> tuple[dict[str, RawTable], StudyConfig |
         problems.extend(table_problems)
         if name == "duplicates" and {"practice_id", "duplicate_of"} <= set(raw.frame.columns):
             problems.extend(duplicate_decision_problems(raw.frame, raw.file))
+        if name == "screening" and not table_problems:
+            problems.extend(reconciled_conflict_problems(raw.frame, raw.file))
+        interviewed = len(raws["interviews"].frame) if "interviews" in raws else 0
+        if name == "codings" and raw.frame.empty and interviewed and not table_problems:
+            # A study still at screening has neither interviews nor codings; interviews without a single
+            # coding would fail the scoring stage with a message about something else.
+            problems.append(
+                Problem(raw.file, f"tabellen har kun en overskrift, men interviews har {interviewed} interview", expected="én række pr. interview × koder × spørgsmål")
+            )
         if name == "codings" and not any(p.column in (None, "response", "item_id") and p.row is None for p in table_problems):
             if {"response", "item_id"} <= set(raw.frame.columns):
                 problems.extend(response_item_mismatches(raw.frame.astype(str), instrument, raw.file, spss=raw.is_spss))
     if not problems and "delimitations" in raws:
         problems.extend(_delimitation_practice_mismatches(raws))
+    if not problems and "selected" in raws:
+        problems.extend(_selection_problems(raws))
     return raws, config, instrument, problems
 
 
@@ -317,6 +272,42 @@ def _delimitation_practice_mismatches(raws: dict[str, RawTable]) -> list[Problem
         )
         for row in wrong
     ]
+
+
+def _selection_problems(raws: dict[str, RawTable]) -> list[Problem]:
+    """A practice in ``selected`` must be one screening keeps: not a removed duplicate, not excluded.
+
+    Notebook 01 refuses such a list too, but only mid-run and without a row; here it is found by
+    ``lovende validate``. Practices whose screening is still in conflict are not judged here (the
+    conflicts are notebook 01's list for the consensus meeting).
+    """
+    from lovende_research import screening  # only when a study has its own selection
+
+    removed = set(raws["duplicates"].frame["practice_id"].astype(str).str.strip()) if "duplicates" in raws else set()
+    decisions = screening.final_decisions(screening.screened_rows(_typed_screening(raws["screening"]), removed))
+    excluded = decisions[(decisions["decision"] == "exclude").fillna(False).astype(bool)].drop_duplicates("practice_id")
+    criterion = dict(zip(excluded["practice_id"].astype(str), excluded["criterion"].astype(str)))
+    selected = raws["selected"]
+    problems = []
+    for row, practice in selected.frame["practice_id"].astype(str).str.strip().items():
+        if practice in removed:
+            reason = "praksissen er fjernet som dublet i duplicates"
+        elif practice in criterion:
+            reason = f"screeningen ekskluderede praksissen (kriteriet {criterion[practice]})"
+        else:
+            continue
+        problems.append(Problem(selected.file, reason, expected="en praksis, som screeningen har fundet egnet", row=int(row), column="practice_id", value=practice))
+    return problems
+
+
+def _without_notes(raw: RawTable) -> RawTable:
+    """``raw`` with its free-text notes emptied: without ``show_notes: true`` they reach no table or page."""
+    columns = [c for c in NOTE_COLUMNS.get(raw.name, ()) if c in raw.frame.columns]
+    if not columns:
+        return raw
+    frame = raw.frame.copy()
+    frame[columns] = ""
+    return dataclasses.replace(raw, frame=frame)
 
 
 def _optional(raws: dict[str, RawTable], name: str) -> pd.DataFrame | None:

@@ -76,15 +76,42 @@ def read_table(path: Path, table: str, required: Iterable[str]) -> RawTable:
     raise InputError.single(path.name, f"ukendt filtype '{suffix}'", expected=", ".join(TABLE_SUFFIXES))
 
 
+#: How files that are not text begin, so that an image or a workbook saved under a ``.csv`` name is named
+#: for what it is rather than read as garbage.
+_BINARY_SIGNATURES: dict[bytes, str] = {
+    b"\x89PNG": "et PNG-billede",
+    b"\xff\xd8\xff": "et JPEG-billede",
+    b"%PDF": "en PDF-fil",
+    b"PK\x03\x04": "en zip-fil (fx et Excel-regneark: omdøb den til .xlsx)",
+    b"\xd0\xcf\x11\xe0": "et gammelt Office-dokument (fx .xls: gem som .xlsx eller CSV)",
+    b"$FL2": "en SPSS-fil (omdøb den til .sav)",
+}
+
+
 def _decode(path: Path) -> str:
     """UTF-8 (with or without BOM) first; a file that is not UTF-8 is read as Windows-1252/Latin-1.
 
     Danish spreadsheets saved as 'CSV' by Excel on Windows are Windows-1252, a superset of Latin-1 for
-    æøå; a byte Windows-1252 leaves undefined falls back to Latin-1 so nothing is lost.
+    æøå; a byte Windows-1252 leaves undefined falls back to Latin-1 so nothing is lost. Text with a
+    UTF-16 byte-order mark (Excel's "Unicode text") is read as UTF-16. A file that is not text at all
+    (a known binary signature, or NUL bytes) is a problem naming the file, not a reader's traceback.
     """
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError.single(path.name, f"filen har et UTF-8-mærke, men byte {exc.start + 3} er ikke UTF-8", expected="en CSV-tekstfil i UTF-8") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError.single(path.name, "filen har et UTF-16-mærke, men er ikke gyldig UTF-16", expected="en CSV-tekstfil i UTF-8") from None
+    for signature, kind in _BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            raise InputError.single(path.name, f"filen er ikke en CSV-tekstfil, men ser ud til at være {kind}", expected="en CSV-tekstfil")
+    if b"\x00" in data:
+        raise InputError.single(path.name, "filen er ikke en CSV-tekstfil (den indeholder binære data)", expected="en CSV-tekstfil i UTF-8 eller Windows-1252")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -128,11 +155,12 @@ def _read_csv_fast(text: str, delimiter: str) -> pd.DataFrame | None:
     parser gives the same frame for every file whose rows are no wider than its header; a wider row
     (which the row-by-row reader reports, or accepts when the extra cells are blank) makes the parser
     fail, and so do files with bare carriage returns as line breaks: those take the row-by-row path, so
-    the row numbers, the padding of short rows and every message stay exactly as they were.
+    the row numbers, the padding of short rows and every message stay exactly as they were. So does a
+    file with a line break inside a cell, which may be a quote left open.
     """
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         return None
-    header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
     width = len(header)
     if width == 0:
         return None
@@ -151,6 +179,8 @@ def _read_csv_fast(text: str, delimiter: str) -> pd.DataFrame | None:
     for column in body.columns:
         # Stripped once per distinct value: ids, items and answers repeat over a million rows.
         codes, distinct = pd.factorize(body[column].to_numpy(dtype=object))
+        if any("\n" in value or "\r" in value for value in distinct):
+            return None  # a cell with a line break: perhaps a quote left open, which the row reader finds
         distinct = np.array([value.strip() for value in distinct] + [""], dtype=object)
         blank &= (distinct == "")[codes]
         columns.append(distinct[codes])
@@ -166,12 +196,14 @@ def _read_csv_fast(text: str, delimiter: str) -> pd.DataFrame | None:
 
 def _read_csv_rows(path: Path, table: str, text: str, delimiter: str) -> RawTable:
     """The row-by-row reader: reports rows wider than the header, pads short ones, skips blank ones."""
-    records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    records, lines = _csv_records(path, text, delimiter)
     header = [normalise_column(c) for c in records[0]]
     width = len(header)
-    problems = []
+    problems = _unclosed_quotes(path, records, lines, width, delimiter)
     rows = []
     for number, record in enumerate(records[1:], start=2):
+        if number in {p.row for p in problems}:
+            continue
         if not any(cell.strip() for cell in record):
             continue
         if len(record) > width and any(cell.strip() for cell in record[width:]):
@@ -189,6 +221,61 @@ def _read_csv_rows(path: Path, table: str, text: str, delimiter: str) -> RawTabl
         raise InputError(problems)
     frame = _frame(header, rows)
     return RawTable(table, path, frame, decimal_comma=delimiter == ";")
+
+
+def _csv_records(path: Path, text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """Every record of the file and the line each begins on; a quote left open at the end is a problem there.
+
+    The stream is opened with ``newline=""`` so that bare carriage returns (old Mac files) end lines too.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[list[str]] = []
+    lines: list[int] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return records, lines
+        except csv.Error as exc:
+            # Read alone and leniently, the line where the record opens ends in the field the quote opened.
+            opening = text.splitlines()[start - 1] if start - 1 < len(text.splitlines()) else ""
+            column = len(next(csv.reader([opening], delimiter=delimiter), [""])) - 1
+            header = records[0] if records else []
+            raise InputError.single(
+                path.name,
+                f'et felt med anførselstegn (") er ikke lukket korrekt; det åbner på linje {start} ({exc})',
+                expected='luk feltet med " eller skriv "" for et anførselstegn i teksten',
+                row=len(records) + 1,
+                column=normalise_column(header[column]) if 0 <= column < len(header) else None,
+            ) from None
+        records.append(record)
+        lines.append(start)
+
+
+def _unclosed_quotes(path: Path, records: list[list[str]], lines: list[int], width: int, delimiter: str) -> list[Problem]:
+    """Records in which one cell swallowed further rows: a quote opened and closed only lines later.
+
+    A cell may hold line breaks, but one whose later lines carry as many separators as a row has (or
+    more) is read as a quote left open, reported on the row and line where it opens, instead of a
+    table silently cut to a few rows.
+    """
+    problems = []
+    for number, (record, line) in enumerate(zip(records[1:], lines[1:]), start=2):
+        for column, cell in enumerate(record):
+            later = cell.splitlines()[1:]
+            if width > 1 and any(part.count(delimiter) >= max(width - 1, 2) for part in later):
+                problems.append(
+                    Problem(
+                        path.name,
+                        f'et anførselstegn (") åbner et felt på linje {line}, som først lukkes {len(later)} linjer senere, så rækkerne imellem forsvinder',
+                        expected='luk feltet med " eller skriv "" for et anførselstegn i teksten',
+                        row=number,
+                        column=normalise_column(records[0][column]) if column < len(records[0]) else None,
+                    )
+                )
+                break
+    return problems
 
 
 def _cell_text(value: object) -> str:

@@ -42,7 +42,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from lovende_research.errors import LovendeError
 from lovende_research.i18n import check_language, phrase
 from lovende_research.instrument import Instrument, load_instrument
-from lovende_research.io import atomic_write_bytes, refuse_raw
+from lovende_research.io import atomic_write_bytes, refuse_raw, text_cells
 from lovende_research.schemas import CONSENSUS_CODERS, MAIN_DELIMITATION, TABLES
 
 #: The seed written into a new ``study.yml``. Any non-negative integer will do; what matters is that
@@ -184,6 +184,13 @@ notes: ""
 
 # Notebook-parametre til `lovende run`, pr. trin, fx  screening: {{n_select: 14}}
 parameters: {{}}
+
+# true: fritekstnoter (screenings- og kodernoter, beskrivelser) læses med og kan stå på siderne.
+# Som standard udelades de, for et navn skrives let ind i en note.
+show_notes: false
+
+# Tekster (fx navne), der skjules overalt i studiets filer, som [skjult 1], [skjult 2], …
+redact: []
 """,
     "en": """\
 # The study's settings, written by `lovende new-study`.
@@ -211,6 +218,13 @@ notes: ""
 
 # Notebook parameters for `lovende run`, per stage, e.g.  screening: {{n_select: 14}}
 parameters: {{}}
+
+# true: free-text notes (screening and coder notes, descriptions) are read and may appear on pages.
+# By default they are left out, since a name is easily typed into a note.
+show_notes: false
+
+# Texts (names, say) masked wherever they occur in the study's files, as [skjult 1], [skjult 2], …
+redact: []
 """,
 }
 
@@ -513,7 +527,7 @@ def coding_workbook(instrument: Instrument, language: str = "da", title: str = "
 
     _instructions_sheet(workbook.create_sheet(instructions_name, index=1), instrument, language, rows, lists_name)
     workbook.active = 0
-    return workbook
+    return text_cells(workbook)  # an item text or note from the instrument never becomes a formula
 
 
 def _runs(numbers: list[int]) -> list[tuple[int, int]]:

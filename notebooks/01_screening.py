@@ -52,6 +52,7 @@ from pathlib import Path
 from IPython.display import Markdown, display
 
 from lovende_research import screening
+from lovende_research.display import markdown_text
 from lovende_research.i18n import phrase
 from lovende_research.io import write_json, write_parquet
 from lovende_research.plots import show_figure
@@ -64,7 +65,7 @@ strata = list(strata)
 screening.check_parameters(language=language, selection_rule=selection_rule, n_select=n_select, strata=strata, seed=seed)
 out_dir = Path(processed_dir) / study.name / "screening"
 written: list[Path] = []
-display(Markdown(f"**{study.config.title}**" + (phrase(screening.PHRASES, "synthetic_note", language) if study.config.synthetic else "")))
+display(Markdown(f"**{markdown_text(study.config.title)}**" + (phrase(screening.PHRASES, "synthetic_note", language) if study.config.synthetic else "")))
 
 # %% [markdown] tags=["da"]
 # ## Kandidatkataloget

@@ -8,13 +8,14 @@ from pathlib import Path
 from lovende_research.config import EXAMPLE_STUDY
 from lovende_research.pipeline import run_study
 
-#: Index rows that change with the clock, and the executed notebooks' timing metadata, are the only
-#: allowed differences.
+#: Index rows that change with the clock, the executed notebooks' timing metadata, and the run ids in
+#: the stage folders' run records (run.json, whose file checksums the kill test checks) and the run
+#: lock's note of its last holder are the only allowed differences.
 CLOCK_ROWS = re.compile(r"<tr><th>(Startet|Varighed)</th><td>[^<]*</td></tr>")
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.suffix != ".ipynb" and p.name not in {"run.log", "provenance.json"}}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.suffix != ".ipynb" and p.name not in {"run.log", "provenance.json", "run.json", ".lovende-run.lock"}}
 
 
 def test_second_run_is_identical(tmp_path: Path) -> None:

@@ -78,6 +78,12 @@ def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
         (lambda raw: raw["elements"].pop(), "elements", "mangler elementerne opfoelgning"),
         (lambda raw: raw.pop("version"), "top", "mangler 'version'"),
         (_set("scale.0.code", "en"), "scale[0].code", "ikke et heltal"),
+        # issue 23: a non-finite weight gave NaN element scores, and a misspelt key was ignored
+        (_set("elements.3.items.0.weight", float("inf")), "elements[3].items[0].weight", "ikke et positivt tal"),
+        (_set("elements.3.items.0.weight", float("nan")), "elements[3].items[0].weight", "ikke et positivt tal"),
+        (_set("elements.3.items.0.wieght", 2), "elements[3].items[0].wieght", "forventet: 'weight'"),
+        (_set("versoin", "2"), "versoin", "forventet: 'version'"),
+        (_set("elements.0.da.defintion", "x"), "elements[0].da.defintion", "forventet: 'definition'"),
     ],
 )
 def test_broken_instrument_names_the_place(tmp_path: Path, bundled_raw: dict[str, Any], change, where: str, message: str) -> None:

@@ -41,19 +41,19 @@ def _run(ws: dict[str, Path], **kwargs):
 def test_runs_stages_in_order_with_layered_parameters(workspace: dict[str, Path]) -> None:
     body = (
         "from pathlib import Path\nimport json\n"
-        "out = Path(processed_dir) / Path(study_dir).name\n"
+        "out = Path(processed_dir) / Path(study_dir).name / '{folder}'\n"  # a stage writes only into its own folder
         "(out / 'seen_{name}.json').write_text(json.dumps({{'language': language, 'seed': seed, 'label': label}}))\n"
         "print('sikkerhedsnet: tal 42')"
     )
-    _notebook(workspace["notebooks"] / "01_screening.ipynb", body.format(name="screening"))
-    _notebook(workspace["notebooks"] / "02_interview_coding.ipynb", body.format(name="scoring"))
+    _notebook(workspace["notebooks"] / "01_screening.ipynb", body.format(name="screening", folder="screening"))
+    _notebook(workspace["notebooks"] / "02_interview_coding.ipynb", body.format(name="scoring", folder="scores"))
     params = workspace["study"].parent / "params.yml"
     params.write_text("label: fælles\nscoring:\n  label: kun-scoring\n", encoding="utf-8")
     result = _run(workspace, params_file=params, language="en")
     out = workspace["processed"] / "lille"
     # defaults ← study.yml (seed 7) ← params file (plain, then stage block) ← flag (--lang en)
-    assert json.loads((out / "seen_screening.json").read_text()) == {"language": "en", "seed": 7, "label": "fælles"}
-    assert json.loads((out / "seen_scoring.json").read_text()) == {"language": "en", "seed": 7, "label": "kun-scoring"}
+    assert json.loads((out / "screening" / "seen_screening.json").read_text()) == {"language": "en", "seed": 7, "label": "fælles"}
+    assert json.loads((out / "scores" / "seen_scoring.json").read_text()) == {"language": "en", "seed": 7, "label": "kun-scoring"}
     reports = workspace["reports"] / "lille"
     assert [p.html for p in result.pages] == ["01_screening.html", "02_interview_coding.html"]
     page = (reports / "01_screening.html").read_text(encoding="utf-8")
@@ -112,7 +112,7 @@ def test_failing_cell_is_reported_and_earlier_outputs_stay(workspace: dict[str, 
     assert "ValueError: kodningerne mangler" in str(failure)
     assert failure.partial.is_file() and str(failure.partial) in str(failure)
     assert executed.read_bytes() == before  # the last good output was not replaced by a half-run
-    assert {p.name: p.read_text() for p in tables.iterdir()} == {"a.txt": "x", "b.txt": "x"}
+    assert {p.name: p.read_text() for p in tables.iterdir() if p.name != "run.json"} == {"a.txt": "x", "b.txt": "x"}
     assert (workspace["processed"] / "lille" / "failed" / "screening" / "a.txt").read_text() == "ny"
     assert not (workspace["processed"] / "lille" / ".screening.previous").exists()
     assert not list((workspace["processed"] / "lille").rglob(".*.running.ipynb"))

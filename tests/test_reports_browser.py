@@ -6,7 +6,9 @@ drives it and never downloads a browser of its own. The pages are served on 127.
 
 from __future__ import annotations
 
+import csv
 import functools
+import os
 import re
 import shutil
 import threading
@@ -16,6 +18,9 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+import yaml
+
+from lovende_research.config import EXAMPLE_STUDY
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-component-update", "--disable-sync"]
@@ -31,17 +36,22 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def served_reports(example_run) -> Iterator[tuple[str, Path]]:
-    folder = example_run.index.parent
+def _serve(folder: Path) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", folder
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def served_reports(example_run) -> Iterator[tuple[str, Path]]:
+    folder = example_run.index.parent
+    for base in _serve(folder):
+        yield base, folder
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +145,83 @@ def test_saved_figure_looks_like_matplotlibs_tight_box(browser) -> None:
     differing = (np.abs(ours - theirs).max(axis=2) > 16).mean()
     # the colour bar is an image placed at a sub-pixel offset: its edge may blend differently
     assert differing < 0.005, f"{differing:.2%} of the pixels differ"
+
+
+#: Markup a hostile study might carry in any free-text field: a handler, a script, a script link, an
+#: image from elsewhere. Every element it would make is marked (``data-inj``), or found by its URL.
+PAYLOAD = (
+    '<img src=x data-inj onerror="window.__xss=1"><script>window.__xss=2</script>'
+    "<b data-inj>fed</b>[lnk](javascript:window.__xss=3)![pic](http://127.0.0.1:9/x.png)"
+)
+#: Columns whose cells are a fixed vocabulary (an injected value would only be refused) or a practice
+#: id, which names a file and is restricted to a safe set (tests/test_study.py checks that refusal).
+CLOSED_COLUMNS = {
+    "provider_type", "purpose", "informant_role", "decision", "reconciled_decision", "response", "item_id",
+    "date", "duration_minutes", "practice_id", "duplicate_of",
+}
+
+
+def hostile_copy(source: Path, target: Path) -> Path:
+    """The study in ``source`` copied to ``target`` with :data:`PAYLOAD` appended to every free-text cell
+    and id (the same id everywhere it occurs, so the tables still fit together), and to the title and notes."""
+    shutil.copytree(source, target)
+    for table in target.glob("*.csv"):
+        with table.open(encoding="utf-8", newline="") as stream:
+            header, *rows = list(csv.reader(stream))
+        for row in rows:
+            for j, column in enumerate(header):
+                if column not in CLOSED_COLUMNS and j < len(row) and row[j] not in ("", "main"):
+                    row[j] += PAYLOAD
+        with table.open("w", encoding="utf-8", newline="") as stream:
+            csv.writer(stream).writerows([header, *rows])
+    config = yaml.safe_load((target / "study.yml").read_text(encoding="utf-8"))
+    config["title"] = "T " + PAYLOAD
+    config["notes"] = "N " + PAYLOAD
+    config["show_notes"] = True  # free-text notes on the pages too
+    (target / "study.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="module")
+def hostile_reports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    from lovende_research.pipeline import run_study
+
+    root = tmp_path_factory.mktemp("hostile")
+    study = hostile_copy(EXAMPLE_STUDY, root / "raw" / "fjendtlig")
+    os.environ["MPLBACKEND"] = "agg"
+    result = run_study(study, processed_base=root / "processed", reports_base=root / "reports", progress=False)
+    for base in _serve(result.index.parent):
+        yield base, result.index.parent
+
+
+def test_markup_in_a_study_runs_no_script_and_makes_no_element(hostile_reports: tuple[str, Path], browser) -> None:
+    """Issue 23: a title, id or note with markup reaches every page as the characters typed."""
+    base, folder = hostile_reports
+    pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+    assert {"index.html", "01_screening.html", "03_subjectivity_bias.html", "04_report.html"} <= set(pages)
+    shown_as_text = 0
+    for name in pages:
+        page = browser.new_page()
+        blocked: list[str] = []
+        page.on("console", lambda message: blocked.append(message.text) if message.type == "error" else None)
+        page.goto(base + name, wait_until="load")
+        found = page.evaluate(
+            """() => ({
+                ran: window.__xss === undefined ? null : window.__xss,
+                marked: document.querySelectorAll('[data-inj]').length,
+                scripts: document.scripts.length,
+                script_links: document.querySelectorAll('a[href^="javascript"]').length,
+                foreign_images: Array.from(document.images).filter(i => !i.src.startsWith('data:')).length,
+                policy: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? null,
+            })"""
+        )
+        assert found["ran"] is None, f"{name}: a script from the data ran"
+        assert found == {"ran": None, "marked": 0, "scripts": 0, "script_links": 0, "foreign_images": 0, "policy": found["policy"]}, name
+        assert found["policy"] and "default-src 'none'" in found["policy"], f"{name}: no Content-Security-Policy"
+        assert not blocked, f"{name}: {blocked}"
+        shown_as_text += 'onerror="window.__xss=1"' in page.inner_text("body")
+        # a page is mailed: no folder of the machine that made it (issue 23 found three pages with some)
+        assert str(folder.parent.parent) not in (folder / name).read_text(encoding="utf-8"), f"{name}: shows a local path"
+        page.close()
+    # the payload is not dropped either: the reader sees what the study holds
+    assert shown_as_text == len(pages)

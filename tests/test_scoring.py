@@ -77,7 +77,7 @@ CODINGS = [
 def write_study(folder: Path, codings: list[tuple[str, ...]] = CODINGS, weights: dict[str, float] | None = None) -> Path:
     """A minimal study folder in the format of docs/study-format.md."""
     folder.mkdir(parents=True, exist_ok=True)
-    config = {"title": "Håndlavet teststudie", "language": "da", "instrument": "bundled", "seed": 7}
+    config = {"title": "Håndlavet teststudie", "language": "da", "instrument": "bundled", "seed": 7, "show_notes": True}
     if weights:
         raw = yaml.safe_load(BUNDLED_INSTRUMENT.read_text(encoding="utf-8"))
         for element in raw["elements"]:

@@ -63,7 +63,7 @@ def screening_csv(rows: list[tuple[str, ...]]) -> str:
 
 def write_study(folder: Path, rows: list[tuple[str, ...]] = SCREENING_ROWS, extra: dict[str, str] | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "study.yml").write_text('title: "Lille test"\nseed: 11\n', encoding="utf-8")
+    (folder / "study.yml").write_text('title: "Lille test"\nseed: 11\nshow_notes: true\n', encoding="utf-8")  # the conflict list carries notes
     (folder / "candidates.csv").write_text(CANDIDATES, encoding="utf-8")
     (folder / "screening.csv").write_text(screening_csv(rows), encoding="utf-8")
     (folder / "interviews.csv").write_text("interview_id,practice_id,informant_id,informant_role\n", encoding="utf-8")

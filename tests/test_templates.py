@@ -8,7 +8,10 @@ module under test.
 from __future__ import annotations
 
 import csv
+import io
+import json
 import re
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -154,7 +157,7 @@ def test_new_study_writes_every_file_with_the_documented_keys_and_headers(tmp_pa
     documented = yaml.safe_load(re.search(r"## study.yml\s+```yaml\n(.*?)```", doc, re.S).group(1))
     text = (folder / "study.yml").read_text(encoding="utf-8")
     written = yaml.safe_load(text)
-    assert set(written) == set(documented) == {"title", "language", "instrument", "seed", "synthetic", "notes", "parameters"}
+    assert set(written) == set(documented) == {"title", "language", "instrument", "seed", "synthetic", "notes", "parameters", "show_notes", "redact"}
     assert written == {
         "title": "Kortlægning af børneindsatser",
         "language": "da",
@@ -163,6 +166,8 @@ def test_new_study_writes_every_file_with_the_documented_keys_and_headers(tmp_pa
         "synthetic": False,
         "notes": "",
         "parameters": {},
+        "show_notes": False,
+        "redact": [],
     }
     lines = text.splitlines()
     for key in documented:
@@ -286,6 +291,8 @@ def test_filled_in_danish_study_validates_and_loads(tmp_path):
         "beskrivelse_2": "Ikke besvaret",
     }
     fill_workbook(folder, choices, default="I nogen grad", screen="Nej", coders=["K1", "K2"])
+    study_yml = folder / "study.yml"  # the coder's note is read once the study opts in to notes
+    study_yml.write_text(study_yml.read_text(encoding="utf-8").replace("show_notes: false", "show_notes: true"), encoding="utf-8")
 
     assert validate_study(folder) == []
     study = Study.load(folder)
@@ -369,6 +376,49 @@ def test_a_user_instrument_is_copied_and_drives_the_dropdowns(tmp_path):
     fill_workbook(folder, {"teori_1": "I meget høj grad"}, default="Ved ikke", screen="Ja", coders=["K1"])
     assert validate_study(folder) == []
     assert Study.load(folder).codings.set_index("item_id").loc["teori_1", "value"] == 4
+
+
+# --- no formula cells from data (issue 23) --------------------------------------------------------------
+
+#: Texts a spreadsheet would evaluate (OWASP "CSV injection"): each is to stay the characters typed.
+FORMULAS = ['=HYPERLINK("http://x","klik")', "=cmd|' /C calc'!A0", "+1+2", "-2+3", "@SUM(A1:A2)", "\tindrykket", "\r=1"]
+
+
+def test_instrument_texts_that_look_like_formulas_are_written_as_text(tmp_path):
+    data = yaml.safe_load(BUNDLED_INSTRUMENT.read_text(encoding="utf-8"))
+    typed = FORMULAS[:5]  # the instrument's loader strips a leading tab or CR from a text
+    items = [item for element in data["elements"] for item in element["items"]][: len(typed)]
+    for item, formula in zip(items, typed):
+        item["da"] = formula
+    data["note"]["da"] = FORMULAS[1]
+    source = tmp_path / "farlig.yml"
+    source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    folder = new_study(tmp_path / "s", instrument_path=source, title="@titel")
+    # The file's own XML: a formula is an <f> element in a sheet; none may be there.
+    with zipfile.ZipFile(folder / "codings.xlsx") as archive:
+        sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert sheets and not any(re.search(rb"<f[ >]", xml) for xml in sheets)
+    workbook = load_workbook(folder / "codings.xlsx")  # formulas as written, not their cached results
+    sheet = workbook["codings"]
+    header = header_row(sheet)
+    question = columns(sheet, header)["question"]
+    shown = [sheet.cell(header + 1 + i, question).value for i in range(len(typed))]
+    assert shown == typed  # the characters, read back unchanged
+    assert sheet.cell(3, 1).value == FORMULAS[1] and sheet.cell(3, 1).data_type == "s"
+    assert all(cell.data_type != "f" for ws in workbook.worksheets for row in ws.iter_rows() for cell in row)
+
+
+def test_csv_cells_that_look_like_formulas_get_a_quote():
+    import pandas as pd
+
+    from lovende_research.io import csv_safe_frame
+
+    frame = pd.DataFrame({"note": FORMULAS + ["-3", "almindelig"], "n": range(len(FORMULAS) + 2)})
+    buffer = io.StringIO()
+    csv_safe_frame(frame).to_csv(buffer, index=False, lineterminator="\r\n")  # CRLF: a CR in a cell is then quoted
+    cells = [row[0] for row in csv.reader(io.StringIO(buffer.getvalue(), newline=""))][1:]
+    # OWASP's advice for CSV: a leading apostrophe; a number such as -3 is no formula and stays as it is
+    assert cells == ["'" + f for f in FORMULAS] + ["-3", "almindelig"]
 
 
 # --- refusals ---------------------------------------------------------------------------------------

@@ -18,13 +18,14 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
 import yaml
 
-from lovende_research.errors import InstrumentError
+from lovende_research.errors import InstrumentError, closest_key
 
 BUNDLED_INSTRUMENT: Path = Path(__file__).with_name("arbejdsversion.yml")
 
@@ -202,6 +203,23 @@ def _parse_yaml(text: str) -> Any:
     return yaml.safe_load(text)
 
 
+#: The keys each mapping of an instrument file may hold; any other is a typo (``wieght``), an error
+#: naming the closest of these rather than a silently ignored line.
+KEYS: dict[str, tuple[str, ...]] = {
+    "top": ("version", "official", "title", "note", "scale", "missing_codes", "categories", "elements", "screen_item"),
+    "text": ("da", "en"),
+    "scale": ("code", "da", "en"),
+    "missing_codes": ("id", "da", "en", "spss"),
+    "categories": ("verified", "groups"),
+    "group": ("id", "da", "en", "elements"),
+    "element": ("id", "number", "da", "en", "items"),
+    "element_text": ("name", "definition"),
+    "item": ("id", "da", "en", "weight"),
+    "screen_item": ("id", "da", "en", "answers"),
+    "answer": ("code", "da", "en"),
+}
+
+
 class _Parser:
     """Turns the YAML mapping into an :class:`Instrument`, naming the place of every problem."""
 
@@ -210,6 +228,14 @@ class _Parser:
 
     def fail(self, where: str, problem: str, expected: str = "") -> InstrumentError:
         return InstrumentError(self.file, where, problem, expected)
+
+    def known(self, mapping: Any, kind: str, where: str) -> None:
+        """Every key of ``mapping`` is one of ``KEYS[kind]``; the first that is not names the closest."""
+        if not isinstance(mapping, Mapping):
+            return
+        for key in mapping:
+            if key not in KEYS[kind]:
+                raise self.fail(f"{where}.{key}" if where != "top" else str(key), f"ukendt nøgle '{key}'", closest_key(str(key), KEYS[kind]))
 
     def get(self, mapping: Any, key: str, where: str) -> Any:
         if not isinstance(mapping, Mapping):
@@ -231,6 +257,9 @@ class _Parser:
         return Text(*values)
 
     def instrument(self, raw: Mapping[str, Any]) -> Instrument:
+        self.known(raw, "top", "top")
+        for name in ("title", "note"):
+            self.known(raw.get(name), "text", name)
         version = self.get(raw, "version", "top")
         elements = self.elements(self.get(raw, "elements", "top"))
         categories_raw = raw.get("categories") or {"verified": False, "groups": []}
@@ -256,6 +285,7 @@ class _Parser:
             raise self.fail("scale", "skal være en liste med mindst to svarkategorier")
         points = []
         for i, entry in enumerate(raw):
+            self.known(entry, "scale", f"scale[{i}]")
             code = self.get(entry, "code", f"scale[{i}]")
             if not isinstance(code, int) or isinstance(code, bool):
                 raise self.fail(f"scale[{i}].code", f"{code!r} er ikke et heltal", "heltallige koder, fx 1–4")
@@ -277,6 +307,7 @@ class _Parser:
             raise self.fail("missing_codes", "skal være en liste", "fx ved_ikke, ikke_relevant, ikke_besvaret")
         codes = []
         for i, entry in enumerate(raw):
+            self.known(entry, "missing_codes", f"missing_codes[{i}]")
             code_id = str(self.get(entry, "id", f"missing_codes[{i}]"))
             spss = entry.get("spss")
             if spss is not None and (not isinstance(spss, int) or isinstance(spss, bool)):
@@ -287,8 +318,10 @@ class _Parser:
 
     def categories(self, raw: Any, element_ids: set[str]) -> tuple[Category, ...]:
         groups = []
+        self.known(raw, "categories", "categories")
         for i, entry in enumerate(raw.get("groups") or []):
             where = f"categories.groups[{i}]"
+            self.known(entry, "group", where)
             members = tuple(str(e) for e in self.get(entry, "elements", where))
             for member in members:
                 if member not in element_ids:
@@ -302,6 +335,9 @@ class _Parser:
         elements: list[Element] = []
         for i, entry in enumerate(raw):
             where = f"elements[{i}]"
+            self.known(entry, "element", where)
+            for language in LANGUAGES:
+                self.known(entry.get(language) if isinstance(entry, Mapping) else None, "element_text", f"{where}.{language}")
             element_id = str(self.get(entry, "id", where))
             if element_id not in TYPOLOGY_ELEMENTS:
                 raise self.fail(f"{where}.id", f"ukendt element '{element_id}'", ", ".join(TYPOLOGY_ELEMENTS))
@@ -330,14 +366,18 @@ class _Parser:
         return tuple(sorted(elements, key=lambda e: e.number))
 
     def item(self, raw: Any, element_id: str, where: str) -> Item:
+        self.known(raw, "item", where)
         item_id = str(self.get(raw, "id", where))
         weight = raw.get("weight", 1.0)
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not weight > 0:
-            raise self.fail(f"{where}.weight", f"vægten {weight!r} for '{item_id}' er ikke et positivt tal", "et tal > 0")
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight) or not weight > 0:
+            raise self.fail(f"{where}.weight", f"vægten {weight!r} for '{item_id}' er ikke et positivt tal", "et endeligt tal > 0 (ikke .inf eller .nan)")
         return Item(item_id, element_id, self.text(raw, where), float(weight))
 
     def screen_item(self, raw: Any) -> ScreenItem:
+        self.known(raw, "screen_item", "screen_item")
         answers_raw = self.get(raw, "answers", "screen_item")
+        for i, answer in enumerate(answers_raw if isinstance(answers_raw, list) else []):
+            self.known(answer, "answer", f"screen_item.answers[{i}]")
         answers = tuple(
             (str(self.get(a, "code", f"screen_item.answers[{i}]")), self.text(a, f"screen_item.answers[{i}]"))
             for i, a in enumerate(answers_raw)

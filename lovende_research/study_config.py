@@ -1,0 +1,147 @@
+"""``study.yml``: the study's settings, checked key by key, and the names it asks to mask.
+
+Kept apart from :mod:`lovende_research.study` (the tables) because every key is a promise to the
+researcher: an unknown key is an error naming the closest known one, never ignored, and ``redact:``
+masks a listed text wherever it occurs, in the settings here and in every table (:func:`masked`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lovende_research.errors import InputError, Problem, closest_key
+from lovende_research.tables import RawTable
+
+STUDY_FILE = "study.yml"
+LANGUAGES = ("da", "en")
+
+
+@dataclass(frozen=True)
+class StudyConfig:
+    """The contents of ``study.yml``."""
+
+    title: str
+    language: str = "da"
+    instrument: str = "bundled"
+    seed: int = 0
+    synthetic: bool = False
+    notes: str = ""
+    #: Notebook parameters for ``lovende run``: ``{stage: {name: value}}`` or ``{name: value}``.
+    parameters: dict[str, Any] = field(default_factory=dict)
+    #: Free-text notes (:data:`~lovende_research.personal_data.NOTE_COLUMNS`) are read only when the study opts in.
+    show_notes: bool = False
+    #: Texts masked wherever they occur in the study's files (names that slipped in), each as ``[skjult N]``.
+    redact: tuple[str, ...] = ()
+
+
+#: The keys ``study.yml`` may hold. Any other is an error naming the closest: a misspelt ``sed:`` must
+#: not leave the seed silently at its default.
+CONFIG_KEYS: tuple[str, ...] = ("title", "language", "instrument", "seed", "synthetic", "notes", "parameters", "show_notes", "redact")
+
+
+def read_config(study_dir: Path) -> StudyConfig:
+    """Parse and check ``study.yml``; every problem names the file, and the line where YAML gives one."""
+    path = study_dir / STUDY_FILE
+    if not path.is_file():
+        raise InputError.single(STUDY_FILE, "filen findes ikke", expected=f"{STUDY_FILE} i {study_dir}")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise InputError.single(STUDY_FILE, f"er ikke gyldig YAML: {reason}", expected="nøgle: værdi pr. linje", row=row) from None
+    except UnicodeDecodeError:
+        raise InputError.single(STUDY_FILE, "er ikke gemt som UTF-8", expected="en UTF-8-tekstfil") from None
+    if not isinstance(raw, dict):
+        raise InputError.single(STUDY_FILE, "indeholder ingen nøgler", expected="title, language, instrument, seed, notes")
+    problems = [
+        Problem(STUDY_FILE, f"ukendt nøgle '{key}'", expected=closest_key(str(key), CONFIG_KEYS), row=_key_line(path, key), column=str(key))
+        for key in raw
+        if key not in CONFIG_KEYS
+    ]
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problems.append(Problem(STUDY_FILE, "mangler en titel", expected="title: en tekst", column="title", value=title))
+    language = raw.get("language", "da")
+    if language not in LANGUAGES:
+        problems.append(Problem(STUDY_FILE, "ukendt sprog", expected="da eller en", column="language", value=language))
+    seed = raw.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        problems.append(Problem(STUDY_FILE, "seed er ikke et ikke-negativt heltal", expected="fx seed: 2017", column="seed", value=seed))
+    instrument = raw.get("instrument", "bundled")
+    if not isinstance(instrument, str):
+        problems.append(Problem(STUDY_FILE, "instrument er ikke en tekst", expected="bundled eller en sti til en YAML-fil", column="instrument", value=instrument))
+    synthetic = raw.get("synthetic", False)
+    if not isinstance(synthetic, bool):
+        problems.append(Problem(STUDY_FILE, "synthetic er ikke true/false", expected="true eller false", column="synthetic", value=synthetic))
+    show_notes = raw.get("show_notes", False)
+    if not isinstance(show_notes, bool):
+        problems.append(Problem(STUDY_FILE, "show_notes er ikke true/false", expected="true eller false", column="show_notes", value=show_notes))
+    redact = raw.get("redact") or []
+    if not isinstance(redact, list) or not all(isinstance(t, str) and t.strip() for t in redact):
+        problems.append(Problem(STUDY_FILE, "redact er ikke en liste af tekster", expected='fx redact: ["Birgit Sørensen", "Hansen"]', column="redact", value=redact))
+    parameters = raw.get("parameters") or {}
+    if not isinstance(parameters, dict):
+        problems.append(Problem(STUDY_FILE, "parameters er ikke en mapping", expected="parameters: {screening: {n_select: 14}}", column="parameters", value=parameters))
+    if problems:
+        raise InputError(problems)
+    terms = tuple(t.strip() for t in redact)
+    return StudyConfig(
+        title=mask(title.strip(), terms),
+        language=language,
+        instrument=instrument,
+        seed=seed,
+        synthetic=synthetic,
+        notes=mask(str(raw.get("notes") or ""), terms),
+        parameters=parameters,
+        show_notes=show_notes,
+        redact=terms,
+    )
+
+
+def _masks(terms: tuple[str, ...]) -> list[tuple[re.Pattern[str], str]]:
+    """Each term as a case-blind pattern with its mask ``[skjult N]``, N its place in the list."""
+    return [(re.compile(re.escape(term), re.IGNORECASE), f"[skjult {number}]") for number, term in enumerate(terms, start=1)]
+
+
+def mask(text: str, terms: tuple[str, ...]) -> str:
+    """``text`` with each of ``terms`` (any case) replaced by its mask.
+
+    Distinct terms get distinct masks, so two masked informant ids stay two informants.
+
+    >>> mask("Interview med Birgit Sørensen og BIRGIT SØRENSEN", ("Birgit Sørensen",))
+    'Interview med [skjult 1] og [skjult 1]'
+    """
+    for pattern, label in _masks(terms):
+        text = pattern.sub(label, text)
+    return text
+
+
+def masked(raw: RawTable, terms: tuple[str, ...]) -> RawTable:
+    """``raw`` with :func:`mask` applied to every cell, column by column (before validation, so masked
+    ids are checked as such)."""
+    if not terms:
+        return raw
+    frame = raw.frame.copy()
+    for column in frame.columns:
+        text = frame[column].astype(str)
+        for pattern, label in _masks(terms):
+            text = text.str.replace(pattern, label, regex=True)
+        frame[column] = text
+    return dataclasses.replace(raw, frame=frame)
+
+
+def _key_line(path: Path, key: object) -> int | None:
+    """The line of ``study.yml`` where top-level ``key`` is written, for the problem's row."""
+    node = yaml.compose(path.read_text(encoding="utf-8-sig"))
+    for name, _value in getattr(node, "value", []):
+        if getattr(name, "value", None) == str(key):
+            return name.start_mark.line + 1
+    return None

@@ -128,7 +128,7 @@ tables = score_study(
 written = tables.write(out_dir)
 print(study.config.title + (phrase(PHRASES, "synthetic_banner", language) if study.config.synthetic else ""))
 print(phrase(PHRASES, "instrument", language, version=study.instrument.version) + ("" if study.instrument.official else phrase(PHRASES, "not_official", language)))
-print(phrase(PHRASES, "tables_written", language, n=len(written), path=out_dir))
+print(phrase(PHRASES, "tables_written", language, n=len(written), path=out_dir.relative_to(Path(processed_dir))))
 
 # %% [markdown] tags=["da"]
 # ## Uenigheder mellem koderne til konsensusmødet

@@ -81,6 +81,7 @@ from IPython.display import Markdown, display
 
 from lovende_research import bias
 from lovende_research.agreement import coder_agreement, coding_units, in_element_order
+from lovende_research.display import markdown_text
 from lovende_research.i18n import phrase
 from lovende_research.io import write_json, write_parquet
 from lovende_research.plots import bias as bias_plots
@@ -122,7 +123,7 @@ excluded = sorted(tables.response_styles.loc[tables.response_styles["straightlin
 verdicts = {}
 print(study.config.title + (phrase(bias.PHRASES, "synthetic_banner", language) if study.config.synthetic else ""))
 print(phrase(bias.PHRASES, "instrument", language, version=study.instrument.version) + ("" if study.instrument.official else phrase(bias.PHRASES, "not_official", language)))
-print(phrase(bias.PHRASES, "tables_written", language, n=len(written), path=out_dir))
+print(phrase(bias.PHRASES, "tables_written", language, n=len(written), path=out_dir.relative_to(Path(processed_dir))))
 
 # %% [markdown] tags=["da"]
 # ## 1. Koderne
@@ -147,7 +148,7 @@ print(phrase(bias.PHRASES, "tables_written", language, n=len(written), path=out_
 
 # %%
 verdicts["coders"] = bias.verdict("coders", language, agreement=agreement, low=agreement_low)
-display(Markdown(f"**{verdicts['coders']}**"))
+display(Markdown(f"**{markdown_text(verdicts['coders'])}**"))
 figure = bias_plots.coder_agreement_chart(agreement, study.instrument, agreement_low, language)
 figures += show_figure(figure, figure_dir / "coder_agreement")
 display(in_element_order(agreement, study.instrument)[
@@ -186,7 +187,7 @@ item_codes = reconcile_coders(study.codings, study.instrument, reconcile_rule)
 item_codes = item_codes[~item_codes["interview_id"].astype(str).isin(straightlined)]
 consistency = element_consistency(item_codes, study.instrument, rating="code", confidence=1 - alpha_level, language=language)
 written.append(write_parquet(consistency, out_dir / "element_consistency.parquet"))
-display(Markdown(f"**{consistency_verdict(consistency, study.instrument, ALPHA_FLOOR, language)}**"))
+display(Markdown(f"**{markdown_text(consistency_verdict(consistency, study.instrument, ALPHA_FLOOR, language))}**"))
 display(consistency[["element_id", "n_subjects", "n_items", "estimate", "ci_low", "ci_high", "weakest_item", "alpha_without", "flagged"]].round(3))
 
 # %% [markdown] tags=["da"]
@@ -215,7 +216,7 @@ display(consistency[["element_id", "n_subjects", "n_items", "estimate", "ci_low"
 
 # %%
 verdicts["icc"] = bias.verdict("icc", language, icc=tables.icc)
-display(Markdown(f"**{verdicts['icc']}**"))
+display(Markdown(f"**{markdown_text(verdicts['icc'])}**"))
 figure = bias_plots.icc_chart(tables.icc, study.instrument, language)
 figures += show_figure(figure, figure_dir / "icc")
 
@@ -243,7 +244,7 @@ figures += show_figure(figure, figure_dir / "icc")
 
 # %%
 verdicts["roles"] = bias.verdict("roles", language, roles=tables.role_effects, excluded=excluded, alpha_level=alpha_level)
-display(Markdown(f"**{verdicts['roles']}**"))
+display(Markdown(f"**{markdown_text(verdicts['roles'])}**"))
 figure = bias_plots.role_chart(tables.role_profiles, tables.role_effects, language, alpha_level)
 figures += show_figure(figure, figure_dir / "roles")
 display(tables.role_effects[["role", "estimate", "ci_low", "ci_high", "p_holm", "significant", "boundary", "optimizer", "converged"]])
@@ -272,7 +273,7 @@ display(tables.role_effects[["role", "estimate", "ci_low", "ci_high", "p_holm", 
 
 # %%
 verdicts["fair"] = bias.verdict("fair", language, fair=tables.fair_overall, mix=fair_mix, top_n=top_n)
-display(Markdown(f"**{verdicts['fair']}**"))
+display(Markdown(f"**{markdown_text(verdicts['fair'])}**"))
 figure = bias_plots.fair_chart(tables.fair_overall, top_n, language, 1 - alpha_level)
 figures += show_figure(figure, figure_dir / "fair")
 display(tables.fair_overall.sort_values("rank_fair")[["practice_id", "observed", "fair", "ci_low", "ci_high", "rank_observed", "rank_fair", "depends_on_roles"]].round(3))
@@ -305,7 +306,7 @@ display(tables.fair_overall.sort_values("rank_fair")[["practice_id", "observed",
 
 # %%
 verdicts["styles"] = bias.verdict("styles", language, styles=tables.response_styles)
-display(Markdown(f"**{verdicts['styles']}**"))
+display(Markdown(f"**{markdown_text(verdicts['styles'])}**"))
 figure = bias_plots.response_style_chart(tables.response_styles, straightline_share, ceiling_share, language)
 figures += show_figure(figure, figure_dir / "response_styles")
 
@@ -330,7 +331,7 @@ figures += show_figure(figure, figure_dir / "response_styles")
 
 # %%
 verdicts["stability"] = bias.verdict("stability", language, summary=tables.stability_summary, flags=tables.flags, top_n=top_n)
-display(Markdown(f"**{verdicts['stability']}**"))
+display(Markdown(f"**{markdown_text(verdicts['stability'])}**"))
 figure = bias_plots.stability_chart(tables.stability, top_n, language)
 figures += show_figure(figure, figure_dir / "stability")
 display(tables.stability_summary.sort_values("kendall_tau").head(10))
@@ -353,7 +354,7 @@ display(tables.stability_summary.sort_values("kendall_tau").head(10))
 
 # %%
 verdicts["delimitation"] = bias.verdict("delimitation", language, delimitation=tables.delimitation, threshold=delimitation_threshold)
-display(Markdown(f"**{verdicts['delimitation']}**"))
+display(Markdown(f"**{markdown_text(verdicts['delimitation'])}**"))
 figure = bias_plots.delimitation_chart(tables.delimitation, study.instrument, delimitation_threshold, language)
 figures += show_figure(figure, figure_dir / "delimitation")
 

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from lovende_research.i18n import check_language, phrase
-from lovende_research.io import atomic_write_text
+from lovende_research.io import atomic_write_text, csv_safe_frame
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.scoring.elements import element_scores
 from lovende_research.scoring.model import fit_score_model, two_way_components
@@ -266,9 +266,10 @@ class DesignPlan:
     needed: pd.DataFrame
 
     def write(self, out_dir: Path) -> list[Path]:
-        """``design_components.csv``, ``design_projections.csv`` and ``design_needed.csv`` in ``out_dir`` (atomically)."""
+        """``design_components.csv``, ``design_projections.csv`` and ``design_needed.csv`` in ``out_dir`` (atomically,
+        no cell a spreadsheet would read as a formula)."""
         tables = {"design_components": self.components, "design_projections": self.projections, "design_needed": self.needed}
-        return [atomic_write_text(Path(out_dir) / f"{name}.csv", frame.to_csv(index=False)) for name, frame in tables.items()]
+        return [atomic_write_text(Path(out_dir) / f"{name}.csv", csv_safe_frame(frame).to_csv(index=False)) for name, frame in tables.items()]
 
     def text(self, language: str = "da") -> str:
         """The plan as plain text for a terminal: components, projections (G and Φ with intervals), needs."""

@@ -109,6 +109,8 @@ def test_notebook_03_reports_element_consistency_and_agreement_intervals_in_dani
     # in the reader's language (here Danish), and the coder-agreement table it displays has the intervals.
     import re
 
+    from lovende_research.display import markdown_text
+
     processed = tmp_path / "processed"
     notebook = run_notebook("03_subjectivity_bias", study_dir=example_study, processed_dir=processed, n_boot=50, language="da")
     table = pd.read_parquet(processed / "example" / "bias" / "element_consistency.parquet")
@@ -118,6 +120,7 @@ def test_notebook_03_reports_element_consistency_and_agreement_intervals_in_dani
     shown = "\n".join("".join(o.get("data", {}).get("text/markdown", "")) + "".join(o.get("data", {}).get("text/plain", ""))
                       for cell in notebook.cells for o in cell.get("outputs", []))
     verdict = consistency_verdict(table, instrument, language="da")
-    assert verdict in shown and ("hænger ikke sammen" in verdict or "hænger sammen" in verdict)
+    # shown as literal Markdown text (display.markdown_text escapes its punctuation, e.g. "2\\. Virkning")
+    assert markdown_text(verdict) in shown and ("hænger ikke sammen" in verdict or "hænger sammen" in verdict)
     assert not re.search(r"\d\.\d", verdict)  # Danish decimals
     assert "alpha_ci_low" in shown and "kappa_ci_high" in shown and "ac2_ci_low" in shown

@@ -79,8 +79,8 @@ def fair_profiles(
         The top of the ranking: a practice in it on one ranking and not on the other depends on who was asked.
     exclude_informants : iterable of str
         Informants left out of the fair scores, as out of the role model (set-aside straight-liners: their
-        one constant answer says nothing of the practice's elements). ``observed`` keeps everyone, as the
-        scoring stage does.
+        one constant answer says nothing of the practice's elements). ``observed`` leaves them out too, so
+        that fair − observed is the role adjustment alone.
 
     Returns
     -------
@@ -163,7 +163,8 @@ def fair_profiles(
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     cells["ci_low"], cells["ci_high"] = cells["fair"] - z * cells["se"], cells["fair"] + z * cells["se"]
     cells["adjusted"] = readable
-    observed = practice_profiles(element_scores, "mean")[keys + ["score"]].rename(columns={"score": "observed"})
+    kept = element_scores[~element_scores["informant_id"].isin(set(exclude_informants))]
+    observed = practice_profiles(kept, "mean")[keys + ["score"]].rename(columns={"score": "observed"})
     cells = observed.merge(cells, on=keys, how="left")
     cells["n_scored"] = cells["n_scored"].fillna(0).astype(int)
     cells["adjusted"] = cells["adjusted"].fillna(readable).astype(bool)

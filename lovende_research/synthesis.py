@@ -18,6 +18,7 @@ from lovende_research.caveats import study_caveats
 from lovende_research.errors import LovendeError
 from lovende_research.i18n import check_language, number, phrase
 from lovende_research.instrument import Instrument
+from lovende_research.people_tables import code_text
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.study import Study
 
@@ -174,7 +175,7 @@ def interview_sentence(study: Study, language: str = "da") -> str:
         language,
         practices=study.interviews["practice_id"].nunique(),
         interviews=len(study.interviews),
-        roles=_listing([f"{n} {role}" for role, n in roles.items()], language),
+        roles=_listing([f"{n} {code_text(str(role), language)}" for role, n in roles.items()], language),
         coders=coders,
     )
 

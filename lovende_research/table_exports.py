@@ -15,8 +15,10 @@ note starting with ``=`` stays text in a spreadsheet.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
+import zipfile
 from collections.abc import Sequence
 from numbers import Integral, Real
 from pathlib import Path
@@ -28,6 +30,9 @@ from lovende_research.people_tables import header
 
 #: The folder under ``reports/<study>/`` that holds the exports (the stage pages link into it).
 EXPORT_FOLDER = "tabeller"
+#: The date written into every workbook (its properties and zip members): a run's date would make the
+#: same inputs give different bytes; the run's time is on the index page.
+FIXED_TIME = dt.datetime(2000, 1, 1)
 #: Excel allows at most 31 characters in a sheet name.
 SHEET_NAME_LENGTH = 31
 
@@ -65,6 +70,7 @@ def workbook_bytes(tables: dict[str, pd.DataFrame], language: str = "da") -> byt
     """
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
 
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -84,8 +90,21 @@ def workbook_bytes(tables: dict[str, pd.DataFrame], language: str = "da") -> byt
         sheet.freeze_panes = "A2"
         if len(frame.columns):
             sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+    workbook.properties.created = workbook.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
-    text_cells(workbook).save(buffer)
+    # ExcelWriter, not Workbook.save, which dates the workbook now.
+    ExcelWriter(text_cells(workbook), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
+    return _with_fixed_times(buffer.getvalue())
+
+
+def _with_fixed_times(data: bytes) -> bytes:
+    """The XLSX (a zip) with every member dated :data:`FIXED_TIME`: openpyxl dates them now, and the
+    same inputs must give the same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6]), source.read(info.filename), zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 

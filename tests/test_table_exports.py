@@ -113,3 +113,11 @@ def test_example_workbooks_open_in_libreoffice_with_the_stage_numbers(example_ru
         for name in tables:
             assert_same_numbers(sheets[name], pd.read_parquet(processed / stage / f"{name}.parquet"), f"{workbook.name}:{name}")
             assert f'href="{EXPORT_FOLDER}/{workbook.stem}/{name}.csv"' in index
+
+
+def test_same_tables_give_the_same_bytes_at_another_time() -> None:
+    import time
+
+    first = workbook_bytes(TABLES, "da")
+    time.sleep(2.1)  # zip members are dated to 2 s; a workbook dated "now" would differ
+    assert workbook_bytes(TABLES, "da") == first

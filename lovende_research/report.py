@@ -274,6 +274,7 @@ STYLE = """
   ul.practices { columns: 2; }
   img.figure { max-width: 100%; height: auto; }
   nav { font-size: 0.95rem; }
+  @media print { img, svg, figure, table, tr, .notice, .flag { break-inside: avoid; } h2, h3 { break-after: avoid; } nav { display: none; } }
 """
 
 

@@ -31,7 +31,7 @@ def soffice_sheets(workbook: Path, tmp_path: Path) -> dict[str, list[list[str]]]
     """Every sheet of ``workbook`` as LibreOffice headless reads it, converted to CSV rows."""
     soffice = shutil.which("soffice")
     if soffice is None:
-        pytest.fail("LibreOffice is missing: run scripts/ensure-libreoffice.sh (make test does)")
+        pytest.fail("LibreOffice is missing: run scripts/ensure-export-tools.sh (make test does)")
     out = tmp_path / "soffice-out"
     subprocess.run(
         [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path / 'soffice-profile'}", "--convert-to", CSV_FILTER, "--outdir", str(out), str(workbook)],

@@ -149,6 +149,14 @@ CODES_EN: dict[str, str] = {
     "mangler": "missing",
 }
 
+#: A count of informants by role in a sentence ("14 ledere", "14 leaders"), ``{role: (dansk, english)}``.
+ROLE_PLURALS: PhraseTable = {
+    "leder": ("ledere", "leaders"),
+    "medarbejder": ("medarbejdere", "staff members"),
+    "samarbejdspartner": ("samarbejdspartnere", "partners"),
+    "andet": ("andre", "others"),
+}
+
 #: Codes the stages write in English, as a Danish page shows them.
 CODES_DA: dict[str, str] = {
     "include": "inkluder",
@@ -192,6 +200,17 @@ def code_text(value: str, language: str = "da") -> str:
     """
     table = CODES_EN if check_language(language) == "en" else CODES_DA
     return table.get(value, value)
+
+
+def role_count(role: str, n: int, language: str = "da") -> str:
+    """``n`` informants of ``role`` as a sentence says it; a role without a plural keeps its code.
+
+    >>> role_count("leder", 4, "da"), role_count("leder", 4, "en"), role_count("leder", 1, "en"), role_count("ekspert", 2, "en")
+    ('4 ledere', '4 leaders', '1 leader', '2 ekspert')
+    """
+    if n != 1 and role in ROLE_PLURALS:
+        return f"{n} {phrase(ROLE_PLURALS, role, language)}"
+    return f"{n} {code_text(role, language)}"
 
 
 def cell_text(value: object, language: str = "da", digits: int = 2) -> str:

@@ -19,7 +19,7 @@ from lovende_research.display import markdown_text
 from lovende_research.errors import LovendeError
 from lovende_research.i18n import check_language, number, phrase
 from lovende_research.instrument import Instrument
-from lovende_research.people_tables import code_text
+from lovende_research.people_tables import role_count
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.study import Study
 
@@ -195,7 +195,7 @@ def interview_sentence(study: Study, language: str = "da") -> str:
         language,
         practices=study.interviews["practice_id"].nunique(),
         interviews=len(study.interviews),
-        roles=_listing([f"{n} {code_text(str(role), language)}" for role, n in roles.items()], language),
+        roles=_listing([role_count(str(role), int(n), language) for role, n in roles.items()], language),
         coders=coders,
     )
 

@@ -83,8 +83,11 @@ def test_english_interview_sentence_translates_roles(example_study: Path) -> Non
     counts = study.interviews["informant_role"].value_counts()
     text = synthesis.interview_sentence(study, "en")
     # The example's roles are leder, medarbejder and samarbejdspartner (docs/study-format.md).
-    assert f"{counts['leder']} leader" in text and f"{counts['medarbejder']} staff member" in text and f"{counts['samarbejdspartner']} partner" in text
+    # Counted by hand from the table above; English plurals, and Danish ones on a Danish page.
+    assert f"{counts['leder']} leaders, {counts['medarbejder']} staff members and {counts['samarbejdspartner']} partners" in text
     assert "leder" not in text and "medarbejder" not in text
+    danish = synthesis.interview_sentence(study, "da")
+    assert f"{counts['leder']} ledere, {counts['medarbejder']} medarbejdere og {counts['samarbejdspartner']} samarbejdspartnere" in danish
 
 
 def test_missing_stage_is_named(tmp_path: Path) -> None:

@@ -168,6 +168,7 @@ CODES_DA: dict[str, str] = {
     "distinct": "forskellige",
     "strongest": "stærkest",
     "weakest": "svagest",
+    "middle": "midt",
 }
 
 PHRASES: PhraseTable = {
@@ -175,6 +176,7 @@ PHRASES: PhraseTable = {
     "no": ("nej", "no"),
     "shown": ("Viser de første {shown} af {n} rækker.", "Showing the first {shown} of {n} rows."),
     "all_rows": ("{n} rækker.", "{n} rows."),
+    "one_row": ("1 række.", "1 row."),
     "full": ("Hele tabellen", "The full table"),
 }
 
@@ -281,7 +283,10 @@ def table_html(
         rows.append(f"<tr>{cells}</tr>")
     table = f'<table class="lovende-table"><thead><tr>{heads}</tr></thead>\n<tbody>{"".join(rows)}</tbody></table>'
     cut = len(frame) > len(shown)
-    note = phrase(PHRASES, "shown", language, shown=len(shown), n=len(frame)) if cut else phrase(PHRASES, "all_rows", language, n=len(frame))
+    if cut:
+        note = phrase(PHRASES, "shown", language, shown=len(shown), n=len(frame))
+    else:
+        note = phrase(PHRASES, "one_row", language) if len(frame) == 1 else phrase(PHRASES, "all_rows", language, n=len(frame))
     if full_table is not None:
         note += f' <a href="{html.escape(full_table, quote=True)}">{phrase(PHRASES, "full", language)}</a>'
     return f'{table}\n<p class="lovende-table-note">{note}</p>'

@@ -42,6 +42,7 @@ def test_long_table_shows_first_rows_the_count_and_a_link() -> None:
     assert '<a href="tabeller/02_interview_coding.xlsx">Hele tabellen</a>' in text
     short = pt.table_html(frame.head(3), "en")
     assert short.count("<tr>") == 4 and "3 rows." in short and "<a " not in short
+    assert "1 række." in pt.table_html(frame.head(1), "da") and "1 row." in pt.table_html(frame.head(1), "en")
 
 
 def test_no_index_column_and_markup_from_data_is_text() -> None:

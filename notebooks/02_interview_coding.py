@@ -157,7 +157,9 @@ print(phrase(PHRASES, "tables_written", language, n=len(written), path=out_dir.r
 # %%
 conflicts = tables.coder_conflicts
 print(phrase(PHRASES, "coder_conflicts_summary", language, n=len(conflicts), resolved=int(conflicts["resolved"].sum())))
-show_table(conflicts, language, full_table=full_table)
+# The page shows what the meeting reads; coders' ids and notes are in the full table (tabeller/).
+show_table(conflicts[["interview_id", "practice_id", "informant_role", "item_id", "question", "answer_1", "answer_2", "max_difference", "resolved"]],
+           language, full_table=full_table)
 show_table(tables.item_scores["source"].value_counts().rename_axis("source").rename("n_items").reset_index(), language)
 
 # %% [markdown] tags=["da"]

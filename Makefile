@@ -34,6 +34,7 @@ run: setup
 
 test: setup
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-export-tools.sh
 	$(BIN)/python -m pytest
 
 bench: setup

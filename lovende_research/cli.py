@@ -63,6 +63,15 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pdf(args: argparse.Namespace) -> int:
+    from lovende_research.config import REPORTS_DIR
+    from lovende_research.pdf_export import write_pdfs
+
+    written = write_pdfs((args.out if args.out is not None else REPORTS_DIR) / Path(args.study_dir).name)
+    print(f"{len(written)} PDF-filer skrevet i {written[0].parent if written else '-'}")
+    return 0
+
+
 def _teach(args: argparse.Namespace) -> int:
     from lovende_research.teaching import make_handouts
 
@@ -121,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--wait", action="store_true", help="vent på en anden kørsel af samme studie i stedet for at stoppe")
     run.add_argument("--allow-mixed-runs", action="store_true", help="lad rapporten kombinere trin fra kørsler, der ikke passer sammen")
     run.set_defaults(handler=_run)
+
+    pdf = commands.add_parser("pdf", help="udskriv oversigten, den samlede rapport og praksissiderne som PDF (headless Chromium)")
+    pdf.add_argument("study_dir", type=Path)
+    pdf.add_argument("--out", type=Path, default=None, help="mappe med rapporterne (standard: reports/)")
+    pdf.set_defaults(handler=_pdf)
 
     teach = commands.add_parser("teach", help="lav et undervisningshæfte pr. gruppe, hver på sit eget simulerede studie")
     teach.add_argument("--groups", type=int, required=True)

@@ -33,6 +33,7 @@ from lovende_research.io import atomic_write_bytes, refuse_raw, write_json
 from lovende_research.practice_pages import ProfileFigures, start_profile_figures, write_practice_pages
 from lovende_research.report import Page, Provenance, git_commit, package_versions, render_notebook, write_index
 from lovende_research.run_lock import run_lock
+from lovende_research.table_exports import write_table_exports
 from lovende_research.stage_commits import check_one_run, commit, new_run_id, open_staging, remove_leftovers, set_aside
 from lovende_research.study import VALIDATED_STUDY_ENV, Study, keep_validated
 
@@ -336,6 +337,7 @@ def _run_locked(
         duration_seconds=time.perf_counter() - clock,
     )
     write_json(processed / "provenance.json", provenance.as_dict())
+    write_table_exports(processed, reports, [(s.outputs, s.notebook) for s in STAGES if s.outputs], language)
     index = write_index(study, reports, pages, provenance, language, practice_pages, local_paths)
     log.info("rapport skrevet: %s", index)
     return RunResult(index, tuple(pages), provenance)

@@ -27,6 +27,7 @@ from lovende_research.config import PROJECT_ROOT
 from lovende_research.i18n import check_language, phrase
 from lovende_research.io import atomic_write_text
 from lovende_research.study import Study
+from lovende_research.table_exports import EXPORT_FOLDER
 
 TEMPLATE_DIR = Path(__file__).with_name("report_templates")
 #: Packages whose versions a reader needs to reproduce the numbers.
@@ -68,6 +69,11 @@ PHRASES = {
     "seconds": ("{value:.1f} sekunder", "{value:.1f} seconds"),
     "instrument_version": ("Måleredskabets version", "Measuring tool version"),
     "yes": ("ja", "yes"),
+    "exports": ("Tabeller (XLSX og CSV)", "Tables (XLSX and CSV)"),
+    "exports_note": (
+        "Hvert trins tabeller som én regnearksfil med et ark pr. tabel, og hver tabel som CSV.",
+        "Each stage's tables as one workbook with a sheet per table, and each table as CSV.",
+    ),
 }
 
 
@@ -268,6 +274,7 @@ STYLE = """
   ul.practices { columns: 2; }
   img.figure { max-width: 100%; height: auto; }
   nav { font-size: 0.95rem; }
+  @media print { img, svg, figure, table, tr, .notice, .flag { break-inside: avoid; } h2, h3 { break-after: avoid; } nav { display: none; } }
 """
 
 
@@ -299,6 +306,18 @@ def key_value_rows(pairs: list[tuple[str, str]], code: bool = False) -> str:
 def study_notices(study: Study, language: str) -> str:
     """:func:`study_caveats` as the highlighted notices at the top of a page."""
     return "".join(f'<p class="notice">{html.escape(text)}</p>' for text in study_caveats(study, language))
+
+
+def export_links(reports_dir: Path) -> str:
+    """List items linking each workbook in ``tabeller/`` (:mod:`lovende_research.table_exports`) and its CSV copies."""
+    folder = Path(reports_dir) / EXPORT_FOLDER
+    items = []
+    for workbook in sorted(folder.glob("*.xlsx")):
+        copies = sorted((folder / workbook.stem).glob("*.csv"))
+        csv_links = ", ".join(f'<a href="{html.escape(c.relative_to(reports_dir).as_posix())}">{html.escape(c.name)}</a>' for c in copies)
+        items.append(f'<li><a href="{html.escape(workbook.relative_to(reports_dir).as_posix())}">{html.escape(workbook.name)}</a>'
+                     + (f" &middot; CSV: {csv_links}" if csv_links else "") + "</li>")
+    return "\n".join(items)
 
 
 def write_index(
@@ -336,6 +355,7 @@ def write_index(
         for p in pages
     )
     practices = "\n".join(f'<li><a href="{html.escape(p.html)}">{html.escape(p.title)}</a></li>' for p in practice_pages or [])
+    exports = export_links(reports_dir)
     parameters = [
         (f"{stage}: {name}", without_local_paths(repr(value), paths or {})) for stage, values in sorted(provenance.parameters.items()) for name, value in sorted(values.items())
     ]
@@ -351,6 +371,7 @@ def write_index(
 <h2>{t("pages")}</h2>
 {f'<ul class="pages">{links}</ul>' if pages else f"<p>{t('no_stages')}</p>"}
 {f'<h2>{t("practice_pages")}</h2><ul class="practices">{practices}</ul>' if practices else ""}
+{f'<h2>{t("exports")}</h2><p>{t("exports_note")}</p><ul class="exports">{exports}</ul>' if exports else ""}
 <h2>{t("summary")}</h2>
 <table class="keyvalue">{key_value_rows(summary)}</table>
 <h2>{t("provenance")}</h2>

@@ -480,7 +480,9 @@ def final_decisions(screening: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per practice × criterion: ``practice_id``, ``criterion``, ``decision`` (``include``,
+        One row per practice × criterion, practices sorted by id and, within a practice, criteria in
+        the order they first appear in ``screening`` (so :func:`practice_eligibility` can read that
+        order off this table): ``practice_id``, ``criterion``, ``decision`` (``include``,
         ``exclude``, or ``<NA>`` for an unresolved conflict), ``basis`` (``reconciled``, ``agreement``,
         ``single`` for one screener only, or ``conflict``), ``reason`` (for an exclusion: the first reason a
         screener who excluded wrote, screeners ordered by id; else the criterion id; ``<NA>`` when included).
@@ -521,6 +523,10 @@ def final_decisions(screening: pd.DataFrame) -> pd.DataFrame:
             "reason": reason,
         }
     )
+    # groupby sorted the criteria alphabetically; the exclusion rule needs the researchers' order.
+    rank = {criterion: i for i, criterion in enumerate(_criteria(frame))}
+    result = result.assign(_rank=result["criterion"].map(rank)).sort_values(["practice_id", "_rank"], kind="stable")
+    result = result.drop(columns="_rank").reset_index(drop=True)
     return result.astype({c: "string" for c in result.columns})
 
 
@@ -547,6 +553,7 @@ def practice_eligibility(decisions: pd.DataFrame) -> pd.DataFrame:
         When any practice × criterion is a conflict without a reconciled decision.
     """
     require_resolved(decisions)
+    # Table order as final_decisions keeps it: criteria within each practice in first-appearance order.
     order = {c: i for i, c in enumerate(dict.fromkeys(decisions["criterion"]))}
     columns = ["practice_id", "eligible", "exclusion_criterion", "exclusion_reason"]
     dtypes = {"practice_id": "string", "eligible": bool, "exclusion_criterion": "string", "exclusion_reason": "string"}

@@ -15,9 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from lovende_research.caveats import study_caveats
+from lovende_research.display import markdown_text
 from lovende_research.errors import LovendeError
 from lovende_research.i18n import check_language, number, phrase
 from lovende_research.instrument import Instrument
+from lovende_research.people_tables import role_count
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.study import Study
 
@@ -53,6 +55,22 @@ PHRASES = {
         "The probability that {top} is among the best {k} is {p}; {sure} of {n} practices are in the top {k} "
         "with at least {threshold} probability.",
     ),
+    "sikker": (
+        "Screeningsspørgsmålet om sikker praksis (er virkningen afprøvet i et videnskabeligt forsøg?) peger på "
+        "{n} af {practices} praksisser: {names}. De bør have en ekspertvurdering af deres evidens; spørgsmålet "
+        "indgår ikke i den lovende score, og rangeringen ovenfor siger intet om det.",
+        "The sikker-praksis screen question (has the effect been tested in a scientific trial?) points to {n} "
+        "of {practices} practices: {names}. They need an expert look at their evidence; the question is no "
+        "part of the lovende score, and the ranking above says nothing about it.",
+    ),
+    "sikker_none": (
+        "Screeningsspørgsmålet om sikker praksis peger ikke på nogen af de {practices} praksisser: intet interview "
+        "svarede ja, og koderne var ikke uenige om det.",
+        "The sikker-praksis screen question points to none of the {practices} practices: no interview answered "
+        "yes, and the coders did not disagree on it.",
+    ),
+    "sikker_ja": ("ja i {n} interview", "yes in {n} interviews"),
+    "sikker_disagree": ("uenige kodere i {n}", "coders disagree in {n}"),
     "col_practice": ("Praksis", "Practice"),
     "col_overall": ("Samlet indeks", "Overall index"),
     "col_rank": ("Rang (interval)", "Rank (interval)"),
@@ -96,6 +114,8 @@ class MappingResults:
     verdicts: dict[str, str]
     flags: pd.DataFrame
     figures: dict[str, Path]
+    #: The sikker-praksis screen per practice (``scoring.screen_flags``), kept apart from the scores.
+    screen_flags: pd.DataFrame
 
 
 def load_results(processed_study: Path, language: str = "da") -> MappingResults:
@@ -118,6 +138,7 @@ def load_results(processed_study: Path, language: str = "da") -> MappingResults:
         verdicts=json.loads(needed["bias"].read_text(encoding="utf-8")),
         flags=pd.read_parquet(processed_study / "bias" / "flags.parquet"),
         figures={name: processed_study / path for name, (path, _) in FIGURE_SOURCES.items()},
+        screen_flags=read_main_delimitation(scores / "screen_flags.parquet"),
     )
 
 
@@ -174,7 +195,7 @@ def interview_sentence(study: Study, language: str = "da") -> str:
         language,
         practices=study.interviews["practice_id"].nunique(),
         interviews=len(study.interviews),
-        roles=_listing([f"{n} {role}" for role, n in roles.items()], language),
+        roles=_listing([role_count(str(role), int(n), language) for role, n in roles.items()], language),
         coders=coders,
     )
 
@@ -273,6 +294,28 @@ def ranking_table(ranks: pd.DataFrame, overall: pd.DataFrame, language: str = "d
             f"| {int(row.rank)} ({int(row.rank_low)}–{int(row.rank_high)}) | {_percent(row.p_top_k)} | {_percent(row.p_top_decile)} |"
         )
     return "\n".join(lines)
+
+
+def sikker_sentence(screen_flags: pd.DataFrame, language: str = "da") -> str:
+    """The practices the sikker-praksis screen points to, by id with why, apart from the lovende score.
+
+    A practice is named when ``possible_sikker`` (an interview answered ja, or the coders disagreed
+    without a consensus code; :func:`lovende_research.scoring.screen_flags`).
+
+    >>> flags = pd.DataFrame({"practice_id": ["P1", "P2", "P3"], "n_ja": [1, 0, 0], "n_disagree": [0, 2, 0],
+    ...     "possible_sikker": [True, True, False]})
+    >>> print(sikker_sentence(flags, "en"))  # doctest: +ELLIPSIS
+    The sikker-praksis screen question ... points to 2 of 3 practices: P1 (yes in 1 interviews) and P2 (coders disagree in 2). ...
+    """
+    named = screen_flags[screen_flags["possible_sikker"].astype(bool)].sort_values("practice_id", kind="stable")
+    practices = screen_flags["practice_id"].nunique()
+    if named.empty:
+        return phrase(PHRASES, "sikker_none", language, practices=practices)
+    names = []
+    for row in named.itertuples():
+        why = [phrase(PHRASES, key, language, n=int(n)) for key, n in (("sikker_ja", row.n_ja), ("sikker_disagree", row.n_disagree)) if n]
+        names.append(f"{markdown_text(row.practice_id)} ({', '.join(why)})")
+    return phrase(PHRASES, "sikker", language, n=len(named), practices=practices, names=_listing(names, language))
 
 
 def caveats(study: Study, language: str = "da") -> list[str]:

@@ -55,6 +55,7 @@ from lovende_research import screening
 from lovende_research.display import markdown_text
 from lovende_research.i18n import phrase
 from lovende_research.io import write_json, write_parquet
+from lovende_research.people_tables import show_table
 from lovende_research.plots import show_figure
 from lovende_research.plots import screening as screening_plots
 from lovende_research.study import Study
@@ -65,6 +66,7 @@ strata = list(strata)
 screening.check_parameters(language=language, selection_rule=selection_rule, n_select=n_select, strata=strata, seed=seed)
 out_dir = Path(processed_dir) / study.name / "screening"
 written: list[Path] = []
+full_table = "tabeller/01_screening.xlsx"  # the stage's workbook beside the page (written by the runner)
 display(Markdown(f"**{markdown_text(study.config.title)}**" + (phrase(screening.PHRASES, "synthetic_note", language) if study.config.synthetic else "")))
 
 # %% [markdown] tags=["da"]
@@ -109,7 +111,7 @@ flagged = screening.find_duplicates(study.candidates)
 review = screening.duplicate_review(study.candidates, flagged, study.duplicates)
 removed = screening.removed_duplicates(review)
 written.append(write_parquet(review, out_dir / "duplicates.parquet"))
-review
+show_table(review, language, full_table=full_table)
 
 # %% [markdown] tags=["da"]
 # ## Enighed mellem screenerne
@@ -137,7 +139,7 @@ agreement = screening.screening_agreement(screened)
 written.append(write_parquet(agreement, out_dir / "agreement.parquet"))
 figure = screening_plots.agreement_figure(agreement, language=language)
 written += show_figure(figure, out_dir / "agreement")
-agreement[["criterion", "n_subjects", "percent_agreement", "estimate", "ci_low", "ci_high", "n_conflicts"]].round(3)
+show_table(agreement[["criterion", "n_subjects", "percent_agreement", "estimate", "ci_low", "ci_high", "n_conflicts"]], language, full_table=full_table)
 
 # %% [markdown] tags=["da"]
 # ## Uenigheder til konsensusmødet
@@ -161,7 +163,7 @@ agreement[["criterion", "n_subjects", "percent_agreement", "estimate", "ci_low",
 conflicts = screening.screening_conflicts(screened, study.candidates)
 written.append(write_parquet(conflicts, out_dir / "conflicts.parquet"))
 display(Markdown(phrase(screening.PHRASES, "conflicts_summary", language, n=len(conflicts), resolved=int(conflicts["resolved"].sum()))))
-conflicts
+show_table(conflicts, language, full_table=full_table)
 
 # %%
 decisions = screening.final_decisions(screened)
@@ -199,7 +201,7 @@ else:
 written.append(write_parquet(selection, out_dir / "selection.parquet"))
 selection_text = screening.describe_selection(selection, eligible=eligible, strata=strata, language=language)
 display(Markdown(selection_text))
-selection
+show_table(selection, language, full_table=full_table)
 
 # %% [markdown] tags=["da"]
 # ## Flowet

@@ -98,19 +98,18 @@ ci = 0.95  # coverage of every interval
 # %%
 from pathlib import Path
 
-import pandas as pd
-from IPython.display import display
-
 from lovende_research.io import write_json
 from lovende_research.plots import show_figure
 from lovende_research.plots import scores as score_plots
 from lovende_research.i18n import phrase
+from lovende_research.people_tables import show_table
 from lovende_research.scoring import PHRASES, score_study
 from lovende_research.study import Study
 
 study = Study.load(study_dir)
 out_dir = Path(processed_dir) / study.name / "scores"
 figure_dir = out_dir / "figures"
+full_table = "tabeller/02_interview_coding.xlsx"  # the stage's workbook beside the page (written by the runner)
 figures: list[Path] = []  # what this run draws (the folder may hold an earlier run's figures)
 tables = score_study(
     study,
@@ -158,8 +157,10 @@ print(phrase(PHRASES, "tables_written", language, n=len(written), path=out_dir.r
 # %%
 conflicts = tables.coder_conflicts
 print(phrase(PHRASES, "coder_conflicts_summary", language, n=len(conflicts), resolved=int(conflicts["resolved"].sum())))
-display(conflicts.head(20))
-display(tables.item_scores["source"].value_counts().rename(phrase(PHRASES, "n_items", language)).to_frame())
+# The page shows what the meeting reads; coders' ids and notes are in the full table (tabeller/).
+show_table(conflicts[["interview_id", "practice_id", "informant_role", "item_id", "question", "answer_1", "answer_2", "max_difference", "resolved"]],
+           language, full_table=full_table)
+show_table(tables.item_scores["source"].value_counts().rename_axis("source").rename("n_items").reset_index(), language)
 
 # %% [markdown] tags=["da"]
 # ## Varmekort: praksisser × elementer
@@ -202,7 +203,7 @@ figures += show_figure(figure, figure_dir / "heatmap")
 # %%
 figure = score_plots.rank_chart(tables.ranks, language, delimitation, ci)
 figures += show_figure(figure, figure_dir / "ranks")
-display(tables.ranks)
+show_table(tables.ranks, language, full_table=full_table)
 
 # %% [markdown] tags=["da"]
 # ## Modellen bag intervallerne
@@ -223,7 +224,7 @@ display(tables.ranks)
 # \sigma^2_\varepsilon)/n}$. The model is fitted also when `interval_method = "bootstrap"`.
 
 # %%
-display(tables.score_model)
+show_table(tables.score_model, language, digits=3, full_table=full_table)
 
 # %% [markdown] tags=["da"]
 # ## Elementernes mønster på tværs af praksisserne
@@ -244,7 +245,7 @@ display(tables.score_model)
 # %%
 figure = score_plots.element_pattern_chart(tables.profiles, tables.element_pattern, study.instrument, language, delimitation)
 figures += show_figure(figure, figure_dir / "element_pattern")
-display(tables.element_pattern)
+show_table(tables.element_pattern, language, full_table=full_table)
 
 # %% [markdown] tags=["da"]
 # ## Profiler pr. praksis
@@ -287,7 +288,7 @@ for practice in dict.fromkeys(ranked[:1] + ranked[-1:]):
 # practices only.
 
 # %%
-display(tables.screen_flags[tables.screen_flags["possible_sikker"]])
+show_table(tables.screen_flags[tables.screen_flags["possible_sikker"]], language, full_table=full_table)
 
 # %%
 manifest_file = write_json(

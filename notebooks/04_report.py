@@ -107,6 +107,24 @@ figure("ranks")
 display(Markdown(synthesis.ranking_table(results.ranks, results.overall, language)))
 
 # %% [markdown] tags=["da"]
+# ## Mulig sikker praksis
+#
+# Måleredskabet spørger, om virkningen er afprøvet i et videnskabeligt forsøg. Et ja gør ikke en praksis
+# mere lovende; det betyder, at den måske er *sikker praksis* og skal have en ekspertvurdering af
+# evidensen. Derfor står den her for sig, adskilt fra den lovende score og rangeringen.
+
+# %% [markdown] tags=["en"]
+# ## Possible sikker praksis
+#
+# The measuring tool asks whether the effect has been tested in a scientific trial. A yes does not make
+# a practice more promising; it means it may be *sikker praksis* (proven practice) and needs an expert
+# look at the evidence. It therefore stands here on its own, apart from the lovende score and the
+# ranking.
+
+# %%
+display(Markdown(synthesis.sikker_sentence(results.screen_flags, language)))
+
+# %% [markdown] tags=["da"]
 # ## Tjek for subjektivitetsbias
 #
 # Ville kortet se anderledes ud, hvis vi havde spurgt nogle andre? Hvert tjek fra trin 3 med dets

@@ -96,6 +96,36 @@ def test_every_page_loads_cleanly(served_reports: tuple[str, Path], browser) -> 
         page.close()
 
 
+#: The stage pages whose tables go through people_tables.show_table (03 is the lead's to convert).
+CONVERTED_PAGES = ("01_screening.html", "02_interview_coding.html", "04_report.html")
+
+
+def test_converted_pages_show_tables_for_people(served_reports: tuple[str, Path], browser) -> None:
+    from lovende_research.study import Study
+
+    base, folder = served_reports
+    # The instrument's version ("arbejdsversion 0.1") is a name, not a number, and is written as named.
+    version = Study.load(EXAMPLE_STUDY).instrument.version
+    for name in CONVERTED_PAGES:
+        page = browser.new_page()
+        page.goto(base + name, wait_until="load")
+        assert page.evaluate("document.documentElement.lang") == "da", name
+        headers = page.evaluate("Array.from(document.querySelectorAll('th')).map(h => h.innerText)")
+        assert not [h for h in headers if "_" in h], f"{name}: column names as headers: {headers}"
+        assert not page.evaluate("document.querySelectorAll('table.dataframe').length"), f"{name}: a raw pandas table"
+        text = page.inner_text("body").replace(version, "")
+        points = re.findall(r"\S*\d\.\d\S*", text)
+        assert not points, f"{name}: decimal points on a Danish page: {points[:10]}"
+        page.close()
+    page = browser.new_page()
+    page.goto(base + "02_interview_coding.html", wait_until="load")
+    notes = page.evaluate("Array.from(document.querySelectorAll('p.lovende-table-note')).map(p => p.innerText)")
+    assert any(re.match(r"Viser de første 20 af \d+ rækker\. Hele tabellen", n) for n in notes), notes
+    links = page.evaluate("Array.from(document.querySelectorAll('p.lovende-table-note a')).map(a => a.getAttribute('href'))")
+    assert links and set(links) == {"tabeller/02_interview_coding.xlsx"}
+    page.close()
+
+
 def test_index_screenshot(served_reports: tuple[str, Path], browser) -> None:
     base, folder = served_reports
     page = browser.new_page(viewport={"width": 1280, "height": 900})

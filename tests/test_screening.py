@@ -190,6 +190,25 @@ def test_flow_counts_by_eye_without_duplicate_decision(small: Study) -> None:
     assert eligible.loc["P6", "exclusion_criterion"] == "k1" and eligible.loc["P4", "exclusion_reason"] == "ikke i drift"
 
 
+def test_excluded_count_under_first_failed_criterion_in_table_order() -> None:
+    # Criteria written in the order målgruppe, i_drift, beskrevet: the reverse of alphabetical, so a
+    # count that sorts criteria by name puts every double failure under "beskrevet".
+    criteria = ["maalgruppe", "i_drift", "beskrevet"]
+    fails = {"Q1": {"maalgruppe", "beskrevet"}, "Q2": {"i_drift", "beskrevet"}, "Q3": set(criteria), "Q4": {"beskrevet"}, "Q5": set()}
+    screening = pd.DataFrame(
+        [(p, s, c, "exclude" if c in failed else "include") for p, failed in fails.items() for c in criteria for s in ("A", "B")],
+        columns=["practice_id", "screener_id", "criterion", "decision"],
+    )
+    eligibility = sc.practice_eligibility(sc.final_decisions(screening))
+    review = pd.DataFrame({"status": pd.Series([], dtype=str), "removed_id": pd.Series([], dtype=str)})
+    flow = sc.flow_counts(pd.DataFrame({"practice_id": list(fails)}), review, eligibility)
+    by_reason = dict(zip(flow["reason"].dropna(), flow.loc[flow["reason"].notna(), "n"]))
+    # By hand, first failed criterion in table order: Q1 and Q3 målgruppe, Q2 i_drift, Q4 beskrevet.
+    assert by_reason == {"maalgruppe": 2, "i_drift": 1, "beskrevet": 1}
+    assert eligibility.set_index("practice_id")["exclusion_criterion"].dropna().to_dict() == {
+        "Q1": "maalgruppe", "Q2": "i_drift", "Q3": "maalgruppe", "Q4": "beskrevet"}
+
+
 def test_flow_counts_with_confirmed_duplicate(tmp_path: Path) -> None:
     study = Study.load(write_study(tmp_path / "dub", extra={"duplicates.csv": "practice_id,duplicate_of,note\nP2,P1,samme gruppe\n"}))
     stage = run_stage(study)

@@ -66,6 +66,30 @@ def test_flags_are_listed_per_practice_with_reader_names() -> None:
     ]
 
 
+def test_sikker_candidates_are_named_apart_from_the_score() -> None:
+    flags = pd.DataFrame({"practice_id": ["P3", "P1", "P2"], "n_ja": [0, 2, 0], "n_disagree": [0, 0, 1], "possible_sikker": [False, True, True]})
+    text = synthesis.sikker_sentence(flags, "da")
+    # By hand: P1 had ja in 2 interviews, P2 disagreeing coders in 1, P3 neither and is not named.
+    assert "peger på 2 af 3 praksisser: P1 (ja i 2 interview) og P2 (uenige kodere i 1)." in text
+    assert "P3" not in text and "indgår ikke i den lovende score" in text
+    none = synthesis.sikker_sentence(flags.assign(possible_sikker=False), "en")
+    assert none.startswith("The sikker-praksis screen question points to none of the 3 practices")
+
+
+def test_english_interview_sentence_translates_roles(example_study: Path) -> None:
+    from lovende_research.study import Study
+
+    study = Study.load(example_study)
+    counts = study.interviews["informant_role"].value_counts()
+    text = synthesis.interview_sentence(study, "en")
+    # The example's roles are leder, medarbejder and samarbejdspartner (docs/study-format.md).
+    # Counted by hand from the table above; English plurals, and Danish ones on a Danish page.
+    assert f"{counts['leder']} leaders, {counts['medarbejder']} staff members and {counts['samarbejdspartner']} partners" in text
+    assert "leder" not in text and "medarbejder" not in text
+    danish = synthesis.interview_sentence(study, "da")
+    assert f"{counts['leder']} ledere, {counts['medarbejder']} medarbejdere og {counts['samarbejdspartner']} samarbejdspartnere" in danish
+
+
 def test_missing_stage_is_named(tmp_path: Path) -> None:
     (tmp_path / "screening").mkdir()
     pd.DataFrame({"step": ["identified"], "reason": [None], "n": [1]}).to_parquet(tmp_path / "screening" / "flow.parquet")
@@ -85,6 +109,10 @@ def test_report_page_carries_the_tables_numbers(example_run) -> None:
     assert f"{top} har det højeste samlede indeks" in page
     assert page.count("Kilde: ") == len(synthesis.FIGURE_SOURCES)  # every figure names its source
     assert "Syntetiske data" in page and "Enighed mellem informanter" in page
+    flags = pd.read_parquet(processed / "scores" / "screen_flags.parquet")
+    candidates = sorted(flags.loc[flags["possible_sikker"].astype(bool) & (flags["delimitation_id"] == "main"), "practice_id"])
+    section = page[page.index("Mulig sikker praksis"):]
+    assert candidates and all(p in section[:3000] for p in candidates)
 
 
 def _embedded_svgs(page: str) -> set[bytes]:

@@ -5,7 +5,7 @@ planted biases and find them with the package's own checks. :func:`make_handouts
 per group with papermill, each group on its own seed so the groups can compare findings, and writes::
 
     <out_dir>/index.html                the teacher's page: every group's seed, links, planted truth, findings
-    <out_dir>/gruppe_01/student.ipynb   solutions removed (cells tagged ``solution``, outputs and all)
+    <out_dir>/gruppe_01/student.ipynb   answers removed (cells tagged ``solution`` or ``answer``, outputs and all)
     <out_dir>/gruppe_01/student.html
     <out_dir>/gruppe_01/teacher.ipynb   with the solutions and the answers from ``truth.json``
     <out_dir>/gruppe_01/teacher.html
@@ -52,6 +52,11 @@ MAX_GROUPS = GROUP_STRIDE - 1
 #: The simulated study and its outputs, relative to the group folder (the notebook's working directory).
 WORK_DIR = "work"
 SOLUTION_TAG = "solution"
+#: A cell whose output answers an exercise without being its worked solution: the verdict and figure of a
+#: check the exercise asks students to carry out. Withheld from the student version like a solution.
+ANSWER_TAG = "answer"
+#: What the student version leaves out.
+WITHHELD_TAGS = frozenset({SOLUTION_TAG, ANSWER_TAG})
 EXERCISE_TAG = "exercise"
 
 PHRASES: dict[str, tuple[str, str]] = {
@@ -188,7 +193,7 @@ def make_handout(out_dir: Path, group: int, seed: int, language: str = "da", ker
     running.unlink()
     other = {code for code in ("da", "en") if code != language}
     teacher = strip_cells(executed, other)
-    student = strip_cells(teacher, {SOLUTION_TAG})
+    student = strip_cells(teacher, set(WITHHELD_TAGS))
     title = phrase(PHRASES, "handout_title", language, group=group, seed=handout.seed)
     _write_notebook(teacher, handout.folder / "teacher.ipynb")
     _write_notebook(student, handout.folder / "student.ipynb")

@@ -22,7 +22,6 @@ from lovende_research.errors import LovendeError
 from lovende_research.teaching import (
     ANSWER_TAG,
     SOLUTION_TAG,
-    TUTORIAL,
     WITHHELD_TAGS,
     TeachingError,
     group_folder_name,
@@ -31,6 +30,7 @@ from lovende_research.teaching import (
     planted_truth,
 )
 from lovende_research.report import strip_cells
+from lovende_research.tutorial_languages import TUTORIAL
 from lovende_research.study import Study
 from tests.planted import straight_lines_at_practice_level
 

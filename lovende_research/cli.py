@@ -94,7 +94,7 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _lab(args: argparse.Namespace) -> int:
-    from lovende_research.pipeline import open_lab
+    from lovende_research.lab import open_lab
 
     return open_lab(port=args.port, no_browser=args.no_browser)
 
@@ -153,9 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--processed", type=Path, default=PROCESSED_DIR, help=argparse.SUPPRESS)
     plan.set_defaults(handler=_plan)
 
-    lab = commands.add_parser("lab", help="åbn JupyterLab på notebooks/ med projektets kerne")
-    lab.add_argument("--port", type=int, default=8888)
-    lab.add_argument("--no-browser", action="store_true")
+    lab = commands.add_parser("lab", help="åbn JupyterLab på notebooks/ med projektets kerne (også som root; SIGTERM stopper server og kerner)")
+    lab.add_argument("--port", type=int, default=8888, help="porten (optaget = fejl, ikke en anden port)")
+    lab.add_argument("--no-browser", action="store_true", help="åbn ikke en browser (server, container)")
     lab.set_defaults(handler=_lab)
     return parser
 

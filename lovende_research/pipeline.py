@@ -441,19 +441,3 @@ def _log_to(path: Path) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
-
-
-def lab_command(port: int = 8888, no_browser: bool = False) -> list[str]:
-    """The JupyterLab command: this environment's Python, ``notebooks/``, the project kernel as default."""
-    import sys
-
-    command = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={NOTEBOOKS_DIR}", f"--port={port}", f"--MappingKernelManager.default_kernel_name={KERNEL_NAME}"]
-    return command + (["--no-browser"] if no_browser else [])
-
-
-def open_lab(port: int = 8888, no_browser: bool = False) -> int:
-    """JupyterLab on ``notebooks/``, with the project kernel registered in this environment."""
-    import subprocess
-
-    ensure_kernel()
-    return subprocess.call(lab_command(port, no_browser))

@@ -1,17 +1,18 @@
 """Handouts for teaching: one simulated study per group, a student and a teacher version, a teacher index.
 
 Professionshøjskoler teach with ``notebooks/00_tutorial.ipynb``: students simulate a small mapping with
-planted biases and find them with the package's own checks. :func:`make_handouts` runs the tutorial once
-per group with papermill, each group on its own seed so the groups can compare findings, and writes::
+planted biases and find them with the package's own checks. :func:`make_handouts` runs the tutorial in the
+handouts' language (``00_tutorial_da.ipynb`` or ``_en.ipynb``, made from the bilingual source by
+:mod:`lovende_research.tutorial_languages`) once per group with papermill, each group on its own seed so the groups can compare findings, and writes::
 
     <out_dir>/index.html                the teacher's page: every group's seed, links, planted truth, findings
-    <out_dir>/gruppe_01/student.ipynb   solutions removed (cells tagged ``solution``, outputs and all)
+    <out_dir>/gruppe_01/student.ipynb   answers removed (cells tagged ``solution`` or ``answer``, outputs and all)
     <out_dir>/gruppe_01/student.html
     <out_dir>/gruppe_01/teacher.ipynb   with the solutions and the answers from ``truth.json``
     <out_dir>/gruppe_01/teacher.html
     <out_dir>/gruppe_01/work/           the group's simulated study (``study/``, with ``truth.json``) and outputs
 
-Both versions keep only the handout language's prose (cells tagged ``da``/``en``). The notebooks run with
+Both versions hold only the handout language's prose, like the notebook a student opens in JupyterLab. The notebooks run with
 the group folder as working directory and ``work_dir = "work"``, so a student who reruns ``student.ipynb``
 beside its folder gets the same study again. The HTML pages show the code (students learn the calls), are
 self-contained and fetch nothing from the network (the report template of :mod:`lovende_research.report`).
@@ -38,13 +39,13 @@ from typing import Any
 
 import nbformat
 
-from lovende_research.config import KERNEL_NAME, NOTEBOOKS_DIR
+from lovende_research.config import KERNEL_NAME
 from lovende_research.errors import LovendeError
 from lovende_research.i18n import check_language, phrase
 from lovende_research.io import atomic_write_text, refuse_raw
 from lovende_research.report import export_html, html_page, key_value_rows, strip_cells
+from lovende_research.tutorial_languages import LANGUAGE_NOTEBOOKS
 
-TUTORIAL: Path = NOTEBOOKS_DIR / "00_tutorial.ipynb"
 #: Group ``g`` of a session with seed ``s`` runs on seed ``s * GROUP_STRIDE + g``: distinct per group, and
 #: readable (seed 7, group 2 → 7002), so a teacher can rerun one group's study by hand.
 GROUP_STRIDE = 1000
@@ -52,6 +53,11 @@ MAX_GROUPS = GROUP_STRIDE - 1
 #: The simulated study and its outputs, relative to the group folder (the notebook's working directory).
 WORK_DIR = "work"
 SOLUTION_TAG = "solution"
+#: A cell whose output answers an exercise without being its worked solution: the verdict and figure of a
+#: check the exercise asks students to carry out. Withheld from the student version like a solution.
+ANSWER_TAG = "answer"
+#: What the student version leaves out.
+WITHHELD_TAGS = frozenset({SOLUTION_TAG, ANSWER_TAG})
 EXERCISE_TAG = "exercise"
 
 PHRASES: dict[str, tuple[str, str]] = {
@@ -170,7 +176,7 @@ def make_handout(out_dir: Path, group: int, seed: int, language: str = "da", ker
     os.environ.setdefault("MPLBACKEND", "agg")
     try:
         papermill.execute_notebook(
-            str(TUTORIAL),
+            str(LANGUAGE_NOTEBOOKS[language]),
             str(running),
             parameters={"seed": handout.seed, "language": language, "work_dir": WORK_DIR},
             kernel_name=kernel_name,
@@ -184,11 +190,9 @@ def make_handout(out_dir: Path, group: int, seed: int, language: str = "da", ker
             f"gruppe {group} (seed {handout.seed}): notebooken fejlede i celle {exc.cell_index}: {exc.ename}: {exc.evalue}; "
             f"se {failed}"
         ) from None
-    executed = nbformat.read(running, as_version=4)
+    teacher = nbformat.read(running, as_version=4)
     running.unlink()
-    other = {code for code in ("da", "en") if code != language}
-    teacher = strip_cells(executed, other)
-    student = strip_cells(teacher, {SOLUTION_TAG})
+    student = strip_cells(teacher, set(WITHHELD_TAGS))
     title = phrase(PHRASES, "handout_title", language, group=group, seed=handout.seed)
     _write_notebook(teacher, handout.folder / "teacher.ipynb")
     _write_notebook(student, handout.folder / "student.ipynb")

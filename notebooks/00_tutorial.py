@@ -323,6 +323,8 @@ per_practice.round(3)
 # Hvis alle roller så praksissen ens, ville prikkerne i en række ligge oven i hinanden. Til højre står,
 # hvor meget lavere (negativt tal) eller højere (positivt) hver rolle i gennemsnit vurderer end lederen af
 # samme praksis, med en usikkerhedsstreg. Krydser stregen ikke 0, er forskellen for stor til at være tilfældig.
+#
+# Vurderingen og figuren er svaret på opgave 2, så de kommer efter den (i lærerens udgave).
 
 # %% [markdown] tags=["en"]
 # ## 3. Subjectivity bias: whom did we ask, and does it matter?
@@ -336,17 +338,17 @@ per_practice.round(3)
 # role saw the practice alike, the dots in a row would sit on top of each other. On the right: how much lower
 # (negative number) or higher (positive) each role rates on average than the leader of the same practice,
 # with an uncertainty line. If the line does not cross 0, the difference is too large to be chance.
+#
+# The verdict and the figure answer exercise 2, so they come after it (in the teacher's version).
 
 # %%
 checks = bias.run_bias_checks(study, top_n=top_n, language=language)
 set_aside = sorted(checks.response_styles.loc[checks.response_styles["straightliner"], "informant_id"])
-display(Markdown(f"**{bias.verdict('roles', language, roles=checks.role_effects, excluded=set_aside)}**"))
-show(bias_plots.role_chart(checks.role_profiles, checks.role_effects, language), "roles")
 
 # %% [markdown] tags=["da", "exercise"]
 # ### ✏️ Opgave 2: Hvilken rolle vurderer højest?
 #
-# Brug figuren og tabellen `checks.role_profiles` (én række pr. informant, kolonnerne `informant_role` og
+# Brug tabellen `checks.role_profiles` (én række pr. informant, kolonnerne `informant_role` og
 # `score`). Regn gennemsnittet af `score` for hver rolle ud. Hvilken rolle giver de højeste scorer? Hvorfor
 # kunne netop den rolle se sin praksis mere positivt? Hvad betyder det, at måleredskabet er skrevet til, at
 # **lederen** er den, der svarer?
@@ -354,7 +356,7 @@ show(bias_plots.role_chart(checks.role_profiles, checks.role_effects, language),
 # %% [markdown] tags=["en", "exercise"]
 # ### ✏️ Exercise 2: Which role rates highest?
 #
-# Use the figure and the table `checks.role_profiles` (one row per informant, columns `informant_role` and
+# Use the table `checks.role_profiles` (one row per informant, columns `informant_role` and
 # `score`). Compute the mean of `score` for each role. Which role gives the highest scores? Why might that
 # role see its practice more positively? What does it mean that the measuring tool is written for the
 # **leader** to be the one who answers?
@@ -376,6 +378,10 @@ checks.role_profiles.head()
 # in it looking good, and they know it from the plans more than from daily work. A profile built on the
 # leader's answers alone, as the measuring tool suggests, comes out too flattering. Ask several roles, and
 # show the difference.
+
+# %% tags=["answer"]
+display(Markdown(f"**{bias.verdict('roles', language, roles=checks.role_effects, excluded=set_aside)}**"))
+show(bias_plots.role_chart(checks.role_profiles, checks.role_effects, language), "roles")
 
 # %% tags=["solution"]
 kept = checks.role_profiles[~checks.role_profiles["excluded"]]
@@ -407,7 +413,8 @@ show(bias_plots.response_style_chart(checks.response_styles, language=language),
 # Vi regner rangeringen ud igen og igen, hver gang uden én af informanterne (orange) eller uden én af
 # koderne (grøn). Den sorte prik er praksissens plads i den fulde rangering; stregen viser, hvor den lander,
 # når én stemme mangler. Det lysegrønne felt er toppen. En praksis i toppen, hvis streg rækker ud af feltet,
-# har sin plads på grund af én person.
+# har sin plads på grund af én person. Vurderingen og figuren er svaret på opgave 3, så de kommer efter den
+# (i lærerens udgave).
 
 # %% [markdown] tags=["en"]
 # ### 3c. Does the ranking rest on one voice?
@@ -415,11 +422,9 @@ show(bias_plots.response_style_chart(checks.response_styles, language=language),
 # We compute the ranking again and again, each time without one of the informants (orange) or without one
 # of the coders (green). The black dot is the practice's place in the full ranking; the line shows where it
 # lands when one voice is missing. The light green field is the top. A practice in the top whose line
-# reaches out of the field holds its place because of one person.
+# reaches out of the field holds its place because of one person. The verdict and the figure answer
+# exercise 3, so they come after it (in the teacher's version).
 
-# %%
-display(Markdown(f"**{bias.verdict('stability', language, summary=checks.stability_summary, flags=checks.flags, top_n=top_n)}**"))
-show(bias_plots.stability_chart(checks.stability, top_n, language), "stability")
 
 # %% [markdown] tags=["da", "exercise"]
 # ### ✏️ Opgave 3: Hvilken praksis' placering afhænger af én informant?
@@ -454,6 +459,10 @@ checks.stability.head()
 # largest move (up or down). With only three informants per practice one voice can move a practice several
 # places, especially an informant who answered "to a high degree" to everything or was much more positive
 # than the others. A ranking of promising practice should therefore always show how stable it is.
+
+# %% tags=["answer"]
+display(Markdown(f"**{bias.verdict('stability', language, summary=checks.stability_summary, flags=checks.flags, top_n=top_n)}**"))
+show(bias_plots.stability_chart(checks.stability, top_n, language), "stability")
 
 # %% tags=["solution"]
 own = checks.stability[(checks.stability["scenario"] == "informant") & (checks.stability["left_out_practice"] == checks.stability["practice_id"])]

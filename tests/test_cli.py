@@ -49,7 +49,8 @@ def test_validate_exit_code_on_a_broken_study(tmp_path: Path) -> None:
 
 def test_lab_opens_the_notebooks_on_the_project_kernel() -> None:
     from lovende_research.config import KERNEL_NAME, NOTEBOOKS_DIR
-    from lovende_research.pipeline import ensure_kernel, lab_command
+    from lovende_research.lab import lab_command
+    from lovende_research.pipeline import ensure_kernel
 
     ensure_kernel()  # registered by the Makefile's set-up, inside this environment
     command = lab_command(port=8899, no_browser=True)

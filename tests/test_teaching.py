@@ -7,6 +7,8 @@ the planted truth it reads from ``truth.json`` itself, never from the notebook o
 
 from __future__ import annotations
 
+import base64
+import html
 import json
 import os
 import re
@@ -18,8 +20,9 @@ import pytest
 from lovende_research.config import RAW_DIR
 from lovende_research.errors import LovendeError
 from lovende_research.teaching import (
+    ANSWER_TAG,
     SOLUTION_TAG,
-    TUTORIAL,
+    WITHHELD_TAGS,
     TeachingError,
     group_folder_name,
     group_seed,
@@ -27,10 +30,12 @@ from lovende_research.teaching import (
     planted_truth,
 )
 from lovende_research.report import strip_cells
+from lovende_research.tutorial_languages import TUTORIAL
 from lovende_research.study import Study
 from tests.planted import straight_lines_at_practice_level
 
 SESSION_SEED = 3
+EXERCISE_HEADING = re.compile(r"^### ✏️ (Opgave|Exercise) \d")
 GROUPS = 3
 LANGUAGES = ("da", "en")
 CASES = [(language, group) for language in LANGUAGES for group in range(1, GROUPS + 1)]
@@ -54,6 +59,49 @@ def _tags(cell: nbformat.NotebookNode) -> set[str]:
 
 def _truth(folder: Path) -> dict:
     return json.loads((folder / "work" / "study" / "truth.json").read_text(encoding="utf-8"))
+
+
+def _withheld(cell: nbformat.NotebookNode) -> bool:
+    return bool(_tags(cell) & WITHHELD_TAGS)
+
+
+def _answers_per_exercise(notebook: nbformat.NotebookNode) -> list[list[nbformat.NotebookNode]]:
+    """The withheld code cells after each exercise's heading, up to the next exercise (the facit goes with the last)."""
+    answers: list[list[nbformat.NotebookNode]] = []
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and EXERCISE_HEADING.match(cell.source) and "exercise" in _tags(cell):
+            answers.append([])
+        elif answers and cell.cell_type == "code" and _withheld(cell):
+            answers[-1].append(cell)
+    return answers
+
+
+def _page_text(page: str) -> str:
+    """What a reader of an HTML page sees as text: tags dropped, entities decoded, blanks collapsed."""
+    body = page.split("<main>", 1)[-1]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", body)).split())
+
+
+def _answer_evidence(cells: list[nbformat.NotebookNode]) -> tuple[list[str], list[str], list[str]]:
+    """From the teacher's executed answer cells: verdict texts (Markdown outputs as read), the numbers with
+    two or more decimals in them and in the answer tables, and the figures (base64 as the page embeds them)."""
+    texts, numbers, figures = [], [], []
+    for cell in cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/markdown" in data:
+                text = " ".join(re.sub(r"[*`]", "", data["text/markdown"]).split())
+                texts.append(text)
+                numbers += re.findall(r"\d+[.,]\d{2,}", text)
+            elif "image/svg+xml" in data:
+                figures.append(base64.b64encode(data["image/svg+xml"].encode("utf-8")).decode("ascii"))
+            elif "text/html" in data:
+                numbers += re.findall(r"\d+[.,]\d{2,}", data.get("text/plain", ""))
+    return texts, sorted(set(numbers)), figures
+
+
+def _has_number(text: str, number: str) -> bool:
+    return re.search(rf"(?<![\d.,]){re.escape(number)}(?![\d])", text) is not None
 
 
 # --------------------------------------------------------------------------------------------- without a kernel
@@ -136,6 +184,21 @@ def test_tutorial_exercises_come_with_solutions() -> None:
     assert all(re.search(rf"^{name} = ", parameters, re.M) for name in ("seed", "language", "work_dir"))
 
 
+def test_checks_that_answer_an_exercise_follow_it_as_answer_cells() -> None:
+    """The roles verdict and figure answer exercise 2, the stability verdict and figure exercise 3: they must sit
+    in ``answer`` cells after their exercise, or a student reads the answer just before the question."""
+    cells = nbformat.read(TUTORIAL, as_version=4).cells
+    exercises = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and EXERCISE_HEADING.match(c.source) and "da" in _tags(c)]
+    assert len(exercises) == 3
+    for exercise, calls in ((1, ("verdict('roles'", "role_chart(")), (2, ("verdict('stability'", "stability_chart("))):
+        for call in calls:
+            where = [i for i, c in enumerate(cells) if c.cell_type == "code" and call in c.source]
+            assert len(where) == 1, call
+            assert ANSWER_TAG in _tags(cells[where[0]]), call
+            following = exercises[exercise + 1] if exercise + 1 < len(exercises) else len(cells)
+            assert exercises[exercise] < where[0] < following, call
+
+
 def test_solution_cells_are_not_needed_by_later_cells() -> None:
     """A student reruns the notebook without solutions, so no later cell may use a name a solution defines."""
     import ast
@@ -145,7 +208,7 @@ def test_solution_cells_are_not_needed_by_later_cells() -> None:
     for cell in cells:
         tree = ast.parse(cell.source)
         names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-        if SOLUTION_TAG in _tags(cell):
+        if _withheld(cell):
             defined_by_solutions |= names
             continue
         used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
@@ -196,8 +259,8 @@ def test_student_version_has_no_solution(handouts: dict[str, Path], language: st
     folder = _folder(handouts, language, group)
     teacher = nbformat.read(folder / "teacher.ipynb", as_version=4)
     student = nbformat.read(folder / "student.ipynb", as_version=4)
-    assert not any(SOLUTION_TAG in _tags(c) for c in student.cells)
-    assert [c.source for c in student.cells] == [c.source for c in teacher.cells if SOLUTION_TAG not in _tags(c)]
+    assert not any(_withheld(c) for c in student.cells)
+    assert [c.source for c in student.cells] == [c.source for c in teacher.cells if not _withheld(c)]
     assert sum("exercise" in _tags(c) for c in student.cells) == 6  # three questions, three code cells to work in
     marker = "<strong>Løsning.</strong>" if language == "da" else "<strong>Solution.</strong>"
     student_html = (folder / "student.html").read_text(encoding="utf-8")
@@ -208,6 +271,32 @@ def test_student_version_has_no_solution(handouts: dict[str, Path], language: st
     truth = _truth(folder)
     assert ", ".join(truth["straightliners"]) in teacher_html
     assert "truth.json</th>" not in student_html
+
+
+@pytest.mark.parametrize(("language", "group"), CASES)
+def test_student_html_withholds_every_answer(handouts: dict[str, Path], language: str, group: int) -> None:
+    """Per exercise, what answers it in the teacher's executed notebook (verdicts, figures, the numbers of the
+    answer tables) is on the teacher's page and nowhere on the student's."""
+    folder = _folder(handouts, language, group)
+    teacher = nbformat.read(folder / "teacher.ipynb", as_version=4)
+    teacher_page = (folder / "teacher.html").read_text(encoding="utf-8")
+    student_page = (folder / "student.html").read_text(encoding="utf-8")
+    teacher_text, student_text = _page_text(teacher_page), _page_text(student_page)
+    answers = _answers_per_exercise(teacher)
+    assert len(answers) == 3
+    for exercise, cells in enumerate(answers, start=1):
+        texts, numbers, figures = _answer_evidence(cells)
+        assert texts and numbers, f"exercise {exercise} has no answer to withhold"
+        for text in texts:
+            assert text in teacher_text, (exercise, text[:80])
+            assert text not in student_text, (exercise, text[:80])
+        for number in numbers:
+            assert _has_number(teacher_text, number), (exercise, number)
+            assert not _has_number(student_text, number), (exercise, number)
+        for figure in figures:
+            assert figure in teacher_page and figure not in student_page, exercise
+    # the two checks that answer exercises 2 and 3 show their figures to the teacher only
+    assert sum(len(_answer_evidence(cells)[2]) for cells in answers) == 2
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

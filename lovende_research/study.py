@@ -46,7 +46,9 @@ from lovende_research.schemas import (
 )
 from lovende_research.personal_data import NOTE_COLUMNS, name_warnings
 from lovende_research.study_config import STUDY_FILE, StudyConfig, masked, read_config
+from lovende_research.spss import labelled_responses
 from lovende_research.tables import RawTable, find_table_file, read_table
+from lovende_research.wide_codings import WIDE_KEYS, item_columns, located, long_codings
 
 def instrument_for(study_dir: Path, config: StudyConfig) -> Instrument:
     """The study's instrument: the bundled one, or a file named relative to the study folder."""
@@ -199,11 +201,16 @@ def _read_and_check(study_dir: Path) -> tuple[dict[str, RawTable], StudyConfig |
                 if spec.must_exist:
                     problems.append(Problem(spec.name, "tabellen mangler", expected=" eller ".join(f"{spec.name}{s}" for s in spec.suffixes)))
                 continue
-            raws[spec.name] = masked(read_table(file, spec.name, spec.required), config.redact if config else ())
+            # A wide codings sheet has no item_id/response header; its keys find the header row.
+            header = WIDE_KEYS if spec.name == "codings" else spec.required
+            raws[spec.name] = masked(read_table(file, spec.name, header), config.redact if config else ())
         except InputError as exc:
             problems.extend(exc.problems)
     if instrument is None:
         return raws, config, instrument, problems
+    if "codings" in raws:
+        raws["codings"], found = _codings_as_long(raws["codings"], instrument)
+        problems.extend(found)
     ids = {name: _ids(raws, name, column) for name, column in
            (("candidates", "practice_id"), ("interviews", "interview_id"), ("delimitations", "delimitation_id"))}
     for name, raw in raws.items():
@@ -217,7 +224,7 @@ def _read_and_check(study_dir: Path) -> tuple[dict[str, RawTable], StudyConfig |
             decimal_comma=raw.decimal_comma,
             spss=raw.is_spss,
         )
-        table_problems = validate_raw_table(raw, schema, spec)
+        table_problems = located(validate_raw_table(raw, schema, spec), raw)
         problems.extend(table_problems)
         if name == "duplicates" and {"practice_id", "duplicate_of"} <= set(raw.frame.columns):
             problems.extend(duplicate_decision_problems(raw.frame, raw.file))
@@ -232,12 +239,21 @@ def _read_and_check(study_dir: Path) -> tuple[dict[str, RawTable], StudyConfig |
             )
         if name == "codings" and not any(p.column in (None, "response", "item_id") and p.row is None for p in table_problems):
             if {"response", "item_id"} <= set(raw.frame.columns):
-                problems.extend(response_item_mismatches(raw.frame.astype(str), instrument, raw.file, spss=raw.is_spss))
+                problems.extend(located(response_item_mismatches(raw.frame.astype(str), instrument, raw.file, spss=raw.is_spss), raw))
     if not problems and "delimitations" in raws:
         problems.extend(_delimitation_practice_mismatches(raws))
     if not problems and "selected" in raws:
         problems.extend(_selection_problems(raws))
     return raws, config, instrument, problems
+
+
+def _codings_as_long(raw: RawTable, instrument: Instrument) -> tuple[RawTable, list[Problem]]:
+    """The codings with SPSS value labels applied (:mod:`lovende_research.spss`) and a wide layout made
+    long (:mod:`lovende_research.wide_codings`), and the user-missing values the instrument cannot name."""
+    items = item_columns(raw, instrument)
+    codes = ResponseCodes.from_instrument(instrument, spss=raw.is_spss)
+    raw, problems = labelled_responses(raw, instrument, set(codes.scored) | set(codes.screen), items or ["response"])
+    return (long_codings(raw, items) if items else raw), problems
 
 
 def _ids(raws: dict[str, RawTable], table: str, column: str) -> set[str] | None:

@@ -47,7 +47,7 @@ from lovende_research.schemas import (
 from lovende_research.personal_data import NOTE_COLUMNS, name_warnings
 from lovende_research.study_config import STUDY_FILE, StudyConfig, masked, read_config
 from lovende_research.spss import labelled_responses
-from lovende_research.tables import RawTable, find_table_file, read_table
+from lovende_research.tables import RawTable, find_table_file, frame_of, read_table
 from lovende_research.wide_codings import WIDE_KEYS, item_columns, located, long_codings
 
 def instrument_for(study_dir: Path, config: StudyConfig) -> Instrument:
@@ -101,8 +101,11 @@ class Study:
         return {name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in sorted(paths.items())}
 
     @classmethod
-    def load(cls, path: str | Path) -> "Study":
+    def load(cls, path: str | Path, stage: str | None = None) -> "Study":
         """Read and validate the study in ``path``; raise one :class:`InputError` listing every problem.
+
+        With ``stage="screening"`` only the tables screening reads are read (:data:`STAGE_TABLES`), so
+        a team can screen before any interview is coded; the others are then empty.
 
         In the stage notebooks of a ``lovende run`` this is the study the runner has just validated, when
         no file of the folder has changed since (see the module's docstring).
@@ -111,12 +114,15 @@ class Study:
         validated = _validated_for(study_dir)
         if validated is not None:
             return validated
-        raws, config, instrument, problems = _read_and_check(study_dir)
+        raws, config, instrument, problems = _read_and_check(study_dir, stage)
         if problems:
             raise InputError(problems)
         assert config is not None and instrument is not None  # guaranteed when there are no problems
         if not config.show_notes:
             raws = {name: _without_notes(raw) for name, raw in raws.items()}
+        for name in ("interviews", "codings"):
+            if name not in raws:  # a study validated for screening only
+                raws[name] = RawTable(name, study_dir / name, frame_of(list(TABLES[name].columns), []))
         return cls(
             path=study_dir.resolve(),
             config=config,
@@ -128,7 +134,7 @@ class Study:
             delimitations=_optional(raws, "delimitations"),
             duplicates=_optional(raws, "duplicates"),
             selected=_optional(raws, "selected"),
-            files={name: raw.path.resolve() for name, raw in raws.items()},
+            files=_table_files(study_dir),
         )
 
 
@@ -171,9 +177,9 @@ def _table_files(study_dir: Path) -> dict[str, Path]:
     return {name: file.resolve() for name, file in found.items() if file is not None}
 
 
-def validate_study(path: str | Path) -> list[Problem]:
-    """Every problem in the study folder, or an empty list when it is clean."""
-    return _read_and_check(Path(path))[3]
+def validate_study(path: str | Path, stage: str | None = None) -> list[Problem]:
+    """Every problem in the study folder (in the tables ``stage`` reads), or an empty list when it is clean."""
+    return _read_and_check(Path(path), stage)[3]
 
 
 def study_warnings(path: str | Path) -> list[Problem]:
@@ -183,7 +189,22 @@ def study_warnings(path: str | Path) -> list[Problem]:
     return [warning for name, raw in raws.items() for warning in name_warnings(raw, TABLES[name].columns)]
 
 
-def _read_and_check(study_dir: Path) -> tuple[dict[str, RawTable], StudyConfig | None, Instrument | None, list[Problem]]:
+#: The tables a stage reads, for :meth:`Study.load` and ``lovende validate --stage`` (``None``: every table).
+STAGE_TABLES: dict[str, tuple[str, ...] | None] = {
+    "screening": ("candidates", "screening", "duplicates", "selected"),
+    "all": None,
+}
+
+
+def stage_tables(stage: str | None) -> tuple[str, ...]:
+    """The names of the tables ``stage`` reads; an unknown stage is an error naming the known ones."""
+    if stage is not None and stage not in STAGE_TABLES:
+        raise InputError.single("--stage", f"ukendt trin '{stage}'", expected=" eller ".join(STAGE_TABLES))
+    names = STAGE_TABLES.get(stage or "all")
+    return tuple(TABLES) if names is None else names
+
+
+def _read_and_check(study_dir: Path, stage: str | None = None) -> tuple[dict[str, RawTable], StudyConfig | None, Instrument | None, list[Problem]]:
     if not study_dir.is_dir():
         return {}, None, None, [Problem(str(study_dir), "mappen findes ikke", expected="en studiemappe med study.yml")]
     problems: list[Problem] = []
@@ -194,7 +215,10 @@ def _read_and_check(study_dir: Path) -> tuple[dict[str, RawTable], StudyConfig |
     except InputError as exc:
         problems.extend(exc.problems)
     raws: dict[str, RawTable] = {}
+    wanted = stage_tables(stage)
     for spec in TABLES.values():
+        if spec.name not in wanted:
+            continue
         try:
             file = find_table_file(study_dir, spec.name, spec.suffixes)
             if file is None:

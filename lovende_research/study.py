@@ -32,10 +32,13 @@ from lovende_research.schemas import (
     CONSENSUS_CODERS,
     DECISIONS,
     MAIN_DELIMITATION,
-    PURPOSE_SEPARATORS,
+    PROVIDER_TYPE_WORDS,
+    ROLE_WORDS,
     TABLES,
     ResponseCodes,
     TableSpec,
+    canonical,
+    canonical_purposes,
     duplicate_decision_problems,
     fold,
     reconciled_conflict_problems,
@@ -368,8 +371,8 @@ def _text_frame(raw: RawTable, spec: TableSpec) -> pd.DataFrame:
 
 def _typed_candidates(raw: RawTable) -> pd.DataFrame:
     frame = _text_frame(raw, TABLES["candidates"])
-    frame["provider_type"] = fold(frame["provider_type"])
-    frame["purpose"] = fold(frame["purpose"]).str.split(PURPOSE_SEPARATORS).map(lambda parts: ";".join(p for p in parts if p))
+    frame["provider_type"] = canonical(frame["provider_type"], PROVIDER_TYPE_WORDS)
+    frame["purpose"] = canonical_purposes(frame["purpose"])
     return frame
 
 
@@ -382,7 +385,7 @@ def _typed_screening(raw: RawTable) -> pd.DataFrame:
 
 def _typed_interviews(raw: RawTable) -> pd.DataFrame:
     frame = _text_frame(raw, TABLES["interviews"])
-    frame["informant_role"] = fold(frame["informant_role"])
+    frame["informant_role"] = canonical(frame["informant_role"], ROLE_WORDS)
     frame["date"] = pd.to_datetime(frame["date"].replace("", None), format="%Y-%m-%d")
     frame["duration_minutes"] = parse_number(frame["duration_minutes"], raw.decimal_comma)
     return frame

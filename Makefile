@@ -34,6 +34,7 @@ run: setup
 
 test: setup
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-libreoffice.sh
 	$(BIN)/python -m pytest
 
 bench: setup

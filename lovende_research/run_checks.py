@@ -51,7 +51,12 @@ def run_problems(study_dir: str | Path, stage: str | None = None, notebooks_dir:
     removed = set(raws["duplicates"].frame["practice_id"].astype(str).str.strip()) if "duplicates" in raws else set()
     decisions = screening.final_decisions(screening.screened_rows(_typed_screening(raws["screening"]), removed))
     found += conflict_problems(raws["screening"], decisions)
-    if not found and stage is None and "interviews" in raws and selection_parameters is not None:
+    interviewed = "interviews" in raws and not raws["interviews"].frame.empty
+    if stage is None and "interviews" in raws and not interviewed:
+        # A study still screening (new-study's templates unfilled): one problem, not one per empty cell.
+        found.append(Problem(raws["interviews"].file, "tabellen har endnu ingen interview, så kodnings- og scoringstrinnene har intet at køre på",
+                             expected="én række pr. interview, eller `lovende validate --stage screening` (og `run --only screening`) for et studie, der kun er screenet"))
+    if not found and stage is None and interviewed and selection_parameters is not None:
         eligible = screening.eligible_candidates(_typed_candidates(raws["candidates"]), screening.practice_eligibility(decisions))
         found += outside_sample_problems(raws, eligible, selection_parameters, config.seed)
     return found
@@ -90,7 +95,9 @@ def outside_sample_problems(raws: dict[str, RawTable], eligible: pd.DataFrame, p
 
     seed = study_seed if parameters.get("seed") is None else parameters["seed"]
     try:
-        if parameters["selection_rule"] == "list":
+        if eligible.empty:
+            sample: set[str] = set()  # nothing to select from: every interview is outside the sample
+        elif parameters["selection_rule"] == "list":
             if "selected" not in raws:
                 raise screening.SelectionError("selection_rule er 'list', men selected.csv findes ikke")
             chosen = raws["selected"].frame["practice_id"].astype(str).str.strip().tolist()

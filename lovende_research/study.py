@@ -280,7 +280,18 @@ def _codings_as_long(raw: RawTable, instrument: Instrument) -> tuple[RawTable, l
     items = item_columns(raw, instrument)
     codes = ResponseCodes.from_instrument(instrument, spss=raw.is_spss)
     raw, problems = labelled_responses(raw, instrument, set(codes.scored) | set(codes.screen), items or ["response"])
-    return (long_codings(raw, items) if items else raw), problems
+    return _without_unfilled_rows(long_codings(raw, items) if items else raw), problems
+
+
+def _without_unfilled_rows(raw: RawTable) -> RawTable:
+    """The codings without the template's unfilled rows: an item row of ``codings.xlsx`` in which no coder
+    has typed an interview, a coder or an answer is not a coding yet (a study still screening has only
+    those), while a row with any of the three typed is checked in full."""
+    typed = [c for c in ("interview_id", "coder_id", "response") if c in raw.frame.columns]
+    if len(typed) < 3 or raw.frame.empty:
+        return raw
+    unfilled = (raw.frame[typed].astype(str).apply(lambda column: column.str.strip()) == "").all(axis=1)
+    return dataclasses.replace(raw, frame=raw.frame[~unfilled]) if unfilled.any() else raw
 
 
 def _ids(raws: dict[str, RawTable], table: str, column: str) -> set[str] | None:

@@ -22,7 +22,7 @@ from lovende_research.config import EXAMPLE_STUDY, PROJECT_ROOT
 
 
 #: The tables a researcher fills in at step 2; the test fills them from the bundled example study.
-FILLED_IN = ("candidates.csv", "screening.csv", "interviews.csv", "codings.csv", "delimitations.csv")
+FILLED_IN = ("candidates.csv", "screening.csv", "selected.csv", "interviews.csv", "codings.csv", "delimitations.csv")
 
 
 def readme_commands() -> list[str]:
@@ -67,10 +67,13 @@ def test_readme_steps_work_verbatim(project_copy: Path):
     assert again.returncode == 1 and "ikke tom" in again.stderr and "Traceback" not in again.stderr
     assert {p.name: p.read_bytes() for p in study.iterdir()} == before
 
-    # Step 2: the researcher fills in the tables (here: the example study's), keeping study.yml.
+    # Step 2: the researcher fills in the tables (here: the example study's), and, as the example did,
+    # names its own interview sample (selected.csv, selection_rule: list) in study.yml.
     (study / "codings.xlsx").unlink()
     for name in FILLED_IN:
         shutil.copyfile(EXAMPLE_STUDY / name, study / name)
+    settings = (study / "study.yml").read_text(encoding="utf-8")
+    (study / "study.yml").write_text(settings.replace("parameters: {}", "parameters: {screening: {selection_rule: list}}"), encoding="utf-8")
 
     checked = _run(validate, project_copy)
     assert checked.returncode == 0, checked.stdout + checked.stderr

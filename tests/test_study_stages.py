@@ -36,6 +36,15 @@ def test_a_study_with_only_candidates_and_screening_validates_and_runs_the_scree
     assert selection.is_file() and result.index.is_file()
 
 
+def test_a_new_study_gets_one_problem_pointing_to_the_screening_stage(tmp_path: Path) -> None:
+    # Before issue 18: 93 "tomt felt" problems, one per empty cell of the unfilled coding workbook.
+    study = new_study(tmp_path / "ny")
+    problems = run_problems(study)
+    assert [(p.file, p.row, p.column) for p in problems] == [("interviews.csv", None, None)]
+    assert "--stage screening" in problems[0].expected
+    assert run_problems(study, "screening") == []
+
+
 def test_unresolved_screening_conflicts_are_listed_with_their_rows(tmp_path: Path) -> None:
     screening = [list(r) for r in SCREENING]
     screening[2][3] = "exclude"  # P1: S1 includes (row 2), S2 excludes (row 3), nobody reconciled

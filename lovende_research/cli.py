@@ -12,14 +12,15 @@ from lovende_research.errors import LovendeError
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from lovende_research.study import study_warnings, validate_study
+    from lovende_research.run_checks import run_problems
+    from lovende_research.study import study_warnings
 
     warnings = study_warnings(args.study_dir)
     if warnings:
         print(f"{args.study_dir}: {len(warnings)} advarsel{'er' if len(warnings) != 1 else ''} om mulige personnavne")
         for warning in warnings:
             print(f"  - {warning}")
-    problems = validate_study(args.study_dir)
+    problems = run_problems(args.study_dir, args.stage)
     if problems:
         print(f"{args.study_dir}: {len(problems)} problem{'er' if len(problems) != 1 else ''}", file=sys.stderr)
         for problem in problems:
@@ -105,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="tjek en studiemappe og vis alle problemer")
     validate.add_argument("study_dir", type=Path)
+    validate.add_argument("--stage", choices=("screening",), default=None, help="tjek kun det, trinnet læser (screening: kandidater og screening)")
     validate.set_defaults(handler=_validate)
 
     new = commands.add_parser("new-study", help="opret en tom studiemappe med skabeloner og kodeark")

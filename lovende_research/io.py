@@ -2,7 +2,8 @@
 
 Everything is written to a temporary file in the target's own folder and then moved into place with
 :func:`os.replace`, which is atomic on one file system. Raw study folders are never a target: callers
-write under ``data/processed/`` and ``reports/`` only, and :func:`refuse_raw` guards that.
+write under ``data/processed/`` and ``reports/`` only, and :func:`refuse_raw` guards that. The one
+exception is a *new* study folder (:func:`create_new_files`), which replaces nothing.
 """
 
 from __future__ import annotations
@@ -68,6 +69,44 @@ def atomic_write_bytes(target: Path, data: bytes) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
+
+
+def create_new_files(folder: Path, files: dict[str, bytes]) -> Path:
+    """Write ``files`` into ``folder``, a folder that is new or empty, never replacing anything.
+
+    This is the one write allowed under ``data/raw/``: it makes a *new* study for a researcher to fill
+    in (``lovende new-study``), and it cannot touch one that exists. Each file is written aside and then
+    hard-linked into place, which fails if the name exists, so a file that appears meanwhile is kept and
+    the call stops. On any failure the files this call made are removed again, and the folder too if
+    this call made it.
+
+    Raises
+    ------
+    FileExistsError
+        If a file of ``files`` appeared in ``folder`` while writing (nothing of it is replaced).
+    """
+    created = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    try:
+        for name, data in files.items():
+            target = file_in(folder, name)
+            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(data)
+                os.chmod(temporary, 0o666 & ~_UMASK)
+                os.link(temporary, target)
+            finally:
+                Path(temporary).unlink(missing_ok=True)
+            written.append(target)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        if created and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+        raise
+    return folder
 
 
 def _is_number(text: str) -> bool:

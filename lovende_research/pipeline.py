@@ -217,7 +217,7 @@ def run_study(
     """
     started = dt.datetime.now().astimezone()
     clock = time.perf_counter()
-    study = Study.load(study_dir)
+    study = Study.load(study_dir, stage="screening" if only == ["screening"] else None)
     language = check_language(language or study.config.language)
     processed = study.processed_dir(Path(processed_base))
     reports = study.reports_dir(Path(reports_base) if reports_base is not None else REPORTS_DIR)

@@ -27,6 +27,18 @@ PROVIDER_TYPES: tuple[str, ...] = ("kommune", "organisation")
 ROLES: tuple[str, ...] = ("leder", "medarbejder", "samarbejdspartner", "andet")
 #: Decision words as typed (Danish or English) → the stored code.
 DECISIONS: dict[str, str] = {"include": "include", "inkluder": "include", "exclude": "exclude", "ekskluder": "exclude"}
+#: Each code as typed, Danish or English, → the code stored (the Danish one), so an English study is
+#: typed in English and still compares, groups and reports as one study (listed in docs/study-format.md).
+ROLE_WORDS: dict[str, str] = {
+    **{role: role for role in ROLES},
+    "manager": "leder", "leader": "leder", "staff": "medarbejder", "employee": "medarbejder",
+    "partner": "samarbejdspartner", "other": "andet",
+}  # fmt: skip
+PROVIDER_TYPE_WORDS: dict[str, str] = {**{kind: kind for kind in PROVIDER_TYPES}, "municipality": "kommune", "organization": "organisation"}
+PURPOSE_WORDS: dict[str, str] = {
+    **{purpose: purpose for purpose in PURPOSES},
+    "preventive": "forebyggende", "detecting": "opsporende", "advisory": "rådgivende", "treatment": "behandlende",
+}  # fmt: skip
 #: Coder ids reserved for an agreed code that wins over the coders' own.
 CONSENSUS_CODERS: tuple[str, ...] = ("konsensus", "consensus")
 MAIN_DELIMITATION = "main"
@@ -173,9 +185,23 @@ def _in(allowed: Iterable[str]) -> Callable[[pd.Series], pd.Series]:
     return lambda values: fold(values).isin(folded_allowed)
 
 
+def canonical(values: pd.Series, words: dict[str, str]) -> pd.Series:
+    """Each value folded and mapped to its stored code (``<NA>`` for a word ``words`` does not know).
+
+    >>> canonical(pd.Series(["Manager", " staff", "leder"]), ROLE_WORDS).tolist()
+    ['leder', 'medarbejder', 'leder']
+    """
+    return fold(values).map(words)
+
+
+def canonical_purposes(values: pd.Series) -> pd.Series:
+    """Each purpose list as the stored codes joined by ``;`` (``preventive, behandlende`` → ``forebyggende;behandlende``)."""
+    return fold(values).str.split(PURPOSE_SEPARATORS).map(lambda parts: ";".join(PURPOSE_WORDS.get(p, p) for p in parts if p))
+
+
 def _purposes_ok(values: pd.Series) -> pd.Series:
     tokens = fold(values).str.split(PURPOSE_SEPARATORS)
-    return tokens.map(lambda parts: bool(parts) and all(p in PURPOSES for p in parts if p) and any(parts)).astype(bool)
+    return tokens.map(lambda parts: bool(parts) and all(p in PURPOSE_WORDS for p in parts if p) and any(parts)).astype(bool)
 
 
 def _safe_id(values: pd.Series) -> pd.Series:
@@ -219,8 +245,8 @@ def table_schema(
     unique: list[str] | None = None
     if spec.name == "candidates":
         column("practice_id", _check(_blank_or(_safe_id), SAFE_ID_EXPECTED))
-        column("provider_type", _check(_blank_or(_in(PROVIDER_TYPES)), " eller ".join(PROVIDER_TYPES)))
-        column("purpose", _check(_blank_or(_purposes_ok), "et eller flere af " + ", ".join(PURPOSES)))
+        column("provider_type", _check(_blank_or(_in(PROVIDER_TYPE_WORDS)), " eller ".join(PROVIDER_TYPES) + " (eller municipality/organization)"))
+        column("purpose", _check(_blank_or(_purposes_ok), "et eller flere af " + ", ".join(PURPOSES) + " (eller preventive, detecting, advisory, treatment)"))
         unique = ["practice_id"]
     elif spec.name == "screening":
         column("practice_id", *key(practice_ids, "candidates"))
@@ -231,7 +257,7 @@ def table_schema(
     elif spec.name == "interviews":
         column("practice_id", *key(practice_ids, "candidates"))
         column("informant_id", _check(_blank_or(looks_like_pseudonym), "et pseudonym (fx P03-L), ikke et rigtigt navn"))
-        column("informant_role", _check(_blank_or(_in(ROLES)), ", ".join(ROLES)))
+        column("informant_role", _check(_blank_or(_in(ROLE_WORDS)), ", ".join(ROLES) + " (eller manager, staff, partner, other)"))
         column("date", _check(_blank_or(_iso_date), "en dato som ÅÅÅÅ-MM-DD"))
         number = "et endeligt tal (ikke inf eller nan)" + (" (decimalkomma er tilladt)" if decimal_comma else "")
         column("duration_minutes", _check(_blank_or(lambda v: np.isfinite(parse_number(v, decimal_comma))), number))

@@ -32,10 +32,13 @@ from lovende_research.schemas import (
     CONSENSUS_CODERS,
     DECISIONS,
     MAIN_DELIMITATION,
-    PURPOSE_SEPARATORS,
+    PROVIDER_TYPE_WORDS,
+    ROLE_WORDS,
     TABLES,
     ResponseCodes,
     TableSpec,
+    canonical,
+    canonical_purposes,
     duplicate_decision_problems,
     fold,
     reconciled_conflict_problems,
@@ -46,7 +49,9 @@ from lovende_research.schemas import (
 )
 from lovende_research.personal_data import NOTE_COLUMNS, name_warnings
 from lovende_research.study_config import STUDY_FILE, StudyConfig, masked, read_config
-from lovende_research.tables import RawTable, find_table_file, read_table
+from lovende_research.spss import labelled_responses
+from lovende_research.tables import RawTable, find_table_file, frame_of, read_table
+from lovende_research.wide_codings import WIDE_KEYS, item_columns, located, long_codings
 
 def instrument_for(study_dir: Path, config: StudyConfig) -> Instrument:
     """The study's instrument: the bundled one, or a file named relative to the study folder."""
@@ -99,8 +104,11 @@ class Study:
         return {name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in sorted(paths.items())}
 
     @classmethod
-    def load(cls, path: str | Path) -> "Study":
+    def load(cls, path: str | Path, stage: str | None = None) -> "Study":
         """Read and validate the study in ``path``; raise one :class:`InputError` listing every problem.
+
+        With ``stage="screening"`` only the tables screening reads are read (:data:`STAGE_TABLES`), so
+        a team can screen before any interview is coded; the others are then empty.
 
         In the stage notebooks of a ``lovende run`` this is the study the runner has just validated, when
         no file of the folder has changed since (see the module's docstring).
@@ -109,12 +117,15 @@ class Study:
         validated = _validated_for(study_dir)
         if validated is not None:
             return validated
-        raws, config, instrument, problems = _read_and_check(study_dir)
+        raws, config, instrument, problems = _read_and_check(study_dir, stage)
         if problems:
             raise InputError(problems)
         assert config is not None and instrument is not None  # guaranteed when there are no problems
         if not config.show_notes:
             raws = {name: _without_notes(raw) for name, raw in raws.items()}
+        for name in ("interviews", "codings"):
+            if name not in raws:  # a study validated for screening only
+                raws[name] = RawTable(name, study_dir / name, frame_of(list(TABLES[name].columns), []))
         return cls(
             path=study_dir.resolve(),
             config=config,
@@ -126,7 +137,7 @@ class Study:
             delimitations=_optional(raws, "delimitations"),
             duplicates=_optional(raws, "duplicates"),
             selected=_optional(raws, "selected"),
-            files={name: raw.path.resolve() for name, raw in raws.items()},
+            files=_table_files(study_dir),
         )
 
 
@@ -169,9 +180,9 @@ def _table_files(study_dir: Path) -> dict[str, Path]:
     return {name: file.resolve() for name, file in found.items() if file is not None}
 
 
-def validate_study(path: str | Path) -> list[Problem]:
-    """Every problem in the study folder, or an empty list when it is clean."""
-    return _read_and_check(Path(path))[3]
+def validate_study(path: str | Path, stage: str | None = None) -> list[Problem]:
+    """Every problem in the study folder (in the tables ``stage`` reads), or an empty list when it is clean."""
+    return _read_and_check(Path(path), stage)[3]
 
 
 def study_warnings(path: str | Path) -> list[Problem]:
@@ -181,7 +192,22 @@ def study_warnings(path: str | Path) -> list[Problem]:
     return [warning for name, raw in raws.items() for warning in name_warnings(raw, TABLES[name].columns)]
 
 
-def _read_and_check(study_dir: Path) -> tuple[dict[str, RawTable], StudyConfig | None, Instrument | None, list[Problem]]:
+#: The tables a stage reads, for :meth:`Study.load` and ``lovende validate --stage`` (``None``: every table).
+STAGE_TABLES: dict[str, tuple[str, ...] | None] = {
+    "screening": ("candidates", "screening", "duplicates", "selected"),
+    "all": None,
+}
+
+
+def stage_tables(stage: str | None) -> tuple[str, ...]:
+    """The names of the tables ``stage`` reads; an unknown stage is an error naming the known ones."""
+    if stage is not None and stage not in STAGE_TABLES:
+        raise InputError.single("--stage", f"ukendt trin '{stage}'", expected=" eller ".join(STAGE_TABLES))
+    names = STAGE_TABLES.get(stage or "all")
+    return tuple(TABLES) if names is None else names
+
+
+def _read_and_check(study_dir: Path, stage: str | None = None) -> tuple[dict[str, RawTable], StudyConfig | None, Instrument | None, list[Problem]]:
     if not study_dir.is_dir():
         return {}, None, None, [Problem(str(study_dir), "mappen findes ikke", expected="en studiemappe med study.yml")]
     problems: list[Problem] = []
@@ -192,18 +218,26 @@ def _read_and_check(study_dir: Path) -> tuple[dict[str, RawTable], StudyConfig |
     except InputError as exc:
         problems.extend(exc.problems)
     raws: dict[str, RawTable] = {}
+    wanted = stage_tables(stage)
     for spec in TABLES.values():
+        if spec.name not in wanted:
+            continue
         try:
             file = find_table_file(study_dir, spec.name, spec.suffixes)
             if file is None:
                 if spec.must_exist:
                     problems.append(Problem(spec.name, "tabellen mangler", expected=" eller ".join(f"{spec.name}{s}" for s in spec.suffixes)))
                 continue
-            raws[spec.name] = masked(read_table(file, spec.name, spec.required), config.redact if config else ())
+            # A wide codings sheet has no item_id/response header; its keys find the header row.
+            header = WIDE_KEYS if spec.name == "codings" else spec.required
+            raws[spec.name] = masked(read_table(file, spec.name, header), config.redact if config else ())
         except InputError as exc:
             problems.extend(exc.problems)
     if instrument is None:
         return raws, config, instrument, problems
+    if "codings" in raws:
+        raws["codings"], found = _codings_as_long(raws["codings"], instrument)
+        problems.extend(found)
     ids = {name: _ids(raws, name, column) for name, column in
            (("candidates", "practice_id"), ("interviews", "interview_id"), ("delimitations", "delimitation_id"))}
     for name, raw in raws.items():
@@ -217,7 +251,7 @@ def _read_and_check(study_dir: Path) -> tuple[dict[str, RawTable], StudyConfig |
             decimal_comma=raw.decimal_comma,
             spss=raw.is_spss,
         )
-        table_problems = validate_raw_table(raw, schema, spec)
+        table_problems = located(validate_raw_table(raw, schema, spec), raw)
         problems.extend(table_problems)
         if name == "duplicates" and {"practice_id", "duplicate_of"} <= set(raw.frame.columns):
             problems.extend(duplicate_decision_problems(raw.frame, raw.file))
@@ -232,12 +266,32 @@ def _read_and_check(study_dir: Path) -> tuple[dict[str, RawTable], StudyConfig |
             )
         if name == "codings" and not any(p.column in (None, "response", "item_id") and p.row is None for p in table_problems):
             if {"response", "item_id"} <= set(raw.frame.columns):
-                problems.extend(response_item_mismatches(raw.frame.astype(str), instrument, raw.file, spss=raw.is_spss))
+                problems.extend(located(response_item_mismatches(raw.frame.astype(str), instrument, raw.file, spss=raw.is_spss), raw))
     if not problems and "delimitations" in raws:
         problems.extend(_delimitation_practice_mismatches(raws))
     if not problems and "selected" in raws:
         problems.extend(_selection_problems(raws))
     return raws, config, instrument, problems
+
+
+def _codings_as_long(raw: RawTable, instrument: Instrument) -> tuple[RawTable, list[Problem]]:
+    """The codings with SPSS value labels applied (:mod:`lovende_research.spss`) and a wide layout made
+    long (:mod:`lovende_research.wide_codings`), and the user-missing values the instrument cannot name."""
+    items = item_columns(raw, instrument)
+    codes = ResponseCodes.from_instrument(instrument, spss=raw.is_spss)
+    raw, problems = labelled_responses(raw, instrument, set(codes.scored) | set(codes.screen), items or ["response"])
+    return _without_unfilled_rows(long_codings(raw, items) if items else raw), problems
+
+
+def _without_unfilled_rows(raw: RawTable) -> RawTable:
+    """The codings without the template's unfilled rows: an item row of ``codings.xlsx`` in which no coder
+    has typed an interview, a coder or an answer is not a coding yet (a study still screening has only
+    those), while a row with any of the three typed is checked in full."""
+    typed = [c for c in ("interview_id", "coder_id", "response") if c in raw.frame.columns]
+    if len(typed) < 3 or raw.frame.empty:
+        return raw
+    unfilled = (raw.frame[typed].astype(str).apply(lambda column: column.str.strip()) == "").all(axis=1)
+    return dataclasses.replace(raw, frame=raw.frame[~unfilled]) if unfilled.any() else raw
 
 
 def _ids(raws: dict[str, RawTable], table: str, column: str) -> set[str] | None:
@@ -328,8 +382,8 @@ def _text_frame(raw: RawTable, spec: TableSpec) -> pd.DataFrame:
 
 def _typed_candidates(raw: RawTable) -> pd.DataFrame:
     frame = _text_frame(raw, TABLES["candidates"])
-    frame["provider_type"] = fold(frame["provider_type"])
-    frame["purpose"] = fold(frame["purpose"]).str.split(PURPOSE_SEPARATORS).map(lambda parts: ";".join(p for p in parts if p))
+    frame["provider_type"] = canonical(frame["provider_type"], PROVIDER_TYPE_WORDS)
+    frame["purpose"] = canonical_purposes(frame["purpose"])
     return frame
 
 
@@ -342,7 +396,7 @@ def _typed_screening(raw: RawTable) -> pd.DataFrame:
 
 def _typed_interviews(raw: RawTable) -> pd.DataFrame:
     frame = _text_frame(raw, TABLES["interviews"])
-    frame["informant_role"] = fold(frame["informant_role"])
+    frame["informant_role"] = canonical(frame["informant_role"], ROLE_WORDS)
     frame["date"] = pd.to_datetime(frame["date"].replace("", None), format="%Y-%m-%d")
     frame["duration_minutes"] = parse_number(frame["duration_minutes"], raw.decimal_comma)
     return frame

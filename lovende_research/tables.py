@@ -12,7 +12,8 @@ import csv
 import datetime as dt
 import io
 import math
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -34,6 +35,13 @@ class RawTable:
     path: Path
     frame: pd.DataFrame
     decimal_comma: bool = False
+    #: SPSS only: per column, each labelled value (as its cell text) and its value label.
+    value_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: SPSS only: per column, the values and ranges the file declares user-missing, as (low, high).
+    missing_ranges: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    #: A table read in another layout (wide codings): per row of ``frame``, the spreadsheet row and the
+    #: column the user typed it in, so a problem names the cell the user sees.
+    origin: dict[int, tuple[int, str]] = field(default_factory=dict)
 
     @property
     def is_spss(self) -> bool:
@@ -68,12 +76,37 @@ def read_table(path: Path, table: str, required: Iterable[str]) -> RawTable:
     if path.stat().st_size == 0:
         raise InputError.single(path.name, "filen er tom", expected="en overskriftsrække med kolonnerne " + ", ".join(required))
     if suffix == ".csv":
-        return _read_csv(path, table)
-    if suffix == ".xlsx":
-        return _read_xlsx(path, table, list(required))
-    if suffix == ".sav":
-        return _read_sav(path, table)
-    raise InputError.single(path.name, f"ukendt filtype '{suffix}'", expected=", ".join(TABLE_SUFFIXES))
+        raw = _read_csv(path, table)
+    elif suffix == ".xlsx":
+        raw = _read_xlsx(path, table, list(required))
+    elif suffix == ".sav":
+        from lovende_research.spss import read_sav
+
+        raw = read_sav(path, table)
+    else:
+        raise InputError.single(path.name, f"ukendt filtype '{suffix}'", expected=", ".join(TABLE_SUFFIXES))
+    return replace(raw, frame=nfc_frame(raw.frame))
+
+
+def nfc_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell and column name in Unicode NFC, so an ``å`` typed as a + combining ring (NFD, as macOS
+    writes file names and some input methods type) is the same id as the precomposed ``å``.
+
+    Normalised once per distinct value: ids and answers repeat over a million rows.
+
+    >>> nfc_frame(pd.DataFrame({"id": ["\u00c5rhus", "A\u030arhus"]}))["id"].tolist() == ["\u00c5rhus", "\u00c5rhus"]
+    True
+    """
+    normalised = frame.copy()
+    normalised.columns = [unicodedata.normalize("NFC", str(c)) for c in frame.columns]
+    for position in range(normalised.shape[1]):
+        column = normalised.iloc[:, position].astype(str)
+        codes, distinct = pd.factorize(column)
+        if all(value.isascii() for value in distinct):
+            continue
+        fixed = np.array([unicodedata.normalize("NFC", value) for value in distinct] + [""], dtype=object)
+        normalised.iloc[:, position] = fixed[codes]
+    return normalised
 
 
 #: How files that are not text begin, so that an image or a workbook saved under a ``.csv`` name is named
@@ -186,7 +219,7 @@ def _read_csv_fast(text: str, delimiter: str) -> pd.DataFrame | None:
         columns.append(distinct[codes])
     names = [normalise_column(c) for c in header]
     if blank.all():
-        return _frame(names, [])
+        return frame_of(names, [])
     keep = ~blank
     numbers = np.arange(2, len(body) + 2)[keep]
     frame = pd.DataFrame({j: values[keep] for j, values in enumerate(columns)}, index=pd.Index(numbers.tolist(), name="row"), dtype=object)
@@ -219,7 +252,7 @@ def _read_csv_rows(path: Path, table: str, text: str, delimiter: str) -> RawTabl
         rows.append((number, [cell.strip() for cell in record[:width]] + [""] * (width - len(record))))
     if problems:
         raise InputError(problems)
-    frame = _frame(header, rows)
+    frame = frame_of(header, rows)
     return RawTable(table, path, frame, decimal_comma=delimiter == ";")
 
 
@@ -278,7 +311,7 @@ def _unclosed_quotes(path: Path, records: list[list[str]], lines: list[int], wid
     return problems
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
     """One spreadsheet cell as the text a user typed: ``3.0`` from Excel's float store reads ``3``."""
     if value is None:
         return ""
@@ -305,7 +338,7 @@ def _read_xlsx(path: Path, table: str, required: list[str]) -> RawTable:
     try:
         found: list[tuple[str, int, list[str], list[tuple[int, list[str]]]]] = []
         for sheet in workbook.worksheets:
-            rows = [(i, [_cell_text(v) for v in row]) for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+            rows = [(i, [cell_text(v) for v in row]) for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
             for number, cells in rows[:HEADER_SEARCH_ROWS]:
                 names = [normalise_column(c) for c in cells]
                 if all(column in names for column in required):
@@ -333,22 +366,10 @@ def _read_xlsx(path: Path, table: str, required: list[str]) -> RawTable:
     width = max((i + 1 for i, name in enumerate(names) if name), default=0)
     header = names[:width]
     body = [(n, (cells + [""] * width)[:width]) for n, cells in rows if any(c for c in cells[:width])]
-    return RawTable(table, path, _frame(header, body))
+    return RawTable(table, path, frame_of(header, body))
 
 
-def _read_sav(path: Path, table: str) -> RawTable:
-    import pyreadstat
-
-    try:
-        data, _meta = pyreadstat.read_sav(str(path))
-    except Exception as exc:  # pyreadstat raises its own error types for damaged files
-        raise InputError.single(path.name, f"kan ikke læses som SPSS-fil ({exc})", expected="en .sav-fil") from None
-    header = [normalise_column(c) for c in data.columns]
-    body = [(i, [_cell_text(v) for v in record]) for i, record in enumerate(data.itertuples(index=False), start=1)]
-    return RawTable(table, path, _frame(header, body))
-
-
-def _frame(header: list[str], rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
+def frame_of(header: list[str], rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
     frame = pd.DataFrame([cells for _, cells in rows], columns=header, index=[n for n, _ in rows], dtype=object)
     frame.index.name = "row"
     return frame

@@ -9,7 +9,9 @@ instrument's own labels through an Excel dropdown, so what a coder picks is what
 :func:`lovende_research.study.validate_study` accepts.
 
 The folder is new: :func:`new_study` refuses a folder that already holds anything, and writes each
-file atomically through :mod:`lovende_research.io` (which also refuses ``data/raw/``).
+file through :func:`lovende_research.io.create_new_files`, which never replaces a file. That is why it
+may write under ``data/raw/``, where the README puts a researcher's study: it creates one there, and
+can never change one that exists.
 
 Examples
 --------
@@ -42,7 +44,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from lovende_research.errors import LovendeError
 from lovende_research.i18n import check_language, phrase
 from lovende_research.instrument import Instrument, load_instrument
-from lovende_research.io import atomic_write_bytes, refuse_raw, text_cells
+from lovende_research.io import create_new_files, text_cells
 from lovende_research.schemas import CONSENSUS_CODERS, MAIN_DELIMITATION, TABLES
 
 #: The seed written into a new ``study.yml``. Any non-negative integer will do; what matters is that
@@ -327,7 +329,7 @@ def new_study(
     Parameters
     ----------
     target : Path
-        The new study folder. It may exist only as an empty folder.
+        The new study folder, anywhere (``data/raw/`` included). It may exist only as an empty folder.
     language : str
         ``"da"`` or ``"en"``: the language of reports, the workbook's texts and answer labels, the README.
     instrument_path : Path or None
@@ -347,7 +349,7 @@ def new_study(
     StudyFolderNotEmptyError
         If ``target`` exists and is not an empty folder.
     LovendeError
-        For an unknown language, a bad instrument, a negative seed, or a target under ``data/raw/``.
+        For an unknown language, a bad instrument or a negative seed.
     """
     target = Path(target)
     check_language(language)
@@ -357,7 +359,6 @@ def new_study(
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         entries = sorted(p.name for p in target.iterdir()) if target.is_dir() else []
         raise StudyFolderNotEmptyError(target, entries)
-    refuse_raw(target)
     shown_title = title.strip() if title and title.strip() else phrase(PHRASES, "title_placeholder", language)
     instrument_name = "bundled" if instrument_path is None else INSTRUMENT_COPY
 
@@ -374,18 +375,11 @@ def new_study(
     if instrument_path is not None:
         files[INSTRUMENT_COPY] = Path(instrument_path).read_bytes()
 
-    created_folder = not target.exists()
-    written: list[Path] = []
     try:
-        for name, data in files.items():
-            written.append(atomic_write_bytes(target / name, data))
-    except BaseException:
-        # Leave no half-made study behind: remove what this call wrote (the folder was new or empty).
-        for path in written:
-            path.unlink(missing_ok=True)
-        if created_folder and target.is_dir() and not any(target.iterdir()):
-            target.rmdir()
-        raise
+        create_new_files(target, files)
+    except FileExistsError as exc:
+        entries = sorted(p.name for p in target.iterdir()) if target.is_dir() else []
+        raise StudyFolderNotEmptyError(target, entries) from exc
     return target
 
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The export tests read the XLSX workbooks back with LibreOffice headless (soffice --convert-to csv), a
-# reader that shares no code with openpyxl, and look at the printed PDF pages as images (pdftoppm).
+# The reader tests convert their files with LibreOffice itself (headless `soffice --convert-to`), so the
+# CSV dialects and XLSX files they read are the ones LibreOffice writes; the export tests read the XLSX
+# workbooks back with it (a reader that shares no code with openpyxl) and look at the printed PDF pages
+# as images (pdftoppm).
 # Install Debian's Calc without a GUI and poppler-utils when they are missing; needs root, as on CI.
 set -euo pipefail
 if command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; then

@@ -137,7 +137,7 @@ def test_stage_kernels_take_the_study_the_runner_validated(workspace: dict[str, 
     """The kernel's Study.load must not validate the folder again: here validating would fail the cell."""
     body = (
         "import lovende_research.study as study_module\n"
-        "def _no(folder):\n    raise AssertionError('validated again in the kernel')\n"
+        "def _no(folder, stage=None):\n    raise AssertionError('validated again in the kernel')\n"
         "study_module._read_and_check = _no\n"
         "study = study_module.Study.load(study_dir)\n"
         "print('kodninger:', len(study.codings))"

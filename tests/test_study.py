@@ -50,6 +50,11 @@ CODINGS: Rows = [
 ]
 
 
+#: ``study.yml`` with which ``run`` goes through on the small study: it has one eligible practice (P1), so
+#: the screening stage can draw a sample of one, without strata (``validate`` checks that, issue 18).
+RUNNABLE_STUDY_YML = "title: Lille teststudie\nlanguage: da\nseed: 7\nparameters: {screening: {n_select: 1, strata: []}}\n"
+
+
 def write_csv(path: Path, rows: Rows, *, delimiter: str = ",", encoding: str = "utf-8") -> Path:
     with path.open("w", newline="", encoding=encoding) as stream:
         csv.writer(stream, delimiter=delimiter).writerows(rows)
@@ -101,6 +106,7 @@ def test_clean_study_loads_typed(tmp_path: Path) -> None:
 
 def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     clean = make_study(tmp_path / "clean")
+    (clean / "study.yml").write_text(RUNNABLE_STUDY_YML, encoding="utf-8")
     assert main(["validate", str(clean)]) == 0
     broken = make_study(tmp_path / "broken", codings=with_row(CODINGS, ["I9", "K1", "teori_9", "5", ""]))
     assert main(["validate", str(broken)]) == 1
@@ -371,7 +377,7 @@ def _count_validations(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
     calls: list[Path] = []
     real = study_module._read_and_check
-    monkeypatch.setattr(study_module, "_read_and_check", lambda folder: calls.append(folder) or real(folder))
+    monkeypatch.setattr(study_module, "_read_and_check", lambda folder, stage=None: calls.append(folder) or real(folder, stage))
     return calls
 
 

@@ -13,7 +13,7 @@ import pytest
 from lovende_research.errors import LovendeError
 from lovende_research.io import file_in
 from lovende_research.study import Study, validate_study
-from tests.test_study import CANDIDATES, CODINGS, INTERVIEWS, SCREENING, make_study, only_problem, with_row, write_csv
+from tests.test_study import CANDIDATES, CODINGS, INTERVIEWS, RUNNABLE_STUDY_YML, SCREENING, make_study, only_problem, with_row, write_csv
 
 TRAVERSAL = "../" * 10 + "tmp/lovende-udenfor"
 
@@ -252,6 +252,7 @@ def test_validate_prints_name_warnings_and_still_passes(tmp_path: Path, capsys: 
     codings = [list(r) for r in CODINGS]
     codings[2][4] = "ringede til Birgit Sørensen"
     study = make_study(tmp_path / "s", codings=codings)
+    (study / "study.yml").write_text(RUNNABLE_STUDY_YML, encoding="utf-8")
     assert main(["validate", str(study)]) == 0  # a warning does not fail validation
     out = capsys.readouterr().out
     assert "1 advarsel om mulige personnavne" in out and "codings.csv, række 3, kolonne 'note'" in out

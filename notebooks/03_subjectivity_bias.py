@@ -82,13 +82,15 @@ from IPython.display import Markdown, display
 from lovende_research import bias
 from lovende_research.agreement import coder_agreement, coding_units, in_element_order
 from lovende_research.display import markdown_text
-from lovende_research.i18n import phrase
+from lovende_research.i18n import number, phrase
 from lovende_research.io import write_json, write_parquet
+from lovende_research.people_tables import show_table
 from lovende_research.plots import bias as bias_plots
 from lovende_research.plots import show_figure
 from lovende_research.study import Study
 
 study = Study.load(study_dir)
+full_table = "tabeller/03_subjectivity_bias.xlsx"  # the stage's workbook beside the page (written by the runner)
 out_dir = Path(processed_dir) / study.name / "bias"
 figure_dir = out_dir / "figures"
 figures: list[Path] = []  # what this run draws (the folder may hold an earlier run's figures)
@@ -151,10 +153,10 @@ verdicts["coders"] = bias.verdict("coders", language, agreement=agreement, low=a
 display(Markdown(f"**{markdown_text(verdicts['coders'])}**"))
 figure = bias_plots.coder_agreement_chart(agreement, study.instrument, agreement_low, language)
 figures += show_figure(figure, figure_dir / "coder_agreement")
-display(in_element_order(agreement, study.instrument)[
+show_table(in_element_order(agreement, study.instrument)[
     ["element_id", "n_subjects", "percent_agreement", "alpha", "alpha_ci_low", "alpha_ci_high", "kappa", "kappa_ci_low",
      "kappa_ci_high", "ac2", "ac2_ci_low", "ac2_ci_high", "paradox"]
-].round(3))
+], language, digits=3, full_table=full_table)
 
 # %% [markdown] tags=["da"]
 # ## 1b. Hænger hvert elements spørgsmål sammen?
@@ -188,7 +190,8 @@ item_codes = item_codes[~item_codes["interview_id"].astype(str).isin(straightlin
 consistency = element_consistency(item_codes, study.instrument, rating="code", confidence=1 - alpha_level, language=language)
 written.append(write_parquet(consistency, out_dir / "element_consistency.parquet"))
 display(Markdown(f"**{markdown_text(consistency_verdict(consistency, study.instrument, ALPHA_FLOOR, language))}**"))
-display(consistency[["element_id", "n_subjects", "n_items", "estimate", "ci_low", "ci_high", "weakest_item", "alpha_without", "flagged"]].round(3))
+show_table(consistency[["element_id", "n_subjects", "n_items", "estimate", "ci_low", "ci_high", "weakest_item", "alpha_without", "flagged"]],
+           language, digits=3, full_table=full_table)
 
 # %% [markdown] tags=["da"]
 # ## 2a. Er informanter fra samme praksis enige?
@@ -247,7 +250,8 @@ verdicts["roles"] = bias.verdict("roles", language, roles=tables.role_effects, e
 display(Markdown(f"**{markdown_text(verdicts['roles'])}**"))
 figure = bias_plots.role_chart(tables.role_profiles, tables.role_effects, language, alpha_level)
 figures += show_figure(figure, figure_dir / "roles")
-display(tables.role_effects[["role", "estimate", "ci_low", "ci_high", "p_holm", "significant", "boundary", "optimizer", "converged"]])
+show_table(tables.role_effects[["role", "estimate", "ci_low", "ci_high", "p_holm", "significant", "boundary", "optimizer", "converged"]],
+           language, digits=3, full_table=full_table)
 
 # %% [markdown] tags=["da"]
 # ## 2c. Rollejusterede profiler
@@ -276,7 +280,8 @@ verdicts["fair"] = bias.verdict("fair", language, fair=tables.fair_overall, mix=
 display(Markdown(f"**{markdown_text(verdicts['fair'])}**"))
 figure = bias_plots.fair_chart(tables.fair_overall, top_n, language, 1 - alpha_level)
 figures += show_figure(figure, figure_dir / "fair")
-display(tables.fair_overall.sort_values("rank_fair")[["practice_id", "observed", "fair", "ci_low", "ci_high", "rank_observed", "rank_fair", "depends_on_roles"]].round(3))
+show_table(tables.fair_overall.sort_values("rank_fair")[["practice_id", "observed", "fair", "ci_low", "ci_high", "rank_observed", "rank_fair", "depends_on_roles"]],
+           language, digits=3, full_table=full_table)
 
 # %% [markdown] tags=["da"]
 # ## 3. Svarstil
@@ -334,7 +339,7 @@ verdicts["stability"] = bias.verdict("stability", language, summary=tables.stabi
 display(Markdown(f"**{markdown_text(verdicts['stability'])}**"))
 figure = bias_plots.stability_chart(tables.stability, top_n, language)
 figures += show_figure(figure, figure_dir / "stability")
-display(tables.stability_summary.sort_values("kendall_tau").head(10))
+show_table(tables.stability_summary.sort_values("kendall_tau"), language, max_rows=10, full_table=full_table)
 
 # %% [markdown] tags=["da"]
 # ## 5. Afgrænsning
@@ -373,7 +378,7 @@ figures += show_figure(figure, figure_dir / "delimitation")
 # %%
 flagged = tables.flags[tables.flags["flag"]]
 print(phrase(bias.PHRASES, "flagged_summary", language, n=flagged["practice_id"].nunique(), total=tables.flags["practice_id"].nunique()))
-display(flagged)
+show_table(flagged, language, full_table=full_table)
 
 # %%
 write_json(out_dir / "verdicts.json", verdicts)
@@ -433,9 +438,11 @@ from lovende_research.scoring.planner import plan_study
 design_dir = out_dir / "design"
 plan = plan_study(study, coverage_threshold=coverage_threshold, n_boot=200, seed=seed)
 design_written = plan.write(design_dir)
-display(plan.components)
-display(plan.projections)
-display(plan.needed.pivot_table(index=["measure", "coefficient", "n_coders"], columns="target", values="n_informants", aggfunc="first"))
+show_table(plan.components, language, digits=4, full_table=full_table)
+show_table(plan.projections, language, max_rows=40, full_table=full_table)
+needed = plan.needed.pivot_table(index=["measure", "coefficient", "n_coders"], columns="target", values="n_informants", aggfunc="first")
+needed.columns = [number(target, language, 1) for target in needed.columns]  # the targets 0.7 and 0.8 as headers
+show_table(needed.reset_index(), language, full_table=full_table)
 
 # %%
 design_figures = show_figure(design_plots.design_chart(plan.projections, language), design_dir / "design_plan")

@@ -110,6 +110,7 @@ def test_notebook_03_reports_element_consistency_and_agreement_intervals_in_dani
     import re
 
     from lovende_research.display import markdown_text
+    from lovende_research.people_tables import header
 
     processed = tmp_path / "processed"
     notebook = run_notebook("03_subjectivity_bias", study_dir=example_study, processed_dir=processed, n_boot=50, language="da")
@@ -123,4 +124,6 @@ def test_notebook_03_reports_element_consistency_and_agreement_intervals_in_dani
     # shown as literal Markdown text (display.markdown_text escapes its punctuation, e.g. "2\\. Virkning")
     assert markdown_text(verdict) in shown and ("hænger ikke sammen" in verdict or "hænger sammen" in verdict)
     assert not re.search(r"\d\.\d", verdict)  # Danish decimals
-    assert "alpha_ci_low" in shown and "kappa_ci_high" in shown and "ac2_ci_low" in shown
+    # the coder-agreement table shows its intervals, under the page's (Danish) headers
+    tables = "\n".join("".join(o.get("data", {}).get("text/html", "")) for cell in notebook.cells for o in cell.get("outputs", []))
+    assert all(f">{header(c, 'da')}<" in tables for c in ("alpha_ci_low", "kappa_ci_high", "ac2_ci_low"))

@@ -97,7 +97,7 @@ def test_every_page_loads_cleanly(served_reports: tuple[str, Path], browser) -> 
 
 
 #: The stage pages whose tables go through people_tables.show_table (03 is the lead's to convert).
-CONVERTED_PAGES = ("01_screening.html", "02_interview_coding.html", "04_report.html")
+CONVERTED_PAGES = ("01_screening.html", "02_interview_coding.html", "03_subjectivity_bias.html", "04_report.html")
 
 
 def test_converted_pages_show_tables_for_people(served_reports: tuple[str, Path], browser) -> None:

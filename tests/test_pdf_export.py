@@ -37,7 +37,8 @@ def test_example_pages_print_to_pdf(example_run, tmp_path: Path) -> None:
     assert len(synthesis) >= 2
     for i, image in enumerate(synthesis):
         height, width = image.shape
-        assert (image < 128).mean() > 0.002, f"page {i + 1} is blank"
+        # a blank sheet has no dark pixel; a short last sheet (the caveats paragraph) has ~80 at 30 dpi
+        assert (image < 128).sum() >= 20, f"page {i + 1} is blank"
         # Nothing is cut at the sheet's right edge (a figure wider than the page would run into it).
         assert (image[:, int(width * 0.97):] > 240).all(), f"page {i + 1}: something reaches the right edge"
     first = page_images(folder / f"praksis/{practices[0]}.pdf", tmp_path / "practice")

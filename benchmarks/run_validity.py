@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
 
 from lovende_research import bias
 from lovende_research.scoring import element_scores, reconcile_coders
@@ -72,16 +72,6 @@ def _detected(roles: pd.DataFrame, direction: int) -> bool:
     return bool(len(hit)) and bool((np.sign(hit["estimate"]) == direction).all())
 
 
-def _wilson(k: int, n: int) -> tuple[float, float]:
-    if n == 0:
-        return float("nan"), float("nan")
-    z = stats.norm.ppf(0.975)
-    p = k / n
-    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
-    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return float(centre - half), float(centre + half)
-
-
 def role_rates(root: Path, n_null: int, n_power: int, seed0: int) -> list[dict[str, Any]]:
     """False positives (no leniency) and power (leniency 0.1, 0.2, 0.4) at 3 and 5 informants."""
     rows = []
@@ -101,7 +91,7 @@ def role_rates(root: Path, n_null: int, n_power: int, seed0: int) -> list[dict[s
                 boundary += bool((roles["boundary"] != "").any())
                 effects.append(truth.role_effects["medarbejder"])
                 estimates.append(float(roles.set_index("role").loc["medarbejder", "estimate"]))
-            low, high = _wilson(hits, n)
+            low, high = proportion_confint(hits, n, alpha=ALPHA, method="wilson")
             rows.append({"informants": informants, "leniency": leniency, "studies": n, "rate": hits / n, "rate_low": low,
                          "rate_high": high, "rate_without_practice_element": hits_without / n, "converged": converged / n,
                          "boundary_fits": boundary / n, "true_effect": float(np.mean(effects)),

@@ -136,7 +136,7 @@ def fair_profiles(
     """
     _check_share("confidence", confidence)
     roles = [fit.reference, *fit.roles]
-    readable = fit.converged and not fit.reason and len(fit.roles) > 0
+    readable = fit.converged and len(fit.roles) > 0
     informants = informant_scores(element_scores, "mean").dropna(subset=["score"])
     informants = informants[~informants["informant_id"].isin(set(exclude_informants))]
     weights = declared_mix(element_scores, mix, roles) if readable else {}

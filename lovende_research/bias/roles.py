@@ -44,7 +44,7 @@ class RoleFit:
 
     ``estimate`` and ``cov`` are the role contrasts against ``reference`` (in the order of ``roles``) and
     their covariance; ``variances`` the components of :data:`VARIANCE_COMPONENTS` and ``residual``;
-    ``boundary`` the components estimated at 0. With ``converged`` False (or a ``reason``) nothing may be
+    ``boundary`` the components estimated at 0. With a ``reason`` (``converged`` False) nothing may be
     read from the numbers.
     """
 
@@ -54,12 +54,16 @@ class RoleFit:
     cov: np.ndarray
     variances: dict[str, float]
     boundary: list[str]
-    converged: bool
     reason: str
     optimizer: str
     notes: list[str]
     counts: dict[str, object] = field(default_factory=dict)
     model: str = "mixed"
+
+    @property
+    def converged(self) -> bool:
+        """The fit met :func:`fit_role_model`'s rule: there is no reason not to read it."""
+        return not self.reason
 
     def offset(self, role: str) -> float:
         """The fitted offset of ``role`` against the reference (0 for the reference, NaN for an unknown role)."""
@@ -119,7 +123,7 @@ def fit_role_model(
               "n_informants": data["informant_id"].nunique(), "n_excluded": n_excluded}
     label = "mixed" if informant_level else "practice_only"
     nothing = RoleFit(reference, roles, np.full(len(roles), np.nan), np.full((len(roles),) * 2, np.nan),
-                      {c: np.nan for c in (*VARIANCE_COMPONENTS, "residual")}, [], False, "", "", [], counts, label)
+                      {c: np.nan for c in (*VARIANCE_COMPONENTS, "residual")}, [], "fit_failed", "", [], counts, label)
     if reference not in set(data["informant_role"]) or not roles:
         nothing.reason = "no_reference"
         return nothing
@@ -146,7 +150,7 @@ def fit_role_model(
         variances = _variances(result, informant_level, practice_element)
         total = sum(v for v in variances.values() if np.isfinite(v))
         boundary = [c for c in VARIANCE_COMPONENTS if np.isfinite(variances[c]) and variances[c] <= BOUNDARY_SHARE * total]
-        return RoleFit(reference, roles, estimate, cov, variances, boundary, True, "", method, notes, counts, label)
+        return RoleFit(reference, roles, estimate, cov, variances, boundary, "", method, notes, counts, label)
     nothing.reason, nothing.notes = "fit_failed", notes
     return nothing
 

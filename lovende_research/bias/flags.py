@@ -143,7 +143,8 @@ def practice_flags(
     if adjusted:
         flagged = fair_overall[fair_overall["depends_on_roles"]]
         collect("role_mix", flagged, (
-            phrase(PHRASES, "flag_role_mix", language, rank_full=_rank(r.rank_observed), rank_fair=_rank(r.rank_fair), top_n=top_n)
+            phrase(PHRASES, "flag_role_mix", language, rank_full=_rank(r.rank_observed), rank_fair=_rank(r.rank_fair), top_n=top_n,
+                   scope=phrase(PHRASES, "scope_set_aside", language) if set_aside and styles["straightliner"].astype(bool).any() else "")
             for r in flagged.itertuples()))
     applies = {"delimitation": set(delimitation["practice_id"]), "role_mix": set(practices) if adjusted else set()}
     for practice in sorted(set(practices)):

@@ -47,11 +47,12 @@ PHRASES: dict[str, tuple[str, str]] = {
     "set_aside": (" og er holdt ude af rolle-modellen og ICC", " and were set aside from the role model and the ICC"),
     "kept": (" (de er med i rolle-modellen og ICC)", " (they are kept in the role model and the ICC)"),
     "flag_role_mix": (
-        "nr. {rank_full} i rangeringen, men nr. {rank_fair}, når alle praksisser vurderes med samme "
+        "nr. {rank_full} i rangeringen{scope}, men nr. {rank_fair}, når alle praksisser vurderes med samme "
         "rollesammensætning: pladsen i top {top_n} afhænger af, hvem der blev spurgt",
-        "ranked {rank_full}, but {rank_fair} when every practice is scored with the same mix of roles: its "
+        "ranked {rank_full}{scope}, but {rank_fair} when every practice is scored with the same mix of roles: its "
         "place in the top {top_n} depends on who was asked",
     ),
+    "scope_set_aside": (", når straight-linerne er holdt ude", " once the straight-liners are set aside"),
     "flag_delimitation": (
         "under afgrænsningen {delimitation} flytter {n} element(er) mere end {threshold}: {elements}",
         "under delimitation {delimitation}, {n} element(s) move more than {threshold}: {elements}",

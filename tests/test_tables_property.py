@@ -11,9 +11,10 @@ import csv
 import datetime as dt
 import io
 import tempfile
+import unicodedata
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
@@ -22,8 +23,11 @@ from lovende_research.study import validate_study
 from lovende_research.tables import RawTable, read_table
 from tests.test_study import make_study
 
-#: No example database (it would be written into the work tree); a fixed number of examples per run.
-SETTINGS = settings(max_examples=120, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+#: No example database (it would be written into the work tree); the same 120 examples on every run
+#: (derandomize), so a CI run is reproducible. Cases once found by a random run are kept as ``@example``.
+SETTINGS = settings(
+    max_examples=120, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 REQUIRED = ("practice_id", "name")
 
 
@@ -71,15 +75,18 @@ cells = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"])
     ending=st.sampled_from(["\r\n", "\n", "\r"]),
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]),
 )
+# a CJK compatibility ideograph, which NFC maps to its unified form (found by a random CI run)
+@example(rows=[["\uf900"]], delimiter=",", quoting=csv.QUOTE_MINIMAL, ending="\r\n", encoding="utf-8")
 def test_random_csv_dialects(rows: list[list[str]], delimiter: str, quoting: int, ending: str, encoding: str) -> None:
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter=delimiter, quoting=quoting, lineterminator=ending).writerows([list(REQUIRED), *rows])
     data = buffer.getvalue().encode(encoding, errors="replace")
     raw = _read(data, ".csv")
-    # a file of plain cells (no separator, quote or line break in them) reads back as written
+    # a file of plain cells (no separator, quote or line break in them) reads back as written, in Unicode
+    # NFC as every reader promises (so a compatibility character such as U+F900 comes back as U+8C48)
     plain = all(not any(ch in cell for ch in f'{delimiter}"\r\n') and cell == cell.strip() for row in rows for cell in row)
     if plain and raw is not None and encoding != "cp1252" and all(len(r) <= 2 for r in rows):
-        written = [(row + ["", ""])[:2] for row in rows if any(row)]
+        written = [[unicodedata.normalize("NFC", c) for c in (row + ["", ""])[:2]] for row in rows if any(row)]
         assert [list(v) for v in raw.frame[list(REQUIRED)].itertuples(index=False)] == written
 
 

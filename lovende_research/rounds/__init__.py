@@ -8,13 +8,22 @@
 :mod:`~lovende_research.rounds.simulation` writes rounds with planted change (``lovende simulate --rounds``).
 """
 
+from lovende_research.rounds.change import DIRECTIONS, ChangeModel, RoundChange, round_change, round_scores
+from lovende_research.rounds.drift import coder_drift, coder_offsets
 from lovende_research.rounds.loading import ItemMapping, Rounds, RoundsError, load_rounds, read_item_mapping, round_folders
 
 __all__ = [
+    "DIRECTIONS",
+    "ChangeModel",
     "ItemMapping",
+    "RoundChange",
     "Rounds",
     "RoundsError",
+    "coder_drift",
+    "coder_offsets",
     "load_rounds",
     "read_item_mapping",
+    "round_change",
     "round_folders",
+    "round_scores",
 ]

@@ -1,0 +1,361 @@
+"""The change between two rounds of a mapping, per practice × element and overall, with its uncertainty.
+
+Two to five informants per practice and round is the norm, so a practice's own informants say almost
+nothing about how far its scores move by chance (the point of issue 16's model intervals). The spread
+of informants within practices is therefore estimated once per round from all its practices
+(:func:`~lovende_research.scoring.fit_score_model`), and how much an informant who is asked again
+answers like themselves is estimated once from every informant who reappears (matched by
+``informant_id`` within the practice); a parametric bootstrap from both gives every interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.stats import rankdata
+
+from lovende_research.instrument import Instrument
+from lovende_research.schemas import MAIN_DELIMITATION
+from lovende_research.scoring import ScoreModel, element_scores, fit_score_model, informant_scores, reconcile_coders
+from lovende_research.scoring.parameters import ScoringError, _check_share
+
+#: How a change is read: beyond its interval upwards, downwards, or within it.
+DIRECTIONS: tuple[str, ...] = ("improved", "declined", "unchanged")
+_BLOCK = 250  # draws per block: the temporaries stay small on a large study
+
+
+@dataclass(frozen=True)
+class ChangeModel:
+    """Each round's variance components and the covariances of a reappearing informant's answers.
+
+    Attributes
+    ----------
+    earlier, later : ScoreModel
+        :func:`~lovende_research.scoring.fit_score_model` of each round (all its practices).
+    person_cov : float
+        :math:`\\hat\\kappa_u`, the covariance of one informant's offsets in the two rounds.
+    element_cov : float
+        :math:`\\hat\\kappa_\\varepsilon`, the covariance of their informant × element terms.
+    n_reappearing : int
+        Informants scored in both rounds (the pairs the covariances come from).
+    """
+
+    earlier: ScoreModel
+    later: ScoreModel
+    person_cov: float
+    element_cov: float
+    n_reappearing: int
+
+    def correlations(self) -> tuple[float, float]:
+        """:math:`(\\rho_u, \\rho_\\varepsilon)`, each covariance over its variances, kept within [-1, 1]."""
+        def rho(cov: float, a: float, b: float) -> float:
+            scale = np.sqrt(max(a, 0.0) * max(b, 0.0)) if np.isfinite(a) and np.isfinite(b) else 0.0
+            return float(np.clip(cov / scale, -1.0, 1.0)) if scale > 0 else 0.0
+        return (rho(self.person_cov, self.earlier.informant_var, self.later.informant_var),
+                rho(self.element_cov, self.earlier.residual_var, self.later.residual_var))
+
+    def table(self) -> pd.DataFrame:
+        """``term``, ``earlier``, ``later``, ``covariance``, ``correlation`` for the informant and residual terms."""
+        rho_u, rho_e = self.correlations()
+        return pd.DataFrame({
+            "term": ["informant", "residual"],
+            "earlier": [self.earlier.informant_var, self.earlier.residual_var],
+            "later": [self.later.informant_var, self.later.residual_var],
+            "covariance": [self.person_cov, self.element_cov],
+            "correlation": [rho_u, rho_e],
+        })
+
+
+@dataclass(frozen=True)
+class RoundChange:
+    """What :func:`round_change` found: the cells, the practices' overall index and the model."""
+
+    labels: tuple[str, str]
+    elements: pd.DataFrame
+    overall: pd.DataFrame
+    model: ChangeModel
+
+
+def round_scores(codings: pd.DataFrame, interviews: pd.DataFrame, instrument: Instrument, rule: str = "median",
+                 coverage_threshold: float = 0.5) -> pd.DataFrame:
+    """One round's element scores per interview (main delimitation), by the scoring stage's chain."""
+    items = reconcile_coders(codings, instrument, rule, MAIN_DELIMITATION)
+    return element_scores(items, instrument, interviews, coverage_threshold)
+
+
+def _observations(scores: pd.DataFrame, practices: list[str], elements: list[str], persons: pd.Index) -> pd.DataFrame:
+    """Scored informants of the compared practices, coded: ``cell`` (practice × element), ``person``, ``e``."""
+    obs = informant_scores(scores).dropna(subset=["score"])
+    obs = obs[obs["practice_id"].astype(str).isin(practices)].copy()
+    p = pd.Index(practices).get_indexer(obs["practice_id"].astype(str))
+    obs["e"] = pd.Index(elements).get_indexer(obs["element_id"])
+    obs["cell"] = p * len(elements) + obs["e"]
+    obs["person"] = persons.get_indexer(pd.MultiIndex.from_frame(obs[["practice_id", "informant_id"]].astype(str)))
+    return obs[["cell", "person", "e", "score"]].reset_index(drop=True)
+
+
+def _cell_means(obs: pd.DataFrame, n_cells: int) -> tuple[np.ndarray, np.ndarray]:
+    n = np.bincount(obs["cell"], minlength=n_cells).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(obs["cell"], weights=obs["score"], minlength=n_cells) / n
+    return mean, n
+
+
+def _reappearing_covariances(obs1: pd.DataFrame, obs2: pd.DataFrame, n_cells: int) -> tuple[float, float, int]:
+    """Moment estimates of :math:`\\kappa_u` and :math:`\\kappa_\\varepsilon` (see :func:`round_change`)."""
+    parts = []
+    for obs in (obs1, obs2):
+        mean, n = _cell_means(obs, n_cells)
+        parts.append(obs.assign(resid=obs["score"] - mean[obs["cell"]], n=n[obs["cell"]]))
+    pairs = parts[0].merge(parts[1], on="person", suffixes=("_1", "_2"))
+    if pairs.empty:
+        return 0.0, 0.0, 0
+    shared = pairs.groupby(["cell_1", "cell_2"])["person"].transform("size").to_numpy(dtype=float)
+    factor = 1 - 1 / pairs["n_1"] - 1 / pairs["n_2"] + shared / (pairs["n_1"] * pairs["n_2"])
+    product = pairs["resid_1"] * pairs["resid_2"]
+    same = (pairs["e_1"] == pairs["e_2"]).to_numpy()
+
+    def ratio(mask: np.ndarray) -> float:
+        weight = float(factor[mask].sum())
+        return float(product[mask].sum()) / weight if weight > 0 else 0.0
+
+    person_cov = ratio(~same)
+    return person_cov, ratio(same) - person_cov, int(pairs["person"].nunique())
+
+
+def _component_draws(model: ScoreModel, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Draws of (informant, residual) variances from their scaled chi-square laws, as in ``model_draws``."""
+    residual = model.residual_var * model.residual_df / rng.chisquare(max(model.residual_df, 1), n)
+    ms = model.informant_ms * model.informant_df / rng.chisquare(model.informant_df, n)
+    return np.maximum((ms - residual) * model.informant_df / model.informant_k, 0.0), residual
+
+
+def _share_matrix(obs: pd.DataFrame, n: np.ndarray, n_cells: int) -> sparse.csr_matrix:
+    """Cells × observations: 1/n where the observation is one of the cell's informants."""
+    cell = obs["cell"].to_numpy()
+    return sparse.csr_matrix((1 / n[cell], (cell, np.arange(len(obs)))), shape=(n_cells, len(obs)))
+
+
+def _quantiles(draws: np.ndarray, qs: list[float], method: str = "linear") -> np.ndarray:
+    """Column quantiles of the draws (len(qs) × columns); NaN for a column without a score (all NaN)."""
+    out = np.full((len(qs), draws.shape[1]), np.nan)
+    finite = np.isfinite(draws).all(axis=0)
+    if finite.any():
+        out[:, finite] = np.quantile(draws[:, finite], qs, axis=0, method=method)
+    return out
+
+
+def _percentiles(draws: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:
+    low, high = _quantiles(draws, [(1 - ci) / 2, (1 + ci) / 2])
+    return low, high
+
+
+def _direction(low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    return np.where(low > 0, "improved", np.where(high < 0, "declined", "unchanged"))
+
+
+def round_change(
+    earlier: pd.DataFrame,
+    later: pd.DataFrame,
+    instrument: Instrument,
+    practices: list[str] | tuple[str, ...],
+    labels: tuple[str, str] = ("1", "2"),
+    n_boot: int = 2000,
+    seed: int = 0,
+    ci: float = 0.95,
+    min_element_share: float = 0.5,
+) -> RoundChange:
+    """Per practice × element and overall: the change from one round to the next, with its interval.
+
+    Parameters
+    ----------
+    earlier, later : DataFrame
+        Each round's element scores per interview (:func:`round_scores`, or
+        :func:`~lovende_research.scoring.element_scores` with interviews attached). Every practice
+        of a round informs its variance components; only ``practices`` are compared.
+    instrument : Instrument
+        The instrument both rounds are scored by (its elements give the rows' order).
+    practices : sequence of str
+        The practices interviewed in both rounds (:attr:`Rounds.matched`).
+    labels : tuple of str
+        The rounds' names, carried into :class:`RoundChange`.
+    n_boot : int
+        Parametric bootstrap draws.
+    seed : int
+        Seed for ``numpy.random.default_rng``; the same seed gives the same intervals.
+    ci : float
+        Coverage of every interval.
+    min_element_share : float
+        The share of the instrument's elements, scored in both rounds, an overall index needs.
+
+    Returns
+    -------
+    RoundChange
+        ``elements``: per practice × element, ``practice_id``, ``element_id``, ``score_1``,
+        ``score_2`` (the rounds' profile scores), ``n_1``, ``n_2`` (scored informants), ``n_reappearing``
+        (of them, in both rounds), ``change`` (``score_2 - score_1``), ``ci_low``, ``ci_high``, ``se``
+        (SD of the draws), ``direction`` (``improved`` when the interval lies above 0, ``declined``
+        below, else ``unchanged``), ``ci_low_1``, ``ci_high_1``, ``ci_low_2``, ``ci_high_2`` (each
+        round's profile interval from the same draws). ``overall``: per practice, ``overall_1``,
+        ``overall_2`` (means over the elements scored in both rounds), ``n_elements``, ``change``,
+        ``ci_low``, ``ci_high``, ``direction``, ``rank_1``, ``rank_2`` (1 = highest among the compared
+        practices), ``places_gained`` (``rank_1 - rank_2``), ``places_low``, ``places_high``.
+        NaN where a round has no score.
+
+    Notes
+    -----
+    For informant :math:`i` of practice :math:`p` in round :math:`r` and element :math:`e`,
+
+    .. math:: y_{rpie} = m_{rpe} + u_{ri} + \\varepsilon_{rie},\\qquad
+              \\operatorname{Var}(u_{ri}) = \\sigma^2_{u,r},\\ \\operatorname{Var}(\\varepsilon_{rie}) = \\sigma^2_{\\varepsilon,r},
+
+    with :math:`\\operatorname{Cov}(u_{1i}, u_{2i}) = \\kappa_u` and
+    :math:`\\operatorname{Cov}(\\varepsilon_{1ie}, \\varepsilon_{2ie}) = \\kappa_\\varepsilon` for an
+    informant asked in both rounds, 0 between different informants. The estimand is
+    :math:`\\Delta_{pe} = m_{2pe} - m_{1pe}`, estimated by :math:`\\hat\\Delta_{pe} = \\bar y_{2pe} - \\bar y_{1pe}`,
+    whose variance with :math:`n_1, n_2` informants, :math:`s` of them in both, is
+
+    .. math:: \\frac{\\sigma^2_{u,1} + \\sigma^2_{\\varepsilon,1}}{n_1} + \\frac{\\sigma^2_{u,2} +
+              \\sigma^2_{\\varepsilon,2}}{n_2} - \\frac{2 s (\\kappa_u + \\kappa_\\varepsilon)}{n_1 n_2}.
+
+    The :math:`\\sigma^2` are each round's Henderson method-III components, pooled over all its
+    practices (:func:`~lovende_research.scoring.fit_score_model`). The covariances are moment
+    estimates from the reappearing informants' residuals :math:`r_{rie} = y_{rie} - \\bar y_{rpe}`:
+    for a pair of cells with :math:`s_{ee'}` informants in both, :math:`E[r_{1ie} r_{2ie'}] =
+    \\kappa\\,(1 - 1/n_{1e} - 1/n_{2e'} + s_{ee'}/(n_{1e} n_{2e'}))`, with :math:`\\kappa =
+    \\kappa_u + \\kappa_\\varepsilon` for :math:`e = e'` and :math:`\\kappa_u` otherwise; each is
+    :math:`\\sum r r / \\sum (1 - \\dots)`. Each draw takes the variances from their scaled
+    :math:`\\chi^2` laws (as :func:`~lovende_research.scoring.model_draws` does), a correlated pair
+    :math:`(u^*_{1i}, u^*_{2i})` per informant and :math:`(\\varepsilon^*_{1ie}, \\varepsilon^*_{2ie})`
+    per informant × element (correlations :math:`\\kappa/\\sigma_1\\sigma_2`), and
+    :math:`\\theta^*_{rpe} = \\operatorname{clip}(\\bar y_{rpe} + \\text{mean of the round's draws over
+    the cell's informants}, 0, 1)`; the interval of :math:`\\theta^*_{2pe} - \\theta^*_{1pe}` is its
+    percentile interval. The overall index and the ranks are computed in every draw, so their
+    intervals carry the correlation between a practice's elements. Coder drift between the rounds
+    (:func:`~lovende_research.rounds.coder_drift`) is not in the model: it moves every change alike.
+
+    References
+    ----------
+    Searle, S. R., Casella, G. & McCulloch, C. E. (1992). *Variance Components*, ch. 5. Wiley.
+    Efron, B. & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*, ch. 6.5. Chapman & Hall.
+    Goldstein, H. & Spiegelhalter, D. J. (1996). League tables and their limitations. *JRSS A* 159(3), 385–443.
+
+    Examples
+    --------
+    >>> from lovende_research.instrument import load_instrument
+    >>> instrument = load_instrument()
+    >>> rng = np.random.default_rng(3)
+    >>> def scores(shift):
+    ...     rows = [(f"P{p}", f"P{p}-{i}", e.id, 0.5 + shift * (p == 0) + 0.05 * rng.standard_normal())
+    ...             for p in range(20) for i in range(3) for e in instrument.elements]
+    ...     return pd.DataFrame(rows, columns=["practice_id", "informant_id", "element_id", "score"]).assign(
+    ...         interview_id=lambda d: d["informant_id"], informant_role="medarbejder", delimitation_id="main",
+    ...         coverage=1.0, sufficient=True)
+    >>> found = round_change(scores(0.0), scores(0.3), instrument, [f"P{p}" for p in range(20)], n_boot=500, seed=1)
+    >>> found.overall.set_index("practice_id").loc[["P0", "P1"], "direction"].tolist()
+    ['improved', 'unchanged']
+    """
+    _check_share("ci", ci)
+    _check_share("min_element_share", min_element_share)
+    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 10:
+        raise ScoringError("n_boot", n_boot, "et heltal på mindst 10")
+    practices = sorted(str(p) for p in practices)
+    elements = [e.id for e in instrument.elements]
+    n_cells = len(practices) * len(elements)
+    keys = pd.concat([s[["practice_id", "informant_id"]] for s in (earlier, later)]).astype(str).drop_duplicates()
+    persons = pd.MultiIndex.from_frame(keys.sort_values(list(keys.columns)))
+    obs = [_observations(s, practices, elements, persons) for s in (earlier, later)]
+    means, counts = zip(*(_cell_means(o, n_cells) for o in obs))
+    person_cov, element_cov, n_reappearing = _reappearing_covariances(obs[0], obs[1], n_cells)
+    model = ChangeModel(fit_score_model(earlier), fit_score_model(later), person_cov, element_cov, n_reappearing)
+    theta = _draws(model, obs, means, counts, n_cells, len(persons), len(elements), n_boot, seed)
+    cells = _cell_table(practices, elements, obs, means, counts, theta, ci)
+    overall = _overall_table(practices, len(elements), means, counts, theta, ci, min_element_share)
+    return RoundChange(labels=labels, elements=cells, overall=overall, model=model)
+
+
+def _draws(model: ChangeModel, obs: list[pd.DataFrame], means: tuple[np.ndarray, ...], counts: tuple[np.ndarray, ...],
+           n_cells: int, n_persons: int, n_elements: int, n_boot: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Draws of each round's true cell scores (draws × cells, NaN where the round has no score)."""
+    theta = (np.full((n_boot, n_cells), np.nan), np.full((n_boot, n_cells), np.nan))
+    if not all(m.informant_df > 0 and np.isfinite(m.informant_var) for m in (model.earlier, model.later)):
+        return theta
+    rng = np.random.default_rng(seed)
+    rho_u, rho_e = model.correlations()
+    components = [_component_draws(m, rng, n_boot) for m in (model.earlier, model.later)]
+    shares = [_share_matrix(o, c, n_cells) for o, c in zip(obs, counts)]
+    for start in range(0, n_boot, _BLOCK):
+        rows = slice(start, min(start + _BLOCK, n_boot))
+        size = rows.stop - rows.start
+        z_u = rng.standard_normal((2, size, n_persons))
+        z_e = rng.standard_normal((2, size, n_persons * n_elements))
+        paired = ((z_u[0], z_e[0]), (rho_u * z_u[0] + np.sqrt(1 - rho_u ** 2) * z_u[1], rho_e * z_e[0] + np.sqrt(1 - rho_e ** 2) * z_e[1]))
+        for r in range(2):
+            informant, residual = components[r]
+            person, element = obs[r]["person"].to_numpy(), obs[r]["e"].to_numpy()
+            noise = (np.sqrt(informant[rows])[:, None] * paired[r][0][:, person]
+                     + np.sqrt(residual[rows])[:, None] * paired[r][1][:, person * n_elements + element])
+            with np.errstate(invalid="ignore"):
+                theta[r][rows] = np.clip(means[r][None, :] + (shares[r] @ noise.T).T, 0.0, 1.0)
+    for r in range(2):
+        theta[r][:, counts[r] == 0] = np.nan
+    return theta
+
+
+def _cell_table(practices: list[str], elements: list[str], obs: list[pd.DataFrame], means: tuple[np.ndarray, ...],
+                counts: tuple[np.ndarray, ...], theta: tuple[np.ndarray, np.ndarray], ci: float) -> pd.DataFrame:
+    n_cells = len(practices) * len(elements)
+    both = pd.Series(obs[0].drop_duplicates(["cell", "person"]).merge(obs[1], on=["cell", "person"])["cell"]).value_counts()
+    change = theta[1] - theta[0]
+    low, high = _percentiles(change, ci)
+    se = np.where(np.isfinite(change).all(axis=0), np.std(np.nan_to_num(change), axis=0), np.nan)
+    out = pd.DataFrame({
+        "practice_id": np.repeat(practices, len(elements)),
+        "element_id": np.tile(elements, len(practices)),
+        "score_1": means[0], "score_2": means[1],
+        "n_1": counts[0].astype(int), "n_2": counts[1].astype(int),
+        "n_reappearing": both.reindex(range(n_cells), fill_value=0).to_numpy(dtype=int),
+        "change": means[1] - means[0], "ci_low": low, "ci_high": high, "se": se,
+    })
+    out["direction"] = np.where(out["ci_low"].isna(), None, _direction(out["ci_low"].to_numpy(), out["ci_high"].to_numpy()))
+    for r in range(2):
+        out[f"ci_low_{r + 1}"], out[f"ci_high_{r + 1}"] = _percentiles(theta[r], ci)
+    return out
+
+
+def _overall_table(practices: list[str], n_elements: int, means: tuple[np.ndarray, ...], counts: tuple[np.ndarray, ...],
+                   theta: tuple[np.ndarray, np.ndarray], ci: float, min_element_share: float) -> pd.DataFrame:
+    """Each practice's overall index over the elements scored in both rounds, its change and rank change."""
+    common = ((counts[0] > 0) & (counts[1] > 0)).reshape(len(practices), n_elements)
+    n_common = common.sum(axis=1)
+    ok = (n_common > 0) & (n_common / n_elements >= min_element_share)
+
+    def index(values: np.ndarray) -> np.ndarray:
+        grid = values.reshape(*values.shape[:-1], len(practices), n_elements)
+        with np.errstate(invalid="ignore"):
+            out = np.where(common, grid, 0.0).sum(axis=-1) / np.maximum(n_common, 1)
+        return np.where(ok, out, np.nan)
+
+    estimate = [index(m) for m in means]
+    draws = [index(t) for t in theta]
+    low, high = _percentiles(draws[1] - draws[0], ci)
+    out = pd.DataFrame({"practice_id": practices, "overall_1": estimate[0], "overall_2": estimate[1], "n_elements": n_common,
+                        "change": estimate[1] - estimate[0], "ci_low": low, "ci_high": high})
+    out["direction"] = np.where(out["ci_low"].isna(), None, _direction(low, high))
+    ranked = np.flatnonzero(ok)
+    ranks = [np.full(len(practices), np.nan) for _ in range(2)]
+    places = np.full((len(draws[0]), len(practices)), np.nan)
+    if len(ranked):
+        for r in range(2):
+            ranks[r][ranked] = rankdata(-estimate[r][ranked], method="min")
+        if np.isfinite(draws[0][:, ranked]).all() and np.isfinite(draws[1][:, ranked]).all():
+            places[:, ranked] = rankdata(-draws[0][:, ranked], method="min", axis=1) - rankdata(-draws[1][:, ranked], method="min", axis=1)
+    out["rank_1"], out["rank_2"] = pd.array(ranks[0], dtype="Int64"), pd.array(ranks[1], dtype="Int64")
+    out["places_gained"] = out["rank_1"] - out["rank_2"]
+    low_rank = _quantiles(places, [(1 - ci) / 2], "lower")[0]
+    high_rank = _quantiles(places, [(1 + ci) / 2], "higher")[0]
+    out["places_low"], out["places_high"] = pd.array(low_rank, dtype="Int64"), pd.array(high_rank, dtype="Int64")
+    return out

@@ -25,6 +25,9 @@ from lovende_research.scoring.parameters import ScoringError, _check_share
 #: How a change is read: beyond its interval upwards, downwards, or within it.
 DIRECTIONS: tuple[str, ...] = ("improved", "declined", "unchanged")
 _BLOCK = 250  # draws per block: the temporaries stay small on a large study
+#: The least :math:`g(\\bar y) = \\bar y(1 - \\bar y)` a cell's spread is scaled by (a cell at 0.05 or
+#: 0.95): a cell whose few informants all answered at the top still varies from one sample to the next.
+LEVEL_FLOOR = 0.05 * 0.95
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,10 @@ class ChangeModel:
         :math:`\\hat\\kappa_\\varepsilon`, the covariance of their informant × element terms.
     n_reappearing : int
         Informants scored in both rounds (the pairs the covariances come from).
+    element_spread : DataFrame
+        Per element: ``element_id``, ``within_1``, ``df_1``, ``within_2``, ``df_2``, each round's
+        within-cell variance of informants' scores pooled over its practices (:math:`s^2_{re}`) and its
+        degrees of freedom. Elements differ in their number of items, so their spread differs too.
     """
 
     earlier: ScoreModel
@@ -48,6 +55,7 @@ class ChangeModel:
     person_cov: float
     element_cov: float
     n_reappearing: int
+    element_spread: pd.DataFrame
 
     def correlations(self) -> tuple[float, float]:
         """:math:`(\\rho_u, \\rho_\\varepsilon)`, each covariance over its variances, kept within [-1, 1]."""
@@ -126,11 +134,49 @@ def _reappearing_covariances(obs1: pd.DataFrame, obs2: pd.DataFrame, n_cells: in
     return person_cov, ratio(same) - person_cov, int(pairs["person"].nunique())
 
 
-def _component_draws(model: ScoreModel, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Draws of (informant, residual) variances from their scaled chi-square laws, as in ``model_draws``."""
+def _within_cells(obs: pd.DataFrame, n_cells: int, n_elements: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per element: the within-cell variance of informants' scores pooled over practices, and its df."""
+    mean, n = _cell_means(obs, n_cells)
+    squares = np.bincount(obs["e"], weights=(obs["score"] - mean[obs["cell"]]) ** 2, minlength=n_elements)
+    df = np.bincount(np.arange(n_cells) % n_elements, weights=np.maximum(n - 1, 0), minlength=n_elements)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(df > 0, squares / np.maximum(df, 1), np.nan), df
+
+
+def _variance_draws(model: ScoreModel, within: np.ndarray, df: np.ndarray, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Draws of the informant variance (n) and of each element's residual variance (n × elements).
+
+    The informant variance as in ``model_draws`` (its mean square and the residual from scaled
+    :math:`\\chi^2` laws); each element's within-cell variance :math:`s^{2*}_e = s^2_e\\,df_e/\\chi^2_{df_e}`,
+    less the informant variance, is that element's residual variance in the draw.
+    """
     residual = model.residual_var * model.residual_df / rng.chisquare(max(model.residual_df, 1), n)
     ms = model.informant_ms * model.informant_df / rng.chisquare(model.informant_df, n)
-    return np.maximum((ms - residual) * model.informant_df / model.informant_k, 0.0), residual
+    informant = np.maximum((ms - residual) * model.informant_df / model.informant_k, 0.0)
+    fallback = np.where(np.isfinite(within), within, np.nanmean(within) if np.isfinite(within).any() else model.residual_var)
+    total = fallback[None, :] * np.maximum(df, 1)[None, :] / rng.chisquare(np.maximum(df, 1)[None, :], (n, len(df)))
+    return informant, np.maximum(total - informant[:, None], 0.0)
+
+
+def _level_factors(means: tuple[np.ndarray, ...], counts: tuple[np.ndarray, ...], n_elements: int) -> tuple[np.ndarray, ...]:
+    """Per round and cell: :math:`\\sqrt{g_c / \\bar g_{re}}`, the cell's spread relative to its element's pooled one.
+
+    :math:`g_c = \\max\\{\\bar y_c (1 - \\bar y_c), g_{min}\\}` at the cell's level over both rounds;
+    :math:`\\bar g_{re}` is its mean over the element's cells weighted by :math:`n_{rc} - 1`, the
+    weights the pooled within-cell variance :math:`s^2_{re}` has.
+    """
+    with np.errstate(invalid="ignore"):
+        level = np.nanmean(np.stack(means), axis=0) if np.isfinite(np.stack(means)).any() else np.full(len(means[0]), 0.5)
+    g = np.maximum(np.nan_to_num(level * (1 - level), nan=LEVEL_FLOOR), LEVEL_FLOOR)
+    element = np.arange(len(g)) % n_elements
+    factors = []
+    for n in counts:
+        weight = np.maximum(n - 1, 0)
+        total = np.bincount(element, weights=weight, minlength=n_elements)
+        mean_g = np.bincount(element, weights=weight * g, minlength=n_elements) / np.maximum(total, 1)
+        mean_g = np.where(total > 0, mean_g, g.mean())
+        factors.append(np.sqrt(g / mean_g[element]))
+    return tuple(factors)
 
 
 def _share_matrix(obs: pd.DataFrame, n: np.ndarray, n_cells: int) -> sparse.csr_matrix:
@@ -210,7 +256,7 @@ def round_change(
     For informant :math:`i` of practice :math:`p` in round :math:`r` and element :math:`e`,
 
     .. math:: y_{rpie} = m_{rpe} + u_{ri} + \\varepsilon_{rie},\\qquad
-              \\operatorname{Var}(u_{ri}) = \\sigma^2_{u,r},\\ \\operatorname{Var}(\\varepsilon_{rie}) = \\sigma^2_{\\varepsilon,r},
+              \\operatorname{Var}(u_{ri}) = \\sigma^2_{u,r},\\ \\operatorname{Var}(\\varepsilon_{rie}) = \\sigma^2_{\\varepsilon,re},
 
     with :math:`\\operatorname{Cov}(u_{1i}, u_{2i}) = \\kappa_u` and
     :math:`\\operatorname{Cov}(\\varepsilon_{1ie}, \\varepsilon_{2ie}) = \\kappa_\\varepsilon` for an
@@ -218,17 +264,25 @@ def round_change(
     :math:`\\Delta_{pe} = m_{2pe} - m_{1pe}`, estimated by :math:`\\hat\\Delta_{pe} = \\bar y_{2pe} - \\bar y_{1pe}`,
     whose variance with :math:`n_1, n_2` informants, :math:`s` of them in both, is
 
-    .. math:: \\frac{\\sigma^2_{u,1} + \\sigma^2_{\\varepsilon,1}}{n_1} + \\frac{\\sigma^2_{u,2} +
-              \\sigma^2_{\\varepsilon,2}}{n_2} - \\frac{2 s (\\kappa_u + \\kappa_\\varepsilon)}{n_1 n_2}.
+    .. math:: \\frac{\\sigma^2_{u,1} + \\sigma^2_{\\varepsilon,1e}}{n_1} + \\frac{\\sigma^2_{u,2} +
+              \\sigma^2_{\\varepsilon,2e}}{n_2} - \\frac{2 s (\\kappa_u + \\kappa_\\varepsilon)}{n_1 n_2}.
 
-    The :math:`\\sigma^2` are each round's Henderson method-III components, pooled over all its
-    practices (:func:`~lovende_research.scoring.fit_score_model`). The covariances are moment
+    :math:`\\sigma^2_{u,r}` is the round's Henderson method-III informant component, pooled over all
+    its practices (:func:`~lovende_research.scoring.fit_score_model`); the element's total
+    :math:`\\sigma^2_{u,r} + \\sigma^2_{\\varepsilon,re}` is its within-cell variance :math:`s^2_{re}`
+    pooled over the round's practices (elements have two to four items, so their spread differs), and
+    a cell's share of it follows its level: a score bounded by 0 and 1 varies least near its ends, so
+    cell :math:`c` of element :math:`e` gets :math:`s^2_{re}\\, g_c/\\bar g_{re}` with
+    :math:`g_c = \\max\\{\\bar y_c(1 - \\bar y_c), 0.0475\\}` at its level over both rounds and
+    :math:`\\bar g_{re}` the mean of :math:`g` over the element's cells (weights :math:`n_{rc} - 1`),
+    the variance function of a binomial proportion (McCullagh & Nelder 1989, ch. 9, quasi-likelihood). The covariances are moment
     estimates from the reappearing informants' residuals :math:`r_{rie} = y_{rie} - \\bar y_{rpe}`:
     for a pair of cells with :math:`s_{ee'}` informants in both, :math:`E[r_{1ie} r_{2ie'}] =
     \\kappa\\,(1 - 1/n_{1e} - 1/n_{2e'} + s_{ee'}/(n_{1e} n_{2e'}))`, with :math:`\\kappa =
     \\kappa_u + \\kappa_\\varepsilon` for :math:`e = e'` and :math:`\\kappa_u` otherwise; each is
     :math:`\\sum r r / \\sum (1 - \\dots)`. Each draw takes the variances from their scaled
-    :math:`\\chi^2` laws (as :func:`~lovende_research.scoring.model_draws` does), a correlated pair
+    :math:`\\chi^2` laws (the informant's as :func:`~lovende_research.scoring.model_draws` does,
+    :math:`s^{2*}_{re} = s^2_{re}\\,df/\\chi^2_{df}`), a correlated pair
     :math:`(u^*_{1i}, u^*_{2i})` per informant and :math:`(\\varepsilon^*_{1ie}, \\varepsilon^*_{2ie})`
     per informant × element (correlations :math:`\\kappa/\\sigma_1\\sigma_2`), and
     :math:`\\theta^*_{rpe} = \\operatorname{clip}(\\bar y_{rpe} + \\text{mean of the round's draws over
@@ -241,6 +295,7 @@ def round_change(
     ----------
     Searle, S. R., Casella, G. & McCulloch, C. E. (1992). *Variance Components*, ch. 5. Wiley.
     Efron, B. & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*, ch. 6.5. Chapman & Hall.
+    McCullagh, P. & Nelder, J. A. (1989). *Generalized Linear Models*, 2nd ed., ch. 9. Chapman & Hall.
     Goldstein, H. & Spiegelhalter, D. J. (1996). League tables and their limitations. *JRSS A* 159(3), 385–443.
 
     Examples
@@ -270,7 +325,9 @@ def round_change(
     obs = [_observations(s, practices, elements, persons) for s in (earlier, later)]
     means, counts = zip(*(_cell_means(o, n_cells) for o in obs))
     person_cov, element_cov, n_reappearing = _reappearing_covariances(obs[0], obs[1], n_cells)
-    model = ChangeModel(fit_score_model(earlier), fit_score_model(later), person_cov, element_cov, n_reappearing)
+    (within_1, df_1), (within_2, df_2) = (_within_cells(o, n_cells, len(elements)) for o in obs)
+    spread = pd.DataFrame({"element_id": elements, "within_1": within_1, "df_1": df_1.astype(int), "within_2": within_2, "df_2": df_2.astype(int)})
+    model = ChangeModel(fit_score_model(earlier), fit_score_model(later), person_cov, element_cov, n_reappearing, spread)
     theta = _draws(model, obs, means, counts, n_cells, len(persons), len(elements), n_boot, seed)
     cells = _cell_table(practices, elements, obs, means, counts, theta, ci)
     overall = _overall_table(practices, len(elements), means, counts, theta, ci, min_element_share)
@@ -285,8 +342,11 @@ def _draws(model: ChangeModel, obs: list[pd.DataFrame], means: tuple[np.ndarray,
         return theta
     rng = np.random.default_rng(seed)
     rho_u, rho_e = model.correlations()
-    components = [_component_draws(m, rng, n_boot) for m in (model.earlier, model.later)]
+    spread = model.element_spread
+    components = [_variance_draws(m, spread[f"within_{r + 1}"].to_numpy(dtype=float), spread[f"df_{r + 1}"].to_numpy(dtype=float), rng, n_boot)
+                  for r, m in enumerate((model.earlier, model.later))]
     shares = [_share_matrix(o, c, n_cells) for o, c in zip(obs, counts)]
+    factors = _level_factors(means, counts, n_elements)
     for start in range(0, n_boot, _BLOCK):
         rows = slice(start, min(start + _BLOCK, n_boot))
         size = rows.stop - rows.start
@@ -295,9 +355,9 @@ def _draws(model: ChangeModel, obs: list[pd.DataFrame], means: tuple[np.ndarray,
         paired = ((z_u[0], z_e[0]), (rho_u * z_u[0] + np.sqrt(1 - rho_u ** 2) * z_u[1], rho_e * z_e[0] + np.sqrt(1 - rho_e ** 2) * z_e[1]))
         for r in range(2):
             informant, residual = components[r]
-            person, element = obs[r]["person"].to_numpy(), obs[r]["e"].to_numpy()
-            noise = (np.sqrt(informant[rows])[:, None] * paired[r][0][:, person]
-                     + np.sqrt(residual[rows])[:, None] * paired[r][1][:, person * n_elements + element])
+            person, element, cell = obs[r]["person"].to_numpy(), obs[r]["e"].to_numpy(), obs[r]["cell"].to_numpy()
+            noise = factors[r][cell] * (np.sqrt(informant[rows])[:, None] * paired[r][0][:, person]
+                                        + np.sqrt(residual[rows][:, element]) * paired[r][1][:, person * n_elements + element])
             with np.errstate(invalid="ignore"):
                 theta[r][rows] = np.clip(means[r][None, :] + (shares[r] @ noise.T).T, 0.0, 1.0)
     for r in range(2):

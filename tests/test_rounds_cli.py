@@ -1,0 +1,48 @@
+"""``lovende simulate --rounds`` and ``lovende compare`` on simulated rounds; the rounds benchmark's mechanics."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from lovende_research.cli import main
+from lovende_research.config import PROJECT_ROOT
+from lovende_research.study import Study
+
+
+def test_simulate_rounds_writes_loadable_rounds_with_the_planted_change(tmp_path: Path, capsys) -> None:
+    assert main(["simulate", str(tmp_path / "r"), "--rounds", "3", "--change", "0.25", "--seed", "5"]) == 0
+    assert "runde-3" in capsys.readouterr().out
+    studies = [Study.load(tmp_path / "r" / f"runde-{k}") for k in (1, 2, 3)]
+    assert studies[2].config.rounds == ("../runde-1", "../runde-2")
+    truth = json.loads((tmp_path / "r" / "truth.json").read_text(encoding="utf-8"))
+    planted = pd.DataFrame(truth["changes"])
+    # 14 practices × 3 changed elements of 11, each ±0.25 (RoundsSpec defaults)
+    assert len(planted) == 14 * 11 and (planted["change"] != 0).sum() == 14 * 3
+    assert set(planted.loc[planted["change"] != 0, "change"].abs().round(9)) == {0.25}
+    # turnover: some informants of round 1 are gone by round 2, most stay
+    first, second = (set(s.interviews["informant_id"]) for s in studies[:2])
+    assert 0 < len(first - second) < len(first) / 2 + 5
+
+
+def test_simulate_rounds_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        assert main(["simulate", str(tmp_path / name), "--rounds", "2", "--seed", "9"]) == 0
+    for file in ("runde-1/codings.csv", "runde-2/interviews.csv", "truth.json"):
+        assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
+
+
+def test_the_rounds_benchmark_runs_and_writes_every_rate(tmp_path: Path) -> None:
+    out = tmp_path / "rounds.json"
+    completed = subprocess.run([sys.executable, str(PROJECT_ROOT / "benchmarks" / "run_rounds.py"), "--seeds", "1", "--n-boot", "50",
+                                "--informants", "3", "--out", str(out)], capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT)
+    assert completed.returncode == 0, completed.stderr
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert [row["size"] for row in results["cells"]] == [0.0, 0.2, 0.3, 0.4]
+    assert results["cells"][0]["detection"]["n"] == 0 and results["cells"][0]["false_flags"]["n"] == 14 * 11
+    assert {row["coder_drift"] for row in results["drift"]} == {0.0, 0.3}
+    assert "| 3 | 0.4 |" in completed.stdout

@@ -46,3 +46,10 @@ def test_the_rounds_benchmark_runs_and_writes_every_rate(tmp_path: Path) -> None
     assert results["cells"][0]["detection"]["n"] == 0 and results["cells"][0]["false_flags"]["n"] == 14 * 11
     assert {row["coder_drift"] for row in results["drift"]} == {0.0, 0.3}
     assert "| 3 | 0.4 |" in completed.stdout
+
+
+def test_compare_with_one_round_and_no_rounds_key_is_a_clear_error(tmp_path: Path, capsys) -> None:
+    assert main(["simulate", str(tmp_path / "r"), "--rounds", "2", "--seed", "1"]) == 0
+    assert main(["compare", str(tmp_path / "r" / "runde-1"), "--out", str(tmp_path / "reports")]) == 1
+    assert "mindst to runder, fandt 1" in capsys.readouterr().err
+    assert not (tmp_path / "reports").exists()

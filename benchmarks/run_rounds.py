@@ -48,7 +48,8 @@ def _one(root: Path, spec: RoundsSpec, seed: int, n_boot: int) -> tuple[pd.DataF
     scores = [round_scores(s.codings, s.interviews, rounds.instrument) for s in rounds.studies]
     found = round_change(*scores, rounds.instrument, rounds.matched, n_boot=n_boot, seed=seed).elements
     truth = pd.DataFrame(json.loads((folder / "truth.json").read_text(encoding="utf-8"))["changes"])
-    drift = coder_drift(rounds.studies[0].codings, rounds.studies[1].codings, rounds.instrument)
+    (first, second) = rounds.studies
+    drift = coder_drift(first.codings, second.codings, rounds.instrument, first.interviews, second.interviews)
     return found.merge(truth, on=["practice_id", "element_id"], suffixes=("", "_planted")), drift
 
 

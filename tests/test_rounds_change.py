@@ -94,23 +94,25 @@ def test_a_planted_change_in_simulated_rounds_is_found_in_its_direction(tmp_path
     assert (cells.loc[cells["change_planted"] == 0, "direction"] != "unchanged").mean() <= 0.1
 
 
-def test_coder_offsets_and_the_drift_interval_are_welchs(tmp_path: Path) -> None:
+def test_coder_drift_is_found_and_its_interval_is_the_paired_t_over_practices(tmp_path: Path) -> None:
     folders = write_rounds(tmp_path / "r", RoundsSpec(n_practices=12, coder_drift=0.3, change=0.0), seed=8)
-    rounds = load_rounds(folders)
-    earlier, later = (s.codings for s in rounds.studies)
-    drift = coder_drift(earlier, later, rounds.instrument).set_index("coder_id")
-    # C1 codes one step higher with probability 0.3 more in round 2: about +0.3 × 1/3 of the scale,
+    first, second = load_rounds(folders).studies
+    drift = coder_drift(first.codings, second.codings, first.instrument, first.interviews, second.interviews).set_index("coder_id")
+    # C1 codes one step higher with probability 0.3 more in round 2: about +0.3 × 1/3 of the scale
     # against the coders it was paired with
     assert drift.at["C1", "drifted"] and drift.at["C1", "drift"] > 0.05
-    # Independent: scipy's Welch t-test on the same per-interview offsets gives the same interval
-    offsets = [coder_offsets(c, rounds.instrument) for c in (earlier, later)]
-    a, b = (o.loc[o["coder_id"] == "C2", "offset"] for o in offsets)
-    reference = stats.ttest_ind(b, a, equal_var=False).confidence_interval(0.95)
+    # Independent: scipy's one-sample t interval on C2's per-practice changes of mean offset
+    offsets = [coder_offsets(s.codings, s.instrument).merge(s.interviews, on="interview_id") for s in (first, second)]
+    means = [o[o["coder_id"] == "C2"].groupby("practice_id")["offset"].mean() for o in offsets]
+    changes = (means[1] - means[0]).dropna()
+    reference = stats.ttest_1samp(changes, 0.0).confidence_interval(0.95)
+    assert int(drift.at["C2", "n_practices"]) == len(changes) >= 8
     assert (drift.at["C2", "ci_low"], drift.at["C2", "ci_high"]) == pytest.approx((reference.low, reference.high), abs=1e-12)
 
 
 def test_a_coder_in_one_round_only_gets_no_drift(tmp_path: Path) -> None:
     folders = write_rounds(tmp_path / "r", RoundsSpec(n_practices=3, change=0.0), seed=2)
     rounds = load_rounds(folders)
-    later = rounds.studies[1].codings.assign(coder_id=lambda d: d["coder_id"].replace("C3", "C9"))
-    assert "C3" not in set(coder_drift(rounds.studies[0].codings, later, rounds.instrument)["coder_id"])
+    first, second = rounds.studies
+    later = second.codings.assign(coder_id=lambda d: d["coder_id"].replace("C3", "C9"))
+    assert "C3" not in set(coder_drift(first.codings, later, rounds.instrument, first.interviews, second.interviews)["coder_id"])

@@ -37,7 +37,7 @@ def compare(rounds: Rounds, n_boot: int = 2000, seed: int = 0, ci: float = 0.95)
         earlier, later = rounds.studies[k], rounds.studies[k + 1]
         practices = sorted(set(earlier.interviews["practice_id"]) & set(later.interviews["practice_id"]))
         change = round_change(scores[k], scores[k + 1], rounds.instrument, practices, (earlier.name, later.name), n_boot, seed + k, ci)
-        out.append(Comparison(change, coder_drift(earlier.codings, later.codings, rounds.instrument, ci), _delimitation_changed(earlier, later, practices)))
+        out.append(Comparison(change, coder_drift(earlier.codings, later.codings, rounds.instrument, earlier.interviews, later.interviews, ci), _delimitation_changed(earlier, later, practices)))
     return out
 
 

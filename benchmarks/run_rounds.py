@@ -10,6 +10,8 @@ compare`` does, and counts:
 - **false flags**: cells without planted change marked improved or declined (in studies with no change
   at all, and beside the planted cells);
 - **wrong direction**: planted cells marked the opposite way;
+- **overall and rank**: in studies with no change at all, practices whose overall index is marked
+  changed, and whose interval of places gained excludes 0;
 - **coder drift**: studies in which a coder with no drift is flagged, and in which coder C1, drifting
   by 0.3 (in the generator's shift probability), is.
 
@@ -37,20 +39,22 @@ from lovende_research.rounds import coder_drift, load_rounds, round_change, roun
 from lovende_research.rounds.simulation import RoundsSpec, write_rounds
 
 RESULTS = Path(__file__).resolve().parent / "results" / "rounds.json"
-SIZES = (0.0, 0.2, 0.3, 0.4)
+SIZES = (0.0, 0.2, 0.3, 0.4, 0.45)
 
 
-def _one(root: Path, spec: RoundsSpec, seed: int, n_boot: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The cells of one simulated pair of rounds with their planted change, and the coders' drift."""
+def _one(root: Path, spec: RoundsSpec, seed: int, n_boot: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The cells of one simulated pair of rounds with their planted change, the practices' index and
+    rank changes, and the coders' drift."""
     folder = Path(tempfile.mkdtemp(dir=root)) / "r"
     folders = write_rounds(folder, spec, seed)
     rounds = load_rounds(folders)
     scores = [round_scores(s.codings, s.interviews, rounds.instrument) for s in rounds.studies]
-    found = round_change(*scores, rounds.instrument, rounds.matched, n_boot=n_boot, seed=seed).elements
+    change = round_change(*scores, rounds.instrument, rounds.matched, n_boot=n_boot, seed=seed)
+    found = change.elements
     truth = pd.DataFrame(json.loads((folder / "truth.json").read_text(encoding="utf-8"))["changes"])
     (first, second) = rounds.studies
     drift = coder_drift(first.codings, second.codings, rounds.instrument, first.interviews, second.interviews)
-    return found.merge(truth, on=["practice_id", "element_id"], suffixes=("", "_planted")), drift
+    return found.merge(truth, on=["practice_id", "element_id"], suffixes=("", "_planted")), change.overall, drift
 
 
 def _rate(hits: int, n: int) -> dict[str, Any]:
@@ -65,11 +69,13 @@ def run(seeds: int, n_boot: int, informants: tuple[int, ...]) -> dict[str, Any]:
         root = Path(tmp)
         for n_informants in informants:
             for size in SIZES:
-                cells = []
+                cells, overall = [], []
                 for seed in range(seeds):
                     spec = RoundsSpec(change=size, informants_per_practice=n_informants)
-                    found, _ = _one(root, spec, seed, n_boot)
+                    found, practices, _ = _one(root, spec, seed, n_boot)
                     cells.append(found)
+                    overall.append(practices)
+                practices_all = pd.concat(overall, ignore_index=True)
                 cells_all = pd.concat(cells, ignore_index=True)
                 planted = cells_all[cells_all["change_planted"] != 0]
                 unchanged = cells_all[cells_all["change_planted"] == 0]
@@ -81,11 +87,15 @@ def run(seeds: int, n_boot: int, informants: tuple[int, ...]) -> dict[str, Any]:
                     "wrong_direction": _rate(int((planted["direction"] == wrong).sum()), len(planted)),
                     "false_flags": _rate(int((unchanged["direction"] != "unchanged").sum()), len(unchanged)),
                 })
+                if size == 0:
+                    moved = (practices_all["places_low"] > 0) | (practices_all["places_high"] < 0)
+                    rows[-1]["overall_false_flags"] = _rate(int((practices_all["direction"] != "unchanged").sum()), len(practices_all))
+                    rows[-1]["rank_false_flags"] = _rate(int(moved.sum()), len(practices_all))
                 print(f"  {n_informants} informants, change {size}: done", file=sys.stderr)
         for coder_drift_size in (0.0, 0.3):
             flagged_c1 = flagged_other = 0
             for seed in range(seeds):
-                _, drift = _one(root, RoundsSpec(change=0.0, coder_drift=coder_drift_size), seed, 50)
+                _, _, drift = _one(root, RoundsSpec(change=0.0, coder_drift=coder_drift_size), seed, 50)
                 drift = drift.set_index("coder_id")
                 flagged_c1 += bool(drift.at["C1", "drifted"]) if "C1" in drift.index else 0
                 flagged_other += bool(drift.drop(index="C1", errors="ignore")["drifted"].any())
@@ -105,6 +115,10 @@ def markdown(results: dict[str, Any]) -> str:
              "|---|---|---|---|---|"]
     for row in results["cells"]:
         lines.append(f"| {row['informants']} | {row['size']:.1f} | {_cell(row['detection'])} | {_cell(row['wrong_direction'])} | {_cell(row['false_flags'])} |")
+    lines += ["", "| informants per practice | overall index changed (no change planted) | rank interval excludes 0 (no change planted) |", "|---|---|---|"]
+    for row in results["cells"]:
+        if "overall_false_flags" in row:
+            lines.append(f"| {row['informants']} | {_cell(row['overall_false_flags'])} | {_cell(row['rank_false_flags'])} |")
     lines += ["", "| coder C1's drift | C1 flagged | another coder flagged |", "|---|---|---|"]
     for row in results["drift"]:
         lines.append(f"| {row['coder_drift']:.1f} | {_cell(row['c1_flagged'])} | {_cell(row['other_flagged'])} |")

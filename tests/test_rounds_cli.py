@@ -42,7 +42,8 @@ def test_the_rounds_benchmark_runs_and_writes_every_rate(tmp_path: Path) -> None
                                 "--informants", "3", "--out", str(out)], capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT)
     assert completed.returncode == 0, completed.stderr
     results = json.loads(out.read_text(encoding="utf-8"))
-    assert [row["size"] for row in results["cells"]] == [0.0, 0.2, 0.3, 0.4]
+    assert [row["size"] for row in results["cells"]] == [0.0, 0.2, 0.3, 0.4, 0.45]
+    assert results["cells"][0]["overall_false_flags"]["n"] == results["cells"][0]["rank_false_flags"]["n"] == 14
     assert results["cells"][0]["detection"]["n"] == 0 and results["cells"][0]["false_flags"]["n"] == 14 * 11
     assert {row["coder_drift"] for row in results["drift"]} == {0.0, 0.3}
     assert "| 3 | 0.4 |" in completed.stdout

@@ -45,6 +45,8 @@ def test_compare_writes_the_change_page_in_each_language(rounds: list[Path], tmp
     assert main(["compare", str(rounds[1]), "--out", str(tmp_path / "reports"), "--lang", language, "--n-boot", "200"]) == 0
     page = tmp_path / "reports" / "runde-2" / PAGE
     assert str(page) in capsys.readouterr().out
+    elements = pd.read_csv(page.parent / "udvikling" / "runde-1_runde-2" / "elements.csv")
+    assert len(elements) == 4 * 11 and f'href="udvikling/runde-1_runde-2/elements.csv"' in page.read_text(encoding="utf-8")
     html = page.read_text(encoding="utf-8")
     assert f'content="{CONTENT_SECURITY_POLICY}"' in html and "<script" not in html.lower()
     # the study's title reaches the page as the characters typed, never as markup

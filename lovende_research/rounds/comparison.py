@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from lovende_research.config import REPORTS_DIR
+from lovende_research.io import atomic_write_text, csv_safe_frame
 from lovende_research.rounds.change import RoundChange, round_change, round_scores
 from lovende_research.rounds.drift import coder_drift
 from lovende_research.rounds.loading import Rounds, load_rounds, round_folders
@@ -41,6 +42,21 @@ def compare(rounds: Rounds, n_boot: int = 2000, seed: int = 0, ci: float = 0.95)
     return out
 
 
+#: Folder beside ``udvikling.html`` holding each comparison's tables as CSV, for a report's appendix.
+TABLES_DIR = "udvikling"
+
+
+def write_tables(comparisons: list[Comparison], reports_dir: Path) -> list[Path]:
+    """Each comparison's tables as ``udvikling/<earlier>_<later>/<table>.csv`` (atomically, formula-safe)."""
+    written = []
+    for comparison in comparisons:
+        folder = Path(reports_dir) / TABLES_DIR / "_".join(comparison.change.labels)
+        tables = {"elements": comparison.change.elements, "overall": comparison.change.overall, "coder_drift": comparison.drift,
+                  "model": comparison.change.model.table(), "element_spread": comparison.change.model.element_spread}
+        written += [atomic_write_text(folder / f"{name}.csv", csv_safe_frame(frame).to_csv(index=False)) for name, frame in tables.items()]
+    return written
+
+
 def compare_rounds(
     paths: list[Path],
     mapping: Path | None = None,
@@ -50,7 +66,7 @@ def compare_rounds(
     seed: int | None = None,
 ) -> Path:
     """Compare the rounds in ``paths`` (oldest first; one folder: its ``rounds:`` and itself) and write
-    ``<reports_base>/<latest round>/udvikling.html``; return its path.
+    ``<reports_base>/<latest round>/udvikling.html`` with its tables under ``udvikling/``; return the page's path.
 
     ``language`` and ``seed`` default to the latest round's ``study.yml``.
     """
@@ -63,4 +79,5 @@ def compare_rounds(
     latest = rounds.studies[-1]
     comparisons = compare(rounds, n_boot, latest.config.seed if seed is None else seed)
     reports = (REPORTS_DIR if reports_base is None else Path(reports_base)) / latest.name
+    write_tables(comparisons, reports)
     return write_change_page(rounds, comparisons, reports, latest.config.language if language is None else language)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 from pathlib import Path
+from urllib.parse import quote
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -86,6 +87,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "unchanged": ("inden for intervallet", "within the interval"),
     "figure": ("Ændringsprofil", "Change profile"),
     "link": ("Udvikling siden sidste runde", "Development since the last round"),
+    "tables": ("Tabellerne som CSV", "The tables as CSV"),
 }
 
 
@@ -199,7 +201,9 @@ def change_page_body(rounds: Rounds, comparisons: list[Comparison], language: st
     for number_, comparison in enumerate(reversed(comparisons)):
         earlier, later = comparison.change.labels
         caveats = "".join(f"<p class='notice'>{html.escape(text)}</p>" for text in _caveats(comparison, language, ci))
-        parts += [f"<h2>{t('pair', earlier=earlier, later=later)}</h2>", f"<h3>{t('caveats')}</h3>", caveats,
+        folder = f"udvikling/{earlier}_{later}"
+        links = ", ".join(f'<a href="{html.escape(quote(folder))}/{name}.csv">{name}.csv</a>' for name in ("elements", "overall", "coder_drift", "model", "element_spread"))
+        parts += [f"<h2>{t('pair', earlier=earlier, later=later)}</h2>", f"<p>{t('tables')}: {links}</p>", f"<h3>{t('caveats')}</h3>", caveats,
                   f"<h3>{t('overall')}</h3>", _overall_table(comparison, language), f"<h3>{t('drift')}</h3>", _drift_table(comparison, language)]
         for practice_id in comparison.change.overall["practice_id"]:
             parts.append(_practice_section(comparison, rounds, str(practice_id), language, ci, anchor=number_ == 0))

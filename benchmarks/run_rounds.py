@@ -114,7 +114,7 @@ def markdown(results: dict[str, Any]) -> str:
     lines = ["| informants per practice | planted change | detection | wrong direction | false flags (unchanged cells) |",
              "|---|---|---|---|---|"]
     for row in results["cells"]:
-        lines.append(f"| {row['informants']} | {row['size']:.1f} | {_cell(row['detection'])} | {_cell(row['wrong_direction'])} | {_cell(row['false_flags'])} |")
+        lines.append(f"| {row['informants']} | {row['size']:g} | {_cell(row['detection'])} | {_cell(row['wrong_direction'])} | {_cell(row['false_flags'])} |")
     lines += ["", "| informants per practice | overall index changed (no change planted) | rank interval excludes 0 (no change planted) |", "|---|---|---|"]
     for row in results["cells"]:
         if "overall_false_flags" in row:

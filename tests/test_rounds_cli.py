@@ -46,7 +46,7 @@ def test_the_rounds_benchmark_runs_and_writes_every_rate(tmp_path: Path) -> None
     assert results["cells"][0]["overall_false_flags"]["n"] == results["cells"][0]["rank_false_flags"]["n"] == 14
     assert results["cells"][0]["detection"]["n"] == 0 and results["cells"][0]["false_flags"]["n"] == 14 * 11
     assert {row["coder_drift"] for row in results["drift"]} == {0.0, 0.3}
-    assert "| 3 | 0.4 |" in completed.stdout
+    assert "| 3 | 0.45 |" in completed.stdout
 
 
 def test_compare_with_one_round_and_no_rounds_key_is_a_clear_error(tmp_path: Path, capsys) -> None:

@@ -15,10 +15,12 @@ KERNEL := lovende-research
 
 .PHONY: setup run test bench bench-validity lab clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# irrCAC (GPL-3, a cross-check in tests only) pins pandas<3 and scipy==1.12 but runs on ours: no deps.
+	$(BIN)/python -m pip install --quiet --no-deps 'irrCAC==0.4.4'
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (lovende-research)"
 	touch $(STAMP)
 

@@ -268,6 +268,13 @@ def test_run_bias_checks_flags_every_practice_for_every_check(example: Study) ->
         d["practice_id"] for d in truth["delimitations"].values()}
     for language in ("da", "en"):
         assert "straight-liner" in bias.verdict("roles", language, roles=tables.role_effects, excluded=["x"])
+    # the English flags and role verdict name the roles in English (the role codes are Danish)
+    flagged = " ".join(straight["reason"])
+    assert "(leder)" not in flagged and "(medarbejder)" not in flagged and "(samarbejdspartner)" not in flagged
+    assert any(f"({role})" in flagged for role in ("leader", "staff", "partner"))
+    english = bias.verdict("roles", "en", roles=tables.role_effects, excluded=[])
+    danish = bias.verdict("roles", "da", roles=tables.role_effects, excluded=[])
+    assert "medarbejder" in danish and "medarbejder" not in english and "staff" in english
     figures = [
         bias_plots.role_chart(tables.role_profiles, tables.role_effects, "en"),
         bias_plots.icc_chart(tables.icc, example.instrument, "en"),

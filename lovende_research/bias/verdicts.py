@@ -11,6 +11,7 @@ from lovende_research.bias.common import BiasError, _num, _signed
 from lovende_research.bias.phrases import PHRASES
 from lovende_research.bias.roles import ROLE_REASONS
 from lovende_research.i18n import check_language, percent, phrase
+from lovende_research.people_tables import code_text as role_text
 
 def _ids(values: Iterable[str], language: str) -> str:
     values = list(values)
@@ -68,7 +69,7 @@ def verdict(check: str, language: str = "da", **tables: object) -> str:
                 warning = "; ".join(phrase(PHRASES, f"role_{c}", language, reference=roles["reference"].iloc[0])
                                     for c in dict.fromkeys(codes))
             return phrase(PHRASES, "v_role_failed", language, warning=warning)
-        details = "; ".join(phrase(PHRASES, "role_detail", language, role=r.role, estimate=_signed(r.estimate, language),
+        details = "; ".join(phrase(PHRASES, "role_detail", language, role=role_text(r.role, language), estimate=_signed(r.estimate, language),
                                    lo=_signed(r.ci_low, language), hi=_signed(r.ci_high, language),
                                    p=f"p < {_num(0.001, language, 3)}" if r.p_holm < 0.001 else f"p = {_num(r.p_holm, language, 3)}")
                             for r in roles.itertuples())

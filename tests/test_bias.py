@@ -352,7 +352,7 @@ def test_role_verdict_writes_danish_decimals() -> None:
     assert "medarbejder -0,12 (-0,20 til -0,05, p = 0,012)" in da and "α = 0,05" in da
     assert not re.search(_DECIMAL_POINT, da)
     en = bias.verdict("roles", "en", roles=roles, excluded=[], alpha_level=0.05)
-    assert "medarbejder -0.12 (-0.20 to -0.05, p = 0.012)" in en and "α = 0.05" in en
+    assert "staff member -0.12 (-0.20 to -0.05, p = 0.012)" in en and "α = 0.05" in en
     roles["p_holm"] = 0.0001
     assert "p < 0,001" in bias.verdict("roles", "da", roles=roles, excluded=[])
 

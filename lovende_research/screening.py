@@ -454,7 +454,7 @@ def screening_conflicts(screening: pd.DataFrame, candidates: pd.DataFrame | None
         result = result.reset_index().astype("string")
     reconciled = _reconciled(frame)
     result["reconciled_decision"] = pd.array(
-        [reconciled.get((p, c), pd.NA) for p, c in zip(result["practice_id"], result["criterion"])], dtype="string"
+        [reconciled.get((p, c), pd.NA) for p, c in zip(result["practice_id"], result["criterion"], strict=True)], dtype="string"
     )
     result["resolved"] = result["reconciled_decision"].notna().astype(bool)
     if candidates is not None:
@@ -534,7 +534,7 @@ def require_resolved(decisions: pd.DataFrame) -> None:
     """Raise :class:`UnresolvedConflictsError` naming every practice × criterion still in conflict."""
     open_ = decisions[decisions["basis"] == "conflict"]
     if not open_.empty:
-        raise UnresolvedConflictsError(list(zip(open_["practice_id"].astype(str), open_["criterion"].astype(str))))
+        raise UnresolvedConflictsError(list(zip(open_["practice_id"].astype(str), open_["criterion"].astype(str), strict=True)))
 
 
 def practice_eligibility(decisions: pd.DataFrame) -> pd.DataFrame:
@@ -941,8 +941,8 @@ def screening_manifest(
         "study": study_name,
         "synthetic": bool(synthetic),
         "parameters": parameters,
-        "counts": {str(s): int(n) for s, n in zip(totals["step"], totals["n"])},
-        "excluded_by_reason": {str(r): int(n) for r, n in zip(reasons["reason"], reasons["n"])},
+        "counts": {str(s): int(n) for s, n in zip(totals["step"], totals["n"], strict=True)},
+        "excluded_by_reason": {str(r): int(n) for r, n in zip(reasons["reason"], reasons["n"], strict=True)},
         "duplicates": {
             "pairs": len(review),
             "pending_pairs": int((review["status"] == "pending").sum()),

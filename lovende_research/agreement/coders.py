@@ -205,7 +205,7 @@ def coder_agreement(
     groups.append((OVERALL, codings_long, "overall"))
     streams = np.random.SeedSequence(seed).spawn(len(groups))
     rows = []
-    for (key, frame, scope), stream in zip(groups, streams):
+    for (key, frame, scope), stream in zip(groups, streams, strict=True):
         row: dict[str, object] = {by: key} if by is not None else {}
         row["scope"] = scope
         row |= _agreement_row(

@@ -26,10 +26,10 @@ import pandas as pd
 from lovende_research.i18n import check_language, phrase
 from lovende_research.io import atomic_write_text, csv_safe_frame
 from lovende_research.schemas import MAIN_DELIMITATION
+from lovende_research.scoring.draws import _check_n_boot
 from lovende_research.scoring.elements import element_scores
 from lovende_research.scoring.model import fit_score_model, two_way_components
 from lovende_research.scoring.parameters import ScoringError, _check_share
-from lovende_research.scoring.draws import _check_n_boot
 from lovende_research.scoring.profiles import practice_profiles
 from lovende_research.scoring.reconcile import reconcile_coders
 
@@ -276,8 +276,8 @@ class DesignPlan:
         check_language(language)
         used = phrase(PHRASES, "used", language, informants=f"{self.g.n_informants:.1f}", coders=f"{self.g.n_coders:.1f}")
         projections = self.projections.assign(
-            G=[f"{g:.2f} [{lo:.2f}; {hi:.2f}]" for g, lo, hi in zip(self.projections["G"], self.projections["G_low"], self.projections["G_high"])],
-            Phi=[f"{g:.2f} [{lo:.2f}; {hi:.2f}]" for g, lo, hi in zip(self.projections["Phi"], self.projections["Phi_low"], self.projections["Phi_high"])],
+            G=[f"{g:.2f} [{lo:.2f}; {hi:.2f}]" for g, lo, hi in zip(self.projections["G"], self.projections["G_low"], self.projections["G_high"], strict=True)],
+            Phi=[f"{g:.2f} [{lo:.2f}; {hi:.2f}]" for g, lo, hi in zip(self.projections["Phi"], self.projections["Phi_low"], self.projections["Phi_high"], strict=True)],
         )[["measure", "n_coders", "n_informants", "G", "Phi", "design_used"]]
         wide = self.needed.pivot_table(index=["measure", "coefficient", "n_coders"], columns="target", values="n_informants", aggfunc="first")
         return "\n\n".join([

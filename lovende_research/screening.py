@@ -44,6 +44,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Collection, Sequence
 from difflib import SequenceMatcher
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -913,7 +914,7 @@ def screening_manifest(
     *,
     study_name: str,
     synthetic: bool,
-    parameters: dict[str, object],
+    parameters: dict[str, Any],
     flow: pd.DataFrame,
     review: pd.DataFrame,
     decision_file: bool,
@@ -933,8 +934,8 @@ def screening_manifest(
     totals = flow[flow["reason"].isna()]
     reasons = flow[flow["reason"].notna()]
 
-    def number(value: object) -> float | None:
-        return None if pd.isna(value) else round(float(value), 6)  # type: ignore[arg-type]
+    def number(value: float) -> float | None:
+        return None if pd.isna(value) else round(float(value), 6)
 
     return {
         "stage": "screening",
@@ -963,7 +964,7 @@ def screening_manifest(
         "selection": {
             "rule": str(selection["selection_rule"].iloc[0]) if len(selection) else None,
             "seed": parameters.get("seed"),
-            "strata": list(parameters.get("strata") or []),  # type: ignore[call-overload]
+            "strata": list(parameters.get("strata") or []),
             "practice_ids": sorted(selection["practice_id"].astype(str)),
             "description": description,
         },

@@ -141,7 +141,7 @@ def test_conger_chance_agreement_is_the_mean_over_rater_pairs() -> None:
     # test_agreement_gpl_crosscheck.py), so we follow the definition.)
     margins = {r: [sum(v == k for v in vs if v is not None) / sum(v is not None for v in vs) for k in range(1, 6)]
                for r, vs in KRIPPENDORFF_C.items()}
-    pe = np.mean([sum(a * b for a, b in zip(margins[g], margins[h])) for g, h in itertools.combinations(margins, 2)])
+    pe = np.mean([sum(a * b for a, b in zip(margins[g], margins[h], strict=True)) for g, h in itertools.combinations(margins, 2)])
     row = conger_kappa(RAW4, **KW).iloc[0]
     assert row["p_e"] == pytest.approx(pe, abs=1e-12)
     assert row["estimate"] == pytest.approx((0.8181818181818 - pe) / (1 - pe), abs=1e-12)

@@ -105,7 +105,7 @@ def test_plan_of_the_example_is_reproducible_and_its_intervals_hold_the_estimate
     # The example has 3 informants per practice (a few below it where an element lacks coverage) and
     # 2 coders per interview; that is the row marked as the design used.
     used = p[p["design_used"]]
-    assert set(zip(used["n_informants"], used["n_coders"])) == {(3, 2)}
+    assert set(zip(used["n_informants"], used["n_coders"], strict=True)) == {(3, 2)}
     assert list(plan.components["component"]) == ["practice", "practice_element", "informant", "informant_element", "coder", "residual", "item"]
 
 

@@ -101,7 +101,7 @@ def practice_flags(
     reasons: dict[str, dict[str, list[str]]] = {check: {} for check in CHECKS}
 
     def collect(check: str, frame: pd.DataFrame, texts: Iterable[str]) -> None:
-        for practice, text in zip(frame["practice_id"], texts):
+        for practice, text in zip(frame["practice_id"], texts, strict=True):
             reasons[check].setdefault(practice, []).append(text)
 
     flagged = styles[styles["straightliner"].astype(bool)]
@@ -141,7 +141,7 @@ def practice_flags(
             phrase(PHRASES, "flag_delimitation", language, delimitation=delim, n=len(group),
                    threshold=_num(delimitation_threshold, language), elements=elements))
     adjusted = fair_overall is not None and bool(fair_overall["adjusted"].all()) and len(fair_overall) > 0
-    if adjusted:
+    if adjusted and fair_overall is not None:
         flagged = fair_overall[fair_overall["depends_on_roles"]]
         collect("role_mix", flagged, (
             phrase(PHRASES, "flag_role_mix", language, rank_full=_rank(r.rank_observed), rank_fair=_rank(r.rank_fair), top_n=top_n,

@@ -26,10 +26,10 @@ import pandas as pd
 from lovende_research.i18n import check_language, number, phrase
 from lovende_research.io import atomic_write_text, csv_safe_frame
 from lovende_research.schemas import MAIN_DELIMITATION
+from lovende_research.scoring.draws import _check_n_boot
 from lovende_research.scoring.elements import element_scores
 from lovende_research.scoring.model import fit_score_model, two_way_components
 from lovende_research.scoring.parameters import ScoringError, _check_share
-from lovende_research.scoring.draws import _check_n_boot
 from lovende_research.scoring.profiles import practice_profiles
 from lovende_research.scoring.reconcile import reconcile_coders
 

@@ -46,7 +46,7 @@ def test_compare_writes_the_change_page_in_each_language(rounds: list[Path], tmp
     page = tmp_path / "reports" / "runde-2" / PAGE
     assert str(page) in capsys.readouterr().out
     elements = pd.read_csv(page.parent / "udvikling" / "runde-1_runde-2" / "elements.csv")
-    assert len(elements) == 4 * 11 and f'href="udvikling/runde-1_runde-2/elements.csv"' in page.read_text(encoding="utf-8")
+    assert len(elements) == 4 * 11 and 'href="udvikling/runde-1_runde-2/elements.csv"' in page.read_text(encoding="utf-8")
     html = page.read_text(encoding="utf-8")
     assert f'content="{CONTENT_SECURITY_POLICY}"' in html and "<script" not in html.lower()
     # the study's title reaches the page as the characters typed, never as markup
@@ -98,28 +98,29 @@ def test_practice_pages_link_to_the_change_page_once_it_is_written(rounds: list[
 
 
 def test_the_page_opens_cleanly_in_chromium_with_no_decimal_points_in_danish(rounds: list[Path], tmp_path: Path) -> None:
+    from contextlib import contextmanager
+
     from playwright.sync_api import sync_playwright
 
     from tests.test_reports_browser import CHROMIUM, CHROMIUM_ARGS, _serve
 
     assert main(["compare", str(rounds[1]), "--out", str(tmp_path / "reports"), "--n-boot", "100"]) == 0
     version = load_instrument().version
-    for base in _serve(tmp_path / "reports" / "runde-2"):
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            errors: list[str] = []
-            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            assert page.goto(base + PAGE, wait_until="load").status == 200
-            images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
-            assert len(images) == 4 and all(complete and width > 0 for complete, width in images)
-            hrefs = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))")
-            # index.html is lovende run's; every other link (the CSV tables, the practices' anchors) must resolve
-            for href in [h for h in hrefs if h != "index.html" and not h.startswith("#")]:
-                assert page.request.get(base + href).status == 200, href
-            assert {f"#Q00{k}" for k in range(1, 5)} <= set(hrefs)
-            text = page.inner_text("body").replace(version, "")
-            assert not re.findall(r"\d\.\d", text), "decimal points on a Danish page"
-            assert page.evaluate("document.documentElement.lang") == "da" and not errors
-            browser.close()
+    errors: list[str] = []
+    with contextmanager(_serve)(tmp_path / "reports" / "runde-2") as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        assert page.goto(base + PAGE, wait_until="load").status == 200
+        images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
+        assert len(images) == 4 and all(complete and width > 0 for complete, width in images)
+        hrefs = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))")
+        # index.html is lovende run's; every other link (the CSV tables, the practices' anchors) must resolve
+        for href in [h for h in hrefs if h != "index.html" and not h.startswith("#")]:
+            assert page.request.get(base + href).status == 200, href
+        assert {f"#Q00{k}" for k in range(1, 5)} <= set(hrefs)
+        text = page.inner_text("body").replace(version, "")
+        assert not re.findall(r"\d\.\d", text), "decimal points on a Danish page"
+        assert page.evaluate("document.documentElement.lang") == "da" and not errors
+        browser.close()

@@ -11,7 +11,14 @@
 
 from lovende_research.rounds.change import ChangeModel, RoundChange, round_change, round_scores
 from lovende_research.rounds.drift import coder_drift, coder_offsets
-from lovende_research.rounds.loading import ItemMapping, Rounds, RoundsError, load_rounds, read_item_mapping, round_folders
+from lovende_research.rounds.loading import (
+    ItemMapping,
+    Rounds,
+    RoundsError,
+    load_rounds,
+    read_item_mapping,
+    round_folders,
+)
 from lovende_research.rounds.summaries import DIRECTIONS
 
 __all__ = [

@@ -17,9 +17,9 @@ import pandas as pd
 from scipy import sparse
 
 from lovende_research.instrument import Instrument
+from lovende_research.rounds.summaries import cell_table, overall_table
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.scoring import ScoreModel, element_scores, fit_score_model, informant_scores, reconcile_coders
-from lovende_research.rounds.summaries import cell_table, overall_table
 from lovende_research.scoring.parameters import ScoringError, _check_share
 
 #: Values per block of draws (as in :mod:`lovende_research.scoring.model`): the temporaries stay small on a large study.
@@ -304,7 +304,7 @@ def round_change(
     keys = pd.concat([s[["practice_id", "informant_id"]] for s in (earlier, later)]).astype(str).drop_duplicates()
     persons = pd.MultiIndex.from_frame(keys.sort_values(list(keys.columns)))
     obs = [_observations(s, practices, elements, persons) for s in (earlier, later)]
-    means, counts = zip(*(_cell_means(o, n_cells) for o in obs))
+    means, counts = zip(*(_cell_means(o, n_cells) for o in obs), strict=True)
     person_cov, element_cov, n_reappearing = _reappearing_covariances(obs[0], obs[1], n_cells)
     (within_1, df_1), (within_2, df_2) = (_within_cells(o, n_cells, len(elements)) for o in obs)
     spread = pd.DataFrame({"element_id": elements, "within_1": within_1, "df_1": df_1.astype(int), "within_2": within_2, "df_2": df_2.astype(int)})
@@ -326,7 +326,7 @@ def _draws(model: ChangeModel, obs: list[pd.DataFrame], means: tuple[np.ndarray,
     spread = model.element_spread
     components = [_variance_draws(m, spread[f"within_{r + 1}"].to_numpy(dtype=float), spread[f"df_{r + 1}"].to_numpy(dtype=float), rng, n_boot)
                   for r, m in enumerate((model.earlier, model.later))]
-    shares = [_share_matrix(o, c, n_cells) for o, c in zip(obs, counts)]
+    shares = [_share_matrix(o, c, n_cells) for o, c in zip(obs, counts, strict=True)]
     factors = _level_factors(means, counts, n_elements)
     block = max(1, _BLOCK_VALUES // max(n_persons * n_elements, 1))
     for start in range(0, n_boot, block):

@@ -45,7 +45,7 @@ def change_profile_chart(cells: pd.DataFrame, practice_id: str, instrument: Inst
     rows = cells[cells["practice_id"] == practice_id].set_index("element_id").reindex(elements)
     y = np.arange(len(elements))
     figure, ax = plt.subplots(figsize=(7.5, 0.45 * len(elements) + 1.9))
-    for yi, row in zip(y, rows.itertuples()):
+    for yi, row in zip(y, rows.itertuples(), strict=True):
         colour = colours.get(str(row.direction), colours["unchanged"])
         for r, offset, face in ((1, -0.12, "white"), (2, 0.12, colour)):
             score, low, high = getattr(row, f"score_{r}"), getattr(row, f"ci_low_{r}"), getattr(row, f"ci_high_{r}")

@@ -88,7 +88,7 @@ def read_item_mapping(path: Path) -> ItemMapping:
         problems.append(Problem(str(path), "items er ikke en mapping fra gammelt til nyt spørgsmåls-id", expected="items: {teori_1: teori_1a, oekonomi_3: null}", column="items", value=items))
     elif len({v for v in items.values() if v is not None}) != sum(v is not None for v in items.values()):
         problems.append(Problem(str(path), "to gamle spørgsmål peger på samme nye", expected="hvert nyt id højst én gang", column="items"))
-    if problems:
+    if problems or not isinstance(items, dict):
         raise InputError(problems)
     return ItemMapping(raw["from_version"].strip(), raw["to_version"].strip(), {k.strip(): v.strip() if v is not None else None for k, v in items.items()})
 
@@ -157,7 +157,7 @@ def load_rounds(paths: list[Path], mapping: Path | None = None) -> Rounds:
     matched = tuple(sorted(set.intersection(*interviewed)))
     if not matched:
         raise RoundsError(f"runderne har ingen interviewet praksis tilfælles (praksisser matches på practice_id): {', '.join(str(p) for p in paths)}")
-    only_in = {s.name: tuple(sorted(ids - set(matched))) for s, ids in zip(studies, interviewed)}
+    only_in = {s.name: tuple(sorted(ids - set(matched))) for s, ids in zip(studies, interviewed, strict=True)}
     return Rounds(studies=tuple(studies), instrument=later, matched=matched, only_in=only_in)
 
 
@@ -171,7 +171,7 @@ def round_folders(study_dir: Path) -> list[Path]:
     config = read_config(study_dir)
     earlier = [(study_dir / name) for name in config.rounds]
     missing = [Problem(STUDY_FILE, f"runden '{name}' findes ikke", expected="en studiemappe, angivet i forhold til studiets egen mappe", column="rounds", value=name)
-               for name, folder in zip(config.rounds, earlier) if not folder.is_dir()]
+               for name, folder in zip(config.rounds, earlier, strict=True) if not folder.is_dir()]
     if missing:
         raise InputError(missing)
     return [*earlier, study_dir]

@@ -91,18 +91,18 @@ PHRASES: dict[str, tuple[str, str]] = {
 }
 
 
-def _n(value: object, language: str, digits: int = 2) -> str:
+def _n(value: float, language: str, digits: int = 2) -> str:
     """A number as the page's language writes it; one that rounds to zero without a sign (not ``-0,00``)."""
     if pd.isna(value):
         return "–"
     return number(round(float(value), digits) + 0.0, language, digits)
 
 
-def _interval(low: object, high: object, language: str) -> str:
+def _interval(low: float, high: float, language: str) -> str:
     return "–" if pd.isna(low) else f"[{_n(low, language)};&nbsp;{_n(high, language)}]"
 
 
-def _signed(value: object, language: str) -> str:
+def _signed(value: float, language: str) -> str:
     return "–" if pd.isna(value) else ("+" if round(float(value), 2) > 0 else "") + _n(value, language)
 
 

@@ -43,7 +43,6 @@ moves in its direction, by a little less than :math:`|\\Delta|` where clipping b
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -52,8 +51,8 @@ import pandas as pd
 
 from lovende_research.instrument import Instrument, load_instrument
 from lovende_research.io import atomic_write_text, refuse_raw, write_json
-from lovende_research.validity import ELEMENT_OFFSETS, LEADER, OTHER_ROLES
 from lovende_research.rounds.loading import RoundsError
+from lovende_research.validity import ELEMENT_OFFSETS, LEADER, OTHER_ROLES
 
 #: The folder of round ``k`` inside the output folder.
 ROUND_FOLDER = "runde-{k}"
@@ -102,7 +101,7 @@ def write_rounds(out_dir: Path, spec: RoundsSpec, seed: int) -> list[Path]:
 
     Examples
     --------
-    >>> import tempfile
+    >>> import json, tempfile
     >>> folders = write_rounds(Path(tempfile.mkdtemp()) / "r", RoundsSpec(n_practices=3, change=0.2), seed=1)
     >>> [f.name for f in folders], sorted(json.loads((folders[0].parent / "truth.json").read_text())["spec"])[:2]
     (['runde-1', 'runde-2'], ['answer_sd', 'change'])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
@@ -10,7 +12,7 @@ from scipy.stats import rankdata
 DIRECTIONS: tuple[str, ...] = ("improved", "declined", "unchanged")
 
 
-def _quantiles(draws: np.ndarray, qs: list[float], method: str = "linear") -> np.ndarray:
+def _quantiles(draws: np.ndarray, qs: list[float], method: Literal["linear", "lower", "higher"] = "linear") -> np.ndarray:
     """Column quantiles of the draws (len(qs) × columns); NaN for a column without a score (all NaN)."""
     out = np.full((len(qs), draws.shape[1]), np.nan)
     finite = np.isfinite(draws).all(axis=0)
@@ -44,7 +46,7 @@ def cell_table(practices: list[str], elements: list[str], obs: list[pd.DataFrame
         "n_reappearing": both.reindex(range(n_cells), fill_value=0).to_numpy(dtype=int),
         "change": means[1] - means[0], "ci_low": low, "ci_high": high, "se": se,
     })
-    out["direction"] = np.where(out["ci_low"].isna(), None, _direction(out["ci_low"].to_numpy(), out["ci_high"].to_numpy()))
+    out["direction"] = pd.Series(_direction(out["ci_low"].to_numpy(), out["ci_high"].to_numpy()), dtype=object).where(out["ci_low"].notna(), None)
     for r in range(2):
         out[f"ci_low_{r + 1}"], out[f"ci_high_{r + 1}"] = _percentiles(theta[r], ci)
     return out
@@ -68,7 +70,7 @@ def overall_table(practices: list[str], n_elements: int, means: tuple[np.ndarray
     low, high = _percentiles(draws[1] - draws[0], ci)
     out = pd.DataFrame({"practice_id": practices, "overall_1": estimate[0], "overall_2": estimate[1], "n_elements": n_common,
                         "change": estimate[1] - estimate[0], "ci_low": low, "ci_high": high})
-    out["direction"] = np.where(out["ci_low"].isna(), None, _direction(low, high))
+    out["direction"] = pd.Series(_direction(low, high), dtype=object).where(out["ci_low"].notna(), None)
     ranked = np.flatnonzero(ok)
     ranks = [np.full(len(practices), np.nan) for _ in range(2)]
     places = np.full((len(draws[0]), len(practices)), np.nan)

@@ -116,3 +116,15 @@ def test_a_coder_in_one_round_only_gets_no_drift(tmp_path: Path) -> None:
     first, second = rounds.studies
     later = second.codings.assign(coder_id=lambda d: d["coder_id"].replace("C3", "C9"))
     assert "C3" not in set(coder_drift(first.codings, later, rounds.instrument, first.interviews, second.interviews)["coder_id"])
+
+
+def test_a_cell_near_the_scales_end_gets_the_narrower_interval_its_spread_has() -> None:
+    rng = np.random.default_rng(7)
+    # planted: informants' scores spread with SD 0.5·sqrt(p(1 - p)), so a cell at p = 0.1 varies
+    # sqrt(0.09 / 0.25) = 0.6 times as much as one at p = 0.5; half the practices at each level
+    levels = {f"P{p}": (0.1 if p % 2 else 0.5) for p in range(40)}
+    rounds = [_scores([(pid, f"{pid}-{r}{i}", e, level + 0.5 * np.sqrt(level * (1 - level)) * rng.standard_normal())
+                       for pid, level in levels.items() for i in range(4) for e in ELEMENTS]) for r in range(2)]
+    cells = round_change(*rounds, INSTRUMENT, list(levels), n_boot=2000, seed=2).elements
+    se = cells.assign(level=cells["practice_id"].map(levels)).groupby("level")["se"].median()
+    assert se[0.1] / se[0.5] == pytest.approx(0.6, rel=0.15)

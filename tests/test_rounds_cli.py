@@ -54,3 +54,14 @@ def test_compare_with_one_round_and_no_rounds_key_is_a_clear_error(tmp_path: Pat
     assert main(["compare", str(tmp_path / "r" / "runde-1"), "--out", str(tmp_path / "reports")]) == 1
     assert "mindst to runder, fandt 1" in capsys.readouterr().err
     assert not (tmp_path / "reports").exists()
+
+
+def test_compare_three_rounds_shows_each_consecutive_pair(tmp_path: Path) -> None:
+    assert main(["simulate", str(tmp_path / "r"), "--rounds", "3", "--seed", "2"]) == 0
+    assert main(["compare", str(tmp_path / "r" / "runde-3"), "--out", str(tmp_path / "reports"), "--n-boot", "50", "--lang", "en"]) == 0
+    html = (tmp_path / "reports" / "runde-3" / "udvikling.html").read_text(encoding="utf-8")
+    # the latest pair first, and only its sections carry the anchors the practice pages link to
+    assert html.index("<h2>runde-2 → runde-3</h2>") < html.index("<h2>runde-1 → runde-2</h2>")
+    assert html.count('id="Q001"') == 1 and html.index('id="Q001"') < html.index("<h2>runde-1 → runde-2</h2>")
+    for pair in ("runde-1_runde-2", "runde-2_runde-3"):
+        assert (tmp_path / "reports" / "runde-3" / "udvikling" / pair / "overall.csv").is_file()

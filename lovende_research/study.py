@@ -48,6 +48,7 @@ from lovende_research.schemas import (
     validate_raw_table,
 )
 from lovende_research.personal_data import NOTE_COLUMNS, name_warnings
+from lovende_research.qda.project import PROJECT_SUFFIXES, project_table
 from lovende_research.study_config import STUDY_FILE, StudyConfig, masked, read_config
 from lovende_research.spss import labelled_responses
 from lovende_research.tables import RawTable, find_table_file, frame_of, read_table
@@ -230,6 +231,11 @@ def _read_and_check(study_dir: Path, stage: str | None = None) -> tuple[dict[str
                 continue
             # A wide codings sheet has no item_id/response header; its keys find the header row.
             header = WIDE_KEYS if spec.name == "codings" else spec.required
+            if file.suffix.lower() in PROJECT_SUFFIXES:  # a coded REFI-QDA project as the codings (lovende_research.qda)
+                if instrument is None:
+                    continue  # its codes mean nothing without the instrument, whose problem is reported already
+                raws[spec.name] = masked(project_table(file, instrument), config.redact if config else ())
+                continue
             raws[spec.name] = masked(read_table(file, spec.name, header), config.redact if config else ())
         except InputError as exc:
             problems.extend(exc.problems)

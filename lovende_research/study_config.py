@@ -38,11 +38,13 @@ class StudyConfig:
     show_notes: bool = False
     #: Texts masked wherever they occur in the study's files (names that slipped in), each as ``[skjult N]``.
     redact: tuple[str, ...] = ()
+    #: Coded segments of a REFI-QDA project are shown as quotes on the practice pages only when the study opts in.
+    show_quotes: bool = False
 
 
 #: The keys ``study.yml`` may hold. Any other is an error naming the closest: a misspelt ``sed:`` must
 #: not leave the seed silently at its default.
-CONFIG_KEYS: tuple[str, ...] = ("title", "language", "instrument", "seed", "synthetic", "notes", "parameters", "show_notes", "redact")
+CONFIG_KEYS: tuple[str, ...] = ("title", "language", "instrument", "seed", "synthetic", "notes", "parameters", "show_notes", "redact", "show_quotes")
 
 
 def read_config(study_dir: Path) -> StudyConfig:
@@ -84,6 +86,9 @@ def read_config(study_dir: Path) -> StudyConfig:
     show_notes = raw.get("show_notes", False)
     if not isinstance(show_notes, bool):
         problems.append(Problem(STUDY_FILE, "show_notes er ikke true/false", expected="true eller false", column="show_notes", value=show_notes))
+    show_quotes = raw.get("show_quotes", False)
+    if not isinstance(show_quotes, bool):
+        problems.append(Problem(STUDY_FILE, "show_quotes er ikke true/false", expected="true eller false", column="show_quotes", value=show_quotes))
     redact = raw.get("redact") or []
     if not isinstance(redact, list) or not all(isinstance(t, str) and t.strip() for t in redact):
         problems.append(Problem(STUDY_FILE, "redact er ikke en liste af tekster", expected='fx redact: ["Birgit Sørensen", "Hansen"]', column="redact", value=redact))
@@ -103,6 +108,7 @@ def read_config(study_dir: Path) -> StudyConfig:
         parameters=parameters,
         show_notes=show_notes,
         redact=terms,
+        show_quotes=show_quotes,
     )
 
 

@@ -29,6 +29,7 @@ from lovende_research.errors import InputError, InstrumentError, Problem
 from lovende_research.instrument import Instrument, load_instrument
 from lovende_research.io import atomic_write_bytes
 from lovende_research.personal_data import NOTE_COLUMNS, name_warnings
+from lovende_research.qda.project import PROJECT_SUFFIXES, project_table
 from lovende_research.schemas import (
     CONSENSUS_CODERS,
     DECISIONS,
@@ -48,7 +49,6 @@ from lovende_research.schemas import (
     table_schema,
     validate_raw_table,
 )
-from lovende_research.qda.project import PROJECT_SUFFIXES, project_table
 from lovende_research.spss import labelled_responses
 from lovende_research.study_config import STUDY_FILE, StudyConfig, masked, read_config
 from lovende_research.tables import RawTable, find_table_file, frame_of, read_table

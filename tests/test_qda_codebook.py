@@ -117,10 +117,10 @@ def test_one_group_per_element_one_code_per_item_and_answer(codebook: ET.Element
     assert [g.get("name") for g in groups[:11]] == [f"{e.number}. {e.name('da')}" for e in instrument.elements]
     assert len(groups) == 12 and {g.get("isCodable") for g in groups} == {"false"}
     answers = len(instrument.scale) + len(instrument.missing_codes)  # 4 scale points + 3 missing codes
-    for group, element in zip(groups, instrument.elements):
+    for group, element in zip(groups[:11], instrument.elements, strict=True):
         items = group.findall(f"{{{NS}}}Code")
         assert [i.get("name") for i in items] == [item.id for item in element.items]
-        for item_code, item in zip(items, element.items):
+        for item_code, item in zip(items, element.items, strict=True):
             assert item_code.get("isCodable") == "false"
             assert item_code.find(f"{{{NS}}}Description").text == item.text("da")
             leaves = item_code.findall(f"{{{NS}}}Code")

@@ -216,3 +216,16 @@ def test_a_source_file_missing_from_the_archive_is_named(tmp_path: Path) -> None
     qde = zipfile.ZipFile(io.BytesIO(maxqda_project())).read("project.qde").decode()
     with pytest.raises(InputError, match="som arkivet ikke har"):
         read_project(_write(tmp_path, _zip(qde, {})), INSTRUMENT)
+
+
+def test_a_selection_without_a_whole_number_position_is_named(tmp_path: Path) -> None:
+    broken = _maxqda_with(f'startPosition="{THEORY[0]}" endPosition="{THEORY[1] - 10}"', f'startPosition="{THEORY[0]}" endPosition="slut"')
+    with pytest.raises(InputError, match="endPosition='slut'"):
+        read_project(_write(tmp_path, broken), INSTRUMENT)
+
+
+def test_a_user_named_like_a_person_is_refused(tmp_path: Path) -> None:
+    # NVivo and MAXQDA name a user by the name the coder logs in with; a study holds pseudonyms
+    named = _maxqda_with('name="K2"/>', 'name="Mette Hansen"/>')
+    with pytest.raises(InputError, match="'Mette Hansen' ligner et navn"):
+        read_project(_write(tmp_path, named), INSTRUMENT)

@@ -37,6 +37,7 @@ import pandas as pd
 
 from lovende_research.errors import InputError, Problem
 from lovende_research.instrument import Instrument
+from lovende_research.personal_data import looks_like_pseudonym
 from lovende_research.qda.codebook import instrument_codes
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.tables import RawTable, frame_of
@@ -142,6 +143,13 @@ class _Reader:
                 values[name.split(":")[-1].strip()] = str(text).strip()  # QualCoder writes "Cases:interview_id"
         return values
 
+    def position(self, selection: Element, attribute: str, source: str) -> int:
+        """A selection's ``startPosition``/``endPosition`` (required, xsd:integer), or an error naming it."""
+        value = selection.get(attribute)
+        if value is None or not value.strip().isdigit():
+            raise self.fail(f"et tekststykke i '{source}' har {attribute}={value!r}", "et ikke-negativt heltal (tegn i kildens tekst)")
+        return int(value)
+
     def response_of(self, guid: str) -> tuple[str, str] | None:
         """The (item, answer) a code stands for, by GUID, else by a name ``item: answer …``; None: not the instrument's."""
         if guid in self.by_guid:
@@ -175,7 +183,7 @@ class _Reader:
             interview = values.get("interview_id") or re.sub(r"\.(txt|docx|rtf|odt|pdf)$", "", name, flags=re.IGNORECASE)
             delimitation = values.get("delimitation_id") or MAIN_DELIMITATION
             text = self.text_of(source)
-            selections = [(s, int(s.get("startPosition", 0)), int(s.get("endPosition", 0))) for s in _children(source, "PlainTextSelection")]
+            selections = [(s, self.position(s, "startPosition", name), self.position(s, "endPosition", name)) for s in _children(source, "PlainTextSelection")]
             selections += [(source, 0, len(text))]  # codings of the whole source sit on the source itself
             for selection, start, end in selections:
                 for coding in _children(selection, "Coding"):
@@ -208,6 +216,14 @@ def _conflicts(path: Path, quotes: pd.DataFrame) -> list[Problem]:
     return problems
 
 
+def _named_coders(path: Path, quotes: pd.DataFrame) -> list[Problem]:
+    """Coders whose id reads like a person's name: QDA tools often name a user by its real name, and a study
+    holds pseudonyms (:func:`~lovende_research.personal_data.looks_like_pseudonym`)."""
+    coders = pd.Series(sorted(quotes["coder_id"].unique()), dtype=object)
+    return [Problem(path.name, f"brugeren '{coder}' ligner et navn på en person", expected="et pseudonym som brugerens id eller navn i QDA-programmet (fx K1)")
+            for coder in coders[~looks_like_pseudonym(coders)]]
+
+
 def read_project(path: str | Path, instrument: Instrument) -> CodedProject:
     """Read a coded ``.qdpx`` (or a ``project.qde`` beside its ``Sources/``) against ``instrument``.
 
@@ -222,7 +238,7 @@ def read_project(path: str | Path, instrument: Instrument) -> CodedProject:
     reader = _Reader(file, root, files, instrument)
     rows, foreign = reader.rows()
     quotes = pd.DataFrame(rows, columns=list(QUOTE_COLUMNS)).astype({"start": "int64", "end": "int64"})
-    problems = _conflicts(file, quotes)
+    problems = _conflicts(file, quotes) + _named_coders(file, quotes)
     if problems:
         raise InputError(problems)
     codings = quotes.drop_duplicates(["interview_id", "delimitation_id", "coder_id", "item_id"]).assign(note="")

@@ -66,6 +66,17 @@ def test_a_project_in_the_study_folder_is_read_as_its_codings(simulated: Path, t
     )
 
 
+def test_an_unpacked_project_qde_with_its_sources_is_read_too(simulated: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "udpakket"
+    shutil.copytree(simulated, folder, ignore=shutil.ignore_patterns("qda"))
+    (folder / "codings.csv").unlink()
+    with zipfile.ZipFile(simulated / "qda" / "lille.qdpx") as archive:
+        archive.extractall(folder)
+    (folder / "project.qde").rename(folder / "codings.qde")
+    assert (folder / "Sources").is_dir()
+    assert _expected(Study.load(folder)).equals(_expected(Study.load(simulated)))
+
+
 def test_a_broken_project_in_the_study_folder_is_a_problem_not_a_traceback(simulated: Path, tmp_path: Path) -> None:
     folder = tmp_path / "brudt"
     shutil.copytree(simulated, folder, ignore=shutil.ignore_patterns("qda"))

@@ -80,6 +80,34 @@ def test_the_practice_page_carries_the_quotes(imported: tuple[Path, Path], tmp_p
     assert "<h2>Quotes behind the scores</h2>" in page and "<blockquote>" in page
 
 
+def test_the_quotes_read_in_a_browser_in_both_languages(imported: tuple[Path, Path], tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_reports_browser import CHROMIUM, CHROMIUM_ARGS
+
+    folder, processed = imported
+    study = Study.load(folder)
+    if not (processed / "scores" / "profiles.parquet").is_file():
+        score_study(study, n_boot=20, interval_method="bootstrap").write(processed / "scores")
+    seen: dict[str, str] = {}
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for language in ("da", "en"):
+            pages = write_practice_pages(study, processed, tmp_path / language, language=language)
+            page = browser.new_page()
+            errors.clear()
+            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            page.goto((tmp_path / language / pages[0].html).as_uri())
+            seen[language] = page.inner_text("body")
+            assert errors == []
+            assert page.locator("blockquote").count() >= len(study.instrument.elements)
+            page.close()
+        browser.close()
+    assert "Citater bag scorerne" in seen["da"] and "tegn " in seen["da"] and "koder " in seen["da"]
+    assert "Quotes behind the scores" in seen["en"] and "characters " in seen["en"] and "coder " in seen["en"]
+
+
 def test_show_quotes_must_be_true_or_false(imported: tuple[Path, Path], tmp_path: Path) -> None:
     from lovende_research.errors import InputError
     from lovende_research.study_config import read_config

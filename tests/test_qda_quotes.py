@@ -62,6 +62,18 @@ def test_quotes_are_escaped_masked_and_pass_the_name_guard(imported: tuple[Path,
     assert "Hemmelig" not in section and "Hos [skjult 1] gør vi sådan" in section  # redact: in study.yml
 
 
+def test_a_study_coded_in_a_project_has_its_quotes_from_that_file(imported: tuple[Path, Path], tmp_path: Path) -> None:
+    folder, _ = imported
+    coded = tmp_path / "citater"
+    shutil.copytree(folder, coded, ignore=shutil.ignore_patterns("qda"))
+    (coded / "codings.csv").unlink()
+    shutil.copy(folder / "qda" / "citater.qdpx", coded / "codings.qdpx")
+    study = Study.load(coded)
+    practice = str(study.interviews["practice_id"].iloc[0])
+    section = quotes_section(study, tmp_path / "ingen_import", practice, "da")  # nothing imported: the project itself
+    assert "<blockquote>" in section and "1. Teori og viden" in section
+
+
 def test_no_section_without_show_quotes(imported: tuple[Path, Path], tmp_path: Path) -> None:
     folder, processed = imported
     plain = tmp_path / "citater"

@@ -2,7 +2,8 @@
 
 ``lovende import-qdpx`` keeps every coded segment of a project as a quote in
 ``<processed>/<study>/qda/quotes.parquet`` (:data:`~lovende_research.qda.project.QUOTE_COLUMNS`: text,
-source, position, coder, item, level). A practice page then shows, per element, up to
+source, position, coder, item, level); a study whose codings table is a project (``codings.qdpx``) has
+its quotes read from that file (:func:`study_quotes`). A practice page then shows, per element, up to
 :data:`QUOTES_PER_ELEMENT` of the segments from the practice's interviews under the main delimitation,
 so a reader of a score of 0.11 on *Teori og viden* sees what the informants said.
 
@@ -21,8 +22,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from lovende_research.i18n import phrase
+from lovende_research.instrument import Instrument
 from lovende_research.personal_data import name_warnings
 from lovende_research.qda.commands import QDA_DIR, QUOTES_FILE
+from lovende_research.qda.project import PROJECT_SUFFIXES, read_project
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.study_config import mask
 from lovende_research.tables import RawTable
@@ -45,9 +48,20 @@ PHRASES = {
 
 
 @lru_cache(maxsize=4)
-def _read(path: str, modified: int) -> pd.DataFrame:
-    """The quotes file, read once per page run (one page per practice, thousands at national scale)."""
-    return pd.read_parquet(path)
+def _read(path: str, modified: int, instrument: Instrument | None = None) -> pd.DataFrame:
+    """The quotes of a file, read once per page run (one page per practice, thousands at national scale):
+    a project read against ``instrument`` when one is given, else the Parquet file ``import-qdpx`` wrote."""
+    return read_project(Path(path), instrument).quotes if instrument is not None else pd.read_parquet(path)
+
+
+def study_quotes(study: "Study", processed: Path) -> pd.DataFrame | None:
+    """The quotes from where the study's codings come from: its ``codings.qdpx``/``.qde`` when that is its
+    codings table, else ``<processed>/qda/quotes.parquet`` from ``lovende import-qdpx``; None without either."""
+    codings = study.files.get("codings")
+    if codings is not None and codings.suffix.lower() in PROJECT_SUFFIXES:
+        return _read(str(codings), codings.stat().st_mtime_ns, study.instrument)
+    file = processed / QDA_DIR / QUOTES_FILE
+    return _read(str(file), file.stat().st_mtime_ns) if file.is_file() else None
 
 
 def _guarded(quotes: pd.DataFrame, redact: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
@@ -60,10 +74,9 @@ def _guarded(quotes: pd.DataFrame, redact: tuple[str, ...]) -> tuple[pd.DataFram
 
 def quotes_section(study: "Study", processed: Path, practice_id: str, language: str = "da") -> str:
     """The page section for ``practice_id``; empty unless the study says ``show_quotes: true`` and has quotes."""
-    file = processed / QDA_DIR / QUOTES_FILE
-    if not study.config.show_quotes or not file.is_file():
+    quotes = study_quotes(study, processed) if study.config.show_quotes else None
+    if quotes is None:
         return ""
-    quotes = _read(str(file), file.stat().st_mtime_ns)
     interviews = set(study.interviews.loc[study.interviews["practice_id"] == practice_id, "interview_id"].astype(str))
     mine = quotes[quotes["interview_id"].astype(str).isin(interviews) & (quotes["delimitation_id"].astype(str) == MAIN_DELIMITATION)].reset_index(drop=True)
 

@@ -49,6 +49,30 @@ def _simulate(args: argparse.Namespace) -> int:
         return 0
     target = simulate_study(args.out_dir, SimulationSpec.preset(args.preset), args.seed)
     print(f"simuleret studie ({args.preset}, seed {args.seed}): {target}")
+    if args.qdpx:
+        from lovende_research.qda.writer import write_study_project
+
+        print(f"REFI-QDA-projekt med skabelon-transskriptioner: {write_study_project(target)}")
+    return 0
+
+
+def _codebook(args: argparse.Namespace) -> int:
+    from lovende_research.qda.commands import study_codebook
+
+    print(f"kodebog (REFI-QDA {args.format}): {study_codebook(args.study_dir, args.out, args.processed)}")
+    return 0
+
+
+def _import_qdpx(args: argparse.Namespace) -> int:
+    from lovende_research.qda.commands import import_project
+
+    result = import_project(args.file, args.study_dir, args.processed)
+    print(f"{args.file.name} ({result.origin or 'ukendt program'}): {result.n_codings} kodninger, {result.n_quotes} citater")
+    print(f"  kodninger: {result.codings_file}\n  citater: {result.quotes_file}")
+    if not result.foreign_codes.empty:
+        print(f"  {int(result.foreign_codes['n_codings'].sum())} kodninger med {len(result.foreign_codes)} koder uden for instrumentet (ikke brugt):")
+        for row in result.foreign_codes.itertuples():
+            print(f"    - {row.code}: {row.n_codings}")
     return 0
 
 
@@ -135,7 +159,21 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--seed", type=int, default=2017)
     simulate.add_argument("--rounds", type=int, default=1, help="2 eller flere: gentagne kortlægninger med indplantet ændring (runde-1, runde-2, ...)")
     simulate.add_argument("--change", type=float, default=0.3, help="med --rounds: den indplantede ændring pr. runde på 0-1-skalaen")
+    simulate.add_argument("--qdpx", action="store_true", help="skriv også kodningerne som REFI-QDA-projekt (<mappe>/qda/<mappe>.qdpx) med skabelon-transskriptioner")
     simulate.set_defaults(handler=_simulate)
+
+    codebook = commands.add_parser("codebook", help="skriv studiets instrument som REFI-QDA-kodebog til NVivo, MAXQDA, ATLAS.ti, QualCoder")
+    codebook.add_argument("study_dir", type=Path)
+    codebook.add_argument("--format", choices=("qdc",), default="qdc", help="qdc: REFI-QDA Codebook Exchange")
+    codebook.add_argument("--out", type=Path, default=None, help="filen (standard: data/processed/<studie>/qda/<studie>-codebook.qdc)")
+    codebook.add_argument("--processed", type=Path, default=PROCESSED_DIR, help=argparse.SUPPRESS)
+    codebook.set_defaults(handler=_codebook)
+
+    import_qdpx = commands.add_parser("import-qdpx", help="læs et kodet REFI-QDA-projekt (.qdpx/.qde) som studiets kodninger og citater")
+    import_qdpx.add_argument("file", type=Path)
+    import_qdpx.add_argument("study_dir", type=Path)
+    import_qdpx.add_argument("--processed", type=Path, default=PROCESSED_DIR, help="mappe til tabellerne (standard: data/processed/)")
+    import_qdpx.set_defaults(handler=_import_qdpx)
 
     run = commands.add_parser("run", help="kør kortlægningens notebooks på et studie og skriv rapporterne")
     run.add_argument("study_dir", type=Path)

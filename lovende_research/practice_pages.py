@@ -25,6 +25,7 @@ import pandas as pd
 from lovende_research.i18n import phrase
 from lovende_research.instrument import Instrument
 from lovende_research.io import atomic_write_text, file_in
+from lovende_research.qda.quotes import quotes_section
 from lovende_research.report import Page, html_page, key_value_rows, study_notices
 from lovende_research.rounds.page import change_link
 from lovende_research.schemas import MAIN_DELIMITATION
@@ -182,6 +183,7 @@ def write_practice_pages(
         body = _practice_body(study, pid, candidates.loc[pid], profiles[profiles["practice_id"] == pid], overall, ranks, screen, flags, svgs[pid], language, ci,
                               fair, method)
         body += change_link(reports, pid, language)  # the rounds' change page (lovende compare), when written
+        body += quotes_section(study, processed, pid, language)  # the coded segments behind the scores (show_quotes: true)
         name = str(candidates.at[pid, "name"])
         atomic_write_text(file_in(reports / PAGES_DIR, f"{pid}.html"), html_page(f"{pid}: {name}", body, language))
         pages.append(Page(f"{pid}: {name}", f"{PAGES_DIR}/{pid}.html"))

@@ -92,7 +92,7 @@ TABLES: dict[str, TableSpec] = {
             ("interview_id", "coder_id", "item_id", "response"),
             ("delimitation_id", "note"),
             refuse_name_columns=True,
-            suffixes=(".csv", ".xlsx", ".sav"),
+            suffixes=(".csv", ".xlsx", ".sav", ".qdpx", ".qde"),  # .qdpx/.qde: a coded REFI-QDA project (lovende_research.qda)
         ),
         TableSpec(
             "delimitations",

@@ -29,6 +29,7 @@ from lovende_research.errors import InputError, InstrumentError, Problem
 from lovende_research.instrument import Instrument, load_instrument
 from lovende_research.io import atomic_write_bytes
 from lovende_research.personal_data import NOTE_COLUMNS, name_warnings
+from lovende_research.qda.project import PROJECT_SUFFIXES, project_table
 from lovende_research.schemas import (
     CONSENSUS_CODERS,
     DECISIONS,
@@ -231,6 +232,11 @@ def _read_and_check(study_dir: Path, stage: str | None = None) -> tuple[dict[str
                 continue
             # A wide codings sheet has no item_id/response header; its keys find the header row.
             header = WIDE_KEYS if spec.name == "codings" else spec.required
+            if file.suffix.lower() in PROJECT_SUFFIXES:  # a coded REFI-QDA project as the codings (lovende_research.qda)
+                if instrument is None:
+                    continue  # its codes mean nothing without the instrument, whose problem is reported already
+                raws[spec.name] = masked(project_table(file, instrument), config.redact if config else ())
+                continue
             raws[spec.name] = masked(read_table(file, spec.name, header), config.redact if config else ())
         except InputError as exc:
             problems.extend(exc.problems)

@@ -40,11 +40,15 @@ class StudyConfig:
     redact: tuple[str, ...] = ()
     #: Earlier rounds of the same mapping, as folders relative to this study's (``lovende compare``).
     rounds: tuple[str, ...] = ()
+    #: Coded segments of a REFI-QDA project are shown as quotes on the practice pages only when the study opts in.
+    show_quotes: bool = False
 
 
 #: The keys ``study.yml`` may hold. Any other is an error naming the closest: a misspelt ``sed:`` must
 #: not leave the seed silently at its default.
-CONFIG_KEYS: tuple[str, ...] = ("title", "language", "instrument", "seed", "synthetic", "notes", "parameters", "show_notes", "redact", "rounds")
+CONFIG_KEYS: tuple[str, ...] = (
+    "title", "language", "instrument", "seed", "synthetic", "notes", "parameters", "show_notes", "redact", "rounds", "show_quotes",
+)
 
 
 def read_config(study_dir: Path) -> StudyConfig:
@@ -86,6 +90,9 @@ def read_config(study_dir: Path) -> StudyConfig:
     show_notes = raw.get("show_notes", False)
     if not isinstance(show_notes, bool):
         problems.append(Problem(STUDY_FILE, "show_notes er ikke true/false", expected="true eller false", column="show_notes", value=show_notes))
+    show_quotes = raw.get("show_quotes", False)
+    if not isinstance(show_quotes, bool):
+        problems.append(Problem(STUDY_FILE, "show_quotes er ikke true/false", expected="true eller false", column="show_quotes", value=show_quotes))
     redact = raw.get("redact") or []
     if not isinstance(redact, list) or not all(isinstance(t, str) and t.strip() for t in redact):
         problems.append(Problem(STUDY_FILE, "redact er ikke en liste af tekster", expected='fx redact: ["Birgit Sørensen", "Hansen"]', column="redact", value=redact))
@@ -109,6 +116,7 @@ def read_config(study_dir: Path) -> StudyConfig:
         show_notes=show_notes,
         redact=terms,
         rounds=tuple(r.strip() for r in rounds),
+        show_quotes=show_quotes,
     )
 
 

@@ -38,6 +38,14 @@ def _new_study(args: argparse.Namespace) -> int:
     return 0
 
 
+def _workbooks(args: argparse.Namespace) -> int:
+    from lovende_research.coder_workbooks import write_coder_workbooks
+
+    for path in write_coder_workbooks(args.study_dir, args.coders, out=args.out, language=args.lang):
+        print(path)
+    return 0
+
+
 def _simulate(args: argparse.Namespace) -> int:
     from lovende_research.simulate import SimulationSpec, simulate_study
 
@@ -114,6 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--lang", choices=("da", "en"), default="da")
     new.add_argument("--title", default=None)
     new.set_defaults(handler=_new_study)
+
+    workbooks = commands.add_parser("workbooks", help="skriv et kodeark pr. koder med ét ark pr. interview (uden for studiemappen)")
+    workbooks.add_argument("study_dir", type=Path)
+    workbooks.add_argument("--coders", required=True, help="kommasepareret liste af koder-id, fx K1,K2")
+    workbooks.add_argument("--out", type=Path, default=None, help="mappe til kodearkene (standard: data/processed/<studie>/kodeark/)")
+    workbooks.add_argument("--lang", choices=("da", "en"), default=None, help="arkenes sprog (standard: studiets)")
+    workbooks.set_defaults(handler=_workbooks)
 
     simulate = commands.add_parser("simulate", help="skriv et syntetisk studie med kendt, indplantet sandhed")
     simulate.add_argument("out_dir", type=Path)

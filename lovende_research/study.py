@@ -195,6 +195,8 @@ def study_warnings(path: str | Path) -> list[Problem]:
 #: The tables a stage reads, for :meth:`Study.load` and ``lovende validate --stage`` (``None``: every table).
 STAGE_TABLES: dict[str, tuple[str, ...] | None] = {
     "screening": ("candidates", "screening", "duplicates", "selected"),
+    # What ``lovende workbooks`` pre-fills the coding sheets from: everything but the codings.
+    "workbooks": ("candidates", "screening", "interviews", "delimitations", "duplicates", "selected"),
     "all": None,
 }
 

@@ -32,15 +32,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import quote_sheetname
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lovende_research.coding_lists import PHRASES as LIST_PHRASES
+from lovende_research.coding_lists import CodingRow, add_answer_dropdowns, add_answer_lists, coding_rows
 from lovende_research.errors import LovendeError
 from lovende_research.i18n import check_language, phrase
 from lovende_research.instrument import Instrument, load_instrument
@@ -86,11 +85,7 @@ _COLUMN_WIDTHS = {
 # Rows written below, per language: (dansk, english).
 PHRASES = {
     "title_placeholder": ("Skriv studiets titel her", "Write the study's title here"),
-    "lists_sheet": ("Svarlister", "Answer lists"),
     "instructions_sheet": ("Vejledning", "Instructions"),
-    "lists_scored": ("Svar på spørgsmål", "Answers to items"),
-    "lists_screen": ("Svar på screeningsspørgsmål", "Answers to the screen item"),
-    "screen_element": ("Sikker praksis (screening, indgår ikke i scoren)", "Proven practice (screen, not scored)"),
     "sheet_title": ("Kodeskema – {title}", "Coding sheet – {title}"),
     "sheet_title_plain": ("Kodeskema", "Coding sheet"),
     "sheet_instrument": ("Spørgeskema: {instrument} (version {version})", "Questionnaire: {instrument} (version {version})"),
@@ -100,10 +95,6 @@ PHRASES = {
         "Fill interview_id and coder_id on every row and pick an answer from the dropdown in the response "
         "column. See the sheet '{sheet}'. Pseudonyms only – never real names.",
     ),
-    "error_title": ("Ugyldigt svar", "Invalid answer"),
-    "error_scored": ("Vælg et svar fra listen: {labels}.", "Pick an answer from the list: {labels}."),
-    "prompt_title": ("Svar", "Answer"),
-    "prompt": ("Vælg fra listen; brug '{missing}' hellere end at lade feltet stå tomt.", "Pick from the list; use '{missing}' rather than leaving it blank."),
 }
 
 # The instructions sheet, one paragraph per row. ``{…}`` fields are filled from the instrument.
@@ -300,16 +291,6 @@ class StudyFolderNotEmptyError(LovendeError):
         )
 
 
-@dataclass(frozen=True)
-class _Row:
-    """One row of the coding block: an item, the text shown beside it, and which answer list it takes."""
-
-    item_id: str
-    element: str
-    question: str
-    screen: bool
-
-
 def new_study(
     target: Path,
     *,
@@ -412,46 +393,10 @@ def readme(title: str, language: str, instrument_path: Path | None = None) -> st
     return README[check_language(language)].format(title=title, instrument_row=row)
 
 
-def answer_labels(instrument: Instrument, language: str = "da") -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The dropdown lists: scale labels then missing-code labels, and screen answers then missing-code labels.
-
-    Examples
-    --------
-    >>> scored, screen = answer_labels(load_instrument(), "da")
-    >>> scored
-    ('Slet ikke', 'I mindre grad', 'I nogen grad', 'I høj grad', 'Ved ikke', 'Ikke relevant', 'Ikke besvaret')
-    >>> screen
-    ('Ja', 'Nej', 'Ved ikke', 'Ikke relevant', 'Ikke besvaret')
-    """
-    missing = tuple(m.label(language) for m in instrument.missing_codes)
-    scored = tuple(p.label(language) for p in instrument.scale) + missing
-    screen = tuple(label(language) for _, label in instrument.screen_item.answers) + missing
-    return scored, screen
-
-
-def coding_rows(instrument: Instrument, language: str = "da") -> list[_Row]:
-    """Every item in element order, then the sikker-praksis screen item: the block a coder fills in once."""
-    rows = [
-        _Row(item.id, f"{element.number}. {element.name(language)}", item.text(language), screen=False)
-        for element in instrument.elements
-        for item in element.items
-    ]
-    screen = instrument.screen_item
-    rows.append(_Row(screen.id, phrase(PHRASES, "screen_element", language), screen.text(language), screen=True))
-    return rows
-
-
 def coding_workbook(instrument: Instrument, language: str = "da", title: str = "") -> Workbook:
-    """The coding workbook: sheet ``codings`` with dropdown-validated responses, instructions, answer lists.
-
-    The answer lists sit on their own hidden sheet and the validations reference those ranges rather
-    than inline strings: Excel caps an inline list at 255 characters and splits it at commas, and a
-    label may hold either.
-    """
+    """The coding workbook: sheet ``codings`` with dropdown-validated responses, instructions, answer lists."""
     check_language(language)
     rows = coding_rows(instrument, language)
-    scored_labels, screen_labels = answer_labels(instrument, language)
-    lists_name = phrase(PHRASES, "lists_sheet", language)
     instructions_name = phrase(PHRASES, "instructions_sheet", language)
 
     workbook = Workbook()
@@ -483,63 +428,16 @@ def coding_workbook(instrument: Instrument, language: str = "da", title: str = "
         question.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1).coordinate
 
-    # Answer lists on their own sheet; the validations point at them.
-    lists = workbook.create_sheet(lists_name)
-    lists.cell(1, 1, phrase(PHRASES, "lists_scored", language)).font = Font(bold=True)
-    lists.cell(1, 2, phrase(PHRASES, "lists_screen", language)).font = Font(bold=True)
-    for i, label in enumerate(scored_labels, start=2):
-        lists.cell(i, 1, label)
-    for i, label in enumerate(screen_labels, start=2):
-        lists.cell(i, 2, label)
-    lists.column_dimensions["A"].width = lists.column_dimensions["B"].width = 32
-    lists.sheet_state = "hidden"
-    # No leading '=' in a validation formula: the file format stores formulas without it.
-    quoted = quote_sheetname(lists_name)
-    scored_range = f"{quoted}!$A$2:$A${len(scored_labels) + 1}"
-    screen_range = f"{quoted}!$B$2:$B${len(screen_labels) + 1}"
-
-    missing_label = instrument.missing_codes[0].label(language) if instrument.missing_codes else ""
+    lists = add_answer_lists(workbook, instrument, language)
     response_letter = sheet.cell(HEADER_ROW, position["response"]).column_letter
-    # Excel caps a validation's error text at 225 characters and its prompt at 255.
-    for labels, formula, screen in ((scored_labels, scored_range, False), (screen_labels, screen_range, True)):
-        numbers = [HEADER_ROW + i for i, row in enumerate(rows, start=1) if row.screen == screen]
-        validation = DataValidation(
-            type="list",
-            formula1=formula,
-            allow_blank=True,
-            showErrorMessage=True,
-            errorStyle="stop",
-            errorTitle=phrase(PHRASES, "error_title", language),
-            error=phrase(PHRASES, "error_scored", language, labels=" / ".join(labels))[:225],
-            showInputMessage=True,
-            promptTitle=phrase(PHRASES, "prompt_title", language),
-            prompt=phrase(PHRASES, "prompt", language, missing=missing_label)[:255],
-        )
-        for first, last in _runs(numbers):
-            validation.add(f"{response_letter}{first}:{response_letter}{last}")
-        sheet.add_data_validation(validation)
+    add_answer_dropdowns(sheet, response_letter, [(HEADER_ROW + i, row.screen) for i, row in enumerate(rows, start=1)], lists, instrument, language)
 
-    _instructions_sheet(workbook.create_sheet(instructions_name, index=1), instrument, language, rows, lists_name)
+    _instructions_sheet(workbook.create_sheet(instructions_name, index=1), instrument, language, rows, phrase(LIST_PHRASES, "lists_sheet", language))
     workbook.active = 0
     return text_cells(workbook)  # an item text or note from the instrument never becomes a formula
 
 
-def _runs(numbers: list[int]) -> list[tuple[int, int]]:
-    """Consecutive row numbers as (first, last) runs, so a validation covers ranges, not single cells.
-
-    >>> _runs([7, 8, 9, 12])
-    [(7, 9), (12, 12)]
-    """
-    runs: list[tuple[int, int]] = []
-    for number in numbers:
-        if runs and runs[-1][1] == number - 1:
-            runs[-1] = (runs[-1][0], number)
-        else:
-            runs.append((number, number))
-    return runs
-
-
-def _instructions_sheet(sheet: Worksheet, instrument: Instrument, language: str, rows: list[_Row], lists_name: str) -> None:
+def _instructions_sheet(sheet: Worksheet, instrument: Instrument, language: str, rows: list[CodingRow], lists_name: str) -> None:
     """One paragraph per row, wrapped in a wide column: readable in Excel and LibreOffice alike."""
     missing = [m.label(language) for m in instrument.missing_codes]
     quoted = [f"'{label}'" for label in missing]

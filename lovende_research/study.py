@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from lovende_research.codings_folder import FOLDER as CODINGS_FOLDER
+from lovende_research.codings_folder import codings_folder_conflict, has_codings_folder, read_codings_folder, workbook_files
 from lovende_research.config import PROCESSED_DIR, REPORTS_DIR
 from lovende_research.errors import InputError, InstrumentError, Problem
 from lovende_research.instrument import Instrument, load_instrument
@@ -98,7 +100,7 @@ class Study:
 
     def checksums(self) -> dict[str, str]:
         """SHA-256 of every input file (study.yml, tables, a study-local instrument) for provenance."""
-        paths = {STUDY_FILE: self.path / STUDY_FILE, **{p.name: p for p in self.files.values()}}
+        paths = {STUDY_FILE: self.path / STUDY_FILE, **{p.relative_to(self.path).as_posix(): p for p in self.files.values()}}
         if self.config.instrument != "bundled":
             paths[self.config.instrument] = self.path / self.config.instrument  # named relative to the folder (instrument_for)
         return {name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in sorted(paths.items())}
@@ -177,7 +179,11 @@ def _validated_for(study_dir: Path) -> Study | None:
 def _table_files(study_dir: Path) -> dict[str, Path]:
     """The file holding each table that :meth:`Study.load` would read in ``study_dir`` now."""
     found = {spec.name: find_table_file(study_dir, spec.name, spec.suffixes) for spec in TABLES.values()}
-    return {name: file.resolve() for name, file in found.items() if file is not None}
+    files = {name: file.resolve() for name, file in found.items() if file is not None}
+    if has_codings_folder(study_dir):
+        files.pop("codings", None)
+        files.update({f"{CODINGS_FOLDER}/{p.name}": p.resolve() for p in workbook_files(study_dir / CODINGS_FOLDER)})
+    return files
 
 
 def validate_study(path: str | Path, stage: str | None = None) -> list[Problem]:
@@ -226,6 +232,13 @@ def _read_and_check(study_dir: Path, stage: str | None = None) -> tuple[dict[str
             continue
         try:
             file = find_table_file(study_dir, spec.name, spec.suffixes)
+            if spec.name == "codings" and has_codings_folder(study_dir):
+                if file is not None:
+                    raise codings_folder_conflict(study_dir, file)
+                raws["codings"], found = read_codings_folder(study_dir / CODINGS_FOLDER)
+                raws["codings"] = masked(raws["codings"], config.redact if config else ())
+                problems.extend(found)
+                continue
             if file is None:
                 if spec.must_exist:
                     problems.append(Problem(spec.name, "tabellen mangler", expected=" eller ".join(f"{spec.name}{s}" for s in spec.suffixes)))
@@ -270,7 +283,7 @@ def _read_and_check(study_dir: Path, stage: str | None = None) -> tuple[dict[str
             if {"response", "item_id"} <= set(raw.frame.columns):
                 problems.extend(located(response_item_mismatches(raw.frame.astype(str), instrument, raw.file, spss=raw.is_spss), raw))
     if not problems and "delimitations" in raws:
-        problems.extend(_delimitation_practice_mismatches(raws))
+        problems.extend(located(_delimitation_practice_mismatches(raws), raws["codings"]))
     if not problems and "selected" in raws:
         problems.extend(_selection_problems(raws))
     return raws, config, instrument, problems

@@ -28,6 +28,21 @@ HEADER_SEARCH_ROWS = 30
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a row of a table read in another layout was typed, so a problem names the cell the user sees.
+
+    ``cells`` maps a column of the long table to the (row, column) it was typed in when that is not
+    ``row`` and the column itself: a wide file's item column, the key block of a coder's workbook.
+    ``file`` and ``sheet`` name the workbook and sheet when a table is read from a folder of them.
+    """
+
+    row: int
+    cells: dict[str, tuple[int, str]] = field(default_factory=dict)
+    file: str | None = None
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
 class RawTable:
     """A table as read: text cells, index = spreadsheet row, plus how it was read."""
 
@@ -39,9 +54,9 @@ class RawTable:
     value_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     #: SPSS only: per column, the values and ranges the file declares user-missing, as (low, high).
     missing_ranges: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
-    #: A table read in another layout (wide codings): per row of ``frame``, the spreadsheet row and the
-    #: column the user typed it in, so a problem names the cell the user sees.
-    origin: dict[int, tuple[int, str]] = field(default_factory=dict)
+    #: A table read in another layout (wide codings, a folder of coders' workbooks): per row of ``frame``,
+    #: where the user typed it, so a problem names the cell the user sees.
+    origin: dict[int, Origin] = field(default_factory=dict)
 
     @property
     def is_spss(self) -> bool:

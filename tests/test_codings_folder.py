@@ -1,0 +1,157 @@
+"""A folder `codings/` of coders' workbooks read as the codings table (issue 18, part 3).
+
+The round trip is the one a team goes through: `lovende workbooks` writes the workbooks, the coders
+fill them (here openpyxl), LibreOffice saves them (headless `soffice --convert-to xlsx`, as a coder's
+Calc would), and the study validates and scores. The reference is the same answers typed by the test
+as a long `codings.csv` (the documented format), scored by the same chain: the two must give the same
+element scores to 1e-12.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from lovende_research.coder_workbooks import write_coder_workbooks
+from lovende_research.instrument import load_instrument
+from lovende_research.scoring import score_study
+from lovende_research.study import Study, validate_study
+from tests.test_study import CODINGS, make_study, write_csv
+from tests.test_tables_libreoffice import CALC_XLSX, _convert, soffice  # noqa: F401 - soffice is a fixture
+
+ITEMS = [item.id for element in load_instrument().elements for item in element.items]
+#: The answers both coders give, written out by hand per interview: labels as a coder picks them from
+#: the dropdown, the codes the same answers carry in the long file (docs/study-format.md: 1–4, ved_ikke).
+LABELS = ["Slet ikke", "I mindre grad", "I nogen grad", "I høj grad", "Ved ikke"]
+CODES = ["1", "2", "3", "4", "ved_ikke"]
+
+
+def answer(interview: str, coder: str, position: int) -> int:
+    """Which of LABELS/CODES a coder gives to the item at ``position``: a fixed pattern that differs by coder."""
+    return (position + (interview == "I2") + 2 * (coder == "K2")) % len(LABELS)
+
+
+def header_of(sheet) -> int:
+    return next(row[0].row for row in sheet.iter_rows(min_row=1, max_row=30) if row[0].value == "item_id")
+
+
+def fill(path: Path, skip: set[tuple[str, str]] = frozenset()) -> None:
+    """Answer every item of every interview sheet of ``path`` as the coder of its key block."""
+    workbook = load_workbook(path)
+    for sheet in workbook.worksheets:
+        if sheet.sheet_state != "visible" or (sheet.title, path.stem) in skip:
+            continue
+        coder = next(r[1].value for r in sheet.iter_rows(min_row=1, max_row=9) if r[0].value == "coder_id")
+        header = header_of(sheet)
+        for position, item in enumerate(ITEMS):
+            row = header + 1 + position
+            assert sheet.cell(row, 1).value == item
+            sheet.cell(row, 4, LABELS[answer(sheet.title, coder, position)])
+        sheet.cell(header + 1 + len(ITEMS), 4, "Nej")  # the screen item
+        sheet.cell(header + 1, 5, "Lederen nævner en håndbog; æøå bevares")
+    workbook.save(path)
+
+
+def long_codings() -> list[list[str]]:
+    """The same answers as a long codings.csv, as a researcher would type them."""
+    rows = [["interview_id", "coder_id", "item_id", "response"]]
+    for interview in ("I1", "I2"):
+        for coder in ("K1", "K2"):
+            rows += [[interview, coder, item, CODES[answer(interview, coder, p)]] for p, item in enumerate(ITEMS)]
+            rows.append([interview, coder, "sikker_1", "nej"])
+    return rows
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory: pytest.TempPathFactory, soffice: list[str]) -> Path:  # noqa: F811
+    """The two coders' workbooks, filled and re-saved by LibreOffice, in a folder of their own."""
+    root = tmp_path_factory.mktemp("workbooks")
+    study = make_study(root / "template", codings=None)
+    resaved = root / "resaved"
+    resaved.mkdir()
+    for path in write_coder_workbooks(study, "K1,K2", out=root / "written"):
+        fill(path)
+        _convert(soffice, path, resaved / path.name, CALC_XLSX)
+    return resaved
+
+
+def study_with_folder(root: Path, workbooks: Path) -> Path:
+    study = make_study(root, codings=None)
+    shutil.copytree(workbooks, study / "codings")
+    return study
+
+
+def test_round_trip_through_libreoffice_validates_and_scores_as_the_long_file(tmp_path: Path, workbooks: Path) -> None:
+    folder = study_with_folder(tmp_path / "folder", workbooks)
+    assert validate_study(folder) == []
+    long = make_study(tmp_path / "long", codings=long_codings())
+    assert validate_study(long) == []
+
+    from_folder, from_file = Study.load(folder), Study.load(long)
+    assert len(from_folder.codings) == len(from_file.codings) == 2 * 2 * 31
+    key = ["interview_id", "coder_id", "item_id"]
+    ours = from_folder.codings.sort_values(key).reset_index(drop=True)
+    theirs = from_file.codings.sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(ours[key + ["value", "missing_code", "screen_answer"]], theirs[key + ["value", "missing_code", "screen_answer"]])
+
+    scores = {name: score_study(study, n_boot=20, seed=1).element_scores for name, study in (("folder", from_folder), ("long", from_file))}
+    columns = ["interview_id", "element_id", "score", "coverage"]
+    left = scores["folder"].sort_values(columns[:2]).reset_index(drop=True)
+    right = scores["long"].sort_values(columns[:2]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(left[columns], right[columns], rtol=0, atol=1e-12)
+    assert left["score"].notna().any()
+    # Provenance and the runner's validated-study check cover each workbook, not a folder.
+    assert set(from_folder.checksums()) == {"study.yml", "candidates.csv", "screening.csv", "interviews.csv", "codings/kodeark_K1.xlsx", "codings/kodeark_K2.xlsx"}
+
+
+def test_a_bad_answer_names_file_sheet_row_and_column(tmp_path: Path, workbooks: Path) -> None:
+    study = study_with_folder(tmp_path / "s", workbooks)
+    path = study / "codings" / "kodeark_K2.xlsx"
+    workbook = load_workbook(path)
+    sheet = workbook["I2"]
+    header = header_of(sheet)
+    sheet.cell(header + 2, 4, "måske")
+    workbook.save(path)
+    problems = validate_study(study)
+    assert len(problems) == 1
+    problem = problems[0]
+    assert (problem.file, problem.sheet, problem.row, problem.column, problem.value) == ("codings/kodeark_K2.xlsx", "I2", header + 2, "response", "måske")
+    assert str(problem).startswith(f"codings/kodeark_K2.xlsx, ark 'I2', række {header + 2}, kolonne 'response': ugyldig værdi")
+
+
+def test_an_unknown_interview_in_the_key_block_is_named_at_its_cell(tmp_path: Path, workbooks: Path) -> None:
+    study = study_with_folder(tmp_path / "s", workbooks)
+    path = study / "codings" / "kodeark_K1.xlsx"
+    workbook = load_workbook(path)
+    sheet = workbook["I1"]
+    row = next(r[0].row for r in sheet.iter_rows(min_row=1, max_row=9) if r[0].value == "interview_id")
+    sheet.cell(row, 2, "I9")
+    workbook.save(path)
+    problems = validate_study(study)
+    # One problem per coding row of the sheet, all at the one cell the coder changed.
+    assert {(p.file, p.sheet, p.row, p.column, p.value) for p in problems} == {("codings/kodeark_K1.xlsx", "I1", row, "interview_id", "I9")}
+
+
+def test_an_unfilled_sheet_is_one_problem(tmp_path: Path) -> None:
+    study = make_study(tmp_path / "s", codings=None)
+    (study / "codings").mkdir()
+    for path in write_coder_workbooks(study, "K1", out=tmp_path / "out"):
+        fill(path, skip={("I2", "kodeark_K1")})
+        shutil.copy(path, study / "codings" / path.name)
+    (study / "codings" / ".~lock.kodeark_K1.xlsx#").write_text("lock", encoding="utf-8")  # LibreOffice's, ignored
+    problems = validate_study(study)
+    assert [(p.file, p.sheet, p.column) for p in problems] == [("codings/kodeark_K1.xlsx", "I2", "response")]
+    assert "0 af 31" in problems[0].problem
+
+
+def test_a_folder_beside_a_codings_file_and_a_file_that_is_no_workbook(tmp_path: Path, workbooks: Path) -> None:
+    study = study_with_folder(tmp_path / "s", workbooks)
+    write_csv(study / "codings.csv", CODINGS)
+    assert [(p.file, "mappen codings/" in p.problem) for p in validate_study(study)] == [("codings.csv", True)]
+    (study / "codings.csv").unlink()
+    (study / "codings" / "noter.txt").write_text("hej", encoding="utf-8")
+    assert [p.file for p in validate_study(study)] == ["codings/noter.txt"]

@@ -40,9 +40,13 @@ def _new_study(args: argparse.Namespace) -> int:
 
 def _workbooks(args: argparse.Namespace) -> int:
     from lovende_research.coder_workbooks import write_coder_workbooks
+    from lovende_research.consensus_sheet import write_consensus_sheet
 
-    for path in write_coder_workbooks(args.study_dir, args.coders, out=args.out, language=args.lang):
-        print(path)
+    if args.consensus:
+        print(write_consensus_sheet(args.study_dir, out=args.out, language=args.lang))
+    if args.coders is not None or not args.consensus:
+        for path in write_coder_workbooks(args.study_dir, args.coders or "", out=args.out, language=args.lang):
+            print(path)
     return 0
 
 
@@ -125,7 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     workbooks = commands.add_parser("workbooks", help="skriv et kodeark pr. koder med ét ark pr. interview (uden for studiemappen)")
     workbooks.add_argument("study_dir", type=Path)
-    workbooks.add_argument("--coders", required=True, help="kommasepareret liste af koder-id, fx K1,K2")
+    workbooks.add_argument("--coders", default=None, help="kommasepareret liste af koder-id, fx K1,K2")
+    workbooks.add_argument("--consensus", action="store_true", help="skriv koderuenighederne som ark til konsensusmødet (konsensus.xlsx)")
     workbooks.add_argument("--out", type=Path, default=None, help="mappe til kodearkene (standard: data/processed/<studie>/kodeark/)")
     workbooks.add_argument("--lang", choices=("da", "en"), default=None, help="arkenes sprog (standard: studiets)")
     workbooks.set_defaults(handler=_workbooks)

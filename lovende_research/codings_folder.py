@@ -11,6 +11,8 @@ later names the file *and* the sheet, the row and the column the coder sees.
 
 A sheet in which no item is answered yet is one problem (the sheet is not coded yet), not a blank
 per item; a sheet with some answers is checked in full, so a forgotten item is a blank cell at its row.
+The filled sheet of a consensus meeting (:mod:`lovende_research.consensus_sheet`) may lie in the same
+folder; its agreed codes are read as codings of coder ``konsensus``.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ def read_codings_folder(folder: Path) -> tuple[RawTable, list[Problem]]:
     that belong to no single cell (a file that is no workbook, a sheet not coded yet, no sheet at all)."""
     from openpyxl import load_workbook
 
+    from lovende_research.consensus_sheet import consensus_rows, is_consensus_header
+
     label = f"{FOLDER}/"
     records: list[list[str]] = []
     origin: dict[int, Origin] = {}
@@ -63,7 +67,10 @@ def read_codings_folder(folder: Path) -> tuple[RawTable, list[Problem]]:
                 if header is None:
                     continue
                 names = [normalise_column(c) for c in rows[header]]
-                found, sheet_problems = _coder_rows(rows, header, names, name, sheet.title)
+                if is_consensus_header(names):
+                    found, sheet_problems = consensus_rows(rows, header, names, name, sheet.title)
+                else:
+                    found, sheet_problems = _coder_rows(rows, header, names, name, sheet.title)
                 problems.extend(sheet_problems)
                 coded_sheets += 1
                 for cells, where in found:

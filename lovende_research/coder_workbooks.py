@@ -27,7 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
 from lovende_research.coding_lists import AnswerLists, add_answer_dropdowns, add_answer_lists, coding_rows
 from lovende_research.config import PROCESSED_DIR
-from lovende_research.errors import LovendeError
+from lovende_research.errors import LovendeError, in_language
 from lovende_research.i18n import check_language, phrase
 from lovende_research.instrument import Instrument
 from lovende_research.io import atomic_write_bytes, text_cells
@@ -73,7 +73,7 @@ PHRASES = {
 }
 
 
-def coder_ids(text: str | Sequence[str]) -> list[str]:
+def coder_ids(text: str | Sequence[str], language: str = "da") -> list[str]:
     """The coders of ``--coders K1,K2``, checked: ids that can name a file, none reserved for consensus.
 
     >>> coder_ids("K1, K2")
@@ -81,12 +81,12 @@ def coder_ids(text: str | Sequence[str]) -> list[str]:
     """
     coders = [c.strip() for c in (text.split(",") if isinstance(text, str) else text) if c.strip()]
     if not coders:
-        raise LovendeError(phrase(PHRASES, "no_coders", "da"))
+        raise LovendeError(phrase(PHRASES, "no_coders", language))
     for coder in coders:
         if not SAFE_ID.fullmatch(coder):
-            raise LovendeError(phrase(PHRASES, "bad_coder", "da", coder=coder, expected=SAFE_ID_EXPECTED))
+            raise LovendeError(phrase(PHRASES, "bad_coder", language, coder=coder, expected=in_language(SAFE_ID_EXPECTED, language)))
         if coder.casefold() in CONSENSUS_CODERS:
-            raise LovendeError(phrase(PHRASES, "consensus_coder", "da", coder=coder))
+            raise LovendeError(phrase(PHRASES, "consensus_coder", language, coder=coder))
     return list(dict.fromkeys(coders))
 
 
@@ -201,7 +201,7 @@ def write_coder_workbooks(study_dir: Path, coders: str | Sequence[str], out: Pat
 
     study = Study.load(study_dir, stage="workbooks")
     language = check_language(language or study.config.language)
-    names = coder_ids(coders)
+    names = coder_ids(coders, language)
     if study.interviews.empty:
         raise LovendeError(phrase(PHRASES, "no_interviews", language, study=study_dir))
     folder = Path(out) if out is not None else processed_base / study.name / DEFAULT_FOLDER

@@ -20,7 +20,7 @@ import pandera.pandas as pa
 from lovende_research.errors import Problem, Text
 from lovende_research.instrument import Instrument
 from lovende_research.personal_data import NAME_COLUMNS, looks_like_pseudonym
-from lovende_research.tables import RawTable
+from lovende_research.tables import Origin, RawTable
 
 PURPOSES: tuple[str, ...] = ("forebyggende", "opsporende", "rådgivende", "behandlende")
 PROVIDER_TYPES: tuple[str, ...] = ("kommune", "organisation")
@@ -420,12 +420,38 @@ def validate_raw_table(raw: RawTable, schema: pa.DataFrameSchema, spec: TableSpe
     try:
         schema.validate(padded, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        problems.extend(problems_from_schema_errors(exc.failure_cases, raw.file, padded))
+        problems.extend(problems_from_schema_errors(exc.failure_cases, raw.file, padded, raw.origin))
     return problems
 
 
-def problems_from_schema_errors(failures: pd.DataFrame, file: str, frame: pd.DataFrame) -> list[Problem]:
-    """pandera failure cases → one :class:`Problem` per bad cell (per duplicated row for key columns)."""
+@dataclass(frozen=True)
+class _Both:
+    da: str
+    en: str
+
+
+def _other_rows(rows: list[int], origin: dict[int, Origin]) -> _Both:
+    """The rows a duplicate also stands in, as the user finds them: ``række 3, 5``, or, for a table read
+    from a folder of workbooks, each with its workbook and sheet.
+
+    >>> _other_rows([3, 5], {}).en
+    'row 3, 5'
+    >>> _other_rows([2], {2: Origin(12, file="codings/K1.xlsx", sheet="I1")}).da
+    "codings/K1.xlsx, ark 'I1', række 12"
+    """
+    if not any(r in origin for r in rows):
+        return _Both(f"række {', '.join(map(str, rows))}", f"row {', '.join(map(str, rows))}")
+    places = [origin.get(r, Origin(r)) for r in rows]
+    def one(o: Origin, sheet: str, row: str) -> str:
+        return ", ".join(part for part in (o.file, f"{sheet} '{o.sheet}'" if o.sheet else None, f"{row} {o.row}") if part)
+    return _Both("; ".join(one(o, "ark", "række") for o in places), "; ".join(one(o, "sheet", "row") for o in places))
+
+
+def problems_from_schema_errors(failures: pd.DataFrame, file: str, frame: pd.DataFrame, origin: dict[int, Origin] | None = None) -> list[Problem]:
+    """pandera failure cases → one :class:`Problem` per bad cell (per duplicated row for key columns).
+
+    ``origin`` (a table read in another layout) says where the other rows of a duplicate were typed.
+    """
     problems: list[Problem] = []
     unique_rows = failures[failures["check"] == "multiple_fields_uniqueness"]
     if not unique_rows.empty:
@@ -437,11 +463,12 @@ def problems_from_schema_errors(failures: pd.DataFrame, file: str, frame: pd.Dat
         for values, group_rows in groups.items():
             for row in group_rows:
                 others = [r for r in group_rows if r != row]
+                also = _other_rows(others, origin or {})
                 problems.append(
                     Problem(
                         file,
-                        Text(f"samme {' × '.join(key_columns)} står mere end én gang (også række {', '.join(map(str, others))})",
-                             f"the same {' × '.join(key_columns)} is there more than once (also row {', '.join(map(str, others))})"),
+                        Text(f"samme {' × '.join(key_columns)} står mere end én gang (også {also.da})",
+                             f"the same {' × '.join(key_columns)} is there more than once (also {also.en})"),
                         expected=Text("hver kombination én gang", "each combination once"),
                         row=row,
                         column=", ".join(key_columns),

@@ -155,3 +155,18 @@ def test_a_folder_beside_a_codings_file_and_a_file_that_is_no_workbook(tmp_path:
     (study / "codings.csv").unlink()
     (study / "codings" / "noter.txt").write_text("hej", encoding="utf-8")
     assert [p.file for p in validate_study(study)] == ["codings/noter.txt"]
+
+
+def test_an_interview_coded_on_two_sheets_names_the_other_sheet(tmp_path: Path, workbooks: Path) -> None:
+    study = study_with_folder(tmp_path / "s", workbooks)
+    path = study / "codings" / "kodeark_K1.xlsx"
+    workbook = load_workbook(path)
+    sheet = workbook["I2"]
+    key_row = next(r[0].row for r in sheet.iter_rows(min_row=1, max_row=9) if r[0].value == "interview_id")
+    sheet.cell(key_row, 2, "I1")  # the coder typed I2's answers on a copy of I1's sheet
+    workbook.save(path)
+    header = header_of(sheet)
+    problems = [p for p in validate_study(study) if "mere end én gang" in p.problem]
+    assert len(problems) == 2 * 31  # each item of the two sheets, once per sheet
+    first = next(p for p in problems if p.sheet == "I1" and p.row == header + 1)
+    assert "også codings/kodeark_K1.xlsx, ark 'I2', række " + str(header + 1) in first.problem

@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import pandas as pd
 from openpyxl import Workbook
@@ -32,6 +32,9 @@ from lovende_research.i18n import check_language, phrase
 from lovende_research.instrument import Instrument
 from lovende_research.io import atomic_write_bytes, text_cells
 from lovende_research.schemas import CONSENSUS_CODERS, SAFE_ID, SAFE_ID_EXPECTED
+
+if TYPE_CHECKING:
+    from lovende_research.study import Study  # imported where used: study imports the readers, a cycle
 
 #: The key block at the top of every interview sheet: the name in column A, the value in column B.
 #: The reader finds a coding sheet by these names, so they are the table's column names, not labels.
@@ -127,12 +130,12 @@ def coder_workbook(coder: str, interviews: pd.DataFrame, instrument: Instrument,
     rows = coding_rows(instrument, language)
     for title, record in zip(sheet_titles(interviews["interview_id"].astype(str).tolist()), interviews.to_dict("records")):
         _interview_sheet(workbook, title, coder, record, instrument, language, lists)
-    workbook.move_sheet(lists.scored_range.split("!")[0].strip("'"), offset=len(workbook.sheetnames))
+    workbook.move_sheet(lists.sheet, offset=len(workbook.sheetnames))  # the hidden lists last, the interviews first
     text_cells(workbook)  # an id, role or delimitation from the study never becomes a formula
     last = HEADER_ROW + len(rows)
     for sheet in workbook.worksheets[:-1]:
         # Added after text_cells, which would make the formula text: the one formula of the workbook.
-        sheet.cell(PROGRESS_ROW, 2, f"=COUNTA(D{HEADER_ROW + 1}:D{last})").protection = Protection(locked=True)
+        sheet.cell(PROGRESS_ROW, 2, f"=COUNTA(D{HEADER_ROW + 1}:D{last})")
     workbook.active = 0
     return workbook
 
@@ -168,7 +171,7 @@ def _interview_sheet(workbook: Workbook, title: str, coder: str, record: dict, i
     sheet.protection.sheet = True  # no password: it keeps the fixed cells from slips, not from the coder
 
 
-def interviews_for_workbooks(study: "Study") -> pd.DataFrame:  # noqa: F821 - Study imported lazily (cycle)
+def interviews_for_workbooks(study: Study) -> pd.DataFrame:
     """The study's interviews with the delimitation text of each interview's practice."""
     delimitation = study.candidates.set_index("practice_id")["delimitation"] if "delimitation" in study.candidates else pd.Series(dtype=str)
     frame = study.interviews[["interview_id", "practice_id", "informant_role"]].copy()

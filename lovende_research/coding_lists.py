@@ -46,8 +46,9 @@ class CodingRow:
 
 @dataclass(frozen=True)
 class AnswerLists:
-    """The ranges of the hidden answer-list sheet, as validation formulas, and the labels they hold."""
+    """The hidden answer-list sheet's name, its ranges as validation formulas, and the labels they hold."""
 
+    sheet: str
     scored_range: str
     screen_range: str
     scored_labels: tuple[str, ...]
@@ -100,6 +101,7 @@ def add_answer_lists(workbook: Workbook, instrument: Instrument, language: str) 
     # No leading '=' in a validation formula: the file format stores formulas without it.
     quoted = quote_sheetname(name)
     return AnswerLists(
+        sheet=name,
         scored_range=f"{quoted}!$A$2:$A${len(scored_labels) + 1}",
         screen_range=f"{quoted}!$B$2:$B${len(screen_labels) + 1}",
         scored_labels=scored_labels,

@@ -68,7 +68,7 @@ def read_codings_folder(folder: Path) -> tuple[RawTable, list[Problem]]:
                     continue
                 names = [normalise_column(c) for c in rows[header]]
                 if is_consensus_header(names):
-                    found, sheet_problems = consensus_rows(rows, header, names, name, sheet.title)
+                    found, sheet_problems = consensus_rows(rows, header, names, name, sheet.title), []
                 else:
                     found, sheet_problems = _coder_rows(rows, header, names, name, sheet.title)
                 problems.extend(sheet_problems)
@@ -128,7 +128,7 @@ def has_codings_folder(study_dir: Path) -> bool:
     return (study_dir / FOLDER).is_dir()
 
 
-def codings_folder_conflict(study_dir: Path, file: Path) -> InputError:
+def codings_folder_conflict(file: Path) -> InputError:
     """``codings/`` beside a ``codings.*`` file: one table in two places."""
     return InputError.single(
         file.name,

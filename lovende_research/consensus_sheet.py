@@ -29,12 +29,12 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from lovende_research.coder_workbooks import DEFAULT_FOLDER
 from lovende_research.coding_lists import add_answer_dropdowns, add_answer_lists
 from lovende_research.config import PROCESSED_DIR
-from lovende_research.errors import InputError, LovendeError, Problem, Text
+from lovende_research.errors import InputError, LovendeError, Text
 from lovende_research.i18n import check_language, phrase
 from lovende_research.instrument import Instrument
 from lovende_research.io import atomic_write_bytes, text_cells
 from lovende_research.schemas import CONSENSUS_CODERS, MAIN_DELIMITATION
-from lovende_research.tables import Origin, cell_text, normalise_column
+from lovende_research.tables import HEADER_SEARCH_ROWS, Origin, cell_text, normalise_column
 
 #: The column the meeting's code is typed in; its presence beside ``item_id`` marks a consensus sheet.
 AGREED = "consensus"
@@ -144,7 +144,7 @@ def is_consensus_header(names: list[str]) -> bool:
     return {"interview_id", "item_id", AGREED} <= set(names)
 
 
-def consensus_rows(rows: list[list[str]], header: int, names: list[str], file: str, sheet: str) -> tuple[list[tuple[list[str], Origin]], list[Problem]]:
+def consensus_rows(rows: list[list[str]], header: int, names: list[str], file: str, sheet: str) -> list[tuple[list[str], Origin]]:
     """The agreed codes of a filled consensus sheet (``rows`` as text, ``header`` its index) as long
     codings of coder ``konsensus`` (interview, coder, item, response, note, delimitation), with where each was typed."""
     position = {name: names.index(name) for name in ("interview_id", "item_id", "delimitation_id", AGREED, "note") if name in names}
@@ -159,7 +159,7 @@ def consensus_rows(rows: list[list[str]], header: int, names: list[str], file: s
         where = Origin(number, cells={"response": (number, AGREED)}, file=file, sheet=sheet)
         found.append(([cells[position["interview_id"]], CONSENSUS_CODERS[0], cells[position["item_id"]], agreed, note,
                        "" if delimitation == MAIN_DELIMITATION else delimitation], where))  # fmt: skip
-    return found, []
+    return found
 
 
 def consensus_codings(path: Path) -> pd.DataFrame:
@@ -179,10 +179,10 @@ def consensus_codings(path: Path) -> pd.DataFrame:
     try:
         for sheet in workbook.worksheets:
             rows = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-            for index, cells in enumerate(rows[:30]):
+            for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
                 names = [normalise_column(c) for c in cells]
                 if is_consensus_header(names):
-                    found, _ = consensus_rows(rows, index, names, path.name, sheet.title)
+                    found = consensus_rows(rows, index, names, path.name, sheet.title)
                     return pd.DataFrame([cells for cells, _ in found], columns=list(COLUMNS), dtype=object)
     finally:
         workbook.close()

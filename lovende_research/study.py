@@ -234,7 +234,7 @@ def _read_and_check(study_dir: Path, stage: str | None = None) -> tuple[dict[str
             file = find_table_file(study_dir, spec.name, spec.suffixes)
             if spec.name == "codings" and has_codings_folder(study_dir):
                 if file is not None:
-                    raise codings_folder_conflict(study_dir, file)
+                    raise codings_folder_conflict(file)
                 raws["codings"], found = read_codings_folder(study_dir / CODINGS_FOLDER)
                 raws["codings"] = masked(raws["codings"], config.redact if config else ())
                 problems.extend(found)

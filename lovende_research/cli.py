@@ -29,12 +29,9 @@ def _language(args: argparse.Namespace) -> str:
         return str(args.lang)
     study_dir = getattr(args, "study_dir", None)
     if study_dir is not None:
-        from lovende_research.study_config import read_config
+        from lovende_research.study_config import declared_language
 
-        try:
-            return read_config(Path(study_dir)).language
-        except LovendeError:
-            pass  # a study.yml that cannot be read is itself reported, in Danish
+        return declared_language(Path(study_dir)) or "da"
     return "da"
 
 

@@ -132,7 +132,7 @@ class InstrumentError(LovendeError):
         super().__init__(message)
 
 
-def closest_key(key: str, known: Sequence[str]) -> str:
+def closest_key(key: str, known: Sequence[str]) -> Text:
     """What a mistyped key was meant to be, for a problem's ``expected``: the closest known key, then all.
 
     >>> closest_key("sed", ["title", "seed", "language"])
@@ -142,4 +142,6 @@ def closest_key(key: str, known: Sequence[str]) -> str:
     """
     close = difflib.get_close_matches(key.strip().lower(), known, n=1, cutoff=0.5)
     listed = ", ".join(known)
-    return f"'{close[0]}' (kendte nøgler: {listed})" if close else f"en af de kendte nøgler: {listed}"
+    if close:
+        return Text(f"'{close[0]}' (kendte nøgler: {listed})", f"'{close[0]}' (known keys: {listed})")
+    return Text(f"en af de kendte nøgler: {listed}", f"one of the known keys: {listed}")

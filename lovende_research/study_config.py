@@ -45,6 +45,18 @@ class StudyConfig:
 CONFIG_KEYS: tuple[str, ...] = ("title", "language", "instrument", "seed", "synthetic", "notes", "parameters", "show_notes", "redact")
 
 
+def declared_language(study_dir: Path) -> str | None:
+    """The ``language:`` ``study.yml`` names, if it names a known one, even where another key is wrong:
+    the problems with the file are then reported in the study's own language.
+    """
+    try:
+        raw = yaml.safe_load((study_dir / STUDY_FILE).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    language = raw.get("language") if isinstance(raw, dict) else None
+    return language if language in LANGUAGES else None
+
+
 def read_config(study_dir: Path) -> StudyConfig:
     """Parse and check ``study.yml``; every problem names the file, and the line where YAML gives one."""
     path = study_dir / STUDY_FILE

@@ -40,7 +40,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from lovende_research.coding_lists import PHRASES as LIST_PHRASES
 from lovende_research.coding_lists import CodingRow, add_answer_dropdowns, add_answer_lists, coding_rows
-from lovende_research.errors import LovendeError
+from lovende_research.errors import LovendeError, Text
 from lovende_research.i18n import check_language, phrase
 from lovende_research.instrument import Instrument, load_instrument
 from lovende_research.io import create_new_files, text_cells
@@ -281,13 +281,16 @@ class StudyFolderNotEmptyError(LovendeError):
     def __init__(self, target: Path, entries: list[str]):
         self.target, self.entries = target, entries
         if not target.is_dir():
-            what = "findes allerede og er ikke en mappe"
+            what = ("findes allerede og er ikke en mappe", "exists already and is not a folder")
         else:
             shown = ", ".join(entries[:5]) + (", …" if len(entries) > 5 else "")
-            what = f"findes allerede og er ikke tom ({len(entries)} element{'er' if len(entries) != 1 else ''}: {shown})"
+            what = (f"findes allerede og er ikke tom ({len(entries)} element{'er' if len(entries) != 1 else ''}: {shown})",
+                    f"exists already and is not empty ({len(entries)} entr{'ies' if len(entries) != 1 else 'y'}: {shown})")
         super().__init__(
-            f"{target}: {what}; new-study skriver kun i en ny eller tom mappe og rører ikke eksisterende filer. "
-            "Vælg en ny mappe."
+            Text(
+                f"{target}: {what[0]}; new-study skriver kun i en ny eller tom mappe og rører ikke eksisterende filer. Vælg en ny mappe.",
+                f"{target}: {what[1]}; new-study writes only into a new or empty folder and touches no existing file. Choose a new folder.",
+            )
         )
 
 

@@ -83,3 +83,16 @@ def test_problems_keep_their_danish_text_for_code_that_reads_them(bad_study: Pat
         Study.load(bad_study)
     assert str(caught.value).startswith("3 problemer i input:")
     assert caught.value.render("en").startswith("3 problems in the input:")
+
+
+def test_new_study_refusal_and_an_unknown_key_in_english(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "notes.txt").write_text("x", encoding="utf-8")
+    assert main(["new-study", str(tmp_path / "taken"), "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "exists already and is not empty (1 entry: notes.txt)" in err and not DANISH.search(err.replace(str(tmp_path), ""))
+    study = make_study(tmp_path / "s")
+    (study / "study.yml").write_text("title: T\nlanguage: en\nsed: 7\n", encoding="utf-8")
+    lines = validate(study, capsys)
+    assert lines[1] == "  - study.yml, row 3, column 'sed': unknown key 'sed'; expected: 'seed' (known keys: " + ", ".join(
+        ["title", "language", "instrument", "seed", "synthetic", "notes", "parameters", "show_notes", "redact"]) + ")"

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lovende_research.coding_lists import PHRASES as LIST_PHRASES
@@ -432,7 +433,7 @@ def coding_workbook(instrument: Instrument, language: str = "da", title: str = "
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1).coordinate
 
     lists = add_answer_lists(workbook, instrument, language)
-    response_letter = sheet.cell(HEADER_ROW, position["response"]).column_letter
+    response_letter = get_column_letter(position["response"])
     add_answer_dropdowns(sheet, response_letter, [(HEADER_ROW + i, row.screen) for i, row in enumerate(rows, start=1)], lists, instrument, language)
 
     _instructions_sheet(workbook.create_sheet(instructions_name, index=1), instrument, language, rows, phrase(LIST_PHRASES, "lists_sheet", language))

@@ -10,6 +10,7 @@ import pandas as pd
 from lovende_research.errors import LovendeError
 from lovende_research.i18n import number
 
+
 class BiasError(LovendeError):
     """A bias-check parameter or input frame that cannot be used; the message says what was expected."""
 

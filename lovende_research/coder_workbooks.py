@@ -128,7 +128,7 @@ def coder_workbook(coder: str, interviews: pd.DataFrame, instrument: Instrument,
     workbook.remove(first)
     lists = add_answer_lists(workbook, instrument, language)
     rows = coding_rows(instrument, language)
-    for title, record in zip(sheet_titles(interviews["interview_id"].astype(str).tolist()), interviews.to_dict("records")):
+    for title, record in zip(sheet_titles(interviews["interview_id"].astype(str).tolist()), interviews.to_dict("records"), strict=True):
         _interview_sheet(workbook, title, coder, record, instrument, language, lists)
     workbook.move_sheet(lists.sheet, offset=len(workbook.sheetnames))  # the hidden lists last, the interviews first
     text_cells(workbook)  # an id, role or delimitation from the study never becomes a formula

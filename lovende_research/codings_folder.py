@@ -68,10 +68,10 @@ def read_codings_folder(folder: Path) -> tuple[RawTable, list[Problem]]:
                     continue
                 names = [normalise_column(c) for c in rows[header]]
                 if is_consensus_header(names):
-                    found, sheet_problems = consensus_rows(rows, header, names, name, sheet.title), []
+                    found = consensus_rows(rows, header, names, name, sheet.title)
                 else:
                     found, sheet_problems = _coder_rows(rows, header, names, name, sheet.title)
-                problems.extend(sheet_problems)
+                    problems.extend(sheet_problems)
                 coded_sheets += 1
                 for cells, where in found:
                     records.append(cells)

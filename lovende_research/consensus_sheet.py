@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
 
 from lovende_research.coder_workbooks import DEFAULT_FOLDER
 from lovende_research.coding_lists import add_answer_dropdowns, add_answer_lists
@@ -93,7 +94,7 @@ def consensus_workbook(conflicts: pd.DataFrame, instrument: Instrument, language
         sheet.cell(number, columns.index("question") + 1).alignment = Alignment(wrap_text=True, vertical="top")
         sheet.cell(number, agreed_at).protection = open_cell
         sheet.cell(number, agreed_at + 1).protection = open_cell
-    letter = sheet.cell(HEADER_ROW, agreed_at).column_letter
+    letter = get_column_letter(agreed_at)
     rows = [(number, record["item_id"] == screen) for number, record in enumerate(conflicts.to_dict("records"), start=HEADER_ROW + 1)]
     add_answer_dropdowns(sheet, letter, rows, lists, instrument, language)
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"

@@ -336,8 +336,8 @@ def response_item_mismatches(frame: pd.DataFrame, instrument: Instrument, file: 
             answers = "/".join(instrument.screen_item.answer_codes)
             expected = Text(f"{answers} eller en manglende-kode for {screen_id}", f"{answers} or a missing code for {screen_id}")
         else:
-            codes = f"{instrument.scale_codes[0]}–{instrument.scale_codes[-1]}"
-            expected = Text(f"en kode {codes} eller en manglende-kode for {item}", f"a code {codes} or a missing code for {item}")
+            scale = f"{instrument.scale_codes[0]}–{instrument.scale_codes[-1]}"
+            expected = Text(f"en kode {scale} eller en manglende-kode for {item}", f"a code {scale} or a missing code for {item}")
         problems.append(Problem(file, Text("svaret passer ikke til spørgsmålet", "the answer does not suit the item"), expected=expected, row=int(row), column="response", value=frame.at[row, "response"]))
     return problems
 

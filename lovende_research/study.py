@@ -25,7 +25,12 @@ from pathlib import Path
 import pandas as pd
 
 from lovende_research.codings_folder import FOLDER as CODINGS_FOLDER
-from lovende_research.codings_folder import codings_folder_conflict, has_codings_folder, read_codings_folder, workbook_files
+from lovende_research.codings_folder import (
+    codings_folder_conflict,
+    has_codings_folder,
+    read_codings_folder,
+    workbook_files,
+)
 from lovende_research.config import PROCESSED_DIR, REPORTS_DIR
 from lovende_research.errors import InputError, InstrumentError, Problem, Text
 from lovende_research.instrument import Instrument, load_instrument

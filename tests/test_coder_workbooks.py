@@ -18,7 +18,16 @@ from lovende_research.errors import LovendeError
 from lovende_research.instrument import load_instrument
 from tests.test_study import CANDIDATES, make_study
 from tests.test_tables_libreoffice import CALC_XLSX, _convert, soffice  # noqa: F401 - soffice is a fixture
-from tests.test_templates import MISSING_DA, MISSING_EN, SCALE_DA, SCALE_EN, SCREEN_DA, SCREEN_EN, SCREEN_ITEM, dropdown_for
+from tests.test_templates import (
+    MISSING_DA,
+    MISSING_EN,
+    SCALE_DA,
+    SCALE_EN,
+    SCREEN_DA,
+    SCREEN_EN,
+    SCREEN_ITEM,
+    dropdown_for,
+)
 
 #: The candidates of the small study with a delimitation for P1, one that begins like a formula.
 DELIMITED = [list(CANDIDATES[0]) + ["delimitation"], list(CANDIDATES[1]) + ["=HYPERLINK(\"http://x\")"], list(CANDIDATES[2]) + [""]]

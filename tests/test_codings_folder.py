@@ -16,11 +16,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from lovende_research.cli import main
 from lovende_research.coder_workbooks import write_coder_workbooks
 from lovende_research.instrument import load_instrument
 from lovende_research.scoring import score_study
-from lovende_research.study import Study, validate_study
-from tests.test_study import CODINGS, make_study, write_csv
+from lovende_research.study import VALIDATED_STUDY_ENV, Study, _validated_for, keep_validated, validate_study
+from tests.test_study import CODINGS, RUNNABLE_STUDY_YML, make_study, write_csv
 from tests.test_tables_libreoffice import CALC_XLSX, _convert, soffice  # noqa: F401 - soffice is a fixture
 
 ITEMS = [item.id for element in load_instrument().elements for item in element.items]
@@ -170,3 +171,21 @@ def test_an_interview_coded_on_two_sheets_names_the_other_sheet(tmp_path: Path, 
     assert len(problems) == 2 * 31  # each item of the two sheets, once per sheet
     first = next(p for p in problems if p.sheet == "I1" and p.row == header + 1)
     assert "også codings/kodeark_K1.xlsx, ark 'I2', række " + str(header + 1) in first.problem
+
+
+def test_validate_passes_and_the_runner_revalidates_when_a_workbook_changes(tmp_path: Path, workbooks: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    study = study_with_folder(tmp_path / "s", workbooks)
+    (study / "study.yml").write_text(RUNNABLE_STUDY_YML, encoding="utf-8")
+    assert main(["validate", str(study)]) == 0  # everything `run` would refuse, too
+    kept = keep_validated(Study.load(study), tmp_path / "kept.pickle")
+    monkeypatch.setenv(VALIDATED_STUDY_ENV, str(kept))
+    assert _validated_for(study) is not None
+    path = study / "codings" / "kodeark_K2.xlsx"
+    workbook = load_workbook(path)
+    workbook["I1"].cell(header_of(workbook["I1"]) + 1, 4, "Ved ikke")
+    workbook.save(path)
+    assert _validated_for(study) is None  # a changed workbook: the stage validates again
+    monkeypatch.setenv(VALIDATED_STUDY_ENV, str(keep_validated(Study.load(study), tmp_path / "kept2.pickle")))
+    assert _validated_for(study) is not None
+    shutil.copy(path, study / "codings" / "kodeark_K3.xlsx")
+    assert _validated_for(study) is None  # a workbook added: the stage validates again

@@ -179,6 +179,15 @@ def interviews_for_workbooks(study: Study) -> pd.DataFrame:
     return frame
 
 
+def output_folder(study: Study, out: Path | None, processed_base: Path, language: str) -> Path:
+    """Where a study's workbooks go: ``out``, or ``<processed_base>/<study>/kodeark/``; never into the study."""
+    folder = Path(out) if out is not None else processed_base / study.name / DEFAULT_FOLDER
+    inside = folder.resolve()
+    if inside == study.path or study.path in inside.parents:
+        raise LovendeError(phrase(PHRASES, "inside_study", language, out=folder, study=study.path))
+    return folder
+
+
 def write_coder_workbooks(study_dir: Path, coders: str | Sequence[str], out: Path | None = None, processed_base: Path = PROCESSED_DIR, language: str | None = None) -> list[Path]:
     """Write one workbook per coder for the study in ``study_dir``; return their paths.
 
@@ -207,10 +216,7 @@ def write_coder_workbooks(study_dir: Path, coders: str | Sequence[str], out: Pat
     names = coder_ids(coders, language)
     if study.interviews.empty:
         raise LovendeError(phrase(PHRASES, "no_interviews", language, study=study_dir))
-    folder = Path(out) if out is not None else processed_base / study.name / DEFAULT_FOLDER
-    inside = folder.resolve()
-    if inside == study.path or study.path in inside.parents:
-        raise LovendeError(phrase(PHRASES, "inside_study", language, out=folder, study=study_dir))
+    folder = output_folder(study, out, processed_base, language)
     interviews = interviews_for_workbooks(study)
     written = []
     for coder in names:

@@ -27,7 +27,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
-from lovende_research.coder_workbooks import DEFAULT_FOLDER
+from lovende_research.coder_workbooks import output_folder
 from lovende_research.coding_lists import add_answer_dropdowns, add_answer_lists
 from lovende_research.config import PROCESSED_DIR
 from lovende_research.errors import InputError, LovendeError, Text
@@ -53,7 +53,6 @@ PHRASES = {
         "the filled file in the study's folder codings/ (or append consensus_codings(file) to the codings file).",
     ),
     "no_conflicts": ("{study}: koderne er ikke uenige om noget spørgsmål, som mangler en konsensuskode", "{study}: the coders disagree on no item that lacks a consensus code"),
-    "inside_study": ("{out}: ligger i studiemappen {study}; arket skrives uden for den", "{out}: lies inside the study folder {study}; the sheet is written outside it"),
 }
 
 
@@ -131,10 +130,7 @@ def write_consensus_sheet(study_dir: Path, out: Path | None = None, processed_ba
     conflicts = conflicts[~conflicts["resolved"].astype(bool)]
     if conflicts.empty:
         raise LovendeError(phrase(PHRASES, "no_conflicts", language, study=study_dir))
-    folder = Path(out) if out is not None else processed_base / study.name / DEFAULT_FOLDER
-    inside = folder.resolve()
-    if inside == study.path or study.path in inside.parents:
-        raise LovendeError(phrase(PHRASES, "inside_study", language, out=folder, study=study_dir))
+    folder = output_folder(study, out, processed_base, language)
     buffer = io.BytesIO()
     consensus_workbook(conflicts, study.instrument, language).save(buffer)
     return atomic_write_bytes(folder / phrase(PHRASES, "file", language), buffer.getvalue())

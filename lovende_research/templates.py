@@ -107,7 +107,9 @@ INSTRUCTIONS: dict[str, tuple[str, ...]] = {
         "1. Én blok pr. koder pr. interview. Enten udfylder hver koder sin egen kopi af denne projektmappe pr. "
         "interview, og rækkerne samles bagefter på ét ark i codings.xlsx; eller man kopierer hele blokken af "
         "rækker ({rows} rækker: række {first}–{last}) ned under sig selv én gang pr. interview og koder. "
-        "Studiet læser ét kodeark: arket 'codings' i codings.xlsx.",
+        "Studiet læser ét kodeark: arket 'codings' i codings.xlsx. Nemmere, når interviews.csv er udfyldt: "
+        "`lovende workbooks <mappe> --coders K1,K2` skriver et kodeark pr. koder med ét udfyldt ark pr. interview; læg "
+        "de udfyldte i en mappe codings/ i studiemappen i stedet for codings.xlsx.",
         "2. Skriv interview_id (som i interviews.csv) og coder_id (koderens pseudonym, fx K1) i hver eneste række.",
         "3. Vælg svaret i rullelisten i kolonnen response. Skalaen er: {scale}.",
         "4. Lad aldrig et svar stå tomt. Brug {missing}: et tomt felt kan ikke skelnes fra et glemt, og "
@@ -132,7 +134,9 @@ INSTRUCTIONS: dict[str, tuple[str, ...]] = {
         "1. One block per coder per interview. Either each coder fills in their own copy of this workbook per "
         "interview and the rows are then gathered on one sheet in codings.xlsx, or the whole block of rows "
         "({rows} rows: rows {first}–{last}) is copied down below itself once per interview and coder. The "
-        "study reads one coding sheet: the sheet 'codings' in codings.xlsx.",
+        "study reads one coding sheet: the sheet 'codings' in codings.xlsx. Easier, once interviews.csv is filled in: "
+        "`lovende workbooks <folder> --coders K1,K2` writes a workbook per coder with one pre-filled sheet per interview; "
+        "put the filled ones in a folder codings/ of the study instead of codings.xlsx.",
         "2. Fill in interview_id (as in interviews.csv) and coder_id (the coder's pseudonym, e.g. K1) on every row.",
         "3. Pick the answer from the dropdown in the response column. The scale is: {scale}.",
         "4. Never leave an answer blank. Use {missing}: a blank cell cannot be told apart from a forgotten one, "

@@ -189,3 +189,29 @@ def test_validate_passes_and_the_runner_revalidates_when_a_workbook_changes(tmp_
     assert _validated_for(study) is not None
     shutil.copy(path, study / "codings" / "kodeark_K3.xlsx")
     assert _validated_for(study) is None  # a workbook added: the stage validates again
+
+
+def test_an_english_studys_workbooks_are_read_back_with_english_labels(tmp_path: Path) -> None:
+    # The English labels of arbejdsversion.yml, in the order of LABELS (copied by hand).
+    english = ["Not at all", "To a small extent", "To some extent", "To a great extent", "Don't know"]
+    study = make_study(tmp_path / "s", codings=None)
+    (study / "study.yml").write_text("title: An English study\nlanguage: en\nseed: 7\n", encoding="utf-8")
+    (study / "codings").mkdir()
+    for path in write_coder_workbooks(study, "K1,K2", out=tmp_path / "out"):
+        assert path.name.startswith("codings_")
+        workbook = load_workbook(path)
+        for sheet in (s for s in workbook.worksheets if s.sheet_state == "visible"):
+            coder = path.stem.removeprefix("codings_")
+            header = header_of(sheet)
+            for position in range(len(ITEMS)):
+                sheet.cell(header + 1 + position, 4, english[answer(sheet.title, coder, position)])
+            sheet.cell(header + 1 + len(ITEMS), 4, "No")
+        workbook.save(study / "codings" / path.name)
+    assert validate_study(study) == []
+    loaded = Study.load(study).codings
+    expected = make_study(tmp_path / "long", codings=long_codings())
+    key = ["interview_id", "coder_id", "item_id"]
+    pd.testing.assert_frame_equal(
+        loaded.sort_values(key).reset_index(drop=True)[key + ["value", "missing_code", "screen_answer"]],
+        Study.load(expected).codings.sort_values(key).reset_index(drop=True)[key + ["value", "missing_code", "screen_answer"]],
+    )

@@ -69,6 +69,10 @@ PHRASES = {
         "{coder!r} is reserved for consensus codes (lovende workbooks --consensus writes the consensus meeting's sheet)",
     ),
     "no_interviews": ("{study}: interviews har ingen interview at lave kodeark til", "{study}: interviews holds no interview to make coding sheets for"),
+    "taken": (
+        "{folder}: {files} findes allerede (måske i gang med at blive udfyldt); intet er skrevet. Flyt filerne, eller vælg en anden --out",
+        "{folder}: {files} exist already (perhaps being filled in); nothing was written. Move the files, or choose another --out",
+    ),
     "inside_study": (
         "{out}: ligger i studiemappen {study}; kodearkene skrives uden for den (kopiér de udfyldte til {study}/codings/)",
         "{out}: lies inside the study folder {study}; the workbooks are written outside it (copy the filled ones to {study}/codings/)",
@@ -188,6 +192,16 @@ def output_folder(study: Study, out: Path | None, processed_base: Path, language
     return folder
 
 
+def new_targets(folder: Path, names: list[str], language: str) -> list[Path]:
+    """``folder / name`` for each name, refusing all of them if any exists: a coder may already be typing
+    into a workbook written before, and a second run must not wipe out their answers."""
+    targets = [folder / name for name in names]
+    taken = [target.name for target in targets if target.exists()]
+    if taken:
+        raise LovendeError(phrase(PHRASES, "taken", language, folder=folder, files=", ".join(taken)))
+    return targets
+
+
 def write_coder_workbooks(study_dir: Path, coders: str | Sequence[str], out: Path | None = None, processed_base: Path = PROCESSED_DIR, language: str | None = None) -> list[Path]:
     """Write one workbook per coder for the study in ``study_dir``; return their paths.
 
@@ -217,10 +231,11 @@ def write_coder_workbooks(study_dir: Path, coders: str | Sequence[str], out: Pat
     if study.interviews.empty:
         raise LovendeError(phrase(PHRASES, "no_interviews", language, study=study_dir))
     folder = output_folder(study, out, processed_base, language)
+    targets = new_targets(folder, [phrase(PHRASES, "file", language, coder=coder) for coder in names], language)
     interviews = interviews_for_workbooks(study)
     written = []
-    for coder in names:
+    for coder, target in zip(names, targets, strict=True):
         buffer = io.BytesIO()
         coder_workbook(coder, interviews, study.instrument, language).save(buffer)
-        written.append(atomic_write_bytes(folder / phrase(PHRASES, "file", language, coder=coder), buffer.getvalue()))
+        written.append(atomic_write_bytes(target, buffer.getvalue()))
     return written

@@ -27,7 +27,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
-from lovende_research.coder_workbooks import output_folder
+from lovende_research.coder_workbooks import new_targets, output_folder
 from lovende_research.coding_lists import add_answer_dropdowns, add_answer_lists
 from lovende_research.config import PROCESSED_DIR
 from lovende_research.errors import InputError, LovendeError, Text
@@ -133,7 +133,7 @@ def write_consensus_sheet(study_dir: Path, out: Path | None = None, processed_ba
     folder = output_folder(study, out, processed_base, language)
     buffer = io.BytesIO()
     consensus_workbook(conflicts, study.instrument, language).save(buffer)
-    return atomic_write_bytes(folder / phrase(PHRASES, "file", language), buffer.getvalue())
+    return atomic_write_bytes(new_targets(folder, [phrase(PHRASES, "file", language)], language)[0], buffer.getvalue())
 
 
 def is_consensus_header(names: list[str]) -> bool:

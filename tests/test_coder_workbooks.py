@@ -121,6 +121,17 @@ def test_english_workbooks_carry_english_labels(study: Path, tmp_path: Path) -> 
     assert dropdown_for(workbook, sheet, f"D{header + 31}") == SCREEN_EN + MISSING_EN
 
 
+def test_a_second_run_never_replaces_a_workbook_a_coder_may_be_filling(study: Path, tmp_path: Path) -> None:
+    first = write_coder_workbooks(study, "K1", out=tmp_path / "out")[0]
+    workbook = load_workbook(first)
+    workbook["I1"].cell(item_header(workbook["I1"]) + 1, 4, "I høj grad")
+    workbook.save(first)
+    before = first.read_bytes()
+    with pytest.raises(LovendeError, match="kodeark_K1.xlsx findes allerede"):
+        write_coder_workbooks(study, "K2,K1", out=tmp_path / "out")
+    assert first.read_bytes() == before and not (tmp_path / "out" / "kodeark_K2.xlsx").exists()
+
+
 def test_never_written_into_a_study_folder(study: Path) -> None:
     with pytest.raises(LovendeError, match="studiemappen"):
         write_coder_workbooks(study, "K1", out=study / "codings")

@@ -47,16 +47,18 @@ from lovende_research.schemas import (
     TableSpec,
     canonical,
     canonical_purposes,
-    duplicate_decision_problems,
     fold,
     parse_number,
-    reconciled_conflict_problems,
-    response_item_mismatches,
     table_schema,
-    validate_raw_table,
 )
 from lovende_research.spss import labelled_responses
 from lovende_research.study_config import STUDY_FILE, StudyConfig, masked, read_config
+from lovende_research.table_problems import (
+    duplicate_decision_problems,
+    reconciled_conflict_problems,
+    response_item_mismatches,
+    validate_raw_table,
+)
 from lovende_research.tables import RawTable, find_table_file, frame_of, read_table
 from lovende_research.wide_codings import WIDE_KEYS, item_columns, located, long_codings
 

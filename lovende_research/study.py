@@ -291,7 +291,7 @@ def _read_and_check(study_dir: Path, stage: str | None = None) -> tuple[dict[str
         if name == "codings" and not any(p.column in (None, "response", "item_id") and p.row is None for p in table_problems):
             if {"response", "item_id"} <= set(raw.frame.columns):
                 problems.extend(located(response_item_mismatches(raw.frame.astype(str), instrument, raw.file, spss=raw.is_spss), raw))
-    if not problems and "delimitations" in raws:
+    if not problems and {"delimitations", "codings"} <= set(raws):
         problems.extend(located(_delimitation_practice_mismatches(raws), raws["codings"]))
     if not problems and "selected" in raws:
         problems.extend(_selection_problems(raws))

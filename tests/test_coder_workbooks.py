@@ -83,6 +83,12 @@ def test_one_workbook_per_coder_one_sheet_per_interview_prefilled(study: Path, t
     assert dropdown_for(workbook, first, f"D{header + 31}") == SCREEN_DA + MISSING_DA
 
 
+def test_a_study_with_delimitations_gets_its_workbooks(tmp_path: Path) -> None:
+    # delimitations is read with the interviews, the codings are not: the key check between them is skipped.
+    study = make_study(tmp_path / "s", candidates=DELIMITED, delimitations=[["delimitation_id", "practice_id", "label"], ["D1", "P1", "smal"]])
+    assert [p.name for p in write_coder_workbooks(study, "K1", out=tmp_path / "out")] == ["kodeark_K1.xlsx"]
+
+
 def test_fixed_cells_are_protected_and_only_answers_and_notes_open(study: Path, tmp_path: Path) -> None:
     sheet = load_workbook(write_coder_workbooks(study, "K1", out=tmp_path / "out")[0])["I1"]
     assert sheet.protection.sheet

@@ -215,3 +215,41 @@ def test_an_english_studys_workbooks_are_read_back_with_english_labels(tmp_path:
         loaded.sort_values(key).reset_index(drop=True)[key + ["value", "missing_code", "screen_answer"]],
         Study.load(expected).codings.sort_values(key).reset_index(drop=True)[key + ["value", "missing_code", "screen_answer"]],
     )
+
+
+def test_lovende_run_scores_a_codings_folder_as_the_long_file(tmp_path: Path, soffice: list[str]) -> None:  # noqa: F811
+    """The example study's codings of the main delimitation, moved into coders' workbooks (filled from
+    its codings.csv, re-saved by LibreOffice), through the runner's screening and scoring stages."""
+    from lovende_research.config import EXAMPLE_STUDY
+    from lovende_research.pipeline import run_study
+
+    long = tmp_path / "long"
+    shutil.copytree(EXAMPLE_STUDY, long, ignore=shutil.ignore_patterns("truth.json"))
+    codings = pd.read_csv(long / "codings.csv", dtype=str, keep_default_na=False)
+    main = codings[codings["delimitation_id"] == ""]
+    main.to_csv(long / "codings.csv", index=False)  # the workbooks hold the main delimitation
+    folder = tmp_path / "folder"
+    shutil.copytree(long, folder)
+    (folder / "codings.csv").unlink()
+    (folder / "codings").mkdir()
+    answers = {(r.interview_id, r.coder_id, r.item_id): r.response for r in main.itertuples()}
+    for path in write_coder_workbooks(folder, sorted(set(main["coder_id"])), out=tmp_path / "written"):
+        workbook = load_workbook(path)
+        for sheet in (s for s in workbook.worksheets if s.sheet_state == "visible"):
+            block = {r[0].value: r[1].value for r in sheet.iter_rows(min_row=1, max_row=9) if r[0].value}
+            for row in range(header_of(sheet) + 1, sheet.max_row + 1):
+                key = (block["interview_id"], block["coder_id"], sheet.cell(row, 1).value)
+                if key in answers:
+                    sheet.cell(row, 4, answers[key])  # the codes as typed in codings.csv (3, ved_ikke, nej)
+        workbook.save(path)
+        _convert(soffice, path, folder / "codings" / path.name, CALC_XLSX)
+    assert len(Study.load(folder).codings) == len(main)
+
+    result = run_study(folder, only=["screening", "scoring"], processed_base=tmp_path / "processed", reports_base=tmp_path / "reports", progress=False)
+    assert result.index.is_file()
+    ran = pd.read_parquet(tmp_path / "processed" / "folder" / "scores" / "element_scores.parquet")
+    expected = score_study(Study.load(long), n_boot=20).element_scores
+    columns = ["interview_id", "element_id", "score", "coverage"]
+    pd.testing.assert_frame_equal(
+        ran.sort_values(columns[:2]).reset_index(drop=True)[columns], expected.sort_values(columns[:2]).reset_index(drop=True)[columns], rtol=0, atol=1e-12
+    )

@@ -2,9 +2,10 @@
 
 The template workbook of ``new-study`` holds one block of items, so a coder copied it by hand for
 every interview (620 rows for 20 interviews) and typed the interview and coder ids on every row. Here
-each coder gets a workbook of their own with one sheet per interview in ``interviews``, the sheet
-pre-filled with what the coder must not get wrong: the interview, the coder, the practice, the
-informant's role and the practice's delimitation (from ``candidates``), then the instrument's items
+each coder gets a workbook of their own with one sheet per interview in ``interviews`` (and one per
+alternative delimitation of its practice in ``delimitations``), the sheet pre-filled with what the
+coder must not get wrong: the interview, the coder, the practice, the informant's role and the
+delimitation (its id, empty for the main one, and its text), then the instrument's items
 with a dropdown of the scale and the missing codes in the answer column. The fixed cells are protected
 (without a password: the protection guards against slips, not against the coder), so only the answers
 and notes can be typed, and a progress cell counts the items answered.
@@ -38,11 +39,12 @@ if TYPE_CHECKING:
 
 #: The key block at the top of every interview sheet: the name in column A, the value in column B.
 #: The reader finds a coding sheet by these names, so they are the table's column names, not labels.
-KEY_ROWS: dict[str, int] = {"interview_id": 3, "coder_id": 4, "practice_id": 5, "informant_role": 6, "delimitation": 7}
+#: ``delimitation_id`` is empty on the sheet of the practice's main delimitation.
+KEY_ROWS: dict[str, int] = {"interview_id": 3, "coder_id": 4, "practice_id": 5, "informant_role": 6, "delimitation_id": 7, "delimitation": 8}
 #: Where the progress cell sits (column B of this row), counting the answers typed below.
-PROGRESS_ROW = 8
+PROGRESS_ROW = 9
 #: The header row of the items; the items follow directly under it.
-HEADER_ROW = 10
+HEADER_ROW = 11
 #: Columns of the item block, in order; only ``response`` and ``note`` are open for typing.
 ITEM_COLUMNS: tuple[str, ...] = ("item_id", "element", "question", "response", "note")
 _WIDTHS = {"A": 18, "B": 30, "C": 70, "D": 22, "E": 40}
@@ -122,8 +124,9 @@ def sheet_titles(interview_ids: Sequence[str]) -> list[str]:
 def coder_workbook(coder: str, interviews: pd.DataFrame, instrument: Instrument, language: str = "da") -> Workbook:
     """One coder's workbook: a protected, pre-filled sheet per row of ``interviews``.
 
-    ``interviews`` has ``interview_id``, ``practice_id``, ``informant_role`` and ``delimitation`` (the
-    practice's delimitation text, empty when none is given).
+    ``interviews`` (:func:`interviews_for_workbooks`) has a row per sheet: ``interview_id``,
+    ``practice_id``, ``informant_role``, ``delimitation_id`` (empty for the main delimitation) and
+    ``delimitation`` (its text).
     """
     check_language(language)
     workbook = Workbook()
@@ -132,7 +135,8 @@ def coder_workbook(coder: str, interviews: pd.DataFrame, instrument: Instrument,
     workbook.remove(first)
     lists = add_answer_lists(workbook, instrument, language)
     rows = coding_rows(instrument, language)
-    for title, record in zip(sheet_titles(interviews["interview_id"].astype(str).tolist()), interviews.to_dict("records"), strict=True):
+    names = (interviews["interview_id"].astype(str) + (" " + interviews["delimitation_id"].astype(str)).where(interviews["delimitation_id"] != "", "")).tolist()
+    for title, record in zip(sheet_titles(names), interviews.to_dict("records"), strict=True):
         _interview_sheet(workbook, title, coder, record, instrument, language, lists)
     workbook.move_sheet(lists.sheet, offset=len(workbook.sheetnames))  # the hidden lists last, the interviews first
     text_cells(workbook)  # an id, role or delimitation from the study never becomes a formula
@@ -176,11 +180,21 @@ def _interview_sheet(workbook: Workbook, title: str, coder: str, record: dict, i
 
 
 def interviews_for_workbooks(study: Study) -> pd.DataFrame:
-    """The study's interviews with the delimitation text of each interview's practice."""
-    delimitation = study.candidates.set_index("practice_id")["delimitation"] if "delimitation" in study.candidates else pd.Series(dtype=str)
-    frame = study.interviews[["interview_id", "practice_id", "informant_role"]].copy()
-    frame["delimitation"] = frame["practice_id"].map(delimitation).fillna("")
-    return frame
+    """A row per sheet: each interview under its practice's main delimitation (its text from
+    ``candidates``), then under each alternative delimitation of the practice in ``delimitations``."""
+    main = study.interviews[["interview_id", "practice_id", "informant_role"]].copy()
+    main["delimitation_id"] = ""
+    main["delimitation"] = main["practice_id"].map(study.candidates.set_index("practice_id")["delimitation"]).fillna("")
+    if study.delimitations is None or study.delimitations.empty:
+        return main
+    alternatives = study.delimitations.assign(
+        delimitation=study.delimitations["label"] + (": " + study.delimitations["description"]).where(study.delimitations["description"] != "", "")
+    )[["practice_id", "delimitation_id", "delimitation"]]
+    other = study.interviews[["interview_id", "practice_id", "informant_role"]].merge(alternatives, on="practice_id")
+    order = {interview: n for n, interview in enumerate(study.interviews["interview_id"])}
+    frame = pd.concat([main, other], ignore_index=True)
+    frame = frame.assign(_order=frame["interview_id"].map(order), _alternative=frame["delimitation_id"] != "")
+    return frame.sort_values(["_order", "_alternative", "delimitation_id"], kind="stable").drop(columns=["_order", "_alternative"]).reset_index(drop=True)
 
 
 def output_folder(study: Study, out: Path | None, processed_base: Path, language: str) -> Path:

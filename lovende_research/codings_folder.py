@@ -115,8 +115,9 @@ def _coder_rows(rows: list[list[str]], header: int, names: list[str], file: str,
             continue
         response = cells[position["response"]]
         note = cells[position["note"]] if "note" in position else ""
-        where = Origin(number, cells={key: (keys[key][0], key) for key in _KEYS}, file=file, sheet=sheet)
-        found.append(([keys["interview_id"][1], keys["coder_id"][1], item, response, note, ""], where))
+        where = Origin(number, cells={key: (keys[key][0], key) for key in (*_KEYS, "delimitation_id") if key in keys}, file=file, sheet=sheet)
+        delimitation = keys["delimitation_id"][1] if "delimitation_id" in keys else ""
+        found.append(([keys["interview_id"][1], keys["coder_id"][1], item, response, note, delimitation], where))
     if found and not any(cells[3] for cells, _ in found):
         return [], [Problem(file, Text(f"arket er ikke udfyldt endnu (0 af {len(found)} spørgsmål besvaret)", f"the sheet is not filled in yet (0 of {len(found)} items answered)"),
                             sheet=sheet, column="response", expected=Text("et svar på hvert spørgsmål, eller fjern arket", "an answer to every item, or remove the sheet"))]  # fmt: skip

@@ -85,8 +85,15 @@ def test_one_workbook_per_coder_one_sheet_per_interview_prefilled(study: Path, t
 
 def test_a_study_with_delimitations_gets_its_workbooks(tmp_path: Path) -> None:
     # delimitations is read with the interviews, the codings are not: the key check between them is skipped.
-    study = make_study(tmp_path / "s", candidates=DELIMITED, delimitations=[["delimitation_id", "practice_id", "label"], ["D1", "P1", "smal"]])
-    assert [p.name for p in write_coder_workbooks(study, "K1", out=tmp_path / "out")] == ["kodeark_K1.xlsx"]
+    study = make_study(tmp_path / "s", candidates=DELIMITED, delimitations=[["delimitation_id", "practice_id", "label", "description"], ["D1", "P1", "smal", "kun kurset"]])
+    path = write_coder_workbooks(study, "K1", out=tmp_path / "out")[0]
+    workbook = load_workbook(path)
+    # Each interview of P1 under its main delimitation, then under D1, the alternative delimitations.csv gives.
+    assert [s.title for s in workbook.worksheets if s.sheet_state == "visible"] == ["I1", "I1 D1", "I2", "I2 D1"]
+    assert key_block(workbook["I1"])["delimitation_id"] in (None, "")
+    # The label; the description is a free-text note, left out without show_notes: true (docs/study-format.md).
+    assert {k: key_block(workbook["I2 D1"])[k] for k in ("interview_id", "delimitation_id", "delimitation")} == {
+        "interview_id": "I2", "delimitation_id": "D1", "delimitation": "smal"}  # fmt: skip
 
 
 def test_fixed_cells_are_protected_and_only_answers_and_notes_open(study: Path, tmp_path: Path) -> None:

@@ -218,32 +218,39 @@ def test_an_english_studys_workbooks_are_read_back_with_english_labels(tmp_path:
 
 
 def test_lovende_run_scores_a_codings_folder_as_the_long_file(tmp_path: Path, soffice: list[str]) -> None:  # noqa: F811
-    """The example study's codings of the main delimitation, moved into coders' workbooks (filled from
-    its codings.csv, re-saved by LibreOffice), through the runner's screening and scoring stages."""
+    """The example study's codings, its alternative delimitations included, moved into coders' workbooks
+    (filled from its codings.csv, re-saved by LibreOffice), through the runner's screening and scoring stages."""
     from lovende_research.config import EXAMPLE_STUDY
     from lovende_research.pipeline import run_study
 
     long = tmp_path / "long"
     shutil.copytree(EXAMPLE_STUDY, long, ignore=shutil.ignore_patterns("truth.json"))
     codings = pd.read_csv(long / "codings.csv", dtype=str, keep_default_na=False)
-    main = codings[codings["delimitation_id"] == ""]
-    main.to_csv(long / "codings.csv", index=False)  # the workbooks hold the main delimitation
+    assert set(codings["delimitation_id"]) > {""}  # alternative delimitations too
     folder = tmp_path / "folder"
     shutil.copytree(long, folder)
     (folder / "codings.csv").unlink()
     (folder / "codings").mkdir()
-    answers = {(r.interview_id, r.coder_id, r.item_id): r.response for r in main.itertuples()}
-    for path in write_coder_workbooks(folder, sorted(set(main["coder_id"])), out=tmp_path / "written"):
+    answers = {(r.interview_id, r.coder_id, r.delimitation_id, r.item_id): r.response for r in codings.itertuples()}
+    coded = {key[:3] for key in answers}
+    for path in write_coder_workbooks(folder, sorted(set(codings["coder_id"])), out=tmp_path / "written"):
         workbook = load_workbook(path)
-        for sheet in (s for s in workbook.worksheets if s.sheet_state == "visible"):
-            block = {r[0].value: r[1].value for r in sheet.iter_rows(min_row=1, max_row=9) if r[0].value}
+        for sheet in [s for s in workbook.worksheets if s.sheet_state == "visible"]:
+            block = {r[0].value: r[1].value or "" for r in sheet.iter_rows(min_row=1, max_row=9) if r[0].value}
+            if (block["interview_id"], block["coder_id"], block["delimitation_id"]) not in coded:
+                workbook.remove(sheet)  # a delimitation this coder did not code: the sheet is removed
+                continue
             for row in range(header_of(sheet) + 1, sheet.max_row + 1):
-                key = (block["interview_id"], block["coder_id"], sheet.cell(row, 1).value)
+                key = (block["interview_id"], block["coder_id"], block["delimitation_id"], sheet.cell(row, 1).value)
                 if key in answers:
                     sheet.cell(row, 4, answers[key])  # the codes as typed in codings.csv (3, ved_ikke, nej)
         workbook.save(path)
         _convert(soffice, path, folder / "codings" / path.name, CALC_XLSX)
-    assert len(Study.load(folder).codings) == len(main)
+    key = ["interview_id", "coder_id", "delimitation_id", "item_id"]
+    typed = [key + ["value", "missing_code", "screen_answer"]]
+    pd.testing.assert_frame_equal(
+        Study.load(folder).codings.sort_values(key).reset_index(drop=True)[typed[0]], Study.load(long).codings.sort_values(key).reset_index(drop=True)[typed[0]]
+    )
 
     result = run_study(folder, only=["screening", "scoring"], processed_base=tmp_path / "processed", reports_base=tmp_path / "reports", progress=False)
     assert result.index.is_file()

@@ -8,25 +8,50 @@ from pathlib import Path
 from typing import Sequence
 
 from lovende_research.config import PROCESSED_DIR
-from lovende_research.errors import LovendeError
+from lovende_research.errors import InputError, LovendeError, in_language, problem_count
+from lovende_research.i18n import phrase
+
+#: What the commands print, in the study's language or ``--lang`` (:func:`_language`).
+PHRASES = {
+    "warning": ("{study}: 1 advarsel om mulige personnavne", "{study}: 1 warning about possible names of people"),
+    "warnings": ("{study}: {n} advarsler om mulige personnavne", "{study}: {n} warnings about possible names of people"),
+    "problems": ("{study}: {count}", "{study}: {count}"),
+    "clean": ("{study}: ingen problemer fundet", "{study}: no problems found"),
+    "new_study": ("ny studiemappe: {path}", "new study folder: {path}"),
+    "reports": ("rapporter: {path}", "reports: {path}"),
+    "error": ("fejl: {message}", "error: {message}"),
+}
+
+
+def _language(args: argparse.Namespace) -> str:
+    """``--lang`` when given, else the language of the study the command is about, else Danish."""
+    if getattr(args, "lang", None):
+        return str(args.lang)
+    study_dir = getattr(args, "study_dir", None)
+    if study_dir is not None:
+        from lovende_research.study_config import declared_language
+
+        return declared_language(Path(study_dir)) or "da"
+    return "da"
 
 
 def _validate(args: argparse.Namespace) -> int:
     from lovende_research.run_checks import run_problems
     from lovende_research.study import study_warnings
 
+    language = _language(args)
     warnings = study_warnings(args.study_dir)
     if warnings:
-        print(f"{args.study_dir}: {len(warnings)} advarsel{'er' if len(warnings) != 1 else ''} om mulige personnavne")
+        print(phrase(PHRASES, "warning" if len(warnings) == 1 else "warnings", language, study=args.study_dir, n=len(warnings)))
         for warning in warnings:
-            print(f"  - {warning}")
+            print(f"  - {warning.render(language)}")
     problems = run_problems(args.study_dir, args.stage)
     if problems:
-        print(f"{args.study_dir}: {len(problems)} problem{'er' if len(problems) != 1 else ''}", file=sys.stderr)
+        print(phrase(PHRASES, "problems", language, study=args.study_dir, count=problem_count(len(problems), language)), file=sys.stderr)
         for problem in problems:
-            print(f"  - {problem}", file=sys.stderr)
+            print(f"  - {problem.render(language)}", file=sys.stderr)
         return 1
-    print(f"{args.study_dir}: ingen problemer fundet")
+    print(phrase(PHRASES, "clean", language, study=args.study_dir))
     return 0
 
 
@@ -34,7 +59,19 @@ def _new_study(args: argparse.Namespace) -> int:
     from lovende_research.templates import new_study
 
     target = new_study(args.study_dir, language=args.lang, title=args.title)
-    print(f"ny studiemappe: {target}")
+    print(phrase(PHRASES, "new_study", args.lang, path=target))
+    return 0
+
+
+def _workbooks(args: argparse.Namespace) -> int:
+    from lovende_research.coder_workbooks import write_coder_workbooks
+    from lovende_research.consensus_sheet import write_consensus_sheet
+
+    if args.consensus:
+        print(write_consensus_sheet(args.study_dir, out=args.out, language=args.lang))
+    if args.coders is not None or not args.consensus:
+        for path in write_coder_workbooks(args.study_dir, args.coders or "", out=args.out, language=args.lang):
+            print(path)
     return 0
 
 
@@ -90,7 +127,7 @@ def _run(args: argparse.Namespace) -> int:
         wait=args.wait,
         allow_mixed_runs=args.allow_mixed_runs,
     )
-    print(f"rapporter: {result.index}")
+    print(phrase(PHRASES, "reports", _language(args), path=result.index))
     return 0
 
 
@@ -145,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="tjek en studiemappe og vis alle problemer")
     validate.add_argument("study_dir", type=Path)
     validate.add_argument("--stage", choices=("screening",), default=None, help="tjek kun det, trinnet læser (screening: kandidater og screening)")
+    validate.add_argument("--lang", choices=("da", "en"), default=None, help="meddelelsernes sprog (standard: studiets)")
     validate.set_defaults(handler=_validate)
 
     new = commands.add_parser("new-study", help="opret en tom studiemappe med skabeloner og kodeark")
@@ -152,6 +190,14 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--lang", choices=("da", "en"), default="da")
     new.add_argument("--title", default=None)
     new.set_defaults(handler=_new_study)
+
+    workbooks = commands.add_parser("workbooks", help="skriv et kodeark pr. koder med ét ark pr. interview (uden for studiemappen)")
+    workbooks.add_argument("study_dir", type=Path)
+    workbooks.add_argument("--coders", default=None, help="kommasepareret liste af koder-id, fx K1,K2")
+    workbooks.add_argument("--consensus", action="store_true", help="skriv koderuenighederne som ark til konsensusmødet (konsensus.xlsx)")
+    workbooks.add_argument("--out", type=Path, default=None, help="mappe til kodearkene (standard: data/processed/<studie>/kodeark/)")
+    workbooks.add_argument("--lang", choices=("da", "en"), default=None, help="arkenes sprog (standard: studiets)")
+    workbooks.set_defaults(handler=_workbooks)
 
     simulate = commands.add_parser("simulate", help="skriv et syntetisk studie med kendt, indplantet sandhed")
     simulate.add_argument("out_dir", type=Path)
@@ -231,7 +277,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except LovendeError as exc:
-        print(f"fejl: {exc}", file=sys.stderr)
+        language = _language(args)
+        message = exc.render(language) if isinstance(exc, InputError) else (in_language(exc.args[0], language) if len(exc.args) == 1 else str(exc))
+        print(phrase(PHRASES, "error", language, message=message), file=sys.stderr)
         return 1
 
 

@@ -16,12 +16,58 @@ class LovendeError(Exception):
     """Root of every error the package raises on purpose."""
 
 
+class Text(str):
+    """A message in Danish (the string itself) that also knows its English (``.en``).
+
+    A :class:`Problem`'s texts are ``Text`` where they have been written in both languages, so
+    ``lovende validate`` can report in the study's language while every comparison, log and test that
+    reads the text as a plain ``str`` sees the Danish as before.
+
+    >>> message = Text("tomt felt", "empty cell")
+    >>> message == "tomt felt", in_language(message, "en"), in_language("kun dansk", "en")
+    (True, 'empty cell', 'kun dansk')
+    """
+
+    en: str
+
+    def __new__(cls, da: str, en: str) -> "Text":
+        text = super().__new__(cls, da)
+        text.en = en
+        return text
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:  # pickled in the validated study a run keeps
+        return (Text, (str(self), self.en))
+
+
+def in_language(text: object, language: str) -> str:
+    """``text`` in ``language``: a :class:`Text`'s English for ``"en"``, else the text as it is."""
+    return text.en if language == "en" and isinstance(text, Text) else str(text)
+
+
+#: The words a problem's place and parts are named with, per language.
+_WORDS = {
+    "da": {"sheet": "ark", "row": "række", "column": "kolonne", "found": "fandt", "expected": "forventet", "problems": ("problem", "problemer"), "input": "i input"},
+    "en": {"sheet": "sheet", "row": "row", "column": "column", "found": "found", "expected": "expected", "problems": ("problem", "problems"), "input": "in the input"},
+}
+
+
+def problem_count(count: int, language: str = "da") -> str:
+    """``3 problemer`` / ``3 problems``: the count of problems as a summary line names it.
+
+    >>> problem_count(1, "da"), problem_count(2, "en")
+    ('1 problem', '2 problems')
+    """
+    return f"{count} {_WORDS[language]['problems'][count != 1]}"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input file.
 
     ``row`` is the row number a user sees in a spreadsheet program (the header's row counts), or
-    ``None`` when the problem concerns the file or a whole column.
+    ``None`` when the problem concerns the file or a whole column; ``sheet`` names the worksheet when a
+    file holds several tables (a coder's workbook, one sheet per interview). ``problem`` and
+    ``expected`` may be :class:`Text`, which :meth:`render` gives in either language.
     """
 
     file: str
@@ -30,18 +76,30 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: object = None
+    sheet: str | None = None
 
     def __str__(self) -> str:
+        return self.render("da")
+
+    def render(self, language: str = "da") -> str:
+        """The problem as one line in ``language`` (``"da"`` or ``"en"``).
+
+        >>> Problem("codings.csv", Text("tomt felt", "empty cell"), row=3, column="response").render("en")
+        "codings.csv, row 3, column 'response': empty cell"
+        """
+        words = _WORDS["en" if language == "en" else "da"]
         where = self.file
+        if self.sheet is not None:
+            where += f", {words['sheet']} '{self.sheet}'"
         if self.row is not None:
-            where += f", række {self.row}"
+            where += f", {words['row']} {self.row}"
         if self.column is not None:
-            where += f", kolonne '{self.column}'"
-        text = f"{where}: {self.problem}"
+            where += f", {words['column']} '{self.column}'"
+        text = f"{where}: {in_language(self.problem, language)}"
         if self.value is not None and self.value != "":
-            text += f" (fandt {self.value!r})"
+            text += f" ({words['found']} {self.value!r})"
         if self.expected:
-            text += f"; forventet: {self.expected}"
+            text += f"; {words['expected']}: {in_language(self.expected, language)}"
         return text
 
 
@@ -50,9 +108,12 @@ class InputError(LovendeError):
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems: list[Problem] = list(problems)
-        count = len(self.problems)
-        head = f"{count} problem{'er' if count != 1 else ''} i input:"
-        super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+        super().__init__(self.render("da"))
+
+    def render(self, language: str = "da") -> str:
+        """Every problem, one a line, under a count, in ``language``."""
+        head = f"{problem_count(len(self.problems), language)} {_WORDS['en' if language == 'en' else 'da']['input']}:"
+        return "\n".join([head, *(f"  - {p.render(language)}" for p in self.problems)])
 
     @classmethod
     def single(cls, file: str | Path, problem: str, **fields: Any) -> "InputError":
@@ -71,7 +132,7 @@ class InstrumentError(LovendeError):
         super().__init__(message)
 
 
-def closest_key(key: str, known: Sequence[str]) -> str:
+def closest_key(key: str, known: Sequence[str]) -> Text:
     """What a mistyped key was meant to be, for a problem's ``expected``: the closest known key, then all.
 
     >>> closest_key("sed", ["title", "seed", "language"])
@@ -81,4 +142,6 @@ def closest_key(key: str, known: Sequence[str]) -> str:
     """
     close = difflib.get_close_matches(key.strip().lower(), known, n=1, cutoff=0.5)
     listed = ", ".join(known)
-    return f"'{close[0]}' (kendte nøgler: {listed})" if close else f"en af de kendte nøgler: {listed}"
+    if close:
+        return Text(f"'{close[0]}' (kendte nøgler: {listed})", f"'{close[0]}' (known keys: {listed})")
+    return Text(f"en af de kendte nøgler: {listed}", f"one of the known keys: {listed}")

@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from lovende_research.errors import Problem
+from lovende_research.errors import Problem, Text
 from lovende_research.tables import RawTable
 
 #: Column names that would hold real names. Interviews are about real people; studies hold pseudonyms.
@@ -66,7 +66,7 @@ def name_warnings(raw: RawTable, known_columns: tuple[str, ...]) -> list[Problem
     warnings = []
     for name in raw.frame.columns:
         if name not in known_columns and any(word in name for word in PERSON_COLUMN_WORDS):
-            warnings.append(Problem(raw.file, "kolonnen ser ud til at rumme navne på personer", expected="fjern den, eller brug pseudonymer", column=name))
+            warnings.append(Problem(raw.file, Text("kolonnen ser ud til at rumme navne på personer", "the column seems to hold names of people"), expected=Text("fjern den, eller brug pseudonymer", "remove it, or use pseudonyms"), column=name))
     checked = [c for c in ("informant_id", "coder_id", "screener_id", *NOTE_COLUMNS.get(raw.name, ()), "reason") if c in raw.frame.columns]
     for column in checked:
         # the first name-like match per cell, found for the whole column at once (a million codings)
@@ -74,6 +74,7 @@ def name_warnings(raw: RawTable, known_columns: tuple[str, ...]) -> list[Problem
         for row, name in found.items():
             if not {w.strip(",").lower() for w in name.split()} & _ROLE_WORDS:
                 warnings.append(
-                    Problem(raw.file, f"ligner et navn på en person: {name!r}", expected="et pseudonym, eller skjul navnet med redact: i study.yml", row=int(row), column=column)
+                    Problem(raw.file, Text(f"ligner et navn på en person: {name!r}", f"looks like a person's name: {name!r}"),
+                            expected=Text("et pseudonym, eller skjul navnet med redact: i study.yml", "a pseudonym, or mask the name with redact: in study.yml"), row=int(row), column=column)
                 )
     return warnings

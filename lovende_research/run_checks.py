@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from lovende_research.config import NOTEBOOKS_DIR
-from lovende_research.errors import Problem
+from lovende_research.errors import Problem, Text
 from lovende_research.study import STUDY_FILE, _read_and_check, _typed_candidates, _typed_screening
 from lovende_research.tables import RawTable
 
@@ -54,8 +54,10 @@ def run_problems(study_dir: str | Path, stage: str | None = None, notebooks_dir:
     interviewed = "interviews" in raws and not raws["interviews"].frame.empty
     if stage is None and "interviews" in raws and not interviewed:
         # A study still screening (new-study's templates unfilled): one problem, not one per empty cell.
-        found.append(Problem(raws["interviews"].file, "tabellen har endnu ingen interview, så kodnings- og scoringstrinnene har intet at køre på",
-                             expected="én række pr. interview, eller `lovende validate --stage screening` (og `run --only screening`) for et studie, der kun er screenet"))
+        found.append(Problem(raws["interviews"].file, Text("tabellen har endnu ingen interview, så kodnings- og scoringstrinnene har intet at køre på",
+                                                           "the table has no interview yet, so the coding and scoring stages have nothing to run on"),
+                             expected=Text("én række pr. interview, eller `lovende validate --stage screening` (og `run --only screening`) for et studie, der kun er screenet",
+                                           "one row per interview, or `lovende validate --stage screening` (and `run --only screening`) for a study only screened so far")))
     if not found and stage is None and interviewed and selection_parameters is not None:
         eligible = screening.eligible_candidates(_typed_candidates(raws["candidates"]), screening.practice_eligibility(decisions))
         found += outside_sample_problems(raws, eligible, selection_parameters, config.seed)
@@ -74,9 +76,11 @@ def conflict_problems(raw: RawTable, decisions: pd.DataFrame) -> list[Problem]:
         problems.append(
             Problem(
                 raw.file,
-                f"screenerne er uenige om praksis {record.practice_id}, kriteriet {record.criterion} (rækkerne {', '.join(map(str, rows))}), "
-                "og der er ingen konsensusbeslutning; screeningstrinnet stopper her",
-                expected="include eller exclude i reconciled_decision i én af rækkerne",
+                Text(f"screenerne er uenige om praksis {record.practice_id}, kriteriet {record.criterion} (rækkerne {', '.join(map(str, rows))}), "
+                     "og der er ingen konsensusbeslutning; screeningstrinnet stopper her",
+                     f"the screeners disagree on practice {record.practice_id}, criterion {record.criterion} (rows {', '.join(map(str, rows))}), "
+                     "and there is no consensus decision; the screening stage stops here"),
+                expected=Text("include eller exclude i reconciled_decision i én af rækkerne", "include or exclude in reconciled_decision on one of the rows"),
                 row=int(rows[0]),
                 column="reconciled_decision",
             )
@@ -105,12 +109,15 @@ def outside_sample_problems(raws: dict[str, RawTable], eligible: pd.DataFrame, p
         else:
             sample = set(screening.select_stratified(eligible, strata=list(parameters["strata"]), n_select=parameters["n_select"], seed=seed)["practice_id"].astype(str))
     except screening.ScreeningError as exc:
-        return [Problem(STUDY_FILE, f"udvælgelsen til interview kan ikke foretages: {exc}", expected="parametre, som screeningstrinnet kan udvælge med", column="parameters.screening")]
+        return [Problem(STUDY_FILE, Text(f"udvælgelsen til interview kan ikke foretages: {exc}", f"the selection for interview cannot be made: {exc}"),
+                        expected=Text("parametre, som screeningstrinnet kan udvælge med", "parameters the screening stage can select with"), column="parameters.screening")]
     interviews = raws["interviews"]
     practice = interviews.frame["practice_id"].astype(str).str.strip()
-    rule = "listen i selected" if parameters["selection_rule"] == "list" else f"den lagdelte lodtrækning (seed {seed}, n_select {parameters['n_select']})"
+    rule = (("listen i selected", "the list in selected") if parameters["selection_rule"] == "list"
+            else (f"den lagdelte lodtrækning (seed {seed}, n_select {parameters['n_select']})", f"the stratified draw (seed {seed}, n_select {parameters['n_select']})"))
     return [
-        Problem(interviews.file, f"praksissen er ikke udvalgt til interview af {rule}", expected="en praksis i udvælgelsen: " + ", ".join(sorted(sample)), row=int(row), column="practice_id", value=value)
+        Problem(interviews.file, Text(f"praksissen er ikke udvalgt til interview af {rule[0]}", f"the practice is not selected for interview by {rule[1]}"),
+                expected=Text("en praksis i udvælgelsen: " + ", ".join(sorted(sample)), "a practice in the selection: " + ", ".join(sorted(sample))), row=int(row), column="practice_id", value=value)
         for row, value in practice[~practice.isin(sample)].items()
     ]
 
@@ -141,12 +148,12 @@ def parameter_problems(parameters: dict[str, Any], stages: list[str] | None, not
     try:
         check_unused(layers, declared)
     except ParameterError as exc:
-        problems.append(Problem(STUDY_FILE, str(exc).removeprefix(f"{source}: "), expected="en parameter, som en notebook erklærer", column="parameters"))
+        problems.append(Problem(STUDY_FILE, str(exc).removeprefix(f"{source}: "), expected=Text("en parameter, som en notebook erklærer", "a parameter a notebook declares"), column="parameters"))
     for stage in (s for s in present if stages is None or s.key in stages):
         try:
             values = resolve_parameters(stage, declared[stage.key], layers)
         except ParameterError as exc:
-            problems.append(Problem(STUDY_FILE, str(exc).removeprefix(f"{source}: "), expected="parameterens navn og type som i notebookens parameters-celle", column=f"parameters.{stage.key}"))
+            problems.append(Problem(STUDY_FILE, str(exc).removeprefix(f"{source}: "), expected=Text("parameterens navn og type som i notebookens parameters-celle", "the parameter's name and type as in the notebook's parameters cell"), column=f"parameters.{stage.key}"))
             continue
         if stage.key == "screening":
             resolved = {**notebook_defaults(declared[stage.key]), **values}

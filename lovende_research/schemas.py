@@ -1,9 +1,9 @@
 """Table contracts: which columns each study table has, what their cells may hold, and the keys between tables.
 
 The contracts are pandera schemas over the text frames :mod:`lovende_research.tables` reads, validated
-lazily so one run reports every bad cell; :func:`problems_from_schema_errors` turns pandera's failure
-cases into :class:`~lovende_research.errors.Problem` objects that name file, spreadsheet row, column,
-value and what was expected. Checks that need the instrument or another table (item ids, responses,
+lazily so one run reports every bad cell; :func:`lovende_research.table_problems.problems_from_schema_errors`
+turns pandera's failure cases into :class:`~lovende_research.errors.Problem` objects that name file,
+spreadsheet row, column, value and what was expected. Checks that need the instrument or another table (item ids, responses,
 foreign keys) are built per study by :func:`table_schema`.
 """
 
@@ -17,10 +17,9 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from lovende_research.errors import Problem
+from lovende_research.errors import Text
 from lovende_research.instrument import Instrument
-from lovende_research.personal_data import NAME_COLUMNS, looks_like_pseudonym
-from lovende_research.tables import RawTable
+from lovende_research.personal_data import looks_like_pseudonym
 
 PURPOSES: tuple[str, ...] = ("forebyggende", "opsporende", "rådgivende", "behandlende")
 PROVIDER_TYPES: tuple[str, ...] = ("kommune", "organisation")
@@ -47,7 +46,8 @@ PURPOSE_SEPARATORS = re.compile(r"\s*[,;/]\s*")
 #: ``.``, starting with a letter or digit: no path separator, no ``..``, nothing a file system or a URL
 #: reads specially. Other ids never become file names.
 SAFE_ID = re.compile(r"^[^\W_][\w.-]{0,63}$")
-SAFE_ID_EXPECTED = "højst 64 bogstaver, cifre, '_', '-' eller '.', først et bogstav eller ciffer (fx P03)"
+SAFE_ID_EXPECTED = Text("højst 64 bogstaver, cifre, '_', '-' eller '.', først et bogstav eller ciffer (fx P03)",
+                        "at most 64 letters, digits, '_', '-' or '.', first a letter or digit (e.g. P03)")
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -212,11 +212,17 @@ def _iso_date(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values.where(_not_blank(values)), format="%Y-%m-%d", errors="coerce").notna()
 
 
-def _check(test: Callable[[pd.Series], pd.Series], expected: str) -> pa.Check:
-    return pa.Check(test, error=expected, element_wise=False)
+#: Each check's expectation in both languages, by its Danish text: pandera keeps a check's ``error`` as a
+#: plain string, so :func:`~lovende_research.table_problems.problems_from_schema_errors` looks the English up here.
+_EXPECTED: dict[str, Text] = {}
 
 
-REQUIRED_VALUE = "en værdi (feltet må ikke være tomt)"
+def _check(test: Callable[[pd.Series], pd.Series], expected: Text) -> pa.Check:
+    _EXPECTED[str(expected)] = expected
+    return pa.Check(test, error=str(expected), element_wise=False)
+
+
+REQUIRED_VALUE = Text("en værdi (feltet må ikke være tomt)", "a value (the cell must not be empty)")
 
 
 def table_schema(
@@ -240,48 +246,55 @@ def table_schema(
     def key(ids: set[str] | None, table: str, name: str = "practice_id") -> list[pa.Check]:
         if ids is None:
             return []
-        return [_check(_blank_or(lambda v: v.astype(str).str.strip().isin(ids)), f"et {name} fra {table}")]
+        return [_check(_blank_or(lambda v: v.astype(str).str.strip().isin(ids)), Text(f"et {name} fra {table}", f"{'an' if name[0] in 'aeiou' else 'a'} {name} from {table}"))]
 
     unique: list[str] | None = None
     if spec.name == "candidates":
         column("practice_id", _check(_blank_or(_safe_id), SAFE_ID_EXPECTED))
-        column("provider_type", _check(_blank_or(_in(PROVIDER_TYPE_WORDS)), " eller ".join(PROVIDER_TYPES) + " (eller municipality/organization)"))
-        column("purpose", _check(_blank_or(_purposes_ok), "et eller flere af " + ", ".join(PURPOSES) + " (eller preventive, detecting, advisory, treatment)"))
+        column("provider_type", _check(_blank_or(_in(PROVIDER_TYPE_WORDS)), Text(" eller ".join(PROVIDER_TYPES) + " (eller municipality/organization)", "municipality or organization (or " + "/".join(PROVIDER_TYPES) + ")")))
+        column("purpose", _check(_blank_or(_purposes_ok), Text("et eller flere af " + ", ".join(PURPOSES) + " (eller preventive, detecting, advisory, treatment)",
+                                                 "one or more of preventive, detecting, advisory, treatment (or " + ", ".join(PURPOSES) + ")")))
         unique = ["practice_id"]
     elif spec.name == "screening":
         column("practice_id", *key(practice_ids, "candidates"))
-        decision = _check(_blank_or(_in(DECISIONS)), "include/inkluder eller exclude/ekskluder")
+        decision = _check(_blank_or(_in(DECISIONS)), Text("include/inkluder eller exclude/ekskluder", "include/inkluder or exclude/ekskluder"))
         column("decision", decision)
         column("reconciled_decision", decision)
         unique = ["practice_id", "screener_id", "criterion"]
     elif spec.name == "interviews":
         column("practice_id", *key(practice_ids, "candidates"))
-        column("informant_id", _check(_blank_or(looks_like_pseudonym), "et pseudonym (fx P03-L), ikke et rigtigt navn"))
-        column("informant_role", _check(_blank_or(_in(ROLE_WORDS)), ", ".join(ROLES) + " (eller manager, staff, partner, other)"))
-        column("date", _check(_blank_or(_iso_date), "en dato som ÅÅÅÅ-MM-DD"))
-        number = "et endeligt tal (ikke inf eller nan)" + (" (decimalkomma er tilladt)" if decimal_comma else "")
+        column("informant_id", _check(_blank_or(looks_like_pseudonym), Text("et pseudonym (fx P03-L), ikke et rigtigt navn", "a pseudonym (e.g. P03-L), not a real name")))
+        column("informant_role", _check(_blank_or(_in(ROLE_WORDS)), Text(", ".join(ROLES) + " (eller manager, staff, partner, other)", "manager, staff, partner, other (or " + ", ".join(ROLES) + ")")))
+        column("date", _check(_blank_or(_iso_date), Text("en dato som ÅÅÅÅ-MM-DD", "a date as YYYY-MM-DD")))
+        comma = (" (decimalkomma er tilladt)", " (a decimal comma is allowed)") if decimal_comma else ("", "")
+        number = Text("et endeligt tal (ikke inf eller nan)" + comma[0], "a finite number (not inf or nan)" + comma[1])
         column("duration_minutes", _check(_blank_or(lambda v: np.isfinite(parse_number(v, decimal_comma))), number))
         unique = ["interview_id"]
     elif spec.name == "codings":
         column("interview_id", *key(interview_ids, "interviews", "interview_id"))
         items = set(instrument.item_ids) | {instrument.screen_item.id}
-        column("item_id", _check(_blank_or(lambda v: v.astype(str).str.strip().isin(items)), "et spørgsmåls-id fra instrumentet (fx teori_1)"))
+        column("item_id", _check(_blank_or(lambda v: v.astype(str).str.strip().isin(items)), Text("et spørgsmåls-id fra instrumentet (fx teori_1)", "an item id from the instrument (e.g. teori_1)")))
         codes = ResponseCodes.from_instrument(instrument, spss=spss)
         low, high = instrument.scale_codes[0], instrument.scale_codes[-1]
         column(
             "response",
             _check(
                 _blank_or(_response_fits(codes, instrument.screen_item.id)),
-                f"en kode {low}–{high}, en svartekst fra skalaen eller en manglende-kode "
-                f"({', '.join(instrument.missing_ids)}); screeningsspørgsmålet {instrument.screen_item.id} "
-                f"tager {'/'.join(instrument.screen_item.answer_codes)}",
+                Text(
+                    f"en kode {low}–{high}, en svartekst fra skalaen eller en manglende-kode "
+                    f"({', '.join(instrument.missing_ids)}); screeningsspørgsmålet {instrument.screen_item.id} "
+                    f"tager {'/'.join(instrument.screen_item.answer_codes)}",
+                    f"a code {low}–{high}, an answer text from the scale or a missing code "
+                    f"({', '.join(instrument.missing_ids)}); the screen item {instrument.screen_item.id} "
+                    f"takes {'/'.join(instrument.screen_item.answer_codes)}",
+                ),
             ),
         )
         if delimitation_ids is not None:
             allowed = delimitation_ids | {MAIN_DELIMITATION}
             column(
                 "delimitation_id",
-                _check(_blank_or(lambda v: v.astype(str).str.strip().isin(allowed)), "et delimitation_id fra delimitations, eller tomt"),
+                _check(_blank_or(lambda v: v.astype(str).str.strip().isin(allowed)), Text("et delimitation_id fra delimitations, eller tomt", "a delimitation_id from delimitations, or empty")),
             )
         unique = ["interview_id", "coder_id", "item_id", "delimitation_id"]
     elif spec.name == "delimitations":
@@ -304,140 +317,3 @@ def _response_fits(codes: ResponseCodes, screen_item_id: str) -> Callable[[pd.Se
     """Any spelling of any answer; whether it suits its own item is :func:`response_item_mismatches`."""
     known = set(codes.scored) | set(codes.screen)
     return lambda values: fold(values).isin(known)
-
-
-def response_item_mismatches(frame: pd.DataFrame, instrument: Instrument, file: str, *, spss: bool = False) -> list[Problem]:
-    """A response must suit its item: ``ja`` is no answer to a scored item, nor ``3`` to the screen item."""
-    codes = ResponseCodes.from_instrument(instrument, spss=spss)
-    screen_id = instrument.screen_item.id
-    folded = fold(frame["response"])
-    is_screen = frame["item_id"].astype(str).str.strip() == screen_id
-    bad = (is_screen & folded.isin(set(codes.scored) - set(codes.screen))) | (
-        ~is_screen & folded.isin(set(codes.screen) - set(codes.scored))
-    )
-    problems = []
-    for row in frame.index[bad]:
-        item = frame.at[row, "item_id"]
-        if item == screen_id:
-            expected = f"{'/'.join(instrument.screen_item.answer_codes)} eller en manglende-kode for {screen_id}"
-        else:
-            expected = f"en kode {instrument.scale_codes[0]}–{instrument.scale_codes[-1]} eller en manglende-kode for {item}"
-        problems.append(Problem(file, "svaret passer ikke til spørgsmålet", expected=expected, row=int(row), column="response", value=frame.at[row, "response"]))
-    return problems
-
-
-def duplicate_decision_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
-    """Decisions that contradict each other: a practice as its own duplicate, or kept and removed at once."""
-    practice = frame["practice_id"].astype(str).str.strip()
-    kept = frame["duplicate_of"].astype(str).str.strip()
-    problems = []
-    for row in frame.index[practice == kept]:
-        problems.append(Problem(file, "en praksis kan ikke være dublet af sig selv", expected="to forskellige practice_id", row=int(row), column="duplicate_of", value=kept[row]))
-    for row in frame.index[(practice != kept) & kept.isin(set(practice))]:
-        problems.append(Problem(file, "praksissen, der beholdes, er selv markeret som dublet", expected="duplicate_of skal pege på en praksis, der beholdes", row=int(row), column="duplicate_of", value=kept[row]))
-    return problems
-
-
-def reconciled_conflict_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
-    """Consensus decisions that contradict each other: one practice × criterion reconciled both ways.
-
-    The consensus meeting decides once per practice and criterion; where two rows of it give different
-    ``reconciled_decision`` values, each such row is a problem naming the other rows.
-    """
-    if "reconciled_decision" not in frame.columns:
-        return []
-    decided = frame[_not_blank(frame["reconciled_decision"])]
-    code = fold(decided["reconciled_decision"]).map(DECISIONS)
-    keys = [decided["practice_id"].astype(str).str.strip(), decided["criterion"].astype(str).str.strip()]
-    distinct = code.groupby(keys).transform("nunique")
-    problems = []
-    for row in decided.index[distinct > 1]:
-        same = decided.index[(keys[0] == keys[0][row]) & (keys[1] == keys[1][row]) & (decided.index != row)]
-        problems.append(
-            Problem(
-                file,
-                f"konsensusbeslutningen for {keys[0][row]} × {keys[1][row]} modsiger række {', '.join(map(str, same))}",
-                expected="samme reconciled_decision i alle rækker for en praksis og et kriterium",
-                row=int(row),
-                column="reconciled_decision",
-                value=decided.at[row, "reconciled_decision"],
-            )
-        )
-    return problems
-
-
-def validate_raw_table(raw: RawTable, schema: pa.DataFrameSchema, spec: TableSpec) -> list[Problem]:
-    """Every problem in one table: name columns, duplicate headers, then the pandera contract."""
-    problems: list[Problem] = []
-    frame = raw.frame
-    duplicated = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1 and c})
-    for name in duplicated:
-        problems.append(Problem(raw.file, "kolonnen står mere end én gang i overskriften", expected="hver kolonne én gang", column=name))
-    if duplicated:
-        return problems
-    if spec.refuse_name_columns:
-        for name in frame.columns:
-            if name in NAME_COLUMNS:
-                problems.append(
-                    Problem(
-                        raw.file,
-                        "kolonnen ser ud til at rumme rigtige navne; studier må kun indeholde pseudonymer",
-                        expected="fjern kolonnen og brug pseudonymer i informant_id (fx P03-L)",
-                        column=name,
-                    )
-                )
-    missing = [c for c in spec.required if c not in frame.columns]
-    for name in missing:
-        problems.append(
-            Problem(raw.file, f"mangler den påkrævede kolonne '{name}'", expected="kolonnerne " + ", ".join(spec.required), column=name)
-        )
-    if missing:
-        return problems
-    padded = frame.copy()
-    for name in spec.optional:
-        if name not in padded.columns:
-            padded[name] = ""
-    padded[list(spec.columns)] = padded[list(spec.columns)].astype(str)
-    try:
-        schema.validate(padded, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        problems.extend(problems_from_schema_errors(exc.failure_cases, raw.file, padded))
-    return problems
-
-
-def problems_from_schema_errors(failures: pd.DataFrame, file: str, frame: pd.DataFrame) -> list[Problem]:
-    """pandera failure cases → one :class:`Problem` per bad cell (per duplicated row for key columns)."""
-    problems: list[Problem] = []
-    unique_rows = failures[failures["check"] == "multiple_fields_uniqueness"]
-    if not unique_rows.empty:
-        key_columns = list(dict.fromkeys(unique_rows["column"]))
-        rows = sorted({int(r) for r in unique_rows["index"]})
-        groups: dict[tuple[str, ...], list[int]] = {}
-        for row in rows:
-            groups.setdefault(tuple(frame.at[row, c].strip() for c in key_columns), []).append(row)
-        for values, group_rows in groups.items():
-            for row in group_rows:
-                others = [r for r in group_rows if r != row]
-                problems.append(
-                    Problem(
-                        file,
-                        f"samme {' × '.join(key_columns)} står mere end én gang (også række {', '.join(map(str, others))})",
-                        expected="hver kombination én gang",
-                        row=row,
-                        column=", ".join(key_columns),
-                        value=" / ".join(values),
-                    )
-                )
-    cells = failures[failures["schema_context"] == "Column"]
-    for record in cells.to_dict("records"):
-        problems.append(
-            Problem(
-                file,
-                "ugyldig værdi" if str(record["failure_case"]).strip() else "tomt felt",
-                expected=str(record["check"]),
-                row=int(record["index"]) if record["index"] is not None else None,
-                column=str(record["column"]),
-                value=record["failure_case"],
-            )
-        )
-    return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))

@@ -23,7 +23,7 @@ from typing import Sequence
 
 import pandas as pd
 
-from lovende_research.errors import InputError, Problem
+from lovende_research.errors import InputError, Problem, Text
 from lovende_research.instrument import Instrument
 from lovende_research.schemas import fold
 from lovende_research.tables import RawTable, cell_text, frame_of, normalise_column
@@ -36,7 +36,7 @@ def read_sav(path: Path, table: str) -> RawTable:
     try:
         data, meta = pyreadstat.read_sav(str(path), user_missing=True)
     except Exception as exc:  # pyreadstat raises its own error types for damaged files
-        raise InputError.single(path.name, f"kan ikke læses som SPSS-fil ({exc})", expected="en .sav-fil") from None
+        raise InputError.single(path.name, Text(f"kan ikke læses som SPSS-fil ({exc})", f"cannot be read as an SPSS file ({exc})"), expected=Text("en .sav-fil", "a .sav file")) from None
     header = [normalise_column(c) for c in data.columns]
     body = [(i, [cell_text(v) for v in record]) for i, record in enumerate(data.itertuples(index=False), start=1)]
     labels = {
@@ -92,11 +92,13 @@ def _labelled_column(raw: RawTable, column: str, instrument: Instrument, known: 
     for low, high in raw.missing_ranges.get(column, ()):
         declared |= numbers.between(low, high)
     unknown = declared & ~cells.isin(list(usable)) & ~numbers.isin(spss_codes)
-    expected = "en af " + ", ".join(f"{m.spss} ({m.label.da})" for m in instrument.missing_codes if m.spss is not None)
+    expected = Text("en af " + ", ".join(f"{m.spss} ({m.label.da})" for m in instrument.missing_codes if m.spss is not None),
+                    "one of " + ", ".join(f"{m.spss} ({m.label.en})" for m in instrument.missing_codes if m.spss is not None))
     problems = [
         Problem(
             raw.file,
-            "SPSS-filen erklærer værdien som manglende, men spørgeskemaet har ingen manglende-kode med det nummer eller den etiket",
+            Text("SPSS-filen erklærer værdien som manglende, men spørgeskemaet har ingen manglende-kode med det nummer eller den etiket",
+                 "the SPSS file declares the value missing, but the questionnaire has no missing code with that number or label"),
             expected=expected,
             row=int(row),
             column=column,

@@ -24,8 +24,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from lovende_research.codings_folder import FOLDER as CODINGS_FOLDER
+from lovende_research.codings_folder import (
+    codings_folder_conflict,
+    has_codings_folder,
+    read_codings_folder,
+    workbook_files,
+)
 from lovende_research.config import PROCESSED_DIR, REPORTS_DIR
-from lovende_research.errors import InputError, InstrumentError, Problem
+from lovende_research.errors import InputError, InstrumentError, Problem, Text
 from lovende_research.instrument import Instrument, load_instrument
 from lovende_research.io import atomic_write_bytes
 from lovende_research.personal_data import NOTE_COLUMNS, name_warnings
@@ -41,16 +48,18 @@ from lovende_research.schemas import (
     TableSpec,
     canonical,
     canonical_purposes,
-    duplicate_decision_problems,
     fold,
     parse_number,
-    reconciled_conflict_problems,
-    response_item_mismatches,
     table_schema,
-    validate_raw_table,
 )
 from lovende_research.spss import labelled_responses
 from lovende_research.study_config import STUDY_FILE, StudyConfig, masked, read_config
+from lovende_research.table_problems import (
+    duplicate_decision_problems,
+    reconciled_conflict_problems,
+    response_item_mismatches,
+    validate_raw_table,
+)
 from lovende_research.tables import RawTable, find_table_file, frame_of, read_table
 from lovende_research.wide_codings import WIDE_KEYS, item_columns, located, long_codings
 
@@ -62,7 +71,7 @@ def instrument_for(study_dir: Path, config: StudyConfig) -> Instrument:
     try:
         return load_instrument(study_dir / config.instrument)
     except InstrumentError as exc:
-        raise InputError.single(STUDY_FILE, f"instrumentet kan ikke bruges: {exc}", column="instrument", value=config.instrument) from None
+        raise InputError.single(STUDY_FILE, Text(f"instrumentet kan ikke bruges: {exc}", f"the instrument cannot be used: {exc}"), column="instrument", value=config.instrument) from None
 
 
 @dataclass
@@ -100,7 +109,7 @@ class Study:
 
     def checksums(self) -> dict[str, str]:
         """SHA-256 of every input file (study.yml, tables, a study-local instrument) for provenance."""
-        paths = {STUDY_FILE: self.path / STUDY_FILE, **{p.name: p for p in self.files.values()}}
+        paths = {STUDY_FILE: self.path / STUDY_FILE, **{p.relative_to(self.path).as_posix(): p for p in self.files.values()}}
         if self.config.instrument != "bundled":
             paths[self.config.instrument] = self.path / self.config.instrument  # named relative to the folder (instrument_for)
         return {name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in sorted(paths.items())}
@@ -179,7 +188,11 @@ def _validated_for(study_dir: Path) -> Study | None:
 def _table_files(study_dir: Path) -> dict[str, Path]:
     """The file holding each table that :meth:`Study.load` would read in ``study_dir`` now."""
     found = {spec.name: find_table_file(study_dir, spec.name, spec.suffixes) for spec in TABLES.values()}
-    return {name: file.resolve() for name, file in found.items() if file is not None}
+    files = {name: file.resolve() for name, file in found.items() if file is not None}
+    if has_codings_folder(study_dir):
+        files.pop("codings", None)
+        files.update({f"{CODINGS_FOLDER}/{p.name}": p.resolve() for p in workbook_files(study_dir / CODINGS_FOLDER)})
+    return files
 
 
 def validate_study(path: str | Path, stage: str | None = None) -> list[Problem]:
@@ -197,6 +210,8 @@ def study_warnings(path: str | Path) -> list[Problem]:
 #: The tables a stage reads, for :meth:`Study.load` and ``lovende validate --stage`` (``None``: every table).
 STAGE_TABLES: dict[str, tuple[str, ...] | None] = {
     "screening": ("candidates", "screening", "duplicates", "selected"),
+    # What ``lovende workbooks`` pre-fills the coding sheets from: everything but the codings.
+    "workbooks": ("candidates", "screening", "interviews", "delimitations", "duplicates", "selected"),
     "all": None,
 }
 
@@ -204,14 +219,14 @@ STAGE_TABLES: dict[str, tuple[str, ...] | None] = {
 def stage_tables(stage: str | None) -> tuple[str, ...]:
     """The names of the tables ``stage`` reads; an unknown stage is an error naming the known ones."""
     if stage is not None and stage not in STAGE_TABLES:
-        raise InputError.single("--stage", f"ukendt trin '{stage}'", expected=" eller ".join(STAGE_TABLES))
+        raise InputError.single("--stage", Text(f"ukendt trin '{stage}'", f"unknown stage '{stage}'"), expected=Text(" eller ".join(STAGE_TABLES), " or ".join(STAGE_TABLES)))
     names = STAGE_TABLES.get(stage or "all")
     return tuple(TABLES) if names is None else names
 
 
 def _read_and_check(study_dir: Path, stage: str | None = None) -> tuple[dict[str, RawTable], StudyConfig | None, Instrument | None, list[Problem]]:
     if not study_dir.is_dir():
-        return {}, None, None, [Problem(str(study_dir), "mappen findes ikke", expected="en studiemappe med study.yml")]
+        return {}, None, None, [Problem(str(study_dir), Text("mappen findes ikke", "the folder does not exist"), expected=Text("en studiemappe med study.yml", "a study folder with study.yml"))]
     problems: list[Problem] = []
     config = instrument = None
     try:
@@ -226,9 +241,16 @@ def _read_and_check(study_dir: Path, stage: str | None = None) -> tuple[dict[str
             continue
         try:
             file = find_table_file(study_dir, spec.name, spec.suffixes)
+            if spec.name == "codings" and has_codings_folder(study_dir):
+                if file is not None:
+                    raise codings_folder_conflict(file)
+                raws["codings"], found = read_codings_folder(study_dir / CODINGS_FOLDER)
+                raws["codings"] = masked(raws["codings"], config.redact if config else ())
+                problems.extend(found)
+                continue
             if file is None:
                 if spec.must_exist:
-                    problems.append(Problem(spec.name, "tabellen mangler", expected=" eller ".join(f"{spec.name}{s}" for s in spec.suffixes)))
+                    problems.append(Problem(spec.name, Text("tabellen mangler", "the table is missing"), expected=Text(" eller ".join(f"{spec.name}{s}" for s in spec.suffixes), " or ".join(f"{spec.name}{s}" for s in spec.suffixes))))
                 continue
             # A wide codings sheet has no item_id/response header; its keys find the header row.
             header = WIDE_KEYS if spec.name == "codings" else spec.required
@@ -269,13 +291,14 @@ def _read_and_check(study_dir: Path, stage: str | None = None) -> tuple[dict[str
             # A study still at screening has neither interviews nor codings; interviews without a single
             # coding would fail the scoring stage with a message about something else.
             problems.append(
-                Problem(raw.file, f"tabellen har kun en overskrift, men interviews har {interviewed} interview", expected="én række pr. interview × koder × spørgsmål")
+                Problem(raw.file, Text(f"tabellen har kun en overskrift, men interviews har {interviewed} interview", f"the table has only a header, but interviews has {interviewed} interviews"),
+                        expected=Text("én række pr. interview × koder × spørgsmål", "one row per interview × coder × item"))
             )
         if name == "codings" and not any(p.column in (None, "response", "item_id") and p.row is None for p in table_problems):
             if {"response", "item_id"} <= set(raw.frame.columns):
                 problems.extend(located(response_item_mismatches(raw.frame.astype(str), instrument, raw.file, spss=raw.is_spss), raw))
-    if not problems and "delimitations" in raws:
-        problems.extend(_delimitation_practice_mismatches(raws))
+    if not problems and {"delimitations", "codings"} <= set(raws):
+        problems.extend(located(_delimitation_practice_mismatches(raws), raws["codings"]))
     if not problems and "selected" in raws:
         problems.extend(_selection_problems(raws))
     return raws, config, instrument, problems
@@ -325,8 +348,8 @@ def _delimitation_practice_mismatches(raws: dict[str, RawTable]) -> list[Problem
     return [
         Problem(
             raws["codings"].file,
-            f"afgrænsningen hører til en anden praksis end interviewets ({interview_practice[row]})",
-            expected=f"en afgrænsning af praksis {interview_practice[row]}",
+            Text(f"afgrænsningen hører til en anden praksis end interviewets ({interview_practice[row]})", f"the delimitation belongs to another practice than the interview's ({interview_practice[row]})"),
+            expected=Text(f"en afgrænsning af praksis {interview_practice[row]}", f"a delimitation of practice {interview_practice[row]}"),
             row=int(row),
             column="delimitation_id",
             value=delimitation[row],
@@ -352,12 +375,12 @@ def _selection_problems(raws: dict[str, RawTable]) -> list[Problem]:
     problems = []
     for row, practice in selected.frame["practice_id"].astype(str).str.strip().items():
         if practice in removed:
-            reason = "praksissen er fjernet som dublet i duplicates"
+            reason = Text("praksissen er fjernet som dublet i duplicates", "the practice is removed as a duplicate in duplicates")
         elif practice in criterion:
-            reason = f"screeningen ekskluderede praksissen (kriteriet {criterion[practice]})"
+            reason = Text(f"screeningen ekskluderede praksissen (kriteriet {criterion[practice]})", f"screening excluded the practice (criterion {criterion[practice]})")
         else:
             continue
-        problems.append(Problem(selected.file, reason, expected="en praksis, som screeningen har fundet egnet", row=int(row), column="practice_id", value=practice))
+        problems.append(Problem(selected.file, reason, expected=Text("en praksis, som screeningen har fundet egnet", "a practice screening found eligible"), row=int(row), column="practice_id", value=practice))
     return problems
 
 

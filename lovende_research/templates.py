@@ -32,20 +32,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from lovende_research.errors import LovendeError
+from lovende_research.coding_lists import PHRASES as LIST_PHRASES
+from lovende_research.coding_lists import CodingRow, add_answer_dropdowns, add_answer_lists, coding_rows
+from lovende_research.errors import LovendeError, Text
 from lovende_research.i18n import check_language, phrase
 from lovende_research.instrument import Instrument, load_instrument
 from lovende_research.io import create_new_files, text_cells
 from lovende_research.schemas import CONSENSUS_CODERS, MAIN_DELIMITATION, TABLES
+from lovende_research.template_texts import INSTRUCTIONS, INSTRUMENT_ROW, README, STUDY_YML
 
 #: The seed written into a new ``study.yml``. Any non-negative integer will do; what matters is that
 #: it is fixed before the first random step (selection for interview) and never changed afterwards.
@@ -86,11 +87,7 @@ _COLUMN_WIDTHS = {
 # Rows written below, per language: (dansk, english).
 PHRASES = {
     "title_placeholder": ("Skriv studiets titel her", "Write the study's title here"),
-    "lists_sheet": ("Svarlister", "Answer lists"),
     "instructions_sheet": ("Vejledning", "Instructions"),
-    "lists_scored": ("Svar på spørgsmål", "Answers to items"),
-    "lists_screen": ("Svar på screeningsspørgsmål", "Answers to the screen item"),
-    "screen_element": ("Sikker praksis (screening, indgår ikke i scoren)", "Proven practice (screen, not scored)"),
     "sheet_title": ("Kodeskema – {title}", "Coding sheet – {title}"),
     "sheet_title_plain": ("Kodeskema", "Coding sheet"),
     "sheet_instrument": ("Spørgeskema: {instrument} (version {version})", "Questionnaire: {instrument} (version {version})"),
@@ -100,183 +97,6 @@ PHRASES = {
         "Fill interview_id and coder_id on every row and pick an answer from the dropdown in the response "
         "column. See the sheet '{sheet}'. Pseudonyms only – never real names.",
     ),
-    "error_title": ("Ugyldigt svar", "Invalid answer"),
-    "error_scored": ("Vælg et svar fra listen: {labels}.", "Pick an answer from the list: {labels}."),
-    "prompt_title": ("Svar", "Answer"),
-    "prompt": ("Vælg fra listen; brug '{missing}' hellere end at lade feltet stå tomt.", "Pick from the list; use '{missing}' rather than leaving it blank."),
-}
-
-# The instructions sheet, one paragraph per row. ``{…}`` fields are filled from the instrument.
-INSTRUCTIONS: dict[str, tuple[str, ...]] = {
-    "da": (
-        "Vejledning til kodeskemaet",
-        "Hvert spørgsmål i spørgeskemaet har én række på arket 'codings'. En koder scorer hvert spørgsmål ud fra "
-        "interviewet: hvad siger informanten, og hvad viser materialet?",
-        "1. Én blok pr. koder pr. interview. Enten udfylder hver koder sin egen kopi af denne projektmappe pr. "
-        "interview, og rækkerne samles bagefter på ét ark i codings.xlsx; eller man kopierer hele blokken af "
-        "rækker ({rows} rækker: række {first}–{last}) ned under sig selv én gang pr. interview og koder. "
-        "Studiet læser ét kodeark: arket 'codings' i codings.xlsx.",
-        "2. Skriv interview_id (som i interviews.csv) og coder_id (koderens pseudonym, fx K1) i hver eneste række.",
-        "3. Vælg svaret i rullelisten i kolonnen response. Skalaen er: {scale}.",
-        "4. Lad aldrig et svar stå tomt. Brug {missing}: et tomt felt kan ikke skelnes fra et glemt, og "
-        "'{dont_know}' tælles aldrig som 0 – scoren viser i stedet, hvor mange spørgsmål der er besvaret.",
-        "5. Spørgsmålet {screen_id} om sikker praksis besvares med {screen_answers} (eller en af "
-        "manglende-koderne). Det indgår ikke i scoren for lovende praksis, men markerer praksisser, hvis "
-        "evidens en fagperson bør se på.",
-        "6. Kun pseudonymer. Skriv aldrig navne på informanter, borgere eller medarbejdere – heller ikke i note.",
-        "7. Når koderne er blevet enige, kan den fælles kode skrives med coder_id '{consensus}'; den vinder over "
-        "koderens egne.",
-        "8. delimitation_id lades tom for praksissens hovedafgrænsning ('{main}'). Koder I under en alternativ "
-        "afgrænsning, skrives dens id fra delimitations.csv.",
-        "9. Ret ikke i kolonnerne item_id, element og question, flyt ikke overskriftsrækken, og omdøb ikke arket "
-        "'codings'. Arket '{lists}' (skjult) rummer rullelisternes svar; ret heller ikke i det.",
-        "Spørgeskemaet: {instrument} (version {version}). {note}",
-        "Kontrollér studiet med: lovende validate <mappe>. Formatet er beskrevet i docs/study-format.md i lovende-research.",
-    ),
-    "en": (
-        "Instructions for the coding sheet",
-        "Every questionnaire item has one row on the sheet 'codings'. A coder scores every item from the "
-        "interview: what does the informant say, and what does the material show?",
-        "1. One block per coder per interview. Either each coder fills in their own copy of this workbook per "
-        "interview and the rows are then gathered on one sheet in codings.xlsx, or the whole block of rows "
-        "({rows} rows: rows {first}–{last}) is copied down below itself once per interview and coder. The "
-        "study reads one coding sheet: the sheet 'codings' in codings.xlsx.",
-        "2. Fill in interview_id (as in interviews.csv) and coder_id (the coder's pseudonym, e.g. K1) on every row.",
-        "3. Pick the answer from the dropdown in the response column. The scale is: {scale}.",
-        "4. Never leave an answer blank. Use {missing}: a blank cell cannot be told apart from a forgotten one, "
-        "and '{dont_know}' is never scored as 0 – the score reports how many items were answered instead.",
-        "5. The proven-practice item {screen_id} is answered {screen_answers} (or one of the missing codes). It "
-        "is not part of the promising-practice score, but flags practices whose evidence an expert should review.",
-        "6. Pseudonyms only. Never write names of informants, citizens or staff – not in note either.",
-        "7. When the coders have agreed, the agreed code can be written with coder_id '{consensus}'; it wins over "
-        "the coders' own.",
-        "8. Leave delimitation_id empty for the practice's main delimitation ('{main}'). When coding under an "
-        "alternative delimitation, write its id from delimitations.csv.",
-        "9. Do not edit the columns item_id, element and question, do not move the header row, and do not "
-        "rename the sheet 'codings'. The (hidden) sheet '{lists}' holds the dropdowns' answers; leave it as it is.",
-        "The questionnaire: {instrument} (version {version}). {note}",
-        "Check the study with: lovende validate <folder>. The format is described in docs/study-format.md in lovende-research.",
-    ),
-}
-
-STUDY_YML: dict[str, str] = {
-    "da": """\
-# Studiets opsætning, skrevet af `lovende new-study`.
-# Hver nøgle er beskrevet i docs/study-format.md i lovende-research.
-
-# Studiets titel, vist i hver rapport (påkrævet).
-title: {title}
-
-# Rapporternes sprog: da eller en.
-language: {language}
-
-# Spørgeskemaet: 'bundled' (arbejdsversionen, der følger med lovende-research; ikke det officielle
-# måleredskab) eller en sti til en instrument-YAML, relativt til denne mappe.
-instrument: {instrument}
-
-# Studiets seed til alle tilfældige trin (udvælgelse til interview, bootstrap).
-# Fastlæg det før første udvælgelse, og ret det ikke bagefter.
-seed: {seed}
-
-# true kun for simulerede data; rapporterne siger det så på hver side.
-synthetic: false
-
-# Fri tekst, vist i metodebilaget.
-notes: ""
-
-# Notebook-parametre til `lovende run`, pr. trin, fx  screening: {{n_select: 14}}
-parameters: {{}}
-
-# true: fritekstnoter (screenings- og kodernoter, beskrivelser) læses med og kan stå på siderne.
-# Som standard udelades de, for et navn skrives let ind i en note.
-show_notes: false
-
-# Tekster (fx navne), der skjules overalt i studiets filer, som [skjult 1], [skjult 2], …
-redact: []
-""",
-    "en": """\
-# The study's settings, written by `lovende new-study`.
-# Every key is described in docs/study-format.md in lovende-research.
-
-# The study's title, shown in every report (required).
-title: {title}
-
-# The language of reports: da or en.
-language: {language}
-
-# The questionnaire: 'bundled' (lovende-research's own working version, not the official measuring
-# tool) or a path to an instrument YAML, relative to this folder.
-instrument: {instrument}
-
-# The study's seed for every random step (selection for interview, bootstrap).
-# Fix it before the first selection and do not change it afterwards.
-seed: {seed}
-
-# true only for simulated data; reports then say so on every page.
-synthetic: false
-
-# Free text, shown in the methods appendix.
-notes: ""
-
-# Notebook parameters for `lovende run`, per stage, e.g.  screening: {{n_select: 14}}
-parameters: {{}}
-
-# true: free-text notes (screening and coder notes, descriptions) are read and may appear on pages.
-# By default they are left out, since a name is easily typed into a note.
-show_notes: false
-
-# Texts (names, say) masked wherever they occur in the study's files, as [skjult 1], [skjult 2], …
-redact: []
-""",
-}
-
-README: dict[str, str] = {
-    "da": """\
-# {title}
-
-En studiemappe til en kortlægning af lovende praksis med lovende-research. Filerne er tomme skabeloner;
-udfyld dem, og kontrollér mappen med `lovende validate <mappe>`. Hver fil og kolonne er beskrevet i
-`docs/study-format.md` i lovende-research.
-
-| fil | indhold |
-|---|---|
-| `study.yml` | studiets titel, sprog, spørgeskema, seed og noter |
-| `candidates.csv` | kataloget over kandidatpraksisser: én række pr. praksis |
-| `screening.csv` | to screeneres uafhængige vurderinger: én række pr. praksis × screener × kriterium |
-| `interviews.csv` | hvem der er interviewet om hvilken praksis – **kun pseudonymer** |
-| `codings.xlsx` | kodeskemaet: én række pr. interview × koder × spørgsmål; se arket 'Vejledning' |
-| `delimitations.csv` | valgfri: alternative afgrænsninger af en praksis (slet filen, hvis I ikke bruger den) |
-{instrument_row}
-CSV-filerne er UTF-8 og semikolonseparerede, som dansk Excel gemmer dem; decimalkomma er tilladt.
-Tabellerne må også gemmes som `.xlsx` (fx `candidates.xlsx`), men kun én fil pr. tabel.
-
-Efter oprettelsen skriver programmet aldrig i denne mappe: resultater lægges under `data/processed/` og `reports/`.
-""",
-    "en": """\
-# {title}
-
-A study folder for a mapping of promising practice with lovende-research. The files are empty
-templates; fill them in and check the folder with `lovende validate <folder>`. Every file and column is
-described in `docs/study-format.md` in lovende-research.
-
-| file | contents |
-|---|---|
-| `study.yml` | the study's title, language, questionnaire, seed and notes |
-| `candidates.csv` | the catalogue of candidate practices: one row per practice |
-| `screening.csv` | two screeners' independent decisions: one row per practice × screener × criterion |
-| `interviews.csv` | who was interviewed about which practice – **pseudonyms only** |
-| `codings.xlsx` | the coding sheet: one row per interview × coder × item; see the sheet 'Instructions' |
-| `delimitations.csv` | optional: alternative delimitations of a practice (delete it if unused) |
-{instrument_row}
-The CSV files are UTF-8 and comma separated. A table may also be saved as `.xlsx` (e.g.
-`candidates.xlsx`), but only one file per table.
-
-Once created, the folder is never written to by the software: results go under `data/processed/` and `reports/`.
-""",
-}
-_INSTRUMENT_ROW = {
-    "da": "| `{name}` | spørgeskemaet, kopieret fra {source} |\n",
-    "en": "| `{name}` | the questionnaire, copied from {source} |\n",
 }
 
 #: CSV separator per language: Danish Excel splits ``;`` files into columns (and writes decimal
@@ -290,24 +110,17 @@ class StudyFolderNotEmptyError(LovendeError):
     def __init__(self, target: Path, entries: list[str]):
         self.target, self.entries = target, entries
         if not target.is_dir():
-            what = "findes allerede og er ikke en mappe"
+            what = ("findes allerede og er ikke en mappe", "exists already and is not a folder")
         else:
             shown = ", ".join(entries[:5]) + (", …" if len(entries) > 5 else "")
-            what = f"findes allerede og er ikke tom ({len(entries)} element{'er' if len(entries) != 1 else ''}: {shown})"
+            what = (f"findes allerede og er ikke tom ({len(entries)} element{'er' if len(entries) != 1 else ''}: {shown})",
+                    f"exists already and is not empty ({len(entries)} entr{'ies' if len(entries) != 1 else 'y'}: {shown})")
         super().__init__(
-            f"{target}: {what}; new-study skriver kun i en ny eller tom mappe og rører ikke eksisterende filer. "
-            "Vælg en ny mappe."
+            Text(
+                f"{target}: {what[0]}; new-study skriver kun i en ny eller tom mappe og rører ikke eksisterende filer. Vælg en ny mappe.",
+                f"{target}: {what[1]}; new-study writes only into a new or empty folder and touches no existing file. Choose a new folder.",
+            )
         )
-
-
-@dataclass(frozen=True)
-class _Row:
-    """One row of the coding block: an item, the text shown beside it, and which answer list it takes."""
-
-    item_id: str
-    element: str
-    question: str
-    screen: bool
 
 
 def new_study(
@@ -408,50 +221,14 @@ def csv_header(table: str, language: str = "da") -> str:
 
 def readme(title: str, language: str, instrument_path: Path | None = None) -> str:
     """The folder's short README in ``language``."""
-    row = "" if instrument_path is None else _INSTRUMENT_ROW[language].format(name=INSTRUMENT_COPY, source=f"`{Path(instrument_path).name}`")
+    row = "" if instrument_path is None else INSTRUMENT_ROW[language].format(name=INSTRUMENT_COPY, source=f"`{Path(instrument_path).name}`")
     return README[check_language(language)].format(title=title, instrument_row=row)
 
 
-def answer_labels(instrument: Instrument, language: str = "da") -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The dropdown lists: scale labels then missing-code labels, and screen answers then missing-code labels.
-
-    Examples
-    --------
-    >>> scored, screen = answer_labels(load_instrument(), "da")
-    >>> scored
-    ('Slet ikke', 'I mindre grad', 'I nogen grad', 'I høj grad', 'Ved ikke', 'Ikke relevant', 'Ikke besvaret')
-    >>> screen
-    ('Ja', 'Nej', 'Ved ikke', 'Ikke relevant', 'Ikke besvaret')
-    """
-    missing = tuple(m.label(language) for m in instrument.missing_codes)
-    scored = tuple(p.label(language) for p in instrument.scale) + missing
-    screen = tuple(label(language) for _, label in instrument.screen_item.answers) + missing
-    return scored, screen
-
-
-def coding_rows(instrument: Instrument, language: str = "da") -> list[_Row]:
-    """Every item in element order, then the sikker-praksis screen item: the block a coder fills in once."""
-    rows = [
-        _Row(item.id, f"{element.number}. {element.name(language)}", item.text(language), screen=False)
-        for element in instrument.elements
-        for item in element.items
-    ]
-    screen = instrument.screen_item
-    rows.append(_Row(screen.id, phrase(PHRASES, "screen_element", language), screen.text(language), screen=True))
-    return rows
-
-
 def coding_workbook(instrument: Instrument, language: str = "da", title: str = "") -> Workbook:
-    """The coding workbook: sheet ``codings`` with dropdown-validated responses, instructions, answer lists.
-
-    The answer lists sit on their own hidden sheet and the validations reference those ranges rather
-    than inline strings: Excel caps an inline list at 255 characters and splits it at commas, and a
-    label may hold either.
-    """
+    """The coding workbook: sheet ``codings`` with dropdown-validated responses, instructions, answer lists."""
     check_language(language)
     rows = coding_rows(instrument, language)
-    scored_labels, screen_labels = answer_labels(instrument, language)
-    lists_name = phrase(PHRASES, "lists_sheet", language)
     instructions_name = phrase(PHRASES, "instructions_sheet", language)
 
     workbook = Workbook()
@@ -483,63 +260,16 @@ def coding_workbook(instrument: Instrument, language: str = "da", title: str = "
         question.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1).coordinate
 
-    # Answer lists on their own sheet; the validations point at them.
-    lists = workbook.create_sheet(lists_name)
-    lists.cell(1, 1, phrase(PHRASES, "lists_scored", language)).font = Font(bold=True)
-    lists.cell(1, 2, phrase(PHRASES, "lists_screen", language)).font = Font(bold=True)
-    for i, label in enumerate(scored_labels, start=2):
-        lists.cell(i, 1, label)
-    for i, label in enumerate(screen_labels, start=2):
-        lists.cell(i, 2, label)
-    lists.column_dimensions["A"].width = lists.column_dimensions["B"].width = 32
-    lists.sheet_state = "hidden"
-    # No leading '=' in a validation formula: the file format stores formulas without it.
-    quoted = quote_sheetname(lists_name)
-    scored_range = f"{quoted}!$A$2:$A${len(scored_labels) + 1}"
-    screen_range = f"{quoted}!$B$2:$B${len(screen_labels) + 1}"
-
-    missing_label = instrument.missing_codes[0].label(language) if instrument.missing_codes else ""
+    lists = add_answer_lists(workbook, instrument, language)
     response_letter = get_column_letter(position["response"])
-    # Excel caps a validation's error text at 225 characters and its prompt at 255.
-    for labels, formula, screen in ((scored_labels, scored_range, False), (screen_labels, screen_range, True)):
-        numbers = [HEADER_ROW + i for i, row in enumerate(rows, start=1) if row.screen == screen]
-        validation = DataValidation(
-            type="list",
-            formula1=formula,
-            allow_blank=True,
-            showErrorMessage=True,
-            errorStyle="stop",
-            errorTitle=phrase(PHRASES, "error_title", language),
-            error=phrase(PHRASES, "error_scored", language, labels=" / ".join(labels))[:225],
-            showInputMessage=True,
-            promptTitle=phrase(PHRASES, "prompt_title", language),
-            prompt=phrase(PHRASES, "prompt", language, missing=missing_label)[:255],
-        )
-        for first, last in _runs(numbers):
-            validation.add(f"{response_letter}{first}:{response_letter}{last}")
-        sheet.add_data_validation(validation)
+    add_answer_dropdowns(sheet, response_letter, [(HEADER_ROW + i, row.screen) for i, row in enumerate(rows, start=1)], lists, instrument, language)
 
-    _instructions_sheet(workbook.create_sheet(instructions_name, index=1), instrument, language, rows, lists_name)
+    _instructions_sheet(workbook.create_sheet(instructions_name, index=1), instrument, language, rows, phrase(LIST_PHRASES, "lists_sheet", language))
     workbook.active = 0
     return text_cells(workbook)  # an item text or note from the instrument never becomes a formula
 
 
-def _runs(numbers: list[int]) -> list[tuple[int, int]]:
-    """Consecutive row numbers as (first, last) runs, so a validation covers ranges, not single cells.
-
-    >>> _runs([7, 8, 9, 12])
-    [(7, 9), (12, 12)]
-    """
-    runs: list[tuple[int, int]] = []
-    for number in numbers:
-        if runs and runs[-1][1] == number - 1:
-            runs[-1] = (runs[-1][0], number)
-        else:
-            runs.append((number, number))
-    return runs
-
-
-def _instructions_sheet(sheet: Worksheet, instrument: Instrument, language: str, rows: list[_Row], lists_name: str) -> None:
+def _instructions_sheet(sheet: Worksheet, instrument: Instrument, language: str, rows: list[CodingRow], lists_name: str) -> None:
     """One paragraph per row, wrapped in a wide column: readable in Excel and LibreOffice alike."""
     missing = [m.label(language) for m in instrument.missing_codes]
     quoted = [f"'{label}'" for label in missing]

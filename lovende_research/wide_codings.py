@@ -20,7 +20,7 @@ import pandas as pd
 
 from lovende_research.errors import Problem
 from lovende_research.instrument import Instrument
-from lovende_research.tables import RawTable
+from lovende_research.tables import Origin, RawTable
 
 #: Columns that say which interview and coder a wide row is.
 WIDE_KEYS: tuple[str, ...] = ("interview_id", "coder_id")
@@ -47,30 +47,31 @@ def long_codings(raw: RawTable, items: list[str]) -> RawTable:
     >>> long = long_codings(RawTable("codings", Path("codings.csv"), wide), ["teori_1", "teori_2"])
     >>> long.frame[["item_id", "response"]].values.tolist()
     [['teori_1', '3'], ['teori_2', 'Ved ikke']]
-    >>> long.origin
-    {1: (2, 'teori_1'), 2: (2, 'teori_2')}
+    >>> long.origin[2]
+    Origin(row=2, cells={'response': (2, 'teori_2'), 'item_id': (2, 'teori_2')}, file=None, sheet=None)
     """
     wide = raw.frame
     shared = [c for c in (*WIDE_KEYS, *_SHARED) if c in wide.columns]
     records: list[list[str]] = []
-    origin: dict[int, tuple[int, str]] = {}
+    origin: dict[int, Origin] = {}
     for row, cells in zip(wide.index, wide.to_dict("records"), strict=True):
         for item in items:
             records.append([str(cells[c]) for c in shared] + [item, str(cells[item])])
-            origin[len(records)] = (int(row), item)
+            origin[len(records)] = Origin(int(row), {"response": (int(row), item), "item_id": (int(row), item)})
     frame = pd.DataFrame(records, columns=[*shared, "item_id", "response"], index=pd.Index(list(origin), name="row"), dtype=object)
     return replace(raw, frame=frame, origin=origin)
 
 
 def located(problems: list[Problem], raw: RawTable) -> list[Problem]:
-    """``problems`` found in the long form of a wide table, moved to the row and column the user sees."""
+    """``problems`` found in the long form of a table read in another layout (wide, or a folder of
+    workbooks), moved to the file, sheet, row and column the user sees."""
     if not raw.origin:
         return problems
     moved = []
     for problem in problems:
-        if problem.row in raw.origin:
-            row, item = raw.origin[problem.row]
-            column = item if problem.column in ("response", "item_id") else problem.column
-            problem = replace(problem, row=row, column=column)
+        origin = raw.origin.get(problem.row) if problem.row is not None else None
+        if origin is not None:
+            row, column = origin.cells.get(problem.column or "", (origin.row, problem.column))
+            problem = replace(problem, row=row, column=column, file=origin.file or problem.file, sheet=origin.sheet)
         moved.append(problem)
     return moved

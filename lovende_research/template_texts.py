@@ -98,6 +98,12 @@ show_notes: false
 
 # Tekster (fx navne), der skjules overalt i studiets filer, som [skjult 1], [skjult 2], …
 redact: []
+
+# true: kodede citater fra et REFI-QDA-projekt (codings.qdpx) vises på praksissiderne (docs/qda.md).
+show_quotes: false
+
+# Tidligere runder af samme kortlægning, som mapper relativt til denne (`lovende compare`, docs/rounds.md).
+rounds: []
 """,
     "en": """\
 # The study's settings, written by `lovende new-study`.
@@ -132,6 +138,12 @@ show_notes: false
 
 # Texts (names, say) masked wherever they occur in the study's files, as [skjult 1], [skjult 2], …
 redact: []
+
+# true: coded quotes from a REFI-QDA project (codings.qdpx) appear on the practice pages (docs/qda.md).
+show_quotes: false
+
+# Earlier rounds of the same mapping, as folders relative to this one (`lovende compare`, docs/rounds.md).
+rounds: []
 """,
 }
 

@@ -25,6 +25,7 @@ from lovende_research.errors import LovendeError
 from lovende_research.instrument import BUNDLED_INSTRUMENT, load_instrument
 from lovende_research.schemas import TABLES
 from lovende_research.study import Study, read_config, validate_study
+from lovende_research.study_config import CONFIG_KEYS
 from lovende_research.tables import read_table
 from lovende_research.templates import StudyFolderNotEmptyError, new_study
 
@@ -156,7 +157,8 @@ def test_new_study_writes_every_file_with_the_documented_keys_and_headers(tmp_pa
     documented = yaml.safe_load(re.search(r"## study.yml\s+```yaml\n(.*?)```", doc, re.S).group(1))
     text = (folder / "study.yml").read_text(encoding="utf-8")
     written = yaml.safe_load(text)
-    assert set(written) == set(documented) == {"title", "language", "instrument", "seed", "synthetic", "notes", "parameters", "show_notes", "redact"}
+    # ... and every key the reader knows (a new key must reach the template and the docs)
+    assert set(written) == set(documented) == set(CONFIG_KEYS)
     assert written == {
         "title": "Kortlægning af børneindsatser",
         "language": "da",
@@ -167,6 +169,8 @@ def test_new_study_writes_every_file_with_the_documented_keys_and_headers(tmp_pa
         "parameters": {},
         "show_notes": False,
         "redact": [],
+        "show_quotes": False,
+        "rounds": [],
     }
     lines = text.splitlines()
     for key in documented:

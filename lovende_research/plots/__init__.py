@@ -16,6 +16,7 @@ import matplotlib
 matplotlib.use("Agg", force=False)
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import ScalarFormatter  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from lovende_research.display import show_svg  # noqa: E402
@@ -38,6 +39,27 @@ def use_style() -> None:
     sns.set_theme(style="whitegrid", context="notebook", palette=PALETTE)
     plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 150, "svg.hashsalt": "lovende", "figure.autolayout": False,
                          "axes.titley": 1.0, "text.parse_math": False})
+
+
+class _DanishFormatter(ScalarFormatter):
+    """matplotlib's default tick labels with a decimal comma (``0,2``), as :func:`~lovende_research.i18n.number` writes them."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return super().__call__(x, pos).replace(".", ",")
+
+
+def localised(figure: plt.Figure, language: str) -> plt.Figure:
+    """Give every numeric axis of ``figure`` Danish decimal commas when ``language`` is Danish.
+
+    Every figure function returns through this, so tick labels read like the page around them. Only axes
+    still on matplotlib's default number formatter change; category axes keep their labels.
+    """
+    if language == "da":
+        for ax in figure.axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                if type(axis.get_major_formatter()) is ScalarFormatter:
+                    axis.set_major_formatter(_DanishFormatter())
+    return figure
 
 
 #: What each format's ``savefig`` needs so that the same figure gives the same bytes on a rerun.

@@ -11,12 +11,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from matplotlib.ticker import ScalarFormatter
 
 from lovende_research.agreement import in_element_order
 from lovende_research.i18n import check_language, number, percent, phrase
 from lovende_research.instrument import Instrument
-from lovende_research.plots import use_style
+from lovende_research.plots import localised, use_style
 
 PHRASES: dict[str, tuple[str, str]] = {
     "practice": ("Praksis", "Practice"),
@@ -65,26 +64,6 @@ PHRASES: dict[str, tuple[str, str]] = {
 }
 
 ROLE_ORDER: tuple[str, ...] = ("leder", "medarbejder", "samarbejdspartner", "andet")
-
-
-class _DanishFormatter(ScalarFormatter):
-    """matplotlib's default tick labels with a decimal comma (``0,2``), as a Danish reader writes them."""
-
-    def __call__(self, x: float, pos: int | None = None) -> str:
-        return super().__call__(x, pos).replace(".", ",")
-
-
-def _localised(figure: plt.Figure, language: str) -> plt.Figure:
-    """Give every numeric axis of ``figure`` Danish decimal commas when ``language`` is Danish.
-
-    Only axes still on matplotlib's default number formatter change; category axes keep their labels.
-    """
-    if language == "da":
-        for ax in figure.axes:
-            for axis in (ax.xaxis, ax.yaxis):
-                if type(axis.get_major_formatter()) is ScalarFormatter:
-                    axis.set_major_formatter(_DanishFormatter())
-    return figure
 
 
 def _names(instrument: Instrument | None, language: str) -> dict[str, str]:
@@ -136,7 +115,7 @@ def role_chart(role_profiles: pd.DataFrame, role_effects: pd.DataFrame, language
         title += "\n" + phrase(PHRASES, "not_converged", language)
     right.set_title(title, fontsize=10)
     figure.tight_layout()
-    return _localised(figure, language)
+    return localised(figure, language)
 
 
 def icc_chart(icc: pd.DataFrame, instrument: Instrument | None = None, language: str = "da") -> plt.Figure:
@@ -160,7 +139,7 @@ def icc_chart(icc: pd.DataFrame, instrument: Instrument | None = None, language:
     ax.set_xlabel(phrase(PHRASES, "icc", language))
     ci = round(100 * float(table["confidence"].iloc[0])) if len(table) else 95
     ax.set_title(phrase(PHRASES, "icc_title", language, ci=ci) + "\n" + phrase(PHRASES, "bands", language), fontsize=10)
-    return _localised(figure, language)
+    return localised(figure, language)
 
 
 def point_labels(styles: pd.DataFrame) -> dict[tuple[float, float], str]:
@@ -206,7 +185,7 @@ def response_style_chart(styles: pd.DataFrame, straightline_share: float = 0.9, 
     ax.set_ylabel(phrase(PHRASES, "top_share", language))
     ax.set_title(phrase(PHRASES, "styles_title", language), fontsize=11)
     ax.legend(loc="upper left", fontsize=8)
-    return _localised(figure, language)
+    return localised(figure, language)
 
 
 def stability_chart(stability: pd.DataFrame, top_n: int = 5, language: str = "da") -> plt.Figure:
@@ -240,7 +219,7 @@ def stability_chart(stability: pd.DataFrame, top_n: int = 5, language: str = "da
     # Outside the axes: inside, any corner holds some practice's dots (the lowest-ranked sit lower right).
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0, fontsize=8)
     figure.tight_layout()
-    return _localised(figure, language)
+    return localised(figure, language)
 
 
 def delimitation_chart(delimitation: pd.DataFrame, instrument: Instrument | None = None, threshold: float = 0.15,
@@ -253,7 +232,7 @@ def delimitation_chart(delimitation: pd.DataFrame, instrument: Instrument | None
         figure, ax = plt.subplots(figsize=(6, 2))
         ax.text(0.5, 0.5, phrase(PHRASES, "no_delimitation", language), ha="center", va="center")
         ax.set_axis_off()
-        return _localised(figure, language)
+        return localised(figure, language)
     groups = list(delimitation.groupby(["practice_id", "delimitation_id"], sort=True))
     n_elements = delimitation["element_id"].nunique()
     figure, axes = plt.subplots(1, len(groups), figsize=(4.5 * len(groups) + 2, 0.35 * n_elements + 2), sharey=True, squeeze=False)
@@ -272,7 +251,7 @@ def delimitation_chart(delimitation: pd.DataFrame, instrument: Instrument | None
         ax.set_xlabel(phrase(PHRASES, "difference", language))
     figure.suptitle(phrase(PHRASES, "delimitation_title", language) + f" ({phrase(PHRASES, 'threshold', language)} ±{number(threshold, language)})", fontsize=11)
     figure.tight_layout()
-    return _localised(figure, language)
+    return localised(figure, language)
 
 
 def coder_agreement_chart(agreement: pd.DataFrame, instrument: Instrument | None = None, low: float = 0.667,
@@ -314,7 +293,7 @@ def coder_agreement_chart(agreement: pd.DataFrame, instrument: Instrument | None
     # Outside the axes: bars start at 0 on the left and most reach past 0.8, so no corner inside is free.
     ax.legend(title=phrase(PHRASES, "statistic", language), fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
     ax.set_title(phrase(PHRASES, "coders_title", language) + "\n" + phrase(PHRASES, "paradox", language), fontsize=10)
-    return _localised(figure, language)
+    return localised(figure, language)
 
 
 def fair_chart(fair_overall: pd.DataFrame, top_n: int = 5, language: str = "da", confidence: float = 0.95) -> plt.Figure:
@@ -344,4 +323,4 @@ def fair_chart(fair_overall: pd.DataFrame, top_n: int = 5, language: str = "da",
     ax.set_xlabel(phrase(PHRASES, "fair_index", language))
     ax.set_title(phrase(PHRASES, "fair_title", language, ci=round(100 * confidence)), fontsize=10)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
-    return _localised(figure, language)
+    return localised(figure, language)

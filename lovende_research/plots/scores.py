@@ -17,9 +17,9 @@ import seaborn as sns
 from matplotlib.patches import Patch
 from seaborn.utils import relative_luminance
 
-from lovende_research.i18n import check_language, phrase
+from lovende_research.i18n import check_language, number, phrase
 from lovende_research.instrument import Instrument
-from lovende_research.plots import use_style
+from lovende_research.plots import localised, use_style
 from lovende_research.scoring import ScoringError
 
 PHRASES: dict[str, tuple[str, str]] = {
@@ -98,7 +98,7 @@ def heatmap(
     scores = prof.pivot(index="practice_id", columns="element_id", values="score").reindex(index=order, columns=elements)
     coverage = prof.pivot(index="practice_id", columns="element_id", values="coverage").reindex(index=order, columns=elements)
     annot = np.where(
-        scores.isna(), "–", scores.map(lambda v: f"{v:.2f}") + np.where(coverage < 1 - 1e-9, "*", "")
+        scores.isna(), "–", scores.map(lambda v: number(v, language)) + np.where(coverage < 1 - 1e-9, "*", "")
     )
     names = _element_names(instrument, language)
     figure, ax = plt.subplots(figsize=(1.0 * len(elements) + 3.5, 0.45 * len(order) + 2.5))
@@ -119,7 +119,7 @@ def heatmap(
     ax.set_xlabel(phrase(PHRASES, "element", language))
     ax.set_ylabel(phrase(PHRASES, "practice", language))
     ax.set_title(phrase(PHRASES, "heatmap_title", language) + "\n" + phrase(PHRASES, "heatmap_note", language), fontsize=10)
-    return figure
+    return localised(figure, language)
 
 
 def profile_chart(
@@ -159,7 +159,7 @@ def profile_chart(
     ax.set_xlabel(phrase(PHRASES, "score", language))
     ax.set_title(phrase(PHRASES, "profile_title", language, practice=practice_id, ci=round(100 * ci)))
     figure.text(0.01, 0.0, phrase(PHRASES, "profile_note", language), fontsize=8, ha="left", va="top")
-    return figure
+    return localised(figure, language)
 
 
 def element_pattern_chart(
@@ -199,7 +199,7 @@ def element_pattern_chart(
     handles = [Patch(color=colours[k], label=phrase(PHRASES, k, language)) for k in ("strongest", "middle", "weakest")]
     handles += ax.get_legend_handles_labels()[0][-1:]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    return figure
+    return localised(figure, language)
 
 
 def rank_chart(
@@ -249,4 +249,4 @@ def rank_chart(
         top.set_xlabel(phrase(PHRASES, "p_top", language, k=k))
         top.legend(loc="lower right", fontsize=7)
     figure.text(0.01, 0.0, phrase(PHRASES, "rank_note", language), fontsize=8, ha="left", va="top")
-    return figure
+    return localised(figure, language)

@@ -54,3 +54,24 @@ def test_pages_show_the_model_intervals_and_p_top_k_in_both_languages(example_ru
         page = (english / "praksis" / f"{pid}.html").read_text(encoding="utf-8")
         assert f"<th>Probability of top 5</th><td>{p} % (top 10 %, {decile} places: {p_decile} %)</td>" in page
         assert "Interval (95 %, model)" in page and f"{int(r['rank'])} of {int(r['n_ranked'])}" in page
+
+
+def test_pages_leave_out_bias_flags_computed_from_other_scores(example_run, example_study, tmp_path) -> None:
+    """After ``--only scoring`` the bias folder holds checks of the old scores: the pages (written from the
+    new scores) say so instead of showing those flags and role-adjusted scores beside the new numbers."""
+    from lovende_research.practice_pages import write_practice_pages
+
+    processed = example_run.index.parent.parent.parent / "processed" / "example"
+    study = Study.load(example_study)
+    flagged = pd.read_parquet(processed / "bias" / "flags.parquet")
+    flagged = sorted(flagged.loc[flagged["flag"].astype(bool), "practice_id"].unique())
+    assert flagged, "the example should raise a bias flag somewhere for this test to mean anything"
+    reports = tmp_path / "reports"
+    (reports / "praksis").mkdir(parents=True)
+    (reports / "praksis" / "P999.html").write_text("an earlier run's practice", encoding="utf-8")
+    pages = write_practice_pages(study, processed, reports, use_bias=False)
+    assert not (reports / "praksis" / "P999.html").exists()  # a practice this run did not score
+    for page in pages:
+        text = (reports / page.html).read_text(encoding="utf-8")
+        assert "er fra en tidligere kørsel på scorer, der siden er beregnet igen" in text
+        assert 'class="flag"><strong>' not in text and "Rollejusteret" not in text

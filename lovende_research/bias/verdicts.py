@@ -12,8 +12,16 @@ from lovende_research.bias.phrases import PHRASES
 from lovende_research.bias.roles import ROLE_REASONS
 from lovende_research.i18n import check_language, number, percent, phrase
 
+#: At most this many ids are named in a verdict; the rest are counted (a national study's verdict named
+#: about 1,260 pseudonyms). The full list is the check's table, on the page and in ``tabeller/``.
+LISTED_IDS = 10
+
+
 def _ids(values: Iterable[str], language: str) -> str:
+    """`` (a, b, c)``, or the first :data:`LISTED_IDS` and how many more, pointing to the full table."""
     values = list(values)
+    if len(values) > LISTED_IDS:
+        return f" ({', '.join(values[:LISTED_IDS])} " + phrase(PHRASES, "more_ids", language, n=len(values) - LISTED_IDS) + ")"
     return f" ({', '.join(values)})" if values else ""
 
 

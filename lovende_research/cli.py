@@ -41,6 +41,12 @@ def _new_study(args: argparse.Namespace) -> int:
 def _simulate(args: argparse.Namespace) -> int:
     from lovende_research.simulate import SimulationSpec, simulate_study
 
+    if args.rounds > 1:
+        from lovende_research.rounds.simulation import RoundsSpec, write_rounds
+
+        folders = write_rounds(args.out_dir, RoundsSpec(n_rounds=args.rounds, change=args.change), args.seed)
+        print(f"simulerede runder (ændring {args.change}, seed {args.seed}): {', '.join(str(f) for f in folders)}")
+        return 0
     target = simulate_study(args.out_dir, SimulationSpec.preset(args.preset), args.seed)
     print(f"simuleret studie ({args.preset}, seed {args.seed}): {target}")
     return 0
@@ -94,6 +100,14 @@ def _plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare(args: argparse.Namespace) -> int:
+    from lovende_research.rounds.comparison import compare_rounds
+
+    page = compare_rounds(args.rounds, mapping=args.mapping, language=args.lang, reports_base=args.out, n_boot=args.n_boot, seed=args.seed)
+    print(f"udvikling: {page}")
+    return 0
+
+
 def _lab(args: argparse.Namespace) -> int:
     from lovende_research.lab import open_lab
 
@@ -119,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("out_dir", type=Path)
     simulate.add_argument("--preset", choices=("example", "small", "national"), default="example")
     simulate.add_argument("--seed", type=int, default=2017)
+    simulate.add_argument("--rounds", type=int, default=1, help="2 eller flere: gentagne kortlægninger med indplantet ændring (runde-1, runde-2, ...)")
+    simulate.add_argument("--change", type=float, default=0.3, help="med --rounds: den indplantede ændring pr. runde på 0-1-skalaen")
     simulate.set_defaults(handler=_simulate)
 
     run = commands.add_parser("run", help="kør kortlægningens notebooks på et studie og skriv rapporterne")
@@ -154,6 +170,15 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--out", type=Path, default=None, help="mappe til CSV-filerne (standard: data/processed/<studie>/design/)")
     plan.add_argument("--processed", type=Path, default=PROCESSED_DIR, help=argparse.SUPPRESS)
     plan.set_defaults(handler=_plan)
+
+    compare = commands.add_parser("compare", help="sammenlign runder af en kortlægning: ændring pr. praksis og element med interval (reports/<studie>/udvikling.html)")
+    compare.add_argument("rounds", type=Path, nargs="+", help="runderne, ældste først (eller kun den seneste, hvis dens study.yml har rounds:)")
+    compare.add_argument("--mapping", type=Path, default=None, help="YAML med spørgsmål fra en ældre instrumentversion til en nyere (docs/rounds.md)")
+    compare.add_argument("--lang", choices=("da", "en"), default=None, help="sidens sprog (standard: den seneste rundes)")
+    compare.add_argument("--out", type=Path, default=None, help="mappe til rapporterne (standard: reports/)")
+    compare.add_argument("--n-boot", type=int, default=2000, help="parametriske bootstrap-træk til intervallerne")
+    compare.add_argument("--seed", type=int, default=None, help="seed (standard: den seneste rundes)")
+    compare.set_defaults(handler=_compare)
 
     lab = commands.add_parser("lab", help="åbn JupyterLab på notebooks/ med projektets kerne (også som root; SIGTERM stopper server og kerner)")
     lab.add_argument("--port", type=int, default=8888, help="porten (optaget = fejl, ikke en anden port)")

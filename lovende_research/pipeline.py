@@ -31,13 +31,21 @@ from lovende_research.errors import LovendeError
 from lovende_research.i18n import check_language
 from lovende_research.io import atomic_write_bytes, refuse_raw, write_json
 from lovende_research.notebook_kernel import KERNEL_MANAGER
+from lovende_research.page_runs import mark_stale, page_states, record_page
 from lovende_research.practice_pages import ProfileFigures, start_profile_figures, write_practice_pages
 from lovende_research.report import Page, Provenance, git_commit, package_versions, render_notebook, write_index
 from lovende_research.run_lock import run_lock
-from lovende_research.table_exports import write_table_exports
-from lovende_research.page_runs import mark_stale, page_states, record_page
-from lovende_research.stage_commits import check_one_run, commit, new_run_id, open_staging, remove_leftovers, set_aside, stale_folders
+from lovende_research.stage_commits import (
+    check_one_run,
+    commit,
+    new_run_id,
+    open_staging,
+    remove_leftovers,
+    set_aside,
+    stale_folders,
+)
 from lovende_research.study import VALIDATED_STUDY_ENV, Study, keep_validated
+from lovende_research.table_exports import write_table_exports
 
 log = logging.getLogger("lovende.pipeline")
 

@@ -18,6 +18,7 @@ import json
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -25,6 +26,7 @@ from lovende_research.i18n import number, phrase
 from lovende_research.instrument import Instrument
 from lovende_research.io import atomic_write_text, file_in
 from lovende_research.report import Page, html_page, key_value_rows, study_notices
+from lovende_research.rounds.page import change_link
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.study import Study
 from lovende_research.synthesis import check_label, read_main_delimitation
@@ -103,7 +105,7 @@ def _interval_level(scores_dir: Path) -> float:
     return float(_scoring_parameters(scores_dir).get("ci", 0.95))
 
 
-def _scoring_parameters(scores_dir: Path) -> dict[str, object]:
+def _scoring_parameters(scores_dir: Path) -> dict[str, Any]:
     manifest = scores_dir / "manifest.json"
     return dict(json.loads(manifest.read_text(encoding="utf-8"))["parameters"]) if manifest.is_file() else {}
 
@@ -187,6 +189,7 @@ def write_practice_pages(
     for pid in practice_ids:
         body = _practice_body(study, pid, candidates.loc[pid], profiles[profiles["practice_id"] == pid], overall, ranks, screen, flags, svgs[pid], language, ci,
                               fair, method, bias_stale)
+        body += change_link(reports, pid, language)  # the rounds' change page (lovende compare), when written
         name = str(candidates.at[pid, "name"])
         atomic_write_text(file_in(reports / PAGES_DIR, f"{pid}.html"), html_page(f"{pid}: {name}", body, language))
         pages.append(Page(f"{pid}: {name}", f"{PAGES_DIR}/{pid}.html"))

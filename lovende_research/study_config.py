@@ -38,11 +38,13 @@ class StudyConfig:
     show_notes: bool = False
     #: Texts masked wherever they occur in the study's files (names that slipped in), each as ``[skjult N]``.
     redact: tuple[str, ...] = ()
+    #: Earlier rounds of the same mapping, as folders relative to this study's (``lovende compare``).
+    rounds: tuple[str, ...] = ()
 
 
 #: The keys ``study.yml`` may hold. Any other is an error naming the closest: a misspelt ``sed:`` must
 #: not leave the seed silently at its default.
-CONFIG_KEYS: tuple[str, ...] = ("title", "language", "instrument", "seed", "synthetic", "notes", "parameters", "show_notes", "redact")
+CONFIG_KEYS: tuple[str, ...] = ("title", "language", "instrument", "seed", "synthetic", "notes", "parameters", "show_notes", "redact", "rounds")
 
 
 def read_config(study_dir: Path) -> StudyConfig:
@@ -66,7 +68,7 @@ def read_config(study_dir: Path) -> StudyConfig:
         for key in raw
         if key not in CONFIG_KEYS
     ]
-    title = raw.get("title")
+    title: Any = raw.get("title")  # any YAML value until checked below
     if not isinstance(title, str) or not title.strip():
         problems.append(Problem(STUDY_FILE, "mangler en titel", expected="title: en tekst", column="title", value=title))
     language = raw.get("language", "da")
@@ -87,6 +89,9 @@ def read_config(study_dir: Path) -> StudyConfig:
     redact = raw.get("redact") or []
     if not isinstance(redact, list) or not all(isinstance(t, str) and t.strip() for t in redact):
         problems.append(Problem(STUDY_FILE, "redact er ikke en liste af tekster", expected='fx redact: ["Birgit Sørensen", "Hansen"]', column="redact", value=redact))
+    rounds = raw.get("rounds") or []
+    if not isinstance(rounds, list) or not all(isinstance(r, str) and r.strip() for r in rounds):
+        problems.append(Problem(STUDY_FILE, "rounds er ikke en liste af mapper", expected='fx rounds: ["../kortlaegning-2025"]', column="rounds", value=rounds))
     parameters = raw.get("parameters") or {}
     if not isinstance(parameters, dict):
         problems.append(Problem(STUDY_FILE, "parameters er ikke en mapping", expected="parameters: {screening: {n_select: 14}}", column="parameters", value=parameters))
@@ -103,6 +108,7 @@ def read_config(study_dir: Path) -> StudyConfig:
         parameters=parameters,
         show_notes=show_notes,
         redact=terms,
+        rounds=tuple(r.strip() for r in rounds),
     )
 
 

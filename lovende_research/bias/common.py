@@ -8,6 +8,7 @@ import pandas as pd
 
 from lovende_research.errors import LovendeError
 
+
 class BiasError(LovendeError):
     """A bias-check parameter or input frame that cannot be used; the message says what was expected."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -11,6 +11,7 @@ from lovende_research.bias.common import BiasError
 from lovende_research.bias.phrases import PHRASES
 from lovende_research.bias.roles import ROLE_REASONS
 from lovende_research.i18n import check_language, number, percent, phrase
+from lovende_research.people_tables import code_text as role_text
 
 #: At most this many ids are named in a verdict; the rest are counted (a national study's verdict named
 #: about 1,260 pseudonyms). The full list is the check's table, on the page and in ``tabeller/``.
@@ -25,7 +26,7 @@ def _ids(values: Iterable[str], language: str) -> str:
     return f" ({', '.join(values)})" if values else ""
 
 
-def verdict(check: str, language: str = "da", **tables: object) -> str:
+def verdict(check: str, language: str = "da", **tables: Any) -> str:
     """The plain-language verdict of one check, in Danish or English.
 
     Parameters
@@ -63,8 +64,8 @@ def verdict(check: str, language: str = "da", **tables: object) -> str:
                       hi=number(overall["icc1_ci_high"], language), k=number(overall["k"], language, 0),
                       icck=number(overall["icck"], language), weakest=weakest)
     if check == "roles":
-        roles, excluded = tables["roles"], list(tables.get("excluded", []))  # type: ignore[call-overload]
-        alpha = number(float(tables.get("alpha_level", 0.05)), language)  # type: ignore[arg-type]
+        roles, excluded = tables["roles"], list(tables.get("excluded", []))
+        alpha = number(float(tables.get("alpha_level", 0.05)), language)
         excluded_text = (phrase(PHRASES, "excluded", language, n=len(excluded), ids=", ".join(excluded)) if excluded
                          else phrase(PHRASES, "excluded_none", language))
         if roles.empty or not bool(roles["converged"].all()):
@@ -76,7 +77,7 @@ def verdict(check: str, language: str = "da", **tables: object) -> str:
                 warning = "; ".join(phrase(PHRASES, f"role_{c}", language, reference=roles["reference"].iloc[0])
                                     for c in dict.fromkeys(codes))
             return phrase(PHRASES, "v_role_failed", language, warning=warning)
-        details = "; ".join(phrase(PHRASES, "role_detail", language, role=r.role, estimate=number(r.estimate, language, signed=True),
+        details = "; ".join(phrase(PHRASES, "role_detail", language, role=role_text(r.role, language), estimate=number(r.estimate, language, signed=True),
                                    lo=number(r.ci_low, language, signed=True), hi=number(r.ci_high, language, signed=True),
                                    p=f"p < {number(0.001, language, 3)}" if r.p_holm < 0.001 else f"p = {number(r.p_holm, language, 3)}")
                             for r in roles.itertuples())
@@ -122,9 +123,9 @@ def verdict(check: str, language: str = "da", **tables: object) -> str:
         diff = table["difference"].astype(float)
         return phrase(PHRASES, "v_delimitation", language, n_practices=table["practice_id"].nunique(),
                       mean_diff=number(diff.mean(), language, signed=True), max_diff=number(diff.abs().max(), language),
-                      n_moved=int(table["moved"].sum()), threshold=number(float(tables.get("threshold", 0.15)), language))  # type: ignore[arg-type]
+                      n_moved=int(table["moved"].sum()), threshold=number(float(tables.get("threshold", 0.15)), language))
     if check == "coders":
-        agreement, low = tables["agreement"], float(tables.get("low", 0.667))  # type: ignore[arg-type]
+        agreement, low = tables["agreement"], float(tables.get("low", 0.667))
         overall = agreement[agreement["scope"] == "overall"].iloc[0]
         groups = agreement[agreement["scope"] == "group"]
         below = groups[groups["alpha"] < low]["element_id"].tolist() if "element_id" in groups else []

@@ -318,7 +318,7 @@ def _run_locked(
                 pages.append(Page(stage.title(language), f"{stage.notebook}.html", kept.relative_to(reports).as_posix()))
                 if with_practice_pages and stage.key == pages_after:
                     pages_written = renders.submit(write_practice_pages, study, processed, reports, language, jobs, figures,
-                                                   use_bias=_bias_fits(processed, allow_mixed_runs))
+                                                   use_bias=_bias_fits(processed, allow_mixed_runs), progress=progress)
                 log.info("trin %s færdigt", stage.key)
             for page in rendered:
                 page.result()  # a page that failed to render is an error here, as before
@@ -332,7 +332,7 @@ def _run_locked(
             renders.shutdown(wait=True)
 
     if with_practice_pages and pages_written is None:  # the scoring notebook was not found: pages from earlier tables, if any
-        practice_pages = write_practice_pages(study, processed, reports, language, jobs, figures, use_bias=_bias_fits(processed, allow_mixed_runs))
+        practice_pages = write_practice_pages(study, processed, reports, language, jobs, figures, use_bias=_bias_fits(processed, allow_mixed_runs), progress=progress)
     log.info("%d praksissider skrevet", len(practice_pages))
     for stage in stages:
         record_page(reports, f"{stage.notebook}.html", run_id, processed, _folders_read(stage))

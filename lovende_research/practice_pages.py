@@ -64,6 +64,8 @@ PHRASES = {
         "Tjekket for subjektivitetsbias er ikke kørt for dette studie; praksissens opmærksomhedspunkter mangler derfor.",
         "The subjectivity-bias checks have not run for this study, so the practice's flags are missing.",
     ),
+    "progress": ("praksissider", "practice pages"),
+    "progress_unit": ("side", "page"),
     "bias_stale": (
         "Tjekket for subjektivitetsbias er fra en tidligere kørsel på scorer, der siden er beregnet igen; dets opmærksomhedspunkter vises derfor ikke her. Kør trinnet bias igen.",
         "The subjectivity-bias checks are from an earlier run on scores that have been recomputed since, so their flags are not shown here. Run the bias stage again.",
@@ -149,7 +151,7 @@ def start_profile_figures(study: Study, processed: Path, language: str = "da", j
 
 def write_practice_pages(
     study: Study, processed: Path, reports: Path, language: str = "da", jobs: int = 1, figures: ProfileFigures | None = None,
-    *, use_bias: bool = True,
+    *, use_bias: bool = True, progress: bool = False,
 ) -> list[Page]:
     """Write ``reports/<study>/praksis/<practice_id>.html`` for every scored practice; return the pages.
 
@@ -160,7 +162,10 @@ def write_practice_pages(
     the figures are drawn here. ``use_bias=False`` (the bias stage's outputs were computed from other
     scores than those in place) leaves its flags and role-adjusted scores out and says why, so a page
     never mixes one run's scores with another's checks. A page of a practice no longer scored is removed.
+    ``progress`` shows a bar on stderr while the pages are written (thousands on a national study).
     """
+    from tqdm.auto import tqdm
+
     scores_dir = processed / "scores"
     if not (scores_dir / "profiles.parquet").is_file():
         if figures is not None:
@@ -186,7 +191,7 @@ def write_practice_pages(
 
     candidates = study.candidates.set_index("practice_id")
     pages = []
-    for pid in practice_ids:
+    for pid in tqdm(practice_ids, desc=phrase(PHRASES, "progress", language), unit=phrase(PHRASES, "progress_unit", language), disable=not progress):
         body = _practice_body(study, pid, candidates.loc[pid], profiles[profiles["practice_id"] == pid], overall, ranks, screen, flags, svgs[pid], language, ci,
                               fair, method, bias_stale)
         body += change_link(reports, pid, language)  # the rounds' change page (lovende compare), when written

@@ -75,3 +75,15 @@ def test_pages_leave_out_bias_flags_computed_from_other_scores(example_run, exam
         text = (reports / page.html).read_text(encoding="utf-8")
         assert "er fra en tidligere kørsel på scorer, der siden er beregnet igen" in text
         assert 'class="flag"><strong>' not in text and "Rollejusteret" not in text
+
+
+def test_writing_the_pages_shows_progress(example_run, example_study, tmp_path, capsys) -> None:
+    """A national study writes thousands of practice pages: the run shows how far it has come."""
+    from lovende_research.practice_pages import write_practice_pages
+
+    processed = example_run.index.parent.parent.parent / "processed" / "example"
+    pages = write_practice_pages(Study.load(example_study), processed, tmp_path / "reports", progress=True)
+    err = capsys.readouterr().err
+    assert "praksissider: 100%" in err and f"{len(pages)}/{len(pages)}" in err
+    write_practice_pages(Study.load(example_study), processed, tmp_path / "quiet")
+    assert "praksissider" not in capsys.readouterr().err  # tests and --no-progress stay quiet

@@ -63,6 +63,19 @@ def localised(figure: plt.Figure, language: str) -> plt.Figure:
     return figure
 
 
+def top_and_bottom(order: list[str], show: int | None) -> tuple[list[str], list[str], list[str]]:
+    """``order`` split into its first ``show``, the rest, and its last ``show`` (all in the first when short).
+
+    >>> top_and_bottom(list("abcdefg"), 2)
+    (['a', 'b'], ['c', 'd', 'e'], ['f', 'g'])
+    >>> top_and_bottom(list("abcd"), 2)
+    (['a', 'b', 'c', 'd'], [], [])
+    """
+    if show is None or len(order) <= 2 * show:
+        return list(order), [], []
+    return list(order[:show]), list(order[show:-show]), list(order[-show:])
+
+
 #: What each format's ``savefig`` needs so that the same figure gives the same bytes on a rerun.
 _FORMATS: dict[str, dict[str, Any]] = {"png": {"metadata": {"Software": None}}, "svg": {"metadata": {"Date": None}}}
 #: Figures are saved as SVG unless a caller asks for more: vector, so sharp at any zoom and in print (and

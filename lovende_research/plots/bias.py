@@ -15,7 +15,7 @@ import seaborn as sns
 from lovende_research.agreement import in_element_order
 from lovende_research.i18n import check_language, number, percent, phrase
 from lovende_research.instrument import Instrument
-from lovende_research.plots import localised, use_style
+from lovende_research.plots import localised, top_and_bottom, use_style
 
 PHRASES: dict[str, tuple[str, str]] = {
     "practice": ("Praksis", "Practice"),
@@ -45,6 +45,8 @@ PHRASES: dict[str, tuple[str, str]] = {
     "threshold": ("grænse", "threshold"),
     "flagged": ("markeret", "flagged"),
     "not_flagged": ("ikke markeret", "not flagged"),
+    "rest_not_shown": ("{n} øvrige praksisser (plads {low}–{high}) er ikke vist; alle står i tabellen.",
+                       "{n} other practices (ranks {low}–{high}) are not shown; all are in the table."),
     "stability_title": ("Rangering uden én informant eller én koder", "Ranking without one informant or one coder"),
     "rank": ("Rang (1 = højest samlet indeks)", "Rank (1 = highest overall index)"),
     "full": ("fuld rangering", "full ranking"),
@@ -188,11 +190,25 @@ def response_style_chart(styles: pd.DataFrame, straightline_share: float = 0.9, 
     return localised(figure, language)
 
 
-def stability_chart(stability: pd.DataFrame, top_n: int = 5, language: str = "da") -> plt.Figure:
-    """Per practice: its full rank, and the range of ranks without one of its informants or one coder."""
+def _rest_note(figure: plt.Figure, rest: list[str], rank_of: pd.Series, language: str) -> None:
+    """Under a figure that shows only the top and bottom practices: how many others, and their ranks."""
+    if rest:
+        ranks = rank_of.loc[rest].dropna()
+        low, high = (int(ranks.min()), int(ranks.max())) if len(ranks) else (0, 0)
+        figure.text(0.01, 0.0, phrase(PHRASES, "rest_not_shown", language, n=len(rest), low=low, high=high), fontsize=8, ha="left", va="top")
+
+
+def stability_chart(stability: pd.DataFrame, top_n: int = 5, language: str = "da", show: int | None = None) -> plt.Figure:
+    """Per practice: its full rank, and the range of ranks without one of its informants or one coder.
+
+    With ``show``, only the ``show`` best and worst ranked practices get a row; a note counts the others.
+    """
     check_language(language)
     use_style()
     full = stability.drop_duplicates("practice_id")[["practice_id", "rank_full"]].sort_values("rank_full", na_position="last")
+    top, rest, bottom = top_and_bottom(full["practice_id"].tolist(), show)
+    rank_of = full.set_index("practice_id")["rank_full"]
+    full = full[full["practice_id"].isin(top + bottom)]
     order = full["practice_id"].tolist()
     y = {p: k for k, p in enumerate(order)}
     figure, ax = plt.subplots(figsize=(8, 0.38 * len(order) + 2.2))
@@ -219,6 +235,7 @@ def stability_chart(stability: pd.DataFrame, top_n: int = 5, language: str = "da
     # Outside the axes: inside, any corner holds some practice's dots (the lowest-ranked sit lower right).
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0, fontsize=8)
     figure.tight_layout()
+    _rest_note(figure, rest, rank_of, language)
     return localised(figure, language)
 
 
@@ -296,15 +313,19 @@ def coder_agreement_chart(agreement: pd.DataFrame, instrument: Instrument | None
     return localised(figure, language)
 
 
-def fair_chart(fair_overall: pd.DataFrame, top_n: int = 5, language: str = "da", confidence: float = 0.95) -> plt.Figure:
+def fair_chart(fair_overall: pd.DataFrame, top_n: int = 5, language: str = "da", confidence: float = 0.95, show: int | None = None) -> plt.Figure:
     """Each practice's overall index as observed (hollow) and role-adjusted (filled, with its interval).
 
     Practices are ordered by the adjusted index; those whose top-``top_n`` place depends on who was asked
-    are drawn in red and named in the legend, so the figure shows what the ``role_mix`` flag says.
+    are drawn in red and named in the legend, so the figure shows what the ``role_mix`` flag says. With
+    ``show``, only the ``show`` highest and lowest adjusted practices get a row; a note counts the others.
     """
     check_language(language)
     use_style()
     table = fair_overall.dropna(subset=["fair"]).sort_values("fair", kind="stable").reset_index(drop=True)
+    top, rest, bottom = top_and_bottom(table["practice_id"].astype(str).tolist()[::-1], show)
+    rank_of = pd.Series(np.arange(1, len(table) + 1), index=table["practice_id"].astype(str).tolist()[::-1])
+    table = table[table["practice_id"].astype(str).isin(top + bottom)].reset_index(drop=True)
     figure, ax = plt.subplots(figsize=(8, 0.32 * len(table) + 2))
     y = np.arange(len(table))
     palette = sns.color_palette()
@@ -323,4 +344,5 @@ def fair_chart(fair_overall: pd.DataFrame, top_n: int = 5, language: str = "da",
     ax.set_xlabel(phrase(PHRASES, "fair_index", language))
     ax.set_title(phrase(PHRASES, "fair_title", language, ci=round(100 * confidence)), fontsize=10)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
+    _rest_note(figure, rest, rank_of, language)
     return localised(figure, language)

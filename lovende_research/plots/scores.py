@@ -20,7 +20,7 @@ from seaborn.utils import relative_luminance
 
 from lovende_research.i18n import check_language, number, phrase
 from lovende_research.instrument import Instrument
-from lovende_research.plots import localised, use_style
+from lovende_research.plots import localised, top_and_bottom, use_style
 from lovende_research.scoring import ScoringError
 
 PHRASES: dict[str, tuple[str, str]] = {
@@ -74,19 +74,6 @@ def _element_names(instrument: Instrument, language: str) -> dict[str, str]:
 
 #: The row that stands for the practices between the top and the bottom ones.
 REST = "\x00rest"
-
-
-def top_and_bottom(order: list[str], show: int | None) -> tuple[list[str], list[str], list[str]]:
-    """``order`` split into its first ``show``, the rest, and its last ``show`` (all in the first when short).
-
-    >>> top_and_bottom(list("abcdefg"), 2)
-    (['a', 'b'], ['c', 'd', 'e'], ['f', 'g'])
-    >>> top_and_bottom(list("abcd"), 2)
-    (['a', 'b', 'c', 'd'], [], [])
-    """
-    if show is None or len(order) <= 2 * show:
-        return list(order), [], []
-    return list(order[:show]), list(order[show:-show]), list(order[-show:])
 
 
 def _label(practice: str, labels: Mapping[str, str] | None) -> str:

@@ -251,7 +251,7 @@ show_table(tables.score_model, language, digits=3, full_table=full_table)
 # effect weakest: compare.
 
 # %%
-figure = score_plots.element_pattern_chart(tables.profiles, tables.element_pattern, study.instrument, language, delimitation)
+figure = score_plots.element_pattern_chart(tables.profiles, tables.element_pattern, study.instrument, language, delimitation, show=show_practices)
 figures += show_figure(figure, figure_dir / "element_pattern")
 show_table(tables.element_pattern, language, full_table=full_table)
 

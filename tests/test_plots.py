@@ -230,3 +230,29 @@ def test_heatmap_and_ranking_show_the_top_and_bottom_n_and_summarise_the_rest(ex
     # without show (or with a show covering every practice) every practice has its row, as before
     assert len(score_plots.heatmap(tables.profiles, tables.overall, study.instrument, "en", show=7).axes[0].get_yticklabels()) == 14
     plt.close("all")
+
+
+def test_element_pattern_draws_distributions_instead_of_points_beyond_2n_practices(example_study: Path) -> None:
+    """With ``show=3`` and 14 practices each element is one box (its quartiles, computed here with numpy)
+    and no point per practice is drawn; with ``show=7`` the 14 × 11 points are drawn as before."""
+    from matplotlib.collections import PathCollection
+
+    from lovende_research.plots import scores as score_plots
+    from lovende_research.scoring import score_study
+    from lovende_research.study import Study
+
+    study = Study.load(example_study)
+    tables = score_study(study, n_boot=20, seed=1)
+    figure = score_plots.element_pattern_chart(tables.profiles, tables.element_pattern, study.instrument, "en", show=3)
+    ax = figure.axes[0]
+    assert not [c for c in ax.collections if isinstance(c, PathCollection) and len(c.get_offsets()) > 11]
+    first = tables.element_pattern[tables.element_pattern["delimitation_id"] == "main"].sort_values("rank")["element_id"].iloc[0]
+    scores = tables.profiles[(tables.profiles["delimitation_id"] == "main") & (tables.profiles["element_id"] == first)]["score"].dropna()
+    q1, q3 = np.percentile(scores, [25, 75])
+    box = ax.patches[0].get_path().vertices[:, 0]  # the top box is the strongest element
+    assert box.min() == pytest.approx(q1, abs=1e-9) and box.max() == pytest.approx(q3, abs=1e-9)
+    plt.close(figure)
+    figure = score_plots.element_pattern_chart(tables.profiles, tables.element_pattern, study.instrument, "en", show=7)
+    scored = tables.profiles[tables.profiles["delimitation_id"] == "main"].dropna(subset=["score"])
+    assert max(len(c.get_offsets()) for c in figure.axes[0].collections if isinstance(c, PathCollection)) == len(scored)
+    plt.close("all")

@@ -187,8 +187,14 @@ def element_pattern_chart(
     language: str = "da",
     delimitation: str = MAIN,
     jitter_seed: int = 0,
+    show: int | None = None,
 ) -> plt.Figure:
-    """Each element's scores across practices (jittered points), strongest first, extremes coloured."""
+    """Each element's scores across practices (jittered points), strongest first, extremes coloured.
+
+    With ``show`` and more than ``2 * show`` practices the points give way to each element's distribution
+    (a box of the quartiles, whiskers at the 5th and 95th percentiles): a national study's 66,000 points
+    made a 14 MB figure in which no single point could be seen anyway.
+    """
     check_language(language)
     use_style()
     prof = _one_delimitation(profiles, delimitation).dropna(subset=["score"])
@@ -204,8 +210,14 @@ def element_pattern_chart(
     # rerun gives the same figure, byte for byte.
     rng = np.random.default_rng(jitter_seed)
     rows = data["element"].map({name: i for i, name in enumerate(order)}).to_numpy(dtype=float)
-    ax.scatter(data["score"].to_numpy(dtype=float), rows + rng.uniform(-0.15, 0.15, len(rows)),
-               c=[colours[position_of[name]] for name in data["element"]], s=25, alpha=0.7, linewidths=0)
+    if show is not None and data["practice_id"].nunique() > 2 * show:
+        boxes = ax.boxplot([data.loc[data["element"] == name, "score"].to_numpy(dtype=float) for name in order], positions=np.arange(len(order)),
+                           orientation="horizontal", whis=(5, 95), showfliers=False, widths=0.5, patch_artist=True, medianprops={"color": "black"})
+        for box, name in zip(boxes["boxes"], order, strict=True):
+            box.set(facecolor=colours[position_of[name]], alpha=0.7)
+    else:
+        ax.scatter(data["score"].to_numpy(dtype=float), rows + rng.uniform(-0.15, 0.15, len(rows)),
+                   c=[colours[position_of[name]] for name in data["element"]], s=25, alpha=0.7, linewidths=0)
     ax.set_yticks(np.arange(len(order)), order)
     ax.set_ylim(len(order) - 0.5, -0.5)
     means = pat["mean"].to_numpy(dtype=float)

@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from typing import Mapping
 
 from lovende_research.errors import LovendeError
@@ -35,13 +36,27 @@ def phrase(table: PhraseTable, key: str, language: str = "da", **values: object)
     return text.format(**values) if values else text
 
 
-def number(value: float, language: str, digits: int = 2) -> str:
-    """A decimal number as a Danish (``0,75``) or English (``0.75``) reader writes it.
+def number(value: object, language: str, digits: int = 2, *, signed: bool = False) -> str:
+    """A decimal number as a Danish (``0,75``) or English (``0.75``) reader writes it; ``–`` when missing.
 
-    >>> number(0.7512, "da"), number(0.7512, "en")
-    ('0,75', '0.75')
+    The one number formatter of every page, table note and figure label, so a Danish page never mixes
+    ``0.75`` with ``0,75``. ``signed`` writes an explicit sign (``+0,12`` / ``-0,12``) for offsets and
+    differences; a value that rounds to zero gets ``+``.
+
+    >>> number(0.7512, "da"), number(0.7512, "en"), number(float("nan"), "da"), number(None, "en")
+    ('0,75', '0.75', '–', '–')
+    >>> number(-0.004, "da", signed=True), number(0.123, "en", signed=True), number(3, "da", 0)
+    ('+0,00', '+0.12', '3')
     """
-    text = f"{value:.{digits}f}"
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except TypeError:  # None, pandas' NA
+        return "–"
+    if not math.isfinite(x):
+        return "–"
+    text = f"{abs(x) if signed else x:.{digits}f}"
+    if signed:
+        text = ("-" if x < 0 and float(text) != 0 else "+") + text
     return text.replace(".", ",") if check_language(language) == "da" else text
 
 

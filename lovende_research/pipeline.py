@@ -30,10 +30,20 @@ from lovende_research.config import KERNEL_NAME, NOTEBOOKS_DIR, PROCESSED_DIR, R
 from lovende_research.errors import LovendeError
 from lovende_research.i18n import check_language
 from lovende_research.io import atomic_write_bytes, refuse_raw, write_json
+from lovende_research.notebook_kernel import KERNEL_MANAGER
+from lovende_research.page_runs import mark_stale, page_states, record_page
 from lovende_research.practice_pages import ProfileFigures, start_profile_figures, write_practice_pages
 from lovende_research.report import Page, Provenance, git_commit, package_versions, render_notebook, write_index
 from lovende_research.run_lock import run_lock
-from lovende_research.stage_commits import check_one_run, commit, new_run_id, open_staging, remove_leftovers, set_aside
+from lovende_research.stage_commits import (
+    check_one_run,
+    commit,
+    new_run_id,
+    open_staging,
+    remove_leftovers,
+    set_aside,
+    stale_folders,
+)
 from lovende_research.study import VALIDATED_STUDY_ENV, Study, keep_validated
 from lovende_research.table_exports import write_table_exports
 
@@ -274,7 +284,8 @@ def _run_locked(
 
     pages: list[Page] = []
     parameters: dict[str, dict[str, Any]] = {}
-    with_practice_pages = "scoring" in {s.key for s in stage_by_key(only)}
+    # The practice pages show the scores and the bias flags: rewritten whenever either stage runs.
+    with_practice_pages = bool({"scoring", "bias"} & {s.key for s in stage_by_key(only)})
     figures: ProfileFigures | None = None
     # A stage's page is rendered in the background while the next stage's kernel runs (this process
     # only waits on the kernel meanwhile); every page is finished before the index links it.
@@ -306,9 +317,8 @@ def _run_locked(
                 rendered.append(renders.submit(render_notebook, executed, reports / f"{stage.notebook}.html", language, title, shown))
                 pages.append(Page(stage.title(language), f"{stage.notebook}.html", kept.relative_to(reports).as_posix()))
                 if with_practice_pages and stage.key == pages_after:
-                    if not allow_mixed_runs:
-                        check_one_run(processed, STAGE_FOLDERS)
-                    pages_written = renders.submit(write_practice_pages, study, processed, reports, language, jobs, figures)
+                    pages_written = renders.submit(write_practice_pages, study, processed, reports, language, jobs, figures,
+                                                   use_bias=_bias_fits(processed, allow_mixed_runs), progress=progress)
                 log.info("trin %s færdigt", stage.key)
             for page in rendered:
                 page.result()  # a page that failed to render is an error here, as before
@@ -322,10 +332,11 @@ def _run_locked(
             renders.shutdown(wait=True)
 
     if with_practice_pages and pages_written is None:  # the scoring notebook was not found: pages from earlier tables, if any
-        if not allow_mixed_runs:
-            check_one_run(processed, STAGE_FOLDERS)
-        practice_pages = write_practice_pages(study, processed, reports, language, jobs, figures)
+        practice_pages = write_practice_pages(study, processed, reports, language, jobs, figures, use_bias=_bias_fits(processed, allow_mixed_runs), progress=progress)
     log.info("%d praksissider skrevet", len(practice_pages))
+    for stage in stages:
+        record_page(reports, f"{stage.notebook}.html", run_id, processed, _folders_read(stage))
+    pages, stale = _pages_by_state(reports, processed, language, {p.html: p.notebook for p in pages})
 
     provenance = Provenance(
         checksums=study.checksums(),
@@ -338,9 +349,41 @@ def _run_locked(
     )
     write_json(processed / "provenance.json", provenance.as_dict())
     write_table_exports(processed, reports, [(s.outputs, s.notebook) for s in STAGES if s.outputs], language)
-    index = write_index(study, reports, pages, provenance, language, practice_pages, local_paths)
+    index = write_index(study, reports, pages, provenance, language, practice_pages, local_paths, stale)
     log.info("rapport skrevet: %s", index)
     return RunResult(index, tuple(pages), provenance)
+
+
+def _bias_fits(processed: Path, allow_mixed_runs: bool) -> bool:
+    """Whether the bias folder in place was computed from the scores in place (or mixing is allowed)."""
+    return allow_mixed_runs or "bias" not in stale_folders(processed, STAGE_FOLDERS)
+
+
+def _folders_read(stage: Stage) -> tuple[str, ...]:
+    """The stage folders a stage's page shows: its own and every earlier one (all of them for the report)."""
+    return STAGE_FOLDERS[: STAGE_FOLDERS.index(stage.outputs) + 1] if stage.outputs else STAGE_FOLDERS
+
+
+def _pages_by_state(reports: Path, processed: Path, language: str, notebooks: dict[str, str | None]) -> tuple[list[Page], list[Page]]:
+    """The stage pages in pipeline order, split into current ones (linked) and stale ones (named, marked).
+
+    A page made by an earlier run stays current while the folders it was made from are still in place
+    (``--only report`` keeps pages 01–03); one made from folders recomputed since is stale.
+    """
+    states = page_states(reports, processed)
+    current, stale = [], []
+    for stage in STAGES:
+        name = f"{stage.notebook}.html"
+        if name not in states:
+            continue
+        notebook = notebooks.get(name) or (f"notebooks/{stage.notebook}.ipynb" if (reports / "notebooks" / f"{stage.notebook}.ipynb").is_file() else None)
+        page = Page(stage.title(language), name, notebook, states[name].run_id)
+        if states[name].current:
+            current.append(page)
+        else:
+            mark_stale(reports / name, states[name].run_id, language)
+            stale.append(page)
+    return current, stale
 
 
 #: Where a run keeps the study it validated while its stages run (removed when they have run).
@@ -401,6 +444,7 @@ def _execute(
             # Written once at the end (and on an error, with the error marked): saving after every cell
             # re-serialised the growing notebook with its images ~50 times per stage.
             request_save_on_cell_execute=False,
+            kernel_manager_class=KERNEL_MANAGER,  # local sockets, no SIGINT at shutdown: a quiet run
         )
     except PapermillExecutionError as exc:
         partial = processed / "failed" / f"{stage.notebook}.ipynb"

@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from lovende_research.i18n import phrase
+from lovende_research.i18n import number, phrase
 from lovende_research.instrument import Instrument
 from lovende_research.io import atomic_write_text, file_in
 from lovende_research.qda.quotes import quotes_section
@@ -64,6 +64,12 @@ PHRASES = {
     "bias_not_run": (
         "Tjekket for subjektivitetsbias er ikke kørt for dette studie; praksissens opmærksomhedspunkter mangler derfor.",
         "The subjectivity-bias checks have not run for this study, so the practice's flags are missing.",
+    ),
+    "progress": ("praksissider", "practice pages"),
+    "progress_unit": ("side", "page"),
+    "bias_stale": (
+        "Tjekket for subjektivitetsbias er fra en tidligere kørsel på scorer, der siden er beregnet igen; dets opmærksomhedspunkter vises derfor ikke her. Kør trinnet bias igen.",
+        "The subjectivity-bias checks are from an earlier run on scores that have been recomputed since, so their flags are not shown here. Run the bias stage again.",
     ),
     "sikker": (
         "Mulig sikker praksis: mindst ét interview svarer, at effekten er testet i et videnskabeligt forsøg (eller koderne er uenige). Evidensen bør vurderes af en ekspert; det indgår ikke i den lovende score.",
@@ -145,7 +151,8 @@ def start_profile_figures(study: Study, processed: Path, language: str = "da", j
 
 
 def write_practice_pages(
-    study: Study, processed: Path, reports: Path, language: str = "da", jobs: int = 1, figures: ProfileFigures | None = None
+    study: Study, processed: Path, reports: Path, language: str = "da", jobs: int = 1, figures: ProfileFigures | None = None,
+    *, use_bias: bool = True, progress: bool = False,
 ) -> list[Page]:
     """Write ``reports/<study>/praksis/<practice_id>.html`` for every scored practice; return the pages.
 
@@ -153,8 +160,13 @@ def write_practice_pages(
     interval level from ``manifest.json``) and, when the bias stage ran, its ``flags`` table. Returns an
     empty list when the scoring stage has not run. ``figures`` are profiles already being drawn by
     :func:`start_profile_figures` since the scoring stage (same tables, same language); without them
-    the figures are drawn here.
+    the figures are drawn here. ``use_bias=False`` (the bias stage's outputs were computed from other
+    scores than those in place) leaves its flags and role-adjusted scores out and says why, so a page
+    never mixes one run's scores with another's checks. A page of a practice no longer scored is removed.
+    ``progress`` shows a bar on stderr while the pages are written (thousands on a national study).
     """
+    from tqdm.auto import tqdm
+
     scores_dir = processed / "scores"
     if not (scores_dir / "profiles.parquet").is_file():
         if figures is not None:
@@ -167,8 +179,9 @@ def write_practice_pages(
     ci = _interval_level(scores_dir)
     method = str(_scoring_parameters(scores_dir).get("interval_method", "bootstrap"))
     flags_file = processed / "bias" / "flags.parquet"
-    flags = pd.read_parquet(flags_file) if flags_file.is_file() else None
-    fair = _fair_tables(processed / "bias")
+    bias_stale = not use_bias and flags_file.is_file()
+    flags = pd.read_parquet(flags_file) if flags_file.is_file() and use_bias else None
+    fair = _fair_tables(processed / "bias") if use_bias else None
 
     practice_ids = sorted(profiles["practice_id"].astype(str).unique())
     if figures is None or figures.practice_ids != practice_ids:
@@ -179,14 +192,17 @@ def write_practice_pages(
 
     candidates = study.candidates.set_index("practice_id")
     pages = []
-    for pid in practice_ids:
+    for pid in tqdm(practice_ids, desc=phrase(PHRASES, "progress", language), unit=phrase(PHRASES, "progress_unit", language), disable=not progress):
         body = _practice_body(study, pid, candidates.loc[pid], profiles[profiles["practice_id"] == pid], overall, ranks, screen, flags, svgs[pid], language, ci,
-                              fair, method)
+                              fair, method, bias_stale)
         body += change_link(reports, pid, language)  # the rounds' change page (lovende compare), when written
         body += quotes_section(study, processed, pid, language)  # the coded segments behind the scores (show_quotes: true)
         name = str(candidates.at[pid, "name"])
         atomic_write_text(file_in(reports / PAGES_DIR, f"{pid}.html"), html_page(f"{pid}: {name}", body, language))
         pages.append(Page(f"{pid}: {name}", f"{PAGES_DIR}/{pid}.html"))
+    for old in (reports / PAGES_DIR).glob("*.html"):
+        if old.stem not in practice_ids:
+            old.unlink()  # a practice of an earlier run that this run no longer scores
     return pages
 
 
@@ -199,10 +215,6 @@ def _fair_tables(bias_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     if overall.empty or not bool(overall["adjusted"].all()):
         return None
     return cells, overall.set_index("practice_id")
-
-
-def _number(value: float, digits: int = 2) -> str:
-    return "–" if pd.isna(value) else f"{float(value):.{digits}f}"
 
 
 def _practice_body(
@@ -219,6 +231,7 @@ def _practice_body(
     ci: float,
     fair: tuple[pd.DataFrame, pd.DataFrame] | None = None,
     method: str = "model",
+    bias_stale: bool = False,
 ) -> str:
     def t(key: str, **values: object) -> str:
         return html.escape(phrase(PHRASES, key, language, **values))
@@ -238,7 +251,7 @@ def _practice_body(
     facts.append((phrase(PHRASES, "informants", language), roles))
     if pid in overall.index:
         row = overall.loc[pid]
-        facts.append((phrase(PHRASES, "overall", language), f"{_number(row['overall'])} [{_number(row['ci_low'])}; {_number(row['ci_high'])}]"))
+        facts.append((phrase(PHRASES, "overall", language), f"{number(row['overall'], language)} [{number(row['ci_low'], language)}; {number(row['ci_high'], language)}]"))
     if pid in ranks.index and not pd.isna(ranks.at[pid, "rank"]):
         r = ranks.loc[pid]
         facts.append((phrase(PHRASES, "rank", language), phrase(PHRASES, "rank_value", language, rank=int(r["rank"]), n=int(r["n_ranked"]), low=int(r["rank_low"]), high=int(r["rank_high"]))))
@@ -252,25 +265,25 @@ def _practice_body(
         fair_cells = cells[cells["practice_id"] == pid].set_index("element_id")["fair"]
         if pid in fair_overall.index:
             f = fair_overall.loc[pid]
-            facts.append((phrase(PHRASES, "fair_overall", language), f"{_number(f['fair'])} [{_number(f['ci_low'])}; {_number(f['ci_high'])}], "
-                          + phrase(PHRASES, "fair_rank", language, rank=_number(f["rank_fair"], 0))))
+            facts.append((phrase(PHRASES, "fair_overall", language), f"{number(f['fair'], language)} [{number(f['ci_low'], language)}; {number(f['ci_high'], language)}], "
+                          + phrase(PHRASES, "fair_rank", language, rank=number(f["rank_fair"], language, 0))))
     names = {e.id: f"{e.number}. {e.name(language)}" for e in study.instrument.elements}
     rows = []
     for record in profile.set_index("element_id").reindex([e.id for e in study.instrument.elements]).itertuples():
         sufficient = bool(record.sufficient) if not pd.isna(record.sufficient) else False
-        score = _number(record.score) if sufficient else f"<em>{t('insufficient')}</em>"
-        interval = f"{_number(record.ci_low)}–{_number(record.ci_high)}" if sufficient and not pd.isna(record.ci_low) else "–"
-        spread = f"{_number(record.informant_min)}–{_number(record.informant_max)}" if not pd.isna(record.informant_min) else "–"
+        score = number(record.score, language) if sufficient else f"<em>{t('insufficient')}</em>"
+        interval = f"{number(record.ci_low, language)}–{number(record.ci_high, language)}" if sufficient and not pd.isna(record.ci_low) else "–"
+        spread = f"{number(record.informant_min, language)}–{number(record.informant_max, language)}" if not pd.isna(record.informant_min) else "–"
         rows.append(
             f"<tr><td>{html.escape(names[record.Index])}</td><td class='number'>{score}</td><td class='number'>{interval}</td>"
-            f"<td class='number'>{_number(100 * record.coverage, 0) if not pd.isna(record.coverage) else '–'} %</td><td class='number'>{spread}</td>"
-            + (f"<td class='number'>{_number(fair_cells.get(record.Index, float('nan')))}</td>" if fair is not None else "") + "</tr>"
+            f"<td class='number'>{number(100 * record.coverage, language, 0) if not pd.isna(record.coverage) else '–'} %</td><td class='number'>{spread}</td>"
+            + (f"<td class='number'>{number(fair_cells.get(record.Index, float('nan')), language)}</td>" if fair is not None else "") + "</tr>"
         )
     notes = []
     if pid in screen.index and bool(screen.at[pid, "possible_sikker"]):
         notes.append(f'<p class="flag">{t("sikker")}</p>')
     if flags is None:
-        notes.append(f'<p class="notice">{t("bias_not_run")}</p>')
+        notes.append(f'<p class="notice">{t("bias_stale" if bias_stale else "bias_not_run")}</p>')
     else:
         raised = flags[(flags["practice_id"] == pid) & flags["flag"].astype(bool)]
         notes.extend(f'<p class="flag"><strong>{html.escape(check_label(str(f.check), language))}</strong>: {html.escape(str(f.reason))}</p>' for f in raised.itertuples())

@@ -24,7 +24,7 @@ import nbformat
 
 from lovende_research.caveats import study_caveats
 from lovende_research.config import PROJECT_ROOT
-from lovende_research.i18n import check_language, phrase
+from lovende_research.i18n import check_language, number, phrase
 from lovende_research.io import atomic_write_text
 from lovende_research.study import Study
 from lovende_research.table_exports import EXPORT_FOLDER
@@ -47,6 +47,12 @@ PHRASES = {
     "pages": ("Sider", "Pages"),
     "practice_pages": ("Praksisser", "Practices"),
     "notebook": ("kørt notebook", "executed notebook"),
+    "made_by": ("lavet i kørsel {run}", "made in run {run}"),
+    "stale_pages": ("Forældede sider", "Stale pages"),
+    "stale_note": (
+        "Disse sider er lavet i en tidligere kørsel på tabeller, der siden er beregnet igen, og linkes derfor ikke her. Kør trinnet igen (fx uden --only).",
+        "These pages were made in an earlier run from tables recomputed since, so they are not linked here. Run the stage again (for example without --only).",
+    ),
     "no_stages": (
         "Ingen analysetrin er kørt endnu: studiet er valideret, og dets indhold er opsummeret nedenfor.",
         "No analysis stage has run yet: the study was validated and its contents are summarised below.",
@@ -66,7 +72,7 @@ PHRASES = {
     "commit": ("Git-commit", "Git commit"),
     "started": ("Startet", "Started"),
     "duration": ("Varighed", "Duration"),
-    "seconds": ("{value:.1f} sekunder", "{value:.1f} seconds"),
+    "seconds": ("{value} sekunder", "{value} seconds"),
     "instrument_version": ("Måleredskabets version", "Measuring tool version"),
     "yes": ("ja", "yes"),
     "exports": ("Tabeller (XLSX og CSV)", "Tables (XLSX and CSV)"),
@@ -256,6 +262,8 @@ class Page:
     title: str
     html: str
     notebook: str | None = None
+    #: The run that made the page (a stage page; see :mod:`lovende_research.page_runs`).
+    run: str = ""
 
 
 STYLE = """
@@ -328,8 +336,11 @@ def write_index(
     language: str = "da",
     practice_pages: list[Page] | None = None,
     paths: dict[str, str] | None = None,
+    stale: list[Page] | None = None,
 ) -> Path:
-    """The landing page: summary, links to every page, provenance. Plain HTML, no scripts.
+    """The landing page: summary, links to every page with the run that made it, provenance. Plain HTML, no scripts.
+
+    ``stale`` pages (made from tables recomputed since) are named with their run, not linked.
 
     ``paths`` maps absolute local paths in the parameters to what the page shows instead, as on the
     stage pages (:func:`hide_local_paths`); ``provenance.json`` keeps them as they were.
@@ -351,9 +362,11 @@ def write_index(
     links = "\n".join(
         f'<li><a href="{html.escape(p.html)}">{html.escape(p.title)}</a>'
         + (f' &middot; <a href="{html.escape(p.notebook)}">{t("notebook")}</a>' if p.notebook else "")
+        + (f' &middot; <span class="run">{t("made_by", run=p.run)}</span>' if p.run else "")
         + "</li>"
         for p in pages
     )
+    stale_items = "\n".join(f'<li>{html.escape(p.title)} &middot; <span class="run">{t("made_by", run=p.run)}</span></li>' for p in stale or [])
     practices = "\n".join(f'<li><a href="{html.escape(p.html)}">{html.escape(p.title)}</a></li>' for p in practice_pages or [])
     exports = export_links(reports_dir)
     parameters = [
@@ -363,13 +376,14 @@ def write_index(
         (phrase(PHRASES, "instrument_version", language), provenance.instrument_version),
         (phrase(PHRASES, "commit", language), provenance.git_commit or "–"),
         (phrase(PHRASES, "started", language), provenance.started.isoformat(timespec="seconds")),
-        (phrase(PHRASES, "duration", language), phrase(PHRASES, "seconds", language, value=provenance.duration_seconds)),
+        (phrase(PHRASES, "duration", language), phrase(PHRASES, "seconds", language, value=number(provenance.duration_seconds, language, 1))),
     ]
     body = f"""<h1>{html.escape(study.config.title)}</h1>
 <p class="subtitle">{t("title")} &middot; lovende-research</p>
 {study_notices(study, language)}
 <h2>{t("pages")}</h2>
 {f'<ul class="pages">{links}</ul>' if pages else f"<p>{t('no_stages')}</p>"}
+{f'<h2>{t("stale_pages")}</h2><p>{t("stale_note")}</p><ul class="stale">{stale_items}</ul>' if stale_items else ""}
 {f'<h2>{t("practice_pages")}</h2><ul class="practices">{practices}</ul>' if practices else ""}
 {f'<h2>{t("exports")}</h2><p>{t("exports_note")}</p><ul class="exports">{exports}</ul>' if exports else ""}
 <h2>{t("summary")}</h2>

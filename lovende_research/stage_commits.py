@@ -173,17 +173,26 @@ def mixed_runs(processed: Path, folders: Sequence[str]) -> list[str]:
     ``folders`` are the stages' output folders in pipeline order. A folder without a run record (written
     before runs had ids, or by hand) cannot be shown to fit and is named too.
     """
+    return [problem for _, problem in _mismatches(processed, folders)]
+
+
+def stale_folders(processed: Path, folders: Sequence[str]) -> set[str]:
+    """The names of the folders :func:`mixed_runs` finds fault with: outputs that do not fit those before them."""
+    return {name for name, _ in _mismatches(processed, folders)}
+
+
+def _mismatches(processed: Path, folders: Sequence[str]) -> list[tuple[str, str]]:
     problems = []
     present = [name for name in folders if (processed / name).is_dir()]
     ids = {name: run_id_of(processed / name) for name in present}
     for position, name in enumerate(present):
         if ids[name] is None:
-            problems.append(f"{name} har ingen kørselspost ({RUN_RECORD})")
+            problems.append((name, f"{name} har ingen kørselspost ({RUN_RECORD})"))
             continue
         inputs = json.loads((processed / name / RUN_RECORD).read_text(encoding="utf-8")).get("inputs", {})
         for earlier in present[:position]:
             if inputs.get(earlier) != ids[earlier]:
-                problems.append(f"{name} (kørsel {ids[name]}) er beregnet på {earlier} fra kørsel {inputs.get(earlier) or '(ingen)'}, men {earlier} er nu fra kørsel {ids[earlier]}")
+                problems.append((name, f"{name} (kørsel {ids[name]}) er beregnet på {earlier} fra kørsel {inputs.get(earlier) or '(ingen)'}, men {earlier} er nu fra kørsel {ids[earlier]}"))
     return problems
 
 

@@ -94,6 +94,7 @@ reconcile_rule = "median"  # rule for differing coders without a consensus code:
 coverage_threshold = 0.5  # share of an element's items (and of elements, for the index) that must be answered
 delimitation = "main"  # the delimitation to score (main: the practice as first delimited)
 ci = 0.95  # coverage of every interval
+show_practices = 25  # heatmap and ranking: the best and worst N practices get a row, the others one summary row
 
 # %%
 from pathlib import Path
@@ -168,6 +169,10 @@ show_table(tables.item_scores["source"].value_counts().rename_axis("source").ren
 # Rækkerne er praksisserne ordnet efter samlet indeks (højeste først), kolonnerne de 11 elementer. Et tal
 # markeret med `*` kommer fra et element, hvor ikke alle spørgsmål blev besvaret; en grå celle havde for
 # få svar til en score og skal læses som *ukendt*, ikke som svag.
+# Med flere end dobbelt så mange praksisser som `show_practices` (en landsdækkende kortlægning) får kun
+# de `show_practices` bedste og dårligste en række; rækken imellem er medianen pr. element for alle de
+# øvrige, og rangeringen nedenfor viser spændet af deres pladser. Alle praksisser står i tabellerne og i
+# `tabeller/`.
 
 # %% [markdown] tags=["en"]
 # ## Heatmap: practices × elements
@@ -175,9 +180,12 @@ show_table(tables.item_scores["source"].value_counts().rename_axis("source").ren
 # Rows are practices ordered by their overall index (highest first), columns the 11 elements. A number
 # marked `*` comes from an element where not every item was answered; a grey cell had too few answers
 # for a score and must be read as *unknown*, not as weak.
+# With more than twice `show_practices` practices (a national mapping), only the best and the worst
+# `show_practices` get a row; the row between them is the median per element of all the others, and the
+# ranking below shows the span of their ranks. Every practice stays in the tables and in `tabeller/`.
 
 # %%
-figure = score_plots.heatmap(tables.profiles, tables.overall, study.instrument, language, delimitation)
+figure = score_plots.heatmap(tables.profiles, tables.overall, study.instrument, language, delimitation, show=show_practices)
 figures += show_figure(figure, figure_dir / "heatmap")
 
 # %% [markdown] tags=["da"]
@@ -201,7 +209,7 @@ figures += show_figure(figure, figure_dir / "heatmap")
 # label a practice without any uncertainty; here one sees how sure a top place is.
 
 # %%
-figure = score_plots.rank_chart(tables.ranks, language, delimitation, ci)
+figure = score_plots.rank_chart(tables.ranks, language, delimitation, ci, show=show_practices)
 figures += show_figure(figure, figure_dir / "ranks")
 show_table(tables.ranks, language, full_table=full_table)
 
@@ -243,7 +251,7 @@ show_table(tables.score_model, language, digits=3, full_table=full_table)
 # effect weakest: compare.
 
 # %%
-figure = score_plots.element_pattern_chart(tables.profiles, tables.element_pattern, study.instrument, language, delimitation)
+figure = score_plots.element_pattern_chart(tables.profiles, tables.element_pattern, study.instrument, language, delimitation, show=show_practices)
 figures += show_figure(figure, figure_dir / "element_pattern")
 show_table(tables.element_pattern, language, full_table=full_table)
 

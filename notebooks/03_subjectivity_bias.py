@@ -70,6 +70,7 @@ set_aside_styles = True  # set flagged straight-liners aside from the role model
 fair_mix = "study"  # role mix of the role-adjusted profiles: study (shares over the study), equal or leder
 min_items = 10  # answered items needed before a response style is judged
 screen_evidence = 0.5  # a sikker-praksis 'ja' is supported when the Virkning score reaches this (or a coder noted the study)
+show_practices = 25  # figures with a row per practice show the best and worst N, and count the others
 top_n = 5  # the top of the ranking: a top place that rests on one informant or coder is flagged
 delimitation_threshold = 0.15  # flag an element whose score moves more than this between delimitations
 agreement_low = 0.667  # Krippendorff's lowest acceptable alpha for tentative conclusions
@@ -278,7 +279,7 @@ show_table(tables.role_effects[["role", "estimate", "ci_low", "ci_high", "p_holm
 # %%
 verdicts["fair"] = bias.verdict("fair", language, fair=tables.fair_overall, mix=fair_mix, top_n=top_n)
 display(Markdown(f"**{markdown_text(verdicts['fair'])}**"))
-figure = bias_plots.fair_chart(tables.fair_overall, top_n, language, 1 - alpha_level)
+figure = bias_plots.fair_chart(tables.fair_overall, top_n, language, 1 - alpha_level, show=show_practices)
 figures += show_figure(figure, figure_dir / "fair")
 show_table(tables.fair_overall.sort_values("rank_fair")[["practice_id", "observed", "fair", "ci_low", "ci_high", "rank_observed", "rank_fair", "depends_on_roles"]],
            language, digits=3, full_table=full_table)
@@ -337,7 +338,7 @@ figures += show_figure(figure, figure_dir / "response_styles")
 # %%
 verdicts["stability"] = bias.verdict("stability", language, summary=tables.stability_summary, flags=tables.flags, top_n=top_n)
 display(Markdown(f"**{markdown_text(verdicts['stability'])}**"))
-figure = bias_plots.stability_chart(tables.stability, top_n, language)
+figure = bias_plots.stability_chart(tables.stability, top_n, language, show=show_practices)
 figures += show_figure(figure, figure_dir / "stability")
 show_table(tables.stability_summary.sort_values("kendall_tau"), language, max_rows=10, full_table=full_table)
 

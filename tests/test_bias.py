@@ -716,3 +716,17 @@ def test_a_share_exactly_at_the_threshold_is_flagged_and_the_defaults_are_the_do
     for function in (bias.run_bias_checks, bias.response_styles):
         parameters = inspect.signature(function).parameters
         assert (parameters["straightline_share"].default, parameters["ceiling_share"].default, parameters["style_margin"].default) == (0.75, 0.8, 0.3)
+
+
+def test_a_verdict_names_at_most_ten_ids_and_counts_the_rest() -> None:
+    """A national study flagged about 1,260 straight-liners, and the verdict named them all: now the
+    count stays whole, ten are named, and the rest are counted with a pointer to the full table."""
+    from lovende_research import bias
+
+    ids = [f"I{k:04d}" for k in range(1260)]
+    styles = pd.DataFrame({"informant_id": ids, "straightliner": True, "ceiling": False, "screen_unsupported": False})
+    text = bias.verdict("styles", "da", styles=styles)
+    assert "1260" in text and "I0009" in text and "I0010" not in text
+    assert "og 1250 flere; hele listen står i tjekkets tabel og i tabeller/" in text
+    short = bias.verdict("styles", "en", styles=styles.head(3))
+    assert "(I0000, I0001, I0002)" in short and "more" not in short

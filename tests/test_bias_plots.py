@@ -64,3 +64,24 @@ def test_coder_agreement_lists_elements_in_the_instruments_order(example_checks)
     # by hand: the instrument numbers its elements 1–11; the overall row ("alle") comes last
     assert [int(label.split(".")[0]) for label in labels[:-1]] == list(range(1, len(study.instrument.elements) + 1))
     assert labels[-1].startswith("Samlet")
+
+
+def test_fair_and_stability_charts_show_the_top_and_bottom_n_and_count_the_rest(example_checks) -> None:
+    """``show=2`` on the example's 14 practices: the 2 best and 2 worst get rows (ordered as the tables,
+    sorted here with pandas, order them), and a note counts the other 10 with their span of ranks."""
+    _, checks, _ = example_checks
+    fair = checks.fair_overall.dropna(subset=["fair"]).sort_values("fair", ascending=False, kind="stable")
+    best, worst = fair["practice_id"].iloc[:2].tolist(), fair["practice_id"].iloc[-2:].tolist()
+    figure = bias_plots.fair_chart(checks.fair_overall, language="en", show=2)
+    rows = {t.get_text() for t in figure.axes[0].get_yticklabels()}
+    assert rows == set(best + worst)
+    assert [t.get_text() for t in figure.texts] == [f"{len(fair) - 4} other practices (ranks 3–{len(fair) - 2}) are not shown; all are in the table."]
+    plt.close(figure)
+    full = checks.stability.drop_duplicates("practice_id").sort_values("rank_full")
+    figure = bias_plots.stability_chart(checks.stability, language="en", show=2)
+    assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == [*full["practice_id"].iloc[:2], *full["practice_id"].iloc[-2:]]
+    rest = full["rank_full"].iloc[2:-2]
+    assert f"{len(full) - 4} other practices (ranks {int(rest.min())}–{int(rest.max())})" in figure.texts[0].get_text()
+    plt.close(figure)
+    assert len(bias_plots.fair_chart(checks.fair_overall, language="en").axes[0].get_yticklabels()) == len(fair)  # without show: all
+    plt.close("all")

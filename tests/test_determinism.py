@@ -10,12 +10,13 @@ from lovende_research.pipeline import run_study
 
 #: Index rows that change with the clock, the executed notebooks' timing metadata, and the run ids in
 #: the stage folders' run records (run.json, whose file checksums the kill test checks) and the run
-#: lock's note of its last holder are the only allowed differences.
-CLOCK_ROWS = re.compile(r"<tr><th>(Startet|Varighed)</th><td>[^<]*</td></tr>")
+#: lock's note of its last holder are the only allowed differences; so are the run ids the index names
+#: beside each page and keeps in pages.json (page_runs.py), for the same reason as run.json.
+CLOCK_ROWS = re.compile(r"<tr><th>(Startet|Varighed)</th><td>[^<]*</td></tr>|lavet i kørsel [\w-]+")
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.suffix != ".ipynb" and p.name not in {"run.log", "provenance.json", "run.json", ".lovende-run.lock"}}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.suffix != ".ipynb" and p.name not in {"run.log", "provenance.json", "run.json", "pages.json", ".lovende-run.lock"}}
 
 
 def test_second_run_is_identical(tmp_path: Path) -> None:

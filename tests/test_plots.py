@@ -195,3 +195,64 @@ def test_heatmap_is_drawn_as_seaborn_draws_it(example_study: Path) -> None:
     ax.set_title(score_plots.PHRASES["heatmap_title"][1] + "\n" + score_plots.PHRASES["heatmap_note"][1], fontsize=10)
     assert ours == figure_bytes(figure)
     plt.close("all")
+
+
+def test_heatmap_and_ranking_show_the_top_and_bottom_n_and_summarise_the_rest(example_study: Path) -> None:
+    """With ``show=3`` on the example's 14 practices, the figures give the 3 best and 3 worst their own
+    rows and one row for the other 8: the median per element (computed here with pandas from the profile
+    table) in the heatmap, the span of their ranks in the ranking."""
+    from lovende_research.plots import scores as score_plots
+    from lovende_research.scoring import score_study
+    from lovende_research.study import Study
+
+    study = Study.load(example_study)
+    tables = score_study(study, n_boot=20, seed=1)
+    main = tables.profiles[tables.profiles["delimitation_id"] == "main"]
+    order = tables.overall[tables.overall["delimitation_id"] == "main"].sort_values("overall", ascending=False)["practice_id"].tolist()
+    assert len(order) == 14
+    figure = score_plots.heatmap(tables.profiles, tables.overall, study.instrument, "en", show=3)
+    ax = figure.axes[0]
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    assert rows == [*order[:3], "8 others (median)", *order[-3:]]
+    median = main[main["practice_id"].isin(order[3:-3])].groupby("element_id")["score"].median()
+    cells = {(round(t.get_position()[1] - 0.5), round(t.get_position()[0] - 0.5)): t.get_text() for t in ax.texts}
+    elements = [e.id for e in study.instrument.elements]
+    assert [cells[(3, k)] for k in range(len(elements))] == [f"{median[e]:.2f}" for e in elements]
+    plt.close(figure)
+
+    ranks = tables.ranks[tables.ranks["delimitation_id"] == "main"] if "delimitation_id" in tables.ranks else tables.ranks
+    by_rank = ranks.dropna(subset=["rank"]).sort_values("rank")
+    figure = score_plots.rank_chart(tables.ranks, "en", show=3)
+    rows = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    rest = by_rank.iloc[3:-3]["rank"]
+    assert rows == [*by_rank["practice_id"].iloc[:3], f"8 others: ranks {int(rest.min())}–{int(rest.max())}", *by_rank["practice_id"].iloc[-3:]]
+    plt.close(figure)
+    # without show (or with a show covering every practice) every practice has its row, as before
+    assert len(score_plots.heatmap(tables.profiles, tables.overall, study.instrument, "en", show=7).axes[0].get_yticklabels()) == 14
+    plt.close("all")
+
+
+def test_element_pattern_draws_distributions_instead_of_points_beyond_2n_practices(example_study: Path) -> None:
+    """With ``show=3`` and 14 practices each element is one box (its quartiles, computed here with numpy)
+    and no point per practice is drawn; with ``show=7`` the 14 × 11 points are drawn as before."""
+    from matplotlib.collections import PathCollection
+
+    from lovende_research.plots import scores as score_plots
+    from lovende_research.scoring import score_study
+    from lovende_research.study import Study
+
+    study = Study.load(example_study)
+    tables = score_study(study, n_boot=20, seed=1)
+    figure = score_plots.element_pattern_chart(tables.profiles, tables.element_pattern, study.instrument, "en", show=3)
+    ax = figure.axes[0]
+    assert not [c for c in ax.collections if isinstance(c, PathCollection) and len(c.get_offsets()) > 11]
+    first = tables.element_pattern[tables.element_pattern["delimitation_id"] == "main"].sort_values("rank")["element_id"].iloc[0]
+    scores = tables.profiles[(tables.profiles["delimitation_id"] == "main") & (tables.profiles["element_id"] == first)]["score"].dropna()
+    q1, q3 = np.percentile(scores, [25, 75])
+    box = ax.patches[0].get_path().vertices[:, 0]  # the top box is the strongest element
+    assert box.min() == pytest.approx(q1, abs=1e-9) and box.max() == pytest.approx(q3, abs=1e-9)
+    plt.close(figure)
+    figure = score_plots.element_pattern_chart(tables.profiles, tables.element_pattern, study.instrument, "en", show=7)
+    scored = tables.profiles[tables.profiles["delimitation_id"] == "main"].dropna(subset=["score"])
+    assert max(len(c.get_offsets()) for c in figure.axes[0].collections if isinstance(c, PathCollection)) == len(scored)
+    plt.close("all")

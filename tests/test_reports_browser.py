@@ -6,8 +6,10 @@ drives it and never downloads a browser of its own. The pages are served on 127.
 
 from __future__ import annotations
 
+import base64
 import csv
 import functools
+import html
 import os
 import re
 import shutil
@@ -102,11 +104,7 @@ CONVERTED_PAGES = ("01_screening.html", "02_interview_coding.html", "03_subjecti
 
 
 def test_converted_pages_show_tables_for_people(served_reports: tuple[str, Path], browser) -> None:
-    from lovende_research.study import Study
-
     base, folder = served_reports
-    # The instrument's version ("arbejdsversion 0.1") is a name, not a number, and is written as named.
-    version = Study.load(EXAMPLE_STUDY).instrument.version
     for name in CONVERTED_PAGES:
         page = browser.new_page()
         page.goto(base + name, wait_until="load")
@@ -114,9 +112,6 @@ def test_converted_pages_show_tables_for_people(served_reports: tuple[str, Path]
         headers = page.evaluate("Array.from(document.querySelectorAll('th')).map(h => h.innerText)")
         assert not [h for h in headers if "_" in h], f"{name}: column names as headers: {headers}"
         assert not page.evaluate("document.querySelectorAll('table.dataframe').length"), f"{name}: a raw pandas table"
-        text = page.inner_text("body").replace(version, "")
-        points = re.findall(r"\S*\d\.\d\S*", text)
-        assert not points, f"{name}: decimal points on a Danish page: {points[:10]}"
         page.close()
     page = browser.new_page()
     page.goto(base + "02_interview_coding.html", wait_until="load")
@@ -125,6 +120,33 @@ def test_converted_pages_show_tables_for_people(served_reports: tuple[str, Path]
     links = page.evaluate("Array.from(document.querySelectorAll('p.lovende-table-note a')).map(a => a.getAttribute('href'))")
     assert links and set(links) == {"tabeller/02_interview_coding.xlsx"}
     page.close()
+
+
+def test_no_decimal_point_in_a_danish_number_on_any_page(served_reports: tuple[str, Path], browser, example_run) -> None:
+    """Every page of the Danish example (stage pages, index, practice pages) and the text drawn in its
+    figures write decimals with a comma: one formatter (``i18n.number``) for all of them."""
+    from lovende_research.study import Study
+
+    base, folder = served_reports
+    # Names, not numbers, written as named: the instrument's version ("arbejdsversion 0.1") and the
+    # package versions on the index.
+    names = [Study.load(EXAMPLE_STUDY).instrument.version, *example_run.provenance.packages.values()]
+    pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+    assert any(p.startswith("praksis/") for p in pages)
+    for name in pages:
+        page = browser.new_page()
+        page.goto(base + name, wait_until="load")
+        # Code is written as a machine reads it (a parameter as it goes in a --params file): left out.
+        text = page.evaluate("document.querySelectorAll('code').forEach(c => c.remove()), document.body.innerText")
+        # the text inside the figures (SVG as data: images) counts too
+        for source in page.evaluate("Array.from(document.images).map(i => i.src).filter(s => s.startsWith('data:image/svg+xml;base64,'))"):
+            svg = base64.b64decode(source.split(",", 1)[1]).decode("utf-8")
+            text += " " + " ".join(html.unescape(t) for t in re.findall(r"<!-- (.*?) -->", svg))
+        for known in names:
+            text = text.replace(str(known), "")
+        points = re.findall(r"\S*\d\.\d\S*", text)
+        assert not points, f"{name}: decimal points on a Danish page: {points[:10]}"
+        page.close()
 
 
 def test_index_screenshot(served_reports: tuple[str, Path], browser) -> None:

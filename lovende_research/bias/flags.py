@@ -7,10 +7,9 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from lovende_research.bias.common import _num, _signed
 from lovende_research.bias.phrases import PHRASES
 from lovende_research.bias.styles import CEILING_SHARE, STRAIGHTLINE_SHARE
-from lovende_research.i18n import check_language, percent, phrase
+from lovende_research.i18n import check_language, number, percent, phrase
 from lovende_research.people_tables import code_text as role_text
 
 #: The checks :func:`practice_flags` reports, in order.
@@ -120,9 +119,9 @@ def practice_flags(
     flagged = styles[styles["screen_unsupported"].astype(bool)]
     collect("screen_unsupported", flagged, (
         phrase(PHRASES, "flag_screen", language, informant=r.informant_id, role=role_text(r.informant_role, language),
-               evidence=(_num(r.evidence_score, language) if not np.isnan(r.evidence_score)
+               evidence=(number(r.evidence_score, language) if not np.isnan(r.evidence_score)
                          else phrase(PHRASES, "insufficient", language)),
-               threshold=_num(screen_evidence, language))
+               threshold=number(screen_evidence, language))
         for r in flagged.itertuples()))
     fell = (stability["rank_full"] <= top_n) & ~(stability["rank_reduced"] <= top_n)
     for scenario, check in (("informant", "informant_stability"), ("coder", "coder_stability")):
@@ -136,10 +135,10 @@ def practice_flags(
             for r in flagged.itertuples()))
     moved = delimitation[delimitation["moved"].astype(bool)]
     for (practice, delim), group in moved.groupby(["practice_id", "delimitation_id"], sort=True):
-        elements = ", ".join(f"{r.element_id} {_signed(r.difference, language)}" for r in group.itertuples())
+        elements = ", ".join(f"{r.element_id} {number(r.difference, language, signed=True)}" for r in group.itertuples())
         reasons["delimitation"].setdefault(practice, []).append(
             phrase(PHRASES, "flag_delimitation", language, delimitation=delim, n=len(group),
-                   threshold=_num(delimitation_threshold, language), elements=elements))
+                   threshold=number(delimitation_threshold, language), elements=elements))
     adjusted = fair_overall is not None and bool(fair_overall["adjusted"].all()) and len(fair_overall) > 0
     if adjusted and fair_overall is not None:
         flagged = fair_overall[fair_overall["depends_on_roles"]]

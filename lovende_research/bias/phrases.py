@@ -187,4 +187,5 @@ PHRASES: dict[str, tuple[str, str]] = {
     "tables_written": ("{n} tabeller gemt i {path}", "{n} tables written to {path}"),
     "flagged_summary": ("{n} af {total} praksisser har mindst ét opmærksomhedspunkt",
                         "{n} of {total} practices have at least one flag"),
+    "more_ids": ("og {n} flere; hele listen står i tjekkets tabel og i tabeller/", "and {n} more; the full list is in the check's table and in tabeller/"),
 }

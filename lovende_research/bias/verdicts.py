@@ -7,15 +7,22 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from lovende_research.bias.common import BiasError, _num, _signed
+from lovende_research.bias.common import BiasError
 from lovende_research.bias.phrases import PHRASES
 from lovende_research.bias.roles import ROLE_REASONS
-from lovende_research.i18n import check_language, percent, phrase
+from lovende_research.i18n import check_language, number, percent, phrase
 from lovende_research.people_tables import code_text as role_text
+
+#: At most this many ids are named in a verdict; the rest are counted (a national study's verdict named
+#: about 1,260 pseudonyms). The full list is the check's table, on the page and in ``tabeller/``.
+LISTED_IDS = 10
 
 
 def _ids(values: Iterable[str], language: str) -> str:
+    """`` (a, b, c)``, or the first :data:`LISTED_IDS` and how many more, pointing to the full table."""
     values = list(values)
+    if len(values) > LISTED_IDS:
+        return f" ({', '.join(values[:LISTED_IDS])} " + phrase(PHRASES, "more_ids", language, n=len(values) - LISTED_IDS) + ")"
     return f" ({', '.join(values)})" if values else ""
 
 
@@ -51,14 +58,14 @@ def verdict(check: str, language: str = "da", **tables: Any) -> str:
         icc = tables["icc"]
         overall = icc[icc["element_id"] == "overall"].iloc[0]
         elements = icc[icc["element_id"] != "overall"].sort_values("icc1")
-        weakest = ", ".join(f"{r.element_id} {_num(r.icc1, language)}" for r in elements.head(3).itertuples())
+        weakest = ", ".join(f"{r.element_id} {number(r.icc1, language)}" for r in elements.head(3).itertuples())
         return phrase(PHRASES, "v_icc", language, band=phrase(PHRASES, f"band_{overall['band']}", language),
-                      icc=_num(overall["icc1"], language), lo=_num(overall["icc1_ci_low"], language),
-                      hi=_num(overall["icc1_ci_high"], language), k=_num(overall["k"], language, 0),
-                      icck=_num(overall["icck"], language), weakest=weakest)
+                      icc=number(overall["icc1"], language), lo=number(overall["icc1_ci_low"], language),
+                      hi=number(overall["icc1_ci_high"], language), k=number(overall["k"], language, 0),
+                      icck=number(overall["icck"], language), weakest=weakest)
     if check == "roles":
         roles, excluded = tables["roles"], list(tables.get("excluded", []))
-        alpha = _num(float(tables.get("alpha_level", 0.05)), language)
+        alpha = number(float(tables.get("alpha_level", 0.05)), language)
         excluded_text = (phrase(PHRASES, "excluded", language, n=len(excluded), ids=", ".join(excluded)) if excluded
                          else phrase(PHRASES, "excluded_none", language))
         if roles.empty or not bool(roles["converged"].all()):
@@ -70,9 +77,9 @@ def verdict(check: str, language: str = "da", **tables: Any) -> str:
                 warning = "; ".join(phrase(PHRASES, f"role_{c}", language, reference=roles["reference"].iloc[0])
                                     for c in dict.fromkeys(codes))
             return phrase(PHRASES, "v_role_failed", language, warning=warning)
-        details = "; ".join(phrase(PHRASES, "role_detail", language, role=role_text(r.role, language), estimate=_signed(r.estimate, language),
-                                   lo=_signed(r.ci_low, language), hi=_signed(r.ci_high, language),
-                                   p=f"p < {_num(0.001, language, 3)}" if r.p_holm < 0.001 else f"p = {_num(r.p_holm, language, 3)}")
+        details = "; ".join(phrase(PHRASES, "role_detail", language, role=role_text(r.role, language), estimate=number(r.estimate, language, signed=True),
+                                   lo=number(r.ci_low, language, signed=True), hi=number(r.ci_high, language, signed=True),
+                                   p=f"p < {number(0.001, language, 3)}" if r.p_holm < 0.001 else f"p = {number(r.p_holm, language, 3)}")
                             for r in roles.itertuples())
         boundary = _boundary_text(roles, language)
         if roles["significant"].any():
@@ -86,7 +93,7 @@ def verdict(check: str, language: str = "da", **tables: Any) -> str:
             return phrase(PHRASES, "v_fair_none", language)
         moved = fair[fair["depends_on_roles"]]["practice_id"]
         mix = phrase(PHRASES, f"mix_{tables.get('mix', 'study')}", language)
-        max_diff = _num((fair["fair"] - fair["observed"]).abs().max(), language)
+        max_diff = number((fair["fair"] - fair["observed"]).abs().max(), language)
         if fair["rank_fair"].equals(fair["rank_observed"]):
             return phrase(PHRASES, "v_fair_unchanged", language, mix=mix, max_diff=max_diff)
         return phrase(PHRASES, "v_fair", language, mix=mix,
@@ -104,10 +111,10 @@ def verdict(check: str, language: str = "da", **tables: Any) -> str:
         flagged = flags[flags["check"].isin(["informant_stability", "coder_stability"]) & flags["flag"]]["practice_id"].drop_duplicates()
         tau_inf = float(inf["kendall_tau"].min()) if len(inf) else float("nan")
         quality = "stable" if (len(flagged) == 0 and (np.isnan(tau_inf) or tau_inf >= 0.8)) else "fragile"
-        return phrase(PHRASES, "v_stability", language, quality=phrase(PHRASES, quality, language), tau_inf=_num(tau_inf, language),
-                      shift_inf=(f"{inf['max_shift'].max():.0f}" if len(inf) else "–"),
-                      tau_cod=(_num(cod["kendall_tau"].min(), language) if len(cod) else "–"),
-                      shift_cod=(f"{cod['max_shift'].max():.0f}" if len(cod) else "–"),
+        return phrase(PHRASES, "v_stability", language, quality=phrase(PHRASES, quality, language), tau_inf=number(tau_inf, language),
+                      shift_inf=number(inf['max_shift'].max() if len(inf) else None, language, 0),
+                      tau_cod=(number(cod["kendall_tau"].min(), language) if len(cod) else "–"),
+                      shift_cod=number(cod['max_shift'].max() if len(cod) else None, language, 0),
                       n_flag=len(flagged), top_n=tables.get("top_n", 5), ids=_ids(flagged, language))
     if check == "delimitation":
         table = tables["delimitation"]
@@ -115,21 +122,21 @@ def verdict(check: str, language: str = "da", **tables: Any) -> str:
             return phrase(PHRASES, "v_delimitation_none", language)
         diff = table["difference"].astype(float)
         return phrase(PHRASES, "v_delimitation", language, n_practices=table["practice_id"].nunique(),
-                      mean_diff=_signed(diff.mean(), language), max_diff=_num(diff.abs().max(), language),
-                      n_moved=int(table["moved"].sum()), threshold=_num(float(tables.get("threshold", 0.15)), language))
+                      mean_diff=number(diff.mean(), language, signed=True), max_diff=number(diff.abs().max(), language),
+                      n_moved=int(table["moved"].sum()), threshold=number(float(tables.get("threshold", 0.15)), language))
     if check == "coders":
         agreement, low = tables["agreement"], float(tables.get("low", 0.667))
         overall = agreement[agreement["scope"] == "overall"].iloc[0]
         groups = agreement[agreement["scope"] == "group"]
         below = groups[groups["alpha"] < low]["element_id"].tolist() if "element_id" in groups else []
-        low_text = _num(low, language, 3)
+        low_text = number(low, language, 3)
         quality = (phrase(PHRASES, "coders_ok", language, low=low_text) if overall["alpha"] >= low
                    else phrase(PHRASES, "coders_low", language, low=low_text,
                                elements=", ".join(below) or phrase(PHRASES, "none", language)))
         paradox = groups[groups["paradox"].astype(bool)]["element_id"].tolist() if "element_id" in groups else []
         return phrase(PHRASES, "v_coders", language, agree=percent(overall["percent_agreement"], language),
-                      alpha=_num(overall["alpha"], language), kappa=_num(overall["kappa"], language),
-                      ac2=_num(overall["ac2"], language), quality=quality,
+                      alpha=number(overall["alpha"], language), kappa=number(overall["kappa"], language),
+                      ac2=number(overall["ac2"], language), quality=quality,
                       paradox=phrase(PHRASES, "coders_paradox", language, elements=", ".join(map(str, paradox))) if paradox else "")
     raise BiasError("check", check, "icc, roles, fair, styles, stability, delimitation eller coders")
 

@@ -18,6 +18,7 @@ matplotlib.use("Agg", force=False)
 
 import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
+from matplotlib.ticker import ScalarFormatter  # noqa: E402
 
 from lovende_research.display import show_svg  # noqa: E402
 from lovende_research.io import atomic_write_bytes  # noqa: E402
@@ -39,6 +40,40 @@ def use_style() -> None:
     sns.set_theme(style="whitegrid", context="notebook", palette=PALETTE)
     plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 150, "svg.hashsalt": "lovende", "figure.autolayout": False,
                          "axes.titley": 1.0, "text.parse_math": False})
+
+
+class _DanishFormatter(ScalarFormatter):
+    """matplotlib's default tick labels with a decimal comma (``0,2``), as :func:`~lovende_research.i18n.number` writes them."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return super().__call__(x, pos).replace(".", ",")
+
+
+def localised(figure: plt.Figure, language: str) -> plt.Figure:
+    """Give every numeric axis of ``figure`` Danish decimal commas when ``language`` is Danish.
+
+    Every figure function returns through this, so tick labels read like the page around them. Only axes
+    still on matplotlib's default number formatter change; category axes keep their labels.
+    """
+    if language == "da":
+        for ax in figure.axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                if type(axis.get_major_formatter()) is ScalarFormatter:
+                    axis.set_major_formatter(_DanishFormatter())
+    return figure
+
+
+def top_and_bottom(order: list[str], show: int | None) -> tuple[list[str], list[str], list[str]]:
+    """``order`` split into its first ``show``, the rest, and its last ``show`` (all in the first when short).
+
+    >>> top_and_bottom(list("abcdefg"), 2)
+    (['a', 'b'], ['c', 'd', 'e'], ['f', 'g'])
+    >>> top_and_bottom(list("abcd"), 2)
+    (['a', 'b', 'c', 'd'], [], [])
+    """
+    if show is None or len(order) <= 2 * show:
+        return list(order), [], []
+    return list(order[:show]), list(order[show:-show]), list(order[-show:])
 
 
 #: What each format's ``savefig`` needs so that the same figure gives the same bytes on a rerun.

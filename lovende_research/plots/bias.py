@@ -11,12 +11,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from matplotlib.ticker import ScalarFormatter
 
 from lovende_research.agreement import in_element_order
 from lovende_research.i18n import check_language, number, percent, phrase
 from lovende_research.instrument import Instrument
-from lovende_research.plots import use_style
+from lovende_research.plots import localised, top_and_bottom, use_style
 
 PHRASES: dict[str, tuple[str, str]] = {
     "practice": ("Praksis", "Practice"),
@@ -46,6 +45,8 @@ PHRASES: dict[str, tuple[str, str]] = {
     "threshold": ("grænse", "threshold"),
     "flagged": ("markeret", "flagged"),
     "not_flagged": ("ikke markeret", "not flagged"),
+    "rest_not_shown": ("{n} øvrige praksisser (plads {low}–{high}) er ikke vist; alle står i tabellen.",
+                       "{n} other practices (ranks {low}–{high}) are not shown; all are in the table."),
     "stability_title": ("Rangering uden én informant eller én koder", "Ranking without one informant or one coder"),
     "rank": ("Rang (1 = højest samlet indeks)", "Rank (1 = highest overall index)"),
     "full": ("fuld rangering", "full ranking"),
@@ -65,26 +66,6 @@ PHRASES: dict[str, tuple[str, str]] = {
 }
 
 ROLE_ORDER: tuple[str, ...] = ("leder", "medarbejder", "samarbejdspartner", "andet")
-
-
-class _DanishFormatter(ScalarFormatter):
-    """matplotlib's default tick labels with a decimal comma (``0,2``), as a Danish reader writes them."""
-
-    def __call__(self, x: float, pos: int | None = None) -> str:
-        return super().__call__(x, pos).replace(".", ",")
-
-
-def _localised(figure: plt.Figure, language: str) -> plt.Figure:
-    """Give every numeric axis of ``figure`` Danish decimal commas when ``language`` is Danish.
-
-    Only axes still on matplotlib's default number formatter change; category axes keep their labels.
-    """
-    if language == "da":
-        for ax in figure.axes:
-            for axis in (ax.xaxis, ax.yaxis):
-                if type(axis.get_major_formatter()) is ScalarFormatter:
-                    axis.set_major_formatter(_DanishFormatter())
-    return figure
 
 
 def _names(instrument: Instrument | None, language: str) -> dict[str, str]:
@@ -136,7 +117,7 @@ def role_chart(role_profiles: pd.DataFrame, role_effects: pd.DataFrame, language
         title += "\n" + phrase(PHRASES, "not_converged", language)
     right.set_title(title, fontsize=10)
     figure.tight_layout()
-    return _localised(figure, language)
+    return localised(figure, language)
 
 
 def icc_chart(icc: pd.DataFrame, instrument: Instrument | None = None, language: str = "da") -> plt.Figure:
@@ -160,7 +141,7 @@ def icc_chart(icc: pd.DataFrame, instrument: Instrument | None = None, language:
     ax.set_xlabel(phrase(PHRASES, "icc", language))
     ci = round(100 * float(table["confidence"].iloc[0])) if len(table) else 95
     ax.set_title(phrase(PHRASES, "icc_title", language, ci=ci) + "\n" + phrase(PHRASES, "bands", language), fontsize=10)
-    return _localised(figure, language)
+    return localised(figure, language)
 
 
 def point_labels(styles: pd.DataFrame) -> dict[tuple[float, float], str]:
@@ -206,14 +187,28 @@ def response_style_chart(styles: pd.DataFrame, straightline_share: float = 0.9, 
     ax.set_ylabel(phrase(PHRASES, "top_share", language))
     ax.set_title(phrase(PHRASES, "styles_title", language), fontsize=11)
     ax.legend(loc="upper left", fontsize=8)
-    return _localised(figure, language)
+    return localised(figure, language)
 
 
-def stability_chart(stability: pd.DataFrame, top_n: int = 5, language: str = "da") -> plt.Figure:
-    """Per practice: its full rank, and the range of ranks without one of its informants or one coder."""
+def _rest_note(figure: plt.Figure, rest: list[str], rank_of: pd.Series, language: str) -> None:
+    """Under a figure that shows only the top and bottom practices: how many others, and their ranks."""
+    if rest:
+        ranks = rank_of.loc[rest].dropna()
+        low, high = (int(ranks.min()), int(ranks.max())) if len(ranks) else (0, 0)
+        figure.text(0.01, 0.0, phrase(PHRASES, "rest_not_shown", language, n=len(rest), low=low, high=high), fontsize=8, ha="left", va="top")
+
+
+def stability_chart(stability: pd.DataFrame, top_n: int = 5, language: str = "da", show: int | None = None) -> plt.Figure:
+    """Per practice: its full rank, and the range of ranks without one of its informants or one coder.
+
+    With ``show``, only the ``show`` best and worst ranked practices get a row; a note counts the others.
+    """
     check_language(language)
     use_style()
     full = stability.drop_duplicates("practice_id")[["practice_id", "rank_full"]].sort_values("rank_full", na_position="last")
+    top, rest, bottom = top_and_bottom(full["practice_id"].tolist(), show)
+    rank_of = full.set_index("practice_id")["rank_full"]
+    full = full[full["practice_id"].isin(top + bottom)]
     order = full["practice_id"].tolist()
     y = {p: k for k, p in enumerate(order)}
     figure, ax = plt.subplots(figsize=(8, 0.38 * len(order) + 2.2))
@@ -240,7 +235,8 @@ def stability_chart(stability: pd.DataFrame, top_n: int = 5, language: str = "da
     # Outside the axes: inside, any corner holds some practice's dots (the lowest-ranked sit lower right).
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0, fontsize=8)
     figure.tight_layout()
-    return _localised(figure, language)
+    _rest_note(figure, rest, rank_of, language)
+    return localised(figure, language)
 
 
 def delimitation_chart(delimitation: pd.DataFrame, instrument: Instrument | None = None, threshold: float = 0.15,
@@ -253,7 +249,7 @@ def delimitation_chart(delimitation: pd.DataFrame, instrument: Instrument | None
         figure, ax = plt.subplots(figsize=(6, 2))
         ax.text(0.5, 0.5, phrase(PHRASES, "no_delimitation", language), ha="center", va="center")
         ax.set_axis_off()
-        return _localised(figure, language)
+        return localised(figure, language)
     groups = list(delimitation.groupby(["practice_id", "delimitation_id"], sort=True))
     n_elements = delimitation["element_id"].nunique()
     figure, axes = plt.subplots(1, len(groups), figsize=(4.5 * len(groups) + 2, 0.35 * n_elements + 2), sharey=True, squeeze=False)
@@ -272,7 +268,7 @@ def delimitation_chart(delimitation: pd.DataFrame, instrument: Instrument | None
         ax.set_xlabel(phrase(PHRASES, "difference", language))
     figure.suptitle(phrase(PHRASES, "delimitation_title", language) + f" ({phrase(PHRASES, 'threshold', language)} ±{number(threshold, language)})", fontsize=11)
     figure.tight_layout()
-    return _localised(figure, language)
+    return localised(figure, language)
 
 
 def coder_agreement_chart(agreement: pd.DataFrame, instrument: Instrument | None = None, low: float = 0.667,
@@ -314,18 +310,22 @@ def coder_agreement_chart(agreement: pd.DataFrame, instrument: Instrument | None
     # Outside the axes: bars start at 0 on the left and most reach past 0.8, so no corner inside is free.
     ax.legend(title=phrase(PHRASES, "statistic", language), fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
     ax.set_title(phrase(PHRASES, "coders_title", language) + "\n" + phrase(PHRASES, "paradox", language), fontsize=10)
-    return _localised(figure, language)
+    return localised(figure, language)
 
 
-def fair_chart(fair_overall: pd.DataFrame, top_n: int = 5, language: str = "da", confidence: float = 0.95) -> plt.Figure:
+def fair_chart(fair_overall: pd.DataFrame, top_n: int = 5, language: str = "da", confidence: float = 0.95, show: int | None = None) -> plt.Figure:
     """Each practice's overall index as observed (hollow) and role-adjusted (filled, with its interval).
 
     Practices are ordered by the adjusted index; those whose top-``top_n`` place depends on who was asked
-    are drawn in red and named in the legend, so the figure shows what the ``role_mix`` flag says.
+    are drawn in red and named in the legend, so the figure shows what the ``role_mix`` flag says. With
+    ``show``, only the ``show`` highest and lowest adjusted practices get a row; a note counts the others.
     """
     check_language(language)
     use_style()
     table = fair_overall.dropna(subset=["fair"]).sort_values("fair", kind="stable").reset_index(drop=True)
+    top, rest, bottom = top_and_bottom(table["practice_id"].astype(str).tolist()[::-1], show)
+    rank_of = pd.Series(np.arange(1, len(table) + 1), index=table["practice_id"].astype(str).tolist()[::-1])
+    table = table[table["practice_id"].astype(str).isin(top + bottom)].reset_index(drop=True)
     figure, ax = plt.subplots(figsize=(8, 0.32 * len(table) + 2))
     y = np.arange(len(table))
     palette = sns.color_palette()
@@ -344,4 +344,5 @@ def fair_chart(fair_overall: pd.DataFrame, top_n: int = 5, language: str = "da",
     ax.set_xlabel(phrase(PHRASES, "fair_index", language))
     ax.set_title(phrase(PHRASES, "fair_title", language, ci=round(100 * confidence)), fontsize=10)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
-    return _localised(figure, language)
+    _rest_note(figure, rest, rank_of, language)
+    return localised(figure, language)

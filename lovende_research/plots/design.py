@@ -13,7 +13,7 @@ import pandas as pd
 import seaborn as sns
 
 from lovende_research.i18n import check_language, phrase
-from lovende_research.plots import use_style
+from lovende_research.plots import localised, use_style
 from lovende_research.scoring.planner import TARGETS
 
 PHRASES: dict[str, tuple[str, str]] = {
@@ -56,4 +56,4 @@ def design_chart(projections: pd.DataFrame, language: str = "da", ci: float = 0.
     axes[1].legend(loc="lower right", fontsize=8)
     figure.suptitle(phrase(PHRASES, "title", language))
     figure.text(0.01, 0.0, phrase(PHRASES, "note", language, ci=round(100 * ci)), fontsize=8, ha="left", va="top")
-    return figure
+    return localised(figure, language)

@@ -18,14 +18,16 @@ from matplotlib.artist import Artist
 from matplotlib.patches import Patch
 from seaborn.utils import relative_luminance
 
-from lovende_research.i18n import check_language, phrase
+from lovende_research.i18n import check_language, number, phrase
 from lovende_research.instrument import Instrument
-from lovende_research.plots import use_style
+from lovende_research.plots import localised, top_and_bottom, use_style
 from lovende_research.scoring import ScoringError
 
 PHRASES: dict[str, tuple[str, str]] = {
     "heatmap_title": ("Elementprofil pr. praksis (ordnet efter samlet indeks)", "Element profile per practice (ordered by overall index)"),
     "practice": ("Praksis", "Practice"),
+    "rest_median": ("{n} øvrige (median)", "{n} others (median)"),
+    "rest_ranks": ("{n} øvrige: pladser {low}–{high}", "{n} others: ranks {low}–{high}"),
     "element": ("Element", "Element"),
     "score": ("Score (0–1)", "Score (0–1)"),
     "overall": ("Samlet indeks", "Overall index"),
@@ -70,6 +72,10 @@ def _element_names(instrument: Instrument, language: str) -> dict[str, str]:
     return {e.id: f"{e.number}. {e.name(language)}" for e in instrument.elements}
 
 
+#: The row that stands for the practices between the top and the bottom ones.
+REST = "\x00rest"
+
+
 def _label(practice: str, labels: Mapping[str, str] | None) -> str:
     return f"{practice} {labels[practice]}" if labels and practice in labels else practice
 
@@ -81,11 +87,15 @@ def heatmap(
     language: str = "da",
     delimitation: str = MAIN,
     labels: Mapping[str, str] | None = None,
+    show: int | None = None,
 ) -> plt.Figure:
     """Practices × elements, rows ordered by overall index (highest first), coverage marked.
 
     A cell shows its score; ``*`` marks a score from an element where not every item was answered;
     grey cells with ``–`` had too few answers for a score. ``labels`` maps practice_id to a short name.
+    With ``show`` and more than ``2 * show`` practices, only the ``show`` highest and lowest get a row;
+    one row between them gives the median score per element of all the others (a national study's
+    heatmap was otherwise one row per practice, about 150,000 pt tall).
 
     Drawn with matplotlib's ``pcolormesh`` as seaborn's ``heatmap`` draws it (same mesh, colour bar, text
     colours), without seaborn's extra drawing of the whole figure to decide whether to turn tick labels
@@ -98,8 +108,14 @@ def heatmap(
     elements = [e.id for e in instrument.elements]
     scores = prof.pivot(index="practice_id", columns="element_id", values="score").reindex(index=order, columns=elements)
     coverage = prof.pivot(index="practice_id", columns="element_id", values="coverage").reindex(index=order, columns=elements)
+    top, rest, bottom = top_and_bottom(order, show)
+    if rest:
+        median = scores.loc[rest].median().rename(REST)
+        scores = pd.concat([scores.loc[top], median.to_frame().T, scores.loc[bottom]])
+        coverage = pd.concat([coverage.loc[top], pd.DataFrame(1.0, index=[REST], columns=elements), coverage.loc[bottom]])
+        order = [*top, REST, *bottom]
     annot = np.where(
-        scores.isna(), "–", scores.map(lambda v: f"{v:.2f}") + np.where(coverage < 1 - 1e-9, "*", "")
+        scores.isna(), "–", scores.map(lambda v: number(v, language)) + np.where(coverage < 1 - 1e-9, "*", "")
     )
     names = _element_names(instrument, language)
     figure, ax = plt.subplots(figsize=(1.0 * len(elements) + 3.5, 0.45 * len(order) + 2.5))
@@ -116,11 +132,12 @@ def heatmap(
     for (row, column), text in np.ndenumerate(annot):
         ax.text(column + 0.5, row + 0.5, text, ha="center", va="center", fontsize=8, color="0.15" if dark_text[row, column] else "w")
     ax.set_xticks(np.arange(len(elements)) + 0.5, [names[e] for e in elements], rotation=45, ha="right")
-    ax.set_yticks(np.arange(len(order)) + 0.5, [_label(p, labels) for p in order], va="center")
+    rest_label = phrase(PHRASES, "rest_median", language, n=len(rest))
+    ax.set_yticks(np.arange(len(order)) + 0.5, [rest_label if p == REST else _label(p, labels) for p in order], va="center")
     ax.set_xlabel(phrase(PHRASES, "element", language))
     ax.set_ylabel(phrase(PHRASES, "practice", language))
     ax.set_title(phrase(PHRASES, "heatmap_title", language) + "\n" + phrase(PHRASES, "heatmap_note", language), fontsize=10)
-    return figure
+    return localised(figure, language)
 
 
 def profile_chart(
@@ -160,7 +177,7 @@ def profile_chart(
     ax.set_xlabel(phrase(PHRASES, "score", language))
     ax.set_title(phrase(PHRASES, "profile_title", language, practice=practice_id, ci=round(100 * ci)))
     figure.text(0.01, 0.0, phrase(PHRASES, "profile_note", language), fontsize=8, ha="left", va="top")
-    return figure
+    return localised(figure, language)
 
 
 def element_pattern_chart(
@@ -170,8 +187,14 @@ def element_pattern_chart(
     language: str = "da",
     delimitation: str = MAIN,
     jitter_seed: int = 0,
+    show: int | None = None,
 ) -> plt.Figure:
-    """Each element's scores across practices (jittered points), strongest first, extremes coloured."""
+    """Each element's scores across practices (jittered points), strongest first, extremes coloured.
+
+    With ``show`` and more than ``2 * show`` practices the points give way to each element's distribution
+    (a box of the quartiles, whiskers at the 5th and 95th percentiles): a national study's 66,000 points
+    made a 14 MB figure in which no single point could be seen anyway.
+    """
     check_language(language)
     use_style()
     prof = _one_delimitation(profiles, delimitation).dropna(subset=["score"])
@@ -187,8 +210,14 @@ def element_pattern_chart(
     # rerun gives the same figure, byte for byte.
     rng = np.random.default_rng(jitter_seed)
     rows = data["element"].map({name: i for i, name in enumerate(order)}).to_numpy(dtype=float)
-    ax.scatter(data["score"].to_numpy(dtype=float), rows + rng.uniform(-0.15, 0.15, len(rows)),
-               c=[colours[position_of[name]] for name in data["element"]], s=25, alpha=0.7, linewidths=0)
+    if show is not None and data["practice_id"].nunique() > 2 * show:
+        boxes = ax.boxplot([data.loc[data["element"] == name, "score"].to_numpy(dtype=float) for name in order], positions=np.arange(len(order)),
+                           orientation="horizontal", whis=(5, 95), showfliers=False, widths=0.5, patch_artist=True, medianprops={"color": "black"})
+        for box, name in zip(boxes["boxes"], order, strict=True):
+            box.set(facecolor=colours[position_of[name]], alpha=0.7)
+    else:
+        ax.scatter(data["score"].to_numpy(dtype=float), rows + rng.uniform(-0.15, 0.15, len(rows)),
+                   c=[colours[position_of[name]] for name in data["element"]], s=25, alpha=0.7, linewidths=0)
     ax.set_yticks(np.arange(len(order)), order)
     ax.set_ylim(len(order) - 0.5, -0.5)
     means = pat["mean"].to_numpy(dtype=float)
@@ -200,7 +229,7 @@ def element_pattern_chart(
     handles: list[Artist] = [Patch(color=colours[k], label=phrase(PHRASES, k, language)) for k in ("strongest", "middle", "weakest")]
     handles += ax.get_legend_handles_labels()[0][-1:]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    return figure
+    return localised(figure, language)
 
 
 def rank_chart(
@@ -209,8 +238,12 @@ def rank_chart(
     delimitation: str = MAIN,
     ci: float = 0.95,
     labels: Mapping[str, str] | None = None,
+    show: int | None = None,
 ) -> plt.Figure:
     """Each practice's rank with its rank interval, and beside it the probability of a top place.
+
+    With ``show`` and more than ``2 * show`` ranked practices, only the ``show`` best and worst ranked
+    get a row; one line between them spans the ranks of all the others, with their number.
 
     The right panel shows P(top k) as a bar and P(top 10 %) as a diamond (columns ``p_top_k`` and
     ``p_top_decile`` of :func:`~lovende_research.scoring.rank_intervals`; left out for an older table
@@ -219,21 +252,31 @@ def rank_chart(
     check_language(language)
     use_style()
     data = _one_delimitation(ranks, delimitation).dropna(subset=["rank"]).sort_values("rank")
-    y = np.arange(len(data))
+    n = int(data["n_ranked"].max()) if len(data) else 1
+    top, rest, bottom = top_and_bottom(data["practice_id"].tolist(), show)
+    rest_ranks = data.loc[data["practice_id"].isin(rest), "rank"]
+    data = data[data["practice_id"].isin(top + bottom)]
+    y = np.arange(len(data)) + np.where(data["practice_id"].isin(bottom), 1, 0)  # a row's gap for the others
     rank = data["rank"].to_numpy(dtype=float)
     low = data["rank_low"].to_numpy(dtype=float)
     high = data["rank_high"].to_numpy(dtype=float)
     with_top = "p_top_k" in data.columns
-    figure, axes = plt.subplots(1, 2 if with_top else 1, figsize=(9.5 if with_top else 7, 0.4 * len(data) + 1.8), sharey=True,
+    figure, axes = plt.subplots(1, 2 if with_top else 1, figsize=(9.5 if with_top else 7, 0.4 * (len(data) + bool(rest)) + 1.8), sharey=True,
                                 squeeze=False, gridspec_kw={"width_ratios": [3, 1.4]} if with_top else None)
     ax = axes[0, 0]
     ax.hlines(y, low, high, color=sns.color_palette()[0], linewidth=4, alpha=0.5, label=phrase(PHRASES, "interval", language))
     ax.plot(rank, y, "o", color="black", label=phrase(PHRASES, "point", language))
-    ax.set_yticks(y, [_label(p, labels) for p in data["practice_id"]])
+    ticks, names = list(y), [_label(p, labels) for p in data["practice_id"]]
+    if rest:
+        low_rest, high_rest = int(rest_ranks.min()), int(rest_ranks.max())
+        ax.hlines(len(top), low_rest, high_rest, color="0.6", linewidth=2, linestyle=":")
+        ticks.insert(len(top), len(top))
+        names.insert(len(top), phrase(PHRASES, "rest_ranks", language, n=len(rest), low=low_rest, high=high_rest))
+    ax.set_yticks(ticks, names)
     ax.invert_yaxis()
-    n = int(data["n_ranked"].max()) if len(data) else 1
     ax.set_xlim(0.5, n + 0.5)
-    ax.set_xticks(range(1, n + 1))
+    if n <= 30:
+        ax.set_xticks(range(1, n + 1))
     ax.set_xlabel(phrase(PHRASES, "rank", language))
     ax.set_ylabel(phrase(PHRASES, "practice", language))
     ax.set_title(phrase(PHRASES, "rank_title", language, ci=round(100 * ci)))
@@ -250,4 +293,4 @@ def rank_chart(
         top.set_xlabel(phrase(PHRASES, "p_top", language, k=k))
         top.legend(loc="lower right", fontsize=7)
     figure.text(0.01, 0.0, phrase(PHRASES, "rank_note", language), fontsize=8, ha="left", va="top")
-    return figure
+    return localised(figure, language)

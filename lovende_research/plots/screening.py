@@ -16,8 +16,8 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
-from lovende_research.i18n import check_language, phrase
-from lovende_research.plots import use_style
+from lovende_research.i18n import check_language, number, phrase
+from lovende_research.plots import localised, use_style
 from lovende_research.screening import OVERALL, flow_value
 
 PHRASES: dict[str, tuple[str, str]] = {
@@ -111,7 +111,7 @@ def flow_diagram(flow: pd.DataFrame, *, language: str = "da") -> plt.Figure:
         text.set_y(y)
         _arrow(ax, (0.25, y), (x0, y))
     ax.set_title(phrase(PHRASES, "flow_title", language), fontsize=14, loc="left")
-    return figure
+    return localised(figure, language)
 
 
 def _exclusion_text(flow: pd.DataFrame, language: str) -> str:
@@ -166,7 +166,7 @@ def catalogue_figure(counts: pd.DataFrame, *, language: str = "da", top: int = 2
     axes[-1, 0].set_xlabel(phrase(PHRASES, "n_practices", language))
     figure.suptitle(phrase(PHRASES, "catalogue_title", language), x=0.02, ha="left", fontsize=14)
     figure.tight_layout()
-    return figure
+    return localised(figure, language)
 
 
 def agreement_figure(agreement: pd.DataFrame, *, language: str = "da") -> plt.Figure:
@@ -183,7 +183,7 @@ def agreement_figure(agreement: pd.DataFrame, *, language: str = "da") -> plt.Fi
     y = np.arange(len(table))[::-1]
     colour = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for yi, (_, row) in zip(y, table.iterrows(), strict=True):
-        note = phrase(PHRASES, "agree_label", language, pct=f"{100 * row['percent_agreement']:.0f}", n=int(row["n_subjects"])) if pd.notna(row["percent_agreement"]) else ""
+        note = phrase(PHRASES, "agree_label", language, pct=number(100 * row['percent_agreement'], language, 0), n=int(row["n_subjects"])) if pd.notna(row["percent_agreement"]) else ""
         if pd.isna(row["estimate"]):
             ax.text(-0.95, yi, phrase(PHRASES, "undefined", language) + "; " + note, va="center", fontsize=9, color="0.4")
             continue
@@ -195,6 +195,6 @@ def agreement_figure(agreement: pd.DataFrame, *, language: str = "da") -> plt.Fi
     ax.set_xlim(-1, 1)
     ax.set_ylim(-0.7, len(table) - 0.3)
     confidence = float(table["confidence"].iloc[0]) if len(table) else 0.95
-    ax.set_xlabel(phrase(PHRASES, "kappa_axis", language, ci=f"{100 * confidence:.0f}"))
+    ax.set_xlabel(phrase(PHRASES, "kappa_axis", language, ci=number(100 * confidence, language, 0)))
     ax.set_title(phrase(PHRASES, "agreement_title", language), loc="left", fontsize=14)
-    return figure
+    return localised(figure, language)

@@ -1,0 +1,102 @@
+"""``reconcile_coders`` with more than two coders and with missing codes, against values worked by hand.
+
+With two coders the median is the mean, so every two-coder fixture passes for either rule; these cases
+use three and four coders, where the two differ, and missing codes, which must not count as votes.
+Scale of the bundled instrument: codes 1–4, value on 0–1 = (code − 1) / 3.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from lovende_research.instrument import load_instrument
+from lovende_research.scoring import reconcile_coders
+
+INSTRUMENT = load_instrument()
+
+
+def _codings(answers: dict[str, list[int | str]], consensus: int | None = None) -> pd.DataFrame:
+    """One interview, one row per coder and item; an ``int`` is a scale code, a ``str`` a missing code."""
+    rows = []
+    for item, per_coder in answers.items():
+        for n, answer in enumerate(per_coder):
+            rows.append((f"K{n + 1}", item, answer, False))
+        if consensus is not None:
+            rows.append(("konsensus", item, consensus, True))
+    frame = pd.DataFrame(rows, columns=["coder_id", "item_id", "answer", "is_consensus"])
+    return pd.DataFrame({
+        "interview_id": "I1",
+        "coder_id": frame["coder_id"],
+        "item_id": frame["item_id"],
+        "delimitation_id": "main",
+        "value": pd.array([a if isinstance(a, int) else None for a in frame["answer"]], dtype="Int64"),
+        "missing_code": pd.array([a if isinstance(a, str) else None for a in frame["answer"]], dtype="string"),
+        "is_consensus": frame["is_consensus"],
+    })
+
+
+def _row(answers: list[int | str], rule: str = "median", consensus: int | None = None) -> pd.Series:
+    out = reconcile_coders(_codings({"teori_1": answers}, consensus), INSTRUMENT, rule=rule)
+    assert len(out) == 1
+    return out.iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("answers", "median", "lowest"),
+    [
+        # By hand: sorted 1, 2, 4 → middle 2 (the mean would be 7/3 = 2.33); lowest 1.
+        ([4, 1, 2], 2.0, 1.0),
+        # By hand: sorted 1, 1, 2, 4 → mean of the middle two (1 + 2)/2 = 1.5 (the mean would be 2.0).
+        ([1, 4, 1, 2], 1.5, 1.0),
+        # By hand: sorted 2, 3, 3, 4 → (3 + 3)/2 = 3 (the mean would be 3.0 too; the lowest tells the rules apart).
+        ([3, 2, 4, 3], 3.0, 2.0),
+    ],
+)
+def test_median_and_lower_rules_with_three_and_four_coders(answers: list[int | str], median: float, lowest: float) -> None:
+    """Pins down the ``median`` rule as the middle code (the mean of the middle two for an even count),
+    not the mean, and ``lower`` as the lowest code, with three and four coders."""
+    row = _row(answers)
+    assert row["code"] == median
+    # value = (code − 1) / 3 on the 1–4 scale, to 1e-12.
+    assert row["value"] == pytest.approx((median - 1) / 3, abs=1e-12)
+    assert (row["n_coders"], row["n_answered"], row["source"], bool(row["agree"])) == (len(answers), len(answers), "regel", False)
+    assert _row(answers, rule="lower")["code"] == lowest
+
+
+def test_missing_codes_are_not_votes_for_the_median() -> None:
+    """Pins down that a coder's *ved ikke* is left out of the median, not counted as 0 or as a code:
+    four coders 1, 2, 4 and ved_ikke give the median of 1, 2, 4 = 2 (counting ved_ikke as 0 would give
+    1.5; the mean of the three codes 2.33); ``n_answered`` counts the three, ``n_coders`` all four."""
+    row = _row([1, "ved_ikke", 4, 2])
+    assert row["code"] == 2.0
+    assert (row["n_coders"], row["n_answered"]) == (4, 3)
+    assert pd.isna(row["missing_code"]) and row["source"] == "regel"
+
+
+def test_three_coders_without_any_scale_code_give_the_most_frequent_missing_code() -> None:
+    """Pins down an item nobody could code: no code (NaN value), the most frequent missing code among
+    the coders, and the source ``mangler``; on a tie the alphabetically first code is kept."""
+    row = _row(["ved_ikke", "ikke_relevant", "ved_ikke"])
+    assert math.isnan(row["code"]) and math.isnan(row["value"])
+    assert (row["missing_code"], row["n_answered"], row["source"]) == ("ved_ikke", 0, "mangler")
+    # Tie 1–1: "ikke_relevant" < "ved_ikke" alphabetically.
+    assert _row(["ved_ikke", "ikke_relevant"])["missing_code"] == "ikke_relevant"
+
+
+def test_agreeing_coders_and_a_consensus_code() -> None:
+    """Pins down the order of precedence: three coders who agree give their code as ``enig``; a
+    consensus row wins over any rule, even when it lies outside the coders' codes."""
+    agreed = _row([3, 3, 3])
+    assert (agreed["code"], agreed["source"], bool(agreed["agree"])) == (3.0, "enig", True)
+    decided = _row([1, 2, 2, 4], consensus=4)
+    assert (decided["code"], decided["source"], decided["n_coders"]) == (4.0, "konsensus", 4)
+
+
+def test_each_item_is_reconciled_on_its_own() -> None:
+    """Pins down the grouping by interview × item: two items with three coders each keep their own median
+    (teori_1: 1, 2, 4 → 2; teori_2: 3, 4, 4 → 4), in the instrument's item order."""
+    out = reconcile_coders(_codings({"teori_2": [3, 4, 4], "teori_1": [1, 2, 4]}), INSTRUMENT)
+    assert out[["item_id", "code"]].values.tolist() == [["teori_1", 2.0], ["teori_2", 4.0]]

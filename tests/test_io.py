@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from lovende_research import io
@@ -180,6 +181,7 @@ def test_create_new_files_links_each_file_from_a_hidden_temporary_and_shares_it(
     real_link = os.link
 
     def watching_link(source: str | Path, destination: str | Path) -> None:
+        assert Path(source).parent == Path(destination).parent  # a hard link needs one file system: written beside
         linked.append((Path(source).name, Path(destination).name))
         real_link(source, destination)
 
@@ -209,13 +211,21 @@ def test_create_new_files_removes_a_folder_it_made_when_a_later_file_fails(tmp_p
     assert existing.is_dir() and list(existing.iterdir()) == []
 
 
-@pytest.mark.parametrize("name", ["", ".", "..", "sub/file.csv", "../up.csv", "/etc/passwd"])
+@pytest.mark.parametrize("name", ["", ".", "..", "sub/file.csv", "../up.csv", "/etc/passwd", "sub/../inside.csv"])
 def test_file_in_refuses_a_name_that_is_not_a_plain_file_name(name: str, tmp_path: Path) -> None:
     """Pins down the last guard for names built from data: empty, dot names and anything with a folder
     separator are refused, with the name and the folder in the message."""
     with pytest.raises(LovendeError) as raised:
         io.file_in(tmp_path, name)
     assert repr(name) in str(raised.value) and str(tmp_path) in str(raised.value) and "mappeskilletegn" in str(raised.value)
+
+
+@pytest.mark.parametrize("name", ["", ".", ".."])
+def test_file_in_refuses_dot_names_even_where_the_folder_is_its_own_parent(name: str) -> None:
+    """Pins down the explicit list of dot names: in ``/`` the folder is its own parent, so only the list
+    (not the resolved-parent comparison) stops ``""``, ``.`` and ``..`` there. Nothing is written."""
+    with pytest.raises(LovendeError, match="ikke et filnavn"):
+        io.file_in(Path("/"), name)
 
 
 def test_file_in_refuses_a_symlink_that_leads_out_of_the_folder(tmp_path: Path) -> None:
@@ -243,6 +253,8 @@ def test_write_parquet_keeps_an_index_only_when_it_carries_information(tmp_path:
     io.write_parquet(plain, tmp_path / "plain.parquet")
     io.write_parquet(named, tmp_path / "named.parquet")
     assert list(pd.read_parquet(tmp_path / "plain.parquet").reset_index().columns) == ["index", "x"]
+    # Dropped, not kept as pandas metadata either: other readers (R arrow, DuckDB) see the columns only.
+    assert pq.read_schema(tmp_path / "plain.parquet").pandas_metadata["index_columns"] == []
     assert pd.read_parquet(tmp_path / "named.parquet").index.tolist() == ["P1", "P2"]
 
 
@@ -262,12 +274,18 @@ def test_csv_text_quotes_every_formula_start_and_leaves_numbers_and_other_text()
 def test_csv_safe_frame_agrees_with_csv_text_on_every_cell_and_leaves_the_input_alone() -> None:
     """Pins down that the column-wise fast path gives what :func:`csv_text` gives cell by cell, on text
     and on pandas' string dtype, leaves numeric columns as they are and does not change its argument."""
-    frame = pd.DataFrame({"text": RISKY + HARMLESS, "typed": pd.array(HARMLESS + RISKY, dtype="string"), "n": range(12)})
+    frame = pd.DataFrame({
+        "n": range(12),  # a column to skip before the text columns, so skipping it must not end the loop
+        "text": RISKY + HARMLESS,
+        "typed": pd.array(HARMLESS + RISKY, dtype="string"),
+        "mixed": pd.Series(["=1+2", 3, -4, "P03-L"] * 3, dtype=object),  # text among numbers in one column
+    })
     before = frame.copy()
     safe = io.csv_safe_frame(frame)
     assert safe["text"].tolist() == [io.csv_text(v) for v in RISKY + HARMLESS]
     assert safe["typed"].tolist() == [io.csv_text(v) for v in HARMLESS + RISKY]
     assert safe["n"].tolist() == list(range(12))
+    assert safe["mixed"].tolist() == ["'=1+2", 3, -4, "P03-L"] * 3
     pd.testing.assert_frame_equal(frame, before)
 
 

@@ -17,6 +17,7 @@ import pytest
 import yaml
 from scipy.stats import spearmanr
 
+from lovende_research import simulate
 from lovende_research.instrument import BUNDLED_INSTRUMENT
 from lovende_research.scoring import (
     BootstrapDraws,
@@ -431,7 +432,6 @@ def test_score_study_on_the_hand_study(study: Study) -> None:
 # Planted truth (simulate) and the notebook
 # ---------------------------------------------------------------------------------------------------
 
-simulate = pytest.importorskip("lovende_research.simulate")
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

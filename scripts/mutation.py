@@ -43,7 +43,7 @@ MODULES: dict[str, tuple[list[str], list[str], list[str]]] = {
     "io": (["lovende_research/io.py"], ["tests/test_io.py"], []),
     "parameter_checks": (
         ["lovende_research/pipeline.py"],
-        ["tests/test_parameter_types.py", "tests/test_pipeline.py"],
+        ["tests/test_parameter_types.py"],
         [f"lovende_research.pipeline.x_{name}__mutmut_*" for name in
          ("read_params_file", "resolve_parameters", "check_unused", "_literal", "notebook_defaults", "_check_type")],
     ),

@@ -245,7 +245,7 @@ def test_checks_find_the_planted_truth(handouts: dict[str, Path], language: str,
     assert findings["roles_significant"]
     assert all(offset < 0 for offset in findings["role_offsets_vs_leader"].values())
     # every planted straight-liner is found, except one answering at its practice's own level (tests/planted.py)
-    at_level = straight_lines_at_practice_level(Study.load(folder / "work" / "study"), truth["straightliners"])
+    at_level = straight_lines_at_practice_level(Study.load(folder / "work" / "study"), truth["straightline_consistency"])
     assert set(truth["straightliners"]) - at_level <= set(findings["straightliners"])
     planted = {f"{d['practice_id']}/{key}" for key, d in truth["delimitations"].items()}
     assert planted == set(findings["delimitation_moved"])

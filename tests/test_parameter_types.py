@@ -8,6 +8,7 @@ the runner accepts it.
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,11 @@ def test_parameter_type_table(default: str, value: Any, accepted: bool) -> None:
             resolve_parameters(STAGE, declared, layers)
         message = str(raised.value)
         assert "params.yml" in message and "'x'" in message and repr(value) in message and STAGE.notebook in message
+        wanted = type(ast.literal_eval(default)).__name__  # the default literal: "3" gives int
+        assert f"skal være {wanted}, fik {value!r}" in message
+        # The YAML quoting hint only where text was expected (a bare 007 or no is the usual cause).
+        assert ("anførselstegn i YAML, fx '007' eller 'no')" in message) == (wanted == "str")
+        assert message.endswith(f"fik {value!r}") == (wanted != "str")
 
 
 def _declared(**defaults: str) -> dict[str, dict[str, str]]:
@@ -86,7 +92,7 @@ def test_check_unused_refuses_a_plain_key_no_notebook_declares() -> None:
     declared_by_stage = {STAGE.key: _declared(seed="1"), STAGES[1].key: _declared(label="'a'")}
     check_unused([("params.yml", {"seed": 1, "label": "b", STAGE.key: {"x": 1}})], declared_by_stage)
     with pytest.raises(ParameterError) as raised:
-        check_unused([("study.yml", {"seed": 1}), ("params.yml", {"lable": "b"})], declared_by_stage)
+        check_unused([("study.yml", {"seed": 1}), ("params.yml", {"seed": 2, "lable": "b"})], declared_by_stage)
     assert all(part in str(raised.value) for part in ("params.yml", "'lable'", "label, seed"))
 
 

@@ -14,6 +14,7 @@ import seaborn as sns
 from matplotlib.ticker import ScalarFormatter
 
 from lovende_research.agreement import in_element_order
+from lovende_research.bias.styles import CEILING_SHARE, STRAIGHTLINE_SHARE
 from lovende_research.i18n import check_language, number, percent, phrase
 from lovende_research.instrument import Instrument
 from lovende_research.plots import use_style
@@ -179,7 +180,7 @@ def point_labels(styles: pd.DataFrame) -> dict[tuple[float, float], str]:
             for (x, y), group in groups.groupby(["x", "y"], sort=True)}
 
 
-def response_style_chart(styles: pd.DataFrame, straightline_share: float = 0.9, ceiling_share: float = 0.8, language: str = "da") -> plt.Figure:
+def response_style_chart(styles: pd.DataFrame, straightline_share: float = STRAIGHTLINE_SHARE, ceiling_share: float = CEILING_SHARE, language: str = "da") -> plt.Figure:
     """Each informant as a point: share at the modal category against share at the top; flagged ones named."""
     check_language(language)
     use_style()

@@ -57,7 +57,7 @@ def test_parameter_type_table(default: str, value: Any, accepted: bool) -> None:
         wanted = type(ast.literal_eval(default)).__name__  # the default literal: "3" gives int
         assert f"skal være {wanted}, fik {value!r}" in message
         # The YAML quoting hint only where text was expected (a bare 007 or no is the usual cause).
-        assert ("anførselstegn i YAML, fx '007' eller 'no')" in message) == (wanted == "str")
+        assert message.endswith(" (sæt tekst i anførselstegn i YAML, fx '007' eller 'no')") == (wanted == "str")
         assert message.endswith(f"fik {value!r}") == (wanted != "str")
 
 

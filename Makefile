@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine with python3 (3.11) and make:
 #   make run    set up, then run the mapping on the bundled example study
-#   make test   set up, then run the whole test suite
+#   make test   set up, then lint (make lint) and run the whole test suite
+#   make lint   ruff (style, imports, likely bugs) and mypy (types) over the code, both must be clean
 #   make bench  speed on the example study and scale on a national-size synthetic study (not a test)
 #   make bench-validity  false positives, power and coverage of the bias checks on independent data (not a test)
 #   make mutation  mutation testing of the core with mutmut, one module at a time (not a test; see docs/mutation.md)
@@ -14,12 +15,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KERNEL := lovende-research
 
-.PHONY: setup run test bench bench-validity mutation lab clean
+.PHONY: setup run lint test bench bench-validity mutation lab clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# irrCAC (GPL-3, a cross-check in tests only) pins pandas<3 and scipy==1.12 but runs on ours: no deps.
+	$(BIN)/python -m pip install --quiet --no-deps 'irrCAC==0.4.4'
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (lovende-research)"
 	touch $(STAMP)
 
@@ -33,7 +36,11 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/lovende run data/raw/example
 
-test: setup
+lint: setup
+	$(BIN)/ruff check
+	$(BIN)/mypy
+
+test: lint
 	bash scripts/ensure-chromium.sh
 	bash scripts/ensure-export-tools.sh
 	$(BIN)/python -m pytest

@@ -181,7 +181,7 @@ def growth_exponent(sizes: list[float], seconds: list[float]) -> float | None:
     >>> round(growth_exponent([1, 10, 100], [0.5, 5.0, 50.0]), 3)
     1.0
     """
-    pairs = [(s, t) for s, t in zip(sizes, seconds) if s and t and t > 0]
+    pairs = [(s, t) for s, t in zip(sizes, seconds, strict=True) if s and t and t > 0]
     if len(pairs) < 2 or len({s for s, _ in pairs}) < 2:
         return None
     x = np.log([s for s, _ in pairs])
@@ -198,7 +198,7 @@ def national_benchmark(work: Path, fraction_of_national: float, fractions: tuple
         scale = fraction * fraction_of_national
         spec = base if math.isclose(scale, 1.0) else base.scaled(1 / scale)
         folder = work / f"national_{scale:.4f}"
-        simulate_seconds, _ = _clock(lambda: simulate_study(folder, spec, seed))
+        simulate_seconds, _ = _clock(lambda folder=folder, spec=spec: simulate_study(folder, spec, seed))
         result, peak = _run_child(["--worker", str(folder), "--n-boot", str(n_boot), "--agreement-boot", str(agreement_boot)] + ([] if bias else ["--no-bias"]))
         seconds = result["seconds"]
         total = sum(v for v in seconds.values() if v is not None)
@@ -515,10 +515,10 @@ def _timed_floor(work: Path, floors: list[Path], study_dir: Path) -> tuple[float
     start = time.perf_counter()
     for source in floors:
         executed = work / f"{source.stem}.executed.ipynb"
-        execute_seconds, _ = _clock(lambda: papermill.execute_notebook(str(source), str(executed), parameters={"study_dir": str(study_dir)},
+        execute_seconds, _ = _clock(lambda source=source, executed=executed: papermill.execute_notebook(str(source), str(executed), parameters={"study_dir": str(study_dir)},
                                                                        kernel_name=KERNEL_NAME, progress_bar=False, cwd=str(NOTEBOOKS_DIR),
                                                                        request_save_on_cell_execute=False))  # as the pipeline runs it
-        render_seconds, _ = _clock(lambda: report.render_notebook(executed, work / f"{source.stem}.html"))
+        render_seconds, _ = _clock(lambda source=source, executed=executed: report.render_notebook(executed, work / f"{source.stem}.html"))
         runs.append({"papermill": execute_seconds, "cells": _execution_seconds(executed), "render": render_seconds})
     return time.perf_counter() - start, runs
 
@@ -539,7 +539,7 @@ def example_benchmark(work: Path, study_dir: Path, rounds: int = 9) -> dict[str,
     measured = []
     for i in range(rounds):
         folder = work / f"round_{i}"
-        steps = [("floor", lambda: _timed_floor(folder / "floor", floors, study_dir)), ("run", lambda: _timed_run(folder / "run", study_dir))]
+        steps = [("floor", lambda folder=folder: _timed_floor(folder / "floor", floors, study_dir)), ("run", lambda folder=folder: _timed_run(folder / "run", study_dir))]
         result = dict((name, step()) for name, step in (steps if i % 2 == 0 else steps[::-1]))
         (run_seconds, stages), (floor_seconds, floor_runs) = result["run"], result["floor"]
         staged = sum(s["papermill"] + s.get("render", 0.0) for s in stages.values())
@@ -586,7 +586,7 @@ def format_tables(results: dict[str, Any]) -> str:
     if example:
         lines += ["## Example study end to end", "", "| stage | papermill s | of which cells s | render s | floor papermill s | floor cells s |",
                   "|---|---|---|---|---|---|"]
-        for (key, stage), floor in zip(example["stages"].items(), example["floor_runs"]):
+        for (key, stage), floor in zip(example["stages"].items(), example["floor_runs"], strict=True):
             lines.append(f"| {key} | {_fmt(stage.get('papermill'))} | {_fmt(stage.get('cells'))} | {_fmt(stage.get('render'))} "
                          f"| {_fmt(floor['papermill'])} | {_fmt(floor['cells'])} |")
         rounds = ", ".join(f"{_fmt(r['run_seconds'])}/{_fmt(r['floor_seconds'])} = {_fmt(r['ratio'])}" for r in example["rounds"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 
 class LovendeError(Exception):
@@ -68,9 +68,9 @@ class InputError(LovendeError):
         super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
 
     @classmethod
-    def single(cls, file: str | Path, problem: str, **fields: object) -> "InputError":
+    def single(cls, file: str | Path, problem: str, **fields: Any) -> "InputError":
         """Shortcut for the common case of one problem."""
-        return cls([Problem(file=str(file), problem=problem, **fields)])  # type: ignore[arg-type]
+        return cls([Problem(file=str(file), problem=problem, **fields)])
 
 
 class InstrumentError(LovendeError):

@@ -19,6 +19,7 @@ import html
 import math
 from numbers import Integral, Real
 
+import numpy as np
 import pandas as pd
 
 from lovende_research.i18n import PhraseTable, check_language, number, phrase
@@ -225,7 +226,7 @@ def cell_text(value: object, language: str = "da", digits: int = 2) -> str:
     """
     if value is None or value is pd.NA or value is pd.NaT:
         return ""
-    if isinstance(value, bool) or (hasattr(value, "dtype") and getattr(value, "dtype", None) == bool):
+    if isinstance(value, bool) or (hasattr(value, "dtype") and getattr(value, "dtype", None) == np.dtype(bool)):
         return phrase(PHRASES, "yes" if bool(value) else "no", language)
     if isinstance(value, Integral):
         return str(int(value))
@@ -233,7 +234,7 @@ def cell_text(value: object, language: str = "da", digits: int = 2) -> str:
         if math.isnan(float(value)):
             return ""
         if float(value).is_integer():
-            return str(int(value))
+            return str(int(float(value)))
         return number(float(value), language, digits)
     return code_text(str(value), language)
 
@@ -278,7 +279,7 @@ def table_html(
     for values in shown.itertuples(index=False, name=None):
         cells = "".join(
             f'<td class="number">{html.escape(cell_text(v, language, digits))}</td>' if is_number else f"<td>{html.escape(cell_text(v, language, digits))}</td>"
-            for v, is_number in zip(values, numeric)
+            for v, is_number in zip(values, numeric, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")
     table = f'<table class="lovende-table"><thead><tr>{heads}</tr></thead>\n<tbody>{"".join(rows)}</tbody></table>'

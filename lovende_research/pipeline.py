@@ -33,9 +33,9 @@ from lovende_research.io import atomic_write_bytes, refuse_raw, write_json
 from lovende_research.practice_pages import ProfileFigures, start_profile_figures, write_practice_pages
 from lovende_research.report import Page, Provenance, git_commit, package_versions, render_notebook, write_index
 from lovende_research.run_lock import run_lock
-from lovende_research.table_exports import write_table_exports
 from lovende_research.stage_commits import check_one_run, commit, new_run_id, open_staging, remove_leftovers, set_aside
 from lovende_research.study import VALIDATED_STUDY_ENV, Study, keep_validated
+from lovende_research.table_exports import write_table_exports
 
 log = logging.getLogger("lovende.pipeline")
 

@@ -18,6 +18,7 @@ import json
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -99,7 +100,7 @@ def _interval_level(scores_dir: Path) -> float:
     return float(_scoring_parameters(scores_dir).get("ci", 0.95))
 
 
-def _scoring_parameters(scores_dir: Path) -> dict[str, object]:
+def _scoring_parameters(scores_dir: Path) -> dict[str, Any]:
     manifest = scores_dir / "manifest.json"
     return dict(json.loads(manifest.read_text(encoding="utf-8"))["parameters"]) if manifest.is_file() else {}
 
@@ -196,7 +197,7 @@ def _fair_tables(bias_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     return cells, overall.set_index("practice_id")
 
 
-def _number(value: object, digits: int = 2) -> str:
+def _number(value: float, digits: int = 2) -> str:
     return "–" if pd.isna(value) else f"{float(value):.{digits}f}"
 
 

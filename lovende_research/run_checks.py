@@ -124,7 +124,13 @@ def parameter_problems(parameters: dict[str, Any], stages: list[str] | None, not
     """
     import papermill
 
-    from lovende_research.pipeline import ParameterError, check_unused, notebook_defaults, resolve_parameters, stage_by_key
+    from lovende_research.pipeline import (
+        ParameterError,
+        check_unused,
+        notebook_defaults,
+        resolve_parameters,
+        stage_by_key,
+    )
 
     present = [s for s in stage_by_key(None) if (notebooks_dir / f"{s.notebook}.ipynb").is_file()]
     declared = {s.key: papermill.inspect_notebook(str(notebooks_dir / f"{s.notebook}.ipynb")) for s in present}

@@ -44,6 +44,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Collection, Sequence
 from difflib import SequenceMatcher
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -454,7 +455,7 @@ def screening_conflicts(screening: pd.DataFrame, candidates: pd.DataFrame | None
         result = result.reset_index().astype("string")
     reconciled = _reconciled(frame)
     result["reconciled_decision"] = pd.array(
-        [reconciled.get((p, c), pd.NA) for p, c in zip(result["practice_id"], result["criterion"])], dtype="string"
+        [reconciled.get((p, c), pd.NA) for p, c in zip(result["practice_id"], result["criterion"], strict=True)], dtype="string"
     )
     result["resolved"] = result["reconciled_decision"].notna().astype(bool)
     if candidates is not None:
@@ -534,7 +535,7 @@ def require_resolved(decisions: pd.DataFrame) -> None:
     """Raise :class:`UnresolvedConflictsError` naming every practice × criterion still in conflict."""
     open_ = decisions[decisions["basis"] == "conflict"]
     if not open_.empty:
-        raise UnresolvedConflictsError(list(zip(open_["practice_id"].astype(str), open_["criterion"].astype(str))))
+        raise UnresolvedConflictsError(list(zip(open_["practice_id"].astype(str), open_["criterion"].astype(str), strict=True)))
 
 
 def practice_eligibility(decisions: pd.DataFrame) -> pd.DataFrame:
@@ -913,7 +914,7 @@ def screening_manifest(
     *,
     study_name: str,
     synthetic: bool,
-    parameters: dict[str, object],
+    parameters: dict[str, Any],
     flow: pd.DataFrame,
     review: pd.DataFrame,
     decision_file: bool,
@@ -933,16 +934,16 @@ def screening_manifest(
     totals = flow[flow["reason"].isna()]
     reasons = flow[flow["reason"].notna()]
 
-    def number(value: object) -> float | None:
-        return None if pd.isna(value) else round(float(value), 6)  # type: ignore[arg-type]
+    def number(value: float) -> float | None:
+        return None if pd.isna(value) else round(float(value), 6)
 
     return {
         "stage": "screening",
         "study": study_name,
         "synthetic": bool(synthetic),
         "parameters": parameters,
-        "counts": {str(s): int(n) for s, n in zip(totals["step"], totals["n"])},
-        "excluded_by_reason": {str(r): int(n) for r, n in zip(reasons["reason"], reasons["n"])},
+        "counts": {str(s): int(n) for s, n in zip(totals["step"], totals["n"], strict=True)},
+        "excluded_by_reason": {str(r): int(n) for r, n in zip(reasons["reason"], reasons["n"], strict=True)},
         "duplicates": {
             "pairs": len(review),
             "pending_pairs": int((review["status"] == "pending").sum()),
@@ -963,7 +964,7 @@ def screening_manifest(
         "selection": {
             "rule": str(selection["selection_rule"].iloc[0]) if len(selection) else None,
             "seed": parameters.get("seed"),
-            "strata": list(parameters.get("strata") or []),  # type: ignore[call-overload]
+            "strata": list(parameters.get("strata") or []),
             "practice_ids": sorted(selection["practice_id"].astype(str)),
             "description": description,
         },

@@ -571,7 +571,7 @@ def _catalogue(spec: SimulationSpec, seed: int) -> dict[str, Any]:
     for u in range(len(units)):
         members = np.flatnonzero(practice_unit == u)
         picks = rng.permutation(len(combos))
-        for rank, p in enumerate(members):
+        for rank, p in enumerate(members.tolist()):
             suffix = "" if rank < len(combos) else f" {rank // len(combos) + 1}"
             names[p] = combos[picks[rank % len(combos)]] + suffix
     criterion_index = {c: k for k, c in enumerate(spec.criteria)}
@@ -652,7 +652,7 @@ def _screening(spec: SimulationSpec, seed: int, catalogue: dict[str, Any]) -> tu
     truth = np.array([catalogue["meets"][i] for i in ids])  # (practice, criterion)
     errors = rng.random((spec.n_screeners, len(ids), len(spec.criteria))) < spec.screener_error_rate
     decisions = truth[None, :, :] ^ errors  # True = include
-    disagree = decisions.any(axis=0) & ~decisions.all(axis=0)
+    disagree = np.asarray(decisions.any(axis=0) & ~decisions.all(axis=0))
     final = np.where(disagree, truth, decisions[0])
     screeners = [f"S{k + 1}" for k in range(spec.n_screeners)]
     records = []
@@ -835,7 +835,7 @@ def _codings(
     if spec.straightliner_share > 0:
         n_straight = max(1, n_straight)
     straight = np.sort(rng.choice(n_int, size=n_straight, replace=False))
-    cats, probs = zip(*STRAIGHTLINE_CATEGORIES)
+    cats, probs = zip(*STRAIGHTLINE_CATEGORIES, strict=True)
     straight_code = rng.choice(np.array(cats), size=n_straight, p=np.array(probs))
     # Their own stream, so the rest of the study is the same whether straight-liners are noisy or not.
     straight_rng = _rng(seed, 11)
@@ -855,7 +855,7 @@ def _codings(
     delim_practices = np.sort(delim_rng.choice(n_p, size=spec.n_alternative_delimitations, replace=False))
     delim_ids = [f"D{k + 1:02d}" for k in range(len(delim_practices))]
     blocks: list[tuple[str, np.ndarray, np.ndarray]] = [("", np.arange(n_int), answer)]
-    for did, p in zip(delim_ids, delim_practices):
+    for did, p in zip(delim_ids, delim_practices, strict=True):
         rows = np.flatnonzero(practice_of == p)
         blocks.append((did, rows, answer[rows] + spec.delimitation_shift))
 
@@ -908,7 +908,7 @@ def _codings(
     )
     noise = np.hypot(spec.informant_noise, spec.coder_noise)
     delimitations = {}
-    for did, p in zip(delim_ids, delim_practices):
+    for did, p in zip(delim_ids, delim_practices, strict=True):
         shifted = expected_element_scores(levels[[p]] + spec.delimitation_shift, instrument, difficulty, noise)[0]
         delimitations[did] = {
             "practice_id": practice_ids[p],
@@ -917,7 +917,7 @@ def _codings(
         }
     model = {
         "coder_severity": {coder: _num(severity[c]) for c, coder in enumerate(coders)},
-        "informant_effects": {inf: _num(v) for inf, v in zip(interviews["informant_id"], informant_effect)},
+        "informant_effects": {inf: _num(v) for inf, v in zip(interviews["informant_id"], informant_effect, strict=True)},
         "item_difficulty": {item.id: _num(difficulty[i]) for i, item in enumerate(items)},
         "straightliners": sorted(interviews["informant_id"].to_numpy()[straight].tolist()),
         "straightline_consistency": {inf: _num(q) for inf, q in sorted(zip(interviews["informant_id"].to_numpy()[straight], consistency))},

@@ -44,7 +44,7 @@ def read_sav(path: Path, table: str) -> RawTable:
         for column, value_labels in (meta.variable_value_labels or {}).items()
     }
     ranges = {
-        normalise_column(column): [(float(r["lo"]), float(r["hi"])) for r in declared]
+        normalise_column(column): [(float(r["lo"]), float(r["hi"])) for r in declared]  # type: ignore[index]  # pyreadstat types an entry as a value or a range; missing_ranges holds ranges only
         for column, declared in (meta.missing_ranges or {}).items()
     }
     return RawTable(table, path, frame_of(header, body), value_labels=labels, missing_ranges=ranges)
@@ -83,7 +83,7 @@ def labelled_responses(raw: RawTable, instrument: Instrument, known: set[str], c
 
 def _labelled_column(raw: RawTable, column: str, instrument: Instrument, known: set[str]) -> tuple[pd.Series, list[Problem]]:
     labels = raw.value_labels.get(column, {})
-    folded_labels = dict(zip(labels, fold(pd.Series(list(labels.values()), dtype=object)))) if labels else {}
+    folded_labels = dict(zip(labels, fold(pd.Series(list(labels.values()), dtype=object)), strict=True)) if labels else {}
     usable = {value: labels[value] for value, folded in folded_labels.items() if folded in known}
     cells = raw.frame[column].astype(str)
     spss_codes = {float(m.spss) for m in instrument.missing_codes if m.spss is not None}

@@ -140,7 +140,7 @@ def remove_leftovers(processed: Path, folders: Sequence[str]) -> list[str]:
     is put back under the real name: it is the last complete one. Returns what was removed or restored,
     for the run's log. Call it only while holding the run lock.
     """
-    done = []
+    done: list[str] = []
     if not processed.is_dir():
         return done
     for folder in folders:

@@ -28,6 +28,7 @@ from lovende_research.config import PROCESSED_DIR, REPORTS_DIR
 from lovende_research.errors import InputError, InstrumentError, Problem
 from lovende_research.instrument import Instrument, load_instrument
 from lovende_research.io import atomic_write_bytes
+from lovende_research.personal_data import NOTE_COLUMNS, name_warnings
 from lovende_research.schemas import (
     CONSENSUS_CODERS,
     DECISIONS,
@@ -41,17 +42,17 @@ from lovende_research.schemas import (
     canonical_purposes,
     duplicate_decision_problems,
     fold,
-    reconciled_conflict_problems,
     parse_number,
+    reconciled_conflict_problems,
     response_item_mismatches,
     table_schema,
     validate_raw_table,
 )
-from lovende_research.personal_data import NOTE_COLUMNS, name_warnings
-from lovende_research.study_config import STUDY_FILE, StudyConfig, masked, read_config
 from lovende_research.spss import labelled_responses
+from lovende_research.study_config import STUDY_FILE, StudyConfig, masked, read_config
 from lovende_research.tables import RawTable, find_table_file, frame_of, read_table
 from lovende_research.wide_codings import WIDE_KEYS, item_columns, located, long_codings
+
 
 def instrument_for(study_dir: Path, config: StudyConfig) -> Instrument:
     """The study's instrument: the bundled one, or a file named relative to the study folder."""
@@ -340,7 +341,7 @@ def _selection_problems(raws: dict[str, RawTable]) -> list[Problem]:
     removed = set(raws["duplicates"].frame["practice_id"].astype(str).str.strip()) if "duplicates" in raws else set()
     decisions = screening.final_decisions(screening.screened_rows(_typed_screening(raws["screening"]), removed))
     excluded = decisions[(decisions["decision"] == "exclude").fillna(False).astype(bool)].drop_duplicates("practice_id")
-    criterion = dict(zip(excluded["practice_id"].astype(str), excluded["criterion"].astype(str)))
+    criterion = dict(zip(excluded["practice_id"].astype(str), excluded["criterion"].astype(str), strict=True))
     selected = raws["selected"]
     problems = []
     for row, practice in selected.frame["practice_id"].astype(str).str.strip().items():

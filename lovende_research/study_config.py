@@ -66,7 +66,7 @@ def read_config(study_dir: Path) -> StudyConfig:
         for key in raw
         if key not in CONFIG_KEYS
     ]
-    title = raw.get("title")
+    title: Any = raw.get("title")  # any YAML value until checked below
     if not isinstance(title, str) or not title.strip():
         problems.append(Problem(STUDY_FILE, "mangler en titel", expected="title: en tekst", column="title", value=title))
     language = raw.get("language", "da")

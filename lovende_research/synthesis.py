@@ -217,7 +217,7 @@ def distinguishable_pairs(ranks: pd.DataFrame) -> tuple[int, int]:
     (2, 3)
     """
     ranked = ranks.dropna(subset=["rank_low", "rank_high"])
-    intervals = list(zip(ranked["rank_low"].astype(int), ranked["rank_high"].astype(int)))
+    intervals = list(zip(ranked["rank_low"].astype(int), ranked["rank_high"].astype(int), strict=True))
     distinct = sum(1 for (a_low, a_high), (b_low, b_high) in combinations(intervals, 2) if a_high < b_low or b_high < a_low)
     return distinct, len(intervals) * (len(intervals) - 1) // 2
 

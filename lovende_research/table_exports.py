@@ -73,7 +73,7 @@ def workbook_bytes(tables: dict[str, pd.DataFrame], language: str = "da") -> byt
     from openpyxl.writer.excel import ExcelWriter
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
     for name, frame in tables.items():
         sheet = workbook.create_sheet(name[:SHEET_NAME_LENGTH])
         sheet.append([header(str(c), language) for c in frame.columns])

@@ -294,7 +294,7 @@ def _unclosed_quotes(path: Path, records: list[list[str]], lines: list[int], wid
     table silently cut to a few rows.
     """
     problems = []
-    for number, (record, line) in enumerate(zip(records[1:], lines[1:]), start=2):
+    for number, (record, line) in enumerate(zip(records[1:], lines[1:], strict=True), start=2):
         for column, cell in enumerate(record):
             later = cell.splitlines()[1:]
             if width > 1 and any(part.count(delimiter) >= max(width - 1, 2) for part in later):

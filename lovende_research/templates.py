@@ -37,7 +37,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import quote_sheetname
+from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -499,7 +499,7 @@ def coding_workbook(instrument: Instrument, language: str = "da", title: str = "
     screen_range = f"{quoted}!$B$2:$B${len(screen_labels) + 1}"
 
     missing_label = instrument.missing_codes[0].label(language) if instrument.missing_codes else ""
-    response_letter = sheet.cell(HEADER_ROW, position["response"]).column_letter
+    response_letter = get_column_letter(position["response"])
     # Excel caps a validation's error text at 225 characters and its prompt at 255.
     for labels, formula, screen in ((scored_labels, scored_range, False), (screen_labels, screen_range, True)):
         numbers = [HEADER_ROW + i for i, row in enumerate(rows, start=1) if row.screen == screen]

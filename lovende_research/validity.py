@@ -244,7 +244,7 @@ def _codings(
     item_ids = [item.id for item in instrument.items]
     coder_ids = [f"C{k + 1}" for k in range(spec.n_coders)]
     frames = []
-    for row, informant in enumerate(informants.itertuples()):
+    for row in range(len(informants)):
         interview = f"IV{row + 1:04d}"
         for coder in rng.choice(spec.n_coders, CODERS_PER_INTERVIEW, replace=False):
             down, up = _shift_probabilities(float(severity[coder]), spec.coder_noise)

@@ -54,7 +54,7 @@ def long_codings(raw: RawTable, items: list[str]) -> RawTable:
     shared = [c for c in (*WIDE_KEYS, *_SHARED) if c in wide.columns]
     records: list[list[str]] = []
     origin: dict[int, tuple[int, str]] = {}
-    for row, cells in zip(wide.index, wide.to_dict("records")):
+    for row, cells in zip(wide.index, wide.to_dict("records"), strict=True):
         for item in items:
             records.append([str(cells[c]) for c in shared] + [item, str(cells[item])])
             origin[len(records)] = (int(row), item)

@@ -80,9 +80,9 @@ from lovende_research import bias, scoring, screening
 from lovende_research.i18n import check_language
 from lovende_research.io import refuse_raw
 from lovende_research.plots import bias as bias_plots
-from lovende_research.plots import show_figure
 from lovende_research.plots import scores as score_plots
 from lovende_research.plots import screening as screening_plots
+from lovende_research.plots import show_figure
 from lovende_research.simulate import SimulationSpec, simulate_study
 from lovende_research.study import Study
 

@@ -56,8 +56,8 @@ from lovende_research.display import markdown_text
 from lovende_research.i18n import phrase
 from lovende_research.io import write_json, write_parquet
 from lovende_research.people_tables import show_table
-from lovende_research.plots import show_figure
 from lovende_research.plots import screening as screening_plots
+from lovende_research.plots import show_figure
 from lovende_research.study import Study
 
 study = Study.load(study_dir)

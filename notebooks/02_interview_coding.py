@@ -98,11 +98,11 @@ ci = 0.95  # coverage of every interval
 # %%
 from pathlib import Path
 
-from lovende_research.io import write_json
-from lovende_research.plots import show_figure
-from lovende_research.plots import scores as score_plots
 from lovende_research.i18n import phrase
+from lovende_research.io import write_json
 from lovende_research.people_tables import show_table
+from lovende_research.plots import scores as score_plots
+from lovende_research.plots import show_figure
 from lovende_research.scoring import PHRASES, score_study
 from lovende_research.study import Study
 

@@ -123,7 +123,7 @@ def test_coder_agreement_rows_equal_the_three_statistics_computed_alone(weights:
     kappa_weights, ac2_weights = weights
     table = coder_agreement(long, categories=[1, 2, 3, 4], kappa_weights=kappa_weights, ac2_weights=ac2_weights, n_boot=0)
     common = {"subject": "subject", "rater": "coder_id", "rating": "value", "categories": [1, 2, 3, 4]}
-    for group, row in zip(["a", "b", None], table.itertuples()):
+    for group, row in zip(["a", "b", None], table.itertuples(), strict=True):
         part = long if group is None else long[long["element_id"] == group]
         alpha = krippendorff_alpha(part, level="ordinal", **common).iloc[0]
         kappa = weighted_kappa(part, weights=kappa_weights, **common)
@@ -160,7 +160,7 @@ def test_coder_agreement_chart_draws_each_interval_of_the_table(language: str) -
     try:
         containers = [c for c in figure.axes[0].containers if isinstance(c, ErrorbarContainer)]
         assert len(containers) == 3
-        for container, column in zip(containers, ["alpha", "kappa", "ac2"]):
+        for container, column in zip(containers, ["alpha", "kappa", "ac2"], strict=True):
             segments = container.lines[2][0].get_segments()
             spans = np.array([(s[0][0], s[1][0]) for s in segments], dtype=float)
             expected = table[[f"{column}_ci_low", f"{column}_ci_high"]].to_numpy(dtype=float)

@@ -6,7 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lovende_research.agreement import alpha_if_item_deleted, consistency_verdict, cronbach_alpha, element_consistency, icc
+from lovende_research.agreement import (
+    alpha_if_item_deleted,
+    consistency_verdict,
+    cronbach_alpha,
+    element_consistency,
+    icc,
+)
 from lovende_research.instrument import load_instrument
 from tests.agreement_data import BINARY_MISSING, QUESTIONNAIRE, SHROUT_FLEISS
 

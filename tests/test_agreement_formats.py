@@ -32,7 +32,7 @@ def test_long_from_table_puts_each_cell_count_as_subjects() -> None:
     # By hand: [[2, 1], [0, 3]] is 2 x (yes, yes), 1 x (yes, no), 3 x (no, no): 6 subjects, 12 rows.
     long = long_from_table(pd.DataFrame([[2, 1], [0, 3]], index=["yes", "no"], columns=["yes", "no"]))
     wide = long.pivot(index="subject", columns="rater", values="rating")
-    assert list(zip(wide["A"], wide["B"])) == [("yes", "yes")] * 2 + [("yes", "no")] + [("no", "no")] * 3
+    assert list(zip(wide["A"], wide["B"], strict=True)) == [("yes", "yes")] * 2 + [("yes", "no")] + [("no", "no")] * 3
 
 
 def test_long_from_counts_gives_each_subject_its_ratings() -> None:

@@ -231,12 +231,12 @@ def test_weighted_kappa_matches_hand_implementation_for_every_pair(seed: int) ->
     data = {r: [int(t) if rng.random() < 0.7 else int(rng.integers(1, 5)) for t in truth] for r in "ABC"}
     data["C"] = [None if rng.random() < 0.2 else v for v in data["C"]]
     result = weighted_kappa(long_from_columns(data), weights=["linear", "quadratic"], categories=[1, 2, 3, 4], **KW)
-    assert list(zip(result["rater_a"], result["rater_b"])) == [("A", "B")] * 2 + [("A", "C")] * 2 + [("B", "C")] * 2
+    assert list(zip(result["rater_a"], result["rater_b"], strict=True)) == [("A", "B")] * 2 + [("A", "C")] * 2 + [("B", "C")] * 2
     for row in result.itertuples():
         a, b = np.array(data[row.rater_a], dtype=float), np.array(data[row.rater_b], dtype=float)
         both = ~np.isnan(a) & ~np.isnan(b)
         table = np.zeros((4, 4))
-        for x, y in zip(a[both].astype(int), b[both].astype(int)):
+        for x, y in zip(a[both].astype(int), b[both].astype(int), strict=True):
             table[x - 1, y - 1] += 1
         assert row.n_subjects == both.sum()
         assert row.estimate == pytest.approx(hand_weighted_kappa(table, row.weights == "quadratic"), abs=1e-12)

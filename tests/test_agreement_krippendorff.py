@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lovende_research.agreement import AgreementError, gwet_ac2, krippendorff_alpha, long_from_counts, long_from_table, weighted_kappa
+from lovende_research.agreement import (
+    AgreementError,
+    gwet_ac2,
+    krippendorff_alpha,
+    long_from_counts,
+    long_from_table,
+    weighted_kappa,
+)
 from tests.agreement_data import ABSTRACTORS, DISTRIB_6RATERS, KRIPPENDORFF_C, KW, LONG, long_from_columns
 
 

@@ -136,14 +136,25 @@ def test_conger_kappa_is_cohens_kappa_for_two_raters() -> None:
 def test_conger_chance_agreement_is_the_mean_over_rater_pairs() -> None:
     # Conger (1980): p_e is the mean over pairs of raters (g, h) of sum_k p_gk p_hk, each rater's margins
     # over the subjects that rater rated; computed here with plain loops on Gwet's raw4raters data.
-    # (irrCAC's README prints pe 0.2334252 and 0.76282 for these data; its own formula, which is this
-    # one, gives 0.2358433 here, as does Conger's definition, so we follow the definition.)
+    # (irrCAC's R README prints pe 0.2334252 and 0.76282 for these data; its own formula, which is this
+    # one, gives 0.2358433 here, as does Conger's definition and the Python port of irrCAC (0.76207, see
+    # test_agreement_gpl_crosscheck.py), so we follow the definition.)
     margins = {r: [sum(v == k for v in vs if v is not None) / sum(v is not None for v in vs) for k in range(1, 6)]
                for r, vs in KRIPPENDORFF_C.items()}
-    pe = np.mean([sum(a * b for a, b in zip(margins[g], margins[h])) for g, h in itertools.combinations(margins, 2)])
+    pe = np.mean([sum(a * b for a, b in zip(margins[g], margins[h], strict=True)) for g, h in itertools.combinations(margins, 2)])
     row = conger_kappa(RAW4, **KW).iloc[0]
     assert row["p_e"] == pytest.approx(pe, abs=1e-12)
     assert row["estimate"] == pytest.approx((0.8181818181818 - pe) / (1 - pe), abs=1e-12)
+
+
+def test_quadratic_conger_and_fleiss_kappa_on_gwet_rows_2_to_9() -> None:
+    # Rows 2-9 of irrCAC's cac.raw4raters (complete: 8 subjects x 4 raters), quadratic weights. Published in
+    # the documentation of the R package quadagree (Moss), which prints both its own value and irrCAC's:
+    # conger 0.6719243 (irrCAC conger.kappa.raw 0.67192), fleiss 0.6666667 (fleiss.kappa.raw 0.66667).
+    # Tolerance 5e-8 on the 7-decimal values.
+    rows = long_from_columns({rater: ratings[1:9] for rater, ratings in KRIPPENDORFF_C.items()})
+    assert conger_kappa(rows, **KW, weights="quadratic")["estimate"].iloc[0] == pytest.approx(0.6719243, abs=5e-8)
+    assert fleiss_kappa(rows, **KW, weights="quadratic")["estimate"].iloc[0] == pytest.approx(0.6666667, abs=5e-8)
 
 
 @pytest.mark.parametrize("statistic", [conger_kappa, fleiss_kappa])

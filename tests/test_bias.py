@@ -4,8 +4,8 @@ and the validity checks on simulated studies with planted truth (issue 5, item 7
 from __future__ import annotations
 
 import dataclasses
-import re
 import json
+import re
 import warnings
 from pathlib import Path
 
@@ -286,6 +286,13 @@ def test_run_bias_checks_flags_every_practice_for_every_check(example: Study) ->
         d["practice_id"] for d in truth["delimitations"].values()}
     for language in ("da", "en"):
         assert "straight-liner" in bias.verdict("roles", language, roles=tables.role_effects, excluded=["x"])
+    # the English flags and role verdict name the roles in English (the role codes are Danish)
+    flagged = " ".join(straight["reason"])
+    assert "(leder)" not in flagged and "(medarbejder)" not in flagged and "(samarbejdspartner)" not in flagged
+    assert any(f"({role})" in flagged for role in ("leader", "staff", "partner"))
+    english = bias.verdict("roles", "en", roles=tables.role_effects, excluded=[])
+    danish = bias.verdict("roles", "da", roles=tables.role_effects, excluded=[])
+    assert "medarbejder" in danish and "medarbejder" not in english and "staff" in english
     figures = [
         bias_plots.role_chart(tables.role_profiles, tables.role_effects, "en"),
         bias_plots.icc_chart(tables.icc, example.instrument, "en"),
@@ -363,7 +370,7 @@ def test_role_verdict_writes_danish_decimals() -> None:
     assert "medarbejder -0,12 (-0,20 til -0,05, p = 0,012)" in da and "α = 0,05" in da
     assert not re.search(_DECIMAL_POINT, da)
     en = bias.verdict("roles", "en", roles=roles, excluded=[], alpha_level=0.05)
-    assert "medarbejder -0.12 (-0.20 to -0.05, p = 0.012)" in en and "α = 0.05" in en
+    assert "staff member -0.12 (-0.20 to -0.05, p = 0.012)" in en and "α = 0.05" in en
     roles["p_holm"] = 0.0001
     assert "p < 0,001" in bias.verdict("roles", "da", roles=roles, excluded=[])
 
@@ -624,7 +631,7 @@ def test_response_styles_match_a_per_interview_count(example: Study) -> None:
         assert row["top_share"] == pytest.approx(np.mean(values == 4.0), abs=1e-12)
         practice = coded.loc[coded["interview_id"] == interview, "practice_id"].iloc[0]
         others = coded[(coded["practice_id"] == practice) & (coded["interview_id"] != interview)]
-        per_other = others.groupby("interview_id")["value"].apply(lambda v: float(np.mean(v == row["modal_code"])))
+        per_other = others.groupby("interview_id")["value"].apply(lambda v, code=row["modal_code"]: float(np.mean(v == code)))
         assert row["reference_share"] == pytest.approx(float(np.median(per_other)), abs=1e-12)
         assert row["reference"] == "practice"
 
@@ -714,7 +721,7 @@ def test_a_share_exactly_at_the_threshold_is_flagged_and_the_defaults_are_the_do
     varied = [1 + (k % 4) for k in range(len(ids))]
     straight = [4] * 24 + [1] * (len(ids) - 24)  # 24 of the 30 scored items at 4: a share of exactly 24/30
     codings = pd.DataFrame([(iv, "K1", item, v) for iv, values in (("a", varied), ("b", varied[::-1]), ("c", straight))
-                            for item, v in zip(ids, values)], columns=["interview_id", "coder_id", "item_id", "value"])
+                            for item, v in zip(ids, values, strict=True)], columns=["interview_id", "coder_id", "item_id", "value"])
     codings = codings.assign(delimitation_id="main", is_consensus=False, screen_answer=pd.NA)
     items = codings.rename(columns={"value": "code"})[["interview_id", "delimitation_id", "item_id", "code"]]
     interviews = pd.DataFrame({"interview_id": list("abc"), "practice_id": "P1", "informant_id": list("xyz"), "informant_role": "leder"})

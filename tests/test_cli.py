@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from lovende_research.config import EXAMPLE_STUDY, RAW_DIR
-from lovende_research.io import atomic_write_text
 from lovende_research.errors import LovendeError
+from lovende_research.io import atomic_write_text
+
 
 def _checksums(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}

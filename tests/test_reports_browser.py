@@ -17,6 +17,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
 import pytest
 import yaml
 
@@ -74,9 +75,9 @@ def test_every_page_loads_cleanly(served_reports: tuple[str, Path], browser) -> 
         page = browser.new_page()
         console_errors: list[str] = []
         failed: list[str] = []
-        page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: console_errors.append(str(error)))
-        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.on("console", lambda message, errors=console_errors: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error, errors=console_errors: errors.append(str(error)))
+        page.on("requestfailed", lambda request, failed=failed: failed.append(request.url))
         response = page.goto(base + name, wait_until="load")
         assert response is not None and response.status == 200, name
         widths = page.evaluate("Array.from(document.images).map(i => [i.currentSrc.slice(0, 60), i.complete, i.naturalWidth])")
@@ -137,12 +138,11 @@ def test_index_screenshot(served_reports: tuple[str, Path], browser) -> None:
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
 
 
-def _picture(browser, svg: bytes) -> "np.ndarray":
+def _picture(browser, svg: bytes) -> np.ndarray:
     """``svg`` as Chromium draws it at its own size on a magenta page (so a transparent area shows)."""
     import base64
     import io
 
-    import numpy as np
     from PIL import Image
 
     page = browser.new_page(viewport={"width": 1200, "height": 900})
@@ -160,7 +160,6 @@ def test_saved_figure_looks_like_matplotlibs_tight_box(browser) -> None:
     """The figure drawn once and cropped by its viewBox is the picture savefig's tight box gives, texts
     past the figure's edge included, on the figure's own background rather than a transparent one."""
     import matplotlib.pyplot as plt
-    import numpy as np
 
     from lovende_research.plots import figure_bytes
     from tests.test_plots import matplotlib_tight_svg, overflowing_figure
@@ -233,7 +232,7 @@ def test_markup_in_a_study_runs_no_script_and_makes_no_element(hostile_reports: 
     for name in pages:
         page = browser.new_page()
         blocked: list[str] = []
-        page.on("console", lambda message: blocked.append(message.text) if message.type == "error" else None)
+        page.on("console", lambda message, blocked=blocked: blocked.append(message.text) if message.type == "error" else None)
         page.goto(base + name, wait_until="load")
         found = page.evaluate(
             """() => ({

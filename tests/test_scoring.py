@@ -172,7 +172,7 @@ def test_consensus_code_wins(tmp_path: Path) -> None:
 def test_coder_conflicts_lists_both_codes_and_notes(study: Study) -> None:
     conflicts = coder_conflicts(study.codings, study.instrument, study.interviews)
     # Hand: differing items are I1 teori_2 (3/1), I1 sikker_1 (ja/nej), I3 virkning_2 (ved_ikke/ikke_relevant).
-    keys = set(zip(conflicts["interview_id"], conflicts["item_id"]))
+    keys = set(zip(conflicts["interview_id"], conflicts["item_id"], strict=True))
     assert keys == {("I1", "teori_2"), ("I1", "sikker_1"), ("I3", "virkning_2")}
     row = conflicts[conflicts["item_id"] == "teori_2"].iloc[0]
     assert (row["coder_1"], row["answer_1"], row["note_1"]) == ("A", "3", "nævner forskning")
@@ -453,7 +453,7 @@ def test_recovered_ranking_matches_planted_truth(tmp_path: Path, seed: int) -> N
     assert rho >= 0.8
     # Element level too: each recovered element score against the planted expected score.
     profiles = practice_profiles(scores, "mean").dropna(subset=["score"])
-    expected = [truth["practices"][p]["expected_element_scores"][e] for p, e in zip(profiles["practice_id"], profiles["element_id"])]
+    expected = [truth["practices"][p]["expected_element_scores"][e] for p, e in zip(profiles["practice_id"], profiles["element_id"], strict=True)]
     assert spearmanr(expected, profiles["score"]).statistic >= 0.7
 
 
@@ -584,7 +584,7 @@ def reference_replicates(scores: pd.DataFrame, aggregation: str, n_boot: int, se
         mine = informants[(informants["practice_id"] == practice) & (informants["delimitation_id"] == delimitation)]
         ids = sorted(set(mine["informant_id"]))
         matrix = np.full((len(ids), len(elements)), np.nan)
-        for informant, element, value in zip(mine["informant_id"], mine["element_id"], mine["score"]):
+        for informant, element, value in zip(mine["informant_id"], mine["element_id"], mine["score"], strict=True):
             i, j = ids.index(informant), elements.index(element)
             if np.isnan(matrix[i, j]) and not pd.isna(value):
                 matrix[i, j] = value
@@ -701,6 +701,6 @@ def test_heatmap_marks_a_cell_without_a_score_with_a_dash(study: Study) -> None:
     main = profiles[profiles["delimitation_id"] == "main"]
     gaps = main[main["score"].isna()]
     assert (1.5, rows.index("P1") + 0.5) in dashes
-    assert dashes == {(columns.index(e) + 0.5, rows.index(p) + 0.5) for p, e in zip(gaps["practice_id"], gaps["element_id"])}
+    assert dashes == {(columns.index(e) + 0.5, rows.index(p) + 0.5) for p, e in zip(gaps["practice_id"], gaps["element_id"], strict=True)}
     assert len(ax.texts) == len(main)  # every other cell keeps its number
     plt.close(figure)

@@ -6,6 +6,7 @@ components planted by a small generator written here (no code shared with ``simu
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -104,7 +105,7 @@ def test_plan_of_the_example_is_reproducible_and_its_intervals_hold_the_estimate
     # The example has 3 informants per practice (a few below it where an element lacks coverage) and
     # 2 coders per interview; that is the row marked as the design used.
     used = p[p["design_used"]]
-    assert set(zip(used["n_informants"], used["n_coders"])) == {(3, 2)}
+    assert set(zip(used["n_informants"], used["n_coders"], strict=True)) == {(3, 2)}
     assert list(plan.components["component"]) == ["practice", "practice_element", "informant", "informant_element", "coder", "residual", "item"]
 
 
@@ -117,6 +118,14 @@ def test_lovende_plan_prints_the_table_and_writes_csv(tmp_path: Path) -> None:
     assert len(projections) == 2 * 6 * 3
     assert {"measure", "n_informants", "n_coders", "G", "G_low", "G_high", "Phi", "Phi_low", "Phi_high"} <= set(projections.columns)
     assert (tmp_path / "design_components.csv").is_file() and (tmp_path / "design_needed.csv").is_file()
+
+
+def test_plan_text_writes_decimal_commas_in_danish_and_points_in_english() -> None:
+    plan = plan_study(Study.load(EXAMPLE_STUDY), n_boot=10, seed=4)
+    danish, english = plan.text("da"), plan.text("en")
+    assert re.search(r"\d,\d\d \[\d,\d\d; \d,\d\d\]", danish) and re.search(r"\d\.\d\d \[\d\.\d\d; \d\.\d\d\]", english)
+    assert not re.search(r"\d\.\d", danish), "a decimal point in the Danish plan"
+    assert not re.search(r"\d,\d", english), "a decimal comma in the English plan"
 
 
 @pytest.mark.parametrize("language, title", [("da", "En elementscore"), ("en", "An element score")])

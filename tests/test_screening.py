@@ -89,7 +89,7 @@ def run_stage(study: Study) -> dict[str, pd.DataFrame]:
 
 
 def totals(flow: pd.DataFrame) -> dict[str, int]:
-    return {str(s): int(n) for s, n in zip(flow.loc[flow["reason"].isna(), "step"], flow.loc[flow["reason"].isna(), "n"])}
+    return {str(s): int(n) for s, n in zip(flow.loc[flow["reason"].isna(), "step"], flow.loc[flow["reason"].isna(), "n"], strict=True)}
 
 
 # ------------------------------------------------------------------------------------------ catalogue
@@ -202,7 +202,7 @@ def test_excluded_count_under_first_failed_criterion_in_table_order() -> None:
     eligibility = sc.practice_eligibility(sc.final_decisions(screening))
     review = pd.DataFrame({"status": pd.Series([], dtype=str), "removed_id": pd.Series([], dtype=str)})
     flow = sc.flow_counts(pd.DataFrame({"practice_id": list(fails)}), review, eligibility)
-    by_reason = dict(zip(flow["reason"].dropna(), flow.loc[flow["reason"].notna(), "n"]))
+    by_reason = dict(zip(flow["reason"].dropna(), flow.loc[flow["reason"].notna(), "n"], strict=True))
     # By hand, first failed criterion in table order: Q1 and Q3 målgruppe, Q2 i_drift, Q4 beskrevet.
     assert by_reason == {"maalgruppe": 2, "i_drift": 1, "beskrevet": 1}
     assert eligibility.set_index("practice_id")["exclusion_criterion"].dropna().to_dict() == {
@@ -417,7 +417,7 @@ def test_notebook_on_the_example(run_notebook: Callable, example: Path, tmp_path
     # the example plants near-duplicates; without duplicates.csv they are listed and kept
     duplicates = pd.read_parquet(out / "duplicates.parquet")
     truth = json.loads((example / "truth.json").read_text(encoding="utf-8"))
-    assert {tuple(sorted(p)) for p in truth["duplicates"]} <= set(zip(duplicates["practice_id_a"], duplicates["practice_id_b"]))
+    assert {tuple(sorted(p)) for p in truth["duplicates"]} <= set(zip(duplicates["practice_id_a"], duplicates["practice_id_b"], strict=True))
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"] == {k: v for k, v in n.items()}
     assert manifest["parameters"]["seed"] == 7 and manifest["selection"]["practice_ids"] == sorted(selection["practice_id"])

@@ -188,7 +188,7 @@ def test_truth_json_has_the_agreed_keys(example: Path) -> None:
     assert truth["role_offsets"]["leder"] == truth["spec"]["leader_leniency"]
     assert truth["role_offsets"]["medarbejder"] == 0.0
     assert set(truth["coder_severity"]) == {"K1", "K2"}
-    for did, entry in truth["delimitations"].items():
+    for entry in truth["delimitations"].values():
         assert entry["practice_id"] in truth["interviewed"] and entry["shift"] == truth["spec"]["delimitation_shift"]
 
 

@@ -43,7 +43,7 @@ RUNNER = (
 
 def _stand_in_notebooks(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    for (notebook, name), earlier in zip((("01_screening", "screening"), ("02_interview_coding", "scores"), ("03_subjectivity_bias", "bias")), ("", "screening", "scores")):
+    for (notebook, name), earlier in zip((("01_screening", "screening"), ("02_interview_coding", "scores"), ("03_subjectivity_bias", "bias")), ("", "screening", "scores"), strict=True):
         _notebook(folder / f"{notebook}.ipynb", STAGE_BODY.format(folder=name, earlier=earlier, files=FILES))
     return folder
 

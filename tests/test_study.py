@@ -236,7 +236,7 @@ def test_xlsx_without_the_table(tmp_path: Path) -> None:
 
 
 def test_column_with_real_names_is_refused(tmp_path: Path) -> None:
-    rows = [list(r) + [n] for r, n in zip(INTERVIEWS, ["navn", "Mette Hansen", "Jens Jensen"])]
+    rows = [list(r) + [n] for r, n in zip(INTERVIEWS, ["navn", "Mette Hansen", "Jens Jensen"], strict=True)]
     problem = only_problem(make_study(tmp_path / "s", interviews=rows))
     assert (problem.file, problem.column, problem.row) == ("interviews.csv", "navn", None)
     assert "pseudonymer" in problem.problem and "pseudonym" in problem.expected
@@ -316,7 +316,7 @@ def test_ragged_csv_row(tmp_path: Path) -> None:
 
 def test_delimitations_keys(tmp_path: Path) -> None:
     delimitations: Rows = [["delimitation_id", "practice_id", "label"], ["D1", "P1", "bred"], ["D2", "P2", "smal"]]
-    codings = [list(r) + [d] for r, d in zip(CODINGS, ["delimitation_id", "", "", "D1", "", "D2"])]
+    codings = [list(r) + [d] for r, d in zip(CODINGS, ["delimitation_id", "", "", "D1", "", "D2"], strict=True)]
     study = make_study(tmp_path / "s", codings=codings, delimitations=delimitations)
     problem = only_problem(study)  # D2 belongs to P2, interview I2 is about P1
     assert (problem.row, problem.column, problem.value) == (6, "delimitation_id", "D2")

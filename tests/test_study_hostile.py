@@ -13,7 +13,17 @@ import pytest
 from lovende_research.errors import LovendeError
 from lovende_research.io import file_in
 from lovende_research.study import Study, validate_study
-from tests.test_study import CANDIDATES, CODINGS, INTERVIEWS, RUNNABLE_STUDY_YML, SCREENING, make_study, only_problem, with_row, write_csv
+from tests.test_study import (
+    CANDIDATES,
+    CODINGS,
+    INTERVIEWS,
+    RUNNABLE_STUDY_YML,
+    SCREENING,
+    make_study,
+    only_problem,
+    with_row,
+    write_csv,
+)
 
 TRAVERSAL = "../" * 10 + "tmp/lovende-udenfor"
 
@@ -69,7 +79,7 @@ def test_misspelt_seed_is_an_error_naming_the_key_it_meant(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("value", ["inf", "-inf", "Infinity", "nan"])
 def test_non_finite_number_in_a_numeric_column(tmp_path: Path, value: str) -> None:
-    interviews = [list(r) + [n] for r, n in zip(INTERVIEWS, ["duration_minutes", "45", value])]
+    interviews = [list(r) + [n] for r, n in zip(INTERVIEWS, ["duration_minutes", "45", value], strict=True)]
     problem = only_problem(make_study(tmp_path / "s", interviews=interviews))
     assert (problem.file, problem.row, problem.column, problem.value) == ("interviews.csv", 3, "duration_minutes", value)
     assert "endeligt tal" in problem.expected
@@ -150,7 +160,7 @@ def test_quote_closed_only_rows_later_is_reported_where_it_opens(tmp_path: Path)
 
 
 def test_a_cell_with_a_line_break_is_still_a_cell(tmp_path: Path) -> None:
-    candidates = [list(r) + [d] for r, d in zip(CANDIDATES, ["delimitation", "første linje\nanden linje", ""])]
+    candidates = [list(r) + [d] for r, d in zip(CANDIDATES, ["delimitation", "første linje\nanden linje", ""], strict=True)]
     study = make_study(tmp_path / "s", candidates=candidates)
     assert Study.load(study).candidates["delimitation"].tolist() == ["første linje\nanden linje", ""]
 
@@ -164,7 +174,7 @@ def test_header_only_codings_with_interviews_is_one_problem(tmp_path: Path) -> N
 
 
 def test_conflicting_reconciled_decisions_name_their_rows(tmp_path: Path) -> None:
-    screening = [list(r) + [d] for r, d in zip(SCREENING, ["reconciled_decision", "", "", "include", "ekskluder"])]
+    screening = [list(r) + [d] for r, d in zip(SCREENING, ["reconciled_decision", "", "", "include", "ekskluder"], strict=True)]
     problems = validate_study(make_study(tmp_path / "s", screening=screening))
     assert [(p.file, p.row, p.column, p.value) for p in problems] == [
         ("screening.csv", 4, "reconciled_decision", "include"),
@@ -174,7 +184,7 @@ def test_conflicting_reconciled_decisions_name_their_rows(tmp_path: Path) -> Non
 
 
 def test_the_same_reconciled_decision_twice_is_fine(tmp_path: Path) -> None:
-    screening = [list(r) + [d] for r, d in zip(SCREENING, ["reconciled_decision", "", "", "exclude", "ekskluder"])]
+    screening = [list(r) + [d] for r, d in zip(SCREENING, ["reconciled_decision", "", "", "exclude", "ekskluder"], strict=True)]
     assert validate_study(make_study(tmp_path / "s", screening=screening)) == []
 
 
@@ -204,7 +214,7 @@ def test_last_comma_first_informant_id_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_contact_person_column_is_refused_where_people_are_interviewed(tmp_path: Path) -> None:
-    interviews = [list(r) + [n] for r, n in zip(INTERVIEWS, ["kontaktperson", "x", "y"])]
+    interviews = [list(r) + [n] for r, n in zip(INTERVIEWS, ["kontaktperson", "x", "y"], strict=True)]
     problem = only_problem(make_study(tmp_path / "s", interviews=interviews))
     assert (problem.file, problem.column) == ("interviews.csv", "kontaktperson") and "pseudonymer" in problem.problem
 
@@ -214,7 +224,7 @@ def test_names_in_notes_and_person_columns_are_warned_about(tmp_path: Path) -> N
 
     codings = [list(r) for r in CODINGS]
     codings[2][4] = "sagde at Birgit Sørensen var uenig"
-    candidates = [list(r) + [c] for r, c in zip(CANDIDATES, ["kontakt_navn", "x", "y"])]
+    candidates = [list(r) + [c] for r, c in zip(CANDIDATES, ["kontakt_navn", "x", "y"], strict=True)]
     study = make_study(tmp_path / "s", codings=codings, candidates=candidates)
     assert validate_study(study) == []  # warnings, not errors: the study is still valid
     warnings = study_warnings(study)

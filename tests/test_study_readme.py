@@ -20,7 +20,6 @@ import pytest
 
 from lovende_research.config import EXAMPLE_STUDY, PROJECT_ROOT
 
-
 #: The tables a researcher fills in at step 2; the test fills them from the bundled example study.
 FILLED_IN = ("candidates.csv", "screening.csv", "selected.csv", "interviews.csv", "codings.csv", "delimitations.csv")
 

@@ -105,7 +105,7 @@ def test_example_workbooks_open_in_libreoffice_with_the_stage_numbers(example_ru
     workbooks = sorted(folder.glob("*.xlsx"))
     assert [w.stem for w in workbooks] == ["01_screening", "02_interview_coding", "03_subjectivity_bias"]
     index = example_run.index.read_text(encoding="utf-8")
-    for workbook, stage in zip(workbooks, ("screening", "scores", "bias")):
+    for workbook, stage in zip(workbooks, ("screening", "scores", "bias"), strict=True):
         assert f'href="{EXPORT_FOLDER}/{workbook.name}"' in index
         sheets = soffice_sheets(workbook, tmp_path / workbook.stem)
         tables = sorted(p.stem for p in (processed / stage).glob("*.parquet"))

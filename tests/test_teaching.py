@@ -19,6 +19,8 @@ import pytest
 
 from lovende_research.config import RAW_DIR
 from lovende_research.errors import LovendeError
+from lovende_research.report import strip_cells
+from lovende_research.study import Study
 from lovende_research.teaching import (
     ANSWER_TAG,
     SOLUTION_TAG,
@@ -29,9 +31,7 @@ from lovende_research.teaching import (
     make_handouts,
     planted_truth,
 )
-from lovende_research.report import strip_cells
 from lovende_research.tutorial_languages import TUTORIAL
-from lovende_research.study import Study
 from tests.planted import straight_lines_at_practice_level
 
 SESSION_SEED = 3

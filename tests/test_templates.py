@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import zipfile
 from pathlib import Path
@@ -233,7 +232,7 @@ def test_workbook_rows_follow_the_instrument_and_every_response_has_a_dropdown(t
         assert sheet.cell(r, col["response"]).value is None
 
     letter = sheet.cell(header, col["response"]).column_letter
-    for r, item in zip(rows, item_ids):
+    for r, item in zip(rows, item_ids, strict=True):
         labels = dropdown_for(workbook, sheet, f"{letter}{r}")
         if item == SCREEN_ITEM:
             assert labels == SCREEN_DA + MISSING_DA
@@ -391,7 +390,7 @@ def test_instrument_texts_that_look_like_formulas_are_written_as_text(tmp_path):
     data = yaml.safe_load(BUNDLED_INSTRUMENT.read_text(encoding="utf-8"))
     typed = FORMULAS[:5]  # the instrument's loader strips a leading tab or CR from a text
     items = [item for element in data["elements"] for item in element["items"]][: len(typed)]
-    for item, formula in zip(items, typed):
+    for item, formula in zip(items, typed, strict=True):
         item["da"] = formula
     data["note"]["da"] = FORMULAS[1]
     source = tmp_path / "farlig.yml"

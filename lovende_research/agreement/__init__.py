@@ -40,7 +40,13 @@ at most in tests, as cross-checks.
 """
 
 from lovende_research.agreement.coders import OVERALL, PHRASES, coder_agreement, coding_units, in_element_order
-from lovende_research.agreement.cronbach import ALPHA_FLOOR, alpha_if_item_deleted, consistency_verdict, cronbach_alpha, element_consistency
+from lovende_research.agreement.cronbach import (
+    ALPHA_FLOOR,
+    alpha_if_item_deleted,
+    consistency_verdict,
+    cronbach_alpha,
+    element_consistency,
+)
 from lovende_research.agreement.formats import (
     RESULT_COLUMNS,
     WEIGHTS,
@@ -54,7 +60,14 @@ from lovende_research.agreement.gwet import gwet_ac2
 from lovende_research.agreement.icc import ICC_FORMS, icc, icc_oneway
 from lovende_research.agreement.kappa import cohens_kappa, weighted_kappa
 from lovende_research.agreement.krippendorff import ALPHA_LEVELS, krippendorff_alpha
-from lovende_research.agreement.multirater import PERCENT_METHODS, brennan_prediger, conger_kappa, fleiss_kappa, percent_agreement, scott_pi
+from lovende_research.agreement.multirater import (
+    PERCENT_METHODS,
+    brennan_prediger,
+    conger_kappa,
+    fleiss_kappa,
+    percent_agreement,
+    scott_pi,
+)
 
 __all__ = [
     "ALPHA_FLOOR", "ICC_FORMS", "alpha_if_item_deleted", "consistency_verdict", "cronbach_alpha", "element_consistency", "icc", "icc_oneway",

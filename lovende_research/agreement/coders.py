@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -205,7 +206,7 @@ def coder_agreement(
     groups.append((OVERALL, codings_long, "overall"))
     streams = np.random.SeedSequence(seed).spawn(len(groups))
     rows = []
-    for (key, frame, scope), stream in zip(groups, streams):
+    for (key, frame, scope), stream in zip(groups, streams, strict=True):
         row: dict[str, object] = {by: key} if by is not None else {}
         row["scope"] = scope
         row |= _agreement_row(
@@ -264,10 +265,10 @@ def _agreement_row(
     }
 
 
-def _paradox(row: dict[str, object], *, low: float, high: float, pile_up: float, language: str) -> dict[str, object]:
+def _paradox(row: dict[str, Any], *, low: float, high: float, pile_up: float, language: str) -> dict[str, object]:
     """The paradox flag and note for one row of :func:`coder_agreement` (rule in its Notes)."""
-    alpha, kappa = float(row["alpha"]), float(row["kappa"])  # type: ignore[arg-type]
-    agree, ac2, share = float(row["percent_agreement"]), float(row["ac2"]), float(row["end_share"])  # type: ignore[arg-type]
+    alpha, kappa = float(row["alpha"]), float(row["kappa"])
+    agree, ac2, share = float(row["percent_agreement"]), float(row["ac2"]), float(row["end_share"])
     chance_low = any(np.isnan(x) or x < low for x in (alpha, kappa))
     flagged = bool(chance_low and agree >= high and ac2 >= high and share >= pile_up)
     note = ""

@@ -81,7 +81,7 @@ def _interval(estimate: float, se: float, critical: float, low: float = -1.0) ->
 WEIGHTS: tuple[str, ...] = ("unweighted", "linear", "quadratic", "ordinal")
 
 
-def agreement_weights(scores: Sequence[float], weights: str = "quadratic") -> np.ndarray:
+def agreement_weights(scores: Sequence[float] | np.ndarray, weights: str = "quadratic") -> np.ndarray:
     """Agreement weights :math:`w_{kl} \\in [0, 1]` for categories with ``scores`` (Gwet 2014, ch. 3).
 
     One set serves every weighted statistic (kappa, Fleiss, Conger, Brennan–Prediger, AC2, percent

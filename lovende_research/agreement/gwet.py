@@ -10,7 +10,7 @@ Fleiss', Conger's, Brennan–Prediger and percent agreement in :mod:`.multirater
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -36,7 +36,7 @@ def _chance_corrected(
     statistic: str,
     weights: str,
     confidence: float,
-    chance: object,
+    chance: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[float, np.ndarray | None]],
     observed: str = "pairwise",
 ) -> pd.DataFrame:
     """One row of a Gwet-framework coefficient; ``chance(share, pi, w)`` gives :math:`(p_e, p_{e|i})`.
@@ -71,7 +71,7 @@ def _chance_corrected(
         pa_i = np.where(two, (counts * (weighted - 1)).sum(axis=1) / np.where(two, r * (r - 1), 1.0), 0.0)
     pa = float(pa_i[two].mean())
     share = counts / r[:, None]
-    pe, pe_i = chance(share, share.mean(axis=0), w)  # type: ignore[operator]
+    pe, pe_i = chance(share, share.mean(axis=0), w)
     row.update(p_o=pa, p_e=pe)
     if np.isclose(pe, 1.0):
         return pd.DataFrame([row])

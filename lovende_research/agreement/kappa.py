@@ -15,7 +15,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lovende_research.agreement.formats import RESULT_COLUMNS, AgreementError, _check_confidence, _check_weights, _Coded, _interval, agreement_weights
+from lovende_research.agreement.formats import (
+    RESULT_COLUMNS,
+    AgreementError,
+    _check_confidence,
+    _check_weights,
+    _Coded,
+    _interval,
+    agreement_weights,
+)
 
 #: The columns of :func:`cohens_kappa` after :data:`RESULT_COLUMNS`.
 KAPPA_COLUMNS: tuple[str, ...] = ("p_o", "p_e", "se_h0", "z", "p_value", "weights")

@@ -7,7 +7,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from lovende_research.agreement.formats import AgreementError, _bootstrap_units, _check_confidence, _Coded, _pairwise_agreement
+from lovende_research.agreement.formats import (
+    AgreementError,
+    _bootstrap_units,
+    _check_confidence,
+    _Coded,
+    _pairwise_agreement,
+)
 
 #: Levels of measurement :func:`krippendorff_alpha` knows (its difference functions).
 ALPHA_LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")

@@ -30,10 +30,10 @@ The checks live one per module (``informants``, ``roles``, ``styles``, ``stabili
 from lovende_research.bias.checks import BiasTables, run_bias_checks
 from lovende_research.bias.common import BiasError
 from lovende_research.bias.delimitation import delimitation_sensitivity
+from lovende_research.bias.fair import ROLE_MIXES, declared_mix, fair_profiles
 from lovende_research.bias.flags import CHECKS, practice_flags
 from lovende_research.bias.informants import ICC_BANDS, icc_band, informant_icc
 from lovende_research.bias.phrases import PHRASES
-from lovende_research.bias.fair import ROLE_MIXES, declared_mix, fair_profiles
 from lovende_research.bias.roles import (
     ROLE_COLUMNS,
     ROLE_REASONS,
@@ -52,7 +52,13 @@ from lovende_research.bias.stability import (
     rank_stability,
     stability_summary,
 )
-from lovende_research.bias.styles import CEILING_SHARE, EVIDENCE_ELEMENT, STRAIGHTLINE_SHARE, STYLE_MARGIN, response_styles
+from lovende_research.bias.styles import (
+    CEILING_SHARE,
+    EVIDENCE_ELEMENT,
+    STRAIGHTLINE_SHARE,
+    STYLE_MARGIN,
+    response_styles,
+)
 from lovende_research.bias.verdicts import verdict
 
 __all__ = [

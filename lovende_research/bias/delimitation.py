@@ -9,6 +9,7 @@ from lovende_research.instrument import Instrument
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.scoring import element_scores, practice_profiles, reconcile_coders
 
+
 def delimitation_sensitivity(
     codings: pd.DataFrame,
     interviews: pd.DataFrame,
@@ -74,7 +75,7 @@ def delimitation_sensitivity(
     main = profiles[profiles["delimitation_id"] == MAIN_DELIMITATION][["practice_id", "element_id", "score"]]
     alternative = profiles[profiles["delimitation_id"] != MAIN_DELIMITATION][["practice_id", "delimitation_id", "element_id", "score"]]
     out = alternative.merge(main, on=["practice_id", "element_id"], how="left", suffixes=("_alternative", "_main"))
-    labels = {} if delimitations is None else dict(zip(delimitations["delimitation_id"], delimitations["label"]))
+    labels = {} if delimitations is None else dict(zip(delimitations["delimitation_id"], delimitations["label"], strict=True))
     out["label"] = [labels.get(d, "") for d in out["delimitation_id"]]
     out["difference"] = out["score_alternative"] - out["score_main"]
     out["moved"] = out["difference"].abs() > threshold

@@ -11,6 +11,7 @@ from lovende_research.bias.common import _num, _signed
 from lovende_research.bias.phrases import PHRASES
 from lovende_research.bias.styles import CEILING_SHARE, STRAIGHTLINE_SHARE
 from lovende_research.i18n import check_language, percent, phrase
+from lovende_research.people_tables import code_text as role_text
 
 #: The checks :func:`practice_flags` reports, in order.
 CHECKS: tuple[str, ...] = (
@@ -100,25 +101,25 @@ def practice_flags(
     reasons: dict[str, dict[str, list[str]]] = {check: {} for check in CHECKS}
 
     def collect(check: str, frame: pd.DataFrame, texts: Iterable[str]) -> None:
-        for practice, text in zip(frame["practice_id"], texts):
+        for practice, text in zip(frame["practice_id"], texts, strict=True):
             reasons[check].setdefault(practice, []).append(text)
 
     flagged = styles[styles["straightliner"].astype(bool)]
     collect("straightlining", flagged, (
-        phrase(PHRASES, "flag_straightlining", language, informant=r.informant_id, role=r.informant_role,
+        phrase(PHRASES, "flag_straightlining", language, informant=r.informant_id, role=role_text(r.informant_role, language),
                code=code_text(r.modal_code), share=percent(r.modal_share, language), n=r.n_answered,
                threshold=percent(straightline_share, language), reference=percent(r.reference_share, language),
                set_aside=phrase(PHRASES, "set_aside" if set_aside else "kept", language))
         for r in flagged.itertuples()))
     flagged = styles[styles["ceiling"].astype(bool)]
     collect("ceiling", flagged, (
-        phrase(PHRASES, "flag_ceiling", language, informant=r.informant_id, role=r.informant_role,
+        phrase(PHRASES, "flag_ceiling", language, informant=r.informant_id, role=role_text(r.informant_role, language),
                share=percent(r.top_share, language), n=r.n_answered, threshold=percent(ceiling_share, language),
                reference=percent(r.reference_top_share, language))
         for r in flagged.itertuples()))
     flagged = styles[styles["screen_unsupported"].astype(bool)]
     collect("screen_unsupported", flagged, (
-        phrase(PHRASES, "flag_screen", language, informant=r.informant_id, role=r.informant_role,
+        phrase(PHRASES, "flag_screen", language, informant=r.informant_id, role=role_text(r.informant_role, language),
                evidence=(_num(r.evidence_score, language) if not np.isnan(r.evidence_score)
                          else phrase(PHRASES, "insufficient", language)),
                threshold=_num(screen_evidence, language))
@@ -140,7 +141,7 @@ def practice_flags(
             phrase(PHRASES, "flag_delimitation", language, delimitation=delim, n=len(group),
                    threshold=_num(delimitation_threshold, language), elements=elements))
     adjusted = fair_overall is not None and bool(fair_overall["adjusted"].all()) and len(fair_overall) > 0
-    if adjusted:
+    if adjusted and fair_overall is not None:
         flagged = fair_overall[fair_overall["depends_on_roles"]]
         collect("role_mix", flagged, (
             phrase(PHRASES, "flag_role_mix", language, rank_full=_rank(r.rank_observed), rank_fair=_rank(r.rank_fair), top_n=top_n,

@@ -10,7 +10,6 @@ import pandas as pd
 from lovende_research.agreement import icc_oneway
 from lovende_research.bias.common import _require
 
-
 #: Koo & Li's (2016) reading of an ICC: below 0.5 poor, 0.5–0.75 moderate, 0.75–0.9 good, above excellent.
 ICC_BANDS: tuple[tuple[float, str], ...] = ((0.5, "poor"), (0.75, "moderate"), (0.9, "good"), (np.inf, "excellent"))
 

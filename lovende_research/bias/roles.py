@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 import pandas as pd
@@ -16,6 +16,9 @@ from scipy import stats
 
 from lovende_research.bias.common import _check_share, _require
 from lovende_research.scoring import LEADER_ROLE
+
+if TYPE_CHECKING:  # statsmodels is imported where a model is fitted, not when the package loads
+    from statsmodels.regression.mixed_linear_model import MixedLM, MixedLMResults
 
 ROLE_COLUMNS: tuple[str, ...] = (
     "role", "reference", "estimate", "se", "ci_low", "ci_high", "p_value", "p_holm", "significant",
@@ -155,14 +158,14 @@ def fit_role_model(
     return nothing
 
 
-def _variances(result: object, informant_level: bool, practice_element: bool) -> dict[str, float]:
+def _variances(result: MixedLMResults, informant_level: bool, practice_element: bool) -> dict[str, float]:
     """The fitted components by name (NaN for a component the model does not have)."""
-    vcomp = dict(zip(result.model.exog_vc.names, np.asarray(result.vcomp, dtype=float)))  # type: ignore[attr-defined]
+    vcomp = dict(zip(result.model.exog_vc.names, np.asarray(result.vcomp, dtype=float), strict=True))
     return {
-        "practice": float(np.asarray(result.cov_re)[0, 0]),  # type: ignore[attr-defined]
+        "practice": float(np.asarray(result.cov_re)[0, 0]),
         "practice_element": float(vcomp["practice_element"]) if practice_element else np.nan,
         "informant": float(vcomp["informant"]) if informant_level else np.nan,
-        "residual": float(result.scale),  # type: ignore[attr-defined]
+        "residual": float(result.scale),
     }
 
 
@@ -300,7 +303,7 @@ def _role_design(data: pd.DataFrame, reference: str) -> pd.DataFrame:
     return pd.DataFrame(columns, index=data.index)
 
 
-def _role_model(data: pd.DataFrame, reference: str, informant_level: bool = True, practice_element: bool = True) -> object:
+def _role_model(data: pd.DataFrame, reference: str, informant_level: bool = True, practice_element: bool = True) -> MixedLM:
     """The role model of :func:`role_effects`, the same as statsmodels' formula route builds it::
 
         smf.mixedlm("score ~ C(informant_role, Treatment(reference)) + C(element_id)", data,

@@ -11,6 +11,7 @@ from lovende_research.instrument import Instrument
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.scoring import element_scores, overall_index, practice_profiles, reconcile_coders
 
+
 def _ranked(element_scores: pd.DataFrame, aggregation: str, min_element_share: float) -> pd.DataFrame:
     """practice_id, overall, rank (1 = highest; ties share the lowest rank; NaN when insufficient)."""
     overall = overall_index(practice_profiles(element_scores, aggregation), min_element_share)
@@ -200,7 +201,7 @@ def _stability(
             continue
         mine = touched[touched["informant_id"] == informant]
         overall_reduced = values.copy()
-        for practice, value in zip(mine["practice_id"], mine["overall"]):
+        for practice, value in zip(mine["practice_id"], mine["overall"], strict=True):
             overall_reduced[position[practice]] = value
         rank_reduced = pd.Series(overall_reduced).rank(ascending=False, method="min").to_numpy(dtype=float)
         slow[informant] = (overall_reduced, rank_reduced)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -11,13 +11,15 @@ from lovende_research.bias.common import BiasError, _num, _signed
 from lovende_research.bias.phrases import PHRASES
 from lovende_research.bias.roles import ROLE_REASONS
 from lovende_research.i18n import check_language, percent, phrase
+from lovende_research.people_tables import code_text as role_text
+
 
 def _ids(values: Iterable[str], language: str) -> str:
     values = list(values)
     return f" ({', '.join(values)})" if values else ""
 
 
-def verdict(check: str, language: str = "da", **tables: object) -> str:
+def verdict(check: str, language: str = "da", **tables: Any) -> str:
     """The plain-language verdict of one check, in Danish or English.
 
     Parameters
@@ -55,8 +57,8 @@ def verdict(check: str, language: str = "da", **tables: object) -> str:
                       hi=_num(overall["icc1_ci_high"], language), k=_num(overall["k"], language, 0),
                       icck=_num(overall["icck"], language), weakest=weakest)
     if check == "roles":
-        roles, excluded = tables["roles"], list(tables.get("excluded", []))  # type: ignore[call-overload]
-        alpha = _num(float(tables.get("alpha_level", 0.05)), language)  # type: ignore[arg-type]
+        roles, excluded = tables["roles"], list(tables.get("excluded", []))
+        alpha = _num(float(tables.get("alpha_level", 0.05)), language)
         excluded_text = (phrase(PHRASES, "excluded", language, n=len(excluded), ids=", ".join(excluded)) if excluded
                          else phrase(PHRASES, "excluded_none", language))
         if roles.empty or not bool(roles["converged"].all()):
@@ -68,7 +70,7 @@ def verdict(check: str, language: str = "da", **tables: object) -> str:
                 warning = "; ".join(phrase(PHRASES, f"role_{c}", language, reference=roles["reference"].iloc[0])
                                     for c in dict.fromkeys(codes))
             return phrase(PHRASES, "v_role_failed", language, warning=warning)
-        details = "; ".join(phrase(PHRASES, "role_detail", language, role=r.role, estimate=_signed(r.estimate, language),
+        details = "; ".join(phrase(PHRASES, "role_detail", language, role=role_text(r.role, language), estimate=_signed(r.estimate, language),
                                    lo=_signed(r.ci_low, language), hi=_signed(r.ci_high, language),
                                    p=f"p < {_num(0.001, language, 3)}" if r.p_holm < 0.001 else f"p = {_num(r.p_holm, language, 3)}")
                             for r in roles.itertuples())
@@ -114,9 +116,9 @@ def verdict(check: str, language: str = "da", **tables: object) -> str:
         diff = table["difference"].astype(float)
         return phrase(PHRASES, "v_delimitation", language, n_practices=table["practice_id"].nunique(),
                       mean_diff=_signed(diff.mean(), language), max_diff=_num(diff.abs().max(), language),
-                      n_moved=int(table["moved"].sum()), threshold=_num(float(tables.get("threshold", 0.15)), language))  # type: ignore[arg-type]
+                      n_moved=int(table["moved"].sum()), threshold=_num(float(tables.get("threshold", 0.15)), language))
     if check == "coders":
-        agreement, low = tables["agreement"], float(tables.get("low", 0.667))  # type: ignore[arg-type]
+        agreement, low = tables["agreement"], float(tables.get("low", 0.667))
         overall = agreement[agreement["scope"] == "overall"].iloc[0]
         groups = agreement[agreement["scope"] == "group"]
         below = groups[groups["alpha"] < low]["element_id"].tolist() if "element_id" in groups else []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any, cast
 
 import matplotlib
 
@@ -43,7 +44,7 @@ def use_style() -> None:
 
 
 #: What each format's ``savefig`` needs so that the same figure gives the same bytes on a rerun.
-_FORMATS = {"png": {"metadata": {"Software": None}}, "svg": {"metadata": {"Date": None}}}
+_FORMATS: dict[str, dict[str, Any]] = {"png": {"metadata": {"Software": None}}, "svg": {"metadata": {"Date": None}}}
 #: Figures are saved as SVG unless a caller asks for more: vector, so sharp at any zoom and in print (and
 #: convertible to PNG or PDF with any tool), and matplotlib writes it in about two thirds of the time and
 #: size of a 150-dpi PNG of the same figure (measured on every figure of the example study).
@@ -74,6 +75,7 @@ def _tight_svg(figure: plt.Figure) -> bytes:
     savefig's tight box (tests compare both, rendered in a browser). The figure's background is drawn
     large enough to fill the box, as savefig's would be, since labels may reach past the figure's edge.
     """
+    from matplotlib.backend_bases import RendererBase
     from matplotlib.backends.backend_mixed import MixedModeRenderer
     from matplotlib.backends.backend_svg import RendererSVG
 
@@ -86,10 +88,11 @@ def _tight_svg(figure: plt.Figure) -> bytes:
     try:
         width, height = figure.get_size_inches()
         renderer = MixedModeRenderer(figure, width, height, image_dpi, RendererSVG(width * 72, height * 72, text, image_dpi=image_dpi, **_FORMATS["svg"]))
+        drawing = cast(RendererBase, renderer)  # a RendererBase by delegation (every call goes on to the SVG renderer), not by class
         figure.patch.set_bounds(-2, -2, 5, 5)  # a background five times the figure's size, centred on it
-        figure.draw(renderer)
+        figure.draw(drawing)
         figure.patch.set_bounds(*background)
-        box = figure.get_tightbbox(renderer).padded(pad)
+        box = figure.get_tightbbox(drawing).padded(pad)
         renderer.finalize()
     finally:
         figure.patch.set_bounds(*background)

@@ -105,7 +105,7 @@ def role_chart(role_profiles: pd.DataFrame, role_effects: pd.DataFrame, language
     figure, (left, right) = plt.subplots(1, 2, figsize=(12, 0.38 * role_profiles["practice_id"].nunique() + 2.5),
                                          gridspec_kw={"width_ratios": [2, 1]})
     roles = [r for r in ROLE_ORDER if r in set(role_profiles["informant_role"])] + sorted(set(role_profiles["informant_role"]) - set(ROLE_ORDER))
-    colours = dict(zip(roles, sns.color_palette(n_colors=len(roles))))
+    colours = dict(zip(roles, sns.color_palette(n_colors=len(roles)), strict=True))
     order = role_profiles.groupby("practice_id")["score"].mean().sort_values().index.tolist()
     y = {p: k for k, p in enumerate(order)}
     for practice, group in role_profiles.groupby("practice_id"):
@@ -259,7 +259,7 @@ def delimitation_chart(delimitation: pd.DataFrame, instrument: Instrument | None
     n_elements = delimitation["element_id"].nunique()
     figure, axes = plt.subplots(1, len(groups), figsize=(4.5 * len(groups) + 2, 0.35 * n_elements + 2), sharey=True, squeeze=False)
     palette = sns.color_palette()
-    for ax, ((practice, delim), group) in zip(axes[0], groups):
+    for ax, ((practice, delim), group) in zip(axes[0], groups, strict=True):
         y = np.arange(len(group))[::-1]
         diff = group["difference"].to_numpy(dtype=float)
         colours = [palette[3] if m else palette[0] for m in group["moved"].astype(bool)]
@@ -289,7 +289,7 @@ def coder_agreement_chart(agreement: pd.DataFrame, instrument: Instrument | None
     names = _names(instrument, language)
     names["alle"] = phrase(PHRASES, "overall", language)
     table = in_element_order(agreement, instrument) if instrument is not None else agreement.copy()
-    labels = [names.get(str(e), str(e)) + (" *" if p else "") for e, p in zip(table["element_id"], table["paradox"].astype(bool))]
+    labels = [names.get(str(e), str(e)) + (" *" if p else "") for e, p in zip(table["element_id"], table["paradox"].astype(bool), strict=True)]
     statistics = {"alpha": "Krippendorff α", "kappa": phrase(PHRASES, "kappa", language), "ac2": "Gwet AC2"}
     figure, ax = plt.subplots(figsize=(8, 0.55 * len(table) + 2))
     y = np.arange(len(table))[::-1].astype(float)

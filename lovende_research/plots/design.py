@@ -36,7 +36,7 @@ def design_chart(projections: pd.DataFrame, language: str = "da", ci: float = 0.
     use_style()
     figure, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharey=True)
     palette = sns.color_palette()
-    for ax, measure in zip(axes, ("element", "overall")):
+    for ax, measure in zip(axes, ("element", "overall"), strict=True):
         data = projections[projections["measure"] == measure]
         for k, (n_coders, rows) in enumerate(data.groupby("n_coders", sort=True)):
             rows = rows.sort_values("n_informants")

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.artist import Artist
 from matplotlib.patches import Patch
 from seaborn.utils import relative_luminance
 
@@ -180,7 +181,7 @@ def element_pattern_chart(
     data = prof.assign(element=prof["element_id"].map(names))
     palette = sns.color_palette()
     colours = {"strongest": palette[2], "weakest": palette[3], "middle": "#9e9e9e"}
-    position_of = dict(zip(pat["element_id"].map(names), pat["position"]))
+    position_of = dict(zip(pat["element_id"].map(names), pat["position"], strict=True))
     figure, ax = plt.subplots(figsize=(8, 0.45 * len(order) + 1.8))
     # Jitter drawn from a seeded generator (seaborn's stripplot draws from numpy's global state), so a
     # rerun gives the same figure, byte for byte.
@@ -196,7 +197,7 @@ def element_pattern_chart(
     ax.set_xlabel(phrase(PHRASES, "score", language))
     ax.set_ylabel(phrase(PHRASES, "element", language))
     ax.set_title(phrase(PHRASES, "pattern_title", language))
-    handles = [Patch(color=colours[k], label=phrase(PHRASES, k, language)) for k in ("strongest", "middle", "weakest")]
+    handles: list[Artist] = [Patch(color=colours[k], label=phrase(PHRASES, k, language)) for k in ("strongest", "middle", "weakest")]
     handles += ax.get_legend_handles_labels()[0][-1:]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return figure

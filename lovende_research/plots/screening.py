@@ -8,10 +8,12 @@ read from those tables, so a figure can never disagree with the data it came fro
 from __future__ import annotations
 
 import textwrap
+from typing import cast
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
 from lovende_research.i18n import check_language, phrase
@@ -84,7 +86,7 @@ def flow_diagram(flow: pd.DataFrame, *, language: str = "da") -> plt.Figure:
     ys = np.linspace(0.92, 0.08, len(main_steps))
     main = {
         step: ax.text(0.25, y, phrase(PHRASES, step, language, n=n(step)), ha="center", va="center", fontsize=12, bbox=_BOX)
-        for step, y in zip(main_steps, ys)
+        for step, y in zip(main_steps, ys, strict=True)
     }
     pending, removed = n("possible_duplicates"), n("duplicates_removed")
     if removed:
@@ -99,7 +101,7 @@ def flow_diagram(flow: pd.DataFrame, *, language: str = "da") -> plt.Figure:
     }
     figure.draw_without_rendering()  # lays the texts out (their boxes are measured below) without painting pixels
     boxes = {step: _extent(ax, text) for step, text in main.items()}
-    for upper, lower in zip(main_steps, main_steps[1:]):
+    for upper, lower in zip(main_steps, main_steps[1:], strict=False):  # neighbours: one shorter by design
         (_, _, top_low, _), (_, _, _, low_high) = boxes[upper], boxes[lower]
         _arrow(ax, (0.25, top_low), (0.25, low_high))
     for step, text in side.items():
@@ -117,7 +119,7 @@ def _exclusion_text(flow: pd.DataFrame, language: str) -> str:
     reasons = flow[(flow["step"] == "excluded") & flow["reason"].notna()]
     lines = [phrase(PHRASES, "excluded", language, n=flow_value(flow, "excluded"))]
     shown = reasons.iloc[:MAX_REASONS]
-    for reason, count in zip(shown["reason"], shown["n"]):
+    for reason, count in zip(shown["reason"], shown["n"], strict=True):
         lines.append(textwrap.fill(f"• {reason}: {int(count)}", width=46, subsequent_indent="   "))
     rest = int(reasons["n"].iloc[MAX_REASONS:].sum())
     if rest:
@@ -128,7 +130,7 @@ def _exclusion_text(flow: pd.DataFrame, language: str) -> str:
 def _extent(ax: plt.Axes, text: Text) -> tuple[float, float, float, float]:
     """(x0, x1, y0, y1) of a text's box in data coordinates, after the figure has been drawn."""
     patch = text.get_bbox_patch()
-    renderer = ax.figure.canvas.get_renderer()
+    renderer = cast(FigureCanvasAgg, ax.figure.canvas).get_renderer()  # plots/__init__.py selects Agg
     box = (patch.get_window_extent(renderer) if patch is not None else text.get_window_extent(renderer)).transformed(ax.transData.inverted())
     return box.x0, box.x1, box.y0, box.y1
 
@@ -153,7 +155,7 @@ def catalogue_figure(counts: pd.DataFrame, *, language: str = "da", top: int = 2
         gridspec_kw={"height_ratios": [b + 1.5 for b in bars]},
     )
     colour = plt.rcParams["axes.prop_cycle"].by_key()["color"][0]
-    for ax, dimension in zip(axes[:, 0], dimensions):
+    for ax, dimension in zip(axes[:, 0], dimensions, strict=True):
         part = parts[dimension].head(top)
         ax.barh(part["value"].astype(str)[::-1], part["n"][::-1], color=colour)
         title = phrase(PHRASES, f"dim_{dimension}", language)
@@ -180,7 +182,7 @@ def agreement_figure(agreement: pd.DataFrame, *, language: str = "da") -> plt.Fi
     figure, ax = plt.subplots(figsize=(9, 1.2 + 0.6 * len(table)))
     y = np.arange(len(table))[::-1]
     colour = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for yi, (_, row) in zip(y, table.iterrows()):
+    for yi, (_, row) in zip(y, table.iterrows(), strict=True):
         note = phrase(PHRASES, "agree_label", language, pct=f"{100 * row['percent_agreement']:.0f}", n=int(row["n_subjects"])) if pd.notna(row["percent_agreement"]) else ""
         if pd.isna(row["estimate"]):
             ax.text(-0.95, yi, phrase(PHRASES, "undefined", language) + "; " + note, va="center", fontsize=9, color="0.4")

@@ -37,7 +37,13 @@ one call, :func:`score_study`). Every public name is handed on here, so
 
 from lovende_research.scoring.draws import BootstrapDraws, bootstrap_draws, bootstrap_replicates
 from lovende_research.scoring.elements import element_scores, informant_scores
-from lovende_research.scoring.model import MODEL_AGGREGATIONS, ScoreModel, fit_score_model, model_draws, two_way_components
+from lovende_research.scoring.model import (
+    MODEL_AGGREGATIONS,
+    ScoreModel,
+    fit_score_model,
+    model_draws,
+    two_way_components,
+)
 from lovende_research.scoring.parameters import (
     AGGREGATIONS,
     INTERVAL_METHODS,

@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from lovende_research.i18n import check_language, phrase
+from lovende_research.i18n import check_language, number, phrase
 from lovende_research.io import atomic_write_text, csv_safe_frame
 from lovende_research.schemas import MAIN_DELIMITATION
+from lovende_research.scoring.draws import _check_n_boot
 from lovende_research.scoring.elements import element_scores
 from lovende_research.scoring.model import fit_score_model, two_way_components
 from lovende_research.scoring.parameters import ScoringError, _check_share
-from lovende_research.scoring.draws import _check_n_boot
 from lovende_research.scoring.profiles import practice_profiles
 from lovende_research.scoring.reconcile import reconcile_coders
 
@@ -274,15 +274,23 @@ class DesignPlan:
     def text(self, language: str = "da") -> str:
         """The plan as plain text for a terminal: components, projections (G and Φ with intervals), needs."""
         check_language(language)
-        used = phrase(PHRASES, "used", language, informants=f"{self.g.n_informants:.1f}", coders=f"{self.g.n_coders:.1f}")
-        projections = self.projections.assign(
-            G=[f"{g:.2f} [{lo:.2f}; {hi:.2f}]" for g, lo, hi in zip(self.projections["G"], self.projections["G_low"], self.projections["G_high"])],
-            Phi=[f"{g:.2f} [{lo:.2f}; {hi:.2f}]" for g, lo, hi in zip(self.projections["Phi"], self.projections["Phi_low"], self.projections["Phi_high"])],
-        )[["measure", "n_coders", "n_informants", "G", "Phi", "design_used"]]
+
+        def interval(column: str) -> list[str]:
+            frame = self.projections
+            return [f"{number(g, language)} [{number(lo, language)}; {number(hi, language)}]"
+                    for g, lo, hi in zip(frame[column], frame[f"{column}_low"], frame[f"{column}_high"], strict=True)]
+
+        used = phrase(PHRASES, "used", language, informants=number(self.g.n_informants, language, 1),
+                      coders=number(self.g.n_coders, language, 1))
+        projections = self.projections.assign(G=interval("G"), Phi=interval("Phi"))[
+            ["measure", "n_coders", "n_informants", "G", "Phi", "design_used"]]
         wide = self.needed.pivot_table(index=["measure", "coefficient", "n_coders"], columns="target", values="n_informants", aggfunc="first")
+        if language == "da":  # the targets are the column labels: 0.7 -> 0,7
+            wide.columns = [number(float(c), language, 1) if isinstance(c, float) else c for c in wide.columns]
         return "\n\n".join([
             phrase(PHRASES, "title", language, study=self.study) + "\n" + used,
-            phrase(PHRASES, "components", language) + "\n" + self.components.to_string(index=False, float_format=lambda v: f"{v:.5f}"),
+            phrase(PHRASES, "components", language) + "\n"
+            + self.components.to_string(index=False, float_format=lambda v: number(v, language, 5)),
             projections.to_string(index=False),
             phrase(PHRASES, "needed", language) + "\n" + wide.to_string(na_rep="–"),
         ])

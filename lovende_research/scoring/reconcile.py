@@ -281,7 +281,7 @@ def screen_flags(
     coders = answered[~consensus_rows].groupby(keys, sort=False)["answer"]
     per_interview: dict[tuple[str, str], str] = {
         key: "disagree" if distinct > 1 else str(first)
-        for key, distinct, first in zip(coders.nunique().index, coders.nunique().to_numpy(), coders.first().to_numpy())
+        for key, distinct, first in zip(coders.nunique().index, coders.nunique().to_numpy(), coders.first().to_numpy(), strict=True)
     }
     consensus = answered[consensus_rows].groupby(keys, sort=False)["answer"].first()
     per_interview.update({key: str(value) for key, value in consensus.items()})

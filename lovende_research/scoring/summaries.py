@@ -75,7 +75,7 @@ def _column_quantiles(values: np.ndarray, wanted: list[tuple[float, str]]) -> li
         block = np.sort(values[:, start : start + width].T, axis=1)  # (columns, n), NaN last
         count = (~np.isnan(block)).sum(axis=1)
         rows = np.arange(block.shape[0])
-        for out, (q, method) in zip(outs, wanted):
+        for out, (q, method) in zip(outs, wanted, strict=True):
             if method == "median":
                 upper = block[rows, np.clip(count // 2, 0, n - 1)]
                 lower = block[rows, np.clip((count - 1) // 2, 0, n - 1)]
@@ -161,7 +161,7 @@ def _replicate_overall(draws: BootstrapDraws, min_element_share: float) -> tuple
         scores = draws.scores[start : start + rows]
         shape = (scores.shape[0], len(size))
         total, compensation, count = np.zeros(shape), np.zeros(shape), np.zeros(shape)
-        for at, g in zip(columns, targets):
+        for at, g in zip(columns, targets, strict=True):
             value = scores[:, at]
             valid = ~np.isnan(value)
             sum_g, compensation_g = total[:, g], compensation[:, g]

@@ -9,7 +9,12 @@ from lovende_research.scoring.draws import BootstrapDraws, bootstrap_draws
 from lovende_research.scoring.elements import informant_scores
 from lovende_research.scoring.parameters import ScoringError, _check_share
 from lovende_research.scoring.profiles import overall_index, practice_profiles
-from lovende_research.scoring.summaries import _column_intervals, _column_quantiles, _replicate_overall, _replicate_ranks
+from lovende_research.scoring.summaries import (
+    _column_intervals,
+    _column_quantiles,
+    _replicate_overall,
+    _replicate_ranks,
+)
 
 
 def _as_draws(

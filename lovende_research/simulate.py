@@ -920,7 +920,7 @@ def _codings(
         "informant_effects": {inf: _num(v) for inf, v in zip(interviews["informant_id"], informant_effect, strict=True)},
         "item_difficulty": {item.id: _num(difficulty[i]) for i, item in enumerate(items)},
         "straightliners": sorted(interviews["informant_id"].to_numpy()[straight].tolist()),
-        "straightline_consistency": {inf: _num(q) for inf, q in sorted(zip(interviews["informant_id"].to_numpy()[straight], consistency))},
+        "straightline_consistency": {inf: _num(q) for inf, q in sorted(zip(interviews["informant_id"].to_numpy()[straight], consistency, strict=True))},
         "delimitations": delimitations,
         "delimitations_table": delimitations_table,
     }

@@ -3,7 +3,6 @@ and the validity checks on simulated studies with planted truth (issue 5, item 7
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import warnings

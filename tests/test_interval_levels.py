@@ -126,7 +126,7 @@ def test_role_significance_is_holm_adjusted_p_below_alpha_as_in_statsmodels() ->
     assert table["p_holm"].to_numpy() == pytest.approx(adjusted, abs=1e-12)
     assert table["significant"].tolist() == reject.tolist()
     raw, holm = table["p_value"].to_numpy(), table["p_holm"].to_numpy()
-    between = [(r + h) / 2 for r, h in zip(raw, holm) if h > r * 1.01 and 0 < (r + h) / 2 < 1]
+    between = [(r + h) / 2 for r, h in zip(raw, holm, strict=True) if h > r * 1.01 and 0 < (r + h) / 2 < 1]
     assert between, "the fixture must give a role whose Holm p is above its raw p"
     for alpha in between:
         out = role_effects(scores, alpha_level=alpha, fit=fit)

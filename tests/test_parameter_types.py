@@ -14,7 +14,14 @@ from typing import Any
 
 import pytest
 
-from lovende_research.pipeline import STAGES, ParameterError, check_unused, notebook_defaults, read_params_file, resolve_parameters
+from lovende_research.pipeline import (
+    STAGES,
+    ParameterError,
+    check_unused,
+    notebook_defaults,
+    read_params_file,
+    resolve_parameters,
+)
 
 STAGE = STAGES[0]
 

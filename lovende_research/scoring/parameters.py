@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from lovende_research.errors import ArgumentError
 
+#: The share of an element's items (and of the elements, for the overall index) that must be answered
+#: for a score to count as sufficient; every step of scoring and bias takes this default.
+COVERAGE_THRESHOLD = 0.5
+
 #: How two or more coders' differing codes become one when no consensus code is given.
 #: ``median``: the median of the coders' scale codes (for two coders, the midpoint: 2 and 4 give 3).
 #: ``lower``: the lowest code, a conservative reading that never credits a practice with more than

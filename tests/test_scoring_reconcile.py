@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from lovende_research.instrument import load_instrument
-from lovende_research.scoring import reconcile_coders
+from lovende_research.scoring import reconcile_coders, screen_flags
 
 INSTRUMENT = load_instrument()
 
@@ -100,3 +100,37 @@ def test_each_item_is_reconciled_on_its_own() -> None:
     (teori_1: 1, 2, 4 → 2; teori_2: 3, 4, 4 → 4), in the instrument's item order."""
     out = reconcile_coders(_codings({"teori_2": [3, 4, 4], "teori_1": [1, 2, 4]}), INSTRUMENT)
     assert out[["item_id", "code"]].values.tolist() == [["teori_1", 2.0], ["teori_2", 4.0]]
+
+
+def test_screen_flags_count_each_interview_once_by_hand() -> None:
+    """Pins down the sikker-praksis screen per practice: a consensus answer wins, coders who agree give
+    their answer, coders who differ count as ``disagree``, an interview nobody answered as ``missing``;
+    practices in sorted order; with ``delimitation=None`` every delimitation, sorted, main included."""
+    rows = [  # interview, coder, answer (None: a missing code), delimitation
+        ("a", "A", "ja", "main"), ("a", "B", "ja", "main"),
+        ("b", "A", "ja", "main"), ("b", "B", "nej", "main"),
+        ("c", "A", "nej", "main"), ("c", "B", "nej", "main"), ("c", "konsensus", "ja", "main"),
+        ("e", "A", "nej", "main"), ("e", "B", "nej", "main"),
+        ("f", "A", "nej", "main"), ("f", "B", None, "main"),
+        ("a", "A", "nej", "D01"), ("a", "B", "nej", "D01"),
+    ]
+    codings = pd.DataFrame({
+        "interview_id": [r[0] for r in rows] + ["e"],
+        "coder_id": [r[1] for r in rows] + ["A"],
+        "item_id": ["sikker_1"] * len(rows) + ["teori_1"],  # a scored item is not a screen answer
+        "screen_answer": pd.array([r[2] for r in rows] + ["ja"], dtype="string"),
+        "delimitation_id": [r[3] for r in rows] + ["main"],
+        "is_consensus": [r[1] == "konsensus" for r in rows] + [False],
+    })
+    # P2 listed first: the output is sorted by practice all the same.
+    interviews = pd.DataFrame({"interview_id": ["e", "f", "a", "b", "c", "d"], "practice_id": ["P2", "P2", "P1", "P1", "P1", "P1"]})
+    columns = ["practice_id", "delimitation_id", "n_interviews", "n_ja", "n_nej", "n_disagree", "n_missing", "possible_sikker"]
+    # By hand, main: P1 a ja, b disagree, c ja (consensus over nej, nej), d missing; P2 e nej, f nej (B's missing code is no answer).
+    main = screen_flags(codings, INSTRUMENT, interviews)
+    assert main[columns].values.tolist() == [["P1", "main", 4, 2, 0, 1, 1, True], ["P2", "main", 2, 0, 2, 0, 0, False]]
+    # By hand, D01: only a is coded there (nej); main as above.
+    every = screen_flags(codings, INSTRUMENT, interviews, delimitation=None)
+    assert every[columns].values.tolist() == [
+        ["P1", "D01", 4, 0, 1, 0, 3, False], ["P2", "D01", 2, 0, 0, 0, 2, False],
+        ["P1", "main", 4, 2, 0, 1, 1, True], ["P2", "main", 2, 0, 2, 0, 0, False],
+    ]

@@ -1,4 +1,5 @@
-"""``reconcile_coders`` with more than two coders and with missing codes, against values worked by hand.
+"""``reconcile_coders`` with more than two coders and with missing codes, against values worked by hand;
+``coder_conflicts`` and ``screen_flags`` by hand too.
 
 With two coders the median is the mean, so every two-coder fixture passes for either rule; these cases
 use three and four coders, where the two differ, and missing codes, which must not count as votes.
@@ -13,7 +14,7 @@ import pandas as pd
 import pytest
 
 from lovende_research.instrument import load_instrument
-from lovende_research.scoring import reconcile_coders, screen_flags
+from lovende_research.scoring import coder_conflicts, reconcile_coders, screen_flags
 
 INSTRUMENT = load_instrument()
 
@@ -134,3 +135,26 @@ def test_screen_flags_count_each_interview_once_by_hand() -> None:
         ["P1", "D01", 4, 0, 1, 0, 3, False], ["P2", "D01", 2, 0, 0, 0, 2, False],
         ["P1", "main", 4, 2, 0, 1, 1, True], ["P2", "main", 2, 0, 2, 0, 0, False],
     ]
+
+
+def test_coder_conflicts_with_three_coders_by_hand() -> None:
+    """Pins down the consensus-meeting list: only items where the coders' answers differ, coders numbered
+    in sorted order, the largest minus the smallest code (NaN when a coder gave a missing code), the
+    consensus answer when there is one, practice and informant from the interviews, the question in the
+    language asked for."""
+    codings = _codings({"teori_1": [1, 4, 2], "teori_2": [3, 3, 3], "maal_1": [2, "ved_ikke", 2]}, consensus=None)
+    codings = pd.concat([codings, _codings({"teori_1": []}, consensus=3).assign(interview_id="I1")], ignore_index=True)
+    codings = codings.assign(note="", screen_answer=pd.array([None] * len(codings), dtype="string"))
+    codings.loc[(codings["coder_id"] == "K2") & (codings["item_id"] == "teori_1"), "note"] = "tydeligt"
+    interviews = pd.DataFrame({"interview_id": ["I1"], "practice_id": ["P1"], "informant_id": ["P1-L"], "informant_role": ["leder"]})
+    out = coder_conflicts(codings, INSTRUMENT, interviews, language="en")
+    assert out["item_id"].tolist() == ["maal_1", "teori_1"]  # teori_2: all three gave 3
+    teori = out.set_index("item_id").loc["teori_1"]
+    assert [teori[f"coder_{k}"] for k in (1, 2, 3)] == ["K1", "K2", "K3"]
+    assert [teori[f"answer_{k}"] for k in (1, 2, 3)] == ["1", "4", "2"]
+    assert (teori["note_2"], teori["max_difference"], teori["consensus"], bool(teori["resolved"])) == ("tydeligt", 3.0, "3", True)
+    assert (teori["practice_id"], teori["informant_id"], teori["informant_role"], teori["element_id"]) == ("P1", "P1-L", "leder", "teori")
+    assert teori["question"] == next(item for item in INSTRUMENT.items if item.id == "teori_1").text("en")
+    maal = out.set_index("item_id").loc["maal_1"]
+    assert maal["answer_2"] == "ved_ikke" and math.isnan(maal["max_difference"]) and not bool(maal["resolved"])
+    assert list(out.columns[:8]) == ["interview_id", "practice_id", "informant_id", "informant_role", "delimitation_id", "item_id", "element_id", "question"]

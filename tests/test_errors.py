@@ -24,8 +24,10 @@ def test_scoring_and_bias_raise_one_parameter_error() -> None:
 @pytest.mark.parametrize("value", [True, False, "0.5", -0.01, 1.01, math.nan, None])
 def test_check_share_refuses_what_is_not_a_number_in_the_unit_interval(value: object) -> None:
     """Pins down the one share check: bools (an int to Python), text, None, NaN and values outside [0, 1]."""
-    with pytest.raises(ArgumentError, match="et tal mellem 0 og 1"):
+    with pytest.raises(ArgumentError) as raised:
         _check_share("share", value)  # type: ignore[arg-type]
+    assert str(raised.value) == f"share: {value!r} kan ikke bruges; forventet: et tal mellem 0 og 1"
+    assert raised.value.parameter == "share" and (raised.value.value is value or raised.value.value == value)
 
 
 @pytest.mark.parametrize("value", [0, 1, 0.0, 1.0, 0.5])

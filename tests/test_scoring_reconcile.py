@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from lovende_research.instrument import load_instrument
-from lovende_research.scoring import coder_conflicts, reconcile_coders, screen_flags
+from lovende_research.scoring import ScoringError, coder_conflicts, reconcile_coders, screen_flags
 
 INSTRUMENT = load_instrument()
 
@@ -158,3 +158,65 @@ def test_coder_conflicts_with_three_coders_by_hand() -> None:
     maal = out.set_index("item_id").loc["maal_1"]
     assert maal["answer_2"] == "ved_ikke" and math.isnan(maal["max_difference"]) and not bool(maal["resolved"])
     assert list(out.columns[:8]) == ["interview_id", "practice_id", "informant_id", "informant_role", "delimitation_id", "item_id", "element_id", "question"]
+
+
+def _frame(rows: list[tuple[str, str, int | None, str | None, bool, str]]) -> pd.DataFrame:
+    """Codings from (coder, item, scale code, missing code, is_consensus, delimitation) rows of interview I1."""
+    return pd.DataFrame({
+        "interview_id": "I1",
+        "coder_id": [r[0] for r in rows],
+        "item_id": [r[1] for r in rows],
+        "delimitation_id": [r[5] for r in rows],
+        "value": pd.array([r[2] for r in rows], dtype="Int64"),
+        "missing_code": pd.array([r[3] for r in rows], dtype="string"),
+        "is_consensus": [r[4] for r in rows],
+    })
+
+
+def test_consensus_only_items_and_a_consensus_missing_code() -> None:
+    """Pins down items only a consensus row covers: no coders (``n_coders`` and ``n_answered`` 0, as
+    integers; ``agree`` true, as a bool), the consensus code, or its missing code when the consensus was
+    *ved ikke*; and that the first consensus row of an item is the one used."""
+    out = reconcile_coders(_frame([
+        ("konsensus", "teori_1", 3, None, True, "main"),
+        ("konsensus", "teori_2", None, "ved_ikke", True, "main"),
+        ("konsensus", "maal_1", 2, None, True, "main"),
+        ("consensus", "maal_1", 4, None, True, "main"),
+    ]), INSTRUMENT).set_index("item_id")
+    assert out.loc["teori_1", ["code", "source", "n_coders", "n_answered"]].tolist() == [3.0, "konsensus", 0, 0]
+    assert out["n_coders"].dtype == int and out["n_answered"].dtype == int and out["agree"].dtype == bool and out["agree"].all()
+    assert math.isnan(out.loc["teori_2", "code"]) and out.loc["teori_2", "missing_code"] == "ved_ikke"
+    assert out.loc["teori_2", "source"] == "konsensus"
+    assert out.loc["maal_1", "code"] == 2.0
+
+
+def test_two_different_missing_codes_are_a_disagreement_and_other_delimitations_stay_out() -> None:
+    """Pins down ``agree`` on missing codes (*ved ikke* against *ikke relevant* is a disagreement, which
+    the consensus meeting must see) and on a blank row (a coder without an answer does not agree), and
+    that only the delimitation asked for is reconciled."""
+    out = reconcile_coders(_frame([
+        ("K1", "teori_1", None, "ved_ikke", False, "main"), ("K2", "teori_1", None, "ikke_relevant", False, "main"),
+        ("K1", "teori_2", 3, None, False, "main"), ("K2", "teori_2", None, None, False, "main"),
+        ("K1", "maal_1", 1, None, False, "D01"), ("K2", "maal_1", 1, None, False, "D01"),
+    ]), INSTRUMENT).set_index("item_id")
+    assert out.index.tolist() == ["teori_1", "teori_2"]
+    assert not out.loc["teori_1", "agree"] and out.loc["teori_1", "missing_code"] == "ikke_relevant"  # tie: alphabetical
+    assert not out.loc["teori_2", "agree"] and out.loc["teori_2", ["code", "n_coders", "n_answered"]].tolist() == [3.0, 2, 1]
+
+
+def test_an_unknown_rule_names_the_parameter() -> None:
+    """Pins down the error for a rule that does not exist: the parameter, the value and the rules."""
+    with pytest.raises(ScoringError) as raised:
+        reconcile_coders(_frame([("K1", "teori_1", 3, None, False, "main")]), INSTRUMENT, rule="mean")
+    assert str(raised.value) == "rule: 'mean' kan ikke bruges; forventet: median eller lower"
+
+
+def test_coder_conflicts_show_screen_answers_and_missing_codes() -> None:
+    """Pins down the answers a consensus meeting sees: the screen item's ja/nej and the missing codes as
+    written, so a conflict on them is listed like any other."""
+    codings = _frame([("K1", "sikker_1", None, None, False, "main"), ("K2", "sikker_1", None, None, False, "main"),
+                      ("K1", "teori_1", None, "ved_ikke", False, "main"), ("K2", "teori_1", None, "ikke_relevant", False, "main")])
+    codings["screen_answer"] = pd.array(["ja", "nej", None, None], dtype="string")
+    out = coder_conflicts(codings, INSTRUMENT).set_index("item_id")
+    assert out.loc["sikker_1", ["answer_1", "answer_2"]].tolist() == ["ja", "nej"] and pd.isna(out.loc["sikker_1", "element_id"])
+    assert out.loc["teori_1", ["answer_1", "answer_2"]].tolist() == ["ved_ikke", "ikke_relevant"]

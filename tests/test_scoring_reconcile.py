@@ -98,9 +98,16 @@ def test_agreeing_coders_and_a_consensus_code() -> None:
 
 def test_each_item_is_reconciled_on_its_own() -> None:
     """Pins down the grouping by interview × item: two items with three coders each keep their own median
-    (teori_1: 1, 2, 4 → 2; teori_2: 3, 4, 4 → 4), in the instrument's item order."""
+    (teori_1: 1, 2, 4 → 2; teori_2: 3, 4, 4 → 4), in the instrument's item order, with each item's element
+    and weight from the instrument and the documented columns in their order."""
     out = reconcile_coders(_codings({"teori_2": [3, 4, 4], "teori_1": [1, 2, 4]}), INSTRUMENT)
     assert out[["item_id", "code"]].values.tolist() == [["teori_1", 2.0], ["teori_2", 4.0]]
+    assert list(out.columns) == ["interview_id", "delimitation_id", "item_id", "element_id", "weight", "code", "value",
+                                 "missing_code", "n_coders", "n_answered", "agree", "source"]
+    items = {item.id: item for item in INSTRUMENT.items}
+    assert out["element_id"].tolist() == ["teori", "teori"]
+    assert out["weight"].tolist() == [float(items["teori_1"].weight), float(items["teori_2"].weight)] and out["weight"].dtype == float
+    assert out.index.tolist() == [0, 1]
 
 
 def test_screen_flags_count_each_interview_once_by_hand() -> None:
@@ -114,6 +121,7 @@ def test_screen_flags_count_each_interview_once_by_hand() -> None:
         ("e", "A", "nej", "main"), ("e", "B", "nej", "main"),
         ("f", "A", "nej", "main"), ("f", "B", None, "main"),
         ("a", "A", "nej", "D01"), ("a", "B", "nej", "D01"),
+        ("g", "A", "ja", "main"), ("g", "B", "nej", "main"),
     ]
     codings = pd.DataFrame({
         "interview_id": [r[0] for r in rows] + ["e"],
@@ -124,16 +132,18 @@ def test_screen_flags_count_each_interview_once_by_hand() -> None:
         "is_consensus": [r[1] == "konsensus" for r in rows] + [False],
     })
     # P2 listed first: the output is sorted by practice all the same.
-    interviews = pd.DataFrame({"interview_id": ["e", "f", "a", "b", "c", "d"], "practice_id": ["P2", "P2", "P1", "P1", "P1", "P1"]})
+    interviews = pd.DataFrame({"interview_id": ["e", "f", "a", "b", "c", "d", "g"], "practice_id": ["P2", "P2", "P1", "P1", "P1", "P1", "P3"]})
     columns = ["practice_id", "delimitation_id", "n_interviews", "n_ja", "n_nej", "n_disagree", "n_missing", "possible_sikker"]
     # By hand, main: P1 a ja, b disagree, c ja (consensus over nej, nej), d missing; P2 e nej, f nej (B's missing code is no answer).
+    # P3: one interview, its coders differ: no ja, yet possibly sikker (the flag errs towards looking).
     main = screen_flags(codings, INSTRUMENT, interviews)
-    assert main[columns].values.tolist() == [["P1", "main", 4, 2, 0, 1, 1, True], ["P2", "main", 2, 0, 2, 0, 0, False]]
+    assert list(main.columns) == columns
+    assert main.values.tolist() == [["P1", "main", 4, 2, 0, 1, 1, True], ["P2", "main", 2, 0, 2, 0, 0, False], ["P3", "main", 1, 0, 0, 1, 0, True]]
     # By hand, D01: only a is coded there (nej); main as above.
     every = screen_flags(codings, INSTRUMENT, interviews, delimitation=None)
     assert every[columns].values.tolist() == [
-        ["P1", "D01", 4, 0, 1, 0, 3, False], ["P2", "D01", 2, 0, 0, 0, 2, False],
-        ["P1", "main", 4, 2, 0, 1, 1, True], ["P2", "main", 2, 0, 2, 0, 0, False],
+        ["P1", "D01", 4, 0, 1, 0, 3, False], ["P2", "D01", 2, 0, 0, 0, 2, False], ["P3", "D01", 1, 0, 0, 0, 1, False],
+        ["P1", "main", 4, 2, 0, 1, 1, True], ["P2", "main", 2, 0, 2, 0, 0, False], ["P3", "main", 1, 0, 0, 1, 0, True],
     ]
 
 
@@ -220,3 +230,5 @@ def test_coder_conflicts_show_screen_answers_and_missing_codes() -> None:
     out = coder_conflicts(codings, INSTRUMENT).set_index("item_id")
     assert out.loc["sikker_1", ["answer_1", "answer_2"]].tolist() == ["ja", "nej"] and pd.isna(out.loc["sikker_1", "element_id"])
     assert out.loc["teori_1", ["answer_1", "answer_2"]].tolist() == ["ved_ikke", "ikke_relevant"]
+    blank = _frame([("K1", "maal_1", 2, None, False, "main"), ("K2", "maal_1", None, None, False, "main")])
+    assert coder_conflicts(blank, INSTRUMENT)[["answer_1", "answer_2"]].values.tolist() == [["2", ""]]  # no answer: empty

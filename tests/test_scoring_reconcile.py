@@ -232,3 +232,38 @@ def test_coder_conflicts_show_screen_answers_and_missing_codes() -> None:
     assert out.loc["teori_1", ["answer_1", "answer_2"]].tolist() == ["ved_ikke", "ikke_relevant"]
     blank = _frame([("K1", "maal_1", 2, None, False, "main"), ("K2", "maal_1", None, None, False, "main")])
     assert coder_conflicts(blank, INSTRUMENT)[["answer_1", "answer_2"]].values.tolist() == [["2", ""]]  # no answer: empty
+
+
+def test_coder_conflicts_defaults_empty_result_and_interviews_not_listed() -> None:
+    """Pins down the edges of the conflict list: Danish questions by default (the screen item's too);
+    only the main delimitation by default; a second consensus row ignored; notes empty when the codings
+    have none; an interview missing from ``interviews`` kept with empty practice fields; and with no
+    conflict at all an empty table with the columns for two coders."""
+    codings = _frame([
+        ("K1", "sikker_1", None, None, False, "main"), ("K2", "sikker_1", None, None, False, "main"),
+        ("K1", "teori_1", 1, None, False, "main"), ("K2", "teori_1", 3, None, False, "main"),
+        ("konsensus", "teori_1", 2, None, True, "main"), ("consensus", "teori_1", 3, None, True, "main"),
+        ("K1", "maal_1", 1, None, False, "D01"), ("K2", "maal_1", 4, None, False, "D01"),
+    ])
+    codings["screen_answer"] = pd.array(["ja", "nej"] + [None] * 6, dtype="string")
+    interviews = pd.DataFrame({"interview_id": ["I9"], "practice_id": ["P9"], "informant_id": ["P9-L"], "informant_role": ["leder"]})
+    out = coder_conflicts(codings, INSTRUMENT, interviews).set_index("item_id")
+    assert out.index.tolist() == ["sikker_1", "teori_1"]  # D01's maal_1 left out
+    texts = {item.id: item for item in INSTRUMENT.items}
+    assert out.loc["teori_1", "question"] == texts["teori_1"].text("da")
+    assert out.loc["sikker_1", "question"] == INSTRUMENT.screen_item.text("da")
+    assert out.loc["teori_1", "consensus"] == "2" and out["consensus"].dtype == "string"
+    assert out[["note_1", "note_2"]].values.tolist() == [["", ""], ["", ""]]
+    assert out["practice_id"].isna().all() and out["interview_id"].tolist() == ["I1", "I1"]
+    agreed = coder_conflicts(_frame([("K1", "teori_1", 2, None, False, "main"), ("K2", "teori_1", 2, None, False, "main")]), INSTRUMENT)
+    assert len(agreed) == 0
+    assert list(agreed.columns) == ["interview_id", "delimitation_id", "item_id", "element_id", "question", "coder_1", "answer_1", "note_1",
+                                    "coder_2", "answer_2", "note_2", "max_difference", "consensus", "resolved"]
+
+
+def test_screen_flags_without_interviews_keeps_its_columns() -> None:
+    """Pins down the empty case: no interviews give an empty table with the documented columns."""
+    codings = _frame([("K1", "sikker_1", None, None, False, "main")]).assign(screen_answer=pd.array(["ja"], dtype="string"))
+    out = screen_flags(codings, INSTRUMENT, pd.DataFrame({"interview_id": [], "practice_id": []}))
+    assert len(out) == 0
+    assert list(out.columns) == ["practice_id", "delimitation_id", "n_interviews", "n_ja", "n_nej", "n_disagree", "n_missing", "possible_sikker"]

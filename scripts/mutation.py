@@ -50,12 +50,14 @@ MODULES: dict[str, tuple[list[str], list[str], list[str]]] = {
     # The statistical core file by file, each with the tests written for it: the whole of scoring/ is
     # ~4,500 mutants and bias/ more, hours on two shared cores (agreement/'s tests are fast enough for all of it); run a file when its tests change.
     "scoring.reconcile": (["lovende_research/scoring/reconcile.py", "lovende_research/scoring/parameters.py"],
-                          ["tests/test_scoring_reconcile.py", "tests/test_scoring.py"], []),
+                          ["tests/test_scoring_reconcile.py", "tests/test_errors.py"], []),
     "scoring.elements": (["lovende_research/scoring/elements.py", "lovende_research/scoring/profiles.py"], ["tests/test_scoring.py"], []),
     "agreement": (["lovende_research/agreement/*.py"], ["tests/test_agreement_*.py", "tests/test_interval_levels.py"], []),
     "bias.roles": (["lovende_research/bias/roles.py"], ["tests/test_interval_levels.py", "tests/test_bias.py"], []),
-    # The fast response-style tests of test_bias.py (its 20-seed validity tests take a minute per mutant).
-    "bias.styles": (["lovende_research/bias/styles.py"], ["tests/test_bias.py", "-k", "style or screen or threshold or coinciding"], []),
+    # test_bias_styles.py and the fast response-style tests of test_bias.py (its 20-seed validity tests
+    # take a minute per mutant).
+    "bias.styles": (["lovende_research/bias/styles.py"],
+                    ["tests/test_bias_styles.py", "tests/test_bias.py", "-k", "style or screen or threshold or coinciding"], []),
     "tables": (["lovende_research/tables.py"], ["tests/test_tables_property.py", "tests/test_study.py", "tests/test_study_hostile.py", "tests/test_study_spss_wide.py"], []),
 }
 

@@ -71,3 +71,77 @@ def test_codes_nobody_used_count_as_zero() -> None:
     assert out.loc["a", "modal_share"] == 1.0 and out.loc["c", "modal_share"] == pytest.approx(0.8, abs=1e-12)
     # By hand: mean (24·3 + 6·1)/30 = 2.6; variance (24·9 + 6·1)/30 − 2.6² = 7.4 − 6.76 = 0.64.
     assert out.loc["c", "code_sd"] == pytest.approx(0.8, abs=1e-12) and out.loc["a", "code_sd"] == 0.0
+
+
+@pytest.mark.parametrize(("parameter", "value"), [("straightline_share", 1.5), ("ceiling_share", -0.1), ("style_margin", True)])
+def test_a_bad_share_names_its_parameter(parameter: str, value: object) -> None:
+    """Pins down the message of a share out of range: the parameter, the value, what was expected."""
+    with pytest.raises(bias.BiasError) as raised:
+        bias.response_styles(*_inputs(), **{parameter: value})  # type: ignore[arg-type]
+    assert str(raised.value) == f"{parameter}: {value!r} kan ikke bruges; forventet: et tal mellem 0 og 1"
+
+
+@pytest.mark.parametrize("value", [0, -3, True, 2.5, "10"])
+def test_min_items_must_be_a_positive_whole_number(value: object) -> None:
+    """Pins down the ``min_items`` check: 0, negatives, bools, fractions and text are refused by name."""
+    with pytest.raises(bias.BiasError) as raised:
+        bias.response_styles(*_inputs(), min_items=value)  # type: ignore[arg-type]
+    assert str(raised.value) == f"min_items: {value!r} kan ikke bruges; forventet: et positivt heltal"
+
+
+def _inputs() -> tuple[pd.DataFrame, ...]:
+    codes = {"a": [4] * N, "b": CYCLING}
+    rows = [(iv, "K1", item, v, False) for iv, values in codes.items() for item, v in zip(IDS, values, strict=True)]
+    codings = pd.DataFrame(rows, columns=["interview_id", "coder_id", "item_id", "value", "is_consensus"]).assign(delimitation_id="main", screen_answer=pd.NA)
+    items = codings.rename(columns={"value": "code"})[["interview_id", "delimitation_id", "item_id", "code"]]
+    interviews = pd.DataFrame({"interview_id": ["a", "b"], "practice_id": "P1", "informant_id": ["x", "y"], "informant_role": "leder"})
+    es = pd.DataFrame(columns=["interview_id", "delimitation_id", "element_id", "score"])
+    return items, es, codings, interviews, INSTRUMENT
+
+
+def test_every_threshold_is_met_at_equality() -> None:
+    """Pins down ``>=`` on the margin and on ``min_items``: a's line of 4s stands 1 − 7/30 above b's share
+    at 4, and a answered 30 items; a margin of exactly that and ``min_items=30`` flag it, a hair more does not."""
+    margin = 1 - 7 / 30
+    at = bias.response_styles(*_inputs(), style_margin=margin, min_items=N).set_index("informant_id")
+    assert at.loc["x", "straightliner"] and at.loc["x", "ceiling"]
+    above = bias.response_styles(*_inputs(), style_margin=margin + 1e-9).set_index("informant_id")
+    assert not above.loc["x", "straightliner"] and not above.loc["x", "ceiling"]
+    fewer = bias.response_styles(*_inputs(), min_items=N + 1).set_index("informant_id")
+    assert not fewer["straightliner"].any() and not fewer["ceiling"].any()
+    plain = bias.response_styles(*_inputs())
+    assert list(plain.columns[:5]) == ["interview_id", "practice_id", "informant_id", "informant_role", "n_answered"]
+    assert "index" not in plain.columns and plain.index.tolist() == [0, 1]
+    assert at.loc["x", "n_answered"] == N and at["n_answered"].dtype == int
+
+
+def test_screen_answers_notes_and_their_evidence() -> None:
+    """Pins down the sikker-praksis check per interview: a consensus answer wins, differing coders give
+    ``uenig``; notes are joined and blank ones (empty, "nan", "<NA>", "None") dropped; a "ja" is supported
+    by a note or by the Virkning score of the same delimitation at or above ``screen_evidence``."""
+    items, _, codings, interviews, inst = _inputs()
+    extra = pd.DataFrame([  # interview, coder, screen answer, note, consensus
+        ("a", "K1", "ja", "None", False), ("a", "K2", "ja", " ", False),
+        ("b", "K1", "ja", "RCT 2019", False), ("b", "K2", "nej", "se rapport", False), ("b", "konsensus", "ja", "", True),
+    ], columns=["interview_id", "coder_id", "screen_answer", "note", "is_consensus"]).assign(item_id=inst.screen_item.id, delimitation_id="main", value=pd.NA)
+    codings = pd.concat([codings.assign(note=""), extra], ignore_index=True)
+    es = pd.DataFrame({"interview_id": ["a", "a"], "delimitation_id": ["main", "D01"], "element_id": "virkning", "score": [0.5, 0.9]})
+    out = bias.response_styles(items, es, codings, interviews, inst).set_index("interview_id")
+    assert out.loc["a", ["screen_answer", "screen_note", "evidence_score"]].tolist() == ["ja", "", 0.5]
+    assert out.loc["b", ["screen_answer", "screen_note"]].tolist() == ["ja", "RCT 2019; se rapport"]
+    # a: "ja" with Virkning exactly 0.5 (the default threshold) and no note: supported; b: a note, no score.
+    assert out["screen_unsupported"].tolist() == [False, False]
+    strict = bias.response_styles(items, es, codings, interviews, inst, screen_evidence=0.51).set_index("interview_id")
+    assert strict["screen_unsupported"].to_dict() == {"a": True, "b": False}  # D01's 0.9 does not count for main
+    differ = codings[~codings["is_consensus"]]
+    assert bias.response_styles(items, es, differ, interviews, inst).set_index("interview_id").loc["b", "screen_answer"] == "uenig"
+
+
+def test_without_codings_every_interview_is_reported_empty() -> None:
+    """Pins down the empty case: no codings give every interview with no answers, an empty screen answer
+    and note, and no flag."""
+    items, es, codings, interviews, inst = _inputs()
+    out = bias.response_styles(items.iloc[:0], es, codings.iloc[:0], interviews, inst)
+    assert out["interview_id"].tolist() == ["a", "b"] and (out["n_answered"] == 0).all()
+    assert out[["screen_answer", "screen_note"]].values.tolist() == [["", ""], ["", ""]]
+    assert not out["straightliner"].any() and not out["screen_unsupported"].any() and out["modal_share"].isna().all()

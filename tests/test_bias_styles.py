@@ -145,3 +145,29 @@ def test_without_codings_every_interview_is_reported_empty() -> None:
     assert out["interview_id"].tolist() == ["a", "b"] and (out["n_answered"] == 0).all()
     assert out[["screen_answer", "screen_note"]].values.tolist() == [["", ""], ["", ""]]
     assert not out["straightliner"].any() and not out["screen_unsupported"].any() and out["modal_share"].isna().all()
+
+
+def test_small_cases_one_code_an_uncoded_interview_first_and_types() -> None:
+    """Pins down the edges: an interview with a single code has a modal share (1 of 1); an uncoded
+    interview listed first in its practice does not stop its co-informants' references; ``min_items=1``
+    is allowed; the share columns stay floats (NaN, not None, where there is nothing)."""
+    out = _styles({"one": [4] + [None] * (N - 1), "a": [4] * N, "b": CYCLING},  # type: ignore[list-item]
+                  [("none", "P1", "u"), ("a", "P1", "x"), ("b", "P1", "y"), ("one", "P2", "z")])
+    assert out.loc["one", ["n_answered", "modal_code", "modal_share"]].tolist() == [1, 4.0, 1.0]
+    assert out.loc["a", "reference_share"] == pytest.approx(7 / 30, abs=1e-12) and out.loc["a", "reference"] == "practice"
+    for column in ("modal_code", "modal_share", "top_share", "code_sd", "reference_share", "reference_top_share"):
+        assert out[column].dtype == float, column
+    assert pd.isna(out.loc["none", "reference_share"])
+    assert bias.response_styles(*_inputs(), min_items=1)["straightliner"].tolist() == [True, False]
+
+
+def test_screen_notes_without_a_note_column_and_missing_notes() -> None:
+    """Pins down the notes: codings without a note column give empty notes; a missing note (``<NA>``)
+    is no note."""
+    items, es, codings, interviews, inst = _inputs()
+    screen = pd.DataFrame({"interview_id": ["a", "b"], "coder_id": "K1", "item_id": inst.screen_item.id, "delimitation_id": "main",
+                           "value": pd.NA, "is_consensus": False, "screen_answer": ["ja", "nej"]})
+    both = pd.concat([codings, screen], ignore_index=True)
+    assert bias.response_styles(items, es, both, interviews, inst)["screen_note"].tolist() == ["", ""]
+    noted = both.assign(note=pd.array([None] * len(both), dtype="string"))
+    assert bias.response_styles(items, es, noted, interviews, inst)["screen_note"].tolist() == ["", ""]

@@ -35,7 +35,7 @@ def _screen_answers(codings: pd.DataFrame, instrument: Instrument, delimitation:
     from_consensus = text(consensus)
     out["screen_answer"] = np.where(ids.isin(consensus.index).to_numpy(), from_consensus, answer)
     if "note" in frame.columns:
-        notes = frame["note"].astype(str).str.strip()
+        notes = frame["note"].fillna("").astype(str).str.strip()  # a missing note stays NaN under pandas 3's astype(str)
         notes = notes[~notes.isin(["", "nan", "<NA>", "None"])]
         joined = notes.groupby(keys[notes.index], sort=False).agg("; ".join)
         out["screen_note"] = text(joined)

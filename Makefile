@@ -4,6 +4,7 @@
 #   make lint   ruff (style, imports, likely bugs) and mypy (types) over the code, both must be clean
 #   make bench  speed on the example study and scale on a national-size synthetic study (not a test)
 #   make bench-validity  false positives, power and coverage of the bias checks on independent data (not a test)
+#   make mutation  mutation testing of the core with mutmut, one module at a time (not a test; see docs/mutation.md)
 # Set-up is a virtual environment in .venv with the project installed and a Jupyter kernel
 # ("lovende-research") registered inside that environment, so notebooks never run on whatever kernel a
 # machine happens to call python3.
@@ -14,7 +15,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KERNEL := lovende-research
 
-.PHONY: setup run lint test bench bench-validity lab clean
+.PHONY: setup run lint test bench bench-validity mutation lab clean
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +51,11 @@ bench: setup
 bench-validity: setup
 	$(BIN)/python benchmarks/run_validity.py
 	$(BIN)/python benchmarks/validity_coverage.py --studies 100
+
+# MODULES="io scoring.reconcile" runs those modules only (names in scripts/mutation.py); default all.
+mutation: setup
+	$(BIN)/python -m pip install --quiet -e '.[test,mutation]'
+	$(BIN)/python scripts/mutation.py $(MODULES)
 
 lab: setup
 	$(BIN)/lovende lab

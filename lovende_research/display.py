@@ -13,7 +13,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from lovende_research.errors import LovendeError
+from lovende_research.i18n import PhraseTable, phrase
+
 _SVG_START = b"<svg"
+_MESSAGES: PhraseTable = {
+    "no_svg": (
+        "{source}: intet <svg>-element fundet; forventet et SVG-dokument, som matplotlib skriver det",
+        "{source}: no <svg> element found; expected an SVG document such as matplotlib writes",
+    ),
+}
 #: Characters that mean something in Markdown (CommonMark's ASCII punctuation that a backslash escapes).
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~])")
 
@@ -31,7 +40,7 @@ def markdown_text(value: object) -> str:
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(value))
 
 
-def svg_element(data: bytes, source: str = "SVG") -> str:
+def svg_element(data: bytes, source: str = "SVG", language: str = "da") -> str:
     """The ``<svg>…</svg>`` element of an SVG document: what a page embeds inline.
 
     An SVG file starts with an XML declaration and a doctype, which may not appear inside an HTML page;
@@ -39,7 +48,7 @@ def svg_element(data: bytes, source: str = "SVG") -> str:
     """
     start = data.find(_SVG_START)
     if start < 0:
-        raise ValueError(f"{source}: no <svg> element found; expected an SVG document such as matplotlib writes")
+        raise LovendeError(phrase(_MESSAGES, "no_svg", language, source=source))
     return data[start:].decode("utf-8")
 
 

@@ -60,6 +60,19 @@ def problem_count(count: int, language: str = "da") -> str:
     return f"{count} {_WORDS[language]['problems'][count != 1]}"
 
 
+class ArgumentError(LovendeError):
+    """An argument of a statistic that cannot be used: names the parameter, the value and what was expected.
+
+    One class for every stage's parameter checks (scoring and bias call it ``ScoringError`` and
+    ``BiasError``, the same class under the names their modules have always exported): a stage gets a
+    class of its own only where it carries other fields.
+    """
+
+    def __init__(self, parameter: str, value: object, expected: str):
+        self.parameter, self.value, self.expected = parameter, value, expected
+        super().__init__(f"{parameter}: {value!r} kan ikke bruges; forventet: {expected}")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input file.

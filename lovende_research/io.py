@@ -1,8 +1,11 @@
 """Writing outputs atomically: a reader never sees a half-written table, figure or report.
 
 Everything is written to a temporary file in the target's own folder and then moved into place with
-:func:`os.replace`, which is atomic on one file system. Raw study folders are never a target: callers
-write under ``data/processed/`` and ``reports/`` only, and :func:`refuse_raw` guards that. The one
+:func:`os.replace`, which is atomic on one file system. The project's raw folder ``data/raw/`` (every
+study folder in it) is never a target: callers write under ``data/processed/`` and ``reports/``, and
+:func:`refuse_raw` refuses any path that resolves under ``data/raw/``, however it is spelt (relative,
+through ``..`` or a symbolic link). A study kept outside the project is read from where it lies and
+written to ``data/processed/`` like any other; only the project's own raw folder is guarded here. The one
 exception is a *new* study folder (:func:`create_new_files`), which replaces nothing.
 """
 
@@ -37,7 +40,12 @@ _UMASK = _current_umask()
 
 
 def refuse_raw(target: Path) -> None:
-    """Raise if ``target`` lies under ``data/raw/``: raw data is what researchers typed, never ours to write."""
+    """Raise if ``target`` resolves under ``data/raw/``: raw data is what researchers typed, never ours to write.
+
+    The path is resolved first, so ``data/raw/…`` relative to the working folder, ``data/processed/../raw``
+    and a symbolic link into ``data/raw/`` are all refused; folders are compared whole, so
+    ``data/raw_backup/`` is not.
+    """
     resolved = target.resolve()
     if resolved == RAW_DIR.resolve() or RAW_DIR.resolve() in resolved.parents:
         raise LovendeError(f"{target}: data/raw/ er skrivebeskyttet for programmet; skriv under data/processed/ eller reports/")

@@ -54,7 +54,13 @@ same answer :math:`y^*_{ji}`, so they agree more with each other than with a sec
 On top of the model: with probabilities ``ved_ikke_share`` and ``ikke_relevant_share`` an informant's
 answer to an item is a missing code, and both coders record it so. ``straightliner_share`` of the
 informants (rounded, at least one when the share is positive) answer one category, mostly at the top
-of the scale, on every scored item; both coders record it. The screen item ``sikker_1`` is answered
+of the scale, on most items: each straight-liner :math:`j` has a consistency :math:`q_j \\sim U(0.85,
+0.95)` (``STRAIGHTLINE_CONSISTENCY``), and gives the one category on an item with probability :math:`q_j`,
+else the model's answer above; straight-liners' missing codes are drawn as everyone else's; and each coder
+records the one category with probability ``1 - STRAIGHTLINE_SLIP`` and otherwise codes from the model's
+answer with their own severity and noise, so the two coders do not agree on every item. (Planted as one
+identical code on every item, recorded identically by both coders, a straight-lining check would pass
+at any threshold up to 1; ``truth.json["straightline_consistency"]`` gives each :math:`q_j`.) The screen item ``sikker_1`` is answered
 ``ja`` when the practice's effect was truly tested in a trial (``effect_tested``, rare), else ``nej``.
 Partners (``samarbejdspartner``) answer ``ved_ikke`` four times as often as the others, on every item,
 because they know the practice from outside.
@@ -119,7 +125,7 @@ import yaml
 from scipy.special import ndtr
 
 from lovende_research.errors import LovendeError
-from lovende_research.i18n import phrase
+from lovende_research.i18n import PhraseTable, phrase
 from lovende_research.instrument import Instrument, load_instrument
 from lovende_research.io import atomic_write_text, csv_safe_frame, refuse_raw, write_json
 
@@ -158,6 +164,12 @@ ITEM_DIFFICULTY_SD = 0.3
 EFFECT_TESTED_SHARE = 0.05
 #: Straight-liners' constant category: mostly the ceiling, as in survey research on acquiescence.
 STRAIGHTLINE_CATEGORIES: tuple[tuple[int, float], ...] = ((4, 0.6), (3, 0.3), (2, 0.1))
+#: A straight-liner's share of items given the one category is drawn from this range: real straight-lining
+#: is a habit, not a rule, so a check must work on 85–95 % and not only on 100 %.
+STRAIGHTLINE_CONSISTENCY: tuple[float, float] = (0.85, 0.95)
+#: Per coder and item, the chance that a coder does not record a straight-liner's one category but codes
+#: the item as for anyone else (the coders hear the same answers, but not always the same way).
+STRAIGHTLINE_SLIP: float = 0.05
 FIRST_INTERVIEW = date(2017, 2, 1)
 
 PHRASES: dict[str, tuple[str, str]] = {
@@ -186,6 +198,14 @@ _PRESETS = ("example", "small", "national")
 
 class SimulationError(LovendeError):
     """A simulation spec that cannot be generated (e.g. more interviews than eligible practices)."""
+
+
+_MESSAGES: PhraseTable = {
+    "scale_factor": (
+        "scaled(factor={factor!r}): hvert antal divideres med faktoren, som skal være mindst 1 (scaled(10) er en tiendedel af studiet)",
+        "scaled(factor={factor!r}): every count is divided by the factor, which must be at least 1 (scaled(10) is a tenth of the study)",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -298,15 +318,14 @@ class SimulationSpec:
             )
         raise SimulationError(f"ukendt preset {name!r}; forventet: {', '.join(_PRESETS)}")
 
-    def scaled(self, factor: float) -> "SimulationSpec":
+    def scaled(self, factor: float, language: str = "da") -> "SimulationSpec":
         """The same spec with every count divided by ``factor`` (at least 1), e.g. a 1/50 national run.
 
         A factor below 1 is refused rather than read as a fraction: ``scaled(0.1)`` would otherwise build
         a study ten times the size (60,000 practices from the national preset) and run for many minutes.
         """
         if not factor >= 1:  # also refuses NaN
-            raise ValueError(f"scaled(factor={factor!r}): every count is divided by the factor, which must be at least 1 "
-                             f"(scaled(10) is a tenth of the study)")
+            raise SimulationError(phrase(_MESSAGES, "scale_factor", language, factor=factor))
 
         def down(n: int) -> int:
             return max(1, int(round(n / factor)))
@@ -396,6 +415,7 @@ def simulate_study(out_dir: Path, spec: SimulationSpec, seed: int) -> Path:
         "thresholds": list(THRESHOLDS),
         "element_means": ELEMENT_MEANS,
         "straightliners": model["straightliners"],
+        "straightline_consistency": model["straightline_consistency"],
         "duplicates": catalogue["duplicates"],
         "eligible": catalogue["eligible"],
         "included_by_screening": sorted(included),
@@ -817,7 +837,10 @@ def _codings(
     straight = np.sort(rng.choice(n_int, size=n_straight, replace=False))
     cats, probs = zip(*STRAIGHTLINE_CATEGORIES, strict=True)
     straight_code = rng.choice(np.array(cats), size=n_straight, p=np.array(probs))
-    missing[straight] = 0
+    # Their own stream, so the rest of the study is the same whether straight-liners are noisy or not.
+    straight_rng = _rng(seed, 11)
+    consistency = straight_rng.uniform(*STRAIGHTLINE_CONSISTENCY, size=n_straight)
+    on_line = straight_rng.random((n_straight, n_items)) < consistency[:, None]  # the one category given
     severity = rng.normal(0, spec.coder_severity_sd, size=spec.n_coders)
     coders = [f"K{c + 1}" for c in range(spec.n_coders)]
     # sikker_1 from the practice truth (its own stream, so it never shifts the scored draws)
@@ -851,7 +874,9 @@ def _codings(
             is_straight = np.isin(rows, straight)
             if is_straight.any():
                 which = np.searchsorted(straight, rows[is_straight])
-                code_index[is_straight] = (straight_code[which] - instrument.scale_codes[0])[:, None]
+                recorded = on_line[which] & (straight_rng.random((len(which), n_items)) >= STRAIGHTLINE_SLIP)
+                line = np.broadcast_to((straight_code[which] - instrument.scale_codes[0])[:, None], recorded.shape)
+                code_index[is_straight] = np.where(recorded, line, code_index[is_straight])
             miss = missing[rows]
             code_index = np.where(miss == 1, len(instrument.scale_codes), np.where(miss == 2, len(instrument.scale_codes) + 1, code_index))
             responses = np.concatenate([labels[code_index], screen[rows][:, None]], axis=1)
@@ -895,6 +920,7 @@ def _codings(
         "informant_effects": {inf: _num(v) for inf, v in zip(interviews["informant_id"], informant_effect, strict=True)},
         "item_difficulty": {item.id: _num(difficulty[i]) for i, item in enumerate(items)},
         "straightliners": sorted(interviews["informant_id"].to_numpy()[straight].tolist()),
+        "straightline_consistency": {inf: _num(q) for inf, q in sorted(zip(interviews["informant_id"].to_numpy()[straight], consistency, strict=True))},
         "delimitations": delimitations,
         "delimitations_table": delimitations_table,
     }

@@ -15,6 +15,36 @@ if TYPE_CHECKING:
     from lovende_research.pipeline import RunResult
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "may_skip(reason): this test may skip on a normal run, for the reason given; any other skip is a failure",
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A skip is a failure unless the test is marked ``may_skip(reason=...)``.
+
+    A module-level ``importorskip`` or a missing cross-check package would otherwise turn a broken
+    import or an absent test dependency into one quiet "s" in a long line of dots. Skips collected at
+    module level (a whole file skipped) are failed by :func:`pytest_collectreport` below.
+    """
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail") and item.get_closest_marker("may_skip") is None:
+        report.outcome = "failed"
+        report.longrepr = f"skipped without a may_skip marker (no quiet skips in this suite): {report.longrepr}"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    """A whole file skipped at collection (``pytest.importorskip`` at module level) is a failure too."""
+    if report.skipped:
+        report.outcome = "failed"
+        report.longrepr = f"a module was skipped at collection (no quiet skips in this suite): {report.longrepr}"
+
+
 @pytest.fixture(scope="session")
 def example_study() -> Path:
     """The bundled synthetic example study (read-only)."""

@@ -3,7 +3,6 @@ and the validity checks on simulated studies with planted truth (issue 5, item 7
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import warnings
@@ -14,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lovende_research import bias
+from lovende_research import bias, validity
 from lovende_research.plots import bias as bias_plots
 from lovende_research.scoring import element_scores, reconcile_coders
 from lovende_research.simulate import SimulationSpec, simulate_study
@@ -136,40 +135,58 @@ def test_role_model_without_a_leader_gives_no_result() -> None:
 # --------------------------------------------------------------------------------------------- validity on planted truth
 
 
-def _validity_run(tmp_path: Path, seed: int, leniency: float) -> tuple[pd.DataFrame, pd.DataFrame, dict, set[str]]:
-    spec = dataclasses.replace(SimulationSpec.preset("example"), leader_leniency=leniency)
-    folder = simulate_study(tmp_path / f"s{seed}_{leniency}", spec, seed)
+def _styles_run(tmp_path: Path, seed: int) -> tuple[pd.DataFrame, dict, set[str]]:
+    folder = simulate_study(tmp_path / f"s{seed}", SimulationSpec.preset("example"), seed)
     study = Study.load(folder)
     items, scores = _scores(study)
     styles = bias.response_styles(items, scores, study.codings, study.interviews, study.instrument)
-    excluded = styles.loc[styles["straightliner"], "informant_id"].tolist()
-    roles = bias.role_effects(scores, excluded)
     truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
-    return roles, styles, truth, straight_lines_at_practice_level(study, truth["straightliners"])
+    return styles, truth, straight_lines_at_practice_level(study, truth["straightline_consistency"])
 
 
-def test_validity_role_effect_and_straightliners_on_planted_truth(tmp_path: Path) -> None:
-    """Planted leader leniency of the example's size is detected in >= 18 of 20 seeds; with none planted it
-    is flagged in <= 2 of 20; planted straight-liners are found, except those answering at their practice's
-    own level (see tests/planted.py), and at most 2 % of the other informants are flagged (the target of
-    the validity benchmark is 5 %; simulate.py's lenient leaders answer near the top where their
-    co-informants do not, the case a rule on one code's share alone cannot tell apart)."""
-    detected = false_alarms = false_flags = informants = 0
+def test_noisy_planted_straightliners_are_found_and_few_others_flagged(tmp_path: Path) -> None:
+    """Planted straight-liners (simulate.py: one category on 85–95 % of items, some missing codes, the
+    coders not identical) are found at the default threshold in 20 seeds, except those answering at their
+    practice's own level (tests/planted.py); at most 2 % of the other informants are flagged (the target
+    of the validity benchmark is 5 %); and at a threshold of 1 most of them would be missed, so the check is
+    tested on the noise a real straight-liner shows, not on a line no threshold below 1 could miss."""
+    false_flags = informants = noiseless = n_planted = 0
     for seed in range(20):
-        roles, styles, truth, at_level = _validity_run(tmp_path, seed, leniency=SimulationSpec().leader_leniency)
-        assert roles["converged"].all(), roles["warning"].tolist()
-        if roles["significant"].any() and (roles.loc[roles["significant"], "estimate"] < 0).all():
-            detected += 1
+        styles, truth, at_level = _styles_run(tmp_path, seed)
         flagged = set(styles.loc[styles["straightliner"], "informant_id"])
         planted = set(truth["straightliners"])
         assert planted - at_level <= flagged, f"seed {seed}: missed {planted - at_level - flagged}"
+        noiseless += len(planted & set(styles.loc[styles["modal_share"] >= 1.0, "informant_id"]))
+        n_planted += len(planted)
         false_flags += len(flagged - planted)
         informants += styles["informant_id"].nunique() - len(planted)
-        roles_null, _, _, _ = _validity_run(tmp_path, seed, leniency=0.0)
-        false_alarms += bool(roles_null["significant"].any())
     assert false_flags <= 0.02 * informants, f"{false_flags} false flags among {informants} informants"
+    # A line of 30 items held with q <= 0.95 is whole with probability at most 0.95^30 = 0.21 (plus off-line
+    # answers that happen to match), so at a threshold of 1 most planted straight-liners must be missed.
+    assert noiseless <= n_planted / 2, f"{noiseless} of {n_planted} planted lines without noise"
+
+
+def test_planted_leader_leniency_is_found_on_data_from_another_model(tmp_path: Path) -> None:
+    """The role check's power and false alarms on the independent generator (lovende_research.validity,
+    which shares no code or model with the mixed model fitted): a leniency of 0.12 on the 0–1 scale, 14
+    practices × 3 informants (the example's size), is detected in at least 18 of 20 seeds; with none
+    planted it is flagged in at most 3 of 20."""
+    detected = false_alarms = 0
+    for seed in range(20):
+        for leniency in (0.12, 0.0):
+            folder = tmp_path / f"s{seed}_{leniency}"
+            validity.write_independent_study(folder, validity.IndependentSpec(n_practices=14, leader_leniency=leniency), seed)
+            _, scores = _scores(Study.load(folder))
+            roles = bias.role_effects(scores)
+            assert roles["converged"].all(), roles["warning"].tolist()
+            if leniency:
+                detected += bool(roles["significant"].any() and (roles.loc[roles["significant"], "estimate"] < 0).all())
+            else:
+                false_alarms += bool(roles["significant"].any())
     assert detected >= 18, f"detected in {detected} of 20"
-    assert false_alarms <= 2, f"flagged without a planted effect in {false_alarms} of 20"
+    # Without an effect each seed is flagged with probability at most 0.05 (Holm over the roles):
+    # Binomial(20, 0.05) exceeds 3 with probability 0.016, so a fourth false alarm points to a fault.
+    assert false_alarms <= 3, f"flagged without a planted effect in {false_alarms} of 20"
 
 
 def test_delimitation_shift_matches_the_planted_truth(example: Study) -> None:
@@ -442,7 +459,8 @@ def test_response_style_labels_of_coinciding_informants_are_combined() -> None:
     assert not boxes[0].overlaps(boxes[1])
     axes_box = ax.get_window_extent()
     assert all(axes_box.x0 <= b.x0 and b.x1 <= axes_box.x1 for b in boxes)  # labels at x = 1 run leftwards, inside
-    assert any(t.get_text().endswith("90 %") for t in ax.texts)  # Danish percentage in the threshold note
+    # Danish percentage in the threshold note, at the check's own default (STRAIGHTLINE_SHARE = 0.75)
+    assert any(t.get_text().endswith("75 %") for t in ax.texts)
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     assert "0,2" in ticks and not any("." in t for t in ticks)  # decimal commas on the axes too
     plt.close(figure)

@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from lovende_research.display import show_svg, svg_element
+from lovende_research.errors import LovendeError
 from lovende_research.plots import save_figure, show_figure, use_style
 
 
@@ -59,5 +60,7 @@ def test_show_figure_saves_closes_and_shows_the_saved_svg(tmp_path: Path, monkey
 def test_a_file_that_is_not_svg_is_named_in_the_error(tmp_path: Path) -> None:
     path = tmp_path / "figure.svg"
     path.write_bytes(b"\x89PNG\r\n\x1a\n not an svg")
-    with pytest.raises(ValueError, match=r"figure\.svg: no <svg> element found"):
+    with pytest.raises(LovendeError, match=r"figure\.svg: intet <svg>-element fundet"):
         show_svg(path)
+    with pytest.raises(LovendeError, match=r"figure\.svg: no <svg> element found"):
+        svg_element(path.read_bytes(), str(path), language="en")

@@ -1,7 +1,11 @@
 """Tests of lovende_research.scoring and its figures, on hand-made studies and on simulated ones.
 
 Expected numbers come from hand computations written out in the comments, from scipy (Spearman), or
-from the planted truth of a simulated study; never from the code under test.
+from the planted truth of a simulated study. One kind of test is different and says so: the array
+bootstrap (``bootstrap_draws`` and what reads it) is checked for equality with a slow long-table path
+(``reference_replicates``, ``reference_intervals``) built here from package functions that the
+hand-worked tests above pin down (``practice_profiles``, ``percentile_intervals``, ``overall_index``);
+that is a test that the fast path computes the same thing, not a test of the numbers themselves.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import pytest
 import yaml
 from scipy.stats import spearmanr
 
+from lovende_research import simulate
 from lovende_research.instrument import BUNDLED_INSTRUMENT
 from lovende_research.scoring import (
     BootstrapDraws,
@@ -431,7 +436,6 @@ def test_score_study_on_the_hand_study(study: Study) -> None:
 # Planted truth (simulate) and the notebook
 # ---------------------------------------------------------------------------------------------------
 
-simulate = pytest.importorskip("lovende_research.simulate")
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -602,6 +606,9 @@ def reference_replicates(scores: pd.DataFrame, aggregation: str, n_boot: int, se
 
 
 def reference_intervals(scores: pd.DataFrame, aggregation: str, reps: pd.DataFrame, ci: float, share: float) -> dict[str, pd.DataFrame]:
+    """The long-table path: profiles, overall index and ranks from the replicates with the package's own
+    ``practice_profiles``, ``percentile_intervals`` and ``overall_index`` (each pinned by hand elsewhere in
+    this file), to which the array path must be equal."""
     cells, pairs = ["practice_id", "delimitation_id", "element_id"], ["practice_id", "delimitation_id"]
     profiles = practice_profiles(scores, aggregation).merge(percentile_intervals(reps, cells, "score", ci), on=cells, how="left")
     profiles.loc[profiles["n_scored"] < 2, ["ci_low", "ci_high", "boot_se"]] = np.nan

@@ -163,8 +163,10 @@ def test_a_fiftieth_of_the_national_preset_generates_validly(tmp_path: Path) -> 
 @pytest.mark.parametrize("factor", [0.1, 0.999, 0, -2, float("nan")])
 def test_scaled_refuses_a_factor_that_would_not_shrink_the_study(factor: float) -> None:
     # scaled divides every count by the factor: scaled(0.1) would silently build ten national studies.
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(SimulationError, match="skal være mindst 1"):
         SimulationSpec.preset("national").scaled(factor)
+    with pytest.raises(SimulationError, match="must be at least 1"):
+        SimulationSpec.preset("national").scaled(factor, language="en")
     assert SimulationSpec.preset("example").scaled(1) == SimulationSpec.preset("example")
 
 
@@ -212,16 +214,31 @@ def test_expected_element_scores_match_a_monte_carlo_of_the_response_model(small
         assert practice["expected_element_scores"][element.id] == pytest.approx(expected, abs=0.005), element.id
 
 
-def test_straightliners_give_one_response_on_every_scored_item(example: Path) -> None:
+def test_straightliners_are_noisy_like_real_ones(example: Path) -> None:
+    """Pins down the planted straight-liners as a habit, not a rule: each gives one category on most but
+    not all of the items it answered, some of their answers are missing codes, and the two coders do not
+    record them identically, so a straight-lining check is tested below a share of 1."""
     truth = truth_of(example)
     interviews = read(example, "interviews")
     codings = read(example, "codings").merge(interviews, on="interview_id")
-    scored = codings[codings["item_id"] != "sikker_1"]
-    constant = scored.groupby("informant_id")["response"].nunique()
+    scored = codings[(codings["item_id"] != "sikker_1") & (codings["delimitation_id"].fillna("") == "")]
     # 7 % of 42 informants, rounded: 3
     assert len(truth["straightliners"]) == 3
-    assert sorted(constant[constant == 1].index) == sorted(truth["straightliners"])
-    assert scored[scored["informant_id"].isin(truth["straightliners"])]["response"].isin(["1", "2", "3", "4"]).all()
+    assert set(truth["straightline_consistency"]) == set(truth["straightliners"])
+    assert all(0.85 <= q <= 0.95 for q in truth["straightline_consistency"].values())
+    lines = scored[scored["informant_id"].isin(truth["straightliners"])]
+    answered = lines[lines["response"].isin(["1", "2", "3", "4"])]
+    for informant, own in answered.groupby("informant_id"):
+        # Counted from the raw CSV: the share of the informant's coded answers (both coders) in its most
+        # frequent category. Off-line answers can land on that category too, so the share may exceed q,
+        # but with 30 items and a 5 % coder slip it stays below 1 and above 0.8.
+        share = own["response"].value_counts(normalize=True).iloc[0]
+        assert 0.8 < share < 1, informant
+    assert (~lines["response"].isin(["1", "2", "3", "4"])).sum() > 0  # missing codes among them
+    wide = lines.pivot_table(index=["informant_id", "item_id"], columns="coder_id", values="response", aggfunc="first")
+    assert (wide["K1"] != wide["K2"]).any()  # the coders differ on some item
+    others = scored[~scored["informant_id"].isin(truth["straightliners"])]
+    assert (others.groupby("informant_id")["response"].nunique() > 1).all()
 
 
 def test_leaders_rate_their_own_practice_higher_in_at_least_18_of_20_seeds(tmp_path: Path) -> None:

@@ -9,17 +9,25 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from lovende_research.bias.common import BiasError
-from lovende_research.bias.delimitation import delimitation_sensitivity
+from lovende_research.bias.delimitation import DELIMITATION_THRESHOLD, delimitation_sensitivity
 from lovende_research.bias.fair import fair_profiles
 from lovende_research.bias.flags import practice_flags
 from lovende_research.bias.informants import informant_icc
 from lovende_research.bias.roles import fit_role_model, role_effects, role_profiles
 from lovende_research.bias.stability import STABILITY_ALL_MAX_ROWS, _stability
-from lovende_research.bias.styles import CEILING_SHARE, STRAIGHTLINE_SHARE, STYLE_MARGIN, response_styles
+from lovende_research.bias.styles import (
+    CEILING_SHARE,
+    MIN_ITEMS,
+    SCREEN_EVIDENCE,
+    STRAIGHTLINE_SHARE,
+    STYLE_MARGIN,
+    response_styles,
+)
 from lovende_research.i18n import check_language
 from lovende_research.io import write_parquet
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.scoring import element_scores, reconcile_coders
+from lovende_research.scoring.parameters import COVERAGE_THRESHOLD
 
 if TYPE_CHECKING:  # pragma: no cover - only for type hints
     from lovende_research.study import Study
@@ -49,14 +57,14 @@ def run_bias_checks(
     study: "Study",
     rule: str = "median",
     aggregation: str = "mean",
-    coverage_threshold: float = 0.5,
+    coverage_threshold: float = COVERAGE_THRESHOLD,
     alpha_level: float = 0.05,
     straightline_share: float = STRAIGHTLINE_SHARE,
     ceiling_share: float = CEILING_SHARE,
-    min_items: int = 10,
-    screen_evidence: float = 0.5,
+    min_items: int = MIN_ITEMS,
+    screen_evidence: float = SCREEN_EVIDENCE,
     top_n: int = 5,
-    delimitation_threshold: float = 0.15,
+    delimitation_threshold: float = DELIMITATION_THRESHOLD,
     language: str | None = None,
     stability_rows: str = "auto",
     style_margin: float = STYLE_MARGIN,

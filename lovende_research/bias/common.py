@@ -1,4 +1,4 @@
-"""What every bias check shares: its error, parameter checks."""
+"""What every bias check shares: its error and parameter checks (those of the scoring chain)."""
 
 from __future__ import annotations
 
@@ -6,20 +6,14 @@ from typing import Iterable
 
 import pandas as pd
 
-from lovende_research.errors import LovendeError
+from lovende_research.errors import ArgumentError
+from lovende_research.scoring.parameters import _check_share
 
+__all__ = ["BiasError", "_check_share", "_require"]
 
-class BiasError(LovendeError):
-    """A bias-check parameter or input frame that cannot be used; the message says what was expected."""
-
-    def __init__(self, parameter: str, value: object, expected: str):
-        self.parameter, self.value, self.expected = parameter, value, expected
-        super().__init__(f"{parameter}: {value!r} kan ikke bruges; forventet: {expected}")
-
-
-def _check_share(parameter: str, value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-        raise BiasError(parameter, value, "et tal mellem 0 og 1")
+#: The bias checks' parameter error: :class:`~lovende_research.errors.ArgumentError`, the class the
+#: scoring chain exports as ``ScoringError``.
+BiasError = ArgumentError
 
 
 def _require(frame: pd.DataFrame, columns: Iterable[str], name: str) -> None:

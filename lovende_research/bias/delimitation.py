@@ -8,6 +8,10 @@ from lovende_research.bias.common import _check_share
 from lovende_research.instrument import Instrument
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.scoring import element_scores, practice_profiles, reconcile_coders
+from lovende_research.scoring.parameters import COVERAGE_THRESHOLD
+
+#: An element whose score moves more than this (on 0–1) between delimitations is flagged.
+DELIMITATION_THRESHOLD = 0.15
 
 
 def delimitation_sensitivity(
@@ -17,7 +21,7 @@ def delimitation_sensitivity(
     delimitations: pd.DataFrame | None = None,
     rule: str = "median",
     aggregation: str = "mean",
-    coverage_threshold: float = 0.5,
+    coverage_threshold: float = COVERAGE_THRESHOLD,
     threshold: float = 0.15,
 ) -> pd.DataFrame:
     """Element scores of a practice under each of its delimitations, against the main one.

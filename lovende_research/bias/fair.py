@@ -18,6 +18,7 @@ from scipy import stats
 from lovende_research.bias.common import BiasError, _check_share
 from lovende_research.bias.roles import RoleFit
 from lovende_research.scoring import informant_scores, overall_index, practice_profiles
+from lovende_research.scoring.parameters import COVERAGE_THRESHOLD
 
 #: The role mixes a fair profile can be put at: every role's share over the whole study, each role of the
 #: study equally, or the leader alone (the measuring tool's default respondent).
@@ -57,7 +58,7 @@ def fair_profiles(
     fit: RoleFit,
     mix: str = "study",
     confidence: float = 0.95,
-    min_element_share: float = 0.5,
+    min_element_share: float = COVERAGE_THRESHOLD,
     top_n: int = 5,
     exclude_informants: Iterable[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -7,8 +7,9 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from lovende_research.bias.delimitation import DELIMITATION_THRESHOLD
 from lovende_research.bias.phrases import PHRASES
-from lovende_research.bias.styles import CEILING_SHARE, STRAIGHTLINE_SHARE
+from lovende_research.bias.styles import CEILING_SHARE, SCREEN_EVIDENCE, STRAIGHTLINE_SHARE
 from lovende_research.i18n import check_language, number, percent, phrase
 from lovende_research.people_tables import code_text as role_text
 
@@ -32,8 +33,8 @@ def practice_flags(
     top_n: int = 5,
     straightline_share: float = STRAIGHTLINE_SHARE,
     ceiling_share: float = CEILING_SHARE,
-    screen_evidence: float = 0.5,
-    delimitation_threshold: float = 0.15,
+    screen_evidence: float = SCREEN_EVIDENCE,
+    delimitation_threshold: float = DELIMITATION_THRESHOLD,
     language: str = "da",
     fair_overall: pd.DataFrame | None = None,
     set_aside: bool = True,

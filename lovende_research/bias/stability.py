@@ -10,6 +10,7 @@ from lovende_research.bias.common import BiasError
 from lovende_research.instrument import Instrument
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.scoring import element_scores, overall_index, practice_profiles, reconcile_coders
+from lovende_research.scoring.parameters import COVERAGE_THRESHOLD
 
 
 def _ranked(element_scores: pd.DataFrame, aggregation: str, min_element_share: float) -> pd.DataFrame:
@@ -270,7 +271,7 @@ def rank_stability(
     instrument: Instrument,
     rule: str = "median",
     aggregation: str = "mean",
-    coverage_threshold: float = 0.5,
+    coverage_threshold: float = COVERAGE_THRESHOLD,
     delimitation: str = MAIN_DELIMITATION,
     rows: str = "all",
 ) -> pd.DataFrame:

@@ -35,7 +35,7 @@ def _screen_answers(codings: pd.DataFrame, instrument: Instrument, delimitation:
     from_consensus = text(consensus)
     out["screen_answer"] = np.where(ids.isin(consensus.index).to_numpy(), from_consensus, answer)
     if "note" in frame.columns:
-        notes = frame["note"].astype(str).str.strip()
+        notes = frame["note"].fillna("").astype(str).str.strip()  # a missing note stays NaN under pandas 3's astype(str)
         notes = notes[~notes.isin(["", "nan", "<NA>", "None"])]
         joined = notes.groupby(keys[notes.index], sort=False).agg("; ".join)
         out["screen_note"] = text(joined)
@@ -50,6 +50,10 @@ def _screen_answers(codings: pd.DataFrame, instrument: Instrument, delimitation:
 STRAIGHTLINE_SHARE = 0.75
 CEILING_SHARE = 0.8
 STYLE_MARGIN = 0.3
+#: Answered items needed before a response style is judged.
+MIN_ITEMS = 10
+#: A sikker-praksis "ja" counts as supported when the Virkning element scores at least this.
+SCREEN_EVIDENCE = 0.5
 
 
 def response_styles(
@@ -60,8 +64,8 @@ def response_styles(
     instrument: Instrument,
     straightline_share: float = STRAIGHTLINE_SHARE,
     ceiling_share: float = CEILING_SHARE,
-    min_items: int = 10,
-    screen_evidence: float = 0.5,
+    min_items: int = MIN_ITEMS,
+    screen_evidence: float = SCREEN_EVIDENCE,
     delimitation: str = MAIN_DELIMITATION,
     style_margin: float = STYLE_MARGIN,
 ) -> pd.DataFrame:

@@ -21,6 +21,8 @@ import seaborn as sns  # noqa: E402
 from matplotlib.ticker import ScalarFormatter  # noqa: E402
 
 from lovende_research.display import show_svg  # noqa: E402
+from lovende_research.errors import LovendeError  # noqa: E402
+from lovende_research.i18n import PhraseTable, phrase  # noqa: E402
 from lovende_research.io import atomic_write_bytes  # noqa: E402
 
 #: Colour-blind safe palette used throughout (seaborn's "colorblind").
@@ -133,8 +135,20 @@ def _tight_svg(figure: plt.Figure) -> bytes:
     x, top, w, h = (_svg_number(72 * v) for v in (box.x0, height - box.y1, box.width, box.height))
     svg, found = _SVG_SIZE.subn(f'width="{w}pt" height="{h}pt" viewBox="{x} {top} {w} {h}"', text.getvalue(), count=1)
     if not found:
-        raise RuntimeError("matplotlib's SVG renderer no longer writes width, height and viewBox as expected; _tight_svg needs updating")
+        raise LovendeError(phrase(_MESSAGES, "svg_size", "da"))
     return svg.encode("utf-8")
+
+
+#: A message for the user who meets it after a matplotlib upgrade (Danish, the package's language for
+#: errors raised where no reader's language is known).
+_MESSAGES: PhraseTable = {
+    "svg_size": (
+        "matplotlibs SVG-tegner skriver ikke længere width, height og viewBox som forventet; "
+        "plots._tight_svg skal opdateres til den installerede matplotlib",
+        "matplotlib's SVG renderer no longer writes width, height and viewBox as expected; "
+        "plots._tight_svg needs updating for the installed matplotlib",
+    ),
+}
 
 
 def _svg_number(value: float) -> str:

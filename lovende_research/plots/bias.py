@@ -13,6 +13,7 @@ import pandas as pd
 import seaborn as sns
 
 from lovende_research.agreement import in_element_order
+from lovende_research.bias.styles import CEILING_SHARE, STRAIGHTLINE_SHARE
 from lovende_research.i18n import check_language, number, percent, phrase
 from lovende_research.instrument import Instrument
 from lovende_research.plots import localised, top_and_bottom, use_style
@@ -160,7 +161,7 @@ def point_labels(styles: pd.DataFrame) -> dict[tuple[float, float], str]:
             for (x, y), group in groups.groupby(["x", "y"], sort=True)}
 
 
-def response_style_chart(styles: pd.DataFrame, straightline_share: float = 0.9, ceiling_share: float = 0.8, language: str = "da") -> plt.Figure:
+def response_style_chart(styles: pd.DataFrame, straightline_share: float = STRAIGHTLINE_SHARE, ceiling_share: float = CEILING_SHARE, language: str = "da") -> plt.Figure:
     """Each informant as a point: share at the modal category against share at the top; flagged ones named."""
     check_language(language)
     use_style()

@@ -6,14 +6,21 @@ import numpy as np
 import pandas as pd
 
 from lovende_research.instrument import Instrument
-from lovende_research.scoring.parameters import AGGREGATIONS, LEADER_ROLE, ScoringError, _check_choice, _check_share
+from lovende_research.scoring.parameters import (
+    AGGREGATIONS,
+    COVERAGE_THRESHOLD,
+    LEADER_ROLE,
+    ScoringError,
+    _check_choice,
+    _check_share,
+)
 
 
 def element_scores(
     item_scores: pd.DataFrame,
     instrument: Instrument,
     interviews: pd.DataFrame | None = None,
-    coverage_threshold: float = 0.5,
+    coverage_threshold: float = COVERAGE_THRESHOLD,
 ) -> pd.DataFrame:
     """Per interview × element: the weighted mean of answered items on 0–1, with coverage.
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from lovende_research.errors import LovendeError
+from lovende_research.errors import ArgumentError
+
+#: The share of an element's items (and of the elements, for the overall index) that must be answered
+#: for a score to count as sufficient; every step of scoring and bias takes this default.
+COVERAGE_THRESHOLD = 0.5
 
 #: How two or more coders' differing codes become one when no consensus code is given.
 #: ``median``: the median of the coders' scale codes (for two coders, the midpoint: 2 and 4 give 3).
@@ -40,12 +44,9 @@ PHRASES: dict[str, tuple[str, str]] = {
 }
 
 
-class ScoringError(LovendeError):
-    """A scoring parameter or input frame that cannot be used; the message says what was expected."""
-
-    def __init__(self, parameter: str, value: object, expected: str):
-        self.parameter, self.value, self.expected = parameter, value, expected
-        super().__init__(f"{parameter}: {value!r} kan ikke bruges; forventet: {expected}")
+#: The scoring chain's parameter error: :class:`~lovende_research.errors.ArgumentError` under the name
+#: ``lovende_research.scoring`` exports (the bias checks export the same class as ``BiasError``).
+ScoringError = ArgumentError
 
 
 def _check_choice(parameter: str, value: str, allowed: tuple[str, ...]) -> None:
@@ -54,5 +55,7 @@ def _check_choice(parameter: str, value: str, allowed: tuple[str, ...]) -> None:
 
 
 def _check_share(parameter: str, value: float) -> None:
+    """A share or level in [0, 1]; a bool is refused though Python counts it as an int (the one check for
+    scoring and bias alike)."""
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
         raise ScoringError(parameter, value, "et tal mellem 0 og 1")

@@ -29,7 +29,7 @@ from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.scoring.draws import _check_n_boot
 from lovende_research.scoring.elements import element_scores
 from lovende_research.scoring.model import fit_score_model, two_way_components
-from lovende_research.scoring.parameters import ScoringError, _check_share
+from lovende_research.scoring.parameters import COVERAGE_THRESHOLD, ScoringError, _check_share
 from lovende_research.scoring.profiles import practice_profiles
 from lovende_research.scoring.reconcile import reconcile_coders
 
@@ -52,7 +52,7 @@ PHRASES: dict[str, tuple[str, str]] = {
 }
 
 
-def coder_element_scores(study: "Study", coverage_threshold: float = 0.5, delimitation: str = MAIN_DELIMITATION) -> pd.DataFrame:
+def coder_element_scores(study: "Study", coverage_threshold: float = COVERAGE_THRESHOLD, delimitation: str = MAIN_DELIMITATION) -> pd.DataFrame:
     """Every coder's own element scores: :func:`~lovende_research.scoring.element_scores` of one coder's codes at a time.
 
     Returns the columns of ``element_scores`` with interviews attached plus ``coder_id``; insufficient
@@ -309,7 +309,7 @@ def _resample(frame: pd.DataFrame, rows_of: dict[str, np.ndarray], chosen: np.nd
 
 def plan_study(
     study: "Study",
-    coverage_threshold: float = 0.5,
+    coverage_threshold: float = COVERAGE_THRESHOLD,
     n_boot: int = 200,
     seed: int | None = None,
     ci: float = 0.95,

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from lovende_research.scoring.elements import informant_scores
-from lovende_research.scoring.parameters import _check_share
+from lovende_research.scoring.parameters import COVERAGE_THRESHOLD, _check_share
 
 
 def _practice_grid(element_scores: pd.DataFrame) -> pd.DataFrame:
@@ -75,7 +75,7 @@ def practice_profiles(element_scores: pd.DataFrame, aggregation: str = "mean") -
     return out.reset_index(drop=True)
 
 
-def overall_index(profiles: pd.DataFrame, min_element_share: float = 0.5) -> pd.DataFrame:
+def overall_index(profiles: pd.DataFrame, min_element_share: float = COVERAGE_THRESHOLD) -> pd.DataFrame:
     """Per practice: the unweighted mean of its sufficient element scores.
 
     Parameters

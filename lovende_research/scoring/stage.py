@@ -13,7 +13,7 @@ from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.scoring.draws import bootstrap_draws
 from lovende_research.scoring.elements import element_scores
 from lovende_research.scoring.model import check_model_aggregation, fit_score_model, model_draws
-from lovende_research.scoring.parameters import INTERVAL_METHODS, _check_choice
+from lovende_research.scoring.parameters import COVERAGE_THRESHOLD, INTERVAL_METHODS, _check_choice
 from lovende_research.scoring.profiles import element_pattern
 from lovende_research.scoring.reconcile import coder_conflicts, reconcile_coders, screen_flags
 from lovende_research.scoring.uncertainty import bootstrap_overall, bootstrap_profiles, rank_intervals
@@ -45,7 +45,7 @@ def score_study(
     study: "Study",
     rule: str = "median",
     aggregation: str = "mean",
-    coverage_threshold: float = 0.5,
+    coverage_threshold: float = COVERAGE_THRESHOLD,
     n_boot: int = 1000,
     seed: int | None = None,
     ci: float = 0.95,

@@ -7,7 +7,7 @@ import pandas as pd
 
 from lovende_research.scoring.draws import BootstrapDraws, bootstrap_draws
 from lovende_research.scoring.elements import informant_scores
-from lovende_research.scoring.parameters import ScoringError, _check_share
+from lovende_research.scoring.parameters import COVERAGE_THRESHOLD, ScoringError, _check_share
 from lovende_research.scoring.profiles import overall_index, practice_profiles
 from lovende_research.scoring.summaries import (
     _column_intervals,
@@ -108,7 +108,7 @@ def bootstrap_overall(
     n_boot: int = 1000,
     seed: int = 0,
     ci: float = 0.95,
-    min_element_share: float = 0.5,
+    min_element_share: float = COVERAGE_THRESHOLD,
     replicates: "pd.DataFrame | BootstrapDraws | None" = None,
     min_informants: int = 2,
 ) -> pd.DataFrame:
@@ -162,7 +162,7 @@ def rank_intervals(
     n_boot: int = 1000,
     seed: int = 0,
     ci: float = 0.95,
-    min_element_share: float = 0.5,
+    min_element_share: float = COVERAGE_THRESHOLD,
     replicates: "pd.DataFrame | BootstrapDraws | None" = None,
     top_k: int = 5,
 ) -> pd.DataFrame:

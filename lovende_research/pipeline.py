@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from lovende_research.config import KERNEL_NAME, NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR
-from lovende_research.errors import LovendeError
+from lovende_research.errors import LovendeError, Text
 from lovende_research.i18n import check_language
 from lovende_research.io import atomic_write_bytes, refuse_raw, write_json
 from lovende_research.notebook_kernel import KERNEL_MANAGER
@@ -103,7 +103,8 @@ def stage_by_key(keys: list[str] | None) -> list[Stage]:
     known = {s.key: s for s in STAGES}
     unknown = [k for k in keys if k not in known]
     if unknown:
-        raise ParameterError(f"ukendte trin {', '.join(unknown)}; forventet: {', '.join(known)}")
+        raise ParameterError(Text(f"ukendte trin {', '.join(unknown)}; forventet: {', '.join(known)}",
+                                  f"unknown stages {', '.join(unknown)}; expected: {', '.join(known)}"))
     return [s for s in STAGES if s.key in keys]
 
 
@@ -114,11 +115,12 @@ def read_params_file(path: Path | None) -> dict[str, Any]:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ParameterError(f"{path}: kan ikke læses som YAML ({exc})") from None
+        raise ParameterError(Text(f"{path}: kan ikke læses som YAML ({exc})", f"{path}: cannot be read as YAML ({exc})")) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ParameterError(f"{path}: forventet en mapping af parameternavne til værdier")
+        raise ParameterError(Text(f"{path}: forventet en mapping af parameternavne til værdier",
+                                  f"{path}: expected a mapping of parameter names to values"))
     return data
 
 
@@ -136,7 +138,8 @@ def resolve_parameters(stage: Stage, declared: dict[str, Any], layers: list[tupl
         specific = layer.get(stage.key, {}) if isinstance(layer.get(stage.key), dict) else {}
         for name in specific:
             if name not in declared:
-                raise ParameterError(f"{source}: notebook {stage.notebook} har ingen parameter '{name}'; den har: {', '.join(declared)}")
+                raise ParameterError(Text(f"{source}: notebook {stage.notebook} har ingen parameter '{name}'; den har: {', '.join(declared)}",
+                                          f"{source}: notebook {stage.notebook} has no parameter '{name}'; it has: {', '.join(declared)}"))
         plain = {k: v for k, v in layer.items() if k not in {s.key for s in STAGES} and k in declared}
         for name, value in {**plain, **specific}.items():
             _check_type(source, stage, name, value, declared[name])
@@ -151,7 +154,8 @@ def check_unused(layers: list[tuple[str, dict[str, Any]]], declared_by_stage: di
         for name in layer:
             if name in {s.key for s in STAGES} or name in everything:
                 continue
-            raise ParameterError(f"{source}: ingen notebook har parameteren '{name}'; kendte parametre: {', '.join(sorted(everything))}")
+            raise ParameterError(Text(f"{source}: ingen notebook har parameteren '{name}'; kendte parametre: {', '.join(sorted(everything))}",
+                                      f"{source}: no notebook has the parameter '{name}'; known parameters: {', '.join(sorted(everything))}"))
 
 
 _NOT_LITERAL = object()
@@ -183,8 +187,10 @@ def _check_type(source: str, stage: Stage, name: str, value: Any, spec: dict[str
     wanted: type | tuple[type, ...] = (int, float) if isinstance(default, float) else type(default)
     if isinstance(value, bool) != isinstance(default, bool) or not isinstance(value, wanted):
         expected = type(default).__name__
-        hint = " (sæt tekst i anførselstegn i YAML, fx '007' eller 'no')" if isinstance(default, str) else ""
-        raise ParameterError(f"{source}: parameteren '{name}' i {stage.notebook} skal være {expected}, fik {value!r}{hint}")
+        hint, hint_en = ((" (sæt tekst i anførselstegn i YAML, fx '007' eller 'no')", " (quote text in YAML, e.g. '007' or 'no')")
+                         if isinstance(default, str) else ("", ""))
+        raise ParameterError(Text(f"{source}: parameteren '{name}' i {stage.notebook} skal være {expected}, fik {value!r}{hint}",
+                                  f"{source}: the parameter '{name}' in {stage.notebook} must be {expected}, got {value!r}{hint_en}"))
 
 
 def ensure_kernel(kernel_name: str = KERNEL_NAME) -> None:

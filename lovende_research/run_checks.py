@@ -122,6 +122,15 @@ def outside_sample_problems(raws: dict[str, RawTable], eligible: pd.DataFrame, p
     ]
 
 
+def _after(error: Exception, prefix: str) -> str:
+    """The runner's message without the ``prefix`` naming its source (the problem names the file and column
+    instead), in both languages where the message has them."""
+    message = error.args[0] if error.args else str(error)
+    if isinstance(message, Text):
+        return Text(str(message).removeprefix(prefix), message.en.removeprefix(prefix))
+    return str(message).removeprefix(prefix)
+
+
 def parameter_problems(parameters: dict[str, Any], stages: list[str] | None, notebooks_dir: Path) -> tuple[list[Problem], dict[str, Any] | None]:
     """The runner's own checks of ``study.yml``'s ``parameters`` against the notebooks' parameters cells.
 
@@ -148,12 +157,12 @@ def parameter_problems(parameters: dict[str, Any], stages: list[str] | None, not
     try:
         check_unused(layers, declared)
     except ParameterError as exc:
-        problems.append(Problem(STUDY_FILE, str(exc).removeprefix(f"{source}: "), expected=Text("en parameter, som en notebook erklærer", "a parameter a notebook declares"), column="parameters"))
+        problems.append(Problem(STUDY_FILE, _after(exc, f"{source}: "), expected=Text("en parameter, som en notebook erklærer", "a parameter a notebook declares"), column="parameters"))
     for stage in (s for s in present if stages is None or s.key in stages):
         try:
             values = resolve_parameters(stage, declared[stage.key], layers)
         except ParameterError as exc:
-            problems.append(Problem(STUDY_FILE, str(exc).removeprefix(f"{source}: "), expected=Text("parameterens navn og type som i notebookens parameters-celle", "the parameter's name and type as in the notebook's parameters cell"), column=f"parameters.{stage.key}"))
+            problems.append(Problem(STUDY_FILE, _after(exc, f"{source}: "), expected=Text("parameterens navn og type som i notebookens parameters-celle", "the parameter's name and type as in the notebook's parameters cell"), column=f"parameters.{stage.key}"))
             continue
         if stage.key == "screening":
             resolved = {**notebook_defaults(declared[stage.key]), **values}

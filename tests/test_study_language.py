@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from lovende_research.cli import main
-from lovende_research.errors import InputError
+from lovende_research.config import RAW_DIR
+from lovende_research.errors import InputError, LovendeError, in_language
+from lovende_research.io import refuse_raw
 from lovende_research.study import Study, validate_study
 from lovende_research.study_config import CONFIG_KEYS
 from tests.test_study import CODINGS, INTERVIEWS, make_study, with_row
@@ -96,3 +98,21 @@ def test_new_study_refusal_and_an_unknown_key_in_english(tmp_path: Path, capsys:
     (study / "study.yml").write_text("title: T\nlanguage: en\nsed: 7\n", encoding="utf-8")
     lines = validate(study, capsys)
     assert lines[1] == "  - study.yml, row 3, column 'sed': unknown key 'sed'; expected: 'seed' (known keys: " + ", ".join(CONFIG_KEYS) + ")"
+
+
+def test_parameter_problems_and_the_raw_guard_in_english(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the runner's parameter checks reach validate in the study's language, as the readers' problems do
+    study = make_study(tmp_path / "s")
+    (study / "study.yml").write_text("title: T\nlanguage: en\nseed: 7\nparameters:\n  scoring: {n_boot: many}\n  n_bootx: 3\n",
+                                     encoding="utf-8")
+    lines = validate(study, capsys)
+    assert any("the parameter 'n_boot' in 02_interview_coding must be int, got 'many'" in line for line in lines), lines
+    assert any("no notebook has the parameter 'n_bootx'" in line for line in lines), lines
+    assert not any(DANISH.search(line.replace(str(study), "")) for line in lines), lines
+    danish = validate(study, capsys, "--lang", "da")
+    assert any("parameteren 'n_boot' i 02_interview_coding skal være int, fik 'many'" in line for line in danish), danish
+    # the guard of data/raw/ speaks the user's language too
+    with pytest.raises(LovendeError) as caught:
+        refuse_raw(RAW_DIR / "x.csv")
+    assert in_language(caught.value.args[0], "en").endswith("data/raw/ is read-only to the program; write under data/processed/ or reports/")
+    assert "skrivebeskyttet" in str(caught.value)

@@ -52,12 +52,27 @@ def read_codings_folder(folder: Path) -> tuple[RawTable, list[Problem]]:
     for path in files:
         name = f"{FOLDER}/{path.name}"
         if path.suffix.lower() != ".xlsx":
-            problems.append(Problem(name, Text("filen er ikke en Excel-projektmappe", "the file is not an Excel workbook"), expected=Text("kun .xlsx-filer i codings/", "only .xlsx files in codings/")))
+            problems.append(
+                Problem(
+                    name,
+                    Text("filen er ikke en Excel-projektmappe", "the file is not an Excel workbook"),
+                    expected=Text("kun .xlsx-filer i codings/", "only .xlsx files in codings/"),
+                )
+            )
             continue
         try:
             workbook = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a damaged or mislabelled file
-            problems.append(Problem(name, Text(f"kan ikke læses som Excel-fil ({type(exc).__name__})", f"cannot be read as an Excel file ({type(exc).__name__})"), expected=Text("en .xlsx-fil", "an .xlsx file")))
+            problems.append(
+                Problem(
+                    name,
+                    Text(
+                        f"kan ikke læses som Excel-fil ({type(exc).__name__})",
+                        f"cannot be read as an Excel file ({type(exc).__name__})",
+                    ),
+                    expected=Text("en .xlsx-fil", "an .xlsx file"),
+                )
+            )
             continue
         try:
             coded_sheets = 0
@@ -85,7 +100,15 @@ def read_codings_folder(folder: Path) -> tuple[RawTable, list[Problem]]:
                                       "sheets made by lovende workbooks (interview_id and coder_id at the top, item_id and response above the items)"))
             )  # fmt: skip
     if not files:
-        problems.append(Problem(label, Text("mappen er tom", "the folder is empty"), expected=Text("kodernes projektmapper (lovende workbooks)", "the coders' workbooks (lovende workbooks)")))
+        problems.append(
+            Problem(
+                label,
+                Text("mappen er tom", "the folder is empty"),
+                expected=Text(
+                    "kodernes projektmapper (lovende workbooks)", "the coders' workbooks (lovende workbooks)"
+                ),
+            )
+        )
     frame = pd.DataFrame(records, columns=list(COLUMNS), index=pd.Index(list(origin), name="row"), dtype=object)
     return RawTable("codings", folder, frame, origin=origin), problems
 
@@ -98,9 +121,15 @@ def _header_row(rows: list[list[str]]) -> int | None:
     return None
 
 
-def _coder_rows(rows: list[list[str]], header: int, names: list[str], file: str, sheet: str) -> tuple[list[tuple[list[str], Origin]], list[Problem]]:
+def _coder_rows(
+    rows: list[list[str]], header: int, names: list[str], file: str, sheet: str
+) -> tuple[list[tuple[list[str], Origin]], list[Problem]]:
     """One coder's sheet of one interview: its item rows as long codings, each with where it was typed."""
-    keys = {normalise_column(cells[0]): (index + 1, cells[1] if len(cells) > 1 else "") for index, cells in enumerate(rows[:header]) if cells}
+    keys = {
+        normalise_column(cells[0]): (index + 1, cells[1] if len(cells) > 1 else "")
+        for index, cells in enumerate(rows[:header])
+        if cells
+    }
     missing = [key for key in _KEYS if key not in keys]
     missing += [column for column in ("item_id", "response") if column not in names]
     if missing:
@@ -115,7 +144,12 @@ def _coder_rows(rows: list[list[str]], header: int, names: list[str], file: str,
             continue
         response = cells[position["response"]]
         note = cells[position["note"]] if "note" in position else ""
-        where = Origin(number, cells={key: (keys[key][0], key) for key in (*_KEYS, "delimitation_id") if key in keys}, file=file, sheet=sheet)
+        where = Origin(
+            number,
+            cells={key: (keys[key][0], key) for key in (*_KEYS, "delimitation_id") if key in keys},
+            file=file,
+            sheet=sheet,
+        )
         delimitation = keys["delimitation_id"][1] if "delimitation_id" in keys else ""
         found.append(([keys["interview_id"][1], keys["coder_id"][1], item, response, note, delimitation], where))
     if found and not any(cells[3] for cells, _ in found):
@@ -133,6 +167,9 @@ def codings_folder_conflict(file: Path) -> InputError:
     """``codings/`` beside a ``codings.*`` file: one table in two places."""
     return InputError.single(
         file.name,
-        Text(f"tabellen 'codings' findes både som {file.name} og som mappen {FOLDER}/", f"the table 'codings' is both {file.name} and the folder {FOLDER}/"),
+        Text(
+            f"tabellen 'codings' findes både som {file.name} og som mappen {FOLDER}/",
+            f"the table 'codings' is both {file.name} and the folder {FOLDER}/",
+        ),
         expected=Text("præcis én af dem", "exactly one of them"),
     )

@@ -48,7 +48,9 @@ def refuse_raw(target: Path) -> None:
     """
     resolved = target.resolve()
     if resolved == RAW_DIR.resolve() or RAW_DIR.resolve() in resolved.parents:
-        raise LovendeError(f"{target}: data/raw/ er skrivebeskyttet for programmet; skriv under data/processed/ eller reports/")
+        raise LovendeError(
+            f"{target}: data/raw/ er skrivebeskyttet for programmet; skriv under data/processed/ eller reports/"
+        )
 
 
 def file_in(folder: Path, name: str) -> Path:

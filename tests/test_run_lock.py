@@ -26,10 +26,23 @@ RUNNER = (
 
 
 def _first_run(tmp_path: Path) -> tuple[subprocess.Popen[bytes], dict[str, Path]]:
-    ws = {"study": make_study(tmp_path / "raw" / "lille"), "notebooks": tmp_path / "notebooks", "processed": tmp_path / "processed", "reports": tmp_path / "reports"}
+    ws = {
+        "study": make_study(tmp_path / "raw" / "lille"),
+        "notebooks": tmp_path / "notebooks",
+        "processed": tmp_path / "processed",
+        "reports": tmp_path / "reports",
+    }
     ws["notebooks"].mkdir()
     _notebook(ws["notebooks"] / "01_screening.ipynb", SLOW)
-    command = [sys.executable, "-c", RUNNER, str(ws["study"]), str(ws["notebooks"]), str(ws["processed"]), str(ws["reports"])]
+    command = [
+        sys.executable,
+        "-c",
+        RUNNER,
+        str(ws["study"]),
+        str(ws["notebooks"]),
+        str(ws["processed"]),
+        str(ws["reports"]),
+    ]
     process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while read_holder(ws["processed"] / "lille").get("pid") != process.pid:  # until the first run holds the lock
@@ -39,7 +52,14 @@ def _first_run(tmp_path: Path) -> tuple[subprocess.Popen[bytes], dict[str, Path]
 
 
 def _second(ws: dict[str, Path], **kwargs):
-    return run_study(ws["study"], notebooks_dir=ws["notebooks"], processed_base=ws["processed"], reports_base=ws["reports"], progress=False, **kwargs)
+    return run_study(
+        ws["study"],
+        notebooks_dir=ws["notebooks"],
+        processed_base=ws["processed"],
+        reports_base=ws["reports"],
+        progress=False,
+        **kwargs,
+    )
 
 
 def test_second_run_is_refused_naming_the_running_process(tmp_path: Path) -> None:

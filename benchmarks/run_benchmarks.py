@@ -519,7 +519,10 @@ def _is_module(name: str) -> bool:
 
 
 #: Appended to each stage notebook for :func:`loaded_modules`: the kernel's modules after the stage ran.
-_CENSUS_CELL = "import json as _json, pathlib as _pathlib, sys as _sys\n_pathlib.Path({path!r}).write_text(_json.dumps(sorted(_sys.modules)), encoding='utf-8')\n"
+_CENSUS_CELL = (
+    "import json as _json, pathlib as _pathlib, sys as _sys\n"
+    "_pathlib.Path({path!r}).write_text(_json.dumps(sorted(_sys.modules)), encoding='utf-8')\n"
+)
 
 
 def loaded_modules(work: Path, study_dir: Path) -> dict[str, set[str]]:
@@ -764,7 +767,8 @@ def format_tables(results: dict[str, Any]) -> str:
         lines += [
             "",
             f"targets: total < {TARGETS['national_total_seconds_max']:.0f} s, peak < {TARGETS['national_peak_gib_max']} GiB, "
-            f"exponent ≤ ~1 (linear){'' if national['bias_available'] else '; bias stage not measured (--no-bias, or lovende_research.bias missing)'}",
+            "exponent ≤ ~1 (linear)"
+            f"{'' if national['bias_available'] else '; bias stage not measured (--no-bias, or lovende_research.bias missing)'}",
             "",
         ]
     agreement = results.get("agreement")

@@ -210,7 +210,8 @@ def _markdown(results: dict[str, Any]) -> str:
 
 def _role_table(results: dict[str, Any]) -> list[str]:
     lines = [
-        "| informants | planted leniency | studies | flagged (95 % CI) | without practice × element | converged | boundary fits | true effect | mean estimate |",
+        "| informants | planted leniency | studies | flagged (95 % CI) | without practice × element | converged | "
+        "boundary fits | true effect | mean estimate |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results["roles"]:

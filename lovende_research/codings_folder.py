@@ -95,10 +95,15 @@ def read_codings_folder(folder: Path) -> tuple[RawTable, list[Problem]]:
             workbook.close()
         if not coded_sheets:
             problems.append(
-                Problem(name, Text("ingen ark i projektmappen er et kodeark", "no sheet of the workbook is a coding sheet"),
-                        expected=Text("ark lavet med lovende workbooks (interview_id og coder_id øverst, item_id og response over spørgsmålene)",
-                                      "sheets made by lovende workbooks (interview_id and coder_id at the top, item_id and response above the items)"))
-            )  # fmt: skip
+                Problem(
+                    name,
+                    Text("ingen ark i projektmappen er et kodeark", "no sheet of the workbook is a coding sheet"),
+                    expected=Text(
+                        "ark lavet med lovende workbooks (interview_id og coder_id øverst, item_id og response over spørgsmålene)",
+                        "sheets made by lovende workbooks (interview_id and coder_id at the top, item_id and response above the items)",
+                    ),
+                )
+            )
     if not files:
         problems.append(
             Problem(
@@ -133,8 +138,17 @@ def _coder_rows(
     missing = [key for key in _KEYS if key not in keys]
     missing += [column for column in ("item_id", "response") if column not in names]
     if missing:
-        return [], [Problem(file, Text(f"arket mangler {', '.join(missing)}", f"the sheet lacks {', '.join(missing)}"), sheet=sheet,
-                            expected=Text("et kodeark lavet med lovende workbooks, med dets faste celler urørte", "a coding sheet made by lovende workbooks, its fixed cells untouched"))]  # fmt: skip
+        return [], [
+            Problem(
+                file,
+                Text(f"arket mangler {', '.join(missing)}", f"the sheet lacks {', '.join(missing)}"),
+                sheet=sheet,
+                expected=Text(
+                    "et kodeark lavet med lovende workbooks, med dets faste celler urørte",
+                    "a coding sheet made by lovende workbooks, its fixed cells untouched",
+                ),
+            )
+        ]
     position = {column: names.index(column) for column in ("item_id", "response", "note") if column in names}
     found = []
     for number, cells in enumerate(rows[header + 1 :], start=header + 2):
@@ -153,8 +167,20 @@ def _coder_rows(
         delimitation = keys["delimitation_id"][1] if "delimitation_id" in keys else ""
         found.append(([keys["interview_id"][1], keys["coder_id"][1], item, response, note, delimitation], where))
     if found and not any(cells[3] for cells, _ in found):
-        return [], [Problem(file, Text(f"arket er ikke udfyldt endnu (0 af {len(found)} spørgsmål besvaret)", f"the sheet is not filled in yet (0 of {len(found)} items answered)"),
-                            sheet=sheet, column="response", expected=Text("et svar på hvert spørgsmål, eller fjern arket", "an answer to every item, or remove the sheet"))]  # fmt: skip
+        return [], [
+            Problem(
+                file,
+                Text(
+                    f"arket er ikke udfyldt endnu (0 af {len(found)} spørgsmål besvaret)",
+                    f"the sheet is not filled in yet (0 of {len(found)} items answered)",
+                ),
+                sheet=sheet,
+                column="response",
+                expected=Text(
+                    "et svar på hvert spørgsmål, eller fjern arket", "an answer to every item, or remove the sheet"
+                ),
+            )
+        ]
     return found, []
 
 

@@ -71,12 +71,16 @@ PHRASES = {
     "progress": ("praksissider", "practice pages"),
     "progress_unit": ("side", "page"),
     "bias_stale": (
-        "Tjekket for subjektivitetsbias er fra en tidligere kørsel på scorer, der siden er beregnet igen; dets opmærksomhedspunkter vises derfor ikke her. Kør trinnet bias igen.",
-        "The subjectivity-bias checks are from an earlier run on scores that have been recomputed since, so their flags are not shown here. Run the bias stage again.",
+        "Tjekket for subjektivitetsbias er fra en tidligere kørsel på scorer, der siden er beregnet igen; dets "
+        "opmærksomhedspunkter vises derfor ikke her. Kør trinnet bias igen.",
+        "The subjectivity-bias checks are from an earlier run on scores that have been recomputed since, so their "
+        "flags are not shown here. Run the bias stage again.",
     ),
     "sikker": (
-        "Mulig sikker praksis: mindst ét interview svarer, at effekten er testet i et videnskabeligt forsøg (eller koderne er uenige). Evidensen bør vurderes af en ekspert; det indgår ikke i den lovende score.",
-        "Possible sikker praksis: at least one interview says the effect was tested in a scientific trial (or the coders disagree). The evidence needs an expert look; it is not part of the lovende score.",
+        "Mulig sikker praksis: mindst ét interview svarer, at effekten er testet i et videnskabeligt forsøg (eller "
+        "koderne er uenige). Evidensen bør vurderes af en ekspert; det indgår ikke i den lovende score.",
+        "Possible sikker praksis: at least one interview says the effect was tested in a scientific trial (or the "
+        "coders disagree). The evidence needs an expert look; it is not part of the lovende score.",
     ),
     "not_scored": ("ingen score", "no score"),
     "fair": ("Rollejusteret", "Role-adjusted"),
@@ -365,7 +369,8 @@ def _practice_body(
         )
         rows.append(
             f"<tr><td>{html.escape(names[record.Index])}</td><td class='number'>{score}</td><td class='number'>{interval}</td>"
-            f"<td class='number'>{number(100 * record.coverage, language, 0) if not pd.isna(record.coverage) else '–'} %</td><td class='number'>{spread}</td>"
+            f"<td class='number'>{number(100 * record.coverage, language, 0) if not pd.isna(record.coverage) else '–'} %</td>"
+            f"<td class='number'>{spread}</td>"
             + (
                 f"<td class='number'>{number(fair_cells.get(record.Index, float('nan')), language)}</td>"
                 if fair is not None
@@ -397,6 +402,10 @@ def _practice_body(
 <h2>{t("profile")}</h2>
 <img class="figure" src="data:image/svg+xml;base64,{image}" alt="{t("profile")} {html.escape(pid)}">
 <table>
-<tr><th>{t("element")}</th><th class="number">{t("score")}</th><th class="number">{t("interval")} ({round(100 * ci)} %, {t("method_" + method) if "method_" + method in PHRASES else html.escape(method)})</th><th class="number">{t("coverage")}</th><th class="number">{t("spread")}</th>{f'<th class="number">{t("fair")}</th>' if fair is not None else ""}</tr>
+<tr><th>{t("element")}</th><th class="number">{t("score")}</th><th class="number">\
+{t("interval")} ({round(100 * ci)} %, \
+{t("method_" + method) if "method_" + method in PHRASES else html.escape(method)})</th><th class="number">\
+{t("coverage")}</th><th class="number">{t("spread")}</th>\
+{f'<th class="number">{t("fair")}</th>' if fair is not None else ""}</tr>
 {"".join(rows)}
 </table>"""

@@ -63,8 +63,10 @@ PHRASES = {
     "made_by": ("lavet i kørsel {run}", "made in run {run}"),
     "stale_pages": ("Forældede sider", "Stale pages"),
     "stale_note": (
-        "Disse sider er lavet i en tidligere kørsel på tabeller, der siden er beregnet igen, og linkes derfor ikke her. Kør trinnet igen (fx uden --only).",
-        "These pages were made in an earlier run from tables recomputed since, so they are not linked here. Run the stage again (for example without --only).",
+        "Disse sider er lavet i en tidligere kørsel på tabeller, der siden er beregnet igen, og linkes derfor ikke "
+        "her. Kør trinnet igen (fx uden --only).",
+        "These pages were made in an earlier run from tables recomputed since, so they are not linked here. Run the "
+        "stage again (for example without --only).",
     ),
     "no_stages": (
         "Ingen analysetrin er kørt endnu: studiet er valideret, og dets indhold er opsummeret nedenfor.",
@@ -297,7 +299,8 @@ class Page:
 
 
 STYLE = """
-  body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 980px; margin: 2rem auto; padding: 0 1.5rem; color: #1f2933; line-height: 1.5; }
+  body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 980px; margin: 2rem auto;\
+ padding: 0 1.5rem; color: #1f2933; line-height: 1.5; }
   h1 { font-size: 1.7rem; margin-bottom: 0.2rem; }
   h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #d9e2ec; padding-bottom: 0.3rem; }
   .subtitle { color: #52606d; margin-top: 0; }

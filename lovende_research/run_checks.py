@@ -64,7 +64,8 @@ def run_problems(study_dir: str | Path, stage: str | None = None, notebooks_dir:
                     "the table has no interview yet, so the coding and scoring stages have nothing to run on",
                 ),
                 expected=Text(
-                    "én række pr. interview, eller `lovende validate --stage screening` (og `run --only screening`) for et studie, der kun er screenet",
+                    "én række pr. interview, eller `lovende validate --stage screening` (og `run --only screening`) "
+                    "for et studie, der kun er screenet",
                     "one row per interview, or `lovende validate --stage screening` (and `run --only screening`) for a study only screened so far",
                 ),
             )

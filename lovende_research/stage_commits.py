@@ -195,7 +195,8 @@ def _mismatches(processed: Path, folders: Sequence[str]) -> list[tuple[str, str]
                 problems.append(
                     (
                         name,
-                        f"{name} (kørsel {ids[name]}) er beregnet på {earlier} fra kørsel {inputs.get(earlier) or '(ingen)'}, men {earlier} er nu fra kørsel {ids[earlier]}",
+                        f"{name} (kørsel {ids[name]}) er beregnet på {earlier} fra kørsel "
+                        f"{inputs.get(earlier) or '(ingen)'}, men {earlier} er nu fra kørsel {ids[earlier]}",
                     )
                 )
     return problems

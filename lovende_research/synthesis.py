@@ -169,8 +169,9 @@ def flow_sentence(flow: pd.DataFrame, language: str = "da") -> str:
 
     >>> flow = pd.DataFrame({"step": ["identified", "possible_duplicates", "duplicates_removed", "screened",
     ...     "excluded", "eligible", "selected"], "reason": [None] * 7, "n": [84, 3, 0, 84, 31, 53, 14]})
-    >>> print(flow_sentence(flow, "en"))
-    The mapping identified 84 candidate practices. 3 possible duplicates await the researchers' decision and were kept. After dual screening 53 were eligible and 31 excluded; 14 were selected for interview.
+    >>> print(flow_sentence(flow, "en"))  # doctest: +NORMALIZE_WHITESPACE
+    The mapping identified 84 candidate practices. 3 possible duplicates await the researchers' decision and
+    were kept. After dual screening 53 were eligible and 31 excluded; 14 were selected for interview.
     """
     removed, pending = _flow_total(flow, "duplicates_removed"), _flow_total(flow, "possible_duplicates")
     duplicates = phrase(PHRASES, "duplicates_removed", language, n=removed) if removed else ""

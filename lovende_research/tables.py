@@ -389,7 +389,8 @@ def _unclosed_quotes(
                     Problem(
                         path.name,
                         Text(
-                            f'et anførselstegn (") åbner et felt på linje {line}, som først lukkes {len(later)} linjer senere, så rækkerne imellem forsvinder',
+                            f'et anførselstegn (") åbner et felt på linje {line}, som først lukkes {len(later)} '
+                            "linjer senere, så rækkerne imellem forsvinder",
                             f'a quote (") opens a field on line {line} that closes only {len(later)} lines later, so the rows between vanish',
                         ),
                         expected=_CLOSE_QUOTE,

@@ -116,8 +116,10 @@ def test_fixed_cells_are_protected_and_only_answers_and_notes_open(study: Path, 
 
 
 def test_progress_cell_counts_the_answers_as_libreoffice_computes_it(
-    study: Path, tmp_path: Path, soffice: list[str]
-) -> None:  # noqa: F811
+    study: Path,
+    tmp_path: Path,
+    soffice: list[str],  # noqa: F811 - the imported fixture, as a parameter
+) -> None:
     path = write_coder_workbooks(study, "K1", out=tmp_path / "out")[0]
     workbook = load_workbook(path)
     sheet = workbook["I2"]

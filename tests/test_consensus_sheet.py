@@ -94,8 +94,10 @@ def test_filled_sheet_through_libreoffice_is_read_back_as_konsensus_codings(tmp_
 
 
 def test_filled_sheet_in_the_codings_folder_is_read_with_the_workbooks(
-    tmp_path: Path, workbooks: Path, soffice: list[str]
-) -> None:  # noqa: F811
+    tmp_path: Path,
+    workbooks: Path,  # noqa: F811 - the imported fixture, as a parameter
+    soffice: list[str],  # noqa: F811 - the imported fixture, as a parameter
+) -> None:
     study = study_with_folder(tmp_path / "s", workbooks)
     path = write_consensus_sheet(study, out=tmp_path / "out")
     fill_meeting(path)

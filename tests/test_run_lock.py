@@ -18,7 +18,10 @@ from tests.test_pipeline import _notebook
 from tests.test_study import make_study
 
 #: A first run whose only stage takes a while: long enough for the second run to meet it.
-SLOW = "import time\nfrom pathlib import Path\ntime.sleep(4)\n(Path(processed_dir) / Path(study_dir).name / 'screening' / 'done.txt').write_text('1')\n"
+SLOW = (
+    "import time\nfrom pathlib import Path\ntime.sleep(4)\n"
+    "(Path(processed_dir) / Path(study_dir).name / 'screening' / 'done.txt').write_text('1')\n"
+)
 RUNNER = (
     "import sys\nfrom pathlib import Path\nfrom lovende_research.pipeline import run_study\n"
     "run_study(sys.argv[1], notebooks_dir=Path(sys.argv[2]), processed_base=Path(sys.argv[3]), reports_base=Path(sys.argv[4]), progress=False)\n"

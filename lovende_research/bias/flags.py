@@ -76,7 +76,8 @@ def practice_flags(
     >>> from lovende_research.bias.stability import STABILITY_COLUMNS
     >>> styles = pd.DataFrame({"practice_id": ["P1"], "informant_id": ["P1-L"], "informant_role": ["leder"],
     ...     "n_answered": [30], "modal_code": [4.0], "modal_share": [1.0], "top_share": [1.0],
-    ...     "reference_share": [0.3], "reference_top_share": [0.3], "straightliner": [True], "ceiling": [True], "screen_unsupported": [False], "evidence_score": [0.2]})
+    ...     "reference_share": [0.3], "reference_top_share": [0.3], "straightliner": [True], "ceiling": [True],
+    ...     "screen_unsupported": [False], "evidence_score": [0.2]})
     >>> flags = practice_flags(["P1"], styles, pd.DataFrame(columns=list(STABILITY_COLUMNS)),
     ...                        pd.DataFrame(columns=["practice_id", "delimitation_id", "element_id", "difference", "moved"]), language="en")
     >>> flags[flags["flag"]]["check"].tolist()

@@ -54,12 +54,16 @@ PHRASES: dict[str, tuple[str, str]] = {
         "The delimitation is the same in both rounds for every compared practice (only the written text can be compared).",
     ),
     "caveat_many": (
-        "Mange celler testes hver for sig: omkring {alpha} % af de uændrede elementer markeres ved en tilfældighed. Et mønster er mere værd end én markeret celle.",
-        "Many cells are tested one by one: about {alpha} % of the unchanged elements are marked by chance. A pattern is worth more than one marked cell.",
+        "Mange celler testes hver for sig: omkring {alpha} % af de uændrede elementer markeres ved en tilfældighed. "
+        "Et mønster er mere værd end én markeret celle.",
+        "Many cells are tested one by one: about {alpha} % of the unchanged elements are marked by chance. A pattern "
+        "is worth more than one marked cell.",
     ),
     "caveat_drift": (
-        "Koderdrift: {coders} koder anderledes i forhold til de andre kodere end i {earlier}; det flytter alle de ændringer, koderen har kodet, samme vej.",
-        "Coder drift: {coders} code differently relative to the other coders than in {earlier}; that moves every change the coder coded the same way.",
+        "Koderdrift: {coders} koder anderledes i forhold til de andre kodere end i {earlier}; det flytter alle de "
+        "ændringer, koderen har kodet, samme vej.",
+        "Coder drift: {coders} code differently relative to the other coders than in {earlier}; that moves every "
+        "change the coder coded the same way.",
     ),
     "only_in": ("Kun i én runde (ikke sammenlignet)", "In one round only (not compared)"),
     "only_in_round": ("Kun i {round}: {practices}", "Only in {round}: {practices}"),
@@ -166,7 +170,8 @@ def _drift_table(comparison: Comparison, language: str) -> str:
         return f"<p>{t('no_drift_coders')}</p>"
     earlier, later = comparison.change.labels
     rows = "".join(
-        f"<tr><td>{html.escape(str(d.coder_id))}</td><td class='number'>{_signed(d.offset_1, language)}</td><td class='number'>{_signed(d.offset_2, language)}</td>"
+        f"<tr><td>{html.escape(str(d.coder_id))}</td><td class='number'>{_signed(d.offset_1, language)}</td>"
+        f"<td class='number'>{_signed(d.offset_2, language)}</td>"
         f"<td class='number'>{_signed(d.drift, language)}</td><td class='number'>{_interval(d.ci_low, d.ci_high, language)}</td>"
         f"<td>{t('yes') if d.drifted else t('no')}</td></tr>"
         for d in comparison.drift.itertuples()
@@ -191,7 +196,8 @@ def _practice_section(
     plt.close(figure)
     names = {e.id: f"{e.number}. {e.name(language)}" for e in rounds.instrument.elements}
     rows = "".join(
-        f"<tr><td>{html.escape(names[c.element_id])}</td><td class='number'>{_n(c.score_1, language)}</td><td class='number'>{_n(c.score_2, language)}</td>"
+        f"<tr><td>{html.escape(names[c.element_id])}</td><td class='number'>{_n(c.score_1, language)}</td>"
+        f"<td class='number'>{_n(c.score_2, language)}</td>"
         f"<td class='number'>{_signed(c.change, language)}</td><td class='number'>{_interval(c.ci_low, c.ci_high, language)}</td>"
         f"<td class='{html.escape(str(c.direction))}'>{t(str(c.direction)) if c.direction in ('improved', 'declined', 'unchanged') else '–'}</td>"
         f"<td class='number'>{c.n_1} / {c.n_2} ({c.n_reappearing})</td></tr>"
@@ -200,7 +206,8 @@ def _practice_section(
     name = rounds.studies[-1].candidates.set_index("practice_id")["name"].get(practice_id, "")
     head = (
         f"<tr><th>{t('element')}</th><th class='number'>{t('score', round=earlier)}</th><th class='number'>{t('score', round=later)}</th>"
-        f"<th class='number'>{t('change')}</th><th class='number'>{t('interval')}</th><th>{t('direction')}</th><th class='number'>{t('informants')}</th></tr>"
+        f"<th class='number'>{t('change')}</th><th class='number'>{t('interval')}</th><th>{t('direction')}</th>"
+        f"<th class='number'>{t('informants')}</th></tr>"
     )
     heading = f'<h3 id="{html.escape(practice_id)}">' if anchor else "<h3>"
     return (

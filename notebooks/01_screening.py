@@ -43,10 +43,7 @@ processed_dir = "../data/processed"  # outputs go to <processed_dir>/<study>/scr
 language = "da"  # da or en: language of figures and generated prose
 seed = None  # seed of the random selection; None uses the seed in study.yml
 n_select = 14  # number of practices to select for interview (used by the stratified rule)
-strata = [
-    "target_group",
-    "provider_type",
-]  # candidate columns to stratify on; an empty list gives a simple random sample
+strata = ["target_group", "provider_type"]  # candidate columns to stratify on; [] gives a simple random sample
 selection_rule = "stratified"  # "stratified" (drawn with the seed) or "list" (selected.csv in the study folder)
 
 # %%

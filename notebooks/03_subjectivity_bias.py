@@ -69,9 +69,7 @@ style_margin = 0.3  # ... and either exceeds the practice's other informants' sh
 set_aside_styles = True  # set flagged straight-liners aside from the role model and the ICC (always reported)
 fair_mix = "study"  # role mix of the role-adjusted profiles: study (shares over the study), equal or leder
 min_items = 10  # answered items needed before a response style is judged
-screen_evidence = (
-    0.5  # a sikker-praksis 'ja' is supported when the Virkning score reaches this (or a coder noted the study)
-)
+screen_evidence = 0.5  # a sikker-praksis 'ja' is supported from this Virkning score up (or if a coder noted the study)
 show_practices = 25  # figures with a row per practice show the best and worst N, and count the others
 top_n = 5  # the top of the ranking: a top place that rests on one informant or coder is flagged
 delimitation_threshold = 0.15  # flag an element whose score moves more than this between delimitations

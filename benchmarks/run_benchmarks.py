@@ -83,7 +83,11 @@ def _screening_stage(study: Any) -> dict[str, Any]:
     from lovende_research import screening
 
     params = {"n_select": 14, "strata": ["target_group", "provider_type"], "selection_rule": "stratified"}
-    params.update(study.config.parameters.get("screening", {}) if isinstance(study.config.parameters.get("screening"), dict) else {})
+    params.update(
+        study.config.parameters.get("screening", {})
+        if isinstance(study.config.parameters.get("screening"), dict)
+        else {}
+    )
     screening.catalogue_counts(study.candidates)
     flagged = screening.find_duplicates(study.candidates)
     review = screening.duplicate_review(study.candidates, flagged, study.duplicates)
@@ -97,9 +101,16 @@ def _screening_stage(study: Any) -> dict[str, Any]:
     eligible = screening.eligible_candidates(study.candidates, eligibility)
     strata = list(params["strata"])
     if params["selection_rule"] == "list" and study.selected is not None:
-        selection = screening.select_from_list(eligible, study.selected["practice_id"].tolist(), strata=strata, screened_ids=eligibility["practice_id"].tolist())
+        selection = screening.select_from_list(
+            eligible,
+            study.selected["practice_id"].tolist(),
+            strata=strata,
+            screened_ids=eligibility["practice_id"].tolist(),
+        )
     else:
-        selection = screening.select_stratified(eligible, strata=strata, n_select=min(int(params["n_select"]), len(eligible)), seed=study.config.seed)
+        selection = screening.select_stratified(
+            eligible, strata=strata, n_select=min(int(params["n_select"]), len(eligible)), seed=study.config.seed
+        )
     flow = screening.flow_counts(study.candidates, review, eligibility, selection)
     return {"eligible": int(len(eligible)), "selected": int(len(selection)), "flow_steps": int(len(flow))}
 
@@ -135,7 +146,11 @@ def _bias_stage(study: Any, scores: Any) -> dict[str, Any] | None:
 def _takes_two(function: Callable[..., Any]) -> bool:
     import inspect
 
-    required = [p for p in inspect.signature(function).parameters.values() if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    required = [
+        p
+        for p in inspect.signature(function).parameters.values()
+        if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
     return len(required) >= 2
 
 
@@ -165,7 +180,9 @@ def _run_child(arguments: list[str]) -> tuple[dict[str, Any], float]:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         result_file = Path(handle.name)
     try:
-        process = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), *arguments, "--result-file", str(result_file)])
+        process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), *arguments, "--result-file", str(result_file)]
+        )
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
@@ -189,7 +206,15 @@ def growth_exponent(sizes: list[float], seconds: list[float]) -> float | None:
     return float(np.polyfit(x, y, 1)[0])
 
 
-def national_benchmark(work: Path, fraction_of_national: float, fractions: tuple[float, ...], seed: int, n_boot: int, agreement_boot: int, bias: bool = True) -> dict[str, Any]:
+def national_benchmark(
+    work: Path,
+    fraction_of_national: float,
+    fractions: tuple[float, ...],
+    seed: int,
+    n_boot: int,
+    agreement_boot: int,
+    bias: bool = True,
+) -> dict[str, Any]:
     from lovende_research.simulate import SimulationSpec, simulate_study
 
     base = SimulationSpec.preset("national")
@@ -199,13 +224,29 @@ def national_benchmark(work: Path, fraction_of_national: float, fractions: tuple
         spec = base if math.isclose(scale, 1.0) else base.scaled(1 / scale)
         folder = work / f"national_{scale:.4f}"
         simulate_seconds, _ = _clock(lambda folder=folder, spec=spec: simulate_study(folder, spec, seed))
-        result, peak = _run_child(["--worker", str(folder), "--n-boot", str(n_boot), "--agreement-boot", str(agreement_boot)] + ([] if bias else ["--no-bias"]))
+        result, peak = _run_child(
+            ["--worker", str(folder), "--n-boot", str(n_boot), "--agreement-boot", str(agreement_boot)]
+            + ([] if bias else ["--no-bias"])
+        )
         seconds = result["seconds"]
         total = sum(v for v in seconds.values() if v is not None)
-        runs.append({"fraction": scale, "simulate_seconds": simulate_seconds, **result, "total_seconds": total, "peak_gib": peak})
+        runs.append(
+            {
+                "fraction": scale,
+                "simulate_seconds": simulate_seconds,
+                **result,
+                "total_seconds": total,
+                "peak_gib": peak,
+            }
+        )
         shutil.rmtree(folder, ignore_errors=True)
     sizes = [r["coding_rows"] for r in runs]
-    exponents = {stage: growth_exponent(sizes, [r["seconds"][stage] for r in runs]) if all(r["seconds"][stage] is not None for r in runs) else None for stage in NATIONAL_STAGES}
+    exponents = {
+        stage: growth_exponent(sizes, [r["seconds"][stage] for r in runs])
+        if all(r["seconds"][stage] is not None for r in runs)
+        else None
+        for stage in NATIONAL_STAGES
+    }
     exponents["total"] = growth_exponent(sizes, [r["total_seconds"] for r in runs])
     largest = runs[-1]
     return {
@@ -237,13 +278,27 @@ def agreement_worker(example_dir: Path, national_dir: Path | None, n_boot: int, 
     categories = list(example.instrument.scale_codes)
 
     def ours_boot() -> Any:
-        return krippendorff_alpha(units, subject="subject", rater="coder_id", rating="value", n_boot=n_boot, seed=example.config.seed, categories=categories)
+        return krippendorff_alpha(
+            units,
+            subject="subject",
+            rater="coder_id",
+            rating="value",
+            n_boot=n_boot,
+            seed=example.config.seed,
+            categories=categories,
+        )
 
     boot_seconds = min(_clock(ours_boot)[0] for _ in range(repeats))
     boot = ours_boot().iloc[0]
     out: dict[str, Any] = {
-        "example": {"units": int(boot["n_subjects"]), "n_boot": n_boot, "seconds": boot_seconds, "alpha": float(boot["estimate"]),
-                    "ci_low": float(boot["ci_low"]), "ci_high": float(boot["ci_high"])},
+        "example": {
+            "units": int(boot["n_subjects"]),
+            "n_boot": n_boot,
+            "seconds": boot_seconds,
+            "alpha": float(boot["estimate"]),
+            "ci_low": float(boot["ci_low"]),
+            "ci_high": float(boot["ci_high"]),
+        },
         "national": None,
     }
     if national_dir is None:
@@ -256,7 +311,11 @@ def agreement_worker(example_dir: Path, national_dir: Path | None, n_boot: int, 
         krippendorff = None
 
     def ours() -> float:
-        return float(krippendorff_alpha(long, subject="subject", rater="coder_id", rating="value", categories=categories)["estimate"].iloc[0])
+        return float(
+            krippendorff_alpha(long, subject="subject", rater="coder_id", rating="value", categories=categories)[
+                "estimate"
+            ].iloc[0]
+        )
 
     def coders_by_units() -> np.ndarray:
         """The package's input, built as fast as numpy allows (pandas' pivot takes far longer)."""
@@ -268,11 +327,22 @@ def agreement_worker(example_dir: Path, national_dir: Path | None, n_boot: int, 
 
     wide_seconds, matrix = _clock(coders_by_units)
     ours_seconds = min(_clock(ours)[0] for _ in range(repeats))
-    row: dict[str, Any] = {"units": int(long["subject"].nunique()), "codings": int(len(long)), "seconds": ours_seconds, "alpha": ours(),
-                           "krippendorff_seconds": None, "krippendorff_alpha": None, "ratio": None, "pivot_seconds": wide_seconds}
+    row: dict[str, Any] = {
+        "units": int(long["subject"].nunique()),
+        "codings": int(len(long)),
+        "seconds": ours_seconds,
+        "alpha": ours(),
+        "krippendorff_seconds": None,
+        "krippendorff_alpha": None,
+        "ratio": None,
+        "pivot_seconds": wide_seconds,
+    }
     if krippendorff is not None:
+
         def theirs() -> float:
-            return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="ordinal", value_domain=categories))
+            return float(
+                krippendorff.alpha(reliability_data=matrix, level_of_measurement="ordinal", value_domain=categories)
+            )
 
         row["krippendorff_seconds"] = min(_clock(theirs)[0] for _ in range(repeats))
         row["krippendorff_alpha"] = theirs()
@@ -317,14 +387,18 @@ def statistic_timings(long: pd.DataFrame, categories: list[int], repeats: int) -
     scores = np.asarray(categories, dtype=float)
     theirs: dict[str, Callable[[], float]] = {
         "cohens_kappa": lambda: float(sm.cohens_kappa(sm.to_table(wide, bins=q)[0]).kappa),
-        "weighted_kappa_quadratic": lambda: float(sm.cohens_kappa(sm.to_table(wide, bins=q)[0], weights=scores, wt="quadratic").kappa),
+        "weighted_kappa_quadratic": lambda: float(
+            sm.cohens_kappa(sm.to_table(wide, bins=q)[0], weights=scores, wt="quadratic").kappa
+        ),
         "fleiss_kappa": lambda: float(sm.fleiss_kappa(sm.aggregate_raters(wide, n_cat=q)[0])),
         "scott_pi": lambda: float(sm.fleiss_kappa(sm.aggregate_raters(wide, n_cat=q)[0])),
         "brennan_prediger": lambda: float(sm.fleiss_kappa(sm.aggregate_raters(wide, n_cat=q)[0], method="randolph")),
     }
     ours: dict[str, Callable[[], pd.DataFrame]] = {
         "cohens_kappa": lambda: ag.cohens_kappa(complete, categories=categories, **keys),
-        "weighted_kappa_quadratic": lambda: ag.cohens_kappa(complete, weights="quadratic", categories=categories, **keys),
+        "weighted_kappa_quadratic": lambda: ag.cohens_kappa(
+            complete, weights="quadratic", categories=categories, **keys
+        ),
         "fleiss_kappa": lambda: ag.fleiss_kappa(complete, categories=categories, **keys),
         "scott_pi": lambda: ag.scott_pi(complete, categories=categories, **keys),
         "brennan_prediger": lambda: ag.brennan_prediger(complete, categories=categories, **keys),
@@ -345,17 +419,31 @@ def statistic_timings(long: pd.DataFrame, categories: list[int], repeats: int) -
             if name in theirs:
                 matrices.append(_clock(matrix)[0])
                 others.append(_clock(theirs[name]))
-        row: dict[str, Any] = {"statistic": name, "units": int(table["n_subjects"].iloc[0]), "seconds": min(mine),
-                               "estimate": float(table["estimate"].iloc[0]), "theirs": None, "theirs_seconds": None,
-                               "theirs_estimate": None, "ratio": None}
+        row: dict[str, Any] = {
+            "statistic": name,
+            "units": int(table["n_subjects"].iloc[0]),
+            "seconds": min(mine),
+            "estimate": float(table["estimate"].iloc[0]),
+            "theirs": None,
+            "theirs_seconds": None,
+            "theirs_estimate": None,
+            "ratio": None,
+        }
         if others:
             their_seconds = min(matrices) + min(t for t, _ in others)
-            row.update(theirs="statsmodels", theirs_seconds=their_seconds, theirs_estimate=others[0][1], ratio=min(mine) / their_seconds)
+            row.update(
+                theirs="statsmodels",
+                theirs_seconds=their_seconds,
+                theirs_estimate=others[0][1],
+                ratio=min(mine) / their_seconds,
+            )
         rows.append(row)
     return rows
 
 
-def agreement_benchmark(work: Path, fraction_of_national: float, seed: int, n_boot: int, repeats: int) -> dict[str, Any]:
+def agreement_benchmark(
+    work: Path, fraction_of_national: float, seed: int, n_boot: int, repeats: int
+) -> dict[str, Any]:
     from lovende_research.simulate import SimulationSpec, simulate_study
 
     spec = SimulationSpec.preset("national")
@@ -431,7 +519,10 @@ def _is_module(name: str) -> bool:
 
 
 #: Appended to each stage notebook for :func:`loaded_modules`: the kernel's modules after the stage ran.
-_CENSUS_CELL = "import json as _json, pathlib as _pathlib, sys as _sys\n_pathlib.Path({path!r}).write_text(_json.dumps(sorted(_sys.modules)), encoding='utf-8')\n"
+_CENSUS_CELL = (
+    "import json as _json, pathlib as _pathlib, sys as _sys\n"
+    "_pathlib.Path({path!r}).write_text(_json.dumps(sorted(_sys.modules)), encoding='utf-8')\n"
+)
 
 
 def loaded_modules(work: Path, study_dir: Path) -> dict[str, set[str]]:
@@ -451,8 +542,17 @@ def loaded_modules(work: Path, study_dir: Path) -> dict[str, set[str]]:
         notebook = nbformat.read(NOTEBOOKS_DIR / f"{stage.notebook}.ipynb", as_version=4)
         notebook.cells.append(nbformat.v4.new_code_cell(_CENSUS_CELL.format(path=str(census / f"{stage.key}.json"))))
         nbformat.write(notebook, notebooks / f"{stage.notebook}.ipynb")
-    pipeline.run_study(study_dir, processed_base=work / "processed", reports_base=work / "reports", notebooks_dir=notebooks, progress=False)
-    return {stage.key: set(json.loads((census / f"{stage.key}.json").read_text(encoding="utf-8"))) for stage in pipeline.STAGES}
+    pipeline.run_study(
+        study_dir,
+        processed_base=work / "processed",
+        reports_base=work / "reports",
+        notebooks_dir=notebooks,
+        progress=False,
+    )
+    return {
+        stage.key: set(json.loads((census / f"{stage.key}.json").read_text(encoding="utf-8")))
+        for stage in pipeline.STAGES
+    }
 
 
 def floor_notebook(path: Path, imports: list[str]) -> Path:
@@ -460,8 +560,14 @@ def floor_notebook(path: Path, imports: list[str]) -> Path:
     import nbformat
 
     notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python (lovende-research)", "language": "python"}
-    parameters = nbformat.v4.new_code_cell('study_dir = ""  # the study\nprocessed_dir = ""  # outputs\nlanguage = "da"  # da/en\nseed = 0  # seed\n')
+    notebook.metadata["kernelspec"] = {
+        "name": KERNEL_NAME,
+        "display_name": "Python (lovende-research)",
+        "language": "python",
+    }
+    parameters = nbformat.v4.new_code_cell(
+        'study_dir = ""  # the study\nprocessed_dir = ""  # outputs\nlanguage = "da"  # da/en\nseed = 0  # seed\n'
+    )
     parameters.metadata["tags"] = ["parameters"]
     notebook.cells = [parameters, nbformat.v4.new_code_cell("".join(f"import {name}\n" for name in imports))]
     nbformat.write(notebook, path)
@@ -498,7 +604,11 @@ def _timed_run(work: Path, study_dir: Path) -> tuple[float, dict[str, dict[str, 
 
     pipeline._execute, pipeline.render_notebook = timed_execute, timed_render
     try:
-        run_seconds, _ = _clock(lambda: pipeline.run_study(study_dir, processed_base=work / "processed", reports_base=work / "reports", progress=False))
+        run_seconds, _ = _clock(
+            lambda: pipeline.run_study(
+                study_dir, processed_base=work / "processed", reports_base=work / "reports", progress=False
+            )
+        )
     finally:
         pipeline._execute, pipeline.render_notebook = original_execute, original_render
     return run_seconds, timings
@@ -515,10 +625,20 @@ def _timed_floor(work: Path, floors: list[Path], study_dir: Path) -> tuple[float
     start = time.perf_counter()
     for source in floors:
         executed = work / f"{source.stem}.executed.ipynb"
-        execute_seconds, _ = _clock(lambda source=source, executed=executed: papermill.execute_notebook(str(source), str(executed), parameters={"study_dir": str(study_dir)},
-                                                                       kernel_name=KERNEL_NAME, progress_bar=False, cwd=str(NOTEBOOKS_DIR),
-                                                                       request_save_on_cell_execute=False))  # as the pipeline runs it
-        render_seconds, _ = _clock(lambda source=source, executed=executed: report.render_notebook(executed, work / f"{source.stem}.html"))
+        execute_seconds, _ = _clock(
+            lambda source=source, executed=executed: papermill.execute_notebook(
+                str(source),
+                str(executed),
+                parameters={"study_dir": str(study_dir)},
+                kernel_name=KERNEL_NAME,
+                progress_bar=False,
+                cwd=str(NOTEBOOKS_DIR),
+                request_save_on_cell_execute=False,
+            )
+        )  # as the pipeline runs it
+        render_seconds, _ = _clock(
+            lambda source=source, executed=executed: report.render_notebook(executed, work / f"{source.stem}.html")
+        )
         runs.append({"papermill": execute_seconds, "cells": _execution_seconds(executed), "render": render_seconds})
     return time.perf_counter() - start, runs
 
@@ -534,17 +654,31 @@ def example_benchmark(work: Path, study_dir: Path, rounds: int = 9) -> dict[str,
     os.environ["MPLBACKEND"] = "agg"
     work.mkdir(parents=True, exist_ok=True)
     loaded = loaded_modules(work / "census", study_dir)
-    imports = {stage.key: dependency_imports(NOTEBOOKS_DIR / f"{stage.notebook}.ipynb", loaded[stage.key]) for stage in pipeline.STAGES}
+    imports = {
+        stage.key: dependency_imports(NOTEBOOKS_DIR / f"{stage.notebook}.ipynb", loaded[stage.key])
+        for stage in pipeline.STAGES
+    }
     floors = [floor_notebook(work / f"floor_{stage.notebook}.ipynb", imports[stage.key]) for stage in pipeline.STAGES]
     measured = []
     for i in range(rounds):
         folder = work / f"round_{i}"
-        steps = [("floor", lambda folder=folder: _timed_floor(folder / "floor", floors, study_dir)), ("run", lambda folder=folder: _timed_run(folder / "run", study_dir))]
+        steps = [
+            ("floor", lambda folder=folder: _timed_floor(folder / "floor", floors, study_dir)),
+            ("run", lambda folder=folder: _timed_run(folder / "run", study_dir)),
+        ]
         result = dict((name, step()) for name, step in (steps if i % 2 == 0 else steps[::-1]))
         (run_seconds, stages), (floor_seconds, floor_runs) = result["run"], result["floor"]
         staged = sum(s["papermill"] + s.get("render", 0.0) for s in stages.values())
-        measured.append({"run_seconds": run_seconds, "floor_seconds": floor_seconds, "ratio": run_seconds / floor_seconds,
-                         "stages": stages, "outside_stages_seconds": run_seconds - staged, "floor_runs": floor_runs})
+        measured.append(
+            {
+                "run_seconds": run_seconds,
+                "floor_seconds": floor_seconds,
+                "ratio": run_seconds / floor_seconds,
+                "stages": stages,
+                "outside_stages_seconds": run_seconds - staged,
+                "floor_runs": floor_runs,
+            }
+        )
         shutil.rmtree(folder, ignore_errors=True)
     median = sorted(measured, key=lambda r: r["ratio"])[len(measured) // 2]
     return {"study": str(study_dir), "notebooks": len(floors), "rounds": measured, "floor_imports": imports, **median}
@@ -571,8 +705,15 @@ def machine() -> dict[str, Any]:
         memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
     except (ValueError, OSError):
         pass
-    return {"python": platform.python_version(), "pandas": pandas.__version__, "numpy": np.__version__, "platform": platform.platform(),
-            "cpu": cpu, "cpus": os.cpu_count(), "memory_gib": memory}
+    return {
+        "python": platform.python_version(),
+        "pandas": pandas.__version__,
+        "numpy": np.__version__,
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cpus": os.cpu_count(),
+        "memory_gib": memory,
+    }
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:
@@ -584,71 +725,133 @@ def format_tables(results: dict[str, Any]) -> str:
     lines: list[str] = []
     example = results.get("example")
     if example:
-        lines += ["## Example study end to end", "", "| stage | papermill s | of which cells s | render s | floor papermill s | floor cells s |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            "## Example study end to end",
+            "",
+            "| stage | papermill s | of which cells s | render s | floor papermill s | floor cells s |",
+            "|---|---|---|---|---|---|",
+        ]
         for (key, stage), floor in zip(example["stages"].items(), example["floor_runs"], strict=True):
-            lines.append(f"| {key} | {_fmt(stage.get('papermill'))} | {_fmt(stage.get('cells'))} | {_fmt(stage.get('render'))} "
-                         f"| {_fmt(floor['papermill'])} | {_fmt(floor['cells'])} |")
-        rounds = ", ".join(f"{_fmt(r['run_seconds'])}/{_fmt(r['floor_seconds'])} = {_fmt(r['ratio'])}" for r in example["rounds"])
-        lines += [f"| validate, inspect, index, provenance | {_fmt(example['outside_stages_seconds'])} | | | | |", "",
-                  f"`lovende run` {_fmt(example['run_seconds'])} s; floor ({example['notebooks']} notebooks importing each stage's dependencies, "
-                  f"+ renders) {_fmt(example['floor_seconds'])} s; **ratio {_fmt(example['ratio'])}** (median of {len(example['rounds'])} rounds: "
-                  f"{rounds}; target ≤ {TARGETS['example_ratio_max']})", ""]
+            lines.append(
+                f"| {key} | {_fmt(stage.get('papermill'))} | {_fmt(stage.get('cells'))} | {_fmt(stage.get('render'))} "
+                f"| {_fmt(floor['papermill'])} | {_fmt(floor['cells'])} |"
+            )
+        rounds = ", ".join(
+            f"{_fmt(r['run_seconds'])}/{_fmt(r['floor_seconds'])} = {_fmt(r['ratio'])}" for r in example["rounds"]
+        )
+        lines += [
+            f"| validate, inspect, index, provenance | {_fmt(example['outside_stages_seconds'])} | | | | |",
+            "",
+            f"`lovende run` {_fmt(example['run_seconds'])} s; floor ({example['notebooks']} notebooks importing each stage's dependencies, "
+            f"+ renders) {_fmt(example['floor_seconds'])} s; **ratio {_fmt(example['ratio'])}** (median of {len(example['rounds'])} rounds: "
+            f"{rounds}; target ≤ {TARGETS['example_ratio_max']})",
+            "",
+        ]
     national = results.get("national")
     if national:
-        lines += ["## National scale", "", "| fraction | coding rows | " + " | ".join(NATIONAL_STAGES) + " | total s | peak GiB |",
-                  "|---|---|" + "---|" * len(NATIONAL_STAGES) + "---|---|"]
+        lines += [
+            "## National scale",
+            "",
+            "| fraction | coding rows | " + " | ".join(NATIONAL_STAGES) + " | total s | peak GiB |",
+            "|---|---|" + "---|" * len(NATIONAL_STAGES) + "---|---|",
+        ]
         for run in national["runs"]:
             cells = " | ".join(_fmt(run["seconds"][s]) for s in NATIONAL_STAGES)
-            lines.append(f"| {run['fraction']:.3f} | {run['coding_rows']:,} | {cells} | {_fmt(run['total_seconds'])} | {_fmt(run['peak_gib'])} |")
+            lines.append(
+                f"| {run['fraction']:.3f} | {run['coding_rows']:,} | {cells} | {_fmt(run['total_seconds'])} | {_fmt(run['peak_gib'])} |"
+            )
         exps = national["exponents"]
-        lines.append("| exponent | | " + " | ".join(_fmt(exps[s]) for s in NATIONAL_STAGES) + f" | {_fmt(exps['total'])} | |")
-        lines += ["", f"targets: total < {TARGETS['national_total_seconds_max']:.0f} s, peak < {TARGETS['national_peak_gib_max']} GiB, "
-                  f"exponent ≤ ~1 (linear){'' if national['bias_available'] else '; bias stage not measured (--no-bias, or lovende_research.bias missing)'}", ""]
+        lines.append(
+            "| exponent | | " + " | ".join(_fmt(exps[s]) for s in NATIONAL_STAGES) + f" | {_fmt(exps['total'])} | |"
+        )
+        lines += [
+            "",
+            f"targets: total < {TARGETS['national_total_seconds_max']:.0f} s, peak < {TARGETS['national_peak_gib_max']} GiB, "
+            "exponent ≤ ~1 (linear)"
+            f"{'' if national['bias_available'] else '; bias stage not measured (--no-bias, or lovende_research.bias missing)'}",
+            "",
+        ]
     agreement = results.get("agreement")
     if agreement:
         ex = agreement["example"]
-        lines += ["## Agreement", "", f"- example: ordinal alpha {ex['alpha']:.3f} [{ex['ci_low']:.3f}, {ex['ci_high']:.3f}], {ex['n_boot']} bootstrap draws over "
-                  f"{ex['units']} units: **{_fmt(ex['seconds'], 3)} s** (target < {TARGETS['alpha_bootstrap_seconds_max']} s)"]
+        lines += [
+            "## Agreement",
+            "",
+            f"- example: ordinal alpha {ex['alpha']:.3f} [{ex['ci_low']:.3f}, {ex['ci_high']:.3f}], {ex['n_boot']} bootstrap draws over "
+            f"{ex['units']} units: **{_fmt(ex['seconds'], 3)} s** (target < {TARGETS['alpha_bootstrap_seconds_max']} s)",
+        ]
         nat = agreement.get("national")
         if nat:
-            lines.append(f"- national point estimate ({nat['units']:,} units): lovende {nat['alpha']:.6f} in {_fmt(nat['seconds'], 3)} s; "
-                         f"krippendorff package {_fmt(nat['krippendorff_alpha'], 6)} in {_fmt(nat['krippendorff_seconds'], 3)} s "
-                         f"(its input matrix took {_fmt(nat['pivot_seconds'], 3)} s more); **ratio from the same long table "
-                         f"{_fmt(nat.get('ratio_same_input'))}** (target ≤ {TARGETS['alpha_vs_krippendorff_ratio_max']}); "
-                         f"ratio against the package's matrix step alone {_fmt(nat['ratio'])}")
+            lines.append(
+                f"- national point estimate ({nat['units']:,} units): lovende {nat['alpha']:.6f} in {_fmt(nat['seconds'], 3)} s; "
+                f"krippendorff package {_fmt(nat['krippendorff_alpha'], 6)} in {_fmt(nat['krippendorff_seconds'], 3)} s "
+                f"(its input matrix took {_fmt(nat['pivot_seconds'], 3)} s more); **ratio from the same long table "
+                f"{_fmt(nat.get('ratio_same_input'))}** (target ≤ {TARGETS['alpha_vs_krippendorff_ratio_max']}); "
+                f"ratio against the package's matrix step alone {_fmt(nat['ratio'])}"
+            )
         statistics = agreement.get("statistics")
         if statistics:
-            lines += ["", "| statistic | units | lovende s | estimate | statsmodels s (with its input matrix) | its estimate | ratio (target ≤ 2) |",
-                      "|---|---|---|---|---|---|---|"]
+            lines += [
+                "",
+                "| statistic | units | lovende s | estimate | statsmodels s (with its input matrix) | its estimate | ratio (target ≤ 2) |",
+                "|---|---|---|---|---|---|---|",
+            ]
             for row in statistics:
-                lines.append(f"| {row['statistic']} | {row['units']:,} | {_fmt(row['seconds'], 3)} | {_fmt(row['estimate'], 6)} | "
-                             f"{_fmt(row['theirs_seconds'], 3) if row['theirs'] else 'none permissive'} | {_fmt(row['theirs_estimate'], 6)} | "
-                             f"{_fmt(row['ratio'])} |")
+                lines.append(
+                    f"| {row['statistic']} | {row['units']:,} | {_fmt(row['seconds'], 3)} | {_fmt(row['estimate'], 6)} | "
+                    f"{_fmt(row['theirs_seconds'], 3) if row['theirs'] else 'none permissive'} | {_fmt(row['theirs_estimate'], 6)} | "
+                    f"{_fmt(row['ratio'])} |"
+                )
         lines.append("")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON file for the results")
-    parser.add_argument("--national-fraction", type=float, default=1.0, help="size of the largest national study, as a fraction of the full preset (e.g. 0.01 for a quick run)")
-    parser.add_argument("--fractions", default=",".join(f"{f:.6g}" for f in DEFAULT_FRACTIONS), help="fractions of that size the growth exponent is measured at")
-    parser.add_argument("--skip", action="append", default=[], choices=("example", "national", "agreement"), help="leave a measure out (repeatable)")
+    parser.add_argument(
+        "--national-fraction",
+        type=float,
+        default=1.0,
+        help="size of the largest national study, as a fraction of the full preset (e.g. 0.01 for a quick run)",
+    )
+    parser.add_argument(
+        "--fractions",
+        default=",".join(f"{f:.6g}" for f in DEFAULT_FRACTIONS),
+        help="fractions of that size the growth exponent is measured at",
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=("example", "national", "agreement"),
+        help="leave a measure out (repeatable)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--n-boot", type=int, default=2000, help="bootstrap draws in scoring (notebook 02's default)")
     parser.add_argument("--agreement-boot", type=int, default=1000, help="bootstrap draws for alpha")
     parser.add_argument("--repeats", type=int, default=3, help="repeats of the agreement timings (the fastest counts)")
-    parser.add_argument("--no-bias", action="store_true", help="leave the bias checks out of the national measure (rank_stability re-scores the study once per informant)")
+    parser.add_argument(
+        "--no-bias",
+        action="store_true",
+        help="leave the bias checks out of the national measure (rank_stability re-scores the study once per informant)",
+    )
     parser.add_argument("--example-study", type=Path, default=EXAMPLE_STUDY)
-    parser.add_argument("--example-rounds", type=int, default=9, help="rounds of run and floor on the example (the median ratio counts)")
+    parser.add_argument(
+        "--example-rounds", type=int, default=9, help="rounds of run and floor on the example (the median ratio counts)"
+    )
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--agreement-worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--result-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.worker is not None:
-        args.result_file.write_text(json.dumps(national_worker(args.worker, args.n_boot, args.agreement_boot, not args.no_bias)), encoding="utf-8")
+        args.result_file.write_text(
+            json.dumps(national_worker(args.worker, args.n_boot, args.agreement_boot, not args.no_bias)),
+            encoding="utf-8",
+        )
         return 0
     if args.agreement_worker is not None:
         result = agreement_worker(args.example_study, args.agreement_worker, args.n_boot, args.repeats)
@@ -658,17 +861,34 @@ def main(argv: list[str] | None = None) -> int:
     from lovende_research.io import write_json
 
     fractions = tuple(float(f) for f in args.fractions.split(",") if f.strip())
-    results: dict[str, Any] = {"machine": machine(), "targets": TARGETS, "example": None, "national": None, "agreement": None,
-                               "settings": {"national_fraction": args.national_fraction, "fractions": fractions, "seed": args.seed,
-                                            "n_boot": args.n_boot, "agreement_boot": args.agreement_boot, "skipped": args.skip, "bias": not args.no_bias}}
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "targets": TARGETS,
+        "example": None,
+        "national": None,
+        "agreement": None,
+        "settings": {
+            "national_fraction": args.national_fraction,
+            "fractions": fractions,
+            "seed": args.seed,
+            "n_boot": args.n_boot,
+            "agreement_boot": args.agreement_boot,
+            "skipped": args.skip,
+            "bias": not args.no_bias,
+        },
+    }
     with tempfile.TemporaryDirectory(prefix="lovende-bench-") as temporary:
         work = Path(temporary)
         if "example" not in args.skip:
             results["example"] = example_benchmark(work / "example", args.example_study, args.example_rounds)
         if "national" not in args.skip:
-            results["national"] = national_benchmark(work, args.national_fraction, fractions, args.seed, args.n_boot, args.agreement_boot, not args.no_bias)
+            results["national"] = national_benchmark(
+                work, args.national_fraction, fractions, args.seed, args.n_boot, args.agreement_boot, not args.no_bias
+            )
         if "agreement" not in args.skip:
-            results["agreement"] = agreement_benchmark(work, args.national_fraction, args.seed, args.agreement_boot, args.repeats)
+            results["agreement"] = agreement_benchmark(
+                work, args.national_fraction, args.seed, args.agreement_boot, args.repeats
+            )
     results["verdicts"] = verdicts(results)
     write_json(args.out, results)
     print(format_tables(results))
@@ -683,12 +903,18 @@ def verdicts(results: dict[str, Any]) -> dict[str, bool | None]:
     nat = (agreement or {}).get("national") or {}
     exps = [e for e in (national or {}).get("exponents", {}).values() if e is not None]
     return {
-        "example_ratio": None if not example or example["ratio"] is None else example["ratio"] <= TARGETS["example_ratio_max"],
+        "example_ratio": None
+        if not example or example["ratio"] is None
+        else example["ratio"] <= TARGETS["example_ratio_max"],
         "national_total": None if not national else national["total_seconds"] < TARGETS["national_total_seconds_max"],
         "national_peak": None if not national else national["peak_gib"] < TARGETS["national_peak_gib_max"],
         "national_linear": None if not exps else max(exps) <= TARGETS["national_exponent_max"],
-        "alpha_bootstrap": None if not agreement else agreement["example"]["seconds"] < TARGETS["alpha_bootstrap_seconds_max"],
-        "alpha_vs_krippendorff": None if nat.get("ratio_same_input") is None else nat["ratio_same_input"] <= TARGETS["alpha_vs_krippendorff_ratio_max"],
+        "alpha_bootstrap": None
+        if not agreement
+        else agreement["example"]["seconds"] < TARGETS["alpha_bootstrap_seconds_max"],
+        "alpha_vs_krippendorff": None
+        if nat.get("ratio_same_input") is None
+        else nat["ratio_same_input"] <= TARGETS["alpha_vs_krippendorff_ratio_max"],
     }
 
 

@@ -59,7 +59,13 @@ def _one(root: Path, spec: RoundsSpec, seed: int, n_boot: int) -> tuple[pd.DataF
 
 def _rate(hits: int, n: int) -> dict[str, Any]:
     low, high = proportion_confint(hits, n, alpha=0.05, method="wilson") if n else (np.nan, np.nan)
-    return {"hits": int(hits), "n": int(n), "rate": hits / n if n else None, "low": float(low) if n else None, "high": float(high) if n else None}
+    return {
+        "hits": int(hits),
+        "n": int(n),
+        "rate": hits / n if n else None,
+        "low": float(low) if n else None,
+        "high": float(high) if n else None,
+    }
 
 
 def run(seeds: int, n_boot: int, informants: tuple[int, ...]) -> dict[str, Any]:
@@ -81,15 +87,20 @@ def run(seeds: int, n_boot: int, informants: tuple[int, ...]) -> dict[str, Any]:
                 unchanged = cells_all[cells_all["change_planted"] == 0]
                 expected = np.where(planted["change_planted"] > 0, "improved", "declined")
                 wrong = np.where(planted["change_planted"] > 0, "declined", "improved")
-                rows.append({
-                    "informants": n_informants, "size": size,
-                    "detection": _rate(int((planted["direction"] == expected).sum()), len(planted)),
-                    "wrong_direction": _rate(int((planted["direction"] == wrong).sum()), len(planted)),
-                    "false_flags": _rate(int((unchanged["direction"] != "unchanged").sum()), len(unchanged)),
-                })
+                rows.append(
+                    {
+                        "informants": n_informants,
+                        "size": size,
+                        "detection": _rate(int((planted["direction"] == expected).sum()), len(planted)),
+                        "wrong_direction": _rate(int((planted["direction"] == wrong).sum()), len(planted)),
+                        "false_flags": _rate(int((unchanged["direction"] != "unchanged").sum()), len(unchanged)),
+                    }
+                )
                 if size == 0:
                     moved = (practices_all["places_low"] > 0) | (practices_all["places_high"] < 0)
-                    rows[-1]["overall_false_flags"] = _rate(int((practices_all["direction"] != "unchanged").sum()), len(practices_all))
+                    rows[-1]["overall_false_flags"] = _rate(
+                        int((practices_all["direction"] != "unchanged").sum()), len(practices_all)
+                    )
                     rows[-1]["rank_false_flags"] = _rate(int(moved.sum()), len(practices_all))
                 print(f"  {n_informants} informants, change {size}: done", file=sys.stderr)
         for coder_drift_size in (0.0, 0.3):
@@ -99,26 +110,43 @@ def run(seeds: int, n_boot: int, informants: tuple[int, ...]) -> dict[str, Any]:
                 drift = drift.set_index("coder_id")
                 flagged_c1 += bool(drift.at["C1", "drifted"]) if "C1" in drift.index else 0
                 flagged_other += bool(drift.drop(index="C1", errors="ignore")["drifted"].any())
-            drift_rows.append({"coder_drift": coder_drift_size, "c1_flagged": _rate(flagged_c1, seeds),
-                               "other_flagged": _rate(flagged_other, seeds)})
+            drift_rows.append(
+                {
+                    "coder_drift": coder_drift_size,
+                    "c1_flagged": _rate(flagged_c1, seeds),
+                    "other_flagged": _rate(flagged_other, seeds),
+                }
+            )
     return {"cells": rows, "drift": drift_rows}
 
 
 def _cell(rate: dict[str, Any]) -> str:
     if not rate["n"]:
         return "–"
-    return f"{100 * rate['rate']:.1f} % [{100 * rate['low']:.1f}; {100 * rate['high']:.1f}] ({rate['hits']}/{rate['n']})"
+    return (
+        f"{100 * rate['rate']:.1f} % [{100 * rate['low']:.1f}; {100 * rate['high']:.1f}] ({rate['hits']}/{rate['n']})"
+    )
 
 
 def markdown(results: dict[str, Any]) -> str:
-    lines = ["| informants per practice | planted change | detection | wrong direction | false flags (unchanged cells) |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "| informants per practice | planted change | detection | wrong direction | false flags (unchanged cells) |",
+        "|---|---|---|---|---|",
+    ]
     for row in results["cells"]:
-        lines.append(f"| {row['informants']} | {row['size']:g} | {_cell(row['detection'])} | {_cell(row['wrong_direction'])} | {_cell(row['false_flags'])} |")
-    lines += ["", "| informants per practice | overall index changed (no change planted) | rank interval excludes 0 (no change planted) |", "|---|---|---|"]
+        lines.append(
+            f"| {row['informants']} | {row['size']:g} | {_cell(row['detection'])} | {_cell(row['wrong_direction'])} | {_cell(row['false_flags'])} |"
+        )
+    lines += [
+        "",
+        "| informants per practice | overall index changed (no change planted) | rank interval excludes 0 (no change planted) |",
+        "|---|---|---|",
+    ]
     for row in results["cells"]:
         if "overall_false_flags" in row:
-            lines.append(f"| {row['informants']} | {_cell(row['overall_false_flags'])} | {_cell(row['rank_false_flags'])} |")
+            lines.append(
+                f"| {row['informants']} | {_cell(row['overall_false_flags'])} | {_cell(row['rank_false_flags'])} |"
+            )
     lines += ["", "| coder C1's drift | C1 flagged | another coder flagged |", "|---|---|---|"]
     for row in results["drift"]:
         lines.append(f"| {row['coder_drift']:.1f} | {_cell(row['c1_flagged'])} | {_cell(row['other_flagged'])} |")
@@ -134,8 +162,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     results = run(args.seeds, args.n_boot, tuple(int(n) for n in args.informants.split(",")))
-    results["settings"] = {"seeds": args.seeds, "n_boot": args.n_boot, "seconds": round(time.perf_counter() - started, 1),
-                           "spec": "RoundsSpec() defaults: 14 practices, 3 of 11 elements changed per practice, turnover 0.34"}
+    results["settings"] = {
+        "seeds": args.seeds,
+        "n_boot": args.n_boot,
+        "seconds": round(time.perf_counter() - started, 1),
+        "spec": "RoundsSpec() defaults: 14 practices, 3 of 11 elements changed per practice, turnover 0.34",
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(markdown(results))

@@ -37,9 +37,14 @@ ALPHA = 0.05
 
 
 def _spec(seed: int, informants: int, leniency: float, **extra: Any) -> IndependentSpec:
-    return IndependentSpec(informants_per_practice=informants, leader_leniency=leniency,
-                           informant_sd=0.0 if seed % 2 == 0 else 0.05, unbalanced_roles=seed % 4 >= 2,
-                           straightliner_rate=0.03, **extra)
+    return IndependentSpec(
+        informants_per_practice=informants,
+        leader_leniency=leniency,
+        informant_sd=0.0 if seed % 2 == 0 else 0.05,
+        unbalanced_roles=seed % 4 >= 2,
+        straightliner_rate=0.03,
+        **extra,
+    )
 
 
 def _scores(study: Study) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -60,8 +65,15 @@ def _one_study(root: Path, seed: int, spec: IndependentSpec) -> dict[str, Any]:
     roles = bias.role_effects(scores, excluded, fit=fit)
     without_term = bias.role_effects(scores, excluded, practice_element=False)
     cells, overall = bias.fair_profiles(scores, fit, "study", exclude_informants=excluded)
-    return {"truth": truth, "styles": styles, "roles": roles, "without_term": without_term, "fair": (cells, overall),
-            "scores": scores, "interviews": study.interviews}
+    return {
+        "truth": truth,
+        "styles": styles,
+        "roles": roles,
+        "without_term": without_term,
+        "fair": (cells, overall),
+        "scores": scores,
+        "interviews": study.interviews,
+    }
 
 
 def _detected(roles: pd.DataFrame, direction: int) -> bool:
@@ -92,10 +104,21 @@ def role_rates(root: Path, n_null: int, n_power: int, seed0: int) -> list[dict[s
                 effects.append(truth.role_effects["medarbejder"])
                 estimates.append(float(roles.set_index("role").loc["medarbejder", "estimate"]))
             low, high = proportion_confint(hits, n, alpha=ALPHA, method="wilson")
-            rows.append({"informants": informants, "leniency": leniency, "studies": n, "rate": hits / n, "rate_low": low,
-                         "rate_high": high, "rate_without_practice_element": hits_without / n, "converged": converged / n,
-                         "boundary_fits": boundary / n, "true_effect": float(np.mean(effects)),
-                         "mean_estimate": float(np.mean(estimates))})
+            rows.append(
+                {
+                    "informants": informants,
+                    "leniency": leniency,
+                    "studies": n,
+                    "rate": hits / n,
+                    "rate_low": low,
+                    "rate_high": high,
+                    "rate_without_practice_element": hits_without / n,
+                    "converged": converged / n,
+                    "boundary_fits": boundary / n,
+                    "true_effect": float(np.mean(effects)),
+                    "mean_estimate": float(np.mean(estimates)),
+                }
+            )
             print(f"  roles: {informants} informants, leniency {leniency}: {hits}/{n}", file=sys.stderr)
     return rows
 
@@ -124,10 +147,17 @@ def style_rates(root: Path, n_studies: int, seed0: int) -> dict[str, Any]:
         leader_ids = set(styles.loc[(styles["informant_role"] == "leder") & ~in_extreme, "informant_id"]) - planted_ids
         leaders += len(leader_ids)
         leaders_flagged += len(leader_ids & flagged)
-    return {"studies": n_studies, "straightliners": planted, "found": found / max(planted, 1),
-            "straightliners_in_extreme_practices": planted_at_level, "found_in_extreme_practices": found_at_level / max(planted_at_level, 1),
-            "extreme_informants": extreme, "extreme_flagged": extreme_flagged / max(extreme, 1),
-            "lenient_leaders": leaders, "leaders_flagged": leaders_flagged / max(leaders, 1)}
+    return {
+        "studies": n_studies,
+        "straightliners": planted,
+        "found": found / max(planted, 1),
+        "straightliners_in_extreme_practices": planted_at_level,
+        "found_in_extreme_practices": found_at_level / max(planted_at_level, 1),
+        "extreme_informants": extreme,
+        "extreme_flagged": extreme_flagged / max(extreme, 1),
+        "lenient_leaders": leaders,
+        "leaders_flagged": leaders_flagged / max(leaders, 1),
+    }
 
 
 def fair_coverage(root: Path, n_studies: int, seed0: int) -> list[dict[str, Any]]:
@@ -155,8 +185,15 @@ def fair_coverage(root: Path, n_studies: int, seed0: int) -> list[dict[str, Any]
             o = overall.set_index("practice_id").join(per_practice).dropna(subset=["ci_low"])
             overall_hits += int(((o["ci_low"] <= o["target"]) & (o["target"] <= o["ci_high"])).sum())
             overall_n += len(o)
-        rows.append({"informants": informants, "studies": n_studies, "cell_coverage": cell_hits / max(cell_n, 1),
-                     "overall_coverage": overall_hits / max(overall_n, 1), "mean_cell_width": float(np.mean(widths)) if widths else np.nan})
+        rows.append(
+            {
+                "informants": informants,
+                "studies": n_studies,
+                "cell_coverage": cell_hits / max(cell_n, 1),
+                "overall_coverage": overall_hits / max(overall_n, 1),
+                "mean_cell_width": float(np.mean(widths)) if widths else np.nan,
+            }
+        )
     return rows
 
 
@@ -172,27 +209,40 @@ def _markdown(results: dict[str, Any]) -> str:
 
 
 def _role_table(results: dict[str, Any]) -> list[str]:
-    lines = ["| informants | planted leniency | studies | flagged (95 % CI) | without practice × element | converged | boundary fits | true effect | mean estimate |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| informants | planted leniency | studies | flagged (95 % CI) | without practice × element | converged | "
+        "boundary fits | true effect | mean estimate |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in results["roles"]:
-        lines.append(f"| {r['informants']} | {r['leniency']:.1f} | {r['studies']} | {r['rate']:.3f} ({r['rate_low']:.3f}–{r['rate_high']:.3f}) "
-                     f"| {r['rate_without_practice_element']:.3f} | {r['converged']:.3f} | {r['boundary_fits']:.2f} | {r['true_effect']:+.3f} "
-                     f"| {r['mean_estimate']:+.3f} |")
+        lines.append(
+            f"| {r['informants']} | {r['leniency']:.1f} | {r['studies']} | {r['rate']:.3f} ({r['rate_low']:.3f}–{r['rate_high']:.3f}) "
+            f"| {r['rate_without_practice_element']:.3f} | {r['converged']:.3f} | {r['boundary_fits']:.2f} | {r['true_effect']:+.3f} "
+            f"| {r['mean_estimate']:+.3f} |"
+        )
     return lines + [""]
 
 
 def _style_table(results: dict[str, Any]) -> list[str]:
     s = results["styles"]
-    return ["| straight-liners found | found in extreme practices | extreme-practice informants flagged | lenient leaders flagged |",
-            "|---|---|---|---|",
-            f"| {s['found']:.3f} of {s['straightliners']} | {s['found_in_extreme_practices']:.3f} of {s['straightliners_in_extreme_practices']} "
-            f"| {s['extreme_flagged']:.3f} of {s['extreme_informants']} | {s['leaders_flagged']:.3f} of {s['lenient_leaders']} |", ""]
+    return [
+        "| straight-liners found | found in extreme practices | extreme-practice informants flagged | lenient leaders flagged |",
+        "|---|---|---|---|",
+        f"| {s['found']:.3f} of {s['straightliners']} | {s['found_in_extreme_practices']:.3f} of {s['straightliners_in_extreme_practices']} "
+        f"| {s['extreme_flagged']:.3f} of {s['extreme_informants']} | {s['leaders_flagged']:.3f} of {s['lenient_leaders']} |",
+        "",
+    ]
 
 
 def _fair_table(results: dict[str, Any]) -> list[str]:
-    lines = ["| informants | studies | fair cell coverage | fair overall coverage | mean cell width |", "|---|---|---|---|---|"]
+    lines = [
+        "| informants | studies | fair cell coverage | fair overall coverage | mean cell width |",
+        "|---|---|---|---|---|",
+    ]
     for r in results["fair"]:
-        lines.append(f"| {r['informants']} | {r['studies']} | {r['cell_coverage']:.3f} | {r['overall_coverage']:.3f} | {r['mean_cell_width']:.3f} |")
+        lines.append(
+            f"| {r['informants']} | {r['studies']} | {r['cell_coverage']:.3f} | {r['overall_coverage']:.3f} | {r['mean_cell_width']:.3f} |"
+        )
     return lines
 
 
@@ -201,7 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--null", type=int, default=200, help="studies without leniency per informant count")
     parser.add_argument("--power", type=int, default=100, help="studies per planted leniency and informant count")
     parser.add_argument("--styles", type=int, default=100, help="studies for the response-style rates")
-    parser.add_argument("--fair", type=int, default=50, help="studies per informant count for the fair-profile coverage")
+    parser.add_argument(
+        "--fair", type=int, default=50, help="studies per informant count for the fair-profile coverage"
+    )
     parser.add_argument("--seed", type=int, default=10_000, help="first seed")
     parser.add_argument("--parts", default="roles,styles,fair", help="which parts to run, comma-separated")
     parser.add_argument("--out", type=Path, default=RESULTS)
@@ -209,9 +261,11 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        parts = {"roles": lambda: role_rates(root, args.null, args.power, args.seed),
-                 "styles": lambda: style_rates(root, args.styles, args.seed),
-                 "fair": lambda: fair_coverage(root, args.fair, args.seed)}
+        parts = {
+            "roles": lambda: role_rates(root, args.null, args.power, args.seed),
+            "styles": lambda: style_rates(root, args.styles, args.seed),
+            "fair": lambda: fair_coverage(root, args.fair, args.seed),
+        }
         results = {name: parts[name]() for name in args.parts.split(",")}
     results["seconds"] = time.perf_counter() - start
     results["arguments"] = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}

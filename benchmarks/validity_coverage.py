@@ -55,22 +55,47 @@ def _one_study(spec: IndependentSpec, seed: int, n_boot: int, ci: float) -> list
     true = truth.practice_element.rename(columns={"true_score": "truth"})
     rows = []
     for method in ("model", "bootstrap"):
-        draws = model_draws(scores, n_boot=n_boot, seed=seed) if method == "model" else bootstrap_draws(scores, n_boot=n_boot, seed=seed)
+        draws = (
+            model_draws(scores, n_boot=n_boot, seed=seed)
+            if method == "model"
+            else bootstrap_draws(scores, n_boot=n_boot, seed=seed)
+        )
         least = 1 if method == "model" else 2
-        profiles = bootstrap_profiles(scores, ci=ci, replicates=draws, min_informants=least).merge(true, on=["practice_id", "element_id"])
+        profiles = bootstrap_profiles(scores, ci=ci, replicates=draws, min_informants=least).merge(
+            true, on=["practice_id", "element_id"]
+        )
         profiles = profiles.dropna(subset=["score"])
         overall_truth = profiles.groupby("practice_id")["truth"].mean().rename("truth").reset_index()
-        overall = bootstrap_overall(scores, ci=ci, replicates=draws, min_informants=least, min_element_share=0.5).merge(overall_truth, on="practice_id")
+        overall = bootstrap_overall(scores, ci=ci, replicates=draws, min_informants=least, min_element_share=0.5).merge(
+            overall_truth, on="practice_id"
+        )
         overall = overall.dropna(subset=["overall"])
-        for level, frame, estimate, n in (("element", profiles, "score", "n_scored"), ("overall", overall, "overall", "n_informants")):
-            rows.append({"method": method, "level": level, "low": frame["ci_low"].to_numpy(), "high": frame["ci_high"].to_numpy(),
-                         "estimate": frame[estimate].to_numpy(dtype=float), "truth": frame["truth"].to_numpy(dtype=float),
-                         "n": frame[n].to_numpy(dtype=float)})
+        for level, frame, estimate, n in (
+            ("element", profiles, "score", "n_scored"),
+            ("overall", overall, "overall", "n_informants"),
+        ):
+            rows.append(
+                {
+                    "method": method,
+                    "level": level,
+                    "low": frame["ci_low"].to_numpy(),
+                    "high": frame["ci_high"].to_numpy(),
+                    "estimate": frame[estimate].to_numpy(dtype=float),
+                    "truth": frame["truth"].to_numpy(dtype=float),
+                    "n": frame[n].to_numpy(dtype=float),
+                }
+            )
     return rows
 
 
-def coverage_table(n_studies: int = 150, seed: int = 16, n_boot: int = 1000, ci: float = 0.95, n_extreme: int = 0,
-                   unbalanced_roles: bool = False) -> pd.DataFrame:
+def coverage_table(
+    n_studies: int = 150,
+    seed: int = 16,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    n_extreme: int = 0,
+    unbalanced_roles: bool = False,
+) -> pd.DataFrame:
     """The coverage and width grid: one row per informants × leniency × method × level.
 
     ``n_extreme`` and ``unbalanced_roles`` are passed on to every :class:`IndependentSpec` of the grid.
@@ -83,29 +108,54 @@ def coverage_table(n_studies: int = 150, seed: int = 16, n_boot: int = 1000, ci:
     out = []
     for informants in INFORMANTS:
         for leniency in LENIENCY:
-            spec = IndependentSpec(n_practices=20, informants_per_practice=informants, leader_leniency=leniency,
-                                   n_extreme=n_extreme, unbalanced_roles=unbalanced_roles)
+            spec = IndependentSpec(
+                n_practices=20,
+                informants_per_practice=informants,
+                leader_leniency=leniency,
+                n_extreme=n_extreme,
+                unbalanced_roles=unbalanced_roles,
+            )
             collected: dict[tuple[str, str], list[dict[str, object]]] = {}
             for k in range(n_studies):
                 for row in _one_study(spec, seed + 1000 * informants + k, n_boot, ci):
                     collected.setdefault((str(row["method"]), str(row["level"])), []).append(row)
             for (method, level), rows in collected.items():
-                low, high, estimate, truth, n = (np.concatenate([np.asarray(r[key], dtype=float) for r in rows]) for key in ("low", "high", "estimate", "truth", "n"))
+                low, high, estimate, truth, n = (
+                    np.concatenate([np.asarray(r[key], dtype=float) for r in rows])
+                    for key in ("low", "high", "estimate", "truth", "n")
+                )
                 per_informant = float(np.mean((estimate - truth) ** 2 * n))  # V: one informant's error variance
                 oracle = float(np.mean(2 * z * np.sqrt(per_informant / n)))
                 width = float(np.nanmean(high - low))
-                out.append({"informants": informants, "leader_leniency": leniency, "method": method, "level": level, "cells": len(truth),
-                            "coverage": float(np.mean((low <= truth) & (truth <= high))), "mean_width": width,
-                            "oracle_width": oracle, "width_ratio": width / oracle})
+                out.append(
+                    {
+                        "informants": informants,
+                        "leader_leniency": leniency,
+                        "method": method,
+                        "level": level,
+                        "cells": len(truth),
+                        "coverage": float(np.mean((low <= truth) & (truth <= high))),
+                        "mean_width": width,
+                        "oracle_width": oracle,
+                        "width_ratio": width / oracle,
+                    }
+                )
     return pd.DataFrame(out)
 
 
 def markdown(table: pd.DataFrame) -> str:
     """The table as the Markdown of benchmarks/README.md."""
-    lines = ["| informants | leader leniency | method | level | cells | coverage | mean width | oracle width | ratio |", "|---|---|---|---|---|---|---|---|---|"]
-    for r in table.sort_values(["informants", "leader_leniency", "level", "method"], ascending=[True, True, True, False]).itertuples():
-        lines.append(f"| {r.informants} | {r.leader_leniency:.1f} | {r.method} | {r.level} | {r.cells} | {r.coverage:.3f} | "
-                     f"{r.mean_width:.3f} | {r.oracle_width:.3f} | {r.width_ratio:.2f} |")
+    lines = [
+        "| informants | leader leniency | method | level | cells | coverage | mean width | oracle width | ratio |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in table.sort_values(
+        ["informants", "leader_leniency", "level", "method"], ascending=[True, True, True, False]
+    ).itertuples():
+        lines.append(
+            f"| {r.informants} | {r.leader_leniency:.1f} | {r.method} | {r.level} | {r.cells} | {r.coverage:.3f} | "
+            f"{r.mean_width:.3f} | {r.oracle_width:.3f} | {r.width_ratio:.2f} |"
+        )
     return "\n".join(lines)
 
 
@@ -115,17 +165,30 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--n-boot", type=int, default=1000, help="draws per study and method")
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument("--extreme", type=int, default=0, help="extreme practices per study (IndependentSpec.n_extreme)")
+    parser.add_argument(
+        "--extreme", type=int, default=0, help="extreme practices per study (IndependentSpec.n_extreme)"
+    )
     parser.add_argument("--unbalanced-roles", action="store_true", help="IndependentSpec.unbalanced_roles")
     args = parser.parse_args()
     start = time.perf_counter()
-    table = coverage_table(args.studies, args.seed, args.n_boot, n_extreme=args.extreme, unbalanced_roles=args.unbalanced_roles)
+    table = coverage_table(
+        args.studies, args.seed, args.n_boot, n_extreme=args.extreme, unbalanced_roles=args.unbalanced_roles
+    )
     seconds = time.perf_counter() - start
     print(markdown(table))
     print(f"\n{args.studies} studies per cell, {seconds:.0f} s")
-    write_json(args.out, {"studies": args.studies, "seed": args.seed, "n_boot": args.n_boot, "seconds": seconds,
-                          "extreme": args.extreme, "unbalanced_roles": args.unbalanced_roles,
-                          "rows": table.to_dict(orient="records")})
+    write_json(
+        args.out,
+        {
+            "studies": args.studies,
+            "seed": args.seed,
+            "n_boot": args.n_boot,
+            "seconds": seconds,
+            "extreme": args.extreme,
+            "unbalanced_roles": args.unbalanced_roles,
+            "rows": table.to_dict(orient="records"),
+        },
+    )
 
 
 if __name__ == "__main__":

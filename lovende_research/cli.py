@@ -14,7 +14,10 @@ from lovende_research.i18n import phrase
 #: What the commands print, in the study's language or ``--lang`` (:func:`_language`).
 PHRASES = {
     "warning": ("{study}: 1 advarsel om mulige personnavne", "{study}: 1 warning about possible names of people"),
-    "warnings": ("{study}: {n} advarsler om mulige personnavne", "{study}: {n} warnings about possible names of people"),
+    "warnings": (
+        "{study}: {n} advarsler om mulige personnavne",
+        "{study}: {n} warnings about possible names of people",
+    ),
     "problems": ("{study}: {count}", "{study}: {count}"),
     "clean": ("{study}: ingen problemer fundet", "{study}: no problems found"),
     "new_study": ("ny studiemappe: {path}", "new study folder: {path}"),
@@ -42,12 +45,23 @@ def _validate(args: argparse.Namespace) -> int:
     language = _language(args)
     warnings = study_warnings(args.study_dir)
     if warnings:
-        print(phrase(PHRASES, "warning" if len(warnings) == 1 else "warnings", language, study=args.study_dir, n=len(warnings)))
+        print(
+            phrase(
+                PHRASES,
+                "warning" if len(warnings) == 1 else "warnings",
+                language,
+                study=args.study_dir,
+                n=len(warnings),
+            )
+        )
         for warning in warnings:
             print(f"  - {warning.render(language)}")
     problems = run_problems(args.study_dir, args.stage)
     if problems:
-        print(phrase(PHRASES, "problems", language, study=args.study_dir, count=problem_count(len(problems), language)), file=sys.stderr)
+        print(
+            phrase(PHRASES, "problems", language, study=args.study_dir, count=problem_count(len(problems), language)),
+            file=sys.stderr,
+        )
         for problem in problems:
             print(f"  - {problem.render(language)}", file=sys.stderr)
         return 1
@@ -104,10 +118,14 @@ def _import_qdpx(args: argparse.Namespace) -> int:
     from lovende_research.qda.commands import import_project
 
     result = import_project(args.file, args.study_dir, args.processed)
-    print(f"{args.file.name} ({result.origin or 'ukendt program'}): {result.n_codings} kodninger, {result.n_quotes} citater")
+    print(
+        f"{args.file.name} ({result.origin or 'ukendt program'}): {result.n_codings} kodninger, {result.n_quotes} citater"
+    )
     print(f"  kodninger: {result.codings_file}\n  citater: {result.quotes_file}")
     if not result.foreign_codes.empty:
-        print(f"  {int(result.foreign_codes['n_codings'].sum())} kodninger med {len(result.foreign_codes)} koder uden for instrumentet (ikke brugt):")
+        print(
+            f"  {int(result.foreign_codes['n_codings'].sum())} kodninger med {len(result.foreign_codes)} koder uden for instrumentet (ikke brugt):"
+        )
         for row in result.foreign_codes.itertuples():
             print(f"    - {row.code}: {row.n_codings}")
     return 0
@@ -164,7 +182,9 @@ def _plan(args: argparse.Namespace) -> int:
 def _compare(args: argparse.Namespace) -> int:
     from lovende_research.rounds.comparison import compare_rounds
 
-    page = compare_rounds(args.rounds, mapping=args.mapping, language=args.lang, reports_base=args.out, n_boot=args.n_boot, seed=args.seed)
+    page = compare_rounds(
+        args.rounds, mapping=args.mapping, language=args.lang, reports_base=args.out, n_boot=args.n_boot, seed=args.seed
+    )
     print(f"udvikling: {page}")
     return 0
 
@@ -181,8 +201,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="tjek en studiemappe og vis alle problemer")
     validate.add_argument("study_dir", type=Path)
-    validate.add_argument("--stage", choices=("screening",), default=None, help="tjek kun det, trinnet læser (screening: kandidater og screening)")
-    validate.add_argument("--lang", choices=("da", "en"), default=None, help="meddelelsernes sprog (standard: studiets)")
+    validate.add_argument(
+        "--stage",
+        choices=("screening",),
+        default=None,
+        help="tjek kun det, trinnet læser (screening: kandidater og screening)",
+    )
+    validate.add_argument(
+        "--lang", choices=("da", "en"), default=None, help="meddelelsernes sprog (standard: studiets)"
+    )
     validate.set_defaults(handler=_validate)
 
     new = commands.add_parser("new-study", help="opret en tom studiemappe med skabeloner og kodeark")
@@ -191,11 +218,17 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--title", default=None)
     new.set_defaults(handler=_new_study)
 
-    workbooks = commands.add_parser("workbooks", help="skriv et kodeark pr. koder med ét ark pr. interview (uden for studiemappen)")
+    workbooks = commands.add_parser(
+        "workbooks", help="skriv et kodeark pr. koder med ét ark pr. interview (uden for studiemappen)"
+    )
     workbooks.add_argument("study_dir", type=Path)
     workbooks.add_argument("--coders", default=None, help="kommasepareret liste af koder-id, fx K1,K2")
-    workbooks.add_argument("--consensus", action="store_true", help="skriv koderuenighederne som ark til konsensusmødet (konsensus.xlsx)")
-    workbooks.add_argument("--out", type=Path, default=None, help="mappe til kodearkene (standard: data/processed/<studie>/kodeark/)")
+    workbooks.add_argument(
+        "--consensus", action="store_true", help="skriv koderuenighederne som ark til konsensusmødet (konsensus.xlsx)"
+    )
+    workbooks.add_argument(
+        "--out", type=Path, default=None, help="mappe til kodearkene (standard: data/processed/<studie>/kodeark/)"
+    )
     workbooks.add_argument("--lang", choices=("da", "en"), default=None, help="arkenes sprog (standard: studiets)")
     workbooks.set_defaults(handler=_workbooks)
 
@@ -203,22 +236,41 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("out_dir", type=Path)
     simulate.add_argument("--preset", choices=("example", "small", "national"), default="example")
     simulate.add_argument("--seed", type=int, default=2017)
-    simulate.add_argument("--rounds", type=int, default=1, help="2 eller flere: gentagne kortlægninger med indplantet ændring (runde-1, runde-2, ...)")
-    simulate.add_argument("--change", type=float, default=0.3, help="med --rounds: den indplantede ændring pr. runde på 0-1-skalaen")
-    simulate.add_argument("--qdpx", action="store_true", help="skriv også kodningerne som REFI-QDA-projekt (<mappe>/qda/<mappe>.qdpx) med skabelon-transskriptioner")
+    simulate.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="2 eller flere: gentagne kortlægninger med indplantet ændring (runde-1, runde-2, ...)",
+    )
+    simulate.add_argument(
+        "--change", type=float, default=0.3, help="med --rounds: den indplantede ændring pr. runde på 0-1-skalaen"
+    )
+    simulate.add_argument(
+        "--qdpx",
+        action="store_true",
+        help="skriv også kodningerne som REFI-QDA-projekt (<mappe>/qda/<mappe>.qdpx) med skabelon-transskriptioner",
+    )
     simulate.set_defaults(handler=_simulate)
 
-    codebook = commands.add_parser("codebook", help="skriv studiets instrument som REFI-QDA-kodebog til NVivo, MAXQDA, ATLAS.ti, QualCoder")
+    codebook = commands.add_parser(
+        "codebook", help="skriv studiets instrument som REFI-QDA-kodebog til NVivo, MAXQDA, ATLAS.ti, QualCoder"
+    )
     codebook.add_argument("study_dir", type=Path)
     codebook.add_argument("--format", choices=("qdc",), default="qdc", help="qdc: REFI-QDA Codebook Exchange")
-    codebook.add_argument("--out", type=Path, default=None, help="filen (standard: data/processed/<studie>/qda/<studie>-codebook.qdc)")
+    codebook.add_argument(
+        "--out", type=Path, default=None, help="filen (standard: data/processed/<studie>/qda/<studie>-codebook.qdc)"
+    )
     codebook.add_argument("--processed", type=Path, default=PROCESSED_DIR, help=argparse.SUPPRESS)
     codebook.set_defaults(handler=_codebook)
 
-    import_qdpx = commands.add_parser("import-qdpx", help="læs et kodet REFI-QDA-projekt (.qdpx/.qde) som studiets kodninger og citater")
+    import_qdpx = commands.add_parser(
+        "import-qdpx", help="læs et kodet REFI-QDA-projekt (.qdpx/.qde) som studiets kodninger og citater"
+    )
     import_qdpx.add_argument("file", type=Path)
     import_qdpx.add_argument("study_dir", type=Path)
-    import_qdpx.add_argument("--processed", type=Path, default=PROCESSED_DIR, help="mappe til tabellerne (standard: data/processed/)")
+    import_qdpx.add_argument(
+        "--processed", type=Path, default=PROCESSED_DIR, help="mappe til tabellerne (standard: data/processed/)"
+    )
     import_qdpx.set_defaults(handler=_import_qdpx)
 
     run = commands.add_parser("run", help="kør kortlægningens notebooks på et studie og skriv rapporterne")
@@ -228,17 +280,29 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--only", default=None, help="kommasepareret liste af trin, fx screening,scoring")
     run.add_argument("--jobs", type=int, default=1, help="antal processer til siderne pr. praksis")
     run.add_argument("--out", type=Path, default=None, help="mappe til rapporterne (standard: reports/)")
-    run.add_argument("--processed", type=Path, default=PROCESSED_DIR, help="mappe til tabellerne (standard: data/processed/)")
-    run.add_argument("--wait", action="store_true", help="vent på en anden kørsel af samme studie i stedet for at stoppe")
-    run.add_argument("--allow-mixed-runs", action="store_true", help="lad rapporten kombinere trin fra kørsler, der ikke passer sammen")
+    run.add_argument(
+        "--processed", type=Path, default=PROCESSED_DIR, help="mappe til tabellerne (standard: data/processed/)"
+    )
+    run.add_argument(
+        "--wait", action="store_true", help="vent på en anden kørsel af samme studie i stedet for at stoppe"
+    )
+    run.add_argument(
+        "--allow-mixed-runs",
+        action="store_true",
+        help="lad rapporten kombinere trin fra kørsler, der ikke passer sammen",
+    )
     run.set_defaults(handler=_run)
 
-    pdf = commands.add_parser("pdf", help="udskriv oversigten, den samlede rapport og praksissiderne som PDF (headless Chromium)")
+    pdf = commands.add_parser(
+        "pdf", help="udskriv oversigten, den samlede rapport og praksissiderne som PDF (headless Chromium)"
+    )
     pdf.add_argument("study_dir", type=Path)
     pdf.add_argument("--out", type=Path, default=None, help="mappe med rapporterne (standard: reports/)")
     pdf.set_defaults(handler=_pdf)
 
-    teach = commands.add_parser("teach", help="lav et undervisningshæfte pr. gruppe, hver på sit eget simulerede studie")
+    teach = commands.add_parser(
+        "teach", help="lav et undervisningshæfte pr. gruppe, hver på sit eget simulerede studie"
+    )
     teach.add_argument("--groups", type=int, required=True)
     teach.add_argument("--seed", type=int, default=2017)
     teach.add_argument("--out", type=Path, required=True)
@@ -246,25 +310,47 @@ def build_parser() -> argparse.ArgumentParser:
     teach.add_argument("--jobs", type=int, default=1)
     teach.set_defaults(handler=_teach)
 
-    plan = commands.add_parser("plan", help="designplan: G- og Φ-koefficienter for 1-6 informanter og 1-3 kodere (fx på et pilotstudie)")
+    plan = commands.add_parser(
+        "plan", help="designplan: G- og Φ-koefficienter for 1-6 informanter og 1-3 kodere (fx på et pilotstudie)"
+    )
     plan.add_argument("study_dir", type=Path)
     plan.add_argument("--n-boot", type=int, default=200, help="genudtræk af praksisserne til intervallerne")
     plan.add_argument("--seed", type=int, default=None, help="seed (standard: studiets eget)")
     plan.add_argument("--lang", choices=("da", "en"), default="da")
-    plan.add_argument("--out", type=Path, default=None, help="mappe til CSV-filerne (standard: data/processed/<studie>/design/)")
+    plan.add_argument(
+        "--out", type=Path, default=None, help="mappe til CSV-filerne (standard: data/processed/<studie>/design/)"
+    )
     plan.add_argument("--processed", type=Path, default=PROCESSED_DIR, help=argparse.SUPPRESS)
     plan.set_defaults(handler=_plan)
 
-    compare = commands.add_parser("compare", help="sammenlign runder af en kortlægning: ændring pr. praksis og element med interval (reports/<studie>/udvikling.html)")
-    compare.add_argument("rounds", type=Path, nargs="+", help="runderne, ældste først (eller kun den seneste, hvis dens study.yml har rounds:)")
-    compare.add_argument("--mapping", type=Path, default=None, help="YAML med spørgsmål fra en ældre instrumentversion til en nyere (docs/rounds.md)")
-    compare.add_argument("--lang", choices=("da", "en"), default=None, help="sidens sprog (standard: den seneste rundes)")
+    compare = commands.add_parser(
+        "compare",
+        help="sammenlign runder af en kortlægning: ændring pr. praksis og element med interval (reports/<studie>/udvikling.html)",
+    )
+    compare.add_argument(
+        "rounds",
+        type=Path,
+        nargs="+",
+        help="runderne, ældste først (eller kun den seneste, hvis dens study.yml har rounds:)",
+    )
+    compare.add_argument(
+        "--mapping",
+        type=Path,
+        default=None,
+        help="YAML med spørgsmål fra en ældre instrumentversion til en nyere (docs/rounds.md)",
+    )
+    compare.add_argument(
+        "--lang", choices=("da", "en"), default=None, help="sidens sprog (standard: den seneste rundes)"
+    )
     compare.add_argument("--out", type=Path, default=None, help="mappe til rapporterne (standard: reports/)")
     compare.add_argument("--n-boot", type=int, default=2000, help="parametriske bootstrap-træk til intervallerne")
     compare.add_argument("--seed", type=int, default=None, help="seed (standard: den seneste rundes)")
     compare.set_defaults(handler=_compare)
 
-    lab = commands.add_parser("lab", help="åbn JupyterLab på notebooks/ med projektets kerne (også som root; SIGTERM stopper server og kerner)")
+    lab = commands.add_parser(
+        "lab",
+        help="åbn JupyterLab på notebooks/ med projektets kerne (også som root; SIGTERM stopper server og kerner)",
+    )
     lab.add_argument("--port", type=int, default=8888, help="porten (optaget = fejl, ikke en anden port)")
     lab.add_argument("--no-browser", action="store_true", help="åbn ikke en browser (server, container)")
     lab.set_defaults(handler=_lab)
@@ -278,7 +364,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except LovendeError as exc:
         language = _language(args)
-        message = exc.render(language) if isinstance(exc, InputError) else (in_language(exc.args[0], language) if len(exc.args) == 1 else str(exc))
+        message = (
+            exc.render(language)
+            if isinstance(exc, InputError)
+            else (in_language(exc.args[0], language) if len(exc.args) == 1 else str(exc))
+        )
         print(phrase(PHRASES, "error", language, message=message), file=sys.stderr)
         return 1
 

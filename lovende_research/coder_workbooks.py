@@ -40,7 +40,14 @@ if TYPE_CHECKING:
 #: The key block at the top of every interview sheet: the name in column A, the value in column B.
 #: The reader finds a coding sheet by these names, so they are the table's column names, not labels.
 #: ``delimitation_id`` is empty on the sheet of the practice's main delimitation.
-KEY_ROWS: dict[str, int] = {"interview_id": 3, "coder_id": 4, "practice_id": 5, "informant_role": 6, "delimitation_id": 7, "delimitation": 8}
+KEY_ROWS: dict[str, int] = {
+    "interview_id": 3,
+    "coder_id": 4,
+    "practice_id": 5,
+    "informant_role": 6,
+    "delimitation_id": 7,
+    "delimitation": 8,
+}
 #: Where the progress cell sits (column B of this row), counting the answers typed below.
 PROGRESS_ROW = 9
 #: The header row of the items; the items follow directly under it.
@@ -54,7 +61,10 @@ DEFAULT_FOLDER = "kodeark"
 _SHEET_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
 
 PHRASES = {
-    "title": ("Kodeark – interview {interview} – koder {coder}", "Coding sheet – interview {interview} – coder {coder}"),
+    "title": (
+        "Kodeark – interview {interview} – koder {coder}",
+        "Coding sheet – interview {interview} – coder {coder}",
+    ),
     "short": (
         "Vælg et svar i rullelisten i kolonnen response for hvert spørgsmål; brug en manglende-kode hellere end "
         "at lade feltet stå tomt. Kun pseudonymer – aldrig rigtige navne, heller ikke i note.",
@@ -65,12 +75,18 @@ PHRASES = {
     "of": ("af {n} spørgsmål", "of {n} items"),
     "file": ("kodeark_{coder}.xlsx", "codings_{coder}.xlsx"),
     "no_coders": ("angiv mindst én koder, fx --coders K1,K2", "name at least one coder, e.g. --coders K1,K2"),
-    "bad_coder": ("koder-id {coder!r} kan ikke bruges: forventet {expected}", "coder id {coder!r} cannot be used: expected {expected}"),
+    "bad_coder": (
+        "koder-id {coder!r} kan ikke bruges: forventet {expected}",
+        "coder id {coder!r} cannot be used: expected {expected}",
+    ),
     "consensus_coder": (
         "{coder!r} er reserveret til konsensuskoder (lovende workbooks --consensus skriver arket til konsensusmødet)",
         "{coder!r} is reserved for consensus codes (lovende workbooks --consensus writes the consensus meeting's sheet)",
     ),
-    "no_interviews": ("{study}: interviews har ingen interview at lave kodeark til", "{study}: interviews holds no interview to make coding sheets for"),
+    "no_interviews": (
+        "{study}: interviews har ingen interview at lave kodeark til",
+        "{study}: interviews holds no interview to make coding sheets for",
+    ),
     "taken": (
         "{folder}: {files} findes allerede (måske i gang med at blive udfyldt); intet er skrevet. Flyt filerne, eller vælg en anden --out",
         "{folder}: {files} exist already (perhaps being filled in); nothing was written. Move the files, or choose another --out",
@@ -93,7 +109,9 @@ def coder_ids(text: str | Sequence[str], language: str = "da") -> list[str]:
         raise LovendeError(phrase(PHRASES, "no_coders", language))
     for coder in coders:
         if not SAFE_ID.fullmatch(coder):
-            raise LovendeError(phrase(PHRASES, "bad_coder", language, coder=coder, expected=in_language(SAFE_ID_EXPECTED, language)))
+            raise LovendeError(
+                phrase(PHRASES, "bad_coder", language, coder=coder, expected=in_language(SAFE_ID_EXPECTED, language))
+            )
         if coder.casefold() in CONSENSUS_CODERS:
             raise LovendeError(phrase(PHRASES, "consensus_coder", language, coder=coder))
     return list(dict.fromkeys(coders))
@@ -135,7 +153,10 @@ def coder_workbook(coder: str, interviews: pd.DataFrame, instrument: Instrument,
     workbook.remove(first)
     lists = add_answer_lists(workbook, instrument, language)
     rows = coding_rows(instrument, language)
-    names = (interviews["interview_id"].astype(str) + (" " + interviews["delimitation_id"].astype(str)).where(interviews["delimitation_id"] != "", "")).tolist()
+    names = (
+        interviews["interview_id"].astype(str)
+        + (" " + interviews["delimitation_id"].astype(str)).where(interviews["delimitation_id"] != "", "")
+    ).tolist()
     for title, record in zip(sheet_titles(names), interviews.to_dict("records"), strict=True):
         _interview_sheet(workbook, title, coder, record, instrument, language, lists)
     workbook.move_sheet(lists.sheet, offset=len(workbook.sheetnames))  # the hidden lists last, the interviews first
@@ -148,10 +169,14 @@ def coder_workbook(coder: str, interviews: pd.DataFrame, instrument: Instrument,
     return workbook
 
 
-def _interview_sheet(workbook: Workbook, title: str, coder: str, record: dict, instrument: Instrument, language: str, lists: AnswerLists) -> None:
+def _interview_sheet(
+    workbook: Workbook, title: str, coder: str, record: dict, instrument: Instrument, language: str, lists: AnswerLists
+) -> None:
     sheet = workbook.create_sheet(title)
     rows = coding_rows(instrument, language)
-    sheet.cell(1, 1, phrase(PHRASES, "title", language, interview=record["interview_id"], coder=coder)).font = Font(bold=True, size=14)
+    sheet.cell(1, 1, phrase(PHRASES, "title", language, interview=record["interview_id"], coder=coder)).font = Font(
+        bold=True, size=14
+    )
     sheet.cell(2, 1, phrase(PHRASES, "short", language)).font = Font(italic=True)
     values = {**record, "coder_id": coder}
     for name, number in KEY_ROWS.items():
@@ -174,7 +199,9 @@ def _interview_sheet(workbook: Workbook, title: str, coder: str, record: dict, i
         sheet.cell(number, 5).protection = open_cell
     for letter, width in _WIDTHS.items():
         sheet.column_dimensions[letter].width = width
-    add_answer_dropdowns(sheet, "D", [(HEADER_ROW + i, row.screen) for i, row in enumerate(rows, start=1)], lists, instrument, language)
+    add_answer_dropdowns(
+        sheet, "D", [(HEADER_ROW + i, row.screen) for i, row in enumerate(rows, start=1)], lists, instrument, language
+    )
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     sheet.protection.sheet = True  # no password: it keeps the fixed cells from slips, not from the coder
 
@@ -188,13 +215,18 @@ def interviews_for_workbooks(study: Study) -> pd.DataFrame:
     if study.delimitations is None or study.delimitations.empty:
         return main
     alternatives = study.delimitations.assign(
-        delimitation=study.delimitations["label"] + (": " + study.delimitations["description"]).where(study.delimitations["description"] != "", "")
+        delimitation=study.delimitations["label"]
+        + (": " + study.delimitations["description"]).where(study.delimitations["description"] != "", "")
     )[["practice_id", "delimitation_id", "delimitation"]]
     other = study.interviews[["interview_id", "practice_id", "informant_role"]].merge(alternatives, on="practice_id")
     order = {interview: n for n, interview in enumerate(study.interviews["interview_id"])}
     frame = pd.concat([main, other], ignore_index=True)
     frame = frame.assign(_order=frame["interview_id"].map(order), _alternative=frame["delimitation_id"] != "")
-    return frame.sort_values(["_order", "_alternative", "delimitation_id"], kind="stable").drop(columns=["_order", "_alternative"]).reset_index(drop=True)
+    return (
+        frame.sort_values(["_order", "_alternative", "delimitation_id"], kind="stable")
+        .drop(columns=["_order", "_alternative"])
+        .reset_index(drop=True)
+    )
 
 
 def output_folder(study: Study, out: Path | None, processed_base: Path, language: str) -> Path:
@@ -216,7 +248,13 @@ def new_targets(folder: Path, names: list[str], language: str) -> list[Path]:
     return targets
 
 
-def write_coder_workbooks(study_dir: Path, coders: str | Sequence[str], out: Path | None = None, processed_base: Path = PROCESSED_DIR, language: str | None = None) -> list[Path]:
+def write_coder_workbooks(
+    study_dir: Path,
+    coders: str | Sequence[str],
+    out: Path | None = None,
+    processed_base: Path = PROCESSED_DIR,
+    language: str | None = None,
+) -> list[Path]:
     """Write one workbook per coder for the study in ``study_dir``; return their paths.
 
     Parameters

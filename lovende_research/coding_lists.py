@@ -30,7 +30,10 @@ PHRASES = {
     "error_title": ("Ugyldigt svar", "Invalid answer"),
     "error_scored": ("Vælg et svar fra listen: {labels}.", "Pick an answer from the list: {labels}."),
     "prompt_title": ("Svar", "Answer"),
-    "prompt": ("Vælg fra listen; brug '{missing}' hellere end at lade feltet stå tomt.", "Pick from the list; use '{missing}' rather than leaving it blank."),
+    "prompt": (
+        "Vælg fra listen; brug '{missing}' hellere end at lade feltet stå tomt.",
+        "Pick from the list; use '{missing}' rather than leaving it blank.",
+    ),
 }
 
 
@@ -109,11 +112,21 @@ def add_answer_lists(workbook: Workbook, instrument: Instrument, language: str) 
     )
 
 
-def add_answer_dropdowns(sheet: Worksheet, column_letter: str, rows: list[tuple[int, bool]], lists: AnswerLists, instrument: Instrument, language: str) -> None:
+def add_answer_dropdowns(
+    sheet: Worksheet,
+    column_letter: str,
+    rows: list[tuple[int, bool]],
+    lists: AnswerLists,
+    instrument: Instrument,
+    language: str,
+) -> None:
     """Dropdowns in ``column_letter`` of ``sheet``: ``rows`` are (row number, is the screen item)."""
     missing_label = instrument.missing_codes[0].label(language) if instrument.missing_codes else ""
     # Excel caps a validation's error text at 225 characters and its prompt at 255.
-    for labels, formula, screen in ((lists.scored_labels, lists.scored_range, False), (lists.screen_labels, lists.screen_range, True)):
+    for labels, formula, screen in (
+        (lists.scored_labels, lists.scored_range, False),
+        (lists.screen_labels, lists.screen_range, True),
+    ):
         numbers = [number for number, is_screen in rows if is_screen == screen]
         if not numbers:
             continue

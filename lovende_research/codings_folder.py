@@ -52,12 +52,27 @@ def read_codings_folder(folder: Path) -> tuple[RawTable, list[Problem]]:
     for path in files:
         name = f"{FOLDER}/{path.name}"
         if path.suffix.lower() != ".xlsx":
-            problems.append(Problem(name, Text("filen er ikke en Excel-projektmappe", "the file is not an Excel workbook"), expected=Text("kun .xlsx-filer i codings/", "only .xlsx files in codings/")))
+            problems.append(
+                Problem(
+                    name,
+                    Text("filen er ikke en Excel-projektmappe", "the file is not an Excel workbook"),
+                    expected=Text("kun .xlsx-filer i codings/", "only .xlsx files in codings/"),
+                )
+            )
             continue
         try:
             workbook = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a damaged or mislabelled file
-            problems.append(Problem(name, Text(f"kan ikke læses som Excel-fil ({type(exc).__name__})", f"cannot be read as an Excel file ({type(exc).__name__})"), expected=Text("en .xlsx-fil", "an .xlsx file")))
+            problems.append(
+                Problem(
+                    name,
+                    Text(
+                        f"kan ikke læses som Excel-fil ({type(exc).__name__})",
+                        f"cannot be read as an Excel file ({type(exc).__name__})",
+                    ),
+                    expected=Text("en .xlsx-fil", "an .xlsx file"),
+                )
+            )
             continue
         try:
             coded_sheets = 0
@@ -80,12 +95,25 @@ def read_codings_folder(folder: Path) -> tuple[RawTable, list[Problem]]:
             workbook.close()
         if not coded_sheets:
             problems.append(
-                Problem(name, Text("ingen ark i projektmappen er et kodeark", "no sheet of the workbook is a coding sheet"),
-                        expected=Text("ark lavet med lovende workbooks (interview_id og coder_id øverst, item_id og response over spørgsmålene)",
-                                      "sheets made by lovende workbooks (interview_id and coder_id at the top, item_id and response above the items)"))
-            )  # fmt: skip
+                Problem(
+                    name,
+                    Text("ingen ark i projektmappen er et kodeark", "no sheet of the workbook is a coding sheet"),
+                    expected=Text(
+                        "ark lavet med lovende workbooks (interview_id og coder_id øverst, item_id og response over spørgsmålene)",
+                        "sheets made by lovende workbooks (interview_id and coder_id at the top, item_id and response above the items)",
+                    ),
+                )
+            )
     if not files:
-        problems.append(Problem(label, Text("mappen er tom", "the folder is empty"), expected=Text("kodernes projektmapper (lovende workbooks)", "the coders' workbooks (lovende workbooks)")))
+        problems.append(
+            Problem(
+                label,
+                Text("mappen er tom", "the folder is empty"),
+                expected=Text(
+                    "kodernes projektmapper (lovende workbooks)", "the coders' workbooks (lovende workbooks)"
+                ),
+            )
+        )
     frame = pd.DataFrame(records, columns=list(COLUMNS), index=pd.Index(list(origin), name="row"), dtype=object)
     return RawTable("codings", folder, frame, origin=origin), problems
 
@@ -98,14 +126,29 @@ def _header_row(rows: list[list[str]]) -> int | None:
     return None
 
 
-def _coder_rows(rows: list[list[str]], header: int, names: list[str], file: str, sheet: str) -> tuple[list[tuple[list[str], Origin]], list[Problem]]:
+def _coder_rows(
+    rows: list[list[str]], header: int, names: list[str], file: str, sheet: str
+) -> tuple[list[tuple[list[str], Origin]], list[Problem]]:
     """One coder's sheet of one interview: its item rows as long codings, each with where it was typed."""
-    keys = {normalise_column(cells[0]): (index + 1, cells[1] if len(cells) > 1 else "") for index, cells in enumerate(rows[:header]) if cells}
+    keys = {
+        normalise_column(cells[0]): (index + 1, cells[1] if len(cells) > 1 else "")
+        for index, cells in enumerate(rows[:header])
+        if cells
+    }
     missing = [key for key in _KEYS if key not in keys]
     missing += [column for column in ("item_id", "response") if column not in names]
     if missing:
-        return [], [Problem(file, Text(f"arket mangler {', '.join(missing)}", f"the sheet lacks {', '.join(missing)}"), sheet=sheet,
-                            expected=Text("et kodeark lavet med lovende workbooks, med dets faste celler urørte", "a coding sheet made by lovende workbooks, its fixed cells untouched"))]  # fmt: skip
+        return [], [
+            Problem(
+                file,
+                Text(f"arket mangler {', '.join(missing)}", f"the sheet lacks {', '.join(missing)}"),
+                sheet=sheet,
+                expected=Text(
+                    "et kodeark lavet med lovende workbooks, med dets faste celler urørte",
+                    "a coding sheet made by lovende workbooks, its fixed cells untouched",
+                ),
+            )
+        ]
     position = {column: names.index(column) for column in ("item_id", "response", "note") if column in names}
     found = []
     for number, cells in enumerate(rows[header + 1 :], start=header + 2):
@@ -115,12 +158,29 @@ def _coder_rows(rows: list[list[str]], header: int, names: list[str], file: str,
             continue
         response = cells[position["response"]]
         note = cells[position["note"]] if "note" in position else ""
-        where = Origin(number, cells={key: (keys[key][0], key) for key in (*_KEYS, "delimitation_id") if key in keys}, file=file, sheet=sheet)
+        where = Origin(
+            number,
+            cells={key: (keys[key][0], key) for key in (*_KEYS, "delimitation_id") if key in keys},
+            file=file,
+            sheet=sheet,
+        )
         delimitation = keys["delimitation_id"][1] if "delimitation_id" in keys else ""
         found.append(([keys["interview_id"][1], keys["coder_id"][1], item, response, note, delimitation], where))
     if found and not any(cells[3] for cells, _ in found):
-        return [], [Problem(file, Text(f"arket er ikke udfyldt endnu (0 af {len(found)} spørgsmål besvaret)", f"the sheet is not filled in yet (0 of {len(found)} items answered)"),
-                            sheet=sheet, column="response", expected=Text("et svar på hvert spørgsmål, eller fjern arket", "an answer to every item, or remove the sheet"))]  # fmt: skip
+        return [], [
+            Problem(
+                file,
+                Text(
+                    f"arket er ikke udfyldt endnu (0 af {len(found)} spørgsmål besvaret)",
+                    f"the sheet is not filled in yet (0 of {len(found)} items answered)",
+                ),
+                sheet=sheet,
+                column="response",
+                expected=Text(
+                    "et svar på hvert spørgsmål, eller fjern arket", "an answer to every item, or remove the sheet"
+                ),
+            )
+        ]
     return found, []
 
 
@@ -133,6 +193,9 @@ def codings_folder_conflict(file: Path) -> InputError:
     """``codings/`` beside a ``codings.*`` file: one table in two places."""
     return InputError.single(
         file.name,
-        Text(f"tabellen 'codings' findes både som {file.name} og som mappen {FOLDER}/", f"the table 'codings' is both {file.name} and the folder {FOLDER}/"),
+        Text(
+            f"tabellen 'codings' findes både som {file.name} og som mappen {FOLDER}/",
+            f"the table 'codings' is both {file.name} and the folder {FOLDER}/",
+        ),
         expected=Text("præcis én af dem", "exactly one of them"),
     )

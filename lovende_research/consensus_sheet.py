@@ -52,7 +52,10 @@ PHRASES = {
         "Pick the agreed code in the column consensus on each row; rows left without one stay disagreements. Put "
         "the filled file in the study's folder codings/ (or append consensus_codings(file) to the codings file).",
     ),
-    "no_conflicts": ("{study}: koderne er ikke uenige om noget spørgsmål, som mangler en konsensuskode", "{study}: the coders disagree on no item that lacks a consensus code"),
+    "no_conflicts": (
+        "{study}: koderne er ikke uenige om noget spørgsmål, som mangler en konsensuskode",
+        "{study}: the coders disagree on no item that lacks a consensus code",
+    ),
 }
 
 
@@ -94,14 +97,19 @@ def consensus_workbook(conflicts: pd.DataFrame, instrument: Instrument, language
         sheet.cell(number, agreed_at).protection = open_cell
         sheet.cell(number, agreed_at + 1).protection = open_cell
     letter = get_column_letter(agreed_at)
-    rows = [(number, record["item_id"] == screen) for number, record in enumerate(conflicts.to_dict("records"), start=HEADER_ROW + 1)]
+    rows = [
+        (number, record["item_id"] == screen)
+        for number, record in enumerate(conflicts.to_dict("records"), start=HEADER_ROW + 1)
+    ]
     add_answer_dropdowns(sheet, letter, rows, lists, instrument, language)
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     sheet.protection.sheet = True  # no password: it keeps the listed conflicts from slips, not from the meeting
     return text_cells(workbook)
 
 
-def write_consensus_sheet(study_dir: Path, out: Path | None = None, processed_base: Path = PROCESSED_DIR, language: str | None = None) -> Path:
+def write_consensus_sheet(
+    study_dir: Path, out: Path | None = None, processed_base: Path = PROCESSED_DIR, language: str | None = None
+) -> Path:
     """Write the open coder conflicts of the study in ``study_dir`` as the consensus meeting's sheet.
 
     Parameters
@@ -141,10 +149,16 @@ def is_consensus_header(names: list[str]) -> bool:
     return {"interview_id", "item_id", AGREED} <= set(names)
 
 
-def consensus_rows(rows: list[list[str]], header: int, names: list[str], file: str, sheet: str) -> list[tuple[list[str], Origin]]:
+def consensus_rows(
+    rows: list[list[str]], header: int, names: list[str], file: str, sheet: str
+) -> list[tuple[list[str], Origin]]:
     """The agreed codes of a filled consensus sheet (``rows`` as text, ``header`` its index) as long
     codings of coder ``konsensus`` (interview, coder, item, response, note, delimitation), with where each was typed."""
-    position = {name: names.index(name) for name in ("interview_id", "item_id", "delimitation_id", AGREED, "note") if name in names}
+    position = {
+        name: names.index(name)
+        for name in ("interview_id", "item_id", "delimitation_id", AGREED, "note")
+        if name in names
+    }
     found = []
     for number, cells in enumerate(rows[header + 1 :], start=header + 2):
         cells = cells + [""] * (len(names) - len(cells))
@@ -172,7 +186,13 @@ def consensus_codings(path: Path) -> pd.DataFrame:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged or mislabelled file
-        raise InputError.single(path.name, Text(f"kan ikke læses som Excel-fil ({type(exc).__name__})", f"cannot be read as an Excel file ({type(exc).__name__})")) from None
+        raise InputError.single(
+            path.name,
+            Text(
+                f"kan ikke læses som Excel-fil ({type(exc).__name__})",
+                f"cannot be read as an Excel file ({type(exc).__name__})",
+            ),
+        ) from None
     try:
         for sheet in workbook.worksheets:
             rows = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]

@@ -46,8 +46,24 @@ def in_language(text: object, language: str) -> str:
 
 #: The words a problem's place and parts are named with, per language.
 _WORDS = {
-    "da": {"sheet": "ark", "row": "række", "column": "kolonne", "found": "fandt", "expected": "forventet", "problems": ("problem", "problemer"), "input": "i input"},
-    "en": {"sheet": "sheet", "row": "row", "column": "column", "found": "found", "expected": "expected", "problems": ("problem", "problems"), "input": "in the input"},
+    "da": {
+        "sheet": "ark",
+        "row": "række",
+        "column": "kolonne",
+        "found": "fandt",
+        "expected": "forventet",
+        "problems": ("problem", "problemer"),
+        "input": "i input",
+    },
+    "en": {
+        "sheet": "sheet",
+        "row": "row",
+        "column": "column",
+        "found": "found",
+        "expected": "expected",
+        "problems": ("problem", "problems"),
+        "input": "in the input",
+    },
 }
 
 

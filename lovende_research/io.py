@@ -48,8 +48,12 @@ def refuse_raw(target: Path) -> None:
     """
     resolved = target.resolve()
     if resolved == RAW_DIR.resolve() or RAW_DIR.resolve() in resolved.parents:
-        raise LovendeError(Text(f"{target}: data/raw/ er skrivebeskyttet for programmet; skriv under data/processed/ eller reports/",
-                                f"{target}: data/raw/ is read-only to the program; write under data/processed/ or reports/"))
+        raise LovendeError(
+            Text(
+                f"{target}: data/raw/ er skrivebeskyttet for programmet; skriv under data/processed/ eller reports/",
+                f"{target}: data/raw/ is read-only to the program; write under data/processed/ or reports/",
+            )
+        )
 
 
 def file_in(folder: Path, name: str) -> Path:
@@ -60,8 +64,12 @@ def file_in(folder: Path, name: str) -> Path:
     """
     target = folder / name
     if Path(name).name != name or name in {"", ".", ".."} or target.resolve().parent != folder.resolve():
-        raise LovendeError(Text(f"{name!r}: ikke et filnavn i {folder}; forventet et navn uden mappeskilletegn",
-                                f"{name!r}: not a file name in {folder}; expected a name without folder separators"))
+        raise LovendeError(
+            Text(
+                f"{name!r}: ikke et filnavn i {folder}; forventet et navn uden mappeskilletegn",
+                f"{name!r}: not a file name in {folder}; expected a name without folder separators",
+            )
+        )
     return target
 
 

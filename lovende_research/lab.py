@@ -47,8 +47,9 @@ class LabError(LovendeError):
     """``lovende lab`` was asked for something it cannot do (a port outside 1–65535)."""
 
 
-def lab_command(port: int = 8888, no_browser: bool = False, *, user_id: int | None = None,
-                notebook_dir: Path = NOTEBOOKS_DIR) -> list[str]:
+def lab_command(
+    port: int = 8888, no_browser: bool = False, *, user_id: int | None = None, notebook_dir: Path = NOTEBOOKS_DIR
+) -> list[str]:
     """The JupyterLab command: this environment's Python, ``notebook_dir``, the project kernel as default.
 
     ``user_id`` defaults to the effective user id of this process; 0 (root) adds ``--allow-root``.
@@ -57,7 +58,9 @@ def lab_command(port: int = 8888, no_browser: bool = False, *, user_id: int | No
         raise LabError(f"--port skal være et heltal mellem 1 og 65535, fandt {port!r}")
     uid = os.geteuid() if user_id is None else user_id
     command = [
-        sys.executable, "-m", "jupyterlab",
+        sys.executable,
+        "-m",
+        "jupyterlab",
         f"--notebook-dir={notebook_dir}",
         f"--port={port}",
         "--ServerApp.port_retries=0",

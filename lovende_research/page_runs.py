@@ -70,7 +70,10 @@ def mark_stale(path: Path, run_id: str, language: str) -> None:
     text = path.read_text(encoding="utf-8")
     if 'class="stale-page"' in text:
         return
-    banner = f'<p class="stale-page" style="background:#fde2e1;padding:0.6em;border:1px solid #c00">{html.escape(phrase(PHRASES, "stale_banner", language, run=run_id))}</p>'
+    banner = (
+        '<p class="stale-page" style="background:#fde2e1;padding:0.6em;border:1px solid #c00">'
+        f"{html.escape(phrase(PHRASES, 'stale_banner', language, run=run_id))}</p>"
+    )
     marked, found = re.subn(r"(<body[^>]*>)", lambda m: m.group(1) + banner, text, count=1)
     if found:
         atomic_write_text(path, marked)

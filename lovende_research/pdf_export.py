@@ -22,8 +22,16 @@ PDF_FOLDER = "pdf"
 #: The pages printed, relative to ``reports/<study>/`` (glob patterns), in this order.
 PRINTED_PAGES: tuple[str, ...] = ("index.html", "04_report.html", "praksis/*.html")
 #: Chromium runs as in the page tests: no sandbox (containers, root), no GPU, nothing from the network.
-CHROMIUM_ARGS: tuple[str, ...] = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                  "--no-first-run", "--disable-component-update", "--disable-sync", "--no-pdf-header-footer")
+CHROMIUM_ARGS: tuple[str, ...] = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-pdf-header-footer",
+)
 
 
 class PdfError(LovendeError):
@@ -43,8 +51,16 @@ def print_page(page: Path, pdf: Path, chromium: str) -> Path:
     with tempfile.TemporaryDirectory(prefix="lovende-pdf-") as scratch:
         out = Path(scratch) / "page.pdf"
         done = subprocess.run(
-            [chromium, *CHROMIUM_ARGS, f"--user-data-dir={Path(scratch) / 'profile'}", f"--print-to-pdf={out}", page.resolve().as_uri()],
-            capture_output=True, text=True, timeout=300,
+            [
+                chromium,
+                *CHROMIUM_ARGS,
+                f"--user-data-dir={Path(scratch) / 'profile'}",
+                f"--print-to-pdf={out}",
+                page.resolve().as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         if done.returncode != 0 or not out.is_file() or not out.read_bytes().startswith(b"%PDF"):
             raise PdfError(f"{page}: Chromium skrev ingen PDF (kode {done.returncode}): {done.stderr.strip()[-500:]}")
@@ -64,4 +80,7 @@ def write_pdfs(reports_dir: Path) -> list[Path]:
         raise PdfError(f"{reports_dir / 'index.html'} findes ikke: kør 'lovende run' på studiet først")
     chromium = chromium_path()
     pages = [page for pattern in PRINTED_PAGES for page in sorted(reports_dir.glob(pattern))]
-    return [print_page(page, reports_dir / PDF_FOLDER / page.relative_to(reports_dir).with_suffix(".pdf"), chromium) for page in pages]
+    return [
+        print_page(page, reports_dir / PDF_FOLDER / page.relative_to(reports_dir).with_suffix(".pdf"), chromium)
+        for page in pages
+    ]

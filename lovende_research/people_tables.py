@@ -274,11 +274,15 @@ def table_html(
         raise ValueError(f"max_rows = {max_rows}; expected a whole number of at least 1")
     shown = frame.head(max_rows)
     heads = "".join(f"<th>{html.escape(header(str(c), language))}</th>" for c in shown.columns)
-    numeric = [pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c]) for c in shown.columns]
+    numeric = [
+        pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c]) for c in shown.columns
+    ]
     rows = []
     for values in shown.itertuples(index=False, name=None):
         cells = "".join(
-            f'<td class="number">{html.escape(cell_text(v, language, digits))}</td>' if is_number else f"<td>{html.escape(cell_text(v, language, digits))}</td>"
+            f'<td class="number">{html.escape(cell_text(v, language, digits))}</td>'
+            if is_number
+            else f"<td>{html.escape(cell_text(v, language, digits))}</td>"
             for v, is_number in zip(values, numeric, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")
@@ -287,7 +291,11 @@ def table_html(
     if cut:
         note = phrase(PHRASES, "shown", language, shown=len(shown), n=len(frame))
     else:
-        note = phrase(PHRASES, "one_row", language) if len(frame) == 1 else phrase(PHRASES, "all_rows", language, n=len(frame))
+        note = (
+            phrase(PHRASES, "one_row", language)
+            if len(frame) == 1
+            else phrase(PHRASES, "all_rows", language, n=len(frame))
+        )
     if full_table is not None:
         note += f' <a href="{html.escape(full_table, quote=True)}">{phrase(PHRASES, "full", language)}</a>'
     return f'{table}\n<p class="lovende-table-note">{note}</p>'

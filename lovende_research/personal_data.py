@@ -19,18 +19,43 @@ from lovende_research.tables import RawTable
 #: Column names that would hold real names. Interviews are about real people; studies hold pseudonyms.
 NAME_COLUMNS: frozenset[str] = frozenset(
     {
-        "navn", "name", "fornavn", "efternavn", "fulde_navn", "fuldt_navn", "full_name", "first_name",
-        "last_name", "surname", "informant_name", "informant_navn", "informantnavn", "informant_fulde_navn",
-        "coder_name", "koder_navn", "kodernavn", "interviewee", "person", "personnavn",
-        "kontaktperson", "kontakt", "contact", "contact_person", "contact_name",
+        "navn",
+        "name",
+        "fornavn",
+        "efternavn",
+        "fulde_navn",
+        "fuldt_navn",
+        "full_name",
+        "first_name",
+        "last_name",
+        "surname",
+        "informant_name",
+        "informant_navn",
+        "informantnavn",
+        "informant_fulde_navn",
+        "coder_name",
+        "koder_navn",
+        "kodernavn",
+        "interviewee",
+        "person",
+        "personnavn",
+        "kontaktperson",
+        "kontakt",
+        "contact",
+        "contact_person",
+        "contact_name",
     }
 )
 #: Words in a column name that suggest it holds people (warned about in every table).
 PERSON_COLUMN_WORDS: tuple[str, ...] = ("navn", "name", "kontakt", "contact", "person")
 #: "Sørensen, Birgit": a surname, a comma, a first name.
-_LAST_FIRST = re.compile(r"^[A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?, [A-ZÆØÅ][a-zæøåéèüö]+(?: [A-ZÆØÅ][a-zæøåéèüö]+)*$")
+_LAST_FIRST = re.compile(
+    r"^[A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?, [A-ZÆØÅ][a-zæøåéèüö]+(?: [A-ZÆØÅ][a-zæøåéèüö]+)*$"
+)
 #: A first and last name inside free text: two or three capitalised words in a row.
-_NAME_IN_TEXT = re.compile(r"\b[A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?(?: [A-ZÆØÅ][a-zæøåéèüö]+){1,2}\b|\b[A-ZÆØÅ][a-zæøåéèüö]+, [A-ZÆØÅ][a-zæøåéèüö]+\b")
+_NAME_IN_TEXT = re.compile(
+    r"\b[A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?(?: [A-ZÆØÅ][a-zæøåéèüö]+){1,2}\b|\b[A-ZÆØÅ][a-zæøåéèüö]+, [A-ZÆØÅ][a-zæøåéèüö]+\b"
+)
 #: Free text typed during screening, coding and delimiting, where a name easily slips in: read only
 #: when ``study.yml`` says ``show_notes: true`` (see :class:`~lovende_research.study_config.StudyConfig`).
 NOTE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -41,7 +66,9 @@ NOTE_COLUMNS: dict[str, tuple[str, ...]] = {
     "duplicates": ("note",),
 }
 _ROLE_WORDS = {"informant", "leder", "medarbejder", "partner", "samarbejdspartner", "koder", "coder", "person"}
-_PERSONAL_NAME = re.compile(r"^[A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?(?: [A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?)+$")
+_PERSONAL_NAME = re.compile(
+    r"^[A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?(?: [A-ZÆØÅ][a-zæøåéèüö]+(?:-[A-ZÆØÅ][a-zæøåéèüö]+)?)+$"
+)
 
 
 def looks_like_pseudonym(values: pd.Series) -> pd.Series:
@@ -66,15 +93,34 @@ def name_warnings(raw: RawTable, known_columns: tuple[str, ...]) -> list[Problem
     warnings = []
     for name in raw.frame.columns:
         if name not in known_columns and any(word in name for word in PERSON_COLUMN_WORDS):
-            warnings.append(Problem(raw.file, Text("kolonnen ser ud til at rumme navne på personer", "the column seems to hold names of people"), expected=Text("fjern den, eller brug pseudonymer", "remove it, or use pseudonyms"), column=name))
-    checked = [c for c in ("informant_id", "coder_id", "screener_id", *NOTE_COLUMNS.get(raw.name, ()), "reason") if c in raw.frame.columns]
+            warnings.append(
+                Problem(
+                    raw.file,
+                    Text("kolonnen ser ud til at rumme navne på personer", "the column seems to hold names of people"),
+                    expected=Text("fjern den, eller brug pseudonymer", "remove it, or use pseudonyms"),
+                    column=name,
+                )
+            )
+    checked = [
+        c
+        for c in ("informant_id", "coder_id", "screener_id", *NOTE_COLUMNS.get(raw.name, ()), "reason")
+        if c in raw.frame.columns
+    ]
     for column in checked:
         # the first name-like match per cell, found for the whole column at once (a million codings)
         found = raw.frame[column].astype(str).str.extract(f"({_NAME_IN_TEXT.pattern})", expand=False).dropna()
         for row, name in found.items():
             if not {w.strip(",").lower() for w in name.split()} & _ROLE_WORDS:
                 warnings.append(
-                    Problem(raw.file, Text(f"ligner et navn på en person: {name!r}", f"looks like a person's name: {name!r}"),
-                            expected=Text("et pseudonym, eller skjul navnet med redact: i study.yml", "a pseudonym, or mask the name with redact: in study.yml"), row=int(row), column=column)
+                    Problem(
+                        raw.file,
+                        Text(f"ligner et navn på en person: {name!r}", f"looks like a person's name: {name!r}"),
+                        expected=Text(
+                            "et pseudonym, eller skjul navnet med redact: i study.yml",
+                            "a pseudonym, or mask the name with redact: in study.yml",
+                        ),
+                        row=int(row),
+                        column=column,
+                    )
                 )
     return warnings

@@ -63,8 +63,15 @@ class Stage:
 
 
 STAGES: tuple[Stage, ...] = (
-    Stage("screening", "01_screening", ("Screening af kandidatpraksisser", "Screening of candidate practices"), "screening"),
-    Stage("scoring", "02_interview_coding", ("Kodning og scoring af interview", "Interview coding and scoring"), "scores"),
+    Stage(
+        "screening",
+        "01_screening",
+        ("Screening af kandidatpraksisser", "Screening of candidate practices"),
+        "screening",
+    ),
+    Stage(
+        "scoring", "02_interview_coding", ("Kodning og scoring af interview", "Interview coding and scoring"), "scores"
+    ),
     Stage("bias", "03_subjectivity_bias", ("Tjek af subjektivitetsbias", "Subjectivity-bias checks"), "bias"),
     Stage("report", "04_report", ("Samlet rapport", "Synthesis report")),
 )
@@ -103,8 +110,12 @@ def stage_by_key(keys: list[str] | None) -> list[Stage]:
     known = {s.key: s for s in STAGES}
     unknown = [k for k in keys if k not in known]
     if unknown:
-        raise ParameterError(Text(f"ukendte trin {', '.join(unknown)}; forventet: {', '.join(known)}",
-                                  f"unknown stages {', '.join(unknown)}; expected: {', '.join(known)}"))
+        raise ParameterError(
+            Text(
+                f"ukendte trin {', '.join(unknown)}; forventet: {', '.join(known)}",
+                f"unknown stages {', '.join(unknown)}; expected: {', '.join(known)}",
+            )
+        )
     return [s for s in STAGES if s.key in keys]
 
 
@@ -115,16 +126,24 @@ def read_params_file(path: Path | None) -> dict[str, Any]:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ParameterError(Text(f"{path}: kan ikke læses som YAML ({exc})", f"{path}: cannot be read as YAML ({exc})")) from None
+        raise ParameterError(
+            Text(f"{path}: kan ikke læses som YAML ({exc})", f"{path}: cannot be read as YAML ({exc})")
+        ) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ParameterError(Text(f"{path}: forventet en mapping af parameternavne til værdier",
-                                  f"{path}: expected a mapping of parameter names to values"))
+        raise ParameterError(
+            Text(
+                f"{path}: forventet en mapping af parameternavne til værdier",
+                f"{path}: expected a mapping of parameter names to values",
+            )
+        )
     return data
 
 
-def resolve_parameters(stage: Stage, declared: dict[str, Any], layers: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+def resolve_parameters(
+    stage: Stage, declared: dict[str, Any], layers: list[tuple[str, dict[str, Any]]]
+) -> dict[str, Any]:
     """Merge parameter layers in order for one stage, checking names and types against the notebook.
 
     ``declared`` is papermill's ``inspect_notebook`` result. A layer's stage-specific block
@@ -138,8 +157,12 @@ def resolve_parameters(stage: Stage, declared: dict[str, Any], layers: list[tupl
         specific = layer.get(stage.key, {}) if isinstance(layer.get(stage.key), dict) else {}
         for name in specific:
             if name not in declared:
-                raise ParameterError(Text(f"{source}: notebook {stage.notebook} har ingen parameter '{name}'; den har: {', '.join(declared)}",
-                                          f"{source}: notebook {stage.notebook} has no parameter '{name}'; it has: {', '.join(declared)}"))
+                raise ParameterError(
+                    Text(
+                        f"{source}: notebook {stage.notebook} har ingen parameter '{name}'; den har: {', '.join(declared)}",
+                        f"{source}: notebook {stage.notebook} has no parameter '{name}'; it has: {', '.join(declared)}",
+                    )
+                )
         plain = {k: v for k, v in layer.items() if k not in {s.key for s in STAGES} and k in declared}
         for name, value in {**plain, **specific}.items():
             _check_type(source, stage, name, value, declared[name])
@@ -154,8 +177,12 @@ def check_unused(layers: list[tuple[str, dict[str, Any]]], declared_by_stage: di
         for name in layer:
             if name in {s.key for s in STAGES} or name in everything:
                 continue
-            raise ParameterError(Text(f"{source}: ingen notebook har parameteren '{name}'; kendte parametre: {', '.join(sorted(everything))}",
-                                      f"{source}: no notebook has the parameter '{name}'; known parameters: {', '.join(sorted(everything))}"))
+            raise ParameterError(
+                Text(
+                    f"{source}: ingen notebook har parameteren '{name}'; kendte parametre: {', '.join(sorted(everything))}",
+                    f"{source}: no notebook has the parameter '{name}'; known parameters: {', '.join(sorted(everything))}",
+                )
+            )
 
 
 _NOT_LITERAL = object()
@@ -187,10 +214,17 @@ def _check_type(source: str, stage: Stage, name: str, value: Any, spec: dict[str
     wanted: type | tuple[type, ...] = (int, float) if isinstance(default, float) else type(default)
     if isinstance(value, bool) != isinstance(default, bool) or not isinstance(value, wanted):
         expected = type(default).__name__
-        hint, hint_en = ((" (sæt tekst i anførselstegn i YAML, fx '007' eller 'no')", " (quote text in YAML, e.g. '007' or 'no')")
-                         if isinstance(default, str) else ("", ""))
-        raise ParameterError(Text(f"{source}: parameteren '{name}' i {stage.notebook} skal være {expected}, fik {value!r}{hint}",
-                                  f"{source}: the parameter '{name}' in {stage.notebook} must be {expected}, got {value!r}{hint_en}"))
+        hint, hint_en = (
+            (" (sæt tekst i anførselstegn i YAML, fx '007' eller 'no')", " (quote text in YAML, e.g. '007' or 'no')")
+            if isinstance(default, str)
+            else ("", "")
+        )
+        raise ParameterError(
+            Text(
+                f"{source}: parameteren '{name}' i {stage.notebook} skal være {expected}, fik {value!r}{hint}",
+                f"{source}: the parameter '{name}' in {stage.notebook} must be {expected}, got {value!r}{hint_en}",
+            )
+        )
 
 
 def ensure_kernel(kernel_name: str = KERNEL_NAME) -> None:
@@ -199,7 +233,9 @@ def ensure_kernel(kernel_name: str = KERNEL_NAME) -> None:
     try:
         KernelSpecManager().get_kernel_spec(kernel_name)
     except NoSuchKernel:
-        raise KernelMissingError(f"Jupyter-kernen '{kernel_name}' er ikke registreret; kør 'make setup' (eller 'make run')") from None
+        raise KernelMissingError(
+            f"Jupyter-kernen '{kernel_name}' er ikke registreret; kør 'make setup' (eller 'make run')"
+        ) from None
 
 
 def run_study(
@@ -272,7 +308,13 @@ def _run_locked(
     leftovers = remove_leftovers(processed, STAGE_FOLDERS)
     _log_to(processed / "run.log")
     run_id = new_run_id(started)
-    log.info("kørsel %s; studie %s valideret: %d kandidater, %d interview", run_id, study.path, len(study.candidates), len(study.interviews))
+    log.info(
+        "kørsel %s; studie %s valideret: %d kandidater, %d interview",
+        run_id,
+        study.path,
+        len(study.candidates),
+        len(study.interviews),
+    )
     for leftover in leftovers:
         log.info("rester fra en afbrudt kørsel: %s", leftover)
 
@@ -280,8 +322,17 @@ def _run_locked(
     if stages:
         ensure_kernel(kernel_name)
     declared = {s.key: papermill.inspect_notebook(str(notebooks_dir / f"{s.notebook}.ipynb")) for s in stages}
-    base = {"study_dir": str(study.path), "processed_dir": str(processed_base.resolve()), "language": language, "seed": study.config.seed}
-    layers = [("standard", base), ("study.yml: parameters", study.config.parameters), (str(params_file), read_params_file(params_file))]
+    base = {
+        "study_dir": str(study.path),
+        "processed_dir": str(processed_base.resolve()),
+        "language": language,
+        "seed": study.config.seed,
+    }
+    layers = [
+        ("standard", base),
+        ("study.yml: parameters", study.config.parameters),
+        (str(params_file), read_params_file(params_file)),
+    ]
     if language and language != study.config.language:
         layers.append(("--lang", {"language": language}))
     check_unused(layers[1:], declared)
@@ -318,13 +369,31 @@ def _run_locked(
                     if jobs > 1:
                         wait(rendered)
                     figures = start_profile_figures(study, processed, language, jobs)
-                shown = {**local_paths, **({str(staged_in): local_paths[str(processed_base.resolve())]} if staged_in else {})}
+                shown = {
+                    **local_paths,
+                    **({str(staged_in): local_paths[str(processed_base.resolve())]} if staged_in else {}),
+                }
                 title = f"{stage.title(language)} · {study.config.title}"
-                rendered.append(renders.submit(render_notebook, executed, reports / f"{stage.notebook}.html", language, title, shown))
-                pages.append(Page(stage.title(language), f"{stage.notebook}.html", kept.relative_to(reports).as_posix()))
+                rendered.append(
+                    renders.submit(
+                        render_notebook, executed, reports / f"{stage.notebook}.html", language, title, shown
+                    )
+                )
+                pages.append(
+                    Page(stage.title(language), f"{stage.notebook}.html", kept.relative_to(reports).as_posix())
+                )
                 if with_practice_pages and stage.key == pages_after:
-                    pages_written = renders.submit(write_practice_pages, study, processed, reports, language, jobs, figures,
-                                                   use_bias=_bias_fits(processed, allow_mixed_runs), progress=progress)
+                    pages_written = renders.submit(
+                        write_practice_pages,
+                        study,
+                        processed,
+                        reports,
+                        language,
+                        jobs,
+                        figures,
+                        use_bias=_bias_fits(processed, allow_mixed_runs),
+                        progress=progress,
+                    )
                 log.info("trin %s færdigt", stage.key)
             for page in rendered:
                 page.result()  # a page that failed to render is an error here, as before
@@ -337,8 +406,19 @@ def _run_locked(
         finally:
             renders.shutdown(wait=True)
 
-    if with_practice_pages and pages_written is None:  # the scoring notebook was not found: pages from earlier tables, if any
-        practice_pages = write_practice_pages(study, processed, reports, language, jobs, figures, use_bias=_bias_fits(processed, allow_mixed_runs), progress=progress)
+    if (
+        with_practice_pages and pages_written is None
+    ):  # the scoring notebook was not found: pages from earlier tables, if any
+        practice_pages = write_practice_pages(
+            study,
+            processed,
+            reports,
+            language,
+            jobs,
+            figures,
+            use_bias=_bias_fits(processed, allow_mixed_runs),
+            progress=progress,
+        )
     log.info("%d praksissider skrevet", len(practice_pages))
     for stage in stages:
         record_page(reports, f"{stage.notebook}.html", run_id, processed, _folders_read(stage))
@@ -370,7 +450,9 @@ def _folders_read(stage: Stage) -> tuple[str, ...]:
     return STAGE_FOLDERS[: STAGE_FOLDERS.index(stage.outputs) + 1] if stage.outputs else STAGE_FOLDERS
 
 
-def _pages_by_state(reports: Path, processed: Path, language: str, notebooks: dict[str, str | None]) -> tuple[list[Page], list[Page]]:
+def _pages_by_state(
+    reports: Path, processed: Path, language: str, notebooks: dict[str, str | None]
+) -> tuple[list[Page], list[Page]]:
     """The stage pages in pipeline order, split into current ones (linked) and stale ones (named, marked).
 
     A page made by an earlier run stays current while the folders it was made from are still in place
@@ -382,7 +464,11 @@ def _pages_by_state(reports: Path, processed: Path, language: str, notebooks: di
         name = f"{stage.notebook}.html"
         if name not in states:
             continue
-        notebook = notebooks.get(name) or (f"notebooks/{stage.notebook}.ipynb" if (reports / "notebooks" / f"{stage.notebook}.ipynb").is_file() else None)
+        notebook = notebooks.get(name) or (
+            f"notebooks/{stage.notebook}.ipynb"
+            if (reports / "notebooks" / f"{stage.notebook}.ipynb").is_file()
+            else None
+        )
         page = Page(stage.title(language), name, notebook, states[name].run_id)
         if states[name].current:
             current.append(page)
@@ -417,7 +503,13 @@ def _validated_for_kernels(study: Study, processed: Path) -> Iterator[None]:
 
 
 def _execute(
-    stage: Stage, parameters: dict[str, Any], notebooks_dir: Path, processed: Path, kernel_name: str, progress: bool, run_id: str
+    stage: Stage,
+    parameters: dict[str, Any],
+    notebooks_dir: Path,
+    processed: Path,
+    kernel_name: str,
+    progress: bool,
+    run_id: str,
 ) -> tuple[Path, Path | None]:
     """Run one notebook to a temporary file, then move it into place; on failure keep it apart and raise.
 

@@ -48,7 +48,10 @@ PHRASES = {
     "rank": ("Rang", "Rank"),
     "rank_value": ("{rank} af {n} (interval {low}–{high})", "{rank} of {n} (interval {low}–{high})"),
     "p_top": ("Sandsynlighed for top {k}", "Probability of top {k}"),
-    "p_top_value": ("{p} % (top 10 %, {decile} pladser: {p_decile} %)", "{p} % (top 10 %, {decile} places: {p_decile} %)"),
+    "p_top_value": (
+        "{p} % (top 10 %, {decile} pladser: {p_decile} %)",
+        "{p} % (top 10 %, {decile} places: {p_decile} %)",
+    ),
     "method_model": ("model", "model"),
     "method_bootstrap": ("bootstrap", "bootstrap"),
     "informants": ("Informanter", "Informants"),
@@ -68,16 +71,23 @@ PHRASES = {
     "progress": ("praksissider", "practice pages"),
     "progress_unit": ("side", "page"),
     "bias_stale": (
-        "Tjekket for subjektivitetsbias er fra en tidligere kørsel på scorer, der siden er beregnet igen; dets opmærksomhedspunkter vises derfor ikke her. Kør trinnet bias igen.",
-        "The subjectivity-bias checks are from an earlier run on scores that have been recomputed since, so their flags are not shown here. Run the bias stage again.",
+        "Tjekket for subjektivitetsbias er fra en tidligere kørsel på scorer, der siden er beregnet igen; dets "
+        "opmærksomhedspunkter vises derfor ikke her. Kør trinnet bias igen.",
+        "The subjectivity-bias checks are from an earlier run on scores that have been recomputed since, so their "
+        "flags are not shown here. Run the bias stage again.",
     ),
     "sikker": (
-        "Mulig sikker praksis: mindst ét interview svarer, at effekten er testet i et videnskabeligt forsøg (eller koderne er uenige). Evidensen bør vurderes af en ekspert; det indgår ikke i den lovende score.",
-        "Possible sikker praksis: at least one interview says the effect was tested in a scientific trial (or the coders disagree). The evidence needs an expert look; it is not part of the lovende score.",
+        "Mulig sikker praksis: mindst ét interview svarer, at effekten er testet i et videnskabeligt forsøg (eller "
+        "koderne er uenige). Evidensen bør vurderes af en ekspert; det indgår ikke i den lovende score.",
+        "Possible sikker praksis: at least one interview says the effect was tested in a scientific trial (or the "
+        "coders disagree). The evidence needs an expert look; it is not part of the lovende score.",
     ),
     "not_scored": ("ingen score", "no score"),
     "fair": ("Rollejusteret", "Role-adjusted"),
-    "fair_overall": ("Samlet indeks med samme rollesammensætning for alle", "Overall index with the same role mix for all"),
+    "fair_overall": (
+        "Samlet indeks med samme rollesammensætning for alle",
+        "Overall index with the same role mix for all",
+    ),
     "fair_rank": ("nr. {rank}", "rank {rank}"),
 }
 
@@ -98,7 +108,9 @@ def _profile_svg(job: _PracticeFigure) -> tuple[str, bytes]:
     from lovende_research.plots import figure_bytes
     from lovende_research.plots import scores as score_plots
 
-    figure = score_plots.profile_chart(job.profiles, job.practice_id, job.instrument, job.language, MAIN_DELIMITATION, job.ci)
+    figure = score_plots.profile_chart(
+        job.profiles, job.practice_id, job.instrument, job.language, MAIN_DELIMITATION, job.ci
+    )
     svg = figure_bytes(figure, "svg")
     plt.close(figure)
     return job.practice_id, svg
@@ -123,7 +135,11 @@ class ProfileFigures:
 
     def __init__(self, figures: list[_PracticeFigure], jobs: int = 1):
         self.practice_ids = [f.practice_id for f in figures]
-        self._executor: Executor = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and len(figures) > 1 else ThreadPoolExecutor(max_workers=1)
+        self._executor: Executor = (
+            ProcessPoolExecutor(max_workers=jobs)
+            if jobs > 1 and len(figures) > 1
+            else ThreadPoolExecutor(max_workers=1)
+        )
         self._futures: list[Future[tuple[str, bytes]]] = [self._executor.submit(_profile_svg, f) for f in figures]
 
     def result(self) -> dict[str, bytes]:
@@ -147,12 +163,21 @@ def start_profile_figures(study: Study, processed: Path, language: str = "da", j
     ci = _interval_level(scores_dir)
     practice_ids = sorted(profiles["practice_id"].astype(str).unique())
     by_practice = dict(tuple(profiles.groupby(profiles["practice_id"].astype(str), sort=False)))
-    return ProfileFigures([_PracticeFigure(pid, by_practice[pid], study.instrument, language, ci) for pid in practice_ids], jobs)
+    return ProfileFigures(
+        [_PracticeFigure(pid, by_practice[pid], study.instrument, language, ci) for pid in practice_ids], jobs
+    )
 
 
 def write_practice_pages(
-    study: Study, processed: Path, reports: Path, language: str = "da", jobs: int = 1, figures: ProfileFigures | None = None,
-    *, use_bias: bool = True, progress: bool = False,
+    study: Study,
+    processed: Path,
+    reports: Path,
+    language: str = "da",
+    jobs: int = 1,
+    figures: ProfileFigures | None = None,
+    *,
+    use_bias: bool = True,
+    progress: bool = False,
 ) -> list[Page]:
     """Write ``reports/<study>/praksis/<practice_id>.html`` for every scored practice; return the pages.
 
@@ -192,11 +217,32 @@ def write_practice_pages(
 
     candidates = study.candidates.set_index("practice_id")
     pages = []
-    for pid in tqdm(practice_ids, desc=phrase(PHRASES, "progress", language), unit=phrase(PHRASES, "progress_unit", language), disable=not progress):
-        body = _practice_body(study, pid, candidates.loc[pid], profiles[profiles["practice_id"] == pid], overall, ranks, screen, flags, svgs[pid], language, ci,
-                              fair, method, bias_stale)
+    for pid in tqdm(
+        practice_ids,
+        desc=phrase(PHRASES, "progress", language),
+        unit=phrase(PHRASES, "progress_unit", language),
+        disable=not progress,
+    ):
+        body = _practice_body(
+            study,
+            pid,
+            candidates.loc[pid],
+            profiles[profiles["practice_id"] == pid],
+            overall,
+            ranks,
+            screen,
+            flags,
+            svgs[pid],
+            language,
+            ci,
+            fair,
+            method,
+            bias_stale,
+        )
         body += change_link(reports, pid, language)  # the rounds' change page (lovende compare), when written
-        body += quotes_section(study, processed, pid, language)  # the coded segments behind the scores (show_quotes: true)
+        body += quotes_section(
+            study, processed, pid, language
+        )  # the coded segments behind the scores (show_quotes: true)
         name = str(candidates.at[pid, "name"])
         atomic_write_text(file_in(reports / PAGES_DIR, f"{pid}.html"), html_page(f"{pid}: {name}", body, language))
         pages.append(Page(f"{pid}: {name}", f"{PAGES_DIR}/{pid}.html"))
@@ -245,19 +291,53 @@ def _practice_body(
     ]
     if study.delimitations is not None:
         for record in study.delimitations[study.delimitations["practice_id"] == pid].itertuples():
-            facts.append((f"{phrase(PHRASES, 'alternative', language)} ({record.delimitation_id})", f"{record.label}. {record.description}".strip(". ")))
+            facts.append(
+                (
+                    f"{phrase(PHRASES, 'alternative', language)} ({record.delimitation_id})",
+                    f"{record.label}. {record.description}".strip(". "),
+                )
+            )
     interviews = study.interviews[study.interviews["practice_id"] == pid]
     roles = ", ".join(f"{role} ({n})" for role, n in interviews["informant_role"].value_counts().sort_index().items())
     facts.append((phrase(PHRASES, "informants", language), roles))
     if pid in overall.index:
         row = overall.loc[pid]
-        facts.append((phrase(PHRASES, "overall", language), f"{number(row['overall'], language)} [{number(row['ci_low'], language)}; {number(row['ci_high'], language)}]"))
+        facts.append(
+            (
+                phrase(PHRASES, "overall", language),
+                f"{number(row['overall'], language)} [{number(row['ci_low'], language)}; {number(row['ci_high'], language)}]",
+            )
+        )
     if pid in ranks.index and not pd.isna(ranks.at[pid, "rank"]):
         r = ranks.loc[pid]
-        facts.append((phrase(PHRASES, "rank", language), phrase(PHRASES, "rank_value", language, rank=int(r["rank"]), n=int(r["n_ranked"]), low=int(r["rank_low"]), high=int(r["rank_high"]))))
+        facts.append(
+            (
+                phrase(PHRASES, "rank", language),
+                phrase(
+                    PHRASES,
+                    "rank_value",
+                    language,
+                    rank=int(r["rank"]),
+                    n=int(r["n_ranked"]),
+                    low=int(r["rank_low"]),
+                    high=int(r["rank_high"]),
+                ),
+            )
+        )
         if "p_top_k" in r.index and not pd.isna(r["p_top_k"]):
-            facts.append((phrase(PHRASES, "p_top", language, k=int(r["top_k"])), phrase(PHRASES, "p_top_value", language, p=round(100 * float(r["p_top_k"])),
-                                                                                       decile=int(r["top_decile"]), p_decile=round(100 * float(r["p_top_decile"])))))
+            facts.append(
+                (
+                    phrase(PHRASES, "p_top", language, k=int(r["top_k"])),
+                    phrase(
+                        PHRASES,
+                        "p_top_value",
+                        language,
+                        p=round(100 * float(r["p_top_k"])),
+                        decile=int(r["top_decile"]),
+                        p_decile=round(100 * float(r["p_top_decile"])),
+                    ),
+                )
+            )
 
     fair_cells = pd.Series(dtype=float)
     if fair is not None:
@@ -265,19 +345,38 @@ def _practice_body(
         fair_cells = cells[cells["practice_id"] == pid].set_index("element_id")["fair"]
         if pid in fair_overall.index:
             f = fair_overall.loc[pid]
-            facts.append((phrase(PHRASES, "fair_overall", language), f"{number(f['fair'], language)} [{number(f['ci_low'], language)}; {number(f['ci_high'], language)}], "
-                          + phrase(PHRASES, "fair_rank", language, rank=number(f["rank_fair"], language, 0))))
+            facts.append(
+                (
+                    phrase(PHRASES, "fair_overall", language),
+                    f"{number(f['fair'], language)} [{number(f['ci_low'], language)}; {number(f['ci_high'], language)}], "
+                    + phrase(PHRASES, "fair_rank", language, rank=number(f["rank_fair"], language, 0)),
+                )
+            )
     names = {e.id: f"{e.number}. {e.name(language)}" for e in study.instrument.elements}
     rows = []
     for record in profile.set_index("element_id").reindex([e.id for e in study.instrument.elements]).itertuples():
         sufficient = bool(record.sufficient) if not pd.isna(record.sufficient) else False
         score = number(record.score, language) if sufficient else f"<em>{t('insufficient')}</em>"
-        interval = f"{number(record.ci_low, language)}–{number(record.ci_high, language)}" if sufficient and not pd.isna(record.ci_low) else "–"
-        spread = f"{number(record.informant_min, language)}–{number(record.informant_max, language)}" if not pd.isna(record.informant_min) else "–"
+        interval = (
+            f"{number(record.ci_low, language)}–{number(record.ci_high, language)}"
+            if sufficient and not pd.isna(record.ci_low)
+            else "–"
+        )
+        spread = (
+            f"{number(record.informant_min, language)}–{number(record.informant_max, language)}"
+            if not pd.isna(record.informant_min)
+            else "–"
+        )
         rows.append(
             f"<tr><td>{html.escape(names[record.Index])}</td><td class='number'>{score}</td><td class='number'>{interval}</td>"
-            f"<td class='number'>{number(100 * record.coverage, language, 0) if not pd.isna(record.coverage) else '–'} %</td><td class='number'>{spread}</td>"
-            + (f"<td class='number'>{number(fair_cells.get(record.Index, float('nan')), language)}</td>" if fair is not None else "") + "</tr>"
+            f"<td class='number'>{number(100 * record.coverage, language, 0) if not pd.isna(record.coverage) else '–'} %</td>"
+            f"<td class='number'>{spread}</td>"
+            + (
+                f"<td class='number'>{number(fair_cells.get(record.Index, float('nan')), language)}</td>"
+                if fair is not None
+                else ""
+            )
+            + "</tr>"
         )
     notes = []
     if pid in screen.index and bool(screen.at[pid, "possible_sikker"]):
@@ -286,7 +385,10 @@ def _practice_body(
         notes.append(f'<p class="notice">{t("bias_stale" if bias_stale else "bias_not_run")}</p>')
     else:
         raised = flags[(flags["practice_id"] == pid) & flags["flag"].astype(bool)]
-        notes.extend(f'<p class="flag"><strong>{html.escape(check_label(str(f.check), language))}</strong>: {html.escape(str(f.reason))}</p>' for f in raised.itertuples())
+        notes.extend(
+            f'<p class="flag"><strong>{html.escape(check_label(str(f.check), language))}</strong>: {html.escape(str(f.reason))}</p>'
+            for f in raised.itertuples()
+        )
         if raised.empty:
             notes.append(f"<p>{t('no_flags')}</p>")
     image = base64.b64encode(svg).decode("ascii")
@@ -298,8 +400,12 @@ def _practice_body(
 <h2>{t("flags")}</h2>
 {"".join(notes)}
 <h2>{t("profile")}</h2>
-<img class="figure" src="data:image/svg+xml;base64,{image}" alt="{t('profile')} {html.escape(pid)}">
+<img class="figure" src="data:image/svg+xml;base64,{image}" alt="{t("profile")} {html.escape(pid)}">
 <table>
-<tr><th>{t("element")}</th><th class="number">{t("score")}</th><th class="number">{t("interval")} ({round(100 * ci)} %, {t("method_" + method) if "method_" + method in PHRASES else html.escape(method)})</th><th class="number">{t("coverage")}</th><th class="number">{t("spread")}</th>{f'<th class="number">{t("fair")}</th>' if fair is not None else ""}</tr>
+<tr><th>{t("element")}</th><th class="number">{t("score")}</th><th class="number">\
+{t("interval")} ({round(100 * ci)} %, \
+{t("method_" + method) if "method_" + method in PHRASES else html.escape(method)})</th><th class="number">\
+{t("coverage")}</th><th class="number">{t("spread")}</th>\
+{f'<th class="number">{t("fair")}</th>' if fair is not None else ""}</tr>
 {"".join(rows)}
 </table>"""

@@ -32,14 +32,27 @@ from lovende_research.table_exports import EXPORT_FOLDER
 TEMPLATE_DIR = Path(__file__).with_name("report_templates")
 #: Packages whose versions a reader needs to reproduce the numbers.
 PROVENANCE_PACKAGES: tuple[str, ...] = (
-    "lovende-research", "numpy", "pandas", "pandera", "scipy", "statsmodels", "matplotlib", "seaborn",
-    "papermill", "nbconvert", "pyarrow", "openpyxl", "pyreadstat",
+    "lovende-research",
+    "numpy",
+    "pandas",
+    "pandera",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+    "pyarrow",
+    "openpyxl",
+    "pyreadstat",
 )
 
 #: Every page's Content-Security-Policy: no script at all (the pages need none, so none that a study's
 #: data smuggles in can run), images and fonts only embedded, styles only the page's own, no form
 #: targets and no base URL. A ``<meta>`` carries it, since pages are mailed and opened from disk.
-CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+)
 
 PHRASES = {
     "back": ("Oversigt", "Overview"),
@@ -50,8 +63,10 @@ PHRASES = {
     "made_by": ("lavet i kørsel {run}", "made in run {run}"),
     "stale_pages": ("Forældede sider", "Stale pages"),
     "stale_note": (
-        "Disse sider er lavet i en tidligere kørsel på tabeller, der siden er beregnet igen, og linkes derfor ikke her. Kør trinnet igen (fx uden --only).",
-        "These pages were made in an earlier run from tables recomputed since, so they are not linked here. Run the stage again (for example without --only).",
+        "Disse sider er lavet i en tidligere kørsel på tabeller, der siden er beregnet igen, og linkes derfor ikke "
+        "her. Kør trinnet igen (fx uden --only).",
+        "These pages were made in an earlier run from tables recomputed since, so they are not linked here. Run the "
+        "stage again (for example without --only).",
     ),
     "no_stages": (
         "Ingen analysetrin er kørt endnu: studiet er valideret, og dets indhold er opsummeret nedenfor.",
@@ -122,8 +137,16 @@ def package_versions() -> dict[str, str]:
 def git_commit(root: Path = PROJECT_ROOT) -> str | None:
     """The checked-out commit, marked ``-dirty`` when the work tree differs; ``None`` outside git."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
-        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True, text=True, check=True).stdout
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
     return commit + ("-dirty" if status.strip() else "")
@@ -205,13 +228,22 @@ def export_html(
         filters={"lovende_data_markdown": data_markdown_html},
     )
     label = back_label if back_label is not None else phrase(PHRASES, "back", language)
-    resources = {"lovende_back": label, "lovende_back_href": back_href, "lovende_csp": CONTENT_SECURITY_POLICY, "metadata": {"name": title}}
+    resources = {
+        "lovende_back": label,
+        "lovende_back_href": back_href,
+        "lovende_csp": CONTENT_SECURITY_POLICY,
+        "metadata": {"name": title},
+    }
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     return atomic_write_text(html_path, body)
 
 
 def render_notebook(
-    notebook_path: Path, html_path: Path, language: str = "da", title: str = "lovende-research", paths: dict[str, str] | None = None
+    notebook_path: Path,
+    html_path: Path,
+    language: str = "da",
+    title: str = "lovende-research",
+    paths: dict[str, str] | None = None,
 ) -> Path:
     """An executed stage notebook → the reviewers' page: inputs hidden, prose in the report's language.
 
@@ -267,7 +299,8 @@ class Page:
 
 
 STYLE = """
-  body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 980px; margin: 2rem auto; padding: 0 1.5rem; color: #1f2933; line-height: 1.5; }
+  body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 980px; margin: 2rem auto;\
+ padding: 0 1.5rem; color: #1f2933; line-height: 1.5; }
   h1 { font-size: 1.7rem; margin-bottom: 0.2rem; }
   h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #d9e2ec; padding-bottom: 0.3rem; }
   .subtitle { color: #52606d; margin-top: 0; }
@@ -322,9 +355,14 @@ def export_links(reports_dir: Path) -> str:
     items = []
     for workbook in sorted(folder.glob("*.xlsx")):
         copies = sorted((folder / workbook.stem).glob("*.csv"))
-        csv_links = ", ".join(f'<a href="{html.escape(c.relative_to(reports_dir).as_posix())}">{html.escape(c.name)}</a>' for c in copies)
-        items.append(f'<li><a href="{html.escape(workbook.relative_to(reports_dir).as_posix())}">{html.escape(workbook.name)}</a>'
-                     + (f" &middot; CSV: {csv_links}" if csv_links else "") + "</li>")
+        csv_links = ", ".join(
+            f'<a href="{html.escape(c.relative_to(reports_dir).as_posix())}">{html.escape(c.name)}</a>' for c in copies
+        )
+        items.append(
+            f'<li><a href="{html.escape(workbook.relative_to(reports_dir).as_posix())}">{html.escape(workbook.name)}</a>'
+            + (f" &middot; CSV: {csv_links}" if csv_links else "")
+            + "</li>"
+        )
     return "\n".join(items)
 
 
@@ -366,17 +404,27 @@ def write_index(
         + "</li>"
         for p in pages
     )
-    stale_items = "\n".join(f'<li>{html.escape(p.title)} &middot; <span class="run">{t("made_by", run=p.run)}</span></li>' for p in stale or [])
-    practices = "\n".join(f'<li><a href="{html.escape(p.html)}">{html.escape(p.title)}</a></li>' for p in practice_pages or [])
+    stale_items = "\n".join(
+        f'<li>{html.escape(p.title)} &middot; <span class="run">{t("made_by", run=p.run)}</span></li>'
+        for p in stale or []
+    )
+    practices = "\n".join(
+        f'<li><a href="{html.escape(p.html)}">{html.escape(p.title)}</a></li>' for p in practice_pages or []
+    )
     exports = export_links(reports_dir)
     parameters = [
-        (f"{stage}: {name}", without_local_paths(repr(value), paths or {})) for stage, values in sorted(provenance.parameters.items()) for name, value in sorted(values.items())
+        (f"{stage}: {name}", without_local_paths(repr(value), paths or {}))
+        for stage, values in sorted(provenance.parameters.items())
+        for name, value in sorted(values.items())
     ]
     facts = [
         (phrase(PHRASES, "instrument_version", language), provenance.instrument_version),
         (phrase(PHRASES, "commit", language), provenance.git_commit or "–"),
         (phrase(PHRASES, "started", language), provenance.started.isoformat(timespec="seconds")),
-        (phrase(PHRASES, "duration", language), phrase(PHRASES, "seconds", language, value=number(provenance.duration_seconds, language, 1))),
+        (
+            phrase(PHRASES, "duration", language),
+            phrase(PHRASES, "seconds", language, value=number(provenance.duration_seconds, language, 1)),
+        ),
     ]
     body = f"""<h1>{html.escape(study.config.title)}</h1>
 <p class="subtitle">{t("title")} &middot; lovende-research</p>

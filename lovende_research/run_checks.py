@@ -47,19 +47,33 @@ def run_problems(study_dir: str | Path, stage: str | None = None, notebooks_dir:
         return problems  # the checks below read tables that are clean
     from lovende_research import screening
 
-    found, selection_parameters = parameter_problems(config.parameters, ["screening"] if stage == "screening" else None, notebooks_dir)
+    found, selection_parameters = parameter_problems(
+        config.parameters, ["screening"] if stage == "screening" else None, notebooks_dir
+    )
     removed = set(raws["duplicates"].frame["practice_id"].astype(str).str.strip()) if "duplicates" in raws else set()
     decisions = screening.final_decisions(screening.screened_rows(_typed_screening(raws["screening"]), removed))
     found += conflict_problems(raws["screening"], decisions)
     interviewed = "interviews" in raws and not raws["interviews"].frame.empty
     if stage is None and "interviews" in raws and not interviewed:
         # A study still screening (new-study's templates unfilled): one problem, not one per empty cell.
-        found.append(Problem(raws["interviews"].file, Text("tabellen har endnu ingen interview, så kodnings- og scoringstrinnene har intet at køre på",
-                                                           "the table has no interview yet, so the coding and scoring stages have nothing to run on"),
-                             expected=Text("én række pr. interview, eller `lovende validate --stage screening` (og `run --only screening`) for et studie, der kun er screenet",
-                                           "one row per interview, or `lovende validate --stage screening` (and `run --only screening`) for a study only screened so far")))
+        found.append(
+            Problem(
+                raws["interviews"].file,
+                Text(
+                    "tabellen har endnu ingen interview, så kodnings- og scoringstrinnene har intet at køre på",
+                    "the table has no interview yet, so the coding and scoring stages have nothing to run on",
+                ),
+                expected=Text(
+                    "én række pr. interview, eller `lovende validate --stage screening` (og `run --only screening`) "
+                    "for et studie, der kun er screenet",
+                    "one row per interview, or `lovende validate --stage screening` (and `run --only screening`) for a study only screened so far",
+                ),
+            )
+        )
     if not found and stage is None and interviewed and selection_parameters is not None:
-        eligible = screening.eligible_candidates(_typed_candidates(raws["candidates"]), screening.practice_eligibility(decisions))
+        eligible = screening.eligible_candidates(
+            _typed_candidates(raws["candidates"]), screening.practice_eligibility(decisions)
+        )
         found += outside_sample_problems(raws, eligible, selection_parameters, config.seed)
     return found
 
@@ -76,11 +90,16 @@ def conflict_problems(raw: RawTable, decisions: pd.DataFrame) -> list[Problem]:
         problems.append(
             Problem(
                 raw.file,
-                Text(f"screenerne er uenige om praksis {record.practice_id}, kriteriet {record.criterion} (rækkerne {', '.join(map(str, rows))}), "
-                     "og der er ingen konsensusbeslutning; screeningstrinnet stopper her",
-                     f"the screeners disagree on practice {record.practice_id}, criterion {record.criterion} (rows {', '.join(map(str, rows))}), "
-                     "and there is no consensus decision; the screening stage stops here"),
-                expected=Text("include eller exclude i reconciled_decision i én af rækkerne", "include or exclude in reconciled_decision on one of the rows"),
+                Text(
+                    f"screenerne er uenige om praksis {record.practice_id}, kriteriet {record.criterion} (rækkerne {', '.join(map(str, rows))}), "
+                    "og der er ingen konsensusbeslutning; screeningstrinnet stopper her",
+                    f"the screeners disagree on practice {record.practice_id}, criterion {record.criterion} (rows {', '.join(map(str, rows))}), "
+                    "and there is no consensus decision; the screening stage stops here",
+                ),
+                expected=Text(
+                    "include eller exclude i reconciled_decision i én af rækkerne",
+                    "include or exclude in reconciled_decision on one of the rows",
+                ),
                 row=int(rows[0]),
                 column="reconciled_decision",
             )
@@ -88,7 +107,9 @@ def conflict_problems(raw: RawTable, decisions: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-def outside_sample_problems(raws: dict[str, RawTable], eligible: pd.DataFrame, parameters: dict[str, Any], study_seed: int) -> list[Problem]:
+def outside_sample_problems(
+    raws: dict[str, RawTable], eligible: pd.DataFrame, parameters: dict[str, Any], study_seed: int
+) -> list[Problem]:
     """One problem per interview of a practice outside the interview sample notebook 01 would select.
 
     The sample is the one notebook 01 selects with the same parameters and the same functions: the
@@ -105,19 +126,56 @@ def outside_sample_problems(raws: dict[str, RawTable], eligible: pd.DataFrame, p
             if "selected" not in raws:
                 raise screening.SelectionError("selection_rule er 'list', men selected.csv findes ikke")
             chosen = raws["selected"].frame["practice_id"].astype(str).str.strip().tolist()
-            sample = set(screening.select_from_list(eligible, chosen, strata=list(parameters["strata"]))["practice_id"].astype(str))
+            sample = set(
+                screening.select_from_list(eligible, chosen, strata=list(parameters["strata"]))["practice_id"].astype(
+                    str
+                )
+            )
         else:
-            sample = set(screening.select_stratified(eligible, strata=list(parameters["strata"]), n_select=parameters["n_select"], seed=seed)["practice_id"].astype(str))
+            sample = set(
+                screening.select_stratified(
+                    eligible, strata=list(parameters["strata"]), n_select=parameters["n_select"], seed=seed
+                )["practice_id"].astype(str)
+            )
     except screening.ScreeningError as exc:
-        return [Problem(STUDY_FILE, Text(f"udvælgelsen til interview kan ikke foretages: {exc}", f"the selection for interview cannot be made: {exc}"),
-                        expected=Text("parametre, som screeningstrinnet kan udvælge med", "parameters the screening stage can select with"), column="parameters.screening")]
+        return [
+            Problem(
+                STUDY_FILE,
+                Text(
+                    f"udvælgelsen til interview kan ikke foretages: {exc}",
+                    f"the selection for interview cannot be made: {exc}",
+                ),
+                expected=Text(
+                    "parametre, som screeningstrinnet kan udvælge med", "parameters the screening stage can select with"
+                ),
+                column="parameters.screening",
+            )
+        ]
     interviews = raws["interviews"]
     practice = interviews.frame["practice_id"].astype(str).str.strip()
-    rule = (("listen i selected", "the list in selected") if parameters["selection_rule"] == "list"
-            else (f"den lagdelte lodtrækning (seed {seed}, n_select {parameters['n_select']})", f"the stratified draw (seed {seed}, n_select {parameters['n_select']})"))
+    rule = (
+        ("listen i selected", "the list in selected")
+        if parameters["selection_rule"] == "list"
+        else (
+            f"den lagdelte lodtrækning (seed {seed}, n_select {parameters['n_select']})",
+            f"the stratified draw (seed {seed}, n_select {parameters['n_select']})",
+        )
+    )
     return [
-        Problem(interviews.file, Text(f"praksissen er ikke udvalgt til interview af {rule[0]}", f"the practice is not selected for interview by {rule[1]}"),
-                expected=Text("en praksis i udvælgelsen: " + ", ".join(sorted(sample)), "a practice in the selection: " + ", ".join(sorted(sample))), row=int(row), column="practice_id", value=value)
+        Problem(
+            interviews.file,
+            Text(
+                f"praksissen er ikke udvalgt til interview af {rule[0]}",
+                f"the practice is not selected for interview by {rule[1]}",
+            ),
+            expected=Text(
+                "en praksis i udvælgelsen: " + ", ".join(sorted(sample)),
+                "a practice in the selection: " + ", ".join(sorted(sample)),
+            ),
+            row=int(row),
+            column="practice_id",
+            value=value,
+        )
         for row, value in practice[~practice.isin(sample)].items()
     ]
 
@@ -131,7 +189,9 @@ def _after(error: Exception, prefix: str) -> str:
     return str(message).removeprefix(prefix)
 
 
-def parameter_problems(parameters: dict[str, Any], stages: list[str] | None, notebooks_dir: Path) -> tuple[list[Problem], dict[str, Any] | None]:
+def parameter_problems(
+    parameters: dict[str, Any], stages: list[str] | None, notebooks_dir: Path
+) -> tuple[list[Problem], dict[str, Any] | None]:
     """The runner's own checks of ``study.yml``'s ``parameters`` against the notebooks' parameters cells.
 
     A plain key is checked against every notebook (one for a later stage is no typo when validating one
@@ -157,12 +217,29 @@ def parameter_problems(parameters: dict[str, Any], stages: list[str] | None, not
     try:
         check_unused(layers, declared)
     except ParameterError as exc:
-        problems.append(Problem(STUDY_FILE, _after(exc, f"{source}: "), expected=Text("en parameter, som en notebook erklærer", "a parameter a notebook declares"), column="parameters"))
+        problems.append(
+            Problem(
+                STUDY_FILE,
+                _after(exc, f"{source}: "),
+                expected=Text("en parameter, som en notebook erklærer", "a parameter a notebook declares"),
+                column="parameters",
+            )
+        )
     for stage in (s for s in present if stages is None or s.key in stages):
         try:
             values = resolve_parameters(stage, declared[stage.key], layers)
         except ParameterError as exc:
-            problems.append(Problem(STUDY_FILE, _after(exc, f"{source}: "), expected=Text("parameterens navn og type som i notebookens parameters-celle", "the parameter's name and type as in the notebook's parameters cell"), column=f"parameters.{stage.key}"))
+            problems.append(
+                Problem(
+                    STUDY_FILE,
+                    _after(exc, f"{source}: "),
+                    expected=Text(
+                        "parameterens navn og type som i notebookens parameters-celle",
+                        "the parameter's name and type as in the notebook's parameters cell",
+                    ),
+                    column=f"parameters.{stage.key}",
+                )
+            )
             continue
         if stage.key == "screening":
             resolved = {**notebook_defaults(declared[stage.key]), **values}

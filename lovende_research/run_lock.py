@@ -33,7 +33,9 @@ class RunLocked(LovendeError):
 
     def __init__(self, folder: Path, holder: dict[str, Any]):
         self.folder, self.holder = folder, holder
-        super().__init__(f"{folder} bruges allerede af en anden kørsel: {describe_holder(holder)}; vent på den, eller kør med --wait")
+        super().__init__(
+            f"{folder} bruges allerede af en anden kørsel: {describe_holder(holder)}; vent på den, eller kør med --wait"
+        )
 
 
 def describe_holder(holder: dict[str, Any]) -> str:
@@ -59,7 +61,9 @@ def read_holder(folder: Path) -> dict[str, Any]:
 
 
 @contextmanager
-def run_lock(folders: Sequence[Path], *, wait: bool = False, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+def run_lock(
+    folders: Sequence[Path], *, wait: bool = False, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
     """Hold the lock on every folder in ``folders`` (created if missing) while the block runs.
 
     Without ``wait`` a folder another run holds raises :class:`RunLocked`; with it, ``on_wait`` is told

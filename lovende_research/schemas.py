@@ -33,7 +33,11 @@ ROLE_WORDS: dict[str, str] = {
     "manager": "leder", "leader": "leder", "staff": "medarbejder", "employee": "medarbejder",
     "partner": "samarbejdspartner", "other": "andet",
 }  # fmt: skip
-PROVIDER_TYPE_WORDS: dict[str, str] = {**{kind: kind for kind in PROVIDER_TYPES}, "municipality": "kommune", "organization": "organisation"}
+PROVIDER_TYPE_WORDS: dict[str, str] = {
+    **{kind: kind for kind in PROVIDER_TYPES},
+    "municipality": "kommune",
+    "organization": "organisation",
+}
 PURPOSE_WORDS: dict[str, str] = {
     **{purpose: purpose for purpose in PURPOSES},
     "preventive": "forebyggende", "detecting": "opsporende", "advisory": "rådgivende", "treatment": "behandlende",
@@ -46,8 +50,11 @@ PURPOSE_SEPARATORS = re.compile(r"\s*[,;/]\s*")
 #: ``.``, starting with a letter or digit: no path separator, no ``..``, nothing a file system or a URL
 #: reads specially. Other ids never become file names.
 SAFE_ID = re.compile(r"^[^\W_][\w.-]{0,63}$")
-SAFE_ID_EXPECTED = Text("højst 64 bogstaver, cifre, '_', '-' eller '.', først et bogstav eller ciffer (fx P03)",
-                        "at most 64 letters, digits, '_', '-' or '.', first a letter or digit (e.g. P03)")
+SAFE_ID_EXPECTED = Text(
+    "højst 64 bogstaver, cifre, '_', '-' eller '.', først et bogstav eller ciffer (fx P03)",
+    "at most 64 letters, digits, '_', '-' or '.', first a letter or digit (e.g. P03)",
+)
+
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -92,7 +99,13 @@ TABLES: dict[str, TableSpec] = {
             ("interview_id", "coder_id", "item_id", "response"),
             ("delimitation_id", "note"),
             refuse_name_columns=True,
-            suffixes=(".csv", ".xlsx", ".sav", ".qdpx", ".qde"),  # .qdpx/.qde: a coded REFI-QDA project (lovende_research.qda)
+            suffixes=(
+                ".csv",
+                ".xlsx",
+                ".sav",
+                ".qdpx",
+                ".qde",
+            ),  # .qdpx/.qde: a coded REFI-QDA project (lovende_research.qda)
         ),
         TableSpec(
             "delimitations",
@@ -133,7 +146,11 @@ def parse_number(values: pd.Series, decimal_comma: bool) -> pd.Series:
     """Text → float; ``""`` → NaN; a Danish decimal comma is read as a point in semicolon files."""
     text = values.astype(str).str.strip()
     if decimal_comma:
-        text = text.str.replace(".", "", regex=False).where(~text.str.contains(","), text).str.replace(",", ".", regex=False)
+        text = (
+            text.str.replace(".", "", regex=False)
+            .where(~text.str.contains(","), text)
+            .str.replace(",", ".", regex=False)
+        )
     return pd.to_numeric(text.replace("", None), errors="coerce")
 
 
@@ -149,11 +166,26 @@ class ResponseCodes:
         """All spellings; the SPSS numeric missing codes (e.g. 9) only for ``.sav`` files, where a
         survey tool wrote them, so that a typed 9 in a spreadsheet is an error, not a silent 'ikke besvaret'."""
         codes = cls()
-        missing = [(spelling, m.id) for m in instrument.missing_codes
-                   for spelling in (m.id, m.label.da, m.label.en, *((str(m.spss), f"{m.spss}.0") if spss and m.spss is not None else ()))]
-        scored = [(spelling, point.code) for point in instrument.scale
-                  for spelling in (str(point.code), f"{point.code}.0", f"{point.code},0", point.label.da, point.label.en)]
-        screen = [(spelling, code) for code, label in instrument.screen_item.answers for spelling in (code, label.da, label.en)]
+        missing = [
+            (spelling, m.id)
+            for m in instrument.missing_codes
+            for spelling in (
+                m.id,
+                m.label.da,
+                m.label.en,
+                *((str(m.spss), f"{m.spss}.0") if spss and m.spss is not None else ()),
+            )
+        ]
+        scored = [
+            (spelling, point.code)
+            for point in instrument.scale
+            for spelling in (str(point.code), f"{point.code}.0", f"{point.code},0", point.label.da, point.label.en)
+        ]
+        screen = [
+            (spelling, code)
+            for code, label in instrument.screen_item.answers
+            for spelling in (code, label.da, label.en)
+        ]
         folded = _folded([spelling for spelling, _ in missing + scored + screen])
         missing_ids = {folded[spelling]: missing_id for spelling, missing_id in missing}
         codes.scored = {folded[spelling]: (code, None) for spelling, code in scored}
@@ -196,12 +228,18 @@ def canonical(values: pd.Series, words: dict[str, str]) -> pd.Series:
 
 def canonical_purposes(values: pd.Series) -> pd.Series:
     """Each purpose list as the stored codes joined by ``;`` (``preventive, behandlende`` → ``forebyggende;behandlende``)."""
-    return fold(values).str.split(PURPOSE_SEPARATORS).map(lambda parts: ";".join(PURPOSE_WORDS.get(p, p) for p in parts if p))
+    return (
+        fold(values)
+        .str.split(PURPOSE_SEPARATORS)
+        .map(lambda parts: ";".join(PURPOSE_WORDS.get(p, p) for p in parts if p))
+    )
 
 
 def _purposes_ok(values: pd.Series) -> pd.Series:
     tokens = fold(values).str.split(PURPOSE_SEPARATORS)
-    return tokens.map(lambda parts: bool(parts) and all(p in PURPOSE_WORDS for p in parts if p) and any(parts)).astype(bool)
+    return tokens.map(lambda parts: bool(parts) and all(p in PURPOSE_WORDS for p in parts if p) and any(parts)).astype(
+        bool
+    )
 
 
 def _safe_id(values: pd.Series) -> pd.Series:
@@ -246,25 +284,65 @@ def table_schema(
     def key(ids: set[str] | None, table: str, name: str = "practice_id") -> list[pa.Check]:
         if ids is None:
             return []
-        return [_check(_blank_or(lambda v: v.astype(str).str.strip().isin(ids)), Text(f"et {name} fra {table}", f"{'an' if name[0] in 'aeiou' else 'a'} {name} from {table}"))]
+        return [
+            _check(
+                _blank_or(lambda v: v.astype(str).str.strip().isin(ids)),
+                Text(f"et {name} fra {table}", f"{'an' if name[0] in 'aeiou' else 'a'} {name} from {table}"),
+            )
+        ]
 
     unique: list[str] | None = None
     if spec.name == "candidates":
         column("practice_id", _check(_blank_or(_safe_id), SAFE_ID_EXPECTED))
-        column("provider_type", _check(_blank_or(_in(PROVIDER_TYPE_WORDS)), Text(" eller ".join(PROVIDER_TYPES) + " (eller municipality/organization)", "municipality or organization (or " + "/".join(PROVIDER_TYPES) + ")")))
-        column("purpose", _check(_blank_or(_purposes_ok), Text("et eller flere af " + ", ".join(PURPOSES) + " (eller preventive, detecting, advisory, treatment)",
-                                                 "one or more of preventive, detecting, advisory, treatment (or " + ", ".join(PURPOSES) + ")")))
+        column(
+            "provider_type",
+            _check(
+                _blank_or(_in(PROVIDER_TYPE_WORDS)),
+                Text(
+                    " eller ".join(PROVIDER_TYPES) + " (eller municipality/organization)",
+                    "municipality or organization (or " + "/".join(PROVIDER_TYPES) + ")",
+                ),
+            ),
+        )
+        column(
+            "purpose",
+            _check(
+                _blank_or(_purposes_ok),
+                Text(
+                    "et eller flere af " + ", ".join(PURPOSES) + " (eller preventive, detecting, advisory, treatment)",
+                    "one or more of preventive, detecting, advisory, treatment (or " + ", ".join(PURPOSES) + ")",
+                ),
+            ),
+        )
         unique = ["practice_id"]
     elif spec.name == "screening":
         column("practice_id", *key(practice_ids, "candidates"))
-        decision = _check(_blank_or(_in(DECISIONS)), Text("include/inkluder eller exclude/ekskluder", "include/inkluder or exclude/ekskluder"))
+        decision = _check(
+            _blank_or(_in(DECISIONS)),
+            Text("include/inkluder eller exclude/ekskluder", "include/inkluder or exclude/ekskluder"),
+        )
         column("decision", decision)
         column("reconciled_decision", decision)
         unique = ["practice_id", "screener_id", "criterion"]
     elif spec.name == "interviews":
         column("practice_id", *key(practice_ids, "candidates"))
-        column("informant_id", _check(_blank_or(looks_like_pseudonym), Text("et pseudonym (fx P03-L), ikke et rigtigt navn", "a pseudonym (e.g. P03-L), not a real name")))
-        column("informant_role", _check(_blank_or(_in(ROLE_WORDS)), Text(", ".join(ROLES) + " (eller manager, staff, partner, other)", "manager, staff, partner, other (or " + ", ".join(ROLES) + ")")))
+        column(
+            "informant_id",
+            _check(
+                _blank_or(looks_like_pseudonym),
+                Text("et pseudonym (fx P03-L), ikke et rigtigt navn", "a pseudonym (e.g. P03-L), not a real name"),
+            ),
+        )
+        column(
+            "informant_role",
+            _check(
+                _blank_or(_in(ROLE_WORDS)),
+                Text(
+                    ", ".join(ROLES) + " (eller manager, staff, partner, other)",
+                    "manager, staff, partner, other (or " + ", ".join(ROLES) + ")",
+                ),
+            ),
+        )
         column("date", _check(_blank_or(_iso_date), Text("en dato som ÅÅÅÅ-MM-DD", "a date as YYYY-MM-DD")))
         comma = (" (decimalkomma er tilladt)", " (a decimal comma is allowed)") if decimal_comma else ("", "")
         number = Text("et endeligt tal (ikke inf eller nan)" + comma[0], "a finite number (not inf or nan)" + comma[1])
@@ -273,7 +351,13 @@ def table_schema(
     elif spec.name == "codings":
         column("interview_id", *key(interview_ids, "interviews", "interview_id"))
         items = set(instrument.item_ids) | {instrument.screen_item.id}
-        column("item_id", _check(_blank_or(lambda v: v.astype(str).str.strip().isin(items)), Text("et spørgsmåls-id fra instrumentet (fx teori_1)", "an item id from the instrument (e.g. teori_1)")))
+        column(
+            "item_id",
+            _check(
+                _blank_or(lambda v: v.astype(str).str.strip().isin(items)),
+                Text("et spørgsmåls-id fra instrumentet (fx teori_1)", "an item id from the instrument (e.g. teori_1)"),
+            ),
+        )
         codes = ResponseCodes.from_instrument(instrument, spss=spss)
         low, high = instrument.scale_codes[0], instrument.scale_codes[-1]
         column(
@@ -294,7 +378,13 @@ def table_schema(
             allowed = delimitation_ids | {MAIN_DELIMITATION}
             column(
                 "delimitation_id",
-                _check(_blank_or(lambda v: v.astype(str).str.strip().isin(allowed)), Text("et delimitation_id fra delimitations, eller tomt", "a delimitation_id from delimitations, or empty")),
+                _check(
+                    _blank_or(lambda v: v.astype(str).str.strip().isin(allowed)),
+                    Text(
+                        "et delimitation_id fra delimitations, eller tomt",
+                        "a delimitation_id from delimitations, or empty",
+                    ),
+                ),
             )
         unique = ["interview_id", "coder_id", "item_id", "delimitation_id"]
     elif spec.name == "delimitations":

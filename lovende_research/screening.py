@@ -255,9 +255,20 @@ def find_duplicates(candidates: pd.DataFrame, *, threshold: float = NAME_SIMILAR
         records = list(group.itertuples(index=False))
         for i, first in enumerate(records):
             for second in records[i + 1 :]:
-                similarity = 1.0 if first.folded == second.folded else SequenceMatcher(None, first.folded, second.folded).ratio()
+                similarity = (
+                    1.0 if first.folded == second.folded else SequenceMatcher(None, first.folded, second.folded).ratio()
+                )
                 if similarity >= threshold:
-                    rows.append((first.practice_id, second.practice_id, first.provider, first.name, second.name, round(similarity, 4)))
+                    rows.append(
+                        (
+                            first.practice_id,
+                            second.practice_id,
+                            first.provider,
+                            first.name,
+                            second.name,
+                            round(similarity, 4),
+                        )
+                    )
     result = pd.DataFrame(rows, columns=columns)
     return result.sort_values(["practice_id_a", "practice_id_b"], kind="stable").reset_index(drop=True)
 
@@ -284,8 +295,18 @@ def duplicate_review(candidates: pd.DataFrame, flagged: pd.DataFrame, decisions:
             if not match.any():
                 name_a, name_b = str(names.at[a, "name"]), str(names.at[b, "name"])
                 similarity = round(SequenceMatcher(None, fold_name(name_a), fold_name(name_b)).ratio(), 4)
-                extra = pd.DataFrame([{"practice_id_a": a, "practice_id_b": b, "provider": str(names.at[a, "provider"]),
-                                       "name_a": name_a, "name_b": name_b, "similarity": similarity}])
+                extra = pd.DataFrame(
+                    [
+                        {
+                            "practice_id_a": a,
+                            "practice_id_b": b,
+                            "provider": str(names.at[a, "provider"]),
+                            "name_a": name_a,
+                            "name_b": name_b,
+                            "similarity": similarity,
+                        }
+                    ]
+                )
                 review = pd.concat([review, extra], ignore_index=True)
                 match = (review["practice_id_a"] == a) & (review["practice_id_b"] == b)
             review.loc[match, "status"] = "confirmed"
@@ -385,17 +406,27 @@ def screening_agreement(screening: pd.DataFrame, *, confidence: float = 0.95) ->
         rows.append(_agreement_row(criterion, subset[["practice_id", "slot", "decision"]], confidence))
     verdicts = (
         screening.assign(_include=screening["decision"] == "include")
-        .groupby(["practice_id", "screener_id"], sort=True)["_include"].all()
+        .groupby(["practice_id", "screener_id"], sort=True)["_include"]
+        .all()
         .map({True: "include", False: "exclude"})
         .reset_index(name="decision")
     )
     verdicts["slot"] = verdicts.groupby("practice_id").cumcount() + 1
-    rows.append(_agreement_row(OVERALL, verdicts.loc[verdicts["slot"] <= 2, ["practice_id", "slot", "decision"]], confidence))
+    rows.append(
+        _agreement_row(OVERALL, verdicts.loc[verdicts["slot"] <= 2, ["practice_id", "slot", "decision"]], confidence)
+    )
     return pd.concat(rows, ignore_index=True)
 
 
 def _agreement_row(criterion: str, pairs: pd.DataFrame, confidence: float) -> pd.DataFrame:
-    row = cohens_kappa(pairs, subject="practice_id", rater="slot", rating="decision", categories=["include", "exclude"], confidence=confidence)
+    row = cohens_kappa(
+        pairs,
+        subject="practice_id",
+        rater="slot",
+        rating="decision",
+        categories=["include", "exclude"],
+        confidence=confidence,
+    )
     wide = pairs.pivot(index="practice_id", columns="slot", values="decision").dropna()
     row.insert(0, "criterion", criterion)
     row["n_conflicts"] = int((wide.nunique(axis=1) > 1).sum()) if wide.shape[1] == 2 else 0
@@ -409,8 +440,13 @@ def _reconciled(screening: pd.DataFrame) -> pd.Series:
     contradictory = distinct[distinct > 1]
     if not contradictory.empty:
         problems = [
-            Problem("screening", "forskellige reconciled_decision for samme praksis og kriterium",
-                    expected="én konsensusbeslutning pr. praksis × kriterium", column="reconciled_decision", value=f"{p} / {c}")
+            Problem(
+                "screening",
+                "forskellige reconciled_decision for samme praksis og kriterium",
+                expected="én konsensusbeslutning pr. praksis × kriterium",
+                column="reconciled_decision",
+                value=f"{p} / {c}",
+            )
             for p, c in contradictory.index
         ]
         raise InputError(problems)
@@ -443,7 +479,9 @@ def screening_conflicts(screening: pd.DataFrame, candidates: pd.DataFrame | None
     keys = ["practice_id", "criterion"]
     if conflicts.empty:
         width = 2
-        columns = keys + [f"{field}_{k}" for k in range(1, width + 1) for field in ("screener", "decision", "reason", "note")]
+        columns = keys + [
+            f"{field}_{k}" for k in range(1, width + 1) for field in ("screener", "decision", "reason", "note")
+        ]
         result = pd.DataFrame(columns=columns, dtype="string")
     else:
         wide = conflicts.pivot(index=keys, columns="slot", values=["screener_id", "decision", "reason", "note"])
@@ -455,7 +493,8 @@ def screening_conflicts(screening: pd.DataFrame, candidates: pd.DataFrame | None
         result = result.reset_index().astype("string")
     reconciled = _reconciled(frame)
     result["reconciled_decision"] = pd.array(
-        [reconciled.get((p, c), pd.NA) for p, c in zip(result["practice_id"], result["criterion"], strict=True)], dtype="string"
+        [reconciled.get((p, c), pd.NA) for p, c in zip(result["practice_id"], result["criterion"], strict=True)],
+        dtype="string",
     )
     result["resolved"] = result["reconciled_decision"].notna().astype(bool)
     if candidates is not None:
@@ -504,16 +543,22 @@ def final_decisions(screening: pd.DataFrame) -> pd.DataFrame:
     agreed = np.array([reconciled.get(key, pd.NA) for key in keys], dtype=object)
     has_agreed = ~pd.isna(agreed)
     one = n_distinct == 1
-    basis = np.select([has_agreed, one & (size.to_numpy() > 1), one], ["reconciled", "agreement", "single"], "conflict").astype(object)
+    basis = np.select(
+        [has_agreed, one & (size.to_numpy() > 1), one], ["reconciled", "agreement", "single"], "conflict"
+    ).astype(object)
     decision = np.where(has_agreed, agreed, np.where(one, only, pd.NA))
     excluded = slotted[(slotted["decision"] == "exclude").fillna(False).astype(bool)]
     text = excluded["reason"].astype(str)
     written = excluded[np.array([bool(r.strip()) for r in text], dtype=bool)]
-    first_written = written.groupby(["practice_id", "criterion"], sort=False)["reason"].first().astype(str).map(str.strip)
+    first_written = (
+        written.groupby(["practice_id", "criterion"], sort=False)["reason"].first().astype(str).map(str.strip)
+    )
     criteria = keys.get_level_values("criterion").to_numpy(dtype=object)
     reason_written = first_written.reindex(keys).astype(object).to_numpy()
     reason_written = np.where(pd.isna(reason_written), criteria, reason_written)
-    is_exclusion = (basis != "conflict") & np.array([d == "exclude" if not pd.isna(d) else False for d in decision], dtype=bool)
+    is_exclusion = (basis != "conflict") & np.array(
+        [d == "exclude" if not pd.isna(d) else False for d in decision], dtype=bool
+    )
     reason = np.where(is_exclusion, reason_written, pd.NA)
     result = pd.DataFrame(
         {
@@ -535,7 +580,9 @@ def require_resolved(decisions: pd.DataFrame) -> None:
     """Raise :class:`UnresolvedConflictsError` naming every practice × criterion still in conflict."""
     open_ = decisions[decisions["basis"] == "conflict"]
     if not open_.empty:
-        raise UnresolvedConflictsError(list(zip(open_["practice_id"].astype(str), open_["criterion"].astype(str), strict=True)))
+        raise UnresolvedConflictsError(
+            list(zip(open_["practice_id"].astype(str), open_["criterion"].astype(str), strict=True))
+        )
 
 
 def practice_eligibility(decisions: pd.DataFrame) -> pd.DataFrame:
@@ -580,7 +627,9 @@ def practice_eligibility(decisions: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- flow
 
 
-def flow_counts(candidates: pd.DataFrame, review: pd.DataFrame, eligibility: pd.DataFrame, selected: pd.DataFrame | None = None) -> pd.DataFrame:
+def flow_counts(
+    candidates: pd.DataFrame, review: pd.DataFrame, eligibility: pd.DataFrame, selected: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The counts of a PRISMA-style flow, computed from the tables (never typed in).
 
     Parameters
@@ -726,7 +775,9 @@ def allocate(sizes: pd.Series, n_select: int, seed: int) -> pd.Series:
     priority = pd.Series(rng.permutation(len(sizes)), index=sizes.index)
     quota = n_select * sizes / total
     if n_select < len(sizes):
-        order = pd.DataFrame({"size": sizes, "priority": priority}).sort_values(["size", "priority"], ascending=[False, True])
+        order = pd.DataFrame({"size": sizes, "priority": priority}).sort_values(
+            ["size", "priority"], ascending=[False, True]
+        )
         allocation = pd.Series(0, index=sizes.index, dtype="int64")
         allocation[order.index[:n_select]] = 1
         return allocation
@@ -734,12 +785,16 @@ def allocate(sizes: pd.Series, n_select: int, seed: int) -> pd.Series:
     while allocation.sum() < n_select:
         room = allocation < sizes
         gap = (quota - allocation)[room]
-        best = pd.DataFrame({"gap": gap, "priority": priority[room]}).sort_values(["gap", "priority"], ascending=[False, True])
+        best = pd.DataFrame({"gap": gap, "priority": priority[room]}).sort_values(
+            ["gap", "priority"], ascending=[False, True]
+        )
         allocation[best.index[0]] += 1
     while allocation.sum() > n_select:
         spare = allocation > 1
         gap = (quota - allocation)[spare]
-        worst = pd.DataFrame({"gap": gap, "priority": priority[spare]}).sort_values(["gap", "priority"], ascending=[True, True])
+        worst = pd.DataFrame({"gap": gap, "priority": priority[spare]}).sort_values(
+            ["gap", "priority"], ascending=[True, True]
+        )
         allocation[worst.index[0]] -= 1
     return allocation.astype("int64")
 
@@ -797,7 +852,9 @@ def select_stratified(eligible: pd.DataFrame, *, strata: Sequence[str], n_select
     return _selection_frame(selected, strata, sizes, "stratified", seed)
 
 
-def _selection_frame(selected: pd.DataFrame, strata: Sequence[str], sizes: pd.Series, rule: str, seed: int | None) -> pd.DataFrame:
+def _selection_frame(
+    selected: pd.DataFrame, strata: Sequence[str], sizes: pd.Series, rule: str, seed: int | None
+) -> pd.DataFrame:
     columns = list(dict.fromkeys(["practice_id", "name", "provider", "municipality", *strata, "stratum"]))
     result = selected[[c for c in columns if c in selected.columns]].copy()
     result["stratum_size"] = result["stratum"].map(sizes).astype("int64")
@@ -807,7 +864,13 @@ def _selection_frame(selected: pd.DataFrame, strata: Sequence[str], sizes: pd.Se
     return result.sort_values(["stratum", "practice_id"], kind="stable").reset_index(drop=True)
 
 
-def select_from_list(eligible: pd.DataFrame, practice_ids: Sequence[str], *, strata: Sequence[str] = (), screened_ids: Collection[str] | None = None) -> pd.DataFrame:
+def select_from_list(
+    eligible: pd.DataFrame,
+    practice_ids: Sequence[str],
+    *,
+    strata: Sequence[str] = (),
+    screened_ids: Collection[str] | None = None,
+) -> pd.DataFrame:
     """The researchers' chosen practices, after checking that every one is eligible.
 
     Parameters
@@ -849,7 +912,9 @@ def select_from_list(eligible: pd.DataFrame, practice_ids: Sequence[str], *, str
             parts.append(f"ekskluderet ved screeningen: {', '.join(excluded)}")
         if other:
             parts.append(f"ikke screenet eller ukendt (dublet, eller ikke i candidates): {', '.join(other)}")
-        raise SelectionError(f"selected.csv nævner {len(bad)} praksis(ser), der ikke er egnede — " + "; ".join(parts), bad)
+        raise SelectionError(
+            f"selected.csv nævner {len(bad)} praksis(ser), der ikke er egnede — " + "; ".join(parts), bad
+        )
     frame = eligible.assign(stratum=stratum_labels(eligible, strata))
     sizes = frame.groupby("stratum", sort=True).size()
     return _selection_frame(frame[frame["practice_id"].astype(str).isin(ids)], strata, sizes, "list", None)
@@ -858,7 +923,9 @@ def select_from_list(eligible: pd.DataFrame, practice_ids: Sequence[str], *, str
 # ---------------------------------------------------------------- prose and manifest
 
 
-def describe_selection(selection: pd.DataFrame, *, eligible: pd.DataFrame, strata: Sequence[str], language: str = "da") -> str:
+def describe_selection(
+    selection: pd.DataFrame, *, eligible: pd.DataFrame, strata: Sequence[str], language: str = "da"
+) -> str:
     """How the sample was drawn, in a few sentences for the report (Danish, or English).
 
     ``eligible`` is the frame the sample was drawn from; the number of eligible practices and of
@@ -877,7 +944,15 @@ def describe_selection(selection: pd.DataFrame, *, eligible: pd.DataFrame, strat
     if rule == "list":
         return phrase(PHRASES, "list", language, n=n, n_eligible=n_eligible)
     seed = int(selection["seed"].iloc[0])
-    text = phrase(PHRASES, "stratified" if strata else "unstratified", language, n=n, n_eligible=n_eligible, strata=", ".join(strata), seed=seed)
+    text = phrase(
+        PHRASES,
+        "stratified" if strata else "unstratified",
+        language,
+        n=n,
+        n_eligible=n_eligible,
+        strata=", ".join(strata),
+        seed=seed,
+    )
     if strata:
         k = int(stratum_labels(eligible, strata).nunique())
         text += phrase(PHRASES, "allocation_min_one" if n >= k else "allocation_too_few", language, k=k, n=n)
@@ -892,7 +967,9 @@ def describe_flow(flow: pd.DataFrame, review: pd.DataFrame, *, language: str = "
     elif (review["status"] == "pending").any():
         duplicates = phrase(PHRASES, "dup_pending", language, pairs=pairs)
     else:
-        duplicates = phrase(PHRASES, "dup_decided", language, pairs=pairs, removed=flow_value(flow, "duplicates_removed"))
+        duplicates = phrase(
+            PHRASES, "dup_decided", language, pairs=pairs, removed=flow_value(flow, "duplicates_removed")
+        )
     counts = {step: flow_value(flow, step) for step in ("identified", "screened", "excluded", "eligible")}
     return phrase(PHRASES, "flow", language, **counts) + " " + duplicates
 

@@ -260,16 +260,26 @@ class SimulationSpec:
         if self.n_duplicates > distinct:
             problems.append("der kan ikke være flere dubletter end forskellige praksisser")
         if not 1 <= self.n_interviewed <= distinct:
-            problems.append(f"n_interviewed ({self.n_interviewed}) skal være mellem 1 og antallet af forskellige praksisser ({distinct})")
+            problems.append(
+                f"n_interviewed ({self.n_interviewed}) skal være mellem 1 og antallet af forskellige praksisser ({distinct})"
+            )
         if self.n_alternative_delimitations > self.n_interviewed:
             problems.append("n_alternative_delimitations kan ikke overstige n_interviewed")
         if self.practices_per_provider < 1 or self.n_screeners < 1 or self.n_coders < 1 or not self.informant_roles:
             problems.append("practices_per_provider, n_screeners, n_coders og informant_roles skal være mindst 1")
-        if len(set(self.informant_roles)) != len(self.informant_roles) or len({_role_letter(r) for r in self.informant_roles}) != len(self.informant_roles):
+        if len(set(self.informant_roles)) != len(self.informant_roles) or len(
+            {_role_letter(r) for r in self.informant_roles}
+        ) != len(self.informant_roles):
             problems.append("informant_roles skal være forskellige og have forskellige forbogstaver")
         if not self.criteria:
             problems.append("der skal være mindst ét screeningskriterium")
-        for name in ("criterion_pass_rate", "screener_error_rate", "straightliner_share", "ved_ikke_share", "ikke_relevant_share"):
+        for name in (
+            "criterion_pass_rate",
+            "screener_error_rate",
+            "straightliner_share",
+            "ved_ikke_share",
+            "ikke_relevant_share",
+        ):
             if not 0 <= getattr(self, name) <= 1:
                 problems.append(f"{name} skal ligge mellem 0 og 1")
         if self.ved_ikke_share * 4 + self.ikke_relevant_share > 1:
@@ -419,7 +429,9 @@ def simulate_study(out_dir: Path, spec: SimulationSpec, seed: int) -> Path:
         "duplicates": catalogue["duplicates"],
         "eligible": catalogue["eligible"],
         "included_by_screening": sorted(included),
-        "criteria_met": {pid: {c: bool(m[k]) for k, c in enumerate(spec.criteria)} for pid, m in sorted(catalogue["meets"].items())},
+        "criteria_met": {
+            pid: {c: bool(m[k]) for k, c in enumerate(spec.criteria)} for pid, m in sorted(catalogue["meets"].items())
+        },
         "interviewed": sorted(interviewed),
         "delimitations": model["delimitations"],
     }
@@ -502,24 +514,83 @@ def _study_yml(spec: SimulationSpec, seed: int, n_straight: int) -> str:
 
 # --------------------------------------------------------------------------------------------- catalogue
 
-_PLACE_START = ("Nord", "Syd", "Øst", "Vest", "Midt", "Lang", "Høj", "Strand", "Skov", "Bak", "Sø", "Eng", "Lyng", "Fjord")
+_PLACE_START = (
+    "Nord",
+    "Syd",
+    "Øst",
+    "Vest",
+    "Midt",
+    "Lang",
+    "Høj",
+    "Strand",
+    "Skov",
+    "Bak",
+    "Sø",
+    "Eng",
+    "Lyng",
+    "Fjord",
+)
 _PLACE_END = ("by", "lund", "holm", "strup", "rup", "sted", "løse", "bjerg", "havn", "vig")
 _ORG_KIND = ("Foreningen", "Fonden", "Netværket", "Selskabet", "Landsforeningen")
 _ORG_NAME = (
-    "Trygge Rammer", "Lysglimt", "Ankerpladsen", "Lindetræet", "Bølgen", "Fyrtårnet", "Rødderne", "Broen",
-    "Kompasset", "Havnen", "Solsikken", "Vejviseren", "Læhegnet", "Stjerneskuddet",
+    "Trygge Rammer",
+    "Lysglimt",
+    "Ankerpladsen",
+    "Lindetræet",
+    "Bølgen",
+    "Fyrtårnet",
+    "Rødderne",
+    "Broen",
+    "Kompasset",
+    "Havnen",
+    "Solsikken",
+    "Vejviseren",
+    "Læhegnet",
+    "Stjerneskuddet",
 )
-_SERVICE_KIND = ("Familiecenter", "Børnehus", "Ungecenter", "Rådgivningen", "Behandlingstilbud", "Døgntilbud", "Familiehus", "Værested")
+_SERVICE_KIND = (
+    "Familiecenter",
+    "Børnehus",
+    "Ungecenter",
+    "Rådgivningen",
+    "Behandlingstilbud",
+    "Døgntilbud",
+    "Familiehus",
+    "Værested",
+)
 _PRACTICE_KIND = (
-    "Gruppeforløb", "Familiebehandling", "Netværksmøder", "Traumebehandling", "Krisesamtaler", "Forældrekursus",
-    "Mentorordning", "Tværfaglig sparring", "Samtaleforløb", "Opsporingsmodel", "Weekendophold", "Hjemmebesøg",
+    "Gruppeforløb",
+    "Familiebehandling",
+    "Netværksmøder",
+    "Traumebehandling",
+    "Krisesamtaler",
+    "Forældrekursus",
+    "Mentorordning",
+    "Tværfaglig sparring",
+    "Samtaleforløb",
+    "Opsporingsmodel",
+    "Weekendophold",
+    "Hjemmebesøg",
 )
 _PRACTICE_FOCUS = (
-    "for børn med voldsoplevelser", "for forældre i konflikt", "efter seksuelle overgreb", "for søskende",
-    "i skole og dagtilbud", "for unge med selvskade", "med narrativ tilgang", "for familier i krise",
-    "ved mistanke om overgreb", "for børn i plejefamilier",
+    "for børn med voldsoplevelser",
+    "for forældre i konflikt",
+    "efter seksuelle overgreb",
+    "for søskende",
+    "i skole og dagtilbud",
+    "for unge med selvskade",
+    "med narrativ tilgang",
+    "for familier i krise",
+    "ved mistanke om overgreb",
+    "for børn i plejefamilier",
 )
-_TARGETS_IN = ("børn 0-12 år", "unge 13-17 år", "familier med børn 0-17 år", "forældre til børn 0-17 år", "børn og unge 6-17 år")
+_TARGETS_IN = (
+    "børn 0-12 år",
+    "unge 13-17 år",
+    "familier med børn 0-17 år",
+    "forældre til børn 0-17 år",
+    "børn og unge 6-17 år",
+)
 _TARGETS_OUT = ("ældre over 65 år", "alle borgere i kommunen", "medarbejdere i administrationen")
 _PURPOSES = ("forebyggende", "opsporende", "rådgivende", "behandlende")
 _SOURCES = ("spørgeskema", "interview", "desk research")
@@ -528,8 +599,12 @@ _SOURCES = ("spørgeskema", "interview", "desk research")
 def _unit_names(n_mun: int, n_org: int) -> tuple[list[str], list[str]]:
     places = [a + b for a in _PLACE_START for b in _PLACE_END]
     orgs = [f"{k} {n}" for n in _ORG_NAME for k in _ORG_KIND]
-    municipalities = [f"{places[i % len(places)]}{'' if i < len(places) else i // len(places) + 1} Kommune" for i in range(n_mun)]
-    organisations = [f"{orgs[i % len(orgs)]}{'' if i < len(orgs) else ' ' + str(i // len(orgs) + 1)}" for i in range(n_org)]
+    municipalities = [
+        f"{places[i % len(places)]}{'' if i < len(places) else i // len(places) + 1} Kommune" for i in range(n_mun)
+    ]
+    organisations = [
+        f"{orgs[i % len(orgs)]}{'' if i < len(orgs) else ' ' + str(i // len(orgs) + 1)}" for i in range(n_org)
+    ]
     return municipalities, organisations
 
 
@@ -557,7 +632,9 @@ def _catalogue(spec: SimulationSpec, seed: int) -> dict[str, Any]:
     units = [(name, "kommune") for name in municipalities] + [(name, "organisation") for name in organisations]
     n_services = -(-distinct // spec.practices_per_provider)
     # every unit reports at least one service when there are enough services; the rest at random
-    service_unit = np.concatenate([np.arange(min(len(units), n_services)), rng.integers(0, len(units), max(0, n_services - len(units)))])
+    service_unit = np.concatenate(
+        [np.arange(min(len(units), n_services)), rng.integers(0, len(units), max(0, n_services - len(units)))]
+    )
     service_unit = np.sort(service_unit)
     service_names = [
         f"{_SERVICE_KIND[rng.integers(len(_SERVICE_KIND))]} {units[u][0].removesuffix(' Kommune').split(' ')[-1]} {s + 1}"
@@ -624,7 +701,18 @@ def _catalogue(spec: SimulationSpec, seed: int) -> dict[str, Any]:
         else:
             id_of_original[row["_original"]] = row["practice_id"]
     meets_by_id = {row["practice_id"]: meets[row["_original"]] for row in rows}
-    columns = ["practice_id", "name", "provider", "provider_type", "municipality", "target_group", "purpose", "source", "description", "delimitation"]
+    columns = [
+        "practice_id",
+        "name",
+        "provider",
+        "provider_type",
+        "municipality",
+        "target_group",
+        "purpose",
+        "source",
+        "description",
+        "delimitation",
+    ]
     table = pd.DataFrame(rows)[columns]
     return {
         "table": table,
@@ -675,7 +763,9 @@ def _screening(spec: SimulationSpec, seed: int, catalogue: dict[str, Any]) -> tu
     return pd.DataFrame(records), included
 
 
-def _choose_interviewed(spec: SimulationSpec, seed: int, catalogue: dict[str, Any], included: set[str], screening: pd.DataFrame) -> list[str]:
+def _choose_interviewed(
+    spec: SimulationSpec, seed: int, catalogue: dict[str, Any], included: set[str], screening: pd.DataFrame
+) -> list[str]:
     """Uniformly from the truly eligible, non-duplicate practices the screening included.
 
     In the rare case that both screeners wrongly excluded so many eligible practices that too few are
@@ -725,13 +815,19 @@ def _interviews(spec: SimulationSpec, seed: int, interviewed: list[str]) -> pd.D
 # --------------------------------------------------------------------------------------------- latent model
 
 
-def _practice_truth(spec: SimulationSpec, seed: int, instrument: Instrument, interviewed: list[str]) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
+def _practice_truth(
+    spec: SimulationSpec, seed: int, instrument: Instrument, interviewed: list[str]
+) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
     """Latent element levels of the interviewed practices and their exact expected element scores."""
     rng = _rng(seed, 5)
     elements = [e.id for e in instrument.elements]
     means = np.array([ELEMENT_MEANS[e] for e in elements])
     n_p = len(interviewed)
-    levels = means[None, :] + rng.normal(0, PRACTICE_SD, size=(n_p, 1)) + rng.normal(0, ELEMENT_SD, size=(n_p, len(elements)))
+    levels = (
+        means[None, :]
+        + rng.normal(0, PRACTICE_SD, size=(n_p, 1))
+        + rng.normal(0, ELEMENT_SD, size=(n_p, len(elements)))
+    )
     tested = rng.random(n_p) < EFFECT_TESTED_SHARE
     difficulty = _item_difficulty(seed, instrument)
     expected = expected_element_scores(levels, instrument, difficulty, np.hypot(spec.informant_noise, spec.coder_noise))
@@ -751,7 +847,9 @@ def _item_difficulty(seed: int, instrument: Instrument) -> np.ndarray:
     return _rng(seed, 6).normal(0, ITEM_DIFFICULTY_SD, size=len(instrument.items))
 
 
-def expected_element_scores(levels: np.ndarray, instrument: Instrument, difficulty: np.ndarray, noise_sd: float) -> np.ndarray:
+def expected_element_scores(
+    levels: np.ndarray, instrument: Instrument, difficulty: np.ndarray, noise_sd: float
+) -> np.ndarray:
     """Expected 0–1 element scores of a neutral informant and coder, integrated exactly.
 
     Parameters
@@ -847,7 +945,9 @@ def _codings(
     screen_rng = _rng(seed, 8)
     interviewed = list(dict.fromkeys(interviews["practice_id"]))
     n_p = len(interviewed)
-    screen_unknown = screen_rng.random(n_int) < np.where(roles == "samarbejdspartner", 4 * spec.ved_ikke_share, spec.ved_ikke_share)
+    screen_unknown = screen_rng.random(n_int) < np.where(
+        roles == "samarbejdspartner", 4 * spec.ved_ikke_share, spec.ved_ikke_share
+    )
     screen = np.where(screen_unknown, "ved_ikke", np.where(effect_tested[practice_of], "ja", "nej"))
 
     # alternative delimitations: a random subset of interviewed practices
@@ -878,7 +978,9 @@ def _codings(
                 line = np.broadcast_to((straight_code[which] - instrument.scale_codes[0])[:, None], recorded.shape)
                 code_index[is_straight] = np.where(recorded, line, code_index[is_straight])
             miss = missing[rows]
-            code_index = np.where(miss == 1, len(instrument.scale_codes), np.where(miss == 2, len(instrument.scale_codes) + 1, code_index))
+            code_index = np.where(
+                miss == 1, len(instrument.scale_codes), np.where(miss == 2, len(instrument.scale_codes) + 1, code_index)
+            )
             responses = np.concatenate([labels[code_index], screen[rows][:, None]], axis=1)
             per_coder.append(responses)
         stacked = np.stack(per_coder, axis=1)  # (rows, coders, items + 1)
@@ -902,7 +1004,10 @@ def _codings(
             "delimitation_id": delim_ids,
             "practice_id": [practice_ids[p] for p in delim_practices],
             "label": [f"bred: hele indsatsen omkring {names[practice_ids[p]].lower()}" for p in delim_practices],
-            "description": ["Bredere afgrænsning: hele tilbuddets arbejde med målgruppen, ikke kun det afgrænsede forløb"] * len(delim_ids),
+            "description": [
+                "Bredere afgrænsning: hele tilbuddets arbejde med målgruppen, ikke kun det afgrænsede forløb"
+            ]
+            * len(delim_ids),
         },
         columns=["delimitation_id", "practice_id", "label", "description"],
     )
@@ -917,10 +1022,15 @@ def _codings(
         }
     model = {
         "coder_severity": {coder: _num(severity[c]) for c, coder in enumerate(coders)},
-        "informant_effects": {inf: _num(v) for inf, v in zip(interviews["informant_id"], informant_effect, strict=True)},
+        "informant_effects": {
+            inf: _num(v) for inf, v in zip(interviews["informant_id"], informant_effect, strict=True)
+        },
         "item_difficulty": {item.id: _num(difficulty[i]) for i, item in enumerate(items)},
         "straightliners": sorted(interviews["informant_id"].to_numpy()[straight].tolist()),
-        "straightline_consistency": {inf: _num(q) for inf, q in sorted(zip(interviews["informant_id"].to_numpy()[straight], consistency, strict=True))},
+        "straightline_consistency": {
+            inf: _num(q)
+            for inf, q in sorted(zip(interviews["informant_id"].to_numpy()[straight], consistency, strict=True))
+        },
         "delimitations": delimitations,
         "delimitations_table": delimitations_table,
     }

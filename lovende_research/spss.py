@@ -36,7 +36,11 @@ def read_sav(path: Path, table: str) -> RawTable:
     try:
         data, meta = pyreadstat.read_sav(str(path), user_missing=True)
     except Exception as exc:  # pyreadstat raises its own error types for damaged files
-        raise InputError.single(path.name, Text(f"kan ikke læses som SPSS-fil ({exc})", f"cannot be read as an SPSS file ({exc})"), expected=Text("en .sav-fil", "a .sav file")) from None
+        raise InputError.single(
+            path.name,
+            Text(f"kan ikke læses som SPSS-fil ({exc})", f"cannot be read as an SPSS file ({exc})"),
+            expected=Text("en .sav-fil", "a .sav file"),
+        ) from None
     header = [normalise_column(c) for c in data.columns]
     body = [(i, [cell_text(v) for v in record]) for i, record in enumerate(data.itertuples(index=False), start=1)]
     labels = {
@@ -50,7 +54,9 @@ def read_sav(path: Path, table: str) -> RawTable:
     return RawTable(table, path, frame_of(header, body), value_labels=labels, missing_ranges=ranges)
 
 
-def labelled_responses(raw: RawTable, instrument: Instrument, known: set[str], columns: Sequence[str]) -> tuple[RawTable, list[Problem]]:
+def labelled_responses(
+    raw: RawTable, instrument: Instrument, known: set[str], columns: Sequence[str]
+) -> tuple[RawTable, list[Problem]]:
     """``raw`` with each labelled answer replaced by its label where the label is an answer in ``known``.
 
     Parameters
@@ -81,9 +87,13 @@ def labelled_responses(raw: RawTable, instrument: Instrument, known: set[str], c
     return replace(raw, frame=frame), sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
 
 
-def _labelled_column(raw: RawTable, column: str, instrument: Instrument, known: set[str]) -> tuple[pd.Series, list[Problem]]:
+def _labelled_column(
+    raw: RawTable, column: str, instrument: Instrument, known: set[str]
+) -> tuple[pd.Series, list[Problem]]:
     labels = raw.value_labels.get(column, {})
-    folded_labels = dict(zip(labels, fold(pd.Series(list(labels.values()), dtype=object)), strict=True)) if labels else {}
+    folded_labels = (
+        dict(zip(labels, fold(pd.Series(list(labels.values()), dtype=object)), strict=True)) if labels else {}
+    )
     usable = {value: labels[value] for value, folded in folded_labels.items() if folded in known}
     cells = raw.frame[column].astype(str)
     spss_codes = {float(m.spss) for m in instrument.missing_codes if m.spss is not None}
@@ -92,13 +102,17 @@ def _labelled_column(raw: RawTable, column: str, instrument: Instrument, known: 
     for low, high in raw.missing_ranges.get(column, ()):
         declared |= numbers.between(low, high)
     unknown = declared & ~cells.isin(list(usable)) & ~numbers.isin(spss_codes)
-    expected = Text("en af " + ", ".join(f"{m.spss} ({m.label.da})" for m in instrument.missing_codes if m.spss is not None),
-                    "one of " + ", ".join(f"{m.spss} ({m.label.en})" for m in instrument.missing_codes if m.spss is not None))
+    expected = Text(
+        "en af " + ", ".join(f"{m.spss} ({m.label.da})" for m in instrument.missing_codes if m.spss is not None),
+        "one of " + ", ".join(f"{m.spss} ({m.label.en})" for m in instrument.missing_codes if m.spss is not None),
+    )
     problems = [
         Problem(
             raw.file,
-            Text("SPSS-filen erklærer værdien som manglende, men spørgeskemaet har ingen manglende-kode med det nummer eller den etiket",
-                 "the SPSS file declares the value missing, but the questionnaire has no missing code with that number or label"),
+            Text(
+                "SPSS-filen erklærer værdien som manglende, men spørgeskemaet har ingen manglende-kode med det nummer eller den etiket",
+                "the SPSS file declares the value missing, but the questionnaire has no missing code with that number or label",
+            ),
             expected=expected,
             row=int(row),
             column=column,

@@ -192,7 +192,13 @@ def _mismatches(processed: Path, folders: Sequence[str]) -> list[tuple[str, str]
         inputs = json.loads((processed / name / RUN_RECORD).read_text(encoding="utf-8")).get("inputs", {})
         for earlier in present[:position]:
             if inputs.get(earlier) != ids[earlier]:
-                problems.append((name, f"{name} (kørsel {ids[name]}) er beregnet på {earlier} fra kørsel {inputs.get(earlier) or '(ingen)'}, men {earlier} er nu fra kørsel {ids[earlier]}"))
+                problems.append(
+                    (
+                        name,
+                        f"{name} (kørsel {ids[name]}) er beregnet på {earlier} fra kørsel "
+                        f"{inputs.get(earlier) or '(ingen)'}, men {earlier} er nu fra kørsel {ids[earlier]}",
+                    )
+                )
     return problems
 
 

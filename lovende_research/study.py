@@ -71,7 +71,12 @@ def instrument_for(study_dir: Path, config: StudyConfig) -> Instrument:
     try:
         return load_instrument(study_dir / config.instrument)
     except InstrumentError as exc:
-        raise InputError.single(STUDY_FILE, Text(f"instrumentet kan ikke bruges: {exc}", f"the instrument cannot be used: {exc}"), column="instrument", value=config.instrument) from None
+        raise InputError.single(
+            STUDY_FILE,
+            Text(f"instrumentet kan ikke bruges: {exc}", f"the instrument cannot be used: {exc}"),
+            column="instrument",
+            value=config.instrument,
+        ) from None
 
 
 @dataclass
@@ -109,9 +114,14 @@ class Study:
 
     def checksums(self) -> dict[str, str]:
         """SHA-256 of every input file (study.yml, tables, a study-local instrument) for provenance."""
-        paths = {STUDY_FILE: self.path / STUDY_FILE, **{p.relative_to(self.path).as_posix(): p for p in self.files.values()}}
+        paths = {
+            STUDY_FILE: self.path / STUDY_FILE,
+            **{p.relative_to(self.path).as_posix(): p for p in self.files.values()},
+        }
         if self.config.instrument != "bundled":
-            paths[self.config.instrument] = self.path / self.config.instrument  # named relative to the folder (instrument_for)
+            paths[self.config.instrument] = (
+                self.path / self.config.instrument
+            )  # named relative to the folder (instrument_for)
         return {name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in sorted(paths.items())}
 
     @classmethod
@@ -178,7 +188,9 @@ def _validated_for(study_dir: Path) -> Study | None:
         return None
     try:
         study, checksums = pickle.loads(Path(kept).read_bytes())
-        if not isinstance(study, Study) or study.files != _table_files(study_dir):  # absolute paths: this folder's files
+        if not isinstance(study, Study) or study.files != _table_files(
+            study_dir
+        ):  # absolute paths: this folder's files
             return None
         return study if study.checksums() == checksums else None
     except Exception:  # noqa: BLE001 - any doubt about the kept study means validating the folder again
@@ -219,14 +231,31 @@ STAGE_TABLES: dict[str, tuple[str, ...] | None] = {
 def stage_tables(stage: str | None) -> tuple[str, ...]:
     """The names of the tables ``stage`` reads; an unknown stage is an error naming the known ones."""
     if stage is not None and stage not in STAGE_TABLES:
-        raise InputError.single("--stage", Text(f"ukendt trin '{stage}'", f"unknown stage '{stage}'"), expected=Text(" eller ".join(STAGE_TABLES), " or ".join(STAGE_TABLES)))
+        raise InputError.single(
+            "--stage",
+            Text(f"ukendt trin '{stage}'", f"unknown stage '{stage}'"),
+            expected=Text(" eller ".join(STAGE_TABLES), " or ".join(STAGE_TABLES)),
+        )
     names = STAGE_TABLES.get(stage or "all")
     return tuple(TABLES) if names is None else names
 
 
-def _read_and_check(study_dir: Path, stage: str | None = None) -> tuple[dict[str, RawTable], StudyConfig | None, Instrument | None, list[Problem]]:
+def _read_and_check(
+    study_dir: Path, stage: str | None = None
+) -> tuple[dict[str, RawTable], StudyConfig | None, Instrument | None, list[Problem]]:
     if not study_dir.is_dir():
-        return {}, None, None, [Problem(str(study_dir), Text("mappen findes ikke", "the folder does not exist"), expected=Text("en studiemappe med study.yml", "a study folder with study.yml"))]
+        return (
+            {},
+            None,
+            None,
+            [
+                Problem(
+                    str(study_dir),
+                    Text("mappen findes ikke", "the folder does not exist"),
+                    expected=Text("en studiemappe med study.yml", "a study folder with study.yml"),
+                )
+            ],
+        )
     problems: list[Problem] = []
     config = instrument = None
     try:
@@ -250,11 +279,22 @@ def _read_and_check(study_dir: Path, stage: str | None = None) -> tuple[dict[str
                 continue
             if file is None:
                 if spec.must_exist:
-                    problems.append(Problem(spec.name, Text("tabellen mangler", "the table is missing"), expected=Text(" eller ".join(f"{spec.name}{s}" for s in spec.suffixes), " or ".join(f"{spec.name}{s}" for s in spec.suffixes))))
+                    problems.append(
+                        Problem(
+                            spec.name,
+                            Text("tabellen mangler", "the table is missing"),
+                            expected=Text(
+                                " eller ".join(f"{spec.name}{s}" for s in spec.suffixes),
+                                " or ".join(f"{spec.name}{s}" for s in spec.suffixes),
+                            ),
+                        )
+                    )
                 continue
             # A wide codings sheet has no item_id/response header; its keys find the header row.
             header = WIDE_KEYS if spec.name == "codings" else spec.required
-            if file.suffix.lower() in PROJECT_SUFFIXES:  # a coded REFI-QDA project as the codings (lovende_research.qda)
+            if (
+                file.suffix.lower() in PROJECT_SUFFIXES
+            ):  # a coded REFI-QDA project as the codings (lovende_research.qda)
                 if instrument is None:
                     continue  # its codes mean nothing without the instrument, whose problem is reported already
                 raws[spec.name] = masked(project_table(file, instrument), config.redact if config else ())
@@ -267,8 +307,14 @@ def _read_and_check(study_dir: Path, stage: str | None = None) -> tuple[dict[str
     if "codings" in raws:
         raws["codings"], found = _codings_as_long(raws["codings"], instrument)
         problems.extend(found)
-    ids = {name: _ids(raws, name, column) for name, column in
-           (("candidates", "practice_id"), ("interviews", "interview_id"), ("delimitations", "delimitation_id"))}
+    ids = {
+        name: _ids(raws, name, column)
+        for name, column in (
+            ("candidates", "practice_id"),
+            ("interviews", "interview_id"),
+            ("delimitations", "delimitation_id"),
+        )
+    }
     for name, raw in raws.items():
         spec = TABLES[name]
         schema = table_schema(
@@ -291,12 +337,24 @@ def _read_and_check(study_dir: Path, stage: str | None = None) -> tuple[dict[str
             # A study still at screening has neither interviews nor codings; interviews without a single
             # coding would fail the scoring stage with a message about something else.
             problems.append(
-                Problem(raw.file, Text(f"tabellen har kun en overskrift, men interviews har {interviewed} interview", f"the table has only a header, but interviews has {interviewed} interviews"),
-                        expected=Text("én række pr. interview × koder × spørgsmål", "one row per interview × coder × item"))
+                Problem(
+                    raw.file,
+                    Text(
+                        f"tabellen har kun en overskrift, men interviews har {interviewed} interview",
+                        f"the table has only a header, but interviews has {interviewed} interviews",
+                    ),
+                    expected=Text("én række pr. interview × koder × spørgsmål", "one row per interview × coder × item"),
+                )
             )
-        if name == "codings" and not any(p.column in (None, "response", "item_id") and p.row is None for p in table_problems):
+        if name == "codings" and not any(
+            p.column in (None, "response", "item_id") and p.row is None for p in table_problems
+        ):
             if {"response", "item_id"} <= set(raw.frame.columns):
-                problems.extend(located(response_item_mismatches(raw.frame.astype(str), instrument, raw.file, spss=raw.is_spss), raw))
+                problems.extend(
+                    located(
+                        response_item_mismatches(raw.frame.astype(str), instrument, raw.file, spss=raw.is_spss), raw
+                    )
+                )
     if not problems and {"delimitations", "codings"} <= set(raws):
         problems.extend(located(_delimitation_practice_mismatches(raws), raws["codings"]))
     if not problems and "selected" in raws:
@@ -338,8 +396,12 @@ def _delimitation_practice_mismatches(raws: dict[str, RawTable]) -> list[Problem
     if "delimitation_id" not in codings.columns:
         return []
     interviews, delimitations = raws["interviews"].frame, raws["delimitations"].frame
-    practice_of_interview = pd.Series(interviews["practice_id"].str.strip().values, index=interviews["interview_id"].str.strip())
-    practice_of_delimitation = pd.Series(delimitations["practice_id"].str.strip().values, index=delimitations["delimitation_id"].str.strip())
+    practice_of_interview = pd.Series(
+        interviews["practice_id"].str.strip().values, index=interviews["interview_id"].str.strip()
+    )
+    practice_of_delimitation = pd.Series(
+        delimitations["practice_id"].str.strip().values, index=delimitations["delimitation_id"].str.strip()
+    )
     delimitation = codings["delimitation_id"].astype(str).str.strip()
     coded = codings[~delimitation.isin(["", MAIN_DELIMITATION])]
     interview_practice = coded["interview_id"].astype(str).str.strip().map(practice_of_interview)
@@ -348,8 +410,14 @@ def _delimitation_practice_mismatches(raws: dict[str, RawTable]) -> list[Problem
     return [
         Problem(
             raws["codings"].file,
-            Text(f"afgrænsningen hører til en anden praksis end interviewets ({interview_practice[row]})", f"the delimitation belongs to another practice than the interview's ({interview_practice[row]})"),
-            expected=Text(f"en afgrænsning af praksis {interview_practice[row]}", f"a delimitation of practice {interview_practice[row]}"),
+            Text(
+                f"afgrænsningen hører til en anden praksis end interviewets ({interview_practice[row]})",
+                f"the delimitation belongs to another practice than the interview's ({interview_practice[row]})",
+            ),
+            expected=Text(
+                f"en afgrænsning af praksis {interview_practice[row]}",
+                f"a delimitation of practice {interview_practice[row]}",
+            ),
             row=int(row),
             column="delimitation_id",
             value=delimitation[row],
@@ -375,12 +443,26 @@ def _selection_problems(raws: dict[str, RawTable]) -> list[Problem]:
     problems = []
     for row, practice in selected.frame["practice_id"].astype(str).str.strip().items():
         if practice in removed:
-            reason = Text("praksissen er fjernet som dublet i duplicates", "the practice is removed as a duplicate in duplicates")
+            reason = Text(
+                "praksissen er fjernet som dublet i duplicates", "the practice is removed as a duplicate in duplicates"
+            )
         elif practice in criterion:
-            reason = Text(f"screeningen ekskluderede praksissen (kriteriet {criterion[practice]})", f"screening excluded the practice (criterion {criterion[practice]})")
+            reason = Text(
+                f"screeningen ekskluderede praksissen (kriteriet {criterion[practice]})",
+                f"screening excluded the practice (criterion {criterion[practice]})",
+            )
         else:
             continue
-        problems.append(Problem(selected.file, reason, expected=Text("en praksis, som screeningen har fundet egnet", "a practice screening found eligible"), row=int(row), column="practice_id", value=practice))
+        problems.append(
+            Problem(
+                selected.file,
+                reason,
+                expected=Text("en praksis, som screeningen har fundet egnet", "a practice screening found eligible"),
+                row=int(row),
+                column="practice_id",
+                value=practice,
+            )
+        )
     return problems
 
 

@@ -47,7 +47,17 @@ class StudyConfig:
 #: The keys ``study.yml`` may hold. Any other is an error naming the closest: a misspelt ``sed:`` must
 #: not leave the seed silently at its default.
 CONFIG_KEYS: tuple[str, ...] = (
-    "title", "language", "instrument", "seed", "synthetic", "notes", "parameters", "show_notes", "redact", "rounds", "show_quotes",
+    "title",
+    "language",
+    "instrument",
+    "seed",
+    "synthetic",
+    "notes",
+    "parameters",
+    "show_notes",
+    "redact",
+    "rounds",
+    "show_quotes",
 )
 
 
@@ -67,53 +77,156 @@ def read_config(study_dir: Path) -> StudyConfig:
     """Parse and check ``study.yml``; every problem names the file, and the line where YAML gives one."""
     path = study_dir / STUDY_FILE
     if not path.is_file():
-        raise InputError.single(STUDY_FILE, Text("filen findes ikke", "the file does not exist"), expected=Text(f"{STUDY_FILE} i {study_dir}", f"{STUDY_FILE} in {study_dir}"))
+        raise InputError.single(
+            STUDY_FILE,
+            Text("filen findes ikke", "the file does not exist"),
+            expected=Text(f"{STUDY_FILE} i {study_dir}", f"{STUDY_FILE} in {study_dir}"),
+        )
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc)
-        raise InputError.single(STUDY_FILE, Text(f"er ikke gyldig YAML: {reason}", f"is not valid YAML: {reason}"), expected=Text("nøgle: værdi pr. linje", "key: value, one a line"), row=row) from None
+        raise InputError.single(
+            STUDY_FILE,
+            Text(f"er ikke gyldig YAML: {reason}", f"is not valid YAML: {reason}"),
+            expected=Text("nøgle: værdi pr. linje", "key: value, one a line"),
+            row=row,
+        ) from None
     except UnicodeDecodeError:
-        raise InputError.single(STUDY_FILE, Text("er ikke gemt som UTF-8", "is not saved as UTF-8"), expected=Text("en UTF-8-tekstfil", "a UTF-8 text file")) from None
+        raise InputError.single(
+            STUDY_FILE,
+            Text("er ikke gemt som UTF-8", "is not saved as UTF-8"),
+            expected=Text("en UTF-8-tekstfil", "a UTF-8 text file"),
+        ) from None
     if not isinstance(raw, dict):
-        raise InputError.single(STUDY_FILE, Text("indeholder ingen nøgler", "holds no keys"), expected="title, language, instrument, seed, notes")
+        raise InputError.single(
+            STUDY_FILE,
+            Text("indeholder ingen nøgler", "holds no keys"),
+            expected="title, language, instrument, seed, notes",
+        )
     problems = [
-        Problem(STUDY_FILE, Text(f"ukendt nøgle '{key}'", f"unknown key '{key}'"), expected=closest_key(str(key), CONFIG_KEYS), row=_key_line(path, key), column=str(key))
+        Problem(
+            STUDY_FILE,
+            Text(f"ukendt nøgle '{key}'", f"unknown key '{key}'"),
+            expected=closest_key(str(key), CONFIG_KEYS),
+            row=_key_line(path, key),
+            column=str(key),
+        )
         for key in raw
         if key not in CONFIG_KEYS
     ]
     title: Any = raw.get("title")  # any YAML value until checked below
     if not isinstance(title, str) or not title.strip():
-        problems.append(Problem(STUDY_FILE, Text("mangler en titel", "lacks a title"), expected=Text("title: en tekst", "title: a text"), column="title", value=title))
+        problems.append(
+            Problem(
+                STUDY_FILE,
+                Text("mangler en titel", "lacks a title"),
+                expected=Text("title: en tekst", "title: a text"),
+                column="title",
+                value=title,
+            )
+        )
     language = raw.get("language", "da")
     if language not in LANGUAGES:
-        problems.append(Problem(STUDY_FILE, Text("ukendt sprog", "unknown language"), expected=Text("da eller en", "da or en"), column="language", value=language))
+        problems.append(
+            Problem(
+                STUDY_FILE,
+                Text("ukendt sprog", "unknown language"),
+                expected=Text("da eller en", "da or en"),
+                column="language",
+                value=language,
+            )
+        )
     seed = raw.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        problems.append(Problem(STUDY_FILE, Text("seed er ikke et ikke-negativt heltal", "seed is not a non-negative integer"), expected=Text("fx seed: 2017", "e.g. seed: 2017"), column="seed", value=seed))
+        problems.append(
+            Problem(
+                STUDY_FILE,
+                Text("seed er ikke et ikke-negativt heltal", "seed is not a non-negative integer"),
+                expected=Text("fx seed: 2017", "e.g. seed: 2017"),
+                column="seed",
+                value=seed,
+            )
+        )
     instrument = raw.get("instrument", "bundled")
     if not isinstance(instrument, str):
-        problems.append(Problem(STUDY_FILE, Text("instrument er ikke en tekst", "instrument is not a text"), expected=Text("bundled eller en sti til en YAML-fil", "bundled or a path to a YAML file"), column="instrument", value=instrument))
+        problems.append(
+            Problem(
+                STUDY_FILE,
+                Text("instrument er ikke en tekst", "instrument is not a text"),
+                expected=Text("bundled eller en sti til en YAML-fil", "bundled or a path to a YAML file"),
+                column="instrument",
+                value=instrument,
+            )
+        )
     synthetic = raw.get("synthetic", False)
     if not isinstance(synthetic, bool):
-        problems.append(Problem(STUDY_FILE, Text("synthetic er ikke true/false", "synthetic is not true/false"), expected=Text("true eller false", "true or false"), column="synthetic", value=synthetic))
+        problems.append(
+            Problem(
+                STUDY_FILE,
+                Text("synthetic er ikke true/false", "synthetic is not true/false"),
+                expected=Text("true eller false", "true or false"),
+                column="synthetic",
+                value=synthetic,
+            )
+        )
     show_notes = raw.get("show_notes", False)
     if not isinstance(show_notes, bool):
-        problems.append(Problem(STUDY_FILE, Text("show_notes er ikke true/false", "show_notes is not true/false"), expected=Text("true eller false", "true or false"), column="show_notes", value=show_notes))
+        problems.append(
+            Problem(
+                STUDY_FILE,
+                Text("show_notes er ikke true/false", "show_notes is not true/false"),
+                expected=Text("true eller false", "true or false"),
+                column="show_notes",
+                value=show_notes,
+            )
+        )
     show_quotes = raw.get("show_quotes", False)
     if not isinstance(show_quotes, bool):
-        problems.append(Problem(STUDY_FILE, Text("show_quotes er ikke true/false", "show_quotes is not true/false"), expected=Text("true eller false", "true or false"), column="show_quotes", value=show_quotes))
+        problems.append(
+            Problem(
+                STUDY_FILE,
+                Text("show_quotes er ikke true/false", "show_quotes is not true/false"),
+                expected=Text("true eller false", "true or false"),
+                column="show_quotes",
+                value=show_quotes,
+            )
+        )
     redact = raw.get("redact") or []
     if not isinstance(redact, list) or not all(isinstance(t, str) and t.strip() for t in redact):
-        problems.append(Problem(STUDY_FILE, Text("redact er ikke en liste af tekster", "redact is not a list of texts"), expected='fx redact: ["Birgit Sørensen", "Hansen"]', column="redact", value=redact))
+        problems.append(
+            Problem(
+                STUDY_FILE,
+                Text("redact er ikke en liste af tekster", "redact is not a list of texts"),
+                expected='fx redact: ["Birgit Sørensen", "Hansen"]',
+                column="redact",
+                value=redact,
+            )
+        )
     rounds = raw.get("rounds") or []
     if not isinstance(rounds, list) or not all(isinstance(r, str) and r.strip() for r in rounds):
-        problems.append(Problem(STUDY_FILE, Text("rounds er ikke en liste af mapper", "rounds is not a list of folders"), expected=Text('fx rounds: ["../kortlaegning-2025"]', 'e.g. rounds: ["../kortlaegning-2025"]'), column="rounds", value=rounds))
+        problems.append(
+            Problem(
+                STUDY_FILE,
+                Text("rounds er ikke en liste af mapper", "rounds is not a list of folders"),
+                expected=Text('fx rounds: ["../kortlaegning-2025"]', 'e.g. rounds: ["../kortlaegning-2025"]'),
+                column="rounds",
+                value=rounds,
+            )
+        )
     parameters = raw.get("parameters") or {}
     if not isinstance(parameters, dict):
-        problems.append(Problem(STUDY_FILE, Text("parameters er ikke en mapping", "parameters is not a mapping"), expected="parameters: {screening: {n_select: 14}}", column="parameters", value=parameters))
+        problems.append(
+            Problem(
+                STUDY_FILE,
+                Text("parameters er ikke en mapping", "parameters is not a mapping"),
+                expected="parameters: {screening: {n_select: 14}}",
+                column="parameters",
+                value=parameters,
+            )
+        )
     if problems:
         raise InputError(problems)
     terms = tuple(t.strip() for t in redact)
@@ -134,7 +247,9 @@ def read_config(study_dir: Path) -> StudyConfig:
 
 def _masks(terms: tuple[str, ...]) -> list[tuple[re.Pattern[str], str]]:
     """Each term as a case-blind pattern with its mask ``[skjult N]``, N its place in the list."""
-    return [(re.compile(re.escape(term), re.IGNORECASE), f"[skjult {number}]") for number, term in enumerate(terms, start=1)]
+    return [
+        (re.compile(re.escape(term), re.IGNORECASE), f"[skjult {number}]") for number, term in enumerate(terms, start=1)
+    ]
 
 
 def mask(text: str, terms: tuple[str, ...]) -> str:

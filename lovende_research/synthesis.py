@@ -145,7 +145,11 @@ def load_results(processed_study: Path, language: str = "da") -> MappingResults:
 def read_main_delimitation(path: Path) -> pd.DataFrame:
     """A stage table's rows for the practices as first delimited (``main``), which reports show."""
     frame = pd.read_parquet(path)
-    return frame[frame["delimitation_id"] == MAIN_DELIMITATION].reset_index(drop=True) if "delimitation_id" in frame.columns else frame
+    return (
+        frame[frame["delimitation_id"] == MAIN_DELIMITATION].reset_index(drop=True)
+        if "delimitation_id" in frame.columns
+        else frame
+    )
 
 
 def _listing(items: list[str], language: str) -> str:
@@ -165,8 +169,9 @@ def flow_sentence(flow: pd.DataFrame, language: str = "da") -> str:
 
     >>> flow = pd.DataFrame({"step": ["identified", "possible_duplicates", "duplicates_removed", "screened",
     ...     "excluded", "eligible", "selected"], "reason": [None] * 7, "n": [84, 3, 0, 84, 31, 53, 14]})
-    >>> print(flow_sentence(flow, "en"))
-    The mapping identified 84 candidate practices. 3 possible duplicates await the researchers' decision and were kept. After dual screening 53 were eligible and 31 excluded; 14 were selected for interview.
+    >>> print(flow_sentence(flow, "en"))  # doctest: +NORMALIZE_WHITESPACE
+    The mapping identified 84 candidate practices. 3 possible duplicates await the researchers' decision and
+    were kept. After dual screening 53 were eligible and 31 excluded; 14 were selected for interview.
     """
     removed, pending = _flow_total(flow, "duplicates_removed"), _flow_total(flow, "possible_duplicates")
     duplicates = phrase(PHRASES, "duplicates_removed", language, n=removed) if removed else ""
@@ -206,7 +211,9 @@ def pattern_sentence(pattern: pd.DataFrame, instrument: Instrument, language: st
     ordered = pattern.sort_values("rank")
     strongest = [names[e] for e in ordered.loc[ordered["position"] == "strongest", "element_id"]]
     weakest = [names[e] for e in ordered.loc[ordered["position"] == "weakest", "element_id"]][::-1]
-    return phrase(PHRASES, "pattern", language, strongest=_listing(strongest, language), weakest=_listing(weakest, language))
+    return phrase(
+        PHRASES, "pattern", language, strongest=_listing(strongest, language), weakest=_listing(weakest, language)
+    )
 
 
 def distinguishable_pairs(ranks: pd.DataFrame) -> tuple[int, int]:
@@ -218,7 +225,9 @@ def distinguishable_pairs(ranks: pd.DataFrame) -> tuple[int, int]:
     """
     ranked = ranks.dropna(subset=["rank_low", "rank_high"])
     intervals = list(zip(ranked["rank_low"].astype(int), ranked["rank_high"].astype(int), strict=True))
-    distinct = sum(1 for (a_low, a_high), (b_low, b_high) in combinations(intervals, 2) if a_high < b_low or b_high < a_low)
+    distinct = sum(
+        1 for (a_low, a_high), (b_low, b_high) in combinations(intervals, 2) if a_high < b_low or b_high < a_low
+    )
     return distinct, len(intervals) * (len(intervals) - 1) // 2
 
 
@@ -281,12 +290,21 @@ def ranking_table(ranks: pd.DataFrame, overall: pd.DataFrame, language: str = "d
     >>> print(ranking_table(ranks, overall, "en").splitlines()[2])
     | A | 0.70 (0.60–0.80) | 1 (1–2) | 100 % | 80 % |
     """
-    ranked = ranks.dropna(subset=["rank"]).sort_values("rank").drop(columns="overall", errors="ignore").merge(
-        overall[["practice_id", "overall", "ci_low", "ci_high"]], on="practice_id", how="left")
+    ranked = (
+        ranks.dropna(subset=["rank"])
+        .sort_values("rank")
+        .drop(columns="overall", errors="ignore")
+        .merge(overall[["practice_id", "overall", "ci_low", "ci_high"]], on="practice_id", how="left")
+    )
     k = int(ranked["top_k"].max()) if len(ranked) else 5
     decile = int(ranked["top_decile"].max()) if len(ranked) else 1
-    header = [phrase(PHRASES, "col_practice", language), phrase(PHRASES, "col_overall", language), phrase(PHRASES, "col_rank", language),
-              phrase(PHRASES, "col_p_top", language, k=k), phrase(PHRASES, "col_p_decile", language, k=decile)]
+    header = [
+        phrase(PHRASES, "col_practice", language),
+        phrase(PHRASES, "col_overall", language),
+        phrase(PHRASES, "col_rank", language),
+        phrase(PHRASES, "col_p_top", language, k=k),
+        phrase(PHRASES, "col_p_decile", language, k=decile),
+    ]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in ranked.itertuples():
         lines.append(
@@ -313,7 +331,11 @@ def sikker_sentence(screen_flags: pd.DataFrame, language: str = "da") -> str:
         return phrase(PHRASES, "sikker_none", language, practices=practices)
     names = []
     for row in named.itertuples():
-        why = [phrase(PHRASES, key, language, n=int(n)) for key, n in (("sikker_ja", row.n_ja), ("sikker_disagree", row.n_disagree)) if n]
+        why = [
+            phrase(PHRASES, key, language, n=int(n))
+            for key, n in (("sikker_ja", row.n_ja), ("sikker_disagree", row.n_disagree))
+            if n
+        ]
         names.append(f"{markdown_text(row.practice_id)} ({', '.join(why)})")
     return phrase(PHRASES, "sikker", language, n=len(named), practices=practices, names=_listing(names, language))
 
@@ -342,7 +364,10 @@ def verdict_sections(verdicts: dict[str, str], language: str = "da") -> list[tup
     """The bias stage's verdicts as (heading, verdict) pairs, in the order the checks are run."""
     order = ("coders", "icc", "roles", "styles", "stability", "delimitation")
     known = [key for key in order if key in verdicts] + sorted(k for k in verdicts if k not in order)
-    return [(phrase(PHRASES, f"check_{key}", language) if f"check_{key}" in PHRASES else key, verdicts[key]) for key in known]
+    return [
+        (phrase(PHRASES, f"check_{key}", language) if f"check_{key}" in PHRASES else key, verdicts[key])
+        for key in known
+    ]
 
 
 #: Reader-facing names of the bias stage's per-practice checks (:data:`lovende_research.bias.CHECKS`).
@@ -365,9 +390,16 @@ def check_label(check: str, language: str = "da") -> str:
 def flagged_practices(flags: pd.DataFrame, language: str = "da") -> tuple[str, str]:
     """A sentence counting flagged practices, and the raised flags as a Markdown list per practice."""
     raised = flags[flags["flag"].astype(bool)].sort_values(["practice_id", "check"], kind="stable")
-    sentence = phrase(PHRASES, "flag_summary", language, flagged=raised["practice_id"].nunique(), practices=flags["practice_id"].nunique())
+    sentence = phrase(
+        PHRASES,
+        "flag_summary",
+        language,
+        flagged=raised["practice_id"].nunique(),
+        practices=flags["practice_id"].nunique(),
+    )
     lines = [
-        f"- **{practice}**: " + "; ".join(f"*{check_label(row.check, language)}*: {row.reason}" for row in group.itertuples())
+        f"- **{practice}**: "
+        + "; ".join(f"*{check_label(row.check, language)}*: {row.reason}" for row in group.itertuples())
         for practice, group in raised.groupby("practice_id", sort=True)
     ]
     return sentence, "\n".join(lines)

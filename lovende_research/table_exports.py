@@ -104,7 +104,11 @@ def _with_fixed_times(data: bytes) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            target.writestr(zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6]), source.read(info.filename), zipfile.ZIP_DEFLATED)
+            target.writestr(
+                zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6]),
+                source.read(info.filename),
+                zipfile.ZIP_DEFLATED,
+            )
     return buffer.getvalue()
 
 
@@ -113,7 +117,9 @@ def stage_tables(folder: Path) -> dict[str, pd.DataFrame]:
     return {path.stem: pd.read_parquet(path) for path in sorted(Path(folder).glob("*.parquet"))}
 
 
-def write_table_exports(processed_study: Path, reports_dir: Path, stages: Sequence[tuple[str, str]], language: str = "da") -> list[Path]:
+def write_table_exports(
+    processed_study: Path, reports_dir: Path, stages: Sequence[tuple[str, str]], language: str = "da"
+) -> list[Path]:
     """Write ``tabeller/<workbook>.xlsx`` and ``tabeller/<workbook>/<table>.csv`` for each stage that has tables.
 
     Parameters
@@ -141,7 +147,11 @@ def write_table_exports(processed_study: Path, reports_dir: Path, stages: Sequen
             continue
         written.append(atomic_write_bytes(target / f"{workbook}.xlsx", workbook_bytes(tables, language)))
         for name, frame in tables.items():
-            written.append(atomic_write_text(target / workbook / f"{name}.csv", localised(csv_safe_frame(frame), language).to_csv(index=False)))
+            written.append(
+                atomic_write_text(
+                    target / workbook / f"{name}.csv", localised(csv_safe_frame(frame), language).to_csv(index=False)
+                )
+            )
     if target.is_dir():
         keep = set(written)
         for old in sorted(target.rglob("*"), reverse=True):

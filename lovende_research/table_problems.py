@@ -21,7 +21,9 @@ from lovende_research.schemas import _EXPECTED, DECISIONS, ResponseCodes, TableS
 from lovende_research.tables import Origin, RawTable
 
 
-def response_item_mismatches(frame: pd.DataFrame, instrument: Instrument, file: str, *, spss: bool = False) -> list[Problem]:
+def response_item_mismatches(
+    frame: pd.DataFrame, instrument: Instrument, file: str, *, spss: bool = False
+) -> list[Problem]:
     """A response must suit its item: ``ja`` is no answer to a scored item, nor ``3`` to the screen item."""
     codes = ResponseCodes.from_instrument(instrument, spss=spss)
     screen_id = instrument.screen_item.id
@@ -35,11 +37,24 @@ def response_item_mismatches(frame: pd.DataFrame, instrument: Instrument, file: 
         item = frame.at[row, "item_id"]
         if item == screen_id:
             answers = "/".join(instrument.screen_item.answer_codes)
-            expected = Text(f"{answers} eller en manglende-kode for {screen_id}", f"{answers} or a missing code for {screen_id}")
+            expected = Text(
+                f"{answers} eller en manglende-kode for {screen_id}", f"{answers} or a missing code for {screen_id}"
+            )
         else:
             scale = f"{instrument.scale_codes[0]}–{instrument.scale_codes[-1]}"
-            expected = Text(f"en kode {scale} eller en manglende-kode for {item}", f"a code {scale} or a missing code for {item}")
-        problems.append(Problem(file, Text("svaret passer ikke til spørgsmålet", "the answer does not suit the item"), expected=expected, row=int(row), column="response", value=frame.at[row, "response"]))
+            expected = Text(
+                f"en kode {scale} eller en manglende-kode for {item}", f"a code {scale} or a missing code for {item}"
+            )
+        problems.append(
+            Problem(
+                file,
+                Text("svaret passer ikke til spørgsmålet", "the answer does not suit the item"),
+                expected=expected,
+                row=int(row),
+                column="response",
+                value=frame.at[row, "response"],
+            )
+        )
     return problems
 
 
@@ -49,10 +64,33 @@ def duplicate_decision_problems(frame: pd.DataFrame, file: str) -> list[Problem]
     kept = frame["duplicate_of"].astype(str).str.strip()
     problems = []
     for row in frame.index[practice == kept]:
-        problems.append(Problem(file, Text("en praksis kan ikke være dublet af sig selv", "a practice cannot be its own duplicate"), expected=Text("to forskellige practice_id", "two different practice_id"), row=int(row), column="duplicate_of", value=kept[row]))
+        problems.append(
+            Problem(
+                file,
+                Text("en praksis kan ikke være dublet af sig selv", "a practice cannot be its own duplicate"),
+                expected=Text("to forskellige practice_id", "two different practice_id"),
+                row=int(row),
+                column="duplicate_of",
+                value=kept[row],
+            )
+        )
     for row in frame.index[(practice != kept) & kept.isin(set(practice))]:
-        problems.append(Problem(file, Text("praksissen, der beholdes, er selv markeret som dublet", "the practice kept is itself marked as a duplicate"),
-                                expected=Text("duplicate_of skal pege på en praksis, der beholdes", "duplicate_of must point to a practice that is kept"), row=int(row), column="duplicate_of", value=kept[row]))
+        problems.append(
+            Problem(
+                file,
+                Text(
+                    "praksissen, der beholdes, er selv markeret som dublet",
+                    "the practice kept is itself marked as a duplicate",
+                ),
+                expected=Text(
+                    "duplicate_of skal pege på en praksis, der beholdes",
+                    "duplicate_of must point to a practice that is kept",
+                ),
+                row=int(row),
+                column="duplicate_of",
+                value=kept[row],
+            )
+        )
     return problems
 
 
@@ -74,9 +112,14 @@ def reconciled_conflict_problems(frame: pd.DataFrame, file: str) -> list[Problem
         problems.append(
             Problem(
                 file,
-                Text(f"konsensusbeslutningen for {keys[0][row]} × {keys[1][row]} modsiger række {', '.join(map(str, same))}",
-                     f"the consensus decision for {keys[0][row]} × {keys[1][row]} contradicts row {', '.join(map(str, same))}"),
-                expected=Text("samme reconciled_decision i alle rækker for en praksis og et kriterium", "the same reconciled_decision on every row of a practice and criterion"),
+                Text(
+                    f"konsensusbeslutningen for {keys[0][row]} × {keys[1][row]} modsiger række {', '.join(map(str, same))}",
+                    f"the consensus decision for {keys[0][row]} × {keys[1][row]} contradicts row {', '.join(map(str, same))}",
+                ),
+                expected=Text(
+                    "samme reconciled_decision i alle rækker for en praksis og et kriterium",
+                    "the same reconciled_decision on every row of a practice and criterion",
+                ),
                 row=int(row),
                 column="reconciled_decision",
                 value=decided.at[row, "reconciled_decision"],
@@ -91,7 +134,14 @@ def validate_raw_table(raw: RawTable, schema: pa.DataFrameSchema, spec: TableSpe
     frame = raw.frame
     duplicated = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1 and c})
     for name in duplicated:
-        problems.append(Problem(raw.file, Text("kolonnen står mere end én gang i overskriften", "the column is in the header more than once"), expected=Text("hver kolonne én gang", "each column once"), column=name))
+        problems.append(
+            Problem(
+                raw.file,
+                Text("kolonnen står mere end én gang i overskriften", "the column is in the header more than once"),
+                expected=Text("hver kolonne én gang", "each column once"),
+                column=name,
+            )
+        )
     if duplicated:
         return problems
     if spec.refuse_name_columns:
@@ -100,16 +150,26 @@ def validate_raw_table(raw: RawTable, schema: pa.DataFrameSchema, spec: TableSpe
                 problems.append(
                     Problem(
                         raw.file,
-                        Text("kolonnen ser ud til at rumme rigtige navne; studier må kun indeholde pseudonymer", "the column seems to hold real names; studies may hold pseudonyms only"),
-                        expected=Text("fjern kolonnen og brug pseudonymer i informant_id (fx P03-L)", "remove the column and use pseudonyms in informant_id (e.g. P03-L)"),
+                        Text(
+                            "kolonnen ser ud til at rumme rigtige navne; studier må kun indeholde pseudonymer",
+                            "the column seems to hold real names; studies may hold pseudonyms only",
+                        ),
+                        expected=Text(
+                            "fjern kolonnen og brug pseudonymer i informant_id (fx P03-L)",
+                            "remove the column and use pseudonyms in informant_id (e.g. P03-L)",
+                        ),
                         column=name,
                     )
                 )
     missing = [c for c in spec.required if c not in frame.columns]
     for name in missing:
         problems.append(
-            Problem(raw.file, Text(f"mangler den påkrævede kolonne '{name}'", f"lacks the required column '{name}'"),
-                    expected=Text("kolonnerne " + ", ".join(spec.required), "the columns " + ", ".join(spec.required)), column=name)
+            Problem(
+                raw.file,
+                Text(f"mangler den påkrævede kolonne '{name}'", f"lacks the required column '{name}'"),
+                expected=Text("kolonnerne " + ", ".join(spec.required), "the columns " + ", ".join(spec.required)),
+                column=name,
+            )
         )
     if missing:
         return problems
@@ -143,12 +203,18 @@ def _other_rows(rows: list[int], origin: dict[int, Origin]) -> _Both:
     if not any(r in origin for r in rows):
         return _Both(f"række {', '.join(map(str, rows))}", f"row {', '.join(map(str, rows))}")
     places = [origin.get(r, Origin(r)) for r in rows]
+
     def one(o: Origin, sheet: str, row: str) -> str:
-        return ", ".join(part for part in (o.file, f"{sheet} '{o.sheet}'" if o.sheet else None, f"{row} {o.row}") if part)
+        return ", ".join(
+            part for part in (o.file, f"{sheet} '{o.sheet}'" if o.sheet else None, f"{row} {o.row}") if part
+        )
+
     return _Both("; ".join(one(o, "ark", "række") for o in places), "; ".join(one(o, "sheet", "row") for o in places))
 
 
-def problems_from_schema_errors(failures: pd.DataFrame, file: str, frame: pd.DataFrame, origin: dict[int, Origin] | None = None) -> list[Problem]:
+def problems_from_schema_errors(
+    failures: pd.DataFrame, file: str, frame: pd.DataFrame, origin: dict[int, Origin] | None = None
+) -> list[Problem]:
     """pandera failure cases → one :class:`Problem` per bad cell (per duplicated row for key columns).
 
     ``origin`` (a table read in another layout) says where the other rows of a duplicate were typed.
@@ -168,8 +234,10 @@ def problems_from_schema_errors(failures: pd.DataFrame, file: str, frame: pd.Dat
                 problems.append(
                     Problem(
                         file,
-                        Text(f"samme {' × '.join(key_columns)} står mere end én gang (også {also.da})",
-                             f"the same {' × '.join(key_columns)} is there more than once (also {also.en})"),
+                        Text(
+                            f"samme {' × '.join(key_columns)} står mere end én gang (også {also.da})",
+                            f"the same {' × '.join(key_columns)} is there more than once (also {also.en})",
+                        ),
                         expected=Text("hver kombination én gang", "each combination once"),
                         row=row,
                         column=", ".join(key_columns),
@@ -181,7 +249,9 @@ def problems_from_schema_errors(failures: pd.DataFrame, file: str, frame: pd.Dat
         problems.append(
             Problem(
                 file,
-                Text("ugyldig værdi", "invalid value") if str(record["failure_case"]).strip() else Text("tomt felt", "empty cell"),
+                Text("ugyldig værdi", "invalid value")
+                if str(record["failure_case"]).strip()
+                else Text("tomt felt", "empty cell"),
                 expected=_EXPECTED.get(str(record["check"]), str(record["check"])),
                 row=int(record["index"]) if record["index"] is not None else None,
                 column=str(record["column"]),

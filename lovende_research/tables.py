@@ -79,7 +79,10 @@ def find_table_file(study_dir: Path, table: str, suffixes: Sequence[str] = TABLE
     if len(found) > 1:
         raise InputError.single(
             found[0].name,
-            Text(f"tabellen '{table}' findes i flere filer: {', '.join(p.name for p in found)}", f"the table '{table}' is in several files: {', '.join(p.name for p in found)}"),
+            Text(
+                f"tabellen '{table}' findes i flere filer: {', '.join(p.name for p in found)}",
+                f"the table '{table}' is in several files: {', '.join(p.name for p in found)}",
+            ),
             expected=Text("præcis én fil pr. tabel", "exactly one file per table"),
         )
     return found[0] if found else None
@@ -89,7 +92,14 @@ def read_table(path: Path, table: str, required: Iterable[str]) -> RawTable:
     """Read ``path`` as the study table ``table``; ``required`` columns locate the header in a sheet."""
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
-        raise InputError.single(path.name, Text("filen er tom", "the file is empty"), expected=Text("en overskriftsrække med kolonnerne " + ", ".join(required), "a header row with the columns " + ", ".join(required)))
+        raise InputError.single(
+            path.name,
+            Text("filen er tom", "the file is empty"),
+            expected=Text(
+                "en overskriftsrække med kolonnerne " + ", ".join(required),
+                "a header row with the columns " + ", ".join(required),
+            ),
+        )
     if suffix == ".csv":
         raw = _read_csv(path, table)
     elif suffix == ".xlsx":
@@ -99,7 +109,11 @@ def read_table(path: Path, table: str, required: Iterable[str]) -> RawTable:
 
         raw = read_sav(path, table)
     else:
-        raise InputError.single(path.name, Text(f"ukendt filtype '{suffix}'", f"unknown file type '{suffix}'"), expected=", ".join(TABLE_SUFFIXES))
+        raise InputError.single(
+            path.name,
+            Text(f"ukendt filtype '{suffix}'", f"unknown file type '{suffix}'"),
+            expected=", ".join(TABLE_SUFFIXES),
+        )
     return replace(raw, frame=nfc_frame(raw.frame))
 
 
@@ -125,7 +139,10 @@ def nfc_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 _CSV_UTF8 = Text("en CSV-tekstfil i UTF-8", "a CSV text file in UTF-8")
-_CLOSE_QUOTE = Text('luk feltet med " eller skriv "" for et anførselstegn i teksten', 'close the field with " or write "" for a quote inside the text')
+_CLOSE_QUOTE = Text(
+    'luk feltet med " eller skriv "" for et anførselstegn i teksten',
+    'close the field with " or write "" for a quote inside the text',
+)
 
 #: How files that are not text begin, so that an image or a workbook saved under a ``.csv`` name is named
 #: for what it is rather than read as garbage.
@@ -133,8 +150,14 @@ _BINARY_SIGNATURES: dict[bytes, Text] = {
     b"\x89PNG": Text("et PNG-billede", "a PNG image"),
     b"\xff\xd8\xff": Text("et JPEG-billede", "a JPEG image"),
     b"%PDF": Text("en PDF-fil", "a PDF file"),
-    b"PK\x03\x04": Text("en zip-fil (fx et Excel-regneark: omdøb den til .xlsx)", "a zip file (an Excel workbook, say: rename it to .xlsx)"),
-    b"\xd0\xcf\x11\xe0": Text("et gammelt Office-dokument (fx .xls: gem som .xlsx eller CSV)", "an old Office document (.xls, say: save it as .xlsx or CSV)"),
+    b"PK\x03\x04": Text(
+        "en zip-fil (fx et Excel-regneark: omdøb den til .xlsx)",
+        "a zip file (an Excel workbook, say: rename it to .xlsx)",
+    ),
+    b"\xd0\xcf\x11\xe0": Text(
+        "et gammelt Office-dokument (fx .xls: gem som .xlsx eller CSV)",
+        "an old Office document (.xls, say: save it as .xlsx or CSV)",
+    ),
     b"$FL2": Text("en SPSS-fil (omdøb den til .sav)", "an SPSS file (rename it to .sav)"),
 }
 
@@ -152,17 +175,45 @@ def _decode(path: Path) -> str:
         try:
             return data[3:].decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InputError.single(path.name, Text(f"filen har et UTF-8-mærke, men byte {exc.start + 3} er ikke UTF-8", f"the file has a UTF-8 mark, but byte {exc.start + 3} is not UTF-8"), expected=_CSV_UTF8) from None
+            raise InputError.single(
+                path.name,
+                Text(
+                    f"filen har et UTF-8-mærke, men byte {exc.start + 3} er ikke UTF-8",
+                    f"the file has a UTF-8 mark, but byte {exc.start + 3} is not UTF-8",
+                ),
+                expected=_CSV_UTF8,
+            ) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise InputError.single(path.name, Text("filen har et UTF-16-mærke, men er ikke gyldig UTF-16", "the file has a UTF-16 mark, but is not valid UTF-16"), expected=_CSV_UTF8) from None
+            raise InputError.single(
+                path.name,
+                Text(
+                    "filen har et UTF-16-mærke, men er ikke gyldig UTF-16",
+                    "the file has a UTF-16 mark, but is not valid UTF-16",
+                ),
+                expected=_CSV_UTF8,
+            ) from None
     for signature, kind in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
-            raise InputError.single(path.name, Text(f"filen er ikke en CSV-tekstfil, men ser ud til at være {kind}", f"the file is not a CSV text file but looks like {kind.en}"), expected=Text("en CSV-tekstfil", "a CSV text file"))
+            raise InputError.single(
+                path.name,
+                Text(
+                    f"filen er ikke en CSV-tekstfil, men ser ud til at være {kind}",
+                    f"the file is not a CSV text file but looks like {kind.en}",
+                ),
+                expected=Text("en CSV-tekstfil", "a CSV text file"),
+            )
     if b"\x00" in data:
-        raise InputError.single(path.name, Text("filen er ikke en CSV-tekstfil (den indeholder binære data)", "the file is not a CSV text file (it holds binary data)"), expected=Text("en CSV-tekstfil i UTF-8 eller Windows-1252", "a CSV text file in UTF-8 or Windows-1252"))
+        raise InputError.single(
+            path.name,
+            Text(
+                "filen er ikke en CSV-tekstfil (den indeholder binære data)",
+                "the file is not a CSV text file (it holds binary data)",
+            ),
+            expected=Text("en CSV-tekstfil i UTF-8 eller Windows-1252", "a CSV text file in UTF-8 or Windows-1252"),
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -191,7 +242,11 @@ def _first_line(text: str) -> str:
 def _read_csv(path: Path, table: str) -> RawTable:
     text = _decode(path)
     if not text.strip():  # the same as "no line holds anything but white space": line breaks are white space
-        raise InputError.single(path.name, Text("filen er tom", "the file is empty"), expected=Text("en overskriftsrække og mindst én datarække", "a header row and at least one data row"))
+        raise InputError.single(
+            path.name,
+            Text("filen er tom", "the file is empty"),
+            expected=Text("en overskriftsrække og mindst én datarække", "a header row and at least one data row"),
+        )
     delimiter = _sniff_delimiter(_first_line(text))
     fast = _read_csv_fast(text, delimiter)
     if fast is not None:
@@ -240,7 +295,11 @@ def _read_csv_fast(text: str, delimiter: str) -> pd.DataFrame | None:
         return frame_of(names, [])
     keep = ~blank
     numbers = np.arange(2, len(body) + 2)[keep]
-    frame = pd.DataFrame({j: values[keep] for j, values in enumerate(columns)}, index=pd.Index(numbers.tolist(), name="row"), dtype=object)
+    frame = pd.DataFrame(
+        {j: values[keep] for j, values in enumerate(columns)},
+        index=pd.Index(numbers.tolist(), name="row"),
+        dtype=object,
+    )
     frame.columns = names
     return frame
 
@@ -261,8 +320,13 @@ def _read_csv_rows(path: Path, table: str, text: str, delimiter: str) -> RawTabl
             problems.append(
                 Problem(
                     path.name,
-                    Text(f"rækken har {len(record)} felter, overskriften {width}", f"the row has {len(record)} fields, the header {width}"),
-                    expected=Text(f"{width} felter adskilt af '{delimiter}'", f"{width} fields separated by '{delimiter}'"),
+                    Text(
+                        f"rækken har {len(record)} felter, overskriften {width}",
+                        f"the row has {len(record)} fields, the header {width}",
+                    ),
+                    expected=Text(
+                        f"{width} felter adskilt af '{delimiter}'", f"{width} fields separated by '{delimiter}'"
+                    ),
                     row=number,
                 )
             )
@@ -295,7 +359,10 @@ def _csv_records(path: Path, text: str, delimiter: str) -> tuple[list[list[str]]
             header = records[0] if records else []
             raise InputError.single(
                 path.name,
-                Text(f'et felt med anførselstegn (") er ikke lukket korrekt; det åbner på linje {start} ({exc})', f'a quoted field (") is not closed properly; it opens on line {start} ({exc})'),
+                Text(
+                    f'et felt med anførselstegn (") er ikke lukket korrekt; det åbner på linje {start} ({exc})',
+                    f'a quoted field (") is not closed properly; it opens on line {start} ({exc})',
+                ),
                 expected=_CLOSE_QUOTE,
                 row=len(records) + 1,
                 column=normalise_column(header[column]) if 0 <= column < len(header) else None,
@@ -304,7 +371,9 @@ def _csv_records(path: Path, text: str, delimiter: str) -> tuple[list[list[str]]
         lines.append(start)
 
 
-def _unclosed_quotes(path: Path, records: list[list[str]], lines: list[int], width: int, delimiter: str) -> list[Problem]:
+def _unclosed_quotes(
+    path: Path, records: list[list[str]], lines: list[int], width: int, delimiter: str
+) -> list[Problem]:
     """Records in which one cell swallowed further rows: a quote opened and closed only lines later.
 
     A cell may hold line breaks, but one whose later lines carry as many separators as a row has (or
@@ -319,8 +388,11 @@ def _unclosed_quotes(path: Path, records: list[list[str]], lines: list[int], wid
                 problems.append(
                     Problem(
                         path.name,
-                        Text(f'et anførselstegn (") åbner et felt på linje {line}, som først lukkes {len(later)} linjer senere, så rækkerne imellem forsvinder',
-                             f'a quote (") opens a field on line {line} that closes only {len(later)} lines later, so the rows between vanish'),
+                        Text(
+                            f'et anførselstegn (") åbner et felt på linje {line}, som først lukkes {len(later)} '
+                            "linjer senere, så rækkerne imellem forsvinder",
+                            f'a quote (") opens a field on line {line} that closes only {len(later)} lines later, so the rows between vanish',
+                        ),
                         expected=_CLOSE_QUOTE,
                         row=number,
                         column=normalise_column(records[0][column]) if column < len(records[0]) else None,
@@ -353,11 +425,20 @@ def _read_xlsx(path: Path, table: str, required: list[str]) -> RawTable:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged or mislabelled file
-        raise InputError.single(path.name, Text(f"kan ikke læses som Excel-fil ({type(exc).__name__}: {exc})", f"cannot be read as an Excel file ({type(exc).__name__}: {exc})"), expected=Text("en .xlsx-fil", "an .xlsx file")) from None
+        raise InputError.single(
+            path.name,
+            Text(
+                f"kan ikke læses som Excel-fil ({type(exc).__name__}: {exc})",
+                f"cannot be read as an Excel file ({type(exc).__name__}: {exc})",
+            ),
+            expected=Text("en .xlsx-fil", "an .xlsx file"),
+        ) from None
     try:
         found: list[tuple[str, int, list[str], list[tuple[int, list[str]]]]] = []
         for sheet in workbook.worksheets:
-            rows = [(i, [cell_text(v) for v in row]) for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+            rows = [
+                (i, [cell_text(v) for v in row]) for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+            ]
             for number, cells in rows[:HEADER_SEARCH_ROWS]:
                 names = [normalise_column(c) for c in cells]
                 if all(column in names for column in required):
@@ -368,17 +449,28 @@ def _read_xlsx(path: Path, table: str, required: list[str]) -> RawTable:
     if not found:
         raise InputError.single(
             path.name,
-            Text(f"intet ark har en overskriftsrække med kolonnerne {', '.join(required)} (ark: {', '.join(workbook.sheetnames)})",
-                 f"no sheet has a header row with the columns {', '.join(required)} (sheets: {', '.join(workbook.sheetnames)})"),
-            expected=Text(f"overskriften i de første {HEADER_SEARCH_ROWS} rækker af ét ark", f"the header in the first {HEADER_SEARCH_ROWS} rows of one sheet"),
+            Text(
+                f"intet ark har en overskriftsrække med kolonnerne {', '.join(required)} (ark: {', '.join(workbook.sheetnames)})",
+                f"no sheet has a header row with the columns {', '.join(required)} (sheets: {', '.join(workbook.sheetnames)})",
+            ),
+            expected=Text(
+                f"overskriften i de første {HEADER_SEARCH_ROWS} rækker af ét ark",
+                f"the header in the first {HEADER_SEARCH_ROWS} rows of one sheet",
+            ),
         )
     if len(found) > 1:
         named = [f for f in found if f[0].strip().lower() == table]
         if len(named) != 1:
             raise InputError.single(
                 path.name,
-                Text(f"flere ark ligner tabellen '{table}': {', '.join(f[0] for f in found)}", f"several sheets look like the table '{table}': {', '.join(f[0] for f in found)}"),
-                expected=Text(f"ét ark med tabellen, eller et ark med navnet '{table}'", f"one sheet with the table, or a sheet named '{table}'"),
+                Text(
+                    f"flere ark ligner tabellen '{table}': {', '.join(f[0] for f in found)}",
+                    f"several sheets look like the table '{table}': {', '.join(f[0] for f in found)}",
+                ),
+                expected=Text(
+                    f"ét ark med tabellen, eller et ark med navnet '{table}'",
+                    f"one sheet with the table, or a sheet named '{table}'",
+                ),
             )
         found = named
     _, _, names, rows = found[0]

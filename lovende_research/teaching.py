@@ -62,7 +62,10 @@ EXERCISE_TAG = "exercise"
 
 PHRASES: dict[str, tuple[str, str]] = {
     "title": ("Øvelse i lovende praksis: lærerens oversigt", "Promising-practice tutorial: teacher's overview"),
-    "handout_title": ("Øvelse i lovende praksis: gruppe {group} (seed {seed})", "Promising-practice tutorial: group {group} (seed {seed})"),
+    "handout_title": (
+        "Øvelse i lovende praksis: gruppe {group} (seed {seed})",
+        "Promising-practice tutorial: group {group} (seed {seed})",
+    ),
     "teacher_suffix": (" – lærerversion", " – teacher version"),
     "intro": (
         "Hver gruppe har sit eget simulerede studie. Giv gruppen elevversionen (HTML til at læse, .ipynb til at "
@@ -86,7 +89,10 @@ PHRASES: dict[str, tuple[str, str]] = {
     "no_lenient": ("ingen rolle er plantet som mildere", "no role was planted as lenient"),
     "straightliners": ("Straight-linere (svarer ens på alt)", "Straight-liners (same answer to everything)"),
     "delimitation": ("Alternativ afgrænsning", "Alternative delimitation"),
-    "delimitation_value": ("{practice} ({delimitation}): forskydning {shift:+.2f} latent", "{practice} ({delimitation}): shift {shift:+.2f} latent"),
+    "delimitation_value": (
+        "{practice} ({delimitation}): forskydning {shift:+.2f} latent",
+        "{practice} ({delimitation}): shift {shift:+.2f} latent",
+    ),
     "n_practices": ("Interviewede praksisser", "Practices interviewed"),
     "highest_role": ("Rolle med højeste gennemsnit", "Role with the highest mean"),
     "role_offsets": ("Rollernes forskel til lederen (0–1-skala)", "Roles' offset against the leader (0–1 scale)"),
@@ -94,7 +100,10 @@ PHRASES: dict[str, tuple[str, str]] = {
     "not_significant": ("kan ikke skelnes fra tilfældighed", "cannot be told from chance"),
     "delimitation_moved": ("Afgrænsninger, der flytter elementer", "Delimitations that move elements"),
     "none": ("ingen", "none"),
-    "no_findings": ("findings.json mangler: notebookens facit-celle blev ikke kørt", "findings.json is missing: the notebook's answer cell did not run"),
+    "no_findings": (
+        "findings.json mangler: notebookens facit-celle blev ikke kørt",
+        "findings.json is missing: the notebook's answer cell did not run",
+    ),
     "back_teacher": ("Lærerens oversigt", "Teacher's overview"),
     "expect": (
         "Det skal de studerende finde: lederne vurderer højest (opgave 2); straight-linerne er markeret i "
@@ -154,7 +163,9 @@ def planted_truth(truth: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render_handout(notebook: nbformat.NotebookNode, html_path: Path, language: str, title: str, back_href: str | None) -> Path:
+def render_handout(
+    notebook: nbformat.NotebookNode, html_path: Path, language: str, title: str, back_href: str | None
+) -> Path:
     """A handout page: the reports' offline template with the code shown (students learn the calls),
     linking back to the teacher's index (``back_href``) or, for students, nowhere (``None``)."""
     back = phrase(PHRASES, "back_teacher", language)
@@ -196,7 +207,13 @@ def make_handout(out_dir: Path, group: int, seed: int, language: str = "da", ker
     title = phrase(PHRASES, "handout_title", language, group=group, seed=handout.seed)
     _write_notebook(teacher, handout.folder / "teacher.ipynb")
     _write_notebook(student, handout.folder / "student.ipynb")
-    render_handout(teacher, handout.folder / "teacher.html", language, title + phrase(PHRASES, "teacher_suffix", language), "../index.html")
+    render_handout(
+        teacher,
+        handout.folder / "teacher.html",
+        language,
+        title + phrase(PHRASES, "teacher_suffix", language),
+        "../index.html",
+    )
     render_handout(student, handout.folder / "student.html", language, title, None)
     return handout
 
@@ -213,10 +230,20 @@ def _group_section(handout: Handout, language: str) -> str:
     planted = [
         (t("seed"), str(handout.seed)),
         (t("n_practices"), str(truth["n_practices"])),
-        (t("lenient"), "; ".join(t("lenient_value", role=r, offset=o) for r, o in truth["lenient_roles"].items()) or t("no_lenient")),
+        (
+            t("lenient"),
+            "; ".join(t("lenient_value", role=r, offset=o) for r, o in truth["lenient_roles"].items())
+            or t("no_lenient"),
+        ),
         (t("straightliners"), ", ".join(truth["straightliners"]) or t("none")),
-        (t("delimitation"), "; ".join(t("delimitation_value", practice=d["practice_id"], delimitation=d["delimitation_id"], shift=d["shift"])
-                                      for d in truth["delimitations"]) or t("none")),
+        (
+            t("delimitation"),
+            "; ".join(
+                t("delimitation_value", practice=d["practice_id"], delimitation=d["delimitation_id"], shift=d["shift"])
+                for d in truth["delimitations"]
+            )
+            or t("none"),
+        ),
     ]
     findings = _read_json(handout.folder / WORK_DIR / "findings.json")
     if findings is None:
@@ -225,7 +252,10 @@ def _group_section(handout: Handout, language: str) -> str:
         offsets = ", ".join(f"{role} {value:+.3f}" for role, value in findings["role_offsets_vs_leader"].items())
         found = [
             (t("highest_role"), findings["highest_role"]),
-            (t("role_offsets"), f"{offsets} ({t('significant' if findings['roles_significant'] else 'not_significant')})"),
+            (
+                t("role_offsets"),
+                f"{offsets} ({t('significant' if findings['roles_significant'] else 'not_significant')})",
+            ),
             (t("straightliners"), ", ".join(findings["straightliners"]) or t("none")),
             (t("delimitation_moved"), ", ".join(findings["delimitation_moved"]) or t("none")),
         ]

@@ -90,7 +90,10 @@ PHRASES = {
     "instructions_sheet": ("Vejledning", "Instructions"),
     "sheet_title": ("Kodeskema – {title}", "Coding sheet – {title}"),
     "sheet_title_plain": ("Kodeskema", "Coding sheet"),
-    "sheet_instrument": ("Spørgeskema: {instrument} (version {version})", "Questionnaire: {instrument} (version {version})"),
+    "sheet_instrument": (
+        "Spørgeskema: {instrument} (version {version})",
+        "Questionnaire: {instrument} (version {version})",
+    ),
     "sheet_short": (
         "Udfyld interview_id og coder_id i hver række, og vælg et svar i rullelisten i kolonnen response. "
         "Se arket '{sheet}'. Kun pseudonymer – aldrig rigtige navne.",
@@ -113,8 +116,10 @@ class StudyFolderNotEmptyError(LovendeError):
             what = ("findes allerede og er ikke en mappe", "exists already and is not a folder")
         else:
             shown = ", ".join(entries[:5]) + (", …" if len(entries) > 5 else "")
-            what = (f"findes allerede og er ikke tom ({len(entries)} element{'er' if len(entries) != 1 else ''}: {shown})",
-                    f"exists already and is not empty ({len(entries)} entr{'ies' if len(entries) != 1 else 'y'}: {shown})")
+            what = (
+                f"findes allerede og er ikke tom ({len(entries)} element{'er' if len(entries) != 1 else ''}: {shown})",
+                f"exists already and is not empty ({len(entries)} entr{'ies' if len(entries) != 1 else 'y'}: {shown})",
+            )
         super().__init__(
             Text(
                 f"{target}: {what[0]}; new-study skriver kun i en ny eller tom mappe og rører ikke eksisterende filer. Vælg en ny mappe.",
@@ -221,7 +226,11 @@ def csv_header(table: str, language: str = "da") -> str:
 
 def readme(title: str, language: str, instrument_path: Path | None = None) -> str:
     """The folder's short README in ``language``."""
-    row = "" if instrument_path is None else INSTRUMENT_ROW[language].format(name=INSTRUMENT_COPY, source=f"`{Path(instrument_path).name}`")
+    row = (
+        ""
+        if instrument_path is None
+        else INSTRUMENT_ROW[language].format(name=INSTRUMENT_COPY, source=f"`{Path(instrument_path).name}`")
+    )
     return README[check_language(language)].format(title=title, instrument_row=row)
 
 
@@ -237,9 +246,19 @@ def coding_workbook(instrument: Instrument, language: str = "da", title: str = "
     sheet.title = CODINGS_SHEET
 
     # Title block above the header.
-    heading = phrase(PHRASES, "sheet_title", language, title=title) if title else phrase(PHRASES, "sheet_title_plain", language)
+    heading = (
+        phrase(PHRASES, "sheet_title", language, title=title)
+        if title
+        else phrase(PHRASES, "sheet_title_plain", language)
+    )
     sheet.cell(1, 1, heading).font = Font(bold=True, size=14)
-    sheet.cell(2, 1, phrase(PHRASES, "sheet_instrument", language, instrument=instrument.title(language), version=instrument.version))
+    sheet.cell(
+        2,
+        1,
+        phrase(
+            PHRASES, "sheet_instrument", language, instrument=instrument.title(language), version=instrument.version
+        ),
+    )
     if instrument.note(language):
         sheet.cell(3, 1, instrument.note(language)).font = Font(italic=True)
     sheet.cell(4, 1, phrase(PHRASES, "sheet_short", language, sheet=instructions_name))
@@ -262,14 +281,29 @@ def coding_workbook(instrument: Instrument, language: str = "da", title: str = "
 
     lists = add_answer_lists(workbook, instrument, language)
     response_letter = get_column_letter(position["response"])
-    add_answer_dropdowns(sheet, response_letter, [(HEADER_ROW + i, row.screen) for i, row in enumerate(rows, start=1)], lists, instrument, language)
+    add_answer_dropdowns(
+        sheet,
+        response_letter,
+        [(HEADER_ROW + i, row.screen) for i, row in enumerate(rows, start=1)],
+        lists,
+        instrument,
+        language,
+    )
 
-    _instructions_sheet(workbook.create_sheet(instructions_name, index=1), instrument, language, rows, phrase(LIST_PHRASES, "lists_sheet", language))
+    _instructions_sheet(
+        workbook.create_sheet(instructions_name, index=1),
+        instrument,
+        language,
+        rows,
+        phrase(LIST_PHRASES, "lists_sheet", language),
+    )
     workbook.active = 0
     return text_cells(workbook)  # an item text or note from the instrument never becomes a formula
 
 
-def _instructions_sheet(sheet: Worksheet, instrument: Instrument, language: str, rows: list[CodingRow], lists_name: str) -> None:
+def _instructions_sheet(
+    sheet: Worksheet, instrument: Instrument, language: str, rows: list[CodingRow], lists_name: str
+) -> None:
     """One paragraph per row, wrapped in a wide column: readable in Excel and LibreOffice alike."""
     missing = [m.label(language) for m in instrument.missing_codes]
     quoted = [f"'{label}'" for label in missing]

@@ -51,7 +51,9 @@ class TutorialSourceError(LovendeError):
     """The tutorial's source lacks what the language notebooks are made from."""
 
 
-def language_notebook(source: nbformat.NotebookNode, language: str, source_name: str = "00_tutorial.py") -> nbformat.NotebookNode:
+def language_notebook(
+    source: nbformat.NotebookNode, language: str, source_name: str = "00_tutorial.py"
+) -> nbformat.NotebookNode:
     """``source`` with only ``language``'s prose (cells tagged with the other language left out), outputs
     cleared, ``language`` set in the parameters cell, and no jupytext pairing."""
     check_language(language)
@@ -60,7 +62,9 @@ def language_notebook(source: nbformat.NotebookNode, language: str, source_name:
     notebook.cells = [cell for cell in notebook.cells if other not in cell.get("metadata", {}).get("tags", [])]
     parameters = [cell for cell in notebook.cells if "parameters" in cell.get("metadata", {}).get("tags", [])]
     if len(parameters) != 1 or not _LANGUAGE_LINE.search(parameters[0].source):
-        raise TutorialSourceError(f"{source_name}: forventede én celle med tag 'parameters' og en linje 'language = ...'")
+        raise TutorialSourceError(
+            f"{source_name}: forventede én celle med tag 'parameters' og en linje 'language = ...'"
+        )
     help_text = f"the language of this notebook ({LANGUAGE_NOTEBOOKS[other].name} is in {_LANGUAGE_NAMES[other]})"
     parameters[0].source = _LANGUAGE_LINE.sub(f'language = "{language}"  # {help_text}', parameters[0].source, count=1)
     for cell in notebook.cells:

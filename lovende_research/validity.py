@@ -70,8 +70,16 @@ from lovende_research.instrument import Instrument, load_instrument
 
 #: Element offsets :math:`a_e` on the 0–1 scale (the practice level :math:`m_p` is added).
 ELEMENT_OFFSETS: dict[str, float] = {
-    "teori": 0.08, "virkning": -0.15, "beskrivelse": 0.0, "maal": 0.04, "overfoerbarhed": -0.04,
-    "oekonomi": -0.18, "refleksion": 0.12, "relationer": 0.1, "individuel": 0.05, "monitorering": -0.05,
+    "teori": 0.08,
+    "virkning": -0.15,
+    "beskrivelse": 0.0,
+    "maal": 0.04,
+    "overfoerbarhed": -0.04,
+    "oekonomi": -0.18,
+    "refleksion": 0.12,
+    "relationer": 0.1,
+    "individuel": 0.05,
+    "monitorering": -0.05,
     "opfoelgning": 0.03,
 }
 #: Elements whose items informants often cannot answer (*ved ikke*).
@@ -161,17 +169,19 @@ def write_independent_study(out_dir: Path, spec: IndependentSpec, seed: int) -> 
         extreme_practices=[practices[k] for k in np.flatnonzero(levels["extreme"])],
         variance={
             "practice": float(np.var(levels["level"])),
-            "practice_element": spec.practice_element_sd ** 2,
-            "informant": spec.informant_sd ** 2,
-            "item": spec.item_sd ** 2,
-            "answer": spec.answer_sd ** 2,
+            "practice_element": spec.practice_element_sd**2,
+            "informant": spec.informant_sd**2,
+            "item": spec.item_sd**2,
+            "answer": spec.answer_sd**2,
         },
     )
     _write_folder(out_dir, seed, practices, informants, codings, truth)
     return truth
 
 
-def _practice_levels(spec: IndependentSpec, instrument: Instrument, rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray]:
+def _practice_levels(
+    spec: IndependentSpec, instrument: Instrument, rng: np.random.Generator
+) -> tuple[pd.DataFrame, np.ndarray]:
     """:math:`m_p` and :math:`\\mu_{pe}` (practices × elements); extreme practices alternate top, bottom."""
     level = rng.uniform(0.25, 0.75, spec.n_practices)
     extreme = np.zeros(spec.n_practices, dtype=bool)
@@ -213,12 +223,19 @@ def _answers(
     codes = np.asarray(instrument.scale_codes)
     element_of = np.array([instrument.element_position[item.element_id] for item in instrument.items])
     leniency = np.where(informants["informant_role"].to_numpy() == LEADER, spec.leader_leniency, 0.0)
-    x = (mu[informants["p"].to_numpy()][:, element_of] + leniency[:, None] + informant_offset[:, None]
-         + item_offset[None, :] + rng.normal(0.0, spec.answer_sd, (len(informants), len(element_of))))
+    x = (
+        mu[informants["p"].to_numpy()][:, element_of]
+        + leniency[:, None]
+        + informant_offset[:, None]
+        + item_offset[None, :]
+        + rng.normal(0.0, spec.answer_sd, (len(informants), len(element_of)))
+    )
     answers = codes[0] + rng.binomial(len(codes) - 1, np.clip(x, 0.0, 1.0))
     focus = np.isin([item.element_id for item in instrument.items], DONT_KNOW_ELEMENTS)
     p_dont_know = np.where(focus, spec.dont_know_focus, spec.dont_know)[None, :]
-    p_dont_know = p_dont_know * np.where(informants["informant_role"].to_numpy() == "samarbejdspartner", 2.0, 1.0)[:, None]
+    p_dont_know = (
+        p_dont_know * np.where(informants["informant_role"].to_numpy() == "samarbejdspartner", 2.0, 1.0)[:, None]
+    )
     answers = np.where(rng.random(answers.shape) < np.minimum(p_dont_know, 0.9), 0, answers)
     for row in np.flatnonzero(straight):
         code = codes[-1] if rng.random() < 0.6 else rng.choice(codes[:-1])
@@ -254,12 +271,16 @@ def _codings(
             recorded = np.where(heard == 0, 0, np.clip(heard + shift, low, high))
             response = ["ved_ikke" if code == 0 else str(int(code)) for code in recorded]
             screen = "ja" if rng.random() < 0.05 else "nej"
-            frames.append(pd.DataFrame({
-                "interview_id": interview,
-                "coder_id": coder_ids[coder],
-                "item_id": item_ids + [instrument.screen_item.id],
-                "response": response + [screen],
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "interview_id": interview,
+                        "coder_id": coder_ids[coder],
+                        "item_id": item_ids + [instrument.screen_item.id],
+                        "response": response + [screen],
+                    }
+                )
+            )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -280,7 +301,11 @@ def _expected_value(mean: np.ndarray, sd: float, n_steps: int, down: float, up: 
 
 
 def _role_truth(
-    spec: IndependentSpec, instrument: Instrument, practices: list[str], mu: np.ndarray, item_offset: np.ndarray,
+    spec: IndependentSpec,
+    instrument: Instrument,
+    practices: list[str],
+    mu: np.ndarray,
+    item_offset: np.ndarray,
     severity: np.ndarray,
 ) -> pd.DataFrame:
     """Expected element score per practice × element × role, averaged over the coder pool (docstring)."""
@@ -292,7 +317,9 @@ def _role_truth(
     for role in (LEADER, *OTHER_ROLES):
         offset = spec.leader_leniency if role == LEADER else 0.0
         mean = mu[:, element_of] + offset + item_offset[None, :]  # practices × items
-        per_coder = [_expected_value(mean, sd, n_steps, *_shift_probabilities(float(s), spec.coder_noise)) for s in severity]
+        per_coder = [
+            _expected_value(mean, sd, n_steps, *_shift_probabilities(float(s), spec.coder_noise)) for s in severity
+        ]
         item_value = np.mean(per_coder, axis=0)
         for e, element in enumerate(instrument.elements):
             mask = element_of == e
@@ -315,7 +342,11 @@ def _role_effects(role_element: pd.DataFrame) -> dict[str, float]:
 
 
 def _write_folder(
-    out_dir: Path, seed: int, practices: list[str], informants: pd.DataFrame, codings: pd.DataFrame,
+    out_dir: Path,
+    seed: int,
+    practices: list[str],
+    informants: pd.DataFrame,
+    codings: pd.DataFrame,
     truth: IndependentTruth,
 ) -> None:
     """The study folder (plain CSV and YAML, as a researcher would type them) and ``truth.json``."""
@@ -327,24 +358,40 @@ def _write_folder(
         "notes: 'Syntetiske data fra lovende_research.validity; ingen rigtige praksisser eller personer.'\n",
         encoding="utf-8",
     )
-    pd.DataFrame({
-        "practice_id": practices,
-        "name": [f"Indsats {p}" for p in practices],
-        "provider": [f"Tilbud {p}" for p in practices],
-        "provider_type": "kommune",
-        "municipality": "Validitetskommune",
-        "target_group": "børn og unge",
-        "purpose": "behandlende",
-    }).to_csv(out_dir / "candidates.csv", index=False)
-    pd.DataFrame([(p, s, "i_drift", "include") for p in practices for s in ("S1", "S2")],
-                 columns=["practice_id", "screener_id", "criterion", "decision"]).to_csv(out_dir / "screening.csv", index=False)
+    pd.DataFrame(
+        {
+            "practice_id": practices,
+            "name": [f"Indsats {p}" for p in practices],
+            "provider": [f"Tilbud {p}" for p in practices],
+            "provider_type": "kommune",
+            "municipality": "Validitetskommune",
+            "target_group": "børn og unge",
+            "purpose": "behandlende",
+        }
+    ).to_csv(out_dir / "candidates.csv", index=False)
+    pd.DataFrame(
+        [(p, s, "i_drift", "include") for p in practices for s in ("S1", "S2")],
+        columns=["practice_id", "screener_id", "criterion", "decision"],
+    ).to_csv(out_dir / "screening.csv", index=False)
     interviews = informants[["practice_id", "informant_id", "informant_role"]].copy()
     interviews.insert(0, "interview_id", [f"IV{k + 1:04d}" for k in range(len(interviews))])
     interviews.to_csv(out_dir / "interviews.csv", index=False)
     codings.to_csv(out_dir / "codings.csv", index=False)
-    (out_dir / "truth.json").write_text(json.dumps({
-        "generator": "lovende_research.validity", "seed": seed, "spec": asdict(truth.spec),
-        "role_effects": truth.role_effects, "role_offsets": truth.role_offsets,
-        "straightliners": truth.straightliners, "extreme_practices": truth.extreme_practices,
-        "variance": truth.variance,
-    }, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (out_dir / "truth.json").write_text(
+        json.dumps(
+            {
+                "generator": "lovende_research.validity",
+                "seed": seed,
+                "spec": asdict(truth.spec),
+                "role_effects": truth.role_effects,
+                "role_offsets": truth.role_offsets,
+                "straightliners": truth.straightliners,
+                "extreme_practices": truth.extreme_practices,
+                "variance": truth.variance,
+            },
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n",
+        encoding="utf-8",
+    )

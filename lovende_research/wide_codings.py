@@ -58,7 +58,9 @@ def long_codings(raw: RawTable, items: list[str]) -> RawTable:
         for item in items:
             records.append([str(cells[c]) for c in shared] + [item, str(cells[item])])
             origin[len(records)] = Origin(int(row), {"response": (int(row), item), "item_id": (int(row), item)})
-    frame = pd.DataFrame(records, columns=[*shared, "item_id", "response"], index=pd.Index(list(origin), name="row"), dtype=object)
+    frame = pd.DataFrame(
+        records, columns=[*shared, "item_id", "response"], index=pd.Index(list(origin), name="row"), dtype=object
+    )
     return replace(raw, frame=frame, origin=origin)
 
 

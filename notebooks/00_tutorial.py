@@ -109,8 +109,12 @@ def show(figure: plt.Figure, name: str) -> None:
     show_figure(figure, figure_dir / name)
 
 
-display(Markdown(f"**{study.config.title}** · seed {seed} · {len(study.candidates)} "
-                 + ("kandidatpraksisser" if language == "da" else "candidate practices")))
+display(
+    Markdown(
+        f"**{study.config.title}** · seed {seed} · {len(study.candidates)} "
+        + ("kandidatpraksisser" if language == "da" else "candidate practices")
+    )
+)
 
 # %% [markdown] tags=["da"]
 # ## 1. Screening: hvilke praksisser skal med?
@@ -172,7 +176,9 @@ conflicts[[c for c in conflicts.columns if not c.startswith(("reason", "note"))]
 decisions = screening.final_decisions(screened)
 eligibility = screening.practice_eligibility(decisions)
 eligible = screening.eligible_candidates(study.candidates, eligibility)
-selection = screening.select_from_list(eligible, study.selected["practice_id"].tolist(), screened_ids=eligibility["practice_id"].tolist())
+selection = screening.select_from_list(
+    eligible, study.selected["practice_id"].tolist(), screened_ids=eligibility["practice_id"].tolist()
+)
 flow = screening.flow_counts(study.candidates, review, eligibility, selection)
 show(screening_plots.flow_diagram(flow, language=language), "flow")
 
@@ -299,16 +305,31 @@ as_zero = scoring.practice_profiles(scoring.element_scores(solution_items, study
 as_missing = scoring.practice_profiles(scoring.element_scores(tables.item_scores, study.instrument, study.interviews))
 both = as_missing.merge(as_zero, on=["practice_id", "delimitation_id", "element_id"], suffixes=("_missing", "_zero"))
 both["drop"] = both["score_missing"] - both["score_zero"]
-per_practice = both.groupby("practice_id")[["score_missing", "score_zero", "drop"]].mean().sort_values("drop", ascending=False)
+per_practice = (
+    both.groupby("practice_id")[["score_missing", "score_zero", "drop"]].mean().sort_values("drop", ascending=False)
+)
 dont_know = tables.item_scores.merge(study.interviews[["interview_id", "informant_role"]], on="interview_id")
-dont_know_share = dont_know["missing_code"].fillna("").eq("ved_ikke").groupby(dont_know["informant_role"]).mean().sort_values(ascending=False)
-display(Markdown(
-    (f"Gennemsnitligt fald: **{both['drop'].mean():.3f}**; størst for **{per_practice.index[0]}** "
-     f"({per_practice['drop'].iloc[0]:.3f}). Flest *ved ikke*: **{dont_know_share.index[0]}** ({dont_know_share.iloc[0]:.0%}).")
-    if language == "da" else
-    (f"Mean drop: **{both['drop'].mean():.3f}**; largest for **{per_practice.index[0]}** "
-     f"({per_practice['drop'].iloc[0]:.3f}). Most *don't know*: **{dont_know_share.index[0]}** ({dont_know_share.iloc[0]:.0%}).")
-))
+dont_know_share = (
+    dont_know["missing_code"]
+    .fillna("")
+    .eq("ved_ikke")
+    .groupby(dont_know["informant_role"])
+    .mean()
+    .sort_values(ascending=False)
+)
+display(
+    Markdown(
+        (
+            f"Gennemsnitligt fald: **{both['drop'].mean():.3f}**; størst for **{per_practice.index[0]}** "
+            f"({per_practice['drop'].iloc[0]:.3f}). Flest *ved ikke*: **{dont_know_share.index[0]}** ({dont_know_share.iloc[0]:.0%})."
+        )
+        if language == "da"
+        else (
+            f"Mean drop: **{both['drop'].mean():.3f}**; largest for **{per_practice.index[0]}** "
+            f"({per_practice['drop'].iloc[0]:.3f}). Most *don't know*: **{dont_know_share.index[0]}** ({dont_know_share.iloc[0]:.0%})."
+        )
+    )
+)
 per_practice.round(3)
 
 # %% [markdown] tags=["da"]
@@ -461,11 +482,18 @@ checks.stability.head()
 # than the others. A ranking of promising practice should therefore always show how stable it is.
 
 # %% tags=["answer"]
-display(Markdown(f"**{bias.verdict('stability', language, summary=checks.stability_summary, flags=checks.flags, top_n=top_n)}**"))
+display(
+    Markdown(
+        f"**{bias.verdict('stability', language, summary=checks.stability_summary, flags=checks.flags, top_n=top_n)}**"
+    )
+)
 show(bias_plots.stability_chart(checks.stability, top_n, language), "stability")
 
 # %% tags=["solution"]
-own = checks.stability[(checks.stability["scenario"] == "informant") & (checks.stability["left_out_practice"] == checks.stability["practice_id"])]
+own = checks.stability[
+    (checks.stability["scenario"] == "informant")
+    & (checks.stability["left_out_practice"] == checks.stability["practice_id"])
+]
 own = own.assign(moved=own["shift"].abs()).sort_values(["moved", "practice_id"], ascending=[False, True])
 roles_of = study.interviews.drop_duplicates("informant_id").set_index("informant_id")["informant_role"]
 own = own.assign(role=own["left_out"].map(roles_of), straightliner=own["left_out"].isin(set_aside))
@@ -532,16 +560,23 @@ findings = {
     "role_offsets_vs_leader": {r.role: round(float(r.estimate), 3) for r in checks.role_effects.itertuples()},
     "roles_significant": bool(checks.role_effects["significant"].any()),
     "straightliners": set_aside,
-    "delimitation_moved": sorted({f"{r.practice_id}/{r.delimitation_id}" for r in checks.delimitation.itertuples() if r.moved}),
-    "delimitation_mean_difference": round(float(checks.delimitation["difference"].mean()), 3) if len(checks.delimitation) else None,
+    "delimitation_moved": sorted(
+        {f"{r.practice_id}/{r.delimitation_id}" for r in checks.delimitation.itertuples() if r.moved}
+    ),
+    "delimitation_mean_difference": round(float(checks.delimitation["difference"].mean()), 3)
+    if len(checks.delimitation)
+    else None,
 }
 write_json(work / "findings.json", findings)
 planted = pd.DataFrame(
     [
         ("role_offsets", json.dumps(truth["role_offsets"]), json.dumps(findings["role_offsets_vs_leader"])),
         ("straightliners", ", ".join(truth["straightliners"]), ", ".join(set_aside)),
-        ("delimitations", ", ".join(f"{d['practice_id']}/{k} (shift {d['shift']})" for k, d in truth["delimitations"].items()),
-         ", ".join(findings["delimitation_moved"])),
+        (
+            "delimitations",
+            ", ".join(f"{d['practice_id']}/{k} (shift {d['shift']})" for k, d in truth["delimitations"].items()),
+            ", ".join(findings["delimitation_moved"]),
+        ),
     ],
     columns=["planted", "truth.json", "found"],
 )

@@ -43,7 +43,7 @@ processed_dir = "../data/processed"  # outputs go to <processed_dir>/<study>/scr
 language = "da"  # da or en: language of figures and generated prose
 seed = None  # seed of the random selection; None uses the seed in study.yml
 n_select = 14  # number of practices to select for interview (used by the stratified rule)
-strata = ["target_group", "provider_type"]  # candidate columns to stratify on; an empty list gives a simple random sample
+strata = ["target_group", "provider_type"]  # candidate columns to stratify on; [] gives a simple random sample
 selection_rule = "stratified"  # "stratified" (drawn with the seed) or "list" (selected.csv in the study folder)
 
 # %%
@@ -63,11 +63,18 @@ from lovende_research.study import Study
 study = Study.load(study_dir)
 seed = study.config.seed if seed is None else seed
 strata = list(strata)
-screening.check_parameters(language=language, selection_rule=selection_rule, n_select=n_select, strata=strata, seed=seed)
+screening.check_parameters(
+    language=language, selection_rule=selection_rule, n_select=n_select, strata=strata, seed=seed
+)
 out_dir = Path(processed_dir) / study.name / "screening"
 written: list[Path] = []
 full_table = "tabeller/01_screening.xlsx"  # the stage's workbook beside the page (written by the runner)
-display(Markdown(f"**{markdown_text(study.config.title)}**" + (phrase(screening.PHRASES, "synthetic_note", language) if study.config.synthetic else "")))
+display(
+    Markdown(
+        f"**{markdown_text(study.config.title)}**"
+        + (phrase(screening.PHRASES, "synthetic_note", language) if study.config.synthetic else "")
+    )
+)
 
 # %% [markdown] tags=["da"]
 # ## Kandidatkataloget
@@ -139,7 +146,11 @@ agreement = screening.screening_agreement(screened)
 written.append(write_parquet(agreement, out_dir / "agreement.parquet"))
 figure = screening_plots.agreement_figure(agreement, language=language)
 written += show_figure(figure, out_dir / "agreement")
-show_table(agreement[["criterion", "n_subjects", "percent_agreement", "estimate", "ci_low", "ci_high", "n_conflicts"]], language, full_table=full_table)
+show_table(
+    agreement[["criterion", "n_subjects", "percent_agreement", "estimate", "ci_low", "ci_high", "n_conflicts"]],
+    language,
+    full_table=full_table,
+)
 
 # %% [markdown] tags=["da"]
 # ## Uenigheder til konsensusmødet
@@ -162,7 +173,17 @@ show_table(agreement[["criterion", "n_subjects", "percent_agreement", "estimate"
 # %%
 conflicts = screening.screening_conflicts(screened, study.candidates)
 written.append(write_parquet(conflicts, out_dir / "conflicts.parquet"))
-display(Markdown(phrase(screening.PHRASES, "conflicts_summary", language, n=len(conflicts), resolved=int(conflicts["resolved"].sum()))))
+display(
+    Markdown(
+        phrase(
+            screening.PHRASES,
+            "conflicts_summary",
+            language,
+            n=len(conflicts),
+            resolved=int(conflicts["resolved"].sum()),
+        )
+    )
+)
 show_table(conflicts, language, full_table=full_table)
 
 # %%
@@ -195,7 +216,9 @@ if selection_rule == "list":
     if study.selected is None:
         raise screening.SelectionError(f"selection_rule = 'list', men {study.path / 'selected.csv'} findes ikke")
     chosen = study.selected["practice_id"].tolist()
-    selection = screening.select_from_list(eligible, chosen, strata=strata, screened_ids=eligibility["practice_id"].tolist())
+    selection = screening.select_from_list(
+        eligible, chosen, strata=strata, screened_ids=eligibility["practice_id"].tolist()
+    )
 else:
     selection = screening.select_stratified(eligible, strata=strata, n_select=n_select, seed=seed)
 written.append(write_parquet(selection, out_dir / "selection.parquet"))
@@ -239,7 +262,13 @@ display(Markdown(flow_text))
 manifest = screening.screening_manifest(
     study_name=study.name,
     synthetic=study.config.synthetic,
-    parameters={"language": language, "seed": seed, "n_select": n_select, "strata": strata, "selection_rule": selection_rule},
+    parameters={
+        "language": language,
+        "seed": seed,
+        "n_select": n_select,
+        "strata": strata,
+        "selection_rule": selection_rule,
+    },
     flow=flow,
     review=review,
     decision_file=study.duplicates is not None,

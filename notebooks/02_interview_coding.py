@@ -127,7 +127,10 @@ tables = score_study(
 )
 written = tables.write(out_dir)
 print(study.config.title + (phrase(PHRASES, "synthetic_banner", language) if study.config.synthetic else ""))
-print(phrase(PHRASES, "instrument", language, version=study.instrument.version) + ("" if study.instrument.official else phrase(PHRASES, "not_official", language)))
+print(
+    phrase(PHRASES, "instrument", language, version=study.instrument.version)
+    + ("" if study.instrument.official else phrase(PHRASES, "not_official", language))
+)
 print(phrase(PHRASES, "tables_written", language, n=len(written), path=out_dir.relative_to(Path(processed_dir))))
 
 # %% [markdown] tags=["da"]
@@ -159,8 +162,23 @@ print(phrase(PHRASES, "tables_written", language, n=len(written), path=out_dir.r
 conflicts = tables.coder_conflicts
 print(phrase(PHRASES, "coder_conflicts_summary", language, n=len(conflicts), resolved=int(conflicts["resolved"].sum())))
 # The page shows what the meeting reads; coders' ids and notes are in the full table (tabeller/).
-show_table(conflicts[["interview_id", "practice_id", "informant_role", "item_id", "question", "answer_1", "answer_2", "max_difference", "resolved"]],
-           language, full_table=full_table)
+show_table(
+    conflicts[
+        [
+            "interview_id",
+            "practice_id",
+            "informant_role",
+            "item_id",
+            "question",
+            "answer_1",
+            "answer_2",
+            "max_difference",
+            "resolved",
+        ]
+    ],
+    language,
+    full_table=full_table,
+)
 show_table(tables.item_scores["source"].value_counts().rename_axis("source").rename("n_items").reset_index(), language)
 
 # %% [markdown] tags=["da"]
@@ -185,7 +203,9 @@ show_table(tables.item_scores["source"].value_counts().rename_axis("source").ren
 # ranking below shows the span of their ranks. Every practice stays in the tables and in `tabeller/`.
 
 # %%
-figure = score_plots.heatmap(tables.profiles, tables.overall, study.instrument, language, delimitation, show=show_practices)
+figure = score_plots.heatmap(
+    tables.profiles, tables.overall, study.instrument, language, delimitation, show=show_practices
+)
 figures += show_figure(figure, figure_dir / "heatmap")
 
 # %% [markdown] tags=["da"]
@@ -251,7 +271,9 @@ show_table(tables.score_model, language, digits=3, full_table=full_table)
 # effect weakest: compare.
 
 # %%
-figure = score_plots.element_pattern_chart(tables.profiles, tables.element_pattern, study.instrument, language, delimitation, show=show_practices)
+figure = score_plots.element_pattern_chart(
+    tables.profiles, tables.element_pattern, study.instrument, language, delimitation, show=show_practices
+)
 figures += show_figure(figure, figure_dir / "element_pattern")
 show_table(tables.element_pattern, language, full_table=full_table)
 

@@ -69,7 +69,7 @@ style_margin = 0.3  # ... and either exceeds the practice's other informants' sh
 set_aside_styles = True  # set flagged straight-liners aside from the role model and the ICC (always reported)
 fair_mix = "study"  # role mix of the role-adjusted profiles: study (shares over the study), equal or leder
 min_items = 10  # answered items needed before a response style is judged
-screen_evidence = 0.5  # a sikker-praksis 'ja' is supported when the Virkning score reaches this (or a coder noted the study)
+screen_evidence = 0.5  # a sikker-praksis 'ja' is supported from this Virkning score up (or if a coder noted the study)
 show_practices = 25  # figures with a row per practice show the best and worst N, and count the others
 top_n = 5  # the top of the ranking: a top place that rests on one informant or coder is flagged
 delimitation_threshold = 0.15  # flag an element whose score moves more than this between delimitations
@@ -122,10 +122,17 @@ agreement = coder_agreement(
     language=language,
 )
 written = tables.write(out_dir) + [write_parquet(agreement, out_dir / "coder_agreement.parquet")]
-excluded = sorted(tables.response_styles.loc[tables.response_styles["straightliner"], "informant_id"].unique()) if set_aside_styles else []
+excluded = (
+    sorted(tables.response_styles.loc[tables.response_styles["straightliner"], "informant_id"].unique())
+    if set_aside_styles
+    else []
+)
 verdicts = {}
 print(study.config.title + (phrase(bias.PHRASES, "synthetic_banner", language) if study.config.synthetic else ""))
-print(phrase(bias.PHRASES, "instrument", language, version=study.instrument.version) + ("" if study.instrument.official else phrase(bias.PHRASES, "not_official", language)))
+print(
+    phrase(bias.PHRASES, "instrument", language, version=study.instrument.version)
+    + ("" if study.instrument.official else phrase(bias.PHRASES, "not_official", language))
+)
 print(phrase(bias.PHRASES, "tables_written", language, n=len(written), path=out_dir.relative_to(Path(processed_dir))))
 
 # %% [markdown] tags=["da"]
@@ -154,10 +161,28 @@ verdicts["coders"] = bias.verdict("coders", language, agreement=agreement, low=a
 display(Markdown(f"**{markdown_text(verdicts['coders'])}**"))
 figure = bias_plots.coder_agreement_chart(agreement, study.instrument, agreement_low, language)
 figures += show_figure(figure, figure_dir / "coder_agreement")
-show_table(in_element_order(agreement, study.instrument)[
-    ["element_id", "n_subjects", "percent_agreement", "alpha", "alpha_ci_low", "alpha_ci_high", "kappa", "kappa_ci_low",
-     "kappa_ci_high", "ac2", "ac2_ci_low", "ac2_ci_high", "paradox"]
-], language, digits=3, full_table=full_table)
+show_table(
+    in_element_order(agreement, study.instrument)[
+        [
+            "element_id",
+            "n_subjects",
+            "percent_agreement",
+            "alpha",
+            "alpha_ci_low",
+            "alpha_ci_high",
+            "kappa",
+            "kappa_ci_low",
+            "kappa_ci_high",
+            "ac2",
+            "ac2_ci_low",
+            "ac2_ci_high",
+            "paradox",
+        ]
+    ],
+    language,
+    digits=3,
+    full_table=full_table,
+)
 
 # %% [markdown] tags=["da"]
 # ## 1b. Hænger hvert elements spørgsmål sammen?
@@ -188,11 +213,29 @@ from lovende_research.scoring import reconcile_coders
 straightlined = set(study.interviews.loc[study.interviews["informant_id"].isin(excluded), "interview_id"].astype(str))
 item_codes = reconcile_coders(study.codings, study.instrument, reconcile_rule)
 item_codes = item_codes[~item_codes["interview_id"].astype(str).isin(straightlined)]
-consistency = element_consistency(item_codes, study.instrument, rating="code", confidence=1 - alpha_level, language=language)
+consistency = element_consistency(
+    item_codes, study.instrument, rating="code", confidence=1 - alpha_level, language=language
+)
 written.append(write_parquet(consistency, out_dir / "element_consistency.parquet"))
 display(Markdown(f"**{markdown_text(consistency_verdict(consistency, study.instrument, ALPHA_FLOOR, language))}**"))
-show_table(consistency[["element_id", "n_subjects", "n_items", "estimate", "ci_low", "ci_high", "weakest_item", "alpha_without", "flagged"]],
-           language, digits=3, full_table=full_table)
+show_table(
+    consistency[
+        [
+            "element_id",
+            "n_subjects",
+            "n_items",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "weakest_item",
+            "alpha_without",
+            "flagged",
+        ]
+    ],
+    language,
+    digits=3,
+    full_table=full_table,
+)
 
 # %% [markdown] tags=["da"]
 # ## 2a. Er informanter fra samme praksis enige?
@@ -247,12 +290,20 @@ figures += show_figure(figure, figure_dir / "icc")
 # with the same role differ no more than the noise in their answers.
 
 # %%
-verdicts["roles"] = bias.verdict("roles", language, roles=tables.role_effects, excluded=excluded, alpha_level=alpha_level)
+verdicts["roles"] = bias.verdict(
+    "roles", language, roles=tables.role_effects, excluded=excluded, alpha_level=alpha_level
+)
 display(Markdown(f"**{markdown_text(verdicts['roles'])}**"))
 figure = bias_plots.role_chart(tables.role_profiles, tables.role_effects, language, alpha_level)
 figures += show_figure(figure, figure_dir / "roles")
-show_table(tables.role_effects[["role", "estimate", "ci_low", "ci_high", "p_holm", "significant", "boundary", "optimizer", "converged"]],
-           language, digits=3, full_table=full_table)
+show_table(
+    tables.role_effects[
+        ["role", "estimate", "ci_low", "ci_high", "p_holm", "significant", "boundary", "optimizer", "converged"]
+    ],
+    language,
+    digits=3,
+    full_table=full_table,
+)
 
 # %% [markdown] tags=["da"]
 # ## 2c. Rollejusterede profiler
@@ -281,8 +332,14 @@ verdicts["fair"] = bias.verdict("fair", language, fair=tables.fair_overall, mix=
 display(Markdown(f"**{markdown_text(verdicts['fair'])}**"))
 figure = bias_plots.fair_chart(tables.fair_overall, top_n, language, 1 - alpha_level, show=show_practices)
 figures += show_figure(figure, figure_dir / "fair")
-show_table(tables.fair_overall.sort_values("rank_fair")[["practice_id", "observed", "fair", "ci_low", "ci_high", "rank_observed", "rank_fair", "depends_on_roles"]],
-           language, digits=3, full_table=full_table)
+show_table(
+    tables.fair_overall.sort_values("rank_fair")[
+        ["practice_id", "observed", "fair", "ci_low", "ci_high", "rank_observed", "rank_fair", "depends_on_roles"]
+    ],
+    language,
+    digits=3,
+    full_table=full_table,
+)
 
 # %% [markdown] tags=["da"]
 # ## 3. Svarstil
@@ -336,7 +393,9 @@ figures += show_figure(figure, figure_dir / "response_styles")
 # ranking most (lowest Kendall's tau between the full and reduced rankings).
 
 # %%
-verdicts["stability"] = bias.verdict("stability", language, summary=tables.stability_summary, flags=tables.flags, top_n=top_n)
+verdicts["stability"] = bias.verdict(
+    "stability", language, summary=tables.stability_summary, flags=tables.flags, top_n=top_n
+)
 display(Markdown(f"**{markdown_text(verdicts['stability'])}**"))
 figure = bias_plots.stability_chart(tables.stability, top_n, language, show=show_practices)
 figures += show_figure(figure, figure_dir / "stability")
@@ -359,7 +418,9 @@ show_table(tables.stability_summary.sort_values("kendall_tau"), language, max_ro
 # either delimitation gets no bar and is not flagged.
 
 # %%
-verdicts["delimitation"] = bias.verdict("delimitation", language, delimitation=tables.delimitation, threshold=delimitation_threshold)
+verdicts["delimitation"] = bias.verdict(
+    "delimitation", language, delimitation=tables.delimitation, threshold=delimitation_threshold
+)
 display(Markdown(f"**{markdown_text(verdicts['delimitation'])}**"))
 figure = bias_plots.delimitation_chart(tables.delimitation, study.instrument, delimitation_threshold, language)
 figures += show_figure(figure, figure_dir / "delimitation")
@@ -378,7 +439,15 @@ figures += show_figure(figure, figure_dir / "delimitation")
 
 # %%
 flagged = tables.flags[tables.flags["flag"]]
-print(phrase(bias.PHRASES, "flagged_summary", language, n=flagged["practice_id"].nunique(), total=tables.flags["practice_id"].nunique()))
+print(
+    phrase(
+        bias.PHRASES,
+        "flagged_summary",
+        language,
+        n=flagged["practice_id"].nunique(),
+        total=tables.flags["practice_id"].nunique(),
+    )
+)
 show_table(flagged, language, full_table=full_table)
 
 # %%
@@ -391,10 +460,19 @@ manifest_file = write_json(
         "synthetic": study.config.synthetic,
         "instrument": {"version": study.instrument.version, "official": study.instrument.official},
         "parameters": {
-            "language": language, "seed": seed, "n_boot": n_boot, "alpha_level": alpha_level,
-            "reconcile_rule": reconcile_rule, "aggregation": aggregation, "coverage_threshold": coverage_threshold,
-            "straightline_share": straightline_share, "ceiling_share": ceiling_share, "min_items": min_items,
-            "screen_evidence": screen_evidence, "top_n": top_n, "delimitation_threshold": delimitation_threshold,
+            "language": language,
+            "seed": seed,
+            "n_boot": n_boot,
+            "alpha_level": alpha_level,
+            "reconcile_rule": reconcile_rule,
+            "aggregation": aggregation,
+            "coverage_threshold": coverage_threshold,
+            "straightline_share": straightline_share,
+            "ceiling_share": ceiling_share,
+            "min_items": min_items,
+            "screen_evidence": screen_evidence,
+            "top_n": top_n,
+            "delimitation_threshold": delimitation_threshold,
             "agreement_low": agreement_low,
         },
         "inputs": study.checksums(),
@@ -441,7 +519,9 @@ plan = plan_study(study, coverage_threshold=coverage_threshold, n_boot=200, seed
 design_written = plan.write(design_dir)
 show_table(plan.components, language, digits=4, full_table=full_table)
 show_table(plan.projections, language, max_rows=40, full_table=full_table)
-needed = plan.needed.pivot_table(index=["measure", "coefficient", "n_coders"], columns="target", values="n_informants", aggfunc="first")
+needed = plan.needed.pivot_table(
+    index=["measure", "coefficient", "n_coders"], columns="target", values="n_informants", aggfunc="first"
+)
 needed.columns = [number(target, language, 1) for target in needed.columns]  # the targets 0.7 and 0.8 as headers
 show_table(needed.reset_index(), language, full_table=full_table)
 

@@ -101,8 +101,13 @@ figure("element_pattern")
 # is, which the labels of evidence registries do not say.
 
 # %%
-display(Markdown(synthesis.ranking_sentence(results.ranks, results.overall, language)
-                 + " " + synthesis.top_certainty_sentence(results.ranks, language)))
+display(
+    Markdown(
+        synthesis.ranking_sentence(results.ranks, results.overall, language)
+        + " "
+        + synthesis.top_certainty_sentence(results.ranks, language)
+    )
+)
 figure("ranks")
 display(Markdown(synthesis.ranking_table(results.ranks, results.overall, language)))
 
@@ -137,7 +142,13 @@ display(Markdown(synthesis.sikker_sentence(results.screen_flags, language)))
 # figures and details are on the stage 3 page.
 
 # %%
-display(Markdown("\n\n".join(f"**{heading}.** {text}" for heading, text in synthesis.verdict_sections(results.verdicts, language))))
+display(
+    Markdown(
+        "\n\n".join(
+            f"**{heading}.** {text}" for heading, text in synthesis.verdict_sections(results.verdicts, language)
+        )
+    )
+)
 sentence, flag_list = synthesis.flagged_practices(results.flags, language)
 display(Markdown(sentence + "\n\n" + flag_list))
 

@@ -44,21 +44,53 @@ MODULES: dict[str, tuple[list[str], list[str], list[str]]] = {
     "parameter_checks": (
         ["lovende_research/pipeline.py"],
         ["tests/test_parameter_types.py"],
-        [f"lovende_research.pipeline.x_{name}__mutmut_*" for name in
-         ("read_params_file", "resolve_parameters", "check_unused", "_literal", "notebook_defaults", "_check_type")],
+        [
+            f"lovende_research.pipeline.x_{name}__mutmut_*"
+            for name in (
+                "read_params_file",
+                "resolve_parameters",
+                "check_unused",
+                "_literal",
+                "notebook_defaults",
+                "_check_type",
+            )
+        ],
     ),
     # The statistical core file by file, each with the tests written for it: the whole of scoring/ is
     # ~4,500 mutants and bias/ more, hours on two shared cores (agreement/'s tests are fast enough for all of it); run a file when its tests change.
-    "scoring.reconcile": (["lovende_research/scoring/reconcile.py", "lovende_research/scoring/parameters.py"],
-                          ["tests/test_scoring_reconcile.py", "tests/test_errors.py"], []),
-    "scoring.elements": (["lovende_research/scoring/elements.py", "lovende_research/scoring/profiles.py"], ["tests/test_scoring.py"], []),
-    "agreement": (["lovende_research/agreement/*.py"], ["tests/test_agreement_*.py", "tests/test_interval_levels.py"], []),
+    "scoring.reconcile": (
+        ["lovende_research/scoring/reconcile.py", "lovende_research/scoring/parameters.py"],
+        ["tests/test_scoring_reconcile.py", "tests/test_errors.py"],
+        [],
+    ),
+    "scoring.elements": (
+        ["lovende_research/scoring/elements.py", "lovende_research/scoring/profiles.py"],
+        ["tests/test_scoring.py"],
+        [],
+    ),
+    "agreement": (
+        ["lovende_research/agreement/*.py"],
+        ["tests/test_agreement_*.py", "tests/test_interval_levels.py"],
+        [],
+    ),
     "bias.roles": (["lovende_research/bias/roles.py"], ["tests/test_interval_levels.py", "tests/test_bias.py"], []),
     # test_bias_styles.py and the fast response-style tests of test_bias.py (its 20-seed validity tests
     # take a minute per mutant).
-    "bias.styles": (["lovende_research/bias/styles.py"],
-                    ["tests/test_bias_styles.py", "tests/test_bias.py", "-k", "style or screen or threshold or coinciding"], []),
-    "tables": (["lovende_research/tables.py"], ["tests/test_tables_property.py", "tests/test_study.py", "tests/test_study_hostile.py", "tests/test_study_spss_wide.py"], []),
+    "bias.styles": (
+        ["lovende_research/bias/styles.py"],
+        ["tests/test_bias_styles.py", "tests/test_bias.py", "-k", "style or screen or threshold or coinciding"],
+        [],
+    ),
+    "tables": (
+        ["lovende_research/tables.py"],
+        [
+            "tests/test_tables_property.py",
+            "tests/test_study.py",
+            "tests/test_study_hostile.py",
+            "tests/test_study_spss_wide.py",
+        ],
+        [],
+    ),
 }
 
 #: What the copy needs besides the package and its tests: the example study and the instrument are read
@@ -78,7 +110,12 @@ def _copy_project(work: Path) -> None:
 def _setup_cfg(mutate: list[str], tests: list[str], work: Path) -> str:
     # Globs of test files are expanded here: mutmut hands them to pytest as they are.
     files = [name for name in tests if name.startswith("-") or not name.startswith("tests/")]  # pytest options
-    files = sorted({str(p.relative_to(work)) for pattern in tests if pattern.startswith("tests/") for p in work.glob(pattern)}) + files
+    files = (
+        sorted(
+            {str(p.relative_to(work)) for pattern in tests if pattern.startswith("tests/") for p in work.glob(pattern)}
+        )
+        + files
+    )
     lines = ["[mutmut]", "source_paths=lovende_research", "only_mutate="]
     lines += [f"    {glob}" for glob in mutate]
     lines += ["also_copy="] + [f"    {name}" for name in ALSO_COPY]
@@ -95,15 +132,32 @@ def run_module(module: str, max_children: int) -> dict[str, object]:
     _copy_project(work)
     (work / "setup.cfg").write_text(_setup_cfg(mutate, tests, work), encoding="utf-8")
     env = {**os.environ, "MPLBACKEND": "agg", "PYTHONHASHSEED": "0"}
-    with (work / "mutmut-run.log").open("w", encoding="utf-8") as log:  # mutmut redraws a progress line many times a second
-        subprocess.run(["nice", str(MUTMUT), "run", "--max-children", str(max_children), *names], cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
-    listing = subprocess.run([str(MUTMUT), "results", "--all", "true"], cwd=work, env=env, check=True, capture_output=True, text=True).stdout
+    with (work / "mutmut-run.log").open(
+        "w", encoding="utf-8"
+    ) as log:  # mutmut redraws a progress line many times a second
+        subprocess.run(
+            ["nice", str(MUTMUT), "run", "--max-children", str(max_children), *names],
+            cwd=work,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    listing = subprocess.run(
+        [str(MUTMUT), "results", "--all", "true"], cwd=work, env=env, check=True, capture_output=True, text=True
+    ).stdout
     status = dict(line.strip().rsplit(": ", 1) for line in listing.splitlines() if ": " in line)
     if names:
         status = {name: value for name, value in status.items() if any(fnmatch.fnmatch(name, glob) for glob in names)}
-    counts = {key: sum(value == key for value in status.values()) for key in ("killed", "timeout", "survived", "no tests", "suspicious", "skipped")}
+    counts = {
+        key: sum(value == key for value in status.values())
+        for key in ("killed", "timeout", "survived", "no tests", "suspicious", "skipped")
+    }
     survivors = sorted(name for name, value in status.items() if value in ("survived", "no tests", "suspicious"))
-    diffs = [subprocess.run([str(MUTMUT), "show", name], cwd=work, env=env, capture_output=True, text=True).stdout for name in survivors]
+    diffs = [
+        subprocess.run([str(MUTMUT), "show", name], cwd=work, env=env, capture_output=True, text=True).stdout
+        for name in survivors
+    ]
     (BUILD / f"{module}.survivors.txt").write_text("\n".join(diffs), encoding="utf-8")
     # A mutant no selected test reaches counts as surviving: nothing would notice it. A timeout counts as
     # killed (the mutant made a test hang, which a run notices). Mutants not run ("not checked") are left out.
@@ -125,13 +179,17 @@ def run_module(module: str, max_children: int) -> dict[str, object]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", choices=[[], *MODULES], help="modules to run (default: all)")
-    parser.add_argument("--max-children", type=int, default=1, help="parallel mutants (default 1: the machine is shared)")
+    parser.add_argument(
+        "--max-children", type=int, default=1, help="parallel mutants (default 1: the machine is shared)"
+    )
     args = parser.parse_args(argv)
     BUILD.mkdir(parents=True, exist_ok=True)
     for module in args.modules or list(MODULES):
         result = run_module(module, args.max_children)
         score = "–" if result["score"] is None else f"{100 * float(result['score']):.0f} %"
-        print(f"| {module} | {result['total']} | {result['killed']} | {result['timeout']} | {result['survived']} | {result['no_tests']} | {score} |")
+        print(
+            f"| {module} | {result['total']} | {result['killed']} | {result['timeout']} | {result['survived']} | {result['no_tests']} | {score} |"
+        )
         for name in result["survivors"]:  # type: ignore[union-attr]
             print(f"    survived: {name}")
     return 0

@@ -6,7 +6,9 @@ from lovende_research.bias import STYLE_MARGIN
 from lovende_research.study import Study
 
 
-def straight_lines_at_practice_level(study: Study, consistency: dict[str, float], margin: float = STYLE_MARGIN) -> set[str]:
+def straight_lines_at_practice_level(
+    study: Study, consistency: dict[str, float], margin: float = STYLE_MARGIN
+) -> set[str]:
     """Planted straight-liners whose line lies at their practice's own level: a straight line that no
     rule can (or need) tell from a truthful answer.
 
@@ -22,7 +24,9 @@ def straight_lines_at_practice_level(study: Study, consistency: dict[str, float]
     for informant, q in consistency.items():
         own = codings[codings["informant_id"] == informant]
         code = own["value"].mode().iloc[0]
-        others = codings[(codings["practice_id"] == own["practice_id"].iloc[0]) & (codings["informant_id"] != informant)]
+        others = codings[
+            (codings["practice_id"] == own["practice_id"].iloc[0]) & (codings["informant_id"] != informant)
+        ]
         if len(others) and (others["value"] == code).mean() >= q - margin:
             out.add(informant)
     return out

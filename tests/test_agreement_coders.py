@@ -45,14 +45,20 @@ def test_paradox_flag_fires_on_ceiling_heavy_codes() -> None:
     # -> "-0,05"; 90 % agreement; AC2 0.988 -> "0,99"; 95 % at the end)
     assert "(-0,05)" in row["note"] and "90 %" in row["note"] and "AC2 er 0,99" in row["note"] and "95 %" in row["note"]
     english = coder_agreement(long, categories=[1, 2, 3, 4], n_boot=0, language="en")
-    assert english["note"].iloc[0].startswith("The kappa paradox") and "(-0.05)" in english["note"].iloc[0] and "90%" in english["note"].iloc[0]
+    assert (
+        english["note"].iloc[0].startswith("The kappa paradox")
+        and "(-0.05)" in english["note"].iloc[0]
+        and "90%" in english["note"].iloc[0]
+    )
 
 
 def test_paradox_flag_stays_off_for_balanced_codes() -> None:
     # The same two disagreements, but the agreed codes spread over 1-4 (5 units each, minus the two):
     # alpha is high (well above .667) and no end holds 70 % of the codes, so no flag.
     codes = [1] * 5 + [2] * 5 + [3] * 5 + [4] * 3
-    long = long_from_columns({"A": codes + [3, 4], "B": codes + [4, 3]}).rename(columns={"unit": "subject", "rater": "coder_id"})
+    long = long_from_columns({"A": codes + [3, 4], "B": codes + [4, 3]}).rename(
+        columns={"unit": "subject", "rater": "coder_id"}
+    )
     long["element_id"] = "maal"
     row = coder_agreement(long, categories=[1, 2, 3, 4], n_boot=0).iloc[0]
     assert row["alpha"] > 0.9 and row["end_share"] < 0.3
@@ -116,26 +122,39 @@ def test_coder_agreement_rows_equal_the_three_statistics_computed_alone(weights:
     those of krippendorff_alpha, weighted_kappa and gwet_ac2 called one by one on the same group."""
     rng = np.random.default_rng(11)
     truth = rng.integers(1, 5, 60)
-    long = long_from_columns({"k1": truth.tolist(), "k2": np.where(rng.random(60) < 0.7, truth, rng.integers(1, 5, 60)).tolist(),
-                              "k3": [None if rng.random() < 0.2 else int(v) for v in truth]})
+    long = long_from_columns(
+        {
+            "k1": truth.tolist(),
+            "k2": np.where(rng.random(60) < 0.7, truth, rng.integers(1, 5, 60)).tolist(),
+            "k3": [None if rng.random() < 0.2 else int(v) for v in truth],
+        }
+    )
     long = long.rename(columns={"unit": "subject", "rater": "coder_id"})
     long["element_id"] = np.tile(np.repeat(["a", "b"], 30), 3)
     kappa_weights, ac2_weights = weights
-    table = coder_agreement(long, categories=[1, 2, 3, 4], kappa_weights=kappa_weights, ac2_weights=ac2_weights, n_boot=0)
+    table = coder_agreement(
+        long, categories=[1, 2, 3, 4], kappa_weights=kappa_weights, ac2_weights=ac2_weights, n_boot=0
+    )
     common = {"subject": "subject", "rater": "coder_id", "rating": "value", "categories": [1, 2, 3, 4]}
     for group, row in zip(["a", "b", None], table.itertuples(), strict=True):
         part = long if group is None else long[long["element_id"] == group]
         alpha = krippendorff_alpha(part, level="ordinal", **common).iloc[0]
         kappa = weighted_kappa(part, weights=kappa_weights, **common)
         ac2 = gwet_ac2(part, weights=ac2_weights, **common).iloc[0]
-        assert (row.alpha, row.n_subjects, row.percent_agreement) == (alpha["estimate"], alpha["n_subjects"], alpha["percent_agreement"])
+        assert (row.alpha, row.n_subjects, row.percent_agreement) == (
+            alpha["estimate"],
+            alpha["n_subjects"],
+            alpha["percent_agreement"],
+        )
         assert row.kappa == kappa["estimate"].mean() and row.n_pairs == len(kappa) == 3
         assert (row.ac2, row.ac2_ci_low, row.ac2_ci_high) == (ac2["estimate"], ac2["ci_low"], ac2["ci_high"])
 
 
 @pytest.mark.parametrize("argument", ["kappa_weights", "ac2_weights"])
 def test_coder_agreement_refuses_unknown_weights(argument: str) -> None:
-    long = long_from_columns({"k1": [1, 2, 3], "k2": [1, 2, 4]}).rename(columns={"unit": "subject", "rater": "coder_id"})
+    long = long_from_columns({"k1": [1, 2, 3], "k2": [1, 2, 4]}).rename(
+        columns={"unit": "subject", "rater": "coder_id"}
+    )
     with pytest.raises(AgreementError, match="ukendte vægte 'kubisk'"):
         coder_agreement(long, categories=[1, 2, 3, 4], n_boot=0, **{argument: "kubisk"})
 
@@ -152,7 +171,9 @@ def test_coder_agreement_chart_draws_each_interval_of_the_table(language: str) -
     instrument = load_instrument()
     rng = np.random.default_rng(2)
     truth = rng.integers(1, 5, 120)
-    long = long_from_columns({"k1": truth.tolist(), "k2": np.where(rng.random(120) < 0.8, truth, rng.integers(1, 5, 120)).tolist()})
+    long = long_from_columns(
+        {"k1": truth.tolist(), "k2": np.where(rng.random(120) < 0.8, truth, rng.integers(1, 5, 120)).tolist()}
+    )
     long = long.rename(columns={"unit": "subject", "rater": "coder_id"})
     long["element_id"] = np.tile(np.repeat([instrument.elements[0].id, instrument.elements[1].id], 60), 2)
     table = in_element_order(coder_agreement(long, categories=[1, 2, 3, 4], n_boot=200, seed=1), instrument)

@@ -45,18 +45,24 @@ def test_alpha_listwise_matches_real_statistics_binary_example_with_missing_answ
 def test_alpha_equals_icc3k_on_shrout_fleiss() -> None:
     # Shrout & Fleiss (1979) Table 4: ICC(3,4) = .91, which is Cronbach's alpha with the judges as items
     # (McGraw & Wong 1996); and the same to rounding as our own ICC3k on the same table.
-    long = pd.DataFrame([(t, j, y) for t, row in enumerate(SHROUT_FLEISS) for j, y in enumerate(row)], columns=["s", "item", "v"])
+    long = pd.DataFrame(
+        [(t, j, y) for t, row in enumerate(SHROUT_FLEISS) for j, y in enumerate(row)], columns=["s", "item", "v"]
+    )
     alpha = cronbach_alpha(long, **COLS)["estimate"].iloc[0]
     assert alpha == pytest.approx(0.91, abs=5e-3)
-    assert alpha == pytest.approx(icc(long, subject="s", rater="item", rating="v", forms="ICC3k")["estimate"].iloc[0], abs=1e-12)
+    assert alpha == pytest.approx(
+        icc(long, subject="s", rater="item", rating="v", forms="ICC3k")["estimate"].iloc[0], abs=1e-12
+    )
 
 
 def hand_alpha(matrix: np.ndarray) -> float:
     """Cronbach (1951) with plain loops: k/(k-1) (1 - sum of item variances / variance of the total)."""
     n, k = matrix.shape
+
     def var(xs: list[float]) -> float:
         m = sum(xs) / len(xs)
         return sum((x - m) ** 2 for x in xs) / (len(xs) - 1)
+
     items = sum(var([matrix[i, j] for i in range(n)]) for j in range(k))
     total = var([sum(matrix[i, j] for j in range(k)) for i in range(n)])
     return k / (k - 1) * (1 - items / total)
@@ -92,7 +98,12 @@ def test_element_consistency_flags_an_element_whose_items_do_not_hang_together()
     assert table.loc[first, "estimate"] > 0.8 and not table.loc[first, "flagged"] and table.loc[first, "note"] == ""
     assert table.loc[second, "estimate"] < 0.5 and table.loc[second, "flagged"]
     assert table.loc[second, "note"].startswith("Spørgsmålene hænger ikke sammen")
-    assert element_consistency(scores, instrument, language="en").set_index("element_id").loc[second, "note"].startswith("The items do not hang together")
+    assert (
+        element_consistency(scores, instrument, language="en")
+        .set_index("element_id")
+        .loc[second, "note"]
+        .startswith("The items do not hang together")
+    )
     assert table.loc[first, "ci_low"] < table.loc[first, "estimate"] < table.loc[first, "ci_high"]
     # elements without answers in these scores: alpha undefined, said so, not flagged
     third = instrument.elements[2].id
@@ -110,7 +121,9 @@ def test_consistency_verdict_names_flagged_elements_in_both_languages_with_danis
     assert "0,70" in consistency_verdict(table.assign(flagged=False), instrument, language="da")
 
 
-def test_notebook_03_reports_element_consistency_and_agreement_intervals_in_danish(tmp_path, run_notebook, example_study) -> None:
+def test_notebook_03_reports_element_consistency_and_agreement_intervals_in_danish(
+    tmp_path, run_notebook, example_study
+) -> None:
     # The report side of issue 17: notebook 03 writes the element consistency table and shows its verdict
     # in the reader's language (here Danish), and the coder-agreement table it displays has the intervals.
     import re
@@ -119,17 +132,24 @@ def test_notebook_03_reports_element_consistency_and_agreement_intervals_in_dani
     from lovende_research.people_tables import header
 
     processed = tmp_path / "processed"
-    notebook = run_notebook("03_subjectivity_bias", study_dir=example_study, processed_dir=processed, n_boot=50, language="da")
+    notebook = run_notebook(
+        "03_subjectivity_bias", study_dir=example_study, processed_dir=processed, n_boot=50, language="da"
+    )
     table = pd.read_parquet(processed / "example" / "bias" / "element_consistency.parquet")
     instrument = load_instrument()
     assert table["element_id"].tolist() == [e.id for e in instrument.elements if len(e.items) >= 2]
     assert (table["ci_low"] <= table["estimate"]).all() and (table["estimate"] <= table["ci_high"]).all()
-    shown = "\n".join("".join(o.get("data", {}).get("text/markdown", "")) + "".join(o.get("data", {}).get("text/plain", ""))
-                      for cell in notebook.cells for o in cell.get("outputs", []))
+    shown = "\n".join(
+        "".join(o.get("data", {}).get("text/markdown", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+        for cell in notebook.cells
+        for o in cell.get("outputs", [])
+    )
     verdict = consistency_verdict(table, instrument, language="da")
     # shown as literal Markdown text (display.markdown_text escapes its punctuation, e.g. "2\\. Virkning")
     assert markdown_text(verdict) in shown and ("hænger ikke sammen" in verdict or "hænger sammen" in verdict)
     assert not re.search(r"\d\.\d", verdict)  # Danish decimals
     # the coder-agreement table shows its intervals, under the page's (Danish) headers
-    tables = "\n".join("".join(o.get("data", {}).get("text/html", "")) for cell in notebook.cells for o in cell.get("outputs", []))
+    tables = "\n".join(
+        "".join(o.get("data", {}).get("text/html", "")) for cell in notebook.cells for o in cell.get("outputs", [])
+    )
     assert all(f">{header(c, 'da')}<" in tables for c in ("alpha_ci_low", "kappa_ci_high", "ac2_ci_low"))

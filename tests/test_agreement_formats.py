@@ -48,7 +48,10 @@ def test_long_from_counts_gives_each_subject_its_ratings() -> None:
         (lambda: long_from_table([[1, 2, 3]]), "kvadratisk"),
         (lambda: long_from_table([[1, -1], [0, 2]]), "hele tal"),
         (lambda: long_from_table([[1, 0], [0, 2]], ["a"]), "categories har 1"),
-        (lambda: long_from_table(pd.DataFrame([[1, 0], [0, 1]], index=["a", "b"], columns=["b", "a"])), "samme kategorier"),
+        (
+            lambda: long_from_table(pd.DataFrame([[1, 0], [0, 1]], index=["a", "b"], columns=["b", "a"])),
+            "samme kategorier",
+        ),
         (lambda: long_from_counts([1, 2]), "én række pr. subjekt"),
         (lambda: long_from_counts([[1.5, 2]]), "hele tal"),
     ],
@@ -65,7 +68,15 @@ def test_every_weighted_statistic_takes_the_same_weight_names() -> None:
     assert WEIGHTS == ("unweighted", "linear", "quadratic", "ordinal")
     assert agreement_weights([1, 2, 3], "unweighted").tolist() == np.eye(3).tolist()
     pair = long[long["rater"].isin(["B", "D"])]
-    for statistic in (fleiss_kappa, conger_kappa, brennan_prediger, percent_agreement, gwet_ac2, weighted_kappa, cohens_kappa):
+    for statistic in (
+        fleiss_kappa,
+        conger_kappa,
+        brennan_prediger,
+        percent_agreement,
+        gwet_ac2,
+        weighted_kappa,
+        cohens_kappa,
+    ):
         data = pair if statistic is cohens_kappa else long
         for weights in WEIGHTS:
             assert statistic(data, weights=weights, **KW)["weights"].iloc[0] == weights
@@ -80,7 +91,9 @@ def test_missing_rating_as_nan_or_absent_row_gives_identical_results(statistic: 
     long = long_from_columns(KRIPPENDORFF_C)
     if statistic in (cohens_kappa,):
         long = long[long["rater"].isin(["B", "C"])]
-    extra = pd.DataFrame({"unit": [99, 99, 0], "rater": ["E", "B", "E"], "value": pd.array([None, None, None], dtype="Int64")})
+    extra = pd.DataFrame(
+        {"unit": [99, 99, 0], "rater": ["E", "B", "E"], "value": pd.array([None, None, None], dtype="Int64")}
+    )
     with_nan = pd.concat([long, extra], ignore_index=True).sample(frac=1.0, random_state=1)
     absent = long.dropna(subset=["value"])
     options = {"n_boot": 200, "seed": 4} if statistic is krippendorff_alpha else {}

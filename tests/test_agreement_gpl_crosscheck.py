@@ -21,20 +21,33 @@ from tests.agreement_data import KRIPPENDORFF_C, KW, long_from_columns
 pytestmark = pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning")
 
 #: pingouin's names of the six forms, in the order of :data:`lovende_research.agreement.ICC_FORMS`.
-PINGOUIN_FORMS = {"ICC1": "ICC(1,1)", "ICC2": "ICC(A,1)", "ICC3": "ICC(C,1)", "ICC1k": "ICC(1,k)", "ICC2k": "ICC(A,k)", "ICC3k": "ICC(C,k)"}
+PINGOUIN_FORMS = {
+    "ICC1": "ICC(1,1)",
+    "ICC2": "ICC(A,1)",
+    "ICC3": "ICC(C,1)",
+    "ICC1k": "ICC(1,k)",
+    "ICC2k": "ICC(A,k)",
+    "ICC3k": "ICC(C,k)",
+}
 
 
 def _scores(seed: int, subjects: int = 25, raters: int = 4) -> np.ndarray:
     """Subjects × raters: a subject effect, a rater shift and noise, rounded to a 1-7 scale."""
     rng = np.random.default_rng(seed)
-    latent = rng.normal(4, 1.2, subjects)[:, None] + rng.normal(0, 0.5, raters)[None, :] + rng.normal(0, 0.8, (subjects, raters))
+    latent = (
+        rng.normal(4, 1.2, subjects)[:, None]
+        + rng.normal(0, 0.5, raters)[None, :]
+        + rng.normal(0, 0.8, (subjects, raters))
+    )
     return np.clip(np.round(latent), 1, 7)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_six_icc_forms_equal_pingouin(seed: int) -> None:
     y = _scores(seed)
-    long = pd.DataFrame([(i, j, y[i, j]) for i in range(y.shape[0]) for j in range(y.shape[1])], columns=["t", "r", "y"])
+    long = pd.DataFrame(
+        [(i, j, y[i, j]) for i in range(y.shape[0]) for j in range(y.shape[1])], columns=["t", "r", "y"]
+    )
     ours = icc(long, subject="t", rater="r", rating="y").set_index("form")
     theirs = pingouin.intraclass_corr(long, targets="t", raters="r", ratings="y").set_index("Type")
     for form, name in PINGOUIN_FORMS.items():
@@ -43,13 +56,17 @@ def test_six_icc_forms_equal_pingouin(seed: int) -> None:
         assert (ours.loc[form, "df1"], ours.loc[form, "df2"]) == (theirs.loc[name, "df1"], theirs.loc[name, "df2"])
         assert ours.loc[form, "p_value"] == pytest.approx(theirs.loc[name, "pval"], abs=1e-10)
         # pingouin rounds its 95 % limits to 2 decimals
-        assert [ours.loc[form, "ci_low"], ours.loc[form, "ci_high"]] == pytest.approx(list(theirs.loc[name, "CI95"]), abs=5e-3 + 1e-12)
+        assert [ours.loc[form, "ci_low"], ours.loc[form, "ci_high"]] == pytest.approx(
+            list(theirs.loc[name, "CI95"]), abs=5e-3 + 1e-12
+        )
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_cronbach_alpha_and_feldt_interval_equal_pingouin(seed: int) -> None:
     y = _scores(seed, subjects=30, raters=5)
-    long = pd.DataFrame([(i, j, y[i, j]) for i in range(y.shape[0]) for j in range(y.shape[1])], columns=["s", "item", "y"])
+    long = pd.DataFrame(
+        [(i, j, y[i, j]) for i in range(y.shape[0]) for j in range(y.shape[1])], columns=["s", "item", "y"]
+    )
     ours = cronbach_alpha(long, subject="s", item="item", rating="y").iloc[0]
     alpha, (low, high) = pingouin.cronbach_alpha(pd.DataFrame(y))
     assert ours["estimate"] == pytest.approx(alpha, abs=1e-10)
@@ -58,7 +75,9 @@ def test_cronbach_alpha_and_feldt_interval_equal_pingouin(seed: int) -> None:
 
 
 def _irrcac(columns: dict[str, list[int | None]]) -> CAC:
-    return CAC(pd.DataFrame({rater: pd.array(values, dtype="Float64").astype(float) for rater, values in columns.items()}))
+    return CAC(
+        pd.DataFrame({rater: pd.array(values, dtype="Float64").astype(float) for rater, values in columns.items()})
+    )
 
 
 @pytest.mark.parametrize("name", ["gwet_raw4raters", "simulated"])

@@ -21,7 +21,9 @@ def test_ac1_matches_irrcac_distribution_of_6_raters() -> None:
     # irrCAC README, gwet.ac1.dist(distrib.6raters): coeff 0.4448007, stderr 0.08418757, pa 0.5511111,
     # pe 0.1914815 (7 decimals), conf.int (0.264, 0.625).
     result = gwet_ac2(long_from_counts(DISTRIB_6RATERS), weights="unweighted", **LONG).iloc[0]
-    assert (result["estimate"], result["se"], result["p_o"], result["p_e"]) == pytest.approx((0.4448007, 0.08418757, 0.5511111, 0.1914815), abs=5e-8)
+    assert (result["estimate"], result["se"], result["p_o"], result["p_e"]) == pytest.approx(
+        (0.4448007, 0.08418757, 0.5511111, 0.1914815), abs=5e-8
+    )
     assert (result["ci_low"], result["ci_high"]) == pytest.approx((0.264, 0.625), abs=5e-4)
 
 
@@ -47,7 +49,9 @@ def test_ac1_matches_gwet_raw4raters_published_values() -> None:
         ("quadratic", 0.975, 0.714, 0.914, 0.104, 0.685),
     ],
 )
-def test_ac2_matches_gwet_raw4raters_published_weighted_values(weights: str, pa: float, pe: float, ac2: float, se: float, ci_low: float) -> None:
+def test_ac2_matches_gwet_raw4raters_published_weighted_values(
+    weights: str, pa: float, pe: float, ac2: float, se: float, ci_low: float
+) -> None:
     # Gwet (2014) p. 120 data; weighted AC2 as published (3 decimals) in the irrCAC (Python) test suite
     # reproducing R irrCAC's gwet.ac1.raw(cac.raw4raters, weights=...). Tolerance 5e-4 (rounding).
     result = gwet_ac2(long_from_columns(KRIPPENDORFF_C), weights=weights, **KW).iloc[0]
@@ -74,14 +78,25 @@ def test_ac2_bootstrap_beside_the_analytic_interval() -> None:
     # SD of the estimates). The same seed gives the same interval, another seed another one.
     rng = np.random.default_rng(0)
     truth = rng.integers(1, 6, 200)
-    long = long_from_columns({r: [None if rng.random() < 0.25 else int(v) for v in np.where(rng.random(200) < 0.7, truth, rng.integers(1, 6, 200))]
-                              for r in "abcd"})
+    long = long_from_columns(
+        {
+            r: [
+                None if rng.random() < 0.25 else int(v)
+                for v in np.where(rng.random(200) < 0.7, truth, rng.integers(1, 6, 200))
+            ]
+            for r in "abcd"
+        }
+    )
     first = gwet_ac2(long, n_boot=2000, seed=3, **KW).iloc[0]
     assert first["boot_se"] == pytest.approx(first["se"], rel=0.15)
     assert first["boot_ci_low"] < first["estimate"] < first["boot_ci_high"] and first["n_boot"] == 2000
     again = gwet_ac2(long, n_boot=2000, seed=3, **KW).iloc[0]
     other = gwet_ac2(long, n_boot=2000, seed=4, **KW).iloc[0]
-    assert (first["boot_ci_low"], first["boot_se"]) == (again["boot_ci_low"], again["boot_se"]) != (other["boot_ci_low"], other["boot_se"])
+    assert (
+        (first["boot_ci_low"], first["boot_se"])
+        == (again["boot_ci_low"], again["boot_se"])
+        != (other["boot_ci_low"], other["boot_se"])
+    )
     plain = gwet_ac2(long, **KW).iloc[0]
     assert np.isnan(plain["boot_se"]) and plain["n_boot"] == 0
     with pytest.raises(AgreementError, match="n_boot"):

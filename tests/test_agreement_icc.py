@@ -14,7 +14,9 @@ COLS = {"subject": "target", "rater": "judge", "rating": "y"}
 
 
 def long_matrix(rows: list[list[int]]) -> pd.DataFrame:
-    return pd.DataFrame([(t, j, y) for t, row in enumerate(rows) for j, y in enumerate(row)], columns=["target", "judge", "y"])
+    return pd.DataFrame(
+        [(t, j, y) for t, row in enumerate(rows) for j, y in enumerate(row)], columns=["target", "judge", "y"]
+    )
 
 
 def test_six_forms_match_shrout_fleiss_table_4_and_psych() -> None:
@@ -34,14 +36,18 @@ def test_six_forms_match_shrout_fleiss_table_4_and_psych() -> None:
     # Shrout & Fleiss (1979), Table 3 (ANOVA of the Table 2 data, 2 decimals): between targets 11.24,
     # within targets 6.26, between judges 32.49, residual 1.02.
     first = out.iloc[0]
-    assert (first["ms_subjects"], first["ms_within"], first["ms_raters"], first["ms_error"]) == pytest.approx((11.24, 6.26, 32.49, 1.02), abs=5e-3)
+    assert (first["ms_subjects"], first["ms_within"], first["ms_raters"], first["ms_error"]) == pytest.approx(
+        (11.24, 6.26, 32.49, 1.02), abs=5e-3
+    )
 
 
 def test_six_forms_match_real_statistics_wine_example() -> None:
     # real-statistics.com ICC example (8 wines x 4 judges), as published in pingouin's test_reliability.py
     # (compared there with R psych): ICC .73 .73 .73 .91 .91 .92, lower .43 .43 .43 .75 .75 .75, upper .93
     # .93 .93 .98 .98 .98 (2 decimals: tolerance 5e-3), F 12 (rounded: 0.5), df2 24 / 21.
-    long = pd.DataFrame([(w, j, y) for j, ys in WINE.items() for w, y in enumerate(ys)], columns=["target", "judge", "y"])
+    long = pd.DataFrame(
+        [(w, j, y) for j, ys in WINE.items() for w, y in enumerate(ys)], columns=["target", "judge", "y"]
+    )
     out = icc(long, **COLS).set_index("form")
     assert out["estimate"].tolist() == pytest.approx([0.73, 0.73, 0.73, 0.91, 0.91, 0.92], abs=5e-3)
     assert out["ci_low"].tolist() == pytest.approx([0.43, 0.43, 0.43, 0.75, 0.75, 0.75], abs=5e-3)
@@ -74,8 +80,12 @@ def test_icc_oneway_reproduces_shrout_fleiss_case_1_and_equals_icc1() -> None:
     one = icc_oneway(long, subject="target", rating="y").iloc[0]
     assert (one["icc1"], one["icck"]) == pytest.approx((0.17, 0.44), abs=5e-3)
     six = icc(long, **COLS).set_index("form")
-    assert (one["estimate"], one["ci_low"], one["ci_high"]) == pytest.approx(tuple(six.loc["ICC1", ["estimate", "ci_low", "ci_high"]]), abs=1e-12)
-    assert (one["icck"], one["icck_ci_low"]) == pytest.approx(tuple(six.loc["ICC1k", ["estimate", "ci_low"]]), abs=1e-12)
+    assert (one["estimate"], one["ci_low"], one["ci_high"]) == pytest.approx(
+        tuple(six.loc["ICC1", ["estimate", "ci_low", "ci_high"]]), abs=1e-12
+    )
+    assert (one["icck"], one["icck_ci_low"]) == pytest.approx(
+        tuple(six.loc["ICC1k", ["estimate", "ci_low"]]), abs=1e-12
+    )
 
 
 def test_icc_oneway_unbalanced_by_hand_and_single_ratings_drop_out() -> None:

@@ -47,7 +47,9 @@ def test_kappa_matches_wikipedia_worked_example() -> None:
     # yes/yes 20, A yes & B no 5, A no & B yes 10, no/no 15 -> p_o = 0.70, p_e = 0.50, kappa = 0.40.
     result = kappa(WIKIPEDIA)
     assert result["n_subjects"] == 50
-    assert result["p_o"] == pytest.approx(0.70, abs=1e-12) and result["percent_agreement"] == pytest.approx(0.70, abs=1e-12)
+    assert result["p_o"] == pytest.approx(0.70, abs=1e-12) and result["percent_agreement"] == pytest.approx(
+        0.70, abs=1e-12
+    )
     assert result["p_e"] == pytest.approx(0.50, abs=1e-12)
     assert result["estimate"] == pytest.approx(0.40, abs=1e-12)
 
@@ -115,7 +117,9 @@ def test_kappa_matches_fleiss_textbook_three_category_example() -> None:
     # Fleiss (1981), Statistical Methods for Rates and Proportions, 2nd ed., ch. 13: two raters diagnose
     # 100 patients as psychotic/neurotic/organic, proportions [[.75 .01 .04], [.05 .04 .01], [0 0 .10]];
     # p_o = .89, p_e = .66, kappa = .23 / .34 = .676 (reported as .68).
-    result = cohens_kappa(long_from_table([[75, 1, 4], [5, 4, 1], [0, 0, 10]], ["psychotic", "neurotic", "organic"]), **LONG).iloc[0]
+    result = cohens_kappa(
+        long_from_table([[75, 1, 4], [5, 4, 1], [0, 0, 10]], ["psychotic", "neurotic", "organic"]), **LONG
+    ).iloc[0]
     assert result["p_o"] == pytest.approx(0.89, abs=1e-12)
     assert result["p_e"] == pytest.approx(0.66, abs=1e-12)
     assert result["estimate"] == pytest.approx(0.23 / 0.34, abs=1e-12)
@@ -130,7 +134,9 @@ def test_kappa_and_se_match_independent_hand_implementation(seed: int) -> None:
     p_o, p_e, kappa_, se = hand_kappa(table.astype(float))
     long = long_from_table(table.tolist(), [f"c{i}" for i in range(k)])
     result = cohens_kappa(long, **LONG).iloc[0]
-    assert (result["p_o"], result["p_e"], result["estimate"], result["se"]) == pytest.approx((p_o, p_e, kappa_, se), abs=1e-12)
+    assert (result["p_o"], result["p_e"], result["estimate"], result["se"]) == pytest.approx(
+        (p_o, p_e, kappa_, se), abs=1e-12
+    )
     z = stats.norm.ppf(0.95)  # 90 % interval
     narrow = cohens_kappa(long, confidence=0.90, **LONG).iloc[0]
     assert narrow["ci_low"] == pytest.approx(max(-1, kappa_ - z * se), abs=1e-12)
@@ -145,7 +151,9 @@ def test_unused_category_leaves_unweighted_kappa_unchanged() -> None:
 
 def test_kappa_undefined_when_both_raters_use_one_category() -> None:
     # Every rating 'include': p_o = p_e = 1, so kappa = 0/0; reported as NaN with the agreement kept.
-    result = cohens_kappa(long_from_table([[7, 0], [0, 0]], ["include", "exclude"]), categories=["include", "exclude"], **LONG).iloc[0]
+    result = cohens_kappa(
+        long_from_table([[7, 0], [0, 0]], ["include", "exclude"]), categories=["include", "exclude"], **LONG
+    ).iloc[0]
     assert result["percent_agreement"] == 1.0
     assert np.isnan(result["estimate"]) and np.isnan(result["ci_low"]) and np.isnan(result["z"])
 
@@ -194,7 +202,9 @@ def test_weighted_kappa_matches_sas_printout() -> None:
     # weighted kappa 0.4701, ASE 0.1457, 95 % limits 0.1845 and 0.7558. Four decimals: tolerance 5e-5.
     result = weighted_kappa(long_from_table(SAS_TABLE), weights="linear", **LONG).iloc[0]
     assert (result["rater_a"], result["rater_b"]) == ("A", "B")
-    assert (result["estimate"], result["se"], result["ci_low"], result["ci_high"]) == pytest.approx((0.4701, 0.1457, 0.1845, 0.7558), abs=5e-5)
+    assert (result["estimate"], result["se"], result["ci_low"], result["ci_high"]) == pytest.approx(
+        (0.4701, 0.1457, 0.1845, 0.7558), abs=5e-5
+    )
 
 
 def test_weighted_kappa_by_hand_three_subjects() -> None:
@@ -231,7 +241,10 @@ def test_weighted_kappa_matches_hand_implementation_for_every_pair(seed: int) ->
     data = {r: [int(t) if rng.random() < 0.7 else int(rng.integers(1, 5)) for t in truth] for r in "ABC"}
     data["C"] = [None if rng.random() < 0.2 else v for v in data["C"]]
     result = weighted_kappa(long_from_columns(data), weights=["linear", "quadratic"], categories=[1, 2, 3, 4], **KW)
-    assert list(zip(result["rater_a"], result["rater_b"], strict=True)) == [("A", "B")] * 2 + [("A", "C")] * 2 + [("B", "C")] * 2
+    assert (
+        list(zip(result["rater_a"], result["rater_b"], strict=True))
+        == [("A", "B")] * 2 + [("A", "C")] * 2 + [("B", "C")] * 2
+    )
     for row in result.itertuples():
         a, b = np.array(data[row.rater_a], dtype=float), np.array(data[row.rater_b], dtype=float)
         both = ~np.isnan(a) & ~np.isnan(b)
@@ -251,4 +264,6 @@ def test_kappa_matches_statsmodels_for_every_weight_it_has() -> None:
     for weights, wt in (("unweighted", None), ("linear", "linear"), ("quadratic", "quadratic")):
         ours = kappa(table.tolist(), weights=weights)
         theirs = sm_kappa(table) if wt is None else sm_kappa(table, weights=np.arange(1, 5), wt=wt)
-        assert (ours["estimate"], ours["se"], ours["se_h0"]) == pytest.approx((theirs.kappa, theirs.std_kappa, theirs.std_kappa0), abs=1e-12)
+        assert (ours["estimate"], ours["se"], ours["se_h0"]) == pytest.approx(
+            (theirs.kappa, theirs.std_kappa, theirs.std_kappa0), abs=1e-12
+        )

@@ -21,11 +21,17 @@ def test_alpha_matches_irrcac_abstractors_table_and_distribution() -> None:
     # irrCAC README (Gwet 2019): krippen2.table(cont3x3abstractors) 0.7972585 and
     # krippen.alpha.dist(distrib.6raters) 0.4204384 (7 decimals). (irrCAC's table and distribution
     # standard errors are Gwet's analytic ones; ours is the bootstrap, so only the coefficients are compared.)
-    assert krippendorff_alpha(long_from_table(ABSTRACTORS), level="nominal", **LONG)["estimate"].iloc[0] == pytest.approx(0.7972585, abs=5e-8)
-    assert krippendorff_alpha(long_from_counts(DISTRIB_6RATERS), level="nominal", **LONG)["estimate"].iloc[0] == pytest.approx(0.4204384, abs=5e-8)
+    assert krippendorff_alpha(long_from_table(ABSTRACTORS), level="nominal", **LONG)["estimate"].iloc[
+        0
+    ] == pytest.approx(0.7972585, abs=5e-8)
+    assert krippendorff_alpha(long_from_counts(DISTRIB_6RATERS), level="nominal", **LONG)["estimate"].iloc[
+        0
+    ] == pytest.approx(0.4204384, abs=5e-8)
 
 
-@pytest.mark.parametrize("level, expected", [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)])
+@pytest.mark.parametrize(
+    "level, expected", [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)]
+)
 def test_alpha_matches_krippendorff_2011_example_c(level: str, expected: float) -> None:
     # Krippendorff (2011), section C (nominal alpha = .743) and section D / the 'krippendorff' package's
     # tests (ordinal .815, interval .849, ratio .797); n.. = 40 pairable values. Published to 3 decimals.
@@ -103,9 +109,13 @@ def test_bootstrap_of_a_thousand_draws_on_a_mapping_sized_study() -> None:
 def test_missing_ratings_are_not_pairable() -> None:
     # Adding NA codes (ved ikke) and a unit coded by one coder only leaves alpha as it is: not pairable.
     base = long_from_columns(KRIPPENDORFF_C)
-    extra = pd.DataFrame({"unit": [12, 12, 13], "rater": ["A", "B", "A"], "value": pd.array([None, None, 4], dtype="Int64")})
+    extra = pd.DataFrame(
+        {"unit": [12, 12, 13], "rater": ["A", "B", "A"], "value": pd.array([None, None, 4], dtype="Int64")}
+    )
     more = pd.concat([base, extra], ignore_index=True)
-    assert krippendorff_alpha(more, **KW)["estimate"].iloc[0] == pytest.approx(krippendorff_alpha(base, **KW)["estimate"].iloc[0])
+    assert krippendorff_alpha(more, **KW)["estimate"].iloc[0] == pytest.approx(
+        krippendorff_alpha(base, **KW)["estimate"].iloc[0]
+    )
     assert krippendorff_alpha(more, **KW)["n_subjects"].iloc[0] == 11
     # AC2 counts a unit with a single rating in pi_k (Gwet 2014), so unit 13 (one rating) may move it;
     # the NA-only unit 12 rows must not: compare with the base plus unit 13 only.
@@ -147,7 +157,9 @@ def reference_alpha_draws(long: pd.DataFrame, n_boot: int, seed: int, categories
     pairable = counts[m >= 2]
     v = len(categories)
     scaled = pairable / (pairable.sum(axis=1) - 1)[:, None]
-    per_unit = (pairable[:, :, None] * scaled[:, None, :] - scaled[:, :, None] * np.eye(v)).reshape(len(pairable), v * v)
+    per_unit = (pairable[:, :, None] * scaled[:, None, :] - scaled[:, :, None] * np.eye(v)).reshape(
+        len(pairable), v * v
+    )
     rng = np.random.default_rng(seed)
     units = len(pairable)
     chunk = max(1, min(n_boot, 5_000_000 // units))
@@ -209,7 +221,6 @@ def test_alpha_bootstrap_draws_in_bounded_chunks() -> None:
     assert (result["ci_low"], result["ci_high"], result["se"]) == (low, high, se)
 
 
-
 @pytest.mark.parametrize(
     "call, message",
     [
@@ -224,5 +235,3 @@ def test_alpha_refuses_unusable_input_with_agreement_error(call: object, message
     long = long_from_columns(KRIPPENDORFF_C).dropna()
     with pytest.raises(AgreementError, match=message):
         call(long)  # type: ignore[operator]
-
-

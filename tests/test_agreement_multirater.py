@@ -56,7 +56,9 @@ def test_fleiss_kappa_matches_irrcac_distribution_of_6_raters() -> None:
     # irrCAC README, fleiss.kappa.dist(distrib.6raters): coeff 0.4139265, stderr 0.08119291,
     # pa 0.5511111, pe 0.2340741 (7 decimals), conf.int (0.24, 0.588) (3 decimals).
     row = fleiss_kappa(long_from_counts(DISTRIB_6RATERS), **LONG).iloc[0]
-    assert values(row, ["estimate", "se", "p_o", "p_e"]) == pytest.approx((0.4139265, 0.08119291, 0.5511111, 0.2340741), abs=5e-8)
+    assert values(row, ["estimate", "se", "p_o", "p_e"]) == pytest.approx(
+        (0.4139265, 0.08119291, 0.5511111, 0.2340741), abs=5e-8
+    )
     assert values(row, ["ci_low", "ci_high"]) == pytest.approx((0.24, 0.588), abs=5e-4)
 
 
@@ -130,7 +132,9 @@ def test_conger_kappa_is_cohens_kappa_for_two_raters() -> None:
     # Cohen's kappa 0.7964094 (7 decimals).
     long = long_from_table(ABSTRACTORS)
     assert conger_kappa(long, **LONG)["estimate"].iloc[0] == pytest.approx(0.7964094, abs=5e-8)
-    assert conger_kappa(long, **LONG)["estimate"].iloc[0] == pytest.approx(cohens_kappa(long, **LONG)["estimate"].iloc[0], abs=1e-12)
+    assert conger_kappa(long, **LONG)["estimate"].iloc[0] == pytest.approx(
+        cohens_kappa(long, **LONG)["estimate"].iloc[0], abs=1e-12
+    )
 
 
 def test_conger_chance_agreement_is_the_mean_over_rater_pairs() -> None:
@@ -139,9 +143,13 @@ def test_conger_chance_agreement_is_the_mean_over_rater_pairs() -> None:
     # (irrCAC's R README prints pe 0.2334252 and 0.76282 for these data; its own formula, which is this
     # one, gives 0.2358433 here, as does Conger's definition and the Python port of irrCAC (0.76207, see
     # test_agreement_gpl_crosscheck.py), so we follow the definition.)
-    margins = {r: [sum(v == k for v in vs if v is not None) / sum(v is not None for v in vs) for k in range(1, 6)]
-               for r, vs in KRIPPENDORFF_C.items()}
-    pe = np.mean([sum(a * b for a, b in zip(margins[g], margins[h], strict=True)) for g, h in itertools.combinations(margins, 2)])
+    margins = {
+        r: [sum(v == k for v in vs if v is not None) / sum(v is not None for v in vs) for k in range(1, 6)]
+        for r, vs in KRIPPENDORFF_C.items()
+    }
+    pe = np.mean(
+        [sum(a * b for a, b in zip(margins[g], margins[h], strict=True)) for g, h in itertools.combinations(margins, 2)]
+    )
     row = conger_kappa(RAW4, **KW).iloc[0]
     assert row["p_e"] == pytest.approx(pe, abs=1e-12)
     assert row["estimate"] == pytest.approx((0.8181818181818 - pe) / (1 - pe), abs=1e-12)
@@ -164,7 +172,10 @@ def test_analytic_se_agrees_with_a_bootstrap_over_subjects(statistic: object) ->
     # (the bootstrap SD itself varies by about 4 % at 300 draws).
     rng = np.random.default_rng(5)
     truth = rng.integers(1, 4, 300)
-    data = {r: np.where(rng.random(300) < 0.7, truth, rng.integers(1, 4 + i, 300).clip(1, 3)).tolist() for i, r in enumerate("abc")}
+    data = {
+        r: np.where(rng.random(300) < 0.7, truth, rng.integers(1, 4 + i, 300).clip(1, 3)).tolist()
+        for i, r in enumerate("abc")
+    }
     long = long_from_columns(data)
     se = float(statistic(long, **KW)["se"].iloc[0])  # type: ignore[operator]
     wide = pd.DataFrame(data)
@@ -217,7 +228,9 @@ def test_percent_agreement_is_pairwise_by_default_and_all_agree_on_request() -> 
 def test_percent_agreement_matches_irrcac_abstractors_table() -> None:
     # irrCAC README, pa2.table(cont3x3abstractors): 0.89 (89 of 100 on the diagonal).
     for method in ("pairwise", "all"):
-        assert percent_agreement(long_from_table(ABSTRACTORS), method=method, **LONG)["estimate"].iloc[0] == pytest.approx(0.89, abs=1e-12)
+        assert percent_agreement(long_from_table(ABSTRACTORS), method=method, **LONG)["estimate"].iloc[
+            0
+        ] == pytest.approx(0.89, abs=1e-12)
 
 
 def test_percent_agreement_refuses_unknown_method_and_weights_with_all() -> None:

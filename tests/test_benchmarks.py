@@ -39,7 +39,14 @@ def test_tiny_benchmark_writes_results_with_every_measure(tmp_path: Path) -> Non
     assert abs(agreement["national"]["alpha"] - agreement["national"]["krippendorff_alpha"]) < 1e-9
     example = agreement["example"]
     assert example["n_boot"] == 50 and example["ci_low"] <= example["alpha"] <= example["ci_high"]
-    assert set(results["verdicts"]) == {"example_ratio", "national_total", "national_peak", "national_linear", "alpha_bootstrap", "alpha_vs_krippendorff"}
+    assert set(results["verdicts"]) == {
+        "example_ratio",
+        "national_total",
+        "national_peak",
+        "national_linear",
+        "alpha_bootstrap",
+        "alpha_vs_krippendorff",
+    }
     assert results["verdicts"]["example_ratio"] is None
     assert "## National scale" in completed.stdout
 
@@ -65,21 +72,37 @@ def test_floor_imports_follow_the_notebook_into_the_project(tmp_path: Path) -> N
     import nbformat
 
     notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_markdown_cell("import not_a_module"),
-                      nbformat.v4.new_code_cell("import json\nfrom scipy import stats\nfrom IPython.display import Markdown\nfrom lovende_research import bias\n")]
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("import not_a_module"),
+        nbformat.v4.new_code_cell(
+            "import json\nfrom scipy import stats\nfrom IPython.display import Markdown\nfrom lovende_research import bias\n"
+        ),
+    ]
     path = tmp_path / "stage.ipynb"
     nbformat.write(notebook, path)
-    everything = {"scipy.stats", "IPython.display", "pandas", "numpy", "pandera.pandas", "json", "not_a_module",
-                  "statsmodels.regression.mixed_linear_model"}
+    everything = {
+        "scipy.stats",
+        "IPython.display",
+        "pandas",
+        "numpy",
+        "pandera.pandas",
+        "json",
+        "not_a_module",
+        "statsmodels.regression.mixed_linear_model",
+    }
     imports = _benchmark_module().dependency_imports(path, everything)
     assert {"scipy.stats", "IPython.display"} <= set(imports)  # a submodule, and the module an attribute comes from
-    assert {"pandas", "numpy", "pandera.pandas"} <= set(imports)  # module level in the bias package, study.py and schemas.py
+    assert {"pandas", "numpy", "pandera.pandas"} <= set(
+        imports
+    )  # module level in the bias package, study.py and schemas.py
     assert "statsmodels.regression.mixed_linear_model" in imports  # inside bias.role_effects's function body
     assert "openpyxl" not in imports  # named inside the Excel reader (tables.py), not loaded for a CSV study
     assert "json" not in imports and not any(name.startswith("lovende_research") for name in imports)
     assert "not_a_module" not in imports  # markdown is not code
     # What the kernel did not load is not the floor's, wherever its import statement sits.
-    assert "statsmodels.regression.mixed_linear_model" not in _benchmark_module().dependency_imports(path, everything - {"statsmodels.regression.mixed_linear_model"})
+    assert "statsmodels.regression.mixed_linear_model" not in _benchmark_module().dependency_imports(
+        path, everything - {"statsmodels.regression.mixed_linear_model"}
+    )
 
 
 def test_imported_names_sees_every_import_statement() -> None:
@@ -99,7 +122,9 @@ class Model:
     from matplotlib import pyplot
 """
     names = _benchmark_module()._imported_names(ast.parse(source))
-    assert sorted(names) == sorted(["numpy", "scipy.stats", "typing", "pandas", "statsmodels.formula.api", "matplotlib.pyplot"])
+    assert sorted(names) == sorted(
+        ["numpy", "scipy.stats", "typing", "pandas", "statsmodels.formula.api", "matplotlib.pyplot"]
+    )
 
 
 def test_census_cell_writes_the_kernels_modules(tmp_path: Path) -> None:

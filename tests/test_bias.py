@@ -57,7 +57,9 @@ def _balanced(n_practices: int, informant_sd: float, leniency: float, seed: int,
         for role in roles:
             informant = rng.normal(0, informant_sd) + (leniency if role == "leder" else 0.0)
             for e, element in enumerate(elements):
-                rows.append((f"P{p}", f"P{p}-{role}", role, element, level + 0.02 * e + informant + rng.normal(0, noise)))
+                rows.append(
+                    (f"P{p}", f"P{p}-{role}", role, element, level + 0.02 * e + informant + rng.normal(0, noise))
+                )
     return pd.DataFrame(rows, columns=["practice_id", "informant_id", "informant_role", "element_id", "score"])
 
 
@@ -95,7 +97,11 @@ def test_holm_adjusted_agrees_with_statsmodels() -> None:
 
     rng = np.random.default_rng(11)
     cases = [rng.uniform(0, 1, size=m) ** 3 for m in (1, 2, 3, 7, 40)]
-    cases += [np.array([0.02, 0.02, 0.5, 0.02]), np.array([0.6, 0.9, 0.45]), np.array([0.0, 1.0, 0.3])]  # ties, a cap at 1, the edges
+    cases += [
+        np.array([0.02, 0.02, 0.5, 0.02]),
+        np.array([0.6, 0.9, 0.45]),
+        np.array([0.0, 1.0, 0.3]),
+    ]  # ties, a cap at 1, the edges
     for p in cases:
         assert bias.holm_adjusted(p) == pytest.approx(multipletests(p, alpha=0.05, method="holm")[1], abs=1e-15)
 
@@ -175,7 +181,9 @@ def test_planted_leader_leniency_is_found_on_data_from_another_model(tmp_path: P
     for seed in range(20):
         for leniency in (0.12, 0.0):
             folder = tmp_path / f"s{seed}_{leniency}"
-            validity.write_independent_study(folder, validity.IndependentSpec(n_practices=14, leader_leniency=leniency), seed)
+            validity.write_independent_study(
+                folder, validity.IndependentSpec(n_practices=14, leader_leniency=leniency), seed
+            )
             _, scores = _scores(Study.load(folder))
             roles = bias.role_effects(scores)
             assert roles["converged"].all(), roles["warning"].tolist()
@@ -209,8 +217,12 @@ def test_delimitation_shift_matches_the_planted_truth(example: Study) -> None:
 
 def test_response_styles_thresholds_are_parameters(example: Study) -> None:
     items, scores = _scores(example)
-    strict = bias.response_styles(items, scores, example.codings, example.interviews, example.instrument, straightline_share=1.0)
-    loose = bias.response_styles(items, scores, example.codings, example.interviews, example.instrument, straightline_share=0.5)
+    strict = bias.response_styles(
+        items, scores, example.codings, example.interviews, example.instrument, straightline_share=1.0
+    )
+    loose = bias.response_styles(
+        items, scores, example.codings, example.interviews, example.instrument, straightline_share=0.5
+    )
     assert strict["straightliner"].sum() <= loose["straightliner"].sum()
     assert loose["straightliner"].sum() > strict["straightliner"].sum()
     few = bias.response_styles(items, scores, example.codings, example.interviews, example.instrument, min_items=1000)
@@ -226,7 +238,9 @@ def test_screen_yes_is_supported_by_a_note_or_the_evidence_element(example: Stud
     codings.loc[rows, "screen_answer"] = "ja"
     low = scores.copy()
     low.loc[(low["interview_id"] == target) & (low["element_id"] == "virkning"), "score"] = 0.1
-    flagged = bias.response_styles(items, low, codings, example.interviews, example.instrument).set_index("interview_id")
+    flagged = bias.response_styles(items, low, codings, example.interviews, example.instrument).set_index(
+        "interview_id"
+    )
     assert bool(flagged.loc[target, "screen_unsupported"])
     codings["note"] = ""
     codings.loc[rows, "note"] = "RCT, Nielsen 2015"
@@ -260,9 +274,19 @@ def test_leaving_an_informant_out_changes_only_its_practice_index(example: Study
 
 
 def test_stability_summary_tau_is_one_when_nothing_moves() -> None:
-    st = pd.DataFrame({"scenario": "coder", "left_out": "K1", "left_out_practice": "", "practice_id": ["a", "b", "c"],
-                       "overall_full": [0.9, 0.5, 0.1], "overall_reduced": [0.8, 0.4, 0.2], "rank_full": [1.0, 2.0, 3.0],
-                       "rank_reduced": [1.0, 2.0, 3.0], "shift": [0.0, 0.0, 0.0]})
+    st = pd.DataFrame(
+        {
+            "scenario": "coder",
+            "left_out": "K1",
+            "left_out_practice": "",
+            "practice_id": ["a", "b", "c"],
+            "overall_full": [0.9, 0.5, 0.1],
+            "overall_reduced": [0.8, 0.4, 0.2],
+            "rank_full": [1.0, 2.0, 3.0],
+            "rank_reduced": [1.0, 2.0, 3.0],
+            "shift": [0.0, 0.0, 0.0],
+        }
+    )
     row = bias.stability_summary(st, top_n=2).iloc[0]
     assert row["kendall_tau"] == 1.0 and row["max_shift"] == 0 and not row["top_changed"]
 
@@ -282,7 +306,8 @@ def test_run_bias_checks_flags_every_practice_for_every_check(example: Study) ->
     assert tables.role_effects["n_excluded"].eq(len(truth["straightliners"])).all()
     delim = tables.flags[(tables.flags["check"] == "delimitation")]
     assert set(delim.loc[delim["reason"].str.startswith("not applicable"), "practice_id"]) == practices - {
-        d["practice_id"] for d in truth["delimitations"].values()}
+        d["practice_id"] for d in truth["delimitations"].values()
+    }
     for language in ("da", "en"):
         assert "straight-liner" in bias.verdict("roles", language, roles=tables.role_effects, excluded=["x"])
     # the English flags and role verdict name the roles in English (the role codes are Danish)
@@ -307,11 +332,23 @@ def test_run_bias_checks_flags_every_practice_for_every_check(example: Study) ->
 
 def test_notebook_writes_tables_flags_and_figures(tmp_path: Path, run_notebook, example_study: Path) -> None:
     processed = tmp_path / "processed"
-    notebook = run_notebook("03_subjectivity_bias", study_dir=example_study, processed_dir=processed, n_boot=50, language="en")
+    notebook = run_notebook(
+        "03_subjectivity_bias", study_dir=example_study, processed_dir=processed, n_boot=50, language="en"
+    )
     assert notebook.metadata["papermill"]["parameters"]["n_boot"] == 50
     out = processed / "example" / "bias"
-    for name in ("icc", "role_effects", "fair_profiles", "fair_overall", "response_styles", "stability", "stability_summary",
-                 "delimitation", "flags", "coder_agreement"):
+    for name in (
+        "icc",
+        "role_effects",
+        "fair_profiles",
+        "fair_overall",
+        "response_styles",
+        "stability",
+        "stability_summary",
+        "delimitation",
+        "flags",
+        "coder_agreement",
+    ):
         assert (out / f"{name}.parquet").is_file(), name
     flags = pd.read_parquet(out / "flags.parquet")
     assert list(flags.columns) == ["practice_id", "check", "flag", "reason"]
@@ -361,9 +398,20 @@ def test_failed_role_fit_is_explained_in_the_reader_s_language() -> None:
 
 
 def test_role_verdict_writes_danish_decimals() -> None:
-    roles = pd.DataFrame({"role": ["medarbejder"], "reference": ["leder"], "estimate": [-0.123], "ci_low": [-0.2],
-                          "ci_high": [-0.046], "p_holm": [0.0123], "significant": [True], "converged": [True],
-                          "reason": [""], "warning": [""]})
+    roles = pd.DataFrame(
+        {
+            "role": ["medarbejder"],
+            "reference": ["leder"],
+            "estimate": [-0.123],
+            "ci_low": [-0.2],
+            "ci_high": [-0.046],
+            "p_holm": [0.0123],
+            "significant": [True],
+            "converged": [True],
+            "reason": [""],
+            "warning": [""],
+        }
+    )
     da = bias.verdict("roles", "da", roles=roles, excluded=[], alpha_level=0.05)
     # By hand: -0.123 -> "-0,12", interval "-0,20 til -0,05", p 0.0123 -> "0,012", alpha "0,05".
     assert "medarbejder -0,12 (-0,20 til -0,05, p = 0,012)" in da and "α = 0,05" in da
@@ -381,8 +429,17 @@ def test_delimitation_and_coder_verdicts_write_danish_decimals_and_percentages()
     assert "+0,05" in da and "størst 0,20" in da and "0,15" in da
     assert not re.search(_DECIMAL_POINT, da)
     assert "+0.05" in bias.verdict("delimitation", "en", delimitation=table, threshold=0.15)
-    agreement = pd.DataFrame({"scope": ["overall"], "element_id": ["alle"], "percent_agreement": [0.875], "alpha": [0.712],
-                              "kappa": [0.655], "ac2": [0.801], "paradox": [False]})
+    agreement = pd.DataFrame(
+        {
+            "scope": ["overall"],
+            "element_id": ["alle"],
+            "percent_agreement": [0.875],
+            "alpha": [0.712],
+            "kappa": [0.655],
+            "ac2": [0.801],
+            "paradox": [False],
+        }
+    )
     da = bias.verdict("coders", "da", agreement=agreement, low=0.667)
     # 0.875 -> "88 %" (Danish writes a space before the percent sign), 0.712 -> "0,71", limit "0,667".
     assert "88 %" in da and "alpha er 0,71" in da and "kappa 0,66" in da and "AC2 0,80" in da and "0,667" in da
@@ -392,17 +449,50 @@ def test_delimitation_and_coder_verdicts_write_danish_decimals_and_percentages()
 
 
 def test_flag_reasons_write_danish_decimals_and_percentages() -> None:
-    styles = pd.DataFrame({"practice_id": ["P1"], "informant_id": ["P1-L"], "informant_role": ["leder"],
-                           "n_answered": [30], "modal_code": [2.5], "modal_share": [1.0], "top_share": [0.9],
-                           "reference_share": [0.25], "reference_top_share": [0.4], "straightliner": [True], "ceiling": [True], "screen_unsupported": [True], "evidence_score": [0.2]})
-    delimitation = pd.DataFrame({"practice_id": ["P1"], "delimitation_id": ["D1"], "element_id": ["maal"],
-                                 "difference": [-0.234], "moved": [True]})
-    flags = bias.practice_flags(["P1"], styles, pd.DataFrame(columns=list(bias.STABILITY_COLUMNS)), delimitation,
-                                straightline_share=0.9, ceiling_share=0.8, screen_evidence=0.5, delimitation_threshold=0.15,
-                                language="da").set_index("check")["reason"]
+    styles = pd.DataFrame(
+        {
+            "practice_id": ["P1"],
+            "informant_id": ["P1-L"],
+            "informant_role": ["leder"],
+            "n_answered": [30],
+            "modal_code": [2.5],
+            "modal_share": [1.0],
+            "top_share": [0.9],
+            "reference_share": [0.25],
+            "reference_top_share": [0.4],
+            "straightliner": [True],
+            "ceiling": [True],
+            "screen_unsupported": [True],
+            "evidence_score": [0.2],
+        }
+    )
+    delimitation = pd.DataFrame(
+        {
+            "practice_id": ["P1"],
+            "delimitation_id": ["D1"],
+            "element_id": ["maal"],
+            "difference": [-0.234],
+            "moved": [True],
+        }
+    )
+    flags = bias.practice_flags(
+        ["P1"],
+        styles,
+        pd.DataFrame(columns=list(bias.STABILITY_COLUMNS)),
+        delimitation,
+        straightline_share=0.9,
+        ceiling_share=0.8,
+        screen_evidence=0.5,
+        delimitation_threshold=0.15,
+        language="da",
+    ).set_index("check")["reason"]
     assert "(2,5) på 100 % af 30" in flags["straightlining"] and "grænse 90 %" in flags["straightlining"]
     assert "andre informanter gav det svar på 25 %" in flags["straightlining"]
-    assert "90 % af 30" in flags["ceiling"] and "grænse 80 %" in flags["ceiling"] and "informanter på 40 %" in flags["ceiling"]
+    assert (
+        "90 % af 30" in flags["ceiling"]
+        and "grænse 80 %" in flags["ceiling"]
+        and "informanter på 40 %" in flags["ceiling"]
+    )
     assert "scorer 0,20 (grænse 0,50)" in flags["screen_unsupported"]
     assert "mere end 0,15: maal -0,23" in flags["delimitation"]
     assert not any(re.search(_DECIMAL_POINT, text) for text in flags)
@@ -430,10 +520,12 @@ def test_danish_run_has_no_decimal_points_in_verdicts_or_flags(example: Study) -
 def test_stability_legend_covers_no_data() -> None:
     practices = [f"P{k:02d}" for k in range(12)]
     full = pd.DataFrame({"practice_id": practices, "rank_full": np.arange(1.0, 13.0)})
-    stability = pd.concat([
-        full.assign(scenario="coder", left_out=coder, left_out_practice="", rank_reduced=full["rank_full"])
-        for coder in ("K1", "K2")
-    ])
+    stability = pd.concat(
+        [
+            full.assign(scenario="coder", left_out=coder, left_out_practice="", rank_reduced=full["rank_full"])
+            for coder in ("K1", "K2")
+        ]
+    )
     figure = bias_plots.stability_chart(stability, top_n=5, language="da")
     figure.canvas.draw()
     ax = figure.axes[0]
@@ -446,10 +538,16 @@ def test_stability_legend_covers_no_data() -> None:
 
 
 def test_response_style_labels_of_coinciding_informants_are_combined() -> None:
-    styles = pd.DataFrame({"informant_id": ["P045-S", "P025-L", "P003-M", "P007-L"],
-                           "modal_share": [1.0, 1.0, 0.95, 0.3], "top_share": [1.0, 1.0, 0.2, 0.1],
-                           "straightliner": [True, True, True, False], "ceiling": [True, True, False, False],
-                           "screen_unsupported": [False] * 4})
+    styles = pd.DataFrame(
+        {
+            "informant_id": ["P045-S", "P025-L", "P003-M", "P007-L"],
+            "modal_share": [1.0, 1.0, 0.95, 0.3],
+            "top_share": [1.0, 1.0, 0.2, 0.1],
+            "straightliner": [True, True, True, False],
+            "ceiling": [True, True, False, False],
+            "screen_unsupported": [False] * 4,
+        }
+    )
     figure = bias_plots.response_style_chart(styles, language="da")
     figure.canvas.draw()
     ax = figure.axes[0]
@@ -489,8 +587,9 @@ def test_stage_notebook_ends_without_a_bare_value(name: str) -> None:
 # scipy.stats.kendalltau. The fast code must give the same tables: ranks and shifts exactly, tau to 1e-12.
 
 
-def _rescored_stability(codings: pd.DataFrame, interviews: pd.DataFrame, instrument, aggregation: str = "mean",
-                        top_n: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _rescored_stability(
+    codings: pd.DataFrame, interviews: pd.DataFrame, instrument, aggregation: str = "mean", top_n: int = 5
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     from lovende_research.scoring import overall_index, practice_profiles
 
     def ranked(scores: pd.DataFrame) -> pd.DataFrame:
@@ -504,14 +603,21 @@ def _rescored_stability(codings: pd.DataFrame, interviews: pd.DataFrame, instrum
     frames = []
     for informant in sorted(set(scores["informant_id"])):
         reduced = ranked(scores[scores["informant_id"] != informant])
-        frames.append(full.merge(reduced, on="practice_id", how="left").assign(
-            scenario="informant", left_out=informant, left_out_practice=owners.get(informant, "")))
+        frames.append(
+            full.merge(reduced, on="practice_id", how="left").assign(
+                scenario="informant", left_out=informant, left_out_practice=owners.get(informant, "")
+            )
+        )
     coders = codings.loc[~codings["is_consensus"].astype(bool), "coder_id"]
     if coders.nunique() > 1:
         for coder in sorted(set(coders)):
             kept = codings[codings["coder_id"] != coder]
             reduced = ranked(element_scores(reconcile_coders(kept, instrument), instrument, interviews))
-            frames.append(full.merge(reduced, on="practice_id", how="left").assign(scenario="coder", left_out=coder, left_out_practice=""))
+            frames.append(
+                full.merge(reduced, on="practice_id", how="left").assign(
+                    scenario="coder", left_out=coder, left_out_practice=""
+                )
+            )
     table = pd.concat(frames, ignore_index=True).rename(columns={"overall": "overall_reduced", "rank": "rank_reduced"})
     table["shift"] = table["rank_reduced"] - table["rank_full"]
     return table[list(bias.STABILITY_COLUMNS)], _kendall_summary(table, top_n)
@@ -523,23 +629,47 @@ def _kendall_summary(table: pd.DataFrame, top_n: int) -> pd.DataFrame:
     rows = []
     for (scenario, left_out), group in table.groupby(["scenario", "left_out"], sort=True):
         both = group.dropna(subset=["overall_full", "overall_reduced"])
-        tau = float(stats.kendalltau(both["overall_full"], both["overall_reduced"]).statistic) if len(both) >= 2 else np.nan
-        rows.append({"scenario": scenario, "left_out": left_out, "left_out_practice": group["left_out_practice"].iloc[0],
-                     "n_practices": len(both), "kendall_tau": tau,
-                     "max_shift": float(group["shift"].abs().max()) if group["shift"].notna().any() else np.nan,
-                     "top_changed": set(group.loc[group["rank_full"] <= top_n, "practice_id"])
-                     != set(group.loc[group["rank_reduced"] <= top_n, "practice_id"])})
+        tau = (
+            float(stats.kendalltau(both["overall_full"], both["overall_reduced"]).statistic)
+            if len(both) >= 2
+            else np.nan
+        )
+        rows.append(
+            {
+                "scenario": scenario,
+                "left_out": left_out,
+                "left_out_practice": group["left_out_practice"].iloc[0],
+                "n_practices": len(both),
+                "kendall_tau": tau,
+                "max_shift": float(group["shift"].abs().max()) if group["shift"].notna().any() else np.nan,
+                "top_changed": set(group.loc[group["rank_full"] <= top_n, "practice_id"])
+                != set(group.loc[group["rank_reduced"] <= top_n, "practice_id"]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def _assert_same_stability(table: pd.DataFrame, summary: pd.DataFrame, expected_table: pd.DataFrame, expected_summary: pd.DataFrame) -> None:
+def _assert_same_stability(
+    table: pd.DataFrame, summary: pd.DataFrame, expected_table: pd.DataFrame, expected_summary: pd.DataFrame
+) -> None:
     # every column but tau exactly (ranks, shifts, indices to the last bit, ids, flags); tau to 1e-12
-    pd.testing.assert_frame_equal(table.reset_index(drop=True), expected_table.reset_index(drop=True), check_dtype=False, check_exact=True)
+    pd.testing.assert_frame_equal(
+        table.reset_index(drop=True), expected_table.reset_index(drop=True), check_dtype=False, check_exact=True
+    )
     exact = [c for c in expected_summary.columns if c != "kendall_tau"]
-    pd.testing.assert_frame_equal(summary[exact].reset_index(drop=True), expected_summary[exact].reset_index(drop=True),
-                                  check_dtype=False, check_exact=True)
-    np.testing.assert_allclose(summary["kendall_tau"].to_numpy(dtype=float), expected_summary["kendall_tau"].to_numpy(dtype=float),
-                               rtol=0, atol=1e-12, equal_nan=True)
+    pd.testing.assert_frame_equal(
+        summary[exact].reset_index(drop=True),
+        expected_summary[exact].reset_index(drop=True),
+        check_dtype=False,
+        check_exact=True,
+    )
+    np.testing.assert_allclose(
+        summary["kendall_tau"].to_numpy(dtype=float),
+        expected_summary["kendall_tau"].to_numpy(dtype=float),
+        rtol=0,
+        atol=1e-12,
+        equal_nan=True,
+    )
 
 
 def _tied_study(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -562,9 +692,22 @@ def _tied_study(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
             for coder in ("K1", "K2"):
                 other = code if coder == "K1" or rng.random() < 0.6 else int(rng.integers(1, 5))
                 for item in items:
-                    codings.append((interview, coder, item, "main", pd.NA if silent else other, "ved_ikke" if silent else pd.NA, False))
+                    codings.append(
+                        (
+                            interview,
+                            coder,
+                            item,
+                            "main",
+                            pd.NA if silent else other,
+                            "ved_ikke" if silent else pd.NA,
+                            False,
+                        )
+                    )
     codings.append(("I00", "konsensus", items[0], "main", 4, pd.NA, True))
-    codings = pd.DataFrame(codings, columns=["interview_id", "coder_id", "item_id", "delimitation_id", "value", "missing_code", "is_consensus"])
+    codings = pd.DataFrame(
+        codings,
+        columns=["interview_id", "coder_id", "item_id", "delimitation_id", "value", "missing_code", "is_consensus"],
+    )
     codings["value"] = codings["value"].astype("Int64")
     codings["missing_code"] = codings["missing_code"].astype("string")
     return codings, pd.DataFrame(interviews, columns=["interview_id", "practice_id", "informant_id", "informant_role"])
@@ -581,17 +724,27 @@ def test_stability_matches_rescoring_once_per_informant_with_ties_and_dropouts(s
     for top_n in (1, 2, 3, 5, 8):
         expected_summary = _kendall_summary(expected_table, top_n)
         # the case is what it says: tied indices, practices that drop out, rankings that move and tops that change
-        assert expected_table["overall_full"].dropna().duplicated().any() and expected_table["rank_reduced"].isna().any()
+        assert (
+            expected_table["overall_full"].dropna().duplicated().any() and expected_table["rank_reduced"].isna().any()
+        )
         assert (expected_summary["kendall_tau"] < 1).any() and (expected_summary["max_shift"] > 1).any()
-        table, summary = bias.stability._stability(codings, interviews, instrument, "median", aggregation, 0.5, "main", top_n, "all")
+        table, summary = bias.stability._stability(
+            codings, interviews, instrument, "median", aggregation, 0.5, "main", top_n, "all"
+        )
         _assert_same_stability(table, summary, expected_table, expected_summary)
-        own, own_summary = bias.stability._stability(codings, interviews, instrument, "median", aggregation, 0.5, "main", top_n, "own")
-        mine = (expected_table["scenario"] == "coder") | (expected_table["practice_id"] == expected_table["left_out_practice"])
+        own, own_summary = bias.stability._stability(
+            codings, interviews, instrument, "median", aggregation, 0.5, "main", top_n, "own"
+        )
+        mine = (expected_table["scenario"] == "coder") | (
+            expected_table["practice_id"] == expected_table["left_out_practice"]
+        )
         _assert_same_stability(own, own_summary, expected_table[mine], expected_summary)
 
 
 def test_stability_reproduces_rescoring_on_the_example_and_simulated_studies(example: Study, tmp_path: Path) -> None:
-    studies = [example] + [Study.load(simulate_study(tmp_path / f"s{seed}", SimulationSpec.preset("small"), seed)) for seed in (1, 2)]
+    studies = [example] + [
+        Study.load(simulate_study(tmp_path / f"s{seed}", SimulationSpec.preset("small"), seed)) for seed in (1, 2)
+    ]
     for study in studies:
         expected_table, expected_summary = _rescored_stability(study.codings, study.interviews, study.instrument)
         tables = bias.run_bias_checks(study, language="en")
@@ -600,7 +753,9 @@ def test_stability_reproduces_rescoring_on_the_example_and_simulated_studies(exa
         pd.testing.assert_frame_equal(assert_public, tables.stability, check_exact=True)
         # the own rows carry every verdict: same summary, flags and tables otherwise
         own = bias.run_bias_checks(study, language="en", stability_rows="own")
-        mine = (expected_table["scenario"] == "coder") | (expected_table["practice_id"] == expected_table["left_out_practice"])
+        mine = (expected_table["scenario"] == "coder") | (
+            expected_table["practice_id"] == expected_table["left_out_practice"]
+        )
         _assert_same_stability(own.stability, own.stability_summary, expected_table[mine], expected_summary)
         pd.testing.assert_frame_equal(own.flags, tables.flags, check_exact=True)
 
@@ -615,9 +770,15 @@ def test_response_styles_match_a_per_interview_count(example: Study) -> None:
     # scored items pooled (the most frequent first), numpy's SD of them, the share at the top code 4; the
     # reference share is the median over the practice's other interviews of their share at that code.
     items, scores = _scores(example)
-    out = bias.response_styles(items, scores, example.codings, example.interviews, example.instrument).set_index("interview_id")
-    coded = example.codings[example.codings["value"].notna() & ~example.codings["is_consensus"].astype(bool)
-                            & example.codings["item_id"].isin(example.instrument.item_ids) & (example.codings["delimitation_id"] == "main")]
+    out = bias.response_styles(items, scores, example.codings, example.interviews, example.instrument).set_index(
+        "interview_id"
+    )
+    coded = example.codings[
+        example.codings["value"].notna()
+        & ~example.codings["is_consensus"].astype(bool)
+        & example.codings["item_id"].isin(example.instrument.item_ids)
+        & (example.codings["delimitation_id"] == "main")
+    ]
     coded = coded.merge(example.interviews[["interview_id", "practice_id"]], on="interview_id")
     answered = items.dropna(subset=["code"]).groupby("interview_id").size()
     for interview, codes in coded.groupby("interview_id")["value"]:
@@ -631,7 +792,9 @@ def test_response_styles_match_a_per_interview_count(example: Study) -> None:
         assert row["top_share"] == pytest.approx(np.mean(values == 4.0), abs=1e-12)
         practice = coded.loc[coded["interview_id"] == interview, "practice_id"].iloc[0]
         others = coded[(coded["practice_id"] == practice) & (coded["interview_id"] != interview)]
-        per_other = others.groupby("interview_id")["value"].apply(lambda v, code=row["modal_code"]: float(np.mean(v == code)))
+        per_other = others.groupby("interview_id")["value"].apply(
+            lambda v, code=row["modal_code"]: float(np.mean(v == code))
+        )
         assert row["reference_share"] == pytest.approx(float(np.median(per_other)), abs=1e-12)
         assert row["reference"] == "practice"
 
@@ -643,19 +806,25 @@ def test_screen_answers_follow_consensus_then_coders() -> None:
 
     inst = load_instrument()
     screen = inst.screen_item.id
-    codings = pd.DataFrame({
-        "interview_id": ["I1", "I1", "I1", "I2", "I2", "I3", "I3", "I4"],
-        "coder_id": ["A", "B", "konsensus", "A", "B", "A", "B", "A"],
-        "item_id": [screen] * 8, "delimitation_id": ["main"] * 8,
-        "screen_answer": pd.array(["ja", "ja", "nej", "ja", "ja", "ja", "nej", None], dtype="string"),
-        "note": ["", "studie X", " ", "nan", "rapport", "", "", ""],
-        "is_consensus": [False, False, True, False, False, False, False, False]})
+    codings = pd.DataFrame(
+        {
+            "interview_id": ["I1", "I1", "I1", "I2", "I2", "I3", "I3", "I4"],
+            "coder_id": ["A", "B", "konsensus", "A", "B", "A", "B", "A"],
+            "item_id": [screen] * 8,
+            "delimitation_id": ["main"] * 8,
+            "screen_answer": pd.array(["ja", "ja", "nej", "ja", "ja", "ja", "nej", None], dtype="string"),
+            "note": ["", "studie X", " ", "nan", "rapport", "", "", ""],
+            "is_consensus": [False, False, True, False, False, False, False, False],
+        }
+    )
     out = bias.styles._screen_answers(codings, inst, "main").set_index("interview_id")
     assert out["screen_answer"].to_dict() == {"I1": "nej", "I2": "ja", "I3": "uenig", "I4": ""}
     assert out["screen_note"].to_dict() == {"I1": "studie X", "I2": "rapport", "I3": "", "I4": ""}
 
 
-@pytest.mark.parametrize(("informant_level", "practice_element"), [(True, True), (True, False), (False, True), (False, False)])
+@pytest.mark.parametrize(
+    ("informant_level", "practice_element"), [(True, True), (True, False), (False, True), (False, False)]
+)
 def test_role_model_equals_statsmodels_formula_route(informant_level: bool, practice_element: bool) -> None:
     # Independent computation: statsmodels' own formula route (vc_formula for the informant and the
     # practice x element levels); the model built without a formula engine must be the same model, hence
@@ -688,8 +857,13 @@ def test_role_model_with_one_element_has_no_element_term() -> None:
     data = _balanced(10, informant_sd=0.1, leniency=0.1, seed=2, noise=0.1)
     data = data[data["element_id"] == data["element_id"].iloc[0]].reset_index(drop=True)
     ours = bias.roles._role_model(data, "leder")
-    reference = smf.mixedlm("score ~ C(informant_role, Treatment('leder'))", data, groups="practice_id", re_formula="1",
-                            vc_formula={"informant": "0 + C(informant_id)"})
+    reference = smf.mixedlm(
+        "score ~ C(informant_role, Treatment('leder'))",
+        data,
+        groups="practice_id",
+        re_formula="1",
+        vc_formula={"informant": "0 + C(informant_id)"},
+    )
     assert list(ours.exog_names) == list(reference.exog_names)
     np.testing.assert_array_equal(ours.exog, reference.exog)
 
@@ -720,20 +894,36 @@ def test_a_share_exactly_at_the_threshold_is_flagged_and_the_defaults_are_the_do
     ids = list(inst.item_ids)
     varied = [1 + (k % 4) for k in range(len(ids))]
     straight = [4] * 24 + [1] * (len(ids) - 24)  # 24 of the 30 scored items at 4: a share of exactly 24/30
-    codings = pd.DataFrame([(iv, "K1", item, v) for iv, values in (("a", varied), ("b", varied[::-1]), ("c", straight))
-                            for item, v in zip(ids, values, strict=True)], columns=["interview_id", "coder_id", "item_id", "value"])
+    codings = pd.DataFrame(
+        [
+            (iv, "K1", item, v)
+            for iv, values in (("a", varied), ("b", varied[::-1]), ("c", straight))
+            for item, v in zip(ids, values, strict=True)
+        ],
+        columns=["interview_id", "coder_id", "item_id", "value"],
+    )
     codings = codings.assign(delimitation_id="main", is_consensus=False, screen_answer=pd.NA)
     items = codings.rename(columns={"value": "code"})[["interview_id", "delimitation_id", "item_id", "code"]]
-    interviews = pd.DataFrame({"interview_id": list("abc"), "practice_id": "P1", "informant_id": list("xyz"), "informant_role": "leder"})
+    interviews = pd.DataFrame(
+        {"interview_id": list("abc"), "practice_id": "P1", "informant_id": list("xyz"), "informant_role": "leder"}
+    )
     es = pd.DataFrame(columns=["interview_id", "delimitation_id", "element_id", "score"])
-    at = bias.response_styles(items, es, codings, interviews, inst, straightline_share=24 / len(ids), ceiling_share=24 / len(ids)).set_index("informant_id")
+    at = bias.response_styles(
+        items, es, codings, interviews, inst, straightline_share=24 / len(ids), ceiling_share=24 / len(ids)
+    ).set_index("informant_id")
     assert at.loc["z", "straightliner"] and at.loc["z", "ceiling"]
-    above = bias.response_styles(items, es, codings, interviews, inst, straightline_share=24 / len(ids) + 1e-9).set_index("informant_id")
+    above = bias.response_styles(
+        items, es, codings, interviews, inst, straightline_share=24 / len(ids) + 1e-9
+    ).set_index("informant_id")
     assert not above.loc["z", "straightliner"]
     # the documented defaults (docstring of response_styles, notebook 03's parameters cell)
     for function in (bias.run_bias_checks, bias.response_styles):
         parameters = inspect.signature(function).parameters
-        assert (parameters["straightline_share"].default, parameters["ceiling_share"].default, parameters["style_margin"].default) == (0.75, 0.8, 0.3)
+        assert (
+            parameters["straightline_share"].default,
+            parameters["ceiling_share"].default,
+            parameters["style_margin"].default,
+        ) == (0.75, 0.8, 0.3)
 
 
 def test_a_verdict_names_at_most_ten_ids_and_counts_the_rest() -> None:

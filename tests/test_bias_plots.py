@@ -23,10 +23,18 @@ def _covered_marks(figure: plt.Figure) -> int:
         if legend is None:
             continue
         box = legend.get_window_extent(renderer)
-        covered += sum(1 for patch in ax.patches
-                       if isinstance(patch, Rectangle) and patch.get_width() and patch.get_height() and patch.get_window_extent(renderer).overlaps(box))
+        covered += sum(
+            1
+            for patch in ax.patches
+            if isinstance(patch, Rectangle)
+            and patch.get_width()
+            and patch.get_height()
+            and patch.get_window_extent(renderer).overlaps(box)
+        )
         for points in (c for c in ax.collections if isinstance(c, PathCollection)):
-            covered += sum(1 for x, y in points.get_offset_transform().transform(points.get_offsets()) if box.contains(x, y))
+            covered += sum(
+                1 for x, y in points.get_offset_transform().transform(points.get_offsets()) if box.contains(x, y)
+            )
     return covered
 
 
@@ -34,7 +42,9 @@ def _covered_marks(figure: plt.Figure) -> int:
 def example_checks(example_study):
     study = Study.load(example_study)
     main = study.codings[study.codings["delimitation_id"] == "main"]
-    agreement = coder_agreement(coding_units(main, study.instrument), categories=list(study.instrument.scale_codes), n_boot=50, seed=1)
+    agreement = coder_agreement(
+        coding_units(main, study.instrument), categories=list(study.instrument.scale_codes), n_boot=50, seed=1
+    )
     return study, bias.run_bias_checks(study), agreement
 
 
@@ -56,7 +66,9 @@ def test_no_legend_covers_a_mark(example_checks, language: str) -> None:
 
 def test_coder_agreement_lists_elements_in_the_instruments_order(example_checks) -> None:
     study, _, agreement = example_checks
-    figure = bias_plots.coder_agreement_chart(agreement.sample(frac=1.0, random_state=3), study.instrument, language="da")
+    figure = bias_plots.coder_agreement_chart(
+        agreement.sample(frac=1.0, random_state=3), study.instrument, language="da"
+    )
     try:
         labels = [tick.get_text() for tick in figure.axes[0].get_yticklabels()]
     finally:
@@ -75,13 +87,20 @@ def test_fair_and_stability_charts_show_the_top_and_bottom_n_and_count_the_rest(
     figure = bias_plots.fair_chart(checks.fair_overall, language="en", show=2)
     rows = {t.get_text() for t in figure.axes[0].get_yticklabels()}
     assert rows == set(best + worst)
-    assert [t.get_text() for t in figure.texts] == [f"{len(fair) - 4} other practices (ranks 3–{len(fair) - 2}) are not shown; all are in the table."]
+    assert [t.get_text() for t in figure.texts] == [
+        f"{len(fair) - 4} other practices (ranks 3–{len(fair) - 2}) are not shown; all are in the table."
+    ]
     plt.close(figure)
     full = checks.stability.drop_duplicates("practice_id").sort_values("rank_full")
     figure = bias_plots.stability_chart(checks.stability, language="en", show=2)
-    assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == [*full["practice_id"].iloc[:2], *full["practice_id"].iloc[-2:]]
+    assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == [
+        *full["practice_id"].iloc[:2],
+        *full["practice_id"].iloc[-2:],
+    ]
     rest = full["rank_full"].iloc[2:-2]
     assert f"{len(full) - 4} other practices (ranks {int(rest.min())}–{int(rest.max())})" in figure.texts[0].get_text()
     plt.close(figure)
-    assert len(bias_plots.fair_chart(checks.fair_overall, language="en").axes[0].get_yticklabels()) == len(fair)  # without show: all
+    assert len(bias_plots.fair_chart(checks.fair_overall, language="en").axes[0].get_yticklabels()) == len(
+        fair
+    )  # without show: all
     plt.close("all")

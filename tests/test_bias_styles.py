@@ -18,13 +18,23 @@ N = len(IDS)
 CYCLING = [1 + (k % 4) for k in range(N)]  # codes 1: 8, 2: 8, 3: 7, 4: 7 of 30
 
 
-def _styles(codes: dict[str, list[int]], interviews: list[tuple[str, str, str]], consensus: dict[str, list[int]] | None = None) -> pd.DataFrame:
+def _styles(
+    codes: dict[str, list[int]], interviews: list[tuple[str, str, str]], consensus: dict[str, list[int]] | None = None
+) -> pd.DataFrame:
     rows = [(iv, "K1", item, v, False) for iv, values in codes.items() for item, v in zip(IDS, values, strict=True)]
-    rows += [(iv, "konsensus", item, v, True) for iv, values in (consensus or {}).items() for item, v in zip(IDS, values, strict=True)]
+    rows += [
+        (iv, "konsensus", item, v, True)
+        for iv, values in (consensus or {}).items()
+        for item, v in zip(IDS, values, strict=True)
+    ]
     codings = pd.DataFrame(rows, columns=["interview_id", "coder_id", "item_id", "value", "is_consensus"])
     codings = codings.assign(delimitation_id="main", screen_answer=pd.NA)
-    items = codings.rename(columns={"value": "code"}).drop_duplicates(["interview_id", "item_id"])[["interview_id", "delimitation_id", "item_id", "code"]]
-    table = pd.DataFrame(interviews, columns=["interview_id", "practice_id", "informant_id"]).assign(informant_role="medarbejder")
+    items = codings.rename(columns={"value": "code"}).drop_duplicates(["interview_id", "item_id"])[
+        ["interview_id", "delimitation_id", "item_id", "code"]
+    ]
+    table = pd.DataFrame(interviews, columns=["interview_id", "practice_id", "informant_id"]).assign(
+        informant_role="medarbejder"
+    )
     es = pd.DataFrame(columns=["interview_id", "delimitation_id", "element_id", "score"])
     return bias.response_styles(items, es, codings, table, INSTRUMENT).set_index("interview_id")
 
@@ -43,19 +53,29 @@ def test_reference_shares_come_from_the_practice_then_the_study() -> None:
     # a (and a2): modal 4 at 30/30 (a's consensus 1s are ignored: a coder coded it); the other informant
     # of P1 is b alone, whose share at 4 is 7/30.
     assert out.loc["a", ["modal_code", "modal_share", "top_share"]].tolist() == [4.0, 1.0, 1.0]
-    assert out.loc["a", ["reference_share", "reference_top_share"]].tolist() == pytest.approx([7 / 30, 7 / 30], abs=1e-12)
+    assert out.loc["a", ["reference_share", "reference_top_share"]].tolist() == pytest.approx(
+        [7 / 30, 7 / 30], abs=1e-12
+    )
     assert out.loc["a", "reference"] == "practice"
     # b: modal code 1 (8 of 30, the first of the two largest counts); a and a2 give 0 at 1 and 1 at 4.
-    assert out.loc["b", ["modal_code", "modal_share", "reference_share", "reference_top_share"]].tolist() == pytest.approx([1.0, 8 / 30, 0.0, 1.0], abs=1e-12)
+    assert out.loc[
+        "b", ["modal_code", "modal_share", "reference_share", "reference_top_share"]
+    ].tolist() == pytest.approx([1.0, 8 / 30, 0.0, 1.0], abs=1e-12)
     # c, alone in P2: the study's other informants' interviews a, a2, b, e give 0, 0, 7/30, 0 at code 3
     # (median 0) and 1, 1, 7/30, 0 at code 4 (median (7/30 + 1)/2).
     assert out.loc["c", ["modal_code", "modal_share"]].tolist() == pytest.approx([3.0, 0.8], abs=1e-12)
-    assert out.loc["c", ["reference_share", "reference_top_share"]].tolist() == pytest.approx([0.0, (7 / 30 + 1) / 2], abs=1e-12)
+    assert out.loc["c", ["reference_share", "reference_top_share"]].tolist() == pytest.approx(
+        [0.0, (7 / 30 + 1) / 2], abs=1e-12
+    )
     assert out.loc["c", "reference"] == "study"
     # e: only a consensus coding, all 2s.
     assert out.loc["e", ["modal_code", "modal_share", "top_share"]].tolist() == [2.0, 1.0, 0.0]
     # d: no codes at all.
-    assert pd.isna(out.loc["d", "modal_share"]) and pd.isna(out.loc["d", "reference_share"]) and out.loc["d", "reference"] == ""
+    assert (
+        pd.isna(out.loc["d", "modal_share"])
+        and pd.isna(out.loc["d", "reference_share"])
+        and out.loc["d", "reference"] == ""
+    )
     assert out.loc["d", "n_answered"] == 0 and not out.loc["d", "straightliner"]
     # a and a2 stand 1 − 7/30 = 0.77 above their reference: straight-liners and at the ceiling; c's 0.8 at
     # code 3 stands 0.8 above: a straight-liner, not at the ceiling.
@@ -73,7 +93,9 @@ def test_codes_nobody_used_count_as_zero() -> None:
     assert out.loc["c", "code_sd"] == pytest.approx(0.8, abs=1e-12) and out.loc["a", "code_sd"] == 0.0
 
 
-@pytest.mark.parametrize(("parameter", "value"), [("straightline_share", 1.5), ("ceiling_share", -0.1), ("style_margin", True)])
+@pytest.mark.parametrize(
+    ("parameter", "value"), [("straightline_share", 1.5), ("ceiling_share", -0.1), ("style_margin", True)]
+)
 def test_a_bad_share_names_its_parameter(parameter: str, value: object) -> None:
     """Pins down the message of a share out of range: the parameter, the value, what was expected."""
     with pytest.raises(bias.BiasError) as raised:
@@ -92,9 +114,13 @@ def test_min_items_must_be_a_positive_whole_number(value: object) -> None:
 def _inputs() -> tuple[pd.DataFrame, ...]:
     codes = {"a": [4] * N, "b": CYCLING}
     rows = [(iv, "K1", item, v, False) for iv, values in codes.items() for item, v in zip(IDS, values, strict=True)]
-    codings = pd.DataFrame(rows, columns=["interview_id", "coder_id", "item_id", "value", "is_consensus"]).assign(delimitation_id="main", screen_answer=pd.NA)
+    codings = pd.DataFrame(rows, columns=["interview_id", "coder_id", "item_id", "value", "is_consensus"]).assign(
+        delimitation_id="main", screen_answer=pd.NA
+    )
     items = codings.rename(columns={"value": "code"})[["interview_id", "delimitation_id", "item_id", "code"]]
-    interviews = pd.DataFrame({"interview_id": ["a", "b"], "practice_id": "P1", "informant_id": ["x", "y"], "informant_role": "leder"})
+    interviews = pd.DataFrame(
+        {"interview_id": ["a", "b"], "practice_id": "P1", "informant_id": ["x", "y"], "informant_role": "leder"}
+    )
     es = pd.DataFrame(columns=["interview_id", "delimitation_id", "element_id", "score"])
     return items, es, codings, interviews, INSTRUMENT
 
@@ -120,12 +146,20 @@ def test_screen_answers_notes_and_their_evidence() -> None:
     ``uenig``; notes are joined and blank ones (empty, "nan", "<NA>", "None") dropped; a "ja" is supported
     by a note or by the Virkning score of the same delimitation at or above ``screen_evidence``."""
     items, _, codings, interviews, inst = _inputs()
-    extra = pd.DataFrame([  # interview, coder, screen answer, note, consensus
-        ("a", "K1", "ja", "None", False), ("a", "K2", "ja", " ", False),
-        ("b", "K1", "ja", "RCT 2019", False), ("b", "K2", "nej", "se rapport", False), ("b", "konsensus", "ja", "", True),
-    ], columns=["interview_id", "coder_id", "screen_answer", "note", "is_consensus"]).assign(item_id=inst.screen_item.id, delimitation_id="main", value=pd.NA)
+    extra = pd.DataFrame(
+        [  # interview, coder, screen answer, note, consensus
+            ("a", "K1", "ja", "None", False),
+            ("a", "K2", "ja", " ", False),
+            ("b", "K1", "ja", "RCT 2019", False),
+            ("b", "K2", "nej", "se rapport", False),
+            ("b", "konsensus", "ja", "", True),
+        ],
+        columns=["interview_id", "coder_id", "screen_answer", "note", "is_consensus"],
+    ).assign(item_id=inst.screen_item.id, delimitation_id="main", value=pd.NA)
     codings = pd.concat([codings.assign(note=""), extra], ignore_index=True)
-    es = pd.DataFrame({"interview_id": ["a", "a"], "delimitation_id": ["main", "D01"], "element_id": "virkning", "score": [0.5, 0.9]})
+    es = pd.DataFrame(
+        {"interview_id": ["a", "a"], "delimitation_id": ["main", "D01"], "element_id": "virkning", "score": [0.5, 0.9]}
+    )
     out = bias.response_styles(items, es, codings, interviews, inst).set_index("interview_id")
     assert out.loc["a", ["screen_answer", "screen_note", "evidence_score"]].tolist() == ["ja", "", 0.5]
     assert out.loc["b", ["screen_answer", "screen_note"]].tolist() == ["ja", "RCT 2019; se rapport"]
@@ -134,7 +168,10 @@ def test_screen_answers_notes_and_their_evidence() -> None:
     strict = bias.response_styles(items, es, codings, interviews, inst, screen_evidence=0.51).set_index("interview_id")
     assert strict["screen_unsupported"].to_dict() == {"a": True, "b": False}  # D01's 0.9 does not count for main
     differ = codings[~codings["is_consensus"]]
-    assert bias.response_styles(items, es, differ, interviews, inst).set_index("interview_id").loc["b", "screen_answer"] == "uenig"
+    assert (
+        bias.response_styles(items, es, differ, interviews, inst).set_index("interview_id").loc["b", "screen_answer"]
+        == "uenig"
+    )
 
 
 def test_without_codings_every_interview_is_reported_empty() -> None:
@@ -151,10 +188,14 @@ def test_small_cases_one_code_an_uncoded_interview_first_and_types() -> None:
     """Pins down the edges: an interview with a single code has a modal share (1 of 1); an uncoded
     interview listed first in its practice does not stop its co-informants' references; ``min_items=1``
     is allowed; the share columns stay floats (NaN, not None, where there is nothing)."""
-    out = _styles({"one": [4] + [None] * (N - 1), "a": [4] * N, "b": CYCLING},  # type: ignore[list-item]
-                  [("none", "P1", "u"), ("a", "P1", "x"), ("b", "P1", "y"), ("one", "P2", "z")])
+    out = _styles(
+        {"one": [4] + [None] * (N - 1), "a": [4] * N, "b": CYCLING},  # type: ignore[list-item]
+        [("none", "P1", "u"), ("a", "P1", "x"), ("b", "P1", "y"), ("one", "P2", "z")],
+    )
     assert out.loc["one", ["n_answered", "modal_code", "modal_share"]].tolist() == [1, 4.0, 1.0]
-    assert out.loc["a", "reference_share"] == pytest.approx(7 / 30, abs=1e-12) and out.loc["a", "reference"] == "practice"
+    assert (
+        out.loc["a", "reference_share"] == pytest.approx(7 / 30, abs=1e-12) and out.loc["a", "reference"] == "practice"
+    )
     for column in ("modal_code", "modal_share", "top_share", "code_sd", "reference_share", "reference_top_share"):
         assert out[column].dtype == float, column
     assert pd.isna(out.loc["none", "reference_share"])
@@ -165,8 +206,17 @@ def test_screen_notes_without_a_note_column_and_missing_notes() -> None:
     """Pins down the notes: codings without a note column give empty notes; a missing note (``<NA>``)
     is no note."""
     items, es, codings, interviews, inst = _inputs()
-    screen = pd.DataFrame({"interview_id": ["a", "b"], "coder_id": "K1", "item_id": inst.screen_item.id, "delimitation_id": "main",
-                           "value": pd.NA, "is_consensus": False, "screen_answer": ["ja", "nej"]})
+    screen = pd.DataFrame(
+        {
+            "interview_id": ["a", "b"],
+            "coder_id": "K1",
+            "item_id": inst.screen_item.id,
+            "delimitation_id": "main",
+            "value": pd.NA,
+            "is_consensus": False,
+            "screen_answer": ["ja", "nej"],
+        }
+    )
     both = pd.concat([codings, screen], ignore_index=True)
     assert bias.response_styles(items, es, both, interviews, inst)["screen_note"].tolist() == ["", ""]
     noted = both.assign(note=pd.array([None] * len(both), dtype="string"))

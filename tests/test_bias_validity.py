@@ -19,7 +19,9 @@ from lovende_research.study import Study
 from lovende_research.validity import IndependentSpec, IndependentTruth, write_independent_study
 
 
-def _study(tmp_path: Path, seed: int, spec: IndependentSpec) -> tuple[Study, pd.DataFrame, pd.DataFrame, IndependentTruth]:
+def _study(
+    tmp_path: Path, seed: int, spec: IndependentSpec
+) -> tuple[Study, pd.DataFrame, pd.DataFrame, IndependentTruth]:
     truth = write_independent_study(tmp_path / f"s{seed}", spec, seed)
     study = Study.load(tmp_path / f"s{seed}")
     items = reconcile_coders(study.codings, study.instrument, "median", "main")
@@ -70,7 +72,10 @@ def test_the_practice_by_element_term_narrows_the_role_contrast(tmp_path: Path) 
     without = bias.role_effects(scores, practice_element=False).set_index("role")
     assert (with_term["se"] < 0.9 * without["se"]).all()
     assert with_term.loc["medarbejder", "practice_element_var"] > 0.02
-    assert abs(with_term.loc["medarbejder", "estimate"] - truth.role_effects["medarbejder"]) < 3 * with_term.loc["medarbejder", "se"]
+    assert (
+        abs(with_term.loc["medarbejder", "estimate"] - truth.role_effects["medarbejder"])
+        < 3 * with_term.loc["medarbejder", "se"]
+    )
 
 
 def test_straight_liners_are_told_from_informants_of_extreme_practices(tmp_path: Path) -> None:
@@ -79,8 +84,11 @@ def test_straight_liners_are_told_from_informants_of_extreme_practices(tmp_path:
     # straight-liners whose coders disagreed now and then and flags truthful informants of extreme practices.
     found = planted = extreme_flagged = extreme = 0
     for seed in range(21, 26):
-        study, items, scores, truth = _study(tmp_path, seed, IndependentSpec(n_practices=20, informants_per_practice=4,
-                                                                                   straightliner_rate=0.06, n_extreme=2))
+        study, items, scores, truth = _study(
+            tmp_path,
+            seed,
+            IndependentSpec(n_practices=20, informants_per_practice=4, straightliner_rate=0.06, n_extreme=2),
+        )
         styles = bias.response_styles(items, scores, study.codings, study.interviews, study.instrument)
         flagged = set(styles.loc[styles["straightliner"], "informant_id"])
         in_extreme = set(styles.loc[styles["practice_id"].isin(set(truth.extreme_practices)), "informant_id"])
@@ -101,10 +109,15 @@ def test_setting_straight_liners_aside_is_a_parameter_and_they_are_always_report
     kept = bias.run_bias_checks(study, language="en", set_aside_styles=False)
     assert aside.response_styles["straightliner"].equals(kept.response_styles["straightliner"])
     n_flagged = int(aside.response_styles["straightliner"].sum())
-    assert n_flagged >= 1 and set(truth.straightliners) & set(aside.response_styles.loc[aside.response_styles["straightliner"], "informant_id"])
+    assert n_flagged >= 1 and set(truth.straightliners) & set(
+        aside.response_styles.loc[aside.response_styles["straightliner"], "informant_id"]
+    )
     assert (aside.role_effects["n_excluded"] == n_flagged).all() and (kept.role_effects["n_excluded"] == 0).all()
     reasons = aside.flags[aside.flags["check"] == "straightlining"]["reason"]
-    assert reasons.str.contains("set aside").any() and kept.flags[kept.flags["check"] == "straightlining"]["reason"].str.contains("kept").any()
+    assert (
+        reasons.str.contains("set aside").any()
+        and kept.flags[kept.flags["check"] == "straightlining"]["reason"].str.contains("kept").any()
+    )
     with pytest.raises(bias.BiasError, match="set_aside_styles"):
         bias.run_bias_checks(study, set_aside_styles="no")  # type: ignore[arg-type]
 
@@ -113,13 +126,24 @@ def test_fair_profiles_remove_the_role_mix_from_a_practice_s_score(tmp_path: Pat
     # Unbalanced roles and a planted leniency of 0.25: a practice with a second staff member has a smaller
     # leader share than the study's mix, so its observed score sits below its expected score at that mix.
     # The role-adjusted score must be closer to that truth, and its interval hold it in most cells.
-    study, _, scores, truth = _study(tmp_path, 8, IndependentSpec(n_practices=30, informants_per_practice=3, unbalanced_roles=True,
-                                                                  leader_leniency=0.25, informant_sd=0.03))
+    study, _, scores, truth = _study(
+        tmp_path,
+        8,
+        IndependentSpec(
+            n_practices=30, informants_per_practice=3, unbalanced_roles=True, leader_leniency=0.25, informant_sd=0.03
+        ),
+    )
     fit = bias.fit_role_model(scores)
     cells, overall = bias.fair_profiles(scores, fit, "study")
     mix = bias.declared_mix(scores, "study", ["leder", "medarbejder", "samarbejdspartner"])
     target = truth.role_element.assign(w=truth.role_element["informant_role"].map(mix))
-    target = (target["true_score"] * target["w"]).groupby([target["practice_id"], target["element_id"]]).sum().rename("target").reset_index()
+    target = (
+        (target["true_score"] * target["w"])
+        .groupby([target["practice_id"], target["element_id"]])
+        .sum()
+        .rename("target")
+        .reset_index()
+    )
     merged = cells.merge(target, on=["practice_id", "element_id"])
     assert np.abs(merged["fair"] - merged["target"]).mean() < np.abs(merged["observed"] - merged["target"]).mean()
     covered = ((merged["ci_low"] <= merged["target"]) & (merged["target"] <= merged["ci_high"])).mean()
@@ -140,17 +164,23 @@ def test_a_top_place_that_depends_on_who_was_asked_is_flagged(tmp_path: Path) ->
         for k, (role,) in enumerate(informants):
             for e in ("teori", "maal", "oekonomi", "refleksion"):
                 level = 0.62 if p == 1 else 0.7 - 0.03 * p
-                rows.append((f"P{p}", f"P{p}-{k}", role, e, level + (0.3 if role == "leder" else 0.0) / 2 + rng.normal(0, 0.02)))
+                rows.append(
+                    (f"P{p}", f"P{p}-{k}", role, e, level + (0.3 if role == "leder" else 0.0) / 2 + rng.normal(0, 0.02))
+                )
     scores = pd.DataFrame(rows, columns=["practice_id", "informant_id", "informant_role", "element_id", "score"])
     scores = scores.assign(delimitation_id="main", coverage=1.0, interview_id=scores["informant_id"])
     fit = bias.fit_role_model(scores)
     _, overall = bias.fair_profiles(scores, fit, "study", top_n=1)
     p1 = overall.set_index("practice_id").loc["P1"]
     assert p1["rank_observed"] == 1 and p1["rank_fair"] > 1 and p1["depends_on_roles"]
-    styles = pd.DataFrame(columns=["practice_id", "informant_id", "informant_role", "straightliner", "ceiling", "screen_unsupported"])
+    styles = pd.DataFrame(
+        columns=["practice_id", "informant_id", "informant_role", "straightliner", "ceiling", "screen_unsupported"]
+    )
     stability = pd.DataFrame(columns=list(bias.STABILITY_COLUMNS))
     delimitation = pd.DataFrame(columns=["practice_id", "delimitation_id", "element_id", "difference", "moved"])
-    flags = bias.practice_flags(overall["practice_id"], styles, stability, delimitation, top_n=1, language="da", fair_overall=overall)
+    flags = bias.practice_flags(
+        overall["practice_id"], styles, stability, delimitation, top_n=1, language="da", fair_overall=overall
+    )
     raised = flags[(flags["check"] == "role_mix") & flags["flag"]]
     assert set(raised["practice_id"]) >= {"P1"}
     assert "afhænger af, hvem der blev spurgt" in raised.set_index("practice_id").loc["P1", "reason"]

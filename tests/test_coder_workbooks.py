@@ -30,7 +30,11 @@ from tests.test_templates import (
 )
 
 #: The candidates of the small study with a delimitation for P1, one that begins like a formula.
-DELIMITED = [list(CANDIDATES[0]) + ["delimitation"], list(CANDIDATES[1]) + ["=HYPERLINK(\"http://x\")"], list(CANDIDATES[2]) + [""]]
+DELIMITED = [
+    list(CANDIDATES[0]) + ["delimitation"],
+    list(CANDIDATES[1]) + ['=HYPERLINK("http://x")'],
+    list(CANDIDATES[2]) + [""],
+]
 
 
 def key_block(sheet) -> dict[str, object]:
@@ -85,7 +89,11 @@ def test_one_workbook_per_coder_one_sheet_per_interview_prefilled(study: Path, t
 
 def test_a_study_with_delimitations_gets_its_workbooks(tmp_path: Path) -> None:
     # delimitations is read with the interviews, the codings are not: the key check between them is skipped.
-    study = make_study(tmp_path / "s", candidates=DELIMITED, delimitations=[["delimitation_id", "practice_id", "label", "description"], ["D1", "P1", "smal", "kun kurset"]])
+    study = make_study(
+        tmp_path / "s",
+        candidates=DELIMITED,
+        delimitations=[["delimitation_id", "practice_id", "label", "description"], ["D1", "P1", "smal", "kun kurset"]],
+    )
     path = write_coder_workbooks(study, "K1", out=tmp_path / "out")[0]
     workbook = load_workbook(path)
     # Each interview of P1 under its main delimitation, then under D1, the alternative delimitations.csv gives.
@@ -107,7 +115,11 @@ def test_fixed_cells_are_protected_and_only_answers_and_notes_open(study: Path, 
             assert cell.protection.locked is not open_, cell.coordinate
 
 
-def test_progress_cell_counts_the_answers_as_libreoffice_computes_it(study: Path, tmp_path: Path, soffice: list[str]) -> None:  # noqa: F811
+def test_progress_cell_counts_the_answers_as_libreoffice_computes_it(
+    study: Path,
+    tmp_path: Path,
+    soffice: list[str],  # noqa: F811 - the imported fixture, as a parameter
+) -> None:
     path = write_coder_workbooks(study, "K1", out=tmp_path / "out")[0]
     workbook = load_workbook(path)
     sheet = workbook["I2"]
@@ -120,8 +132,12 @@ def test_progress_cell_counts_the_answers_as_libreoffice_computes_it(study: Path
     resaved = _convert(soffice, path, tmp_path / "resaved.xlsx", CALC_XLSX)
     computed = load_workbook(resaved, data_only=True)
     # Three answers typed above; LibreOffice's recalculation of the cell must count exactly those.
-    assert next(r for r in computed["I2"].iter_rows(min_row=1, max_row=header) if r[0].value == "besvaret")[1].value == 3
-    assert next(r for r in computed["I1"].iter_rows(min_row=1, max_row=header) if r[0].value == "besvaret")[1].value == 0
+    assert (
+        next(r for r in computed["I2"].iter_rows(min_row=1, max_row=header) if r[0].value == "besvaret")[1].value == 3
+    )
+    assert (
+        next(r for r in computed["I1"].iter_rows(min_row=1, max_row=header) if r[0].value == "besvaret")[1].value == 0
+    )
 
 
 def test_english_workbooks_carry_english_labels(study: Path, tmp_path: Path) -> None:
@@ -158,9 +174,13 @@ def test_coder_ids_that_cannot_be_used_are_refused(study: Path, tmp_path: Path, 
     assert not (tmp_path / "out").exists()
 
 
-def test_command_writes_the_workbooks_and_reports_a_bad_study(study: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_writes_the_workbooks_and_reports_a_bad_study(
+    study: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["workbooks", str(study), "--coders", "K1,K2", "--out", str(tmp_path / "out")]) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["kodeark_K1.xlsx", "kodeark_K2.xlsx"]
-    (study / "interviews.csv").write_text("interview_id,practice_id,informant_id,informant_role\nI1,P9,P9-L,leder\n", encoding="utf-8")
+    (study / "interviews.csv").write_text(
+        "interview_id,practice_id,informant_id,informant_role\nI1,P9,P9-L,leder\n", encoding="utf-8"
+    )
     assert main(["workbooks", str(study), "--coders", "K1", "--out", str(tmp_path / "out2")]) == 1
     assert "interviews.csv, række 2, kolonne 'practice_id'" in capsys.readouterr().err

@@ -97,16 +97,28 @@ def test_round_trip_through_libreoffice_validates_and_scores_as_the_long_file(tm
     key = ["interview_id", "coder_id", "item_id"]
     ours = from_folder.codings.sort_values(key).reset_index(drop=True)
     theirs = from_file.codings.sort_values(key).reset_index(drop=True)
-    pd.testing.assert_frame_equal(ours[key + ["value", "missing_code", "screen_answer"]], theirs[key + ["value", "missing_code", "screen_answer"]])
+    pd.testing.assert_frame_equal(
+        ours[key + ["value", "missing_code", "screen_answer"]], theirs[key + ["value", "missing_code", "screen_answer"]]
+    )
 
-    scores = {name: score_study(study, n_boot=20, seed=1).element_scores for name, study in (("folder", from_folder), ("long", from_file))}
+    scores = {
+        name: score_study(study, n_boot=20, seed=1).element_scores
+        for name, study in (("folder", from_folder), ("long", from_file))
+    }
     columns = ["interview_id", "element_id", "score", "coverage"]
     left = scores["folder"].sort_values(columns[:2]).reset_index(drop=True)
     right = scores["long"].sort_values(columns[:2]).reset_index(drop=True)
     pd.testing.assert_frame_equal(left[columns], right[columns], rtol=0, atol=1e-12)
     assert left["score"].notna().any()
     # Provenance and the runner's validated-study check cover each workbook, not a folder.
-    assert set(from_folder.checksums()) == {"study.yml", "candidates.csv", "screening.csv", "interviews.csv", "codings/kodeark_K1.xlsx", "codings/kodeark_K2.xlsx"}
+    assert set(from_folder.checksums()) == {
+        "study.yml",
+        "candidates.csv",
+        "screening.csv",
+        "interviews.csv",
+        "codings/kodeark_K1.xlsx",
+        "codings/kodeark_K2.xlsx",
+    }
 
 
 def test_a_bad_answer_names_file_sheet_row_and_column(tmp_path: Path, workbooks: Path) -> None:
@@ -120,8 +132,16 @@ def test_a_bad_answer_names_file_sheet_row_and_column(tmp_path: Path, workbooks:
     problems = validate_study(study)
     assert len(problems) == 1
     problem = problems[0]
-    assert (problem.file, problem.sheet, problem.row, problem.column, problem.value) == ("codings/kodeark_K2.xlsx", "I2", header + 2, "response", "måske")
-    assert str(problem).startswith(f"codings/kodeark_K2.xlsx, ark 'I2', række {header + 2}, kolonne 'response': ugyldig værdi")
+    assert (problem.file, problem.sheet, problem.row, problem.column, problem.value) == (
+        "codings/kodeark_K2.xlsx",
+        "I2",
+        header + 2,
+        "response",
+        "måske",
+    )
+    assert str(problem).startswith(
+        f"codings/kodeark_K2.xlsx, ark 'I2', række {header + 2}, kolonne 'response': ugyldig værdi"
+    )
 
 
 def test_an_unknown_interview_in_the_key_block_is_named_at_its_cell(tmp_path: Path, workbooks: Path) -> None:
@@ -134,7 +154,9 @@ def test_an_unknown_interview_in_the_key_block_is_named_at_its_cell(tmp_path: Pa
     workbook.save(path)
     problems = validate_study(study)
     # One problem per coding row of the sheet, all at the one cell the coder changed.
-    assert {(p.file, p.sheet, p.row, p.column, p.value) for p in problems} == {("codings/kodeark_K1.xlsx", "I1", row, "interview_id", "I9")}
+    assert {(p.file, p.sheet, p.row, p.column, p.value) for p in problems} == {
+        ("codings/kodeark_K1.xlsx", "I1", row, "interview_id", "I9")
+    }
 
 
 def test_an_unfilled_sheet_is_one_problem(tmp_path: Path) -> None:
@@ -173,7 +195,9 @@ def test_an_interview_coded_on_two_sheets_names_the_other_sheet(tmp_path: Path, 
     assert "også codings/kodeark_K1.xlsx, ark 'I2', række " + str(header + 1) in first.problem
 
 
-def test_validate_passes_and_the_runner_revalidates_when_a_workbook_changes(tmp_path: Path, workbooks: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_validate_passes_and_the_runner_revalidates_when_a_workbook_changes(
+    tmp_path: Path, workbooks: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     study = study_with_folder(tmp_path / "s", workbooks)
     (study / "study.yml").write_text(RUNNABLE_STUDY_YML, encoding="utf-8")
     assert main(["validate", str(study)]) == 0  # everything `run` would refuse, too
@@ -213,7 +237,9 @@ def test_an_english_studys_workbooks_are_read_back_with_english_labels(tmp_path:
     key = ["interview_id", "coder_id", "item_id"]
     pd.testing.assert_frame_equal(
         loaded.sort_values(key).reset_index(drop=True)[key + ["value", "missing_code", "screen_answer"]],
-        Study.load(expected).codings.sort_values(key).reset_index(drop=True)[key + ["value", "missing_code", "screen_answer"]],
+        Study.load(expected)
+        .codings.sort_values(key)
+        .reset_index(drop=True)[key + ["value", "missing_code", "screen_answer"]],
     )
 
 
@@ -249,14 +275,24 @@ def test_lovende_run_scores_a_codings_folder_as_the_long_file(tmp_path: Path, so
     key = ["interview_id", "coder_id", "delimitation_id", "item_id"]
     typed = [key + ["value", "missing_code", "screen_answer"]]
     pd.testing.assert_frame_equal(
-        Study.load(folder).codings.sort_values(key).reset_index(drop=True)[typed[0]], Study.load(long).codings.sort_values(key).reset_index(drop=True)[typed[0]]
+        Study.load(folder).codings.sort_values(key).reset_index(drop=True)[typed[0]],
+        Study.load(long).codings.sort_values(key).reset_index(drop=True)[typed[0]],
     )
 
-    result = run_study(folder, only=["screening", "scoring"], processed_base=tmp_path / "processed", reports_base=tmp_path / "reports", progress=False)
+    result = run_study(
+        folder,
+        only=["screening", "scoring"],
+        processed_base=tmp_path / "processed",
+        reports_base=tmp_path / "reports",
+        progress=False,
+    )
     assert result.index.is_file()
     ran = pd.read_parquet(tmp_path / "processed" / "folder" / "scores" / "element_scores.parquet")
     expected = score_study(Study.load(long), n_boot=20).element_scores
     columns = ["interview_id", "element_id", "score", "coverage"]
     pd.testing.assert_frame_equal(
-        ran.sort_values(columns[:2]).reset_index(drop=True)[columns], expected.sort_values(columns[:2]).reset_index(drop=True)[columns], rtol=0, atol=1e-12
+        ran.sort_values(columns[:2]).reset_index(drop=True)[columns],
+        expected.sort_values(columns[:2]).reset_index(drop=True)[columns],
+        rtol=0,
+        atol=1e-12,
     )

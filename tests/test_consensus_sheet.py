@@ -56,7 +56,10 @@ def test_conflicts_go_out_one_row_each_with_each_coders_answer_and_a_dropdown(tm
     workbook = load_workbook(path)
     sheet = workbook.worksheets[0]
     header, col = header_and_columns(sheet)
-    listed = [(sheet.cell(r, col["interview_id"]).value, sheet.cell(r, col["item_id"]).value) for r in range(header + 1, sheet.max_row + 1)]
+    listed = [
+        (sheet.cell(r, col["interview_id"]).value, sheet.cell(r, col["item_id"]).value)
+        for r in range(header + 1, sheet.max_row + 1)
+    ]
     assert sorted(listed) == sorted([(i, item) for i in ("I1", "I2") for item in ITEMS] + [("I2", SCREEN_ITEM)])
     first = header + 1 + listed.index(("I1", "teori_1"))
     # The coders' answers as the labels they picked: K1 gives LABELS[answer("I1", "K1", 0)], K2 its own.
@@ -90,7 +93,11 @@ def test_filled_sheet_through_libreoffice_is_read_back_as_konsensus_codings(tmp_
     assert left.loc[~left["resolved"], ["interview_id", "item_id"]].values.tolist() == [list(OPEN)]
 
 
-def test_filled_sheet_in_the_codings_folder_is_read_with_the_workbooks(tmp_path: Path, workbooks: Path, soffice: list[str]) -> None:  # noqa: F811
+def test_filled_sheet_in_the_codings_folder_is_read_with_the_workbooks(
+    tmp_path: Path,
+    workbooks: Path,  # noqa: F811 - the imported fixture, as a parameter
+    soffice: list[str],  # noqa: F811 - the imported fixture, as a parameter
+) -> None:
     study = study_with_folder(tmp_path / "s", workbooks)
     path = write_consensus_sheet(study, out=tmp_path / "out")
     fill_meeting(path)
@@ -106,10 +113,14 @@ def test_filled_sheet_in_the_codings_folder_is_read_with_the_workbooks(tmp_path:
     sheet.cell(header + 1, col["consensus"], "måske")
     workbook.save(study / "codings" / "konsensus.xlsx")
     problems = validate_study(study)
-    assert [(p.file, p.sheet, p.row, p.column, p.value) for p in problems] == [("codings/konsensus.xlsx", "konsensus", header + 1, "consensus", "måske")]
+    assert [(p.file, p.sheet, p.row, p.column, p.value) for p in problems] == [
+        ("codings/konsensus.xlsx", "konsensus", header + 1, "consensus", "måske")
+    ]
 
 
-def test_no_open_conflict_is_a_clear_error_and_the_command_writes_the_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_open_conflict_is_a_clear_error_and_the_command_writes_the_sheet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     same = [r for r in long_codings() if r[1] != "K2"]
     with pytest.raises(LovendeError, match="ikke uenige"):
         write_consensus_sheet(make_study(tmp_path / "one", codings=same), out=tmp_path / "o1")

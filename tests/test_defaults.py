@@ -50,8 +50,11 @@ def test_every_function_defaults_to_the_one_constant() -> None:
     """Pins down one place per default: a function whose default is not the constant (the response-style
     chart drew its line at 0.9 while the check flagged at 0.75) fails here."""
     found = _functions_with_a_default()
-    assert {name for name, _, _ in found} >= {"lovende_research.bias.checks.run_bias_checks", "lovende_research.bias.styles.response_styles",
-                                             "lovende_research.plots.bias.response_style_chart"}
+    assert {name for name, _, _ in found} >= {
+        "lovende_research.bias.checks.run_bias_checks",
+        "lovende_research.bias.styles.response_styles",
+        "lovende_research.plots.bias.response_style_chart",
+    }
     assert [(name, parameter, default) for name, parameter, default in found if default != DEFAULTS[parameter]] == []
 
 
@@ -59,7 +62,12 @@ def test_every_function_defaults_to_the_one_constant() -> None:
 def test_notebook_parameters_cells_repeat_the_constants(notebook: str) -> None:
     """Pins down that a stage notebook's literal for a threshold equals the package's constant."""
     source = (NOTEBOOKS_DIR / f"{notebook}.py").read_text(encoding="utf-8")
-    literals = {target.id: ast.literal_eval(node.value) for node in ast.parse(source).body if isinstance(node, ast.Assign)
-                for target in node.targets if isinstance(target, ast.Name) and target.id in DEFAULTS}
+    literals = {
+        target.id: ast.literal_eval(node.value)
+        for node in ast.parse(source).body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name) and target.id in DEFAULTS
+    }
     assert literals, notebook
     assert literals == {name: DEFAULTS[name] for name in literals}

@@ -16,12 +16,24 @@ CLOCK_ROWS = re.compile(r"<tr><th>(Startet|Varighed)</th><td>[^<]*</td></tr>|lav
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.suffix != ".ipynb" and p.name not in {"run.log", "provenance.json", "run.json", "pages.json", ".lovende-run.lock"}}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+        and p.suffix != ".ipynb"
+        and p.name not in {"run.log", "provenance.json", "run.json", "pages.json", ".lovende-run.lock"}
+    }
 
 
 def test_second_run_is_identical(tmp_path: Path) -> None:
     def run() -> dict[str, bytes]:
-        run_study(EXAMPLE_STUDY, processed_base=tmp_path / "processed", reports_base=tmp_path / "reports", progress=False, jobs=2)
+        run_study(
+            EXAMPLE_STUDY,
+            processed_base=tmp_path / "processed",
+            reports_base=tmp_path / "reports",
+            progress=False,
+            jobs=2,
+        )
         return _snapshot(tmp_path)
 
     first, second = run(), run()

@@ -26,7 +26,9 @@ def _saved_figure(tmp_path: Path) -> Path:
 
 def _published(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, dict[str, Any]]]:
     shown: list[tuple[Any, dict[str, Any]]] = []
-    monkeypatch.setattr(IPython.display, "display", lambda *objects, **kwargs: shown.extend((o, kwargs) for o in objects))
+    monkeypatch.setattr(
+        IPython.display, "display", lambda *objects, **kwargs: shown.extend((o, kwargs) for o in objects)
+    )
     return shown
 
 

@@ -48,5 +48,7 @@ def test_drift_is_detected(tmp_path) -> None:
 def test_python_version_agrees() -> None:
     data = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text(encoding="utf-8"))
     python = next(d for d in data["dependencies"] if isinstance(d, str) and d.startswith("python="))
-    requires = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
+    requires = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "requires-python"
+    ]
     assert requires == ">=" + python.split("=")[1]

@@ -39,7 +39,12 @@ def test_check_share_takes_both_ends(value: float) -> None:
 def test_input_error_lists_every_problem_with_its_place() -> None:
     """Pins down the message of a user-file error: count, then each problem with file, row, column,
     value and expected, in Danish."""
-    error = InputError([Problem("codings.csv", "ukendt kode", "1-4", row=3, column="response", value="5"), Problem("study.yml", "mangler")])
+    error = InputError(
+        [
+            Problem("codings.csv", "ukendt kode", "1-4", row=3, column="response", value="5"),
+            Problem("study.yml", "mangler"),
+        ]
+    )
     assert str(error).splitlines() == [
         "2 problemer i input:",
         "  - codings.csv, række 3, kolonne 'response': ukendt kode (fandt '5'); forventet: 1-4",

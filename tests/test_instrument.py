@@ -71,7 +71,11 @@ def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
         (_set("elements.3.items.0.weight", 0), "elements[3].items[0].weight", "ikke et positivt tal"),
         (_set("elements.3.items.0.weight", -1.5), "elements[3].items[0].weight", "ikke et positivt tal"),
         (_set("elements.3.items.0.weight", "høj"), "elements[3].items[0].weight", "ikke et positivt tal"),
-        (_set("categories.groups.0.elements", ["teori", "effekt"]), "categories.groups[0].elements", "ukendt element 'effekt'"),
+        (
+            _set("categories.groups.0.elements", ["teori", "effekt"]),
+            "categories.groups[0].elements",
+            "ukendt element 'effekt'",
+        ),
         (_set("elements.4.number", 9), "elements[4].number", "har nummer 9"),
         (_set("elements.2.en", {"name": "Description"}), "elements[2].en", "mangler 'definition'"),
         (_set("missing_codes.1.id", "ved_ikke"), "missing_codes", "id 'ved_ikke' står mere end én gang"),
@@ -86,7 +90,9 @@ def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
         (_set("elements.0.da.defintion", "x"), "elements[0].da.defintion", "forventet: 'definition'"),
     ],
 )
-def test_broken_instrument_names_the_place(tmp_path: Path, bundled_raw: dict[str, Any], change, where: str, message: str) -> None:
+def test_broken_instrument_names_the_place(
+    tmp_path: Path, bundled_raw: dict[str, Any], change, where: str, message: str
+) -> None:
     path = _write(tmp_path, bundled_raw, change)
     with pytest.raises(InstrumentError) as caught:
         load_instrument(path)

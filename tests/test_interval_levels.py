@@ -47,7 +47,9 @@ def test_icc_limits_at_two_levels_match_the_f_distribution(confidence: float) ->
     # Independent computation from the ANOVA above: ICC(1,1) with F = MSB/MSW on (n−1, n(k−1)) df and
     # ICC(3,1) with F = MSB/MSE on (n−1, (n−1)(k−1)) df; tolerance 1e-10 (same formula, other code).
     expected = {"ICC1": limits(ms_b / ms_w, n - 1, n * (k - 1)), "ICC3": limits(ms_b / ms_e, n - 1, (n - 1) * (k - 1))}
-    ratings = pd.DataFrame([(t, j, v) for t, row in enumerate(SHROUT_FLEISS) for j, v in enumerate(row)], columns=["t", "j", "y"])
+    ratings = pd.DataFrame(
+        [(t, j, v) for t, row in enumerate(SHROUT_FLEISS) for j, v in enumerate(row)], columns=["t", "j", "y"]
+    )
     out = icc(ratings, subject="t", rater="j", rating="y", confidence=confidence).set_index("form")
     for form, (low, high) in expected.items():
         assert (out.loc[form, "ci_low"], out.loc[form, "ci_high"]) == pytest.approx((low, high), abs=1e-10)
@@ -67,7 +69,9 @@ def test_icc_agreement_form_at_two_levels_matches_mcgraw_wong() -> None:
     icc2 = (ms_r - ms_e) / (ms_r + (k - 1) * ms_e + k * (ms_c - ms_e) / n)
     a, b = k * icc2 / (n * (1 - icc2)), 1 + k * icc2 * (n - 1) / (n * (1 - icc2))
     nu = (a * ms_c + b * ms_e) ** 2 / ((a * ms_c) ** 2 / (k - 1) + (b * ms_e) ** 2 / ((n - 1) * (k - 1)))
-    ratings = pd.DataFrame([(t, j, v) for t, row in enumerate(SHROUT_FLEISS) for j, v in enumerate(row)], columns=["t", "j", "y"])
+    ratings = pd.DataFrame(
+        [(t, j, v) for t, row in enumerate(SHROUT_FLEISS) for j, v in enumerate(row)], columns=["t", "j", "y"]
+    )
     widths = []
     for confidence in (0.95, 0.80):
         q = 1 - (1 - confidence) / 2
@@ -89,7 +93,12 @@ def _two_level_scores(seed: int) -> pd.DataFrame:
     rows = []
     for p in range(10):
         practice = rng.normal(0, 0.08)
-        for role, informant in (("leder", "L"), ("medarbejder", "M1"), ("medarbejder", "M2"), ("samarbejdspartner", "S")):
+        for role, informant in (
+            ("leder", "L"),
+            ("medarbejder", "M1"),
+            ("medarbejder", "M2"),
+            ("samarbejdspartner", "S"),
+        ):
             person = rng.normal(0, 0.04)
             for e, element in enumerate(("teori", "maal", "refleksion", "oekonomi")):
                 score = 0.55 + 0.05 * e + practice + person + offsets[role] + rng.normal(0, 0.06)
@@ -141,6 +150,10 @@ def test_informant_icc_passes_its_level_on(confidence: float) -> None:
     those of ``icc_oneway`` on the same scores at the same level."""
     scores = _two_level_scores(5)
     out = informant_icc(scores, confidence=confidence).set_index("element_id")
-    theirs = icc_oneway(scores[scores["element_id"] == "maal"], subject="practice_id", rating="score", confidence=confidence).iloc[0]
-    assert (out.loc["maal", "ci_low"], out.loc["maal", "ci_high"]) == pytest.approx((theirs["ci_low"], theirs["ci_high"]), abs=1e-12)
+    theirs = icc_oneway(
+        scores[scores["element_id"] == "maal"], subject="practice_id", rating="score", confidence=confidence
+    ).iloc[0]
+    assert (out.loc["maal", "ci_low"], out.loc["maal", "ci_high"]) == pytest.approx(
+        (theirs["ci_low"], theirs["ci_high"]), abs=1e-12
+    )
     assert out.loc["maal", "confidence"] == confidence

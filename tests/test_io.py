@@ -26,7 +26,9 @@ def _leftovers(folder: Path, target: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p != target)
 
 
-def test_new_bytes_arrive_by_one_rename_from_a_temporary_file_beside_the_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_bytes_arrive_by_one_rename_from_a_temporary_file_beside_the_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Pins down *atomic*: until the rename the target holds its old bytes whole, the new bytes sit in a
     temporary file in the same folder (a rename across file systems would not be atomic), and after it
     the target holds the new bytes and nothing else is left in the folder."""
@@ -51,7 +53,9 @@ def test_new_bytes_arrive_by_one_rename_from_a_temporary_file_beside_the_target(
     assert _leftovers(tmp_path, target) == []
 
 
-def test_a_failed_rename_leaves_the_old_file_whole_and_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_rename_leaves_the_old_file_whole_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Pins down the clean-up when the last step fails (disk full, a reader on Windows holding the file):
     the error reaches the caller, the old file is unchanged and the temporary file is removed."""
     target = tmp_path / "report.html"
@@ -67,7 +71,9 @@ def test_a_failed_rename_leaves_the_old_file_whole_and_no_temporary_file(tmp_pat
     assert _leftovers(tmp_path, target) == []
 
 
-def test_a_write_that_fails_half_way_leaves_the_old_file_whole_and_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_write_that_fails_half_way_leaves_the_old_file_whole_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Pins down that the bytes are written aside: a stream that takes half the bytes and then fails
     (a full disk, an interrupted process) leaves the target as it was and no partial file beside it."""
     target = tmp_path / "element_scores.parquet"
@@ -115,7 +121,9 @@ def test_outputs_are_readable_by_others_as_the_umask_allows(tmp_path: Path) -> N
         "through a symlink to data/raw",
     ],
 )
-def test_refuse_raw_refuses_every_spelling_of_a_path_under_data_raw(spelling: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_refuse_raw_refuses_every_spelling_of_a_path_under_data_raw(
+    spelling: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Pins down the raw-data guard against the spellings a caller could build: absolute, relative to
     the working folder, through ``..`` and through a symbolic link; every study folder under
     ``data/raw/`` is covered, not only the bundled example, and nothing is written."""
@@ -139,7 +147,10 @@ def test_refuse_raw_refuses_every_spelling_of_a_path_under_data_raw(spelling: st
         assert not (RAW_DIR / "example" / "new_file.csv").exists()
 
 
-@pytest.mark.parametrize("relative", ["data/processed/example/scores.parquet", "data/raw_backup/example/codings.csv", "reports/example/index.html"])
+@pytest.mark.parametrize(
+    "relative",
+    ["data/processed/example/scores.parquet", "data/raw_backup/example/codings.csv", "reports/example/index.html"],
+)
 def test_refuse_raw_lets_through_paths_that_only_look_like_raw(relative: str) -> None:
     """Pins down that the guard compares whole folders, not text: ``data/raw_backup`` starts with the
     characters ``data/raw`` but is not under it, and processed and report folders are the normal targets."""
@@ -172,7 +183,9 @@ def _umask() -> int:
     return mask
 
 
-def test_create_new_files_links_each_file_from_a_hidden_temporary_and_shares_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_create_new_files_links_each_file_from_a_hidden_temporary_and_shares_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Pins down how a new study's files arrive: each from a hidden ``.<name>.….tmp`` file in the same
     folder by a hard link (which fails rather than replace), with the mode a plain ``open`` gives, and
     into a folder made with its parents."""
@@ -217,7 +230,11 @@ def test_file_in_refuses_a_name_that_is_not_a_plain_file_name(name: str, tmp_pat
     separator are refused, with the name and the folder in the message."""
     with pytest.raises(LovendeError) as raised:
         io.file_in(tmp_path, name)
-    assert repr(name) in str(raised.value) and str(tmp_path) in str(raised.value) and "mappeskilletegn" in str(raised.value)
+    assert (
+        repr(name) in str(raised.value)
+        and str(tmp_path) in str(raised.value)
+        and "mappeskilletegn" in str(raised.value)
+    )
 
 
 @pytest.mark.parametrize("name", ["", ".", ".."])
@@ -274,12 +291,14 @@ def test_csv_text_quotes_every_formula_start_and_leaves_numbers_and_other_text()
 def test_csv_safe_frame_agrees_with_csv_text_on_every_cell_and_leaves_the_input_alone() -> None:
     """Pins down that the column-wise fast path gives what :func:`csv_text` gives cell by cell, on text
     and on pandas' string dtype, leaves numeric columns as they are and does not change its argument."""
-    frame = pd.DataFrame({
-        "n": range(12),  # a column to skip before the text columns, so skipping it must not end the loop
-        "text": RISKY + HARMLESS,
-        "typed": pd.array(HARMLESS + RISKY, dtype="string"),
-        "mixed": pd.Series(["=1+2", 3, -4, "P03-L"] * 3, dtype=object),  # text among numbers in one column
-    })
+    frame = pd.DataFrame(
+        {
+            "n": range(12),  # a column to skip before the text columns, so skipping it must not end the loop
+            "text": RISKY + HARMLESS,
+            "typed": pd.array(HARMLESS + RISKY, dtype="string"),
+            "mixed": pd.Series(["=1+2", 3, -4, "P03-L"] * 3, dtype=object),  # text among numbers in one column
+        }
+    )
     before = frame.copy()
     safe = io.csv_safe_frame(frame)
     assert safe["text"].tolist() == [io.csv_text(v) for v in RISKY + HARMLESS]
@@ -295,10 +314,10 @@ def test_text_cells_makes_formula_like_cells_text_and_leaves_the_rest() -> None:
     workbook = openpyxl.Workbook()
     first = workbook.active
     assert first is not None
-    first.append(["=HYPERLINK(\"x\")", "P03-L", 3])
+    first.append(['=HYPERLINK("x")', "P03-L", 3])
     second = workbook.create_sheet("b")
     second.append(["@SUM(A1)", "-A1"])
     io.text_cells(workbook)
     assert [(c.data_type, bool(c.quotePrefix)) for c in first[1]] == [("s", True), ("s", False), ("n", False)]
     assert [(c.data_type, bool(c.quotePrefix)) for c in second[1]] == [("s", True), ("s", True)]
-    assert first["A1"].value == "=HYPERLINK(\"x\")"
+    assert first["A1"].value == '=HYPERLINK("x")'

@@ -94,13 +94,24 @@ def test_lab_command_refuses_a_port_outside_the_range(port: int) -> None:
 
 def test_lab_serves_the_project_kernel_and_sigterm_stops_server_and_kernels(tmp_path: Path) -> None:
     port, token = _free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTER_TOKEN": token, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-           "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_PLATFORM_DIRS": "1"}
+    env = {
+        **os.environ,
+        "JUPYTER_TOKEN": token,
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_PLATFORM_DIRS": "1",
+    }
     log = (tmp_path / "lab.log").open("wb")
-    lab = subprocess.Popen([sys.executable, "-m", "lovende_research.cli", "lab", "--port", str(port), "--no-browser"],
-                           env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    lab = subprocess.Popen(
+        [sys.executable, "-m", "lovende_research.cli", "lab", "--port", str(port), "--no-browser"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     kernel_id = None
     try:
+
         def serving() -> bool:
             assert lab.poll() is None, (tmp_path / "lab.log").read_text(encoding="utf-8", errors="replace")[-2000:]
             try:

@@ -48,7 +48,9 @@ def test_a_module_skipped_at_collection_fails(pytester: pytest.Pytester) -> None
     """Pins down the collection hook: a module-level ``importorskip`` of a missing module is an error,
     not a skipped file."""
     pytester.makeconftest(CONFTEST)
-    pytester.makepyfile(test_y="import pytest\nnothing = pytest.importorskip('no_such_module_here')\n\ndef test_a():\n    pass\n")
+    pytester.makepyfile(
+        test_y="import pytest\nnothing = pytest.importorskip('no_such_module_here')\n\ndef test_a():\n    pass\n"
+    )
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     assert result.ret != 0
     result.stdout.fnmatch_lines(["*no quiet skips*"])
@@ -59,7 +61,9 @@ def test_cross_check_packages_are_in_the_test_extra_and_installed() -> None:
     """Pins down that ``make test`` (which installs ``.[test]``) brings the GPL cross-check package
     krippendorff and statsmodels' Holm, so their tests run rather than skip; and that the package itself
     never imports the GPL one."""
-    extra = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]["test"]
+    extra = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "optional-dependencies"
+    ]["test"]
     assert any(requirement.startswith("krippendorff") for requirement in extra)
     assert importlib.metadata.version("krippendorff")
     package = PROJECT_ROOT / "lovende_research"

@@ -72,8 +72,12 @@ def test_prose_is_danish_then_english(path: Path) -> None:
         languages[index] = tags[0]
     for index, language in languages.items():
         if language == "da":
-            assert languages.get(index + 1) == "en", f"{path.name} cell {index}: a da cell must be followed directly by its en cell"
+            assert languages.get(index + 1) == "en", (
+                f"{path.name} cell {index}: a da cell must be followed directly by its en cell"
+            )
             danish, english = notebook.cells[index].source.strip(), notebook.cells[index + 1].source.strip()
             assert danish != english, f"{path.name} cells {index}/{index + 1}: the en cell is a copy of the da cell"
         else:
-            assert languages.get(index - 1) == "da", f"{path.name} cell {index}: an en cell must follow directly after its da cell"
+            assert languages.get(index - 1) == "da", (
+                f"{path.name} cell {index}: an en cell must follow directly after its da cell"
+            )

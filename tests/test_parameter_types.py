@@ -27,22 +27,22 @@ STAGE = STAGES[0]
 
 # (default as written in the parameters cell, value given, accepted?)
 TABLE: list[tuple[str, Any, bool]] = [
-    ("3", True, False),        # int ← bool: a YAML "yes" is not a count, though bool is a subclass of int
-    ("3", "3", False),         # int ← str
-    ("3", 4, True),            # int ← int
-    ("3", 2.5, False),         # int ← float: a count is not a fraction
-    ("'da'", 7, False),        # str ← int: an unquoted 007 arrives as 7
-    ("'da'", False, False),    # str ← bool: an unquoted no arrives as False
-    ("'da'", "en", True),      # str ← str
-    ("0.5", 1, True),          # float ← int: 1 for 1.0 is what a researcher means
-    ("0.5", 0.25, True),       # float ← float
-    ("0.5", True, False),      # float ← bool
-    ("0.5", "0.25", False),    # float ← str
-    ("True", 1, False),        # bool ← int
-    ("True", False, True),     # bool ← bool
-    ("True", "no", False),     # bool ← str
+    ("3", True, False),  # int ← bool: a YAML "yes" is not a count, though bool is a subclass of int
+    ("3", "3", False),  # int ← str
+    ("3", 4, True),  # int ← int
+    ("3", 2.5, False),  # int ← float: a count is not a fraction
+    ("'da'", 7, False),  # str ← int: an unquoted 007 arrives as 7
+    ("'da'", False, False),  # str ← bool: an unquoted no arrives as False
+    ("'da'", "en", True),  # str ← str
+    ("0.5", 1, True),  # float ← int: 1 for 1.0 is what a researcher means
+    ("0.5", 0.25, True),  # float ← float
+    ("0.5", True, False),  # float ← bool
+    ("0.5", "0.25", False),  # float ← str
+    ("True", 1, False),  # bool ← int
+    ("True", False, True),  # bool ← bool
+    ("True", "no", False),  # bool ← str
     ("None", "anything", True),  # no default type to hold the value to
-    ("'da'", None, True),      # None: "use the notebook's default"
+    ("'da'", None, True),  # None: "use the notebook's default"
     ("os.cpu_count()", 4, True),  # an expression, not a literal: papermill cannot type it either
 ]
 
@@ -69,7 +69,10 @@ def test_parameter_type_table(default: str, value: Any, accepted: bool) -> None:
 
 
 def _declared(**defaults: str) -> dict[str, dict[str, str]]:
-    return {name: {"name": name, "inferred_type_name": "None", "default": text, "help": ""} for name, text in defaults.items()}
+    return {
+        name: {"name": name, "inferred_type_name": "None", "default": text, "help": ""}
+        for name, text in defaults.items()
+    }
 
 
 def test_layers_apply_in_order_and_a_stage_block_wins_over_plain_keys() -> None:
@@ -111,7 +114,10 @@ def test_read_params_file(tmp_path: Path) -> None:
     assert read_params_file(tmp_path / "empty.yml") == {}
     (tmp_path / "ok.yml").write_text("seed: 3\nscoring:\n  label: '007'\n", encoding="utf-8")
     assert read_params_file(tmp_path / "ok.yml") == {"seed": 3, "scoring": {"label": "007"}}
-    for name, text, words in (("broken.yml", "seed: [\n", "kan ikke læses"), ("list.yml", "- 1\n", "forventet en mapping")):
+    for name, text, words in (
+        ("broken.yml", "seed: [\n", "kan ikke læses"),
+        ("list.yml", "- 1\n", "forventet en mapping"),
+    ):
         (tmp_path / name).write_text(text, encoding="utf-8")
         with pytest.raises(ParameterError, match=words) as raised:
             read_params_file(tmp_path / name)
@@ -124,4 +130,10 @@ def test_notebook_defaults_are_the_literals_and_expressions_stay_text() -> None:
     """Pins down provenance's defaults: a literal is its value, an expression is kept as its text, and a
     parameter without a default is None."""
     declared = {**_declared(seed="2017", label="'da'", share="0.9", jobs="os.cpu_count()"), "bare": {"name": "bare"}}
-    assert notebook_defaults(declared) == {"seed": 2017, "label": "da", "share": 0.9, "jobs": "os.cpu_count()", "bare": None}
+    assert notebook_defaults(declared) == {
+        "seed": 2017,
+        "label": "da",
+        "share": 0.9,
+        "jobs": "os.cpu_count()",
+        "bare": None,
+    }

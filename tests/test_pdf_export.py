@@ -31,7 +31,8 @@ def test_example_pages_print_to_pdf(example_run, tmp_path: Path) -> None:
     practices = sorted(p.stem for p in (reports / "praksis").glob("*.html"))
     assert practices
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.pdf")) == sorted(
-        ["index.pdf", "04_report.pdf", *[f"praksis/{p}.pdf" for p in practices]])
+        ["index.pdf", "04_report.pdf", *[f"praksis/{p}.pdf" for p in practices]]
+    )
     synthesis = page_images(folder / "04_report.pdf", tmp_path / "synthesis")
     # The synthesis has its flow, heatmap, pattern and ranking figures: more than one sheet.
     assert len(synthesis) >= 2
@@ -40,7 +41,7 @@ def test_example_pages_print_to_pdf(example_run, tmp_path: Path) -> None:
         # a blank sheet has no dark pixel; a short last sheet (the caveats paragraph) has ~80 at 30 dpi
         assert (image < 128).sum() >= 20, f"page {i + 1} is blank"
         # Nothing is cut at the sheet's right edge (a figure wider than the page would run into it).
-        assert (image[:, int(width * 0.97):] > 240).all(), f"page {i + 1}: something reaches the right edge"
+        assert (image[:, int(width * 0.97) :] > 240).all(), f"page {i + 1}: something reaches the right edge"
     first = page_images(folder / f"praksis/{practices[0]}.pdf", tmp_path / "practice")
     assert first and (first[0] < 128).mean() > 0.002
 

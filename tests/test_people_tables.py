@@ -17,7 +17,14 @@ def test_every_header_is_words_not_a_column_name() -> None:
 
 
 def test_danish_page_writes_decimal_commas_and_keeps_danish_codes() -> None:
-    frame = pd.DataFrame({"informant_role": ["leder", "medarbejder"], "estimate": [0.114, 0.5], "df": [26, 273], "resolved": [True, False]})
+    frame = pd.DataFrame(
+        {
+            "informant_role": ["leder", "medarbejder"],
+            "estimate": [0.114, 0.5],
+            "df": [26, 273],
+            "resolved": [True, False],
+        }
+    )
     text = pt.table_html(frame, "da")
     # Written by hand: 0.114 to two decimals is 0,11; 0.5 is 0,50; whole numbers stay whole; ja/nej.
     assert re.findall(r'<td class="number">([^<]*)</td>', text) == ["0,11", "26", "0,50", "273"]
@@ -26,7 +33,9 @@ def test_danish_page_writes_decimal_commas_and_keeps_danish_codes() -> None:
 
 
 def test_english_page_translates_roles_and_sources() -> None:
-    frame = pd.DataFrame({"informant_role": ["leder", "medarbejder", "samarbejdspartner"], "source": ["konsensus", "regel", "mangler"]})
+    frame = pd.DataFrame(
+        {"informant_role": ["leder", "medarbejder", "samarbejdspartner"], "source": ["konsensus", "regel", "mangler"]}
+    )
     text = pt.table_html(frame, "en")
     cells = re.findall(r"<td>([^<]*)</td>", text)
     assert cells == ["leader", "consensus", "staff member", "rule", "partner", "missing"]

@@ -15,12 +15,23 @@ from lovende_research.pipeline import ParameterError, StageFailed, run_study
 from tests.test_study import make_study
 
 
-def _notebook(path: Path, body: str, parameters: str = 'study_dir = ""  # the study\nprocessed_dir = ""  # outputs\nlanguage = "da"  # da/en\nseed = 0  # seed\nlabel = "x"  # text\n') -> Path:
+def _notebook(
+    path: Path,
+    body: str,
+    parameters: str = 'study_dir = ""  # the study\nprocessed_dir = ""  # outputs\nlanguage = "da"  # da/en\nseed = 0  # seed\nlabel = "x"  # text\n',
+) -> Path:
     notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "lovende-research", "display_name": "Python (lovende-research)", "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "lovende-research",
+        "display_name": "Python (lovende-research)",
+        "language": "python",
+    }
     cell = nbformat.v4.new_code_cell(parameters)
     cell.metadata["tags"] = ["parameters"]
-    danish, english = nbformat.v4.new_markdown_cell("# Overskrift på dansk"), nbformat.v4.new_markdown_cell("# Heading in English")
+    danish, english = (
+        nbformat.v4.new_markdown_cell("# Overskrift på dansk"),
+        nbformat.v4.new_markdown_cell("# Heading in English"),
+    )
     danish.metadata["tags"], english.metadata["tags"] = ["da"], ["en"]
     notebook.cells = [cell, danish, english, nbformat.v4.new_code_cell(body)]
     nbformat.write(notebook, path)
@@ -31,11 +42,23 @@ def _notebook(path: Path, body: str, parameters: str = 'study_dir = ""  # the st
 def workspace(tmp_path: Path) -> dict[str, Path]:
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
-    return {"study": make_study(tmp_path / "raw" / "lille"), "notebooks": notebooks, "processed": tmp_path / "processed", "reports": tmp_path / "reports"}
+    return {
+        "study": make_study(tmp_path / "raw" / "lille"),
+        "notebooks": notebooks,
+        "processed": tmp_path / "processed",
+        "reports": tmp_path / "reports",
+    }
 
 
 def _run(ws: dict[str, Path], **kwargs):
-    return run_study(ws["study"], notebooks_dir=ws["notebooks"], processed_base=ws["processed"], reports_base=ws["reports"], progress=False, **kwargs)
+    return run_study(
+        ws["study"],
+        notebooks_dir=ws["notebooks"],
+        processed_base=ws["processed"],
+        reports_base=ws["reports"],
+        progress=False,
+        **kwargs,
+    )
 
 
 def test_runs_stages_in_order_with_layered_parameters(workspace: dict[str, Path]) -> None:
@@ -52,8 +75,16 @@ def test_runs_stages_in_order_with_layered_parameters(workspace: dict[str, Path]
     result = _run(workspace, params_file=params, language="en")
     out = workspace["processed"] / "lille"
     # defaults ← study.yml (seed 7) ← params file (plain, then stage block) ← flag (--lang en)
-    assert json.loads((out / "screening" / "seen_screening.json").read_text()) == {"language": "en", "seed": 7, "label": "fælles"}
-    assert json.loads((out / "scores" / "seen_scoring.json").read_text()) == {"language": "en", "seed": 7, "label": "kun-scoring"}
+    assert json.loads((out / "screening" / "seen_screening.json").read_text()) == {
+        "language": "en",
+        "seed": 7,
+        "label": "fælles",
+    }
+    assert json.loads((out / "scores" / "seen_scoring.json").read_text()) == {
+        "language": "en",
+        "seed": 7,
+        "label": "kun-scoring",
+    }
     reports = workspace["reports"] / "lille"
     assert [p.html for p in result.pages] == ["01_screening.html", "02_interview_coding.html"]
     page = (reports / "01_screening.html").read_text(encoding="utf-8")
@@ -67,7 +98,13 @@ def test_runs_stages_in_order_with_layered_parameters(workspace: dict[str, Path]
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert 'href="01_screening.html"' in index and 'href="notebooks/02_interview_coding.ipynb"' in index
     provenance = json.loads((out / "provenance.json").read_text())
-    assert set(provenance["checksums"]) == {"study.yml", "candidates.csv", "screening.csv", "interviews.csv", "codings.csv"}
+    assert set(provenance["checksums"]) == {
+        "study.yml",
+        "candidates.csv",
+        "screening.csv",
+        "interviews.csv",
+        "codings.csv",
+    }
     assert provenance["checksums"]["codings.csv"] in index
     assert provenance["parameters"]["scoring"]["label"] == "kun-scoring"
     assert provenance["packages"]["pandas"] and provenance["instrument_version"] in index
@@ -108,7 +145,9 @@ def test_failing_cell_is_reported_and_earlier_outputs_stay(workspace: dict[str, 
     with pytest.raises(StageFailed) as caught:
         _run(workspace)
     failure = caught.value
-    assert failure.notebook == "01_screening.ipynb" and failure.cell == 4  # parameters, two markdown cells, then the failing cell
+    assert (
+        failure.notebook == "01_screening.ipynb" and failure.cell == 4
+    )  # parameters, two markdown cells, then the failing cell
     assert "ValueError: kodningerne mangler" in str(failure)
     assert failure.partial.is_file() and str(failure.partial) in str(failure)
     assert executed.read_bytes() == before  # the last good output was not replaced by a half-run
@@ -151,7 +190,10 @@ def test_stage_kernels_take_the_study_the_runner_validated(workspace: dict[str, 
     assert not (out / ".validated-study.pickle").exists()  # kept only while the stages run
     assert "LOVENDE_VALIDATED_STUDY" not in os.environ
     # once a table changes between runner and kernel, the kernel validates (and this body then fails)
-    _notebook(workspace["notebooks"] / "01_screening.ipynb", "from pathlib import Path\nPath(study_dir, 'codings.csv').write_text(Path(study_dir, 'codings.csv').read_text() + 'I2,K1,teori_2,2,\\n')")
+    _notebook(
+        workspace["notebooks"] / "01_screening.ipynb",
+        "from pathlib import Path\nPath(study_dir, 'codings.csv').write_text(Path(study_dir, 'codings.csv').read_text() + 'I2,K1,teori_2,2,\\n')",
+    )
     with pytest.raises(StageFailed, match="validated again in the kernel"):
         _run(workspace)
 

@@ -114,7 +114,9 @@ def _stage_figure_builders(study_dir: Path, language: str) -> dict[str, Callable
     scores = score_study(study, n_boot=50, seed=1, language=language)
     checks = bias.run_bias_checks(study, language=language)
     main = study.codings[study.codings["delimitation_id"] == "main"]
-    agreement = coder_agreement(coding_units(main, study.instrument), categories=list(study.instrument.scale_codes), n_boot=50, seed=1)
+    agreement = coder_agreement(
+        coding_units(main, study.instrument), categories=list(study.instrument.scale_codes), n_boot=50, seed=1
+    )
     practice = scores.profiles["practice_id"].iloc[0]
     instrument = study.instrument
     return {
@@ -123,7 +125,9 @@ def _stage_figure_builders(study_dir: Path, language: str) -> dict[str, Callable
         "flow": lambda: screening_plots.flow_diagram(flow, language=language),
         "heatmap": lambda: score_plots.heatmap(scores.profiles, scores.overall, instrument, language),
         "ranks": lambda: score_plots.rank_chart(scores.ranks, language),
-        "pattern": lambda: score_plots.element_pattern_chart(scores.profiles, scores.element_pattern, instrument, language),
+        "pattern": lambda: score_plots.element_pattern_chart(
+            scores.profiles, scores.element_pattern, instrument, language
+        ),
         "profile": lambda: score_plots.profile_chart(scores.profiles, practice, instrument, language),
         "coders": lambda: bias_plots.coder_agreement_chart(agreement, instrument, language=language),
         "icc": lambda: bias_plots.icc_chart(checks.icc, instrument, language),
@@ -180,14 +184,29 @@ def test_heatmap_is_drawn_as_seaborn_draws_it(example_study: Path) -> None:
     order = tables.overall.sort_values("overall", ascending=False)["practice_id"].tolist()
     elements = [e.id for e in study.instrument.elements]
     main = tables.profiles[tables.profiles["delimitation_id"] == "main"]
-    scores = main.pivot(index="practice_id", columns="element_id", values="score").reindex(index=order, columns=elements)
-    coverage = main.pivot(index="practice_id", columns="element_id", values="coverage").reindex(index=order, columns=elements)
+    scores = main.pivot(index="practice_id", columns="element_id", values="score").reindex(
+        index=order, columns=elements
+    )
+    coverage = main.pivot(index="practice_id", columns="element_id", values="coverage").reindex(
+        index=order, columns=elements
+    )
     assert scores.notna().all().all()  # seaborn leaves a cell without a score blank; ours writes a dash there
     annot = scores.map(lambda v: f"{v:.2f}") + np.where(coverage < 1 - 1e-9, "*", "")
     figure, ax = plt.subplots(figsize=(len(elements) + 3.5, 0.45 * len(order) + 2.5))
     ax.set_facecolor("#d9d9d9")
-    sns.heatmap(scores.astype(float), ax=ax, vmin=0, vmax=1, cmap="viridis", annot=annot.to_numpy(), fmt="", annot_kws={"fontsize": 8},
-                linewidths=0.5, linecolor="white", cbar_kws={"label": "Score (0–1)"})
+    sns.heatmap(
+        scores.astype(float),
+        ax=ax,
+        vmin=0,
+        vmax=1,
+        cmap="viridis",
+        annot=annot.to_numpy(),
+        fmt="",
+        annot_kws={"fontsize": 8},
+        linewidths=0.5,
+        linecolor="white",
+        cbar_kws={"label": "Score (0–1)"},
+    )
     ax.set_xticklabels([f"{e.number}. {e.name('en')}" for e in study.instrument.elements], rotation=45, ha="right")
     ax.set_yticklabels(order, rotation=0)
     ax.set_xlabel("Element")
@@ -208,7 +227,11 @@ def test_heatmap_and_ranking_show_the_top_and_bottom_n_and_summarise_the_rest(ex
     study = Study.load(example_study)
     tables = score_study(study, n_boot=20, seed=1)
     main = tables.profiles[tables.profiles["delimitation_id"] == "main"]
-    order = tables.overall[tables.overall["delimitation_id"] == "main"].sort_values("overall", ascending=False)["practice_id"].tolist()
+    order = (
+        tables.overall[tables.overall["delimitation_id"] == "main"]
+        .sort_values("overall", ascending=False)["practice_id"]
+        .tolist()
+    )
     assert len(order) == 14
     figure = score_plots.heatmap(tables.profiles, tables.overall, study.instrument, "en", show=3)
     ax = figure.axes[0]
@@ -220,15 +243,28 @@ def test_heatmap_and_ranking_show_the_top_and_bottom_n_and_summarise_the_rest(ex
     assert [cells[(3, k)] for k in range(len(elements))] == [f"{median[e]:.2f}" for e in elements]
     plt.close(figure)
 
-    ranks = tables.ranks[tables.ranks["delimitation_id"] == "main"] if "delimitation_id" in tables.ranks else tables.ranks
+    ranks = (
+        tables.ranks[tables.ranks["delimitation_id"] == "main"] if "delimitation_id" in tables.ranks else tables.ranks
+    )
     by_rank = ranks.dropna(subset=["rank"]).sort_values("rank")
     figure = score_plots.rank_chart(tables.ranks, "en", show=3)
     rows = [t.get_text() for t in figure.axes[0].get_yticklabels()]
     rest = by_rank.iloc[3:-3]["rank"]
-    assert rows == [*by_rank["practice_id"].iloc[:3], f"8 others: ranks {int(rest.min())}–{int(rest.max())}", *by_rank["practice_id"].iloc[-3:]]
+    assert rows == [
+        *by_rank["practice_id"].iloc[:3],
+        f"8 others: ranks {int(rest.min())}–{int(rest.max())}",
+        *by_rank["practice_id"].iloc[-3:],
+    ]
     plt.close(figure)
     # without show (or with a show covering every practice) every practice has its row, as before
-    assert len(score_plots.heatmap(tables.profiles, tables.overall, study.instrument, "en", show=7).axes[0].get_yticklabels()) == 14
+    assert (
+        len(
+            score_plots.heatmap(tables.profiles, tables.overall, study.instrument, "en", show=7)
+            .axes[0]
+            .get_yticklabels()
+        )
+        == 14
+    )
     plt.close("all")
 
 
@@ -246,8 +282,14 @@ def test_element_pattern_draws_distributions_instead_of_points_beyond_2n_practic
     figure = score_plots.element_pattern_chart(tables.profiles, tables.element_pattern, study.instrument, "en", show=3)
     ax = figure.axes[0]
     assert not [c for c in ax.collections if isinstance(c, PathCollection) and len(c.get_offsets()) > 11]
-    first = tables.element_pattern[tables.element_pattern["delimitation_id"] == "main"].sort_values("rank")["element_id"].iloc[0]
-    scores = tables.profiles[(tables.profiles["delimitation_id"] == "main") & (tables.profiles["element_id"] == first)]["score"].dropna()
+    first = (
+        tables.element_pattern[tables.element_pattern["delimitation_id"] == "main"]
+        .sort_values("rank")["element_id"]
+        .iloc[0]
+    )
+    scores = tables.profiles[(tables.profiles["delimitation_id"] == "main") & (tables.profiles["element_id"] == first)][
+        "score"
+    ].dropna()
     q1, q3 = np.percentile(scores, [25, 75])
     box = ax.patches[0].get_path().vertices[:, 0]  # the top box is the strongest element
     assert box.min() == pytest.approx(q1, abs=1e-9) and box.max() == pytest.approx(q3, abs=1e-9)

@@ -23,7 +23,9 @@ from lovende_research.qda.codebook import code_guid, codebook_xml, instrument_co
 
 NS = "urn:QDA-XML:codebook:1.0"
 # Codebook.xsd, simpleType GUIDType: xsd:token restricted to 8-4-4-4-12 hex digits, optionally in braces.
-GUID = re.compile(r"^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\})$")
+GUID = re.compile(
+    r"^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\})$"
+)
 # Codebook.xsd, simpleType RGBType: '#' and 6 or 3 hex digits.
 RGB = re.compile(r"^#(?:[A-Fa-f0-9]{6}|[A-Fa-f0-9]{3})$")
 # XML Schema part 2, 3.2.2 boolean: the lexical space is {true, false, 1, 0}.
@@ -125,7 +127,11 @@ def test_one_group_per_element_one_code_per_item_and_answer(codebook: ET.Element
             assert item_code.find(f"{{{NS}}}Description").text == item.text("da")
             leaves = item_code.findall(f"{{{NS}}}Code")
             assert len(leaves) == answers and {c.get("isCodable") for c in leaves} == {"true"}
-            assert [c.get("name") for c in leaves[-3:]] == [f"{item.id}: ved_ikke Ved ikke", f"{item.id}: ikke_relevant Ikke relevant", f"{item.id}: ikke_besvaret Ikke besvaret"]
+            assert [c.get("name") for c in leaves[-3:]] == [
+                f"{item.id}: ved_ikke Ved ikke",
+                f"{item.id}: ikke_relevant Ikke relevant",
+                f"{item.id}: ikke_besvaret Ikke besvaret",
+            ]
             assert not any(leaf.findall(f"{{{NS}}}Code") for leaf in leaves)  # answers are leaves
 
 
@@ -141,7 +147,11 @@ def test_guids_are_stable_across_exports_and_differ_between_versions(tmp_path: P
     assert codebook_xml(instrument) == codebook_xml(load_instrument())
     # a GUID depends on the code and on the instrument's version: another version is another code book
     assert code_guid(instrument, "teori_1=3") != code_guid(instrument, "teori_1=2")
-    text = (Path(instrument.path)).read_text(encoding="utf-8").replace('version: "lovende-research arbejdsversion 0.1 (2026-11)"', 'version: "0.2"')
+    text = (
+        (Path(instrument.path))
+        .read_text(encoding="utf-8")
+        .replace('version: "lovende-research arbejdsversion 0.1 (2026-11)"', 'version: "0.2"')
+    )
     other = tmp_path / "arbejdsversion.yml"
     other.write_text(text, encoding="utf-8")
     assert code_guid(load_instrument(other), "teori_1=3") != code_guid(instrument, "teori_1=3")

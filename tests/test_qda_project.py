@@ -24,7 +24,12 @@ from lovende_research.qda import read_project
 from lovende_research.qda.codebook import code_guid
 
 INSTRUMENT = load_instrument()
-TRANSCRIPT = "Interviewer: Hvilken teori bygger I på?\nInformant: Vi bygger på mentaliseringsteori og læser nyt hvert år.\n\nInterviewer: Mål?\nInformant: Hver borger har tre mål.\n"
+TRANSCRIPT = (
+    "Interviewer: Hvilken teori bygger I på?\n"
+    "Informant: Vi bygger på mentaliseringsteori og læser nyt hvert år.\n\n"
+    "Interviewer: Mål?\n"
+    "Informant: Hver borger har tre mål.\n"
+)
 THEORY = (51, 106)  # "Vi bygger på mentaliseringsteori og læser nyt hvert år." (characters of TRANSCRIPT)
 GOALS = (137, 161)  # "Hver borger har tre mål."
 
@@ -55,18 +60,23 @@ def qualcoder_project() -> bytes:
     # creatingUser on the selection and on the Coding; source names are file names ("INT001.txt").
     user, theory, goals, src = _u("qc-user"), _u("qc-theory"), _u("qc-goals"), _u("qc-src")
     qde = f"""<?xml version="1.0" encoding="utf-8"?>
-<Project xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" name="kortlaegning.qda" origin="QualCoder 3.6" creatingUserGUID="{_u('qc-creator')}" creationDateTime="2026-03-01T10:00:00Z" xmlns="urn:QDA-XML:project:1.0">
+<Project xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" \
+name="kortlaegning.qda" origin="QualCoder 3.6" creatingUserGUID="{_u("qc-creator")}" \
+creationDateTime="2026-03-01T10:00:00Z" xmlns="urn:QDA-XML:project:1.0">
 <Users><User guid="{user}" name="K1" /></Users>
 <CodeBook><Codes>
-<Code guid="{_u('qc-cat')}" name="1. Teori og viden" isCodable="false"><Code guid="{theory}" name="teori_1: 4 I høj grad" isCodable="true" color="#777777" /></Code>
+<Code guid="{_u("qc-cat")}" name="1. Teori og viden" isCodable="false">\
+<Code guid="{theory}" name="teori_1: 4 I høj grad" isCodable="true" color="#777777" /></Code>
 <Code guid="{goals}" name="maal_1: 3 I nogen grad" isCodable="true" color="#777777" />
 </Codes></CodeBook>
 <Sources>
 <TextSource plainTextPath="internal://{src}.txt" creatingUser="{user}" creationDateTime="2026-03-01T10:00:00Z" guid="{src}" name="INT001.txt">
-<PlainTextSelection guid="{_u('qc-s1')}" startPosition="{THEORY[0]}" endPosition="{THEORY[1]}" name="{TRANSCRIPT[THEORY[0]:THEORY[1]]}" creatingUser="{user}" creationDateTime="2026-03-01T10:05:00Z">
-<Coding guid="{_u('qc-c1')}" creatingUser="{user}" ><CodeRef targetGUID="{theory}" /></Coding></PlainTextSelection>
-<PlainTextSelection guid="{_u('qc-s2')}" startPosition="{GOALS[0]}" endPosition="{GOALS[1]}" name="x" creatingUser="{user}" creationDateTime="2026-03-01T10:06:00Z">
-<Coding guid="{_u('qc-c2')}" creatingUser="{user}" ><CodeRef targetGUID="{goals}" /></Coding></PlainTextSelection>
+<PlainTextSelection guid="{_u("qc-s1")}" startPosition="{THEORY[0]}" endPosition="{THEORY[1]}" \
+name="{TRANSCRIPT[THEORY[0] : THEORY[1]]}" creatingUser="{user}" creationDateTime="2026-03-01T10:05:00Z">
+<Coding guid="{_u("qc-c1")}" creatingUser="{user}" ><CodeRef targetGUID="{theory}" /></Coding></PlainTextSelection>
+<PlainTextSelection guid="{_u("qc-s2")}" startPosition="{GOALS[0]}" endPosition="{GOALS[1]}" name="x" \
+creatingUser="{user}" creationDateTime="2026-03-01T10:06:00Z">
+<Coding guid="{_u("qc-c2")}" creatingUser="{user}" ><CodeRef targetGUID="{goals}" /></Coding></PlainTextSelection>
 </TextSource></Sources>
 <Description />
 </Project>"""
@@ -76,17 +86,22 @@ def qualcoder_project() -> bytes:
 def maxqda_project() -> bytes:
     # MAXQDA: GUIDs in upper case (the MAXQDA-style examples in QualCoder's refi.py importer docstrings,
     # e.g. creatingUser="5D2B49D0-9562-…"), the codebook's GUIDs kept when a .qdc was imported, the folder
-    # "Sources" as the standard spells it, codes renamed by the team (only the GUID still says what they are), plain text only (QualCoder's exporter: "emit only plainTextPath,
-    # exactly as MAXQDA does"), creatingUser on the selection only; two coders on one source.
+    # "Sources" as the standard spells it, codes renamed by the team (only the GUID still says what they
+    # are), plain text only (QualCoder's exporter: "emit only plainTextPath, exactly as MAXQDA does"),
+    # creatingUser on the selection only; two coders on one source.
     k1, k2, src = _u("mx-k1").upper(), _u("mx-k2").upper(), _u("mx-src").upper()
     theory4, theory3 = code_guid(INSTRUMENT, "teori_1=4").upper(), code_guid(INSTRUMENT, "teori_1=3").upper()
     qde = f"""<?xml version="1.0" encoding="utf-8"?>
-<Project xmlns="urn:QDA-XML:project:1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" origin="MAXQDA 2022 (Release 22.7.0)" name="Kortlægning">
+<Project xmlns="urn:QDA-XML:project:1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" \
+origin="MAXQDA 2022 (Release 22.7.0)" name="Kortlægning">
 <Users><User guid="{k1}" name="K1"/><User guid="{k2}" name="K2"/></Users>
-<CodeBook><Codes><Code guid="{theory4}" name="I høj grad" isCodable="true"/><Code guid="{theory3}" name="I nogen grad" isCodable="true"/></Codes></CodeBook>
+<CodeBook><Codes><Code guid="{theory4}" name="I høj grad" isCodable="true"/>\
+<Code guid="{theory3}" name="I nogen grad" isCodable="true"/></Codes></CodeBook>
 <Sources><TextSource guid="{src}" name="INT002" plainTextPath="internal://{src}.txt" creatingUser="{k1}">
-<PlainTextSelection guid="{_u('mx-s1').upper()}" startPosition="{THEORY[0]}" endPosition="{THEORY[1]}" creatingUser="{k1}"><Coding guid="{_u('mx-c1').upper()}"><CodeRef targetGUID="{theory4}"/></Coding></PlainTextSelection>
-<PlainTextSelection guid="{_u('mx-s2').upper()}" startPosition="{THEORY[0]}" endPosition="{THEORY[1] - 10}" creatingUser="{k2}"><Coding guid="{_u('mx-c2').upper()}"><CodeRef targetGUID="{theory3}"/></Coding></PlainTextSelection>
+<PlainTextSelection guid="{_u("mx-s1").upper()}" startPosition="{THEORY[0]}" endPosition="{THEORY[1]}" \
+creatingUser="{k1}"><Coding guid="{_u("mx-c1").upper()}"><CodeRef targetGUID="{theory4}"/></Coding></PlainTextSelection>
+<PlainTextSelection guid="{_u("mx-s2").upper()}" startPosition="{THEORY[0]}" endPosition="{THEORY[1] - 10}" \
+creatingUser="{k2}"><Coding guid="{_u("mx-c2").upper()}"><CodeRef targetGUID="{theory3}"/></Coding></PlainTextSelection>
 </TextSource></Sources></Project>"""
     return _zip(qde, {f"Sources/{src}.txt": TRANSCRIPT})
 
@@ -95,7 +110,8 @@ def atlasti_project() -> bytes:
     # ATLAS.ti: not seen in a real export here; the habits the issue names are put together in one file:
     # a namespace prefix instead of a default namespace (legal XML the schema accepts), GUIDs in braces
     # (the schema's GUIDType allows "{…}"), the text inside the file as PlainTextContent, and a coding of
-    # the whole source on the TextSource itself; the code renamed, so only its GUID in braces identifies it. The user's pseudonym is its id attribute (UserType@id).
+    # the whole source on the TextSource itself; the code renamed, so only its GUID in braces identifies it.
+    # The user's pseudonym is its id attribute (UserType@id).
     user, src = "{" + _u("at-user") + "}", "{" + _u("at-src") + "}"
     code = "{" + code_guid(INSTRUMENT, "teori_1=ved_ikke") + "}"
     qde = f"""<?xml version="1.0" encoding="utf-8"?>
@@ -103,7 +119,7 @@ def atlasti_project() -> bytes:
 <qda:Users><qda:User guid="{user}" id="K3" name="Kodet af K3"/></qda:Users>
 <qda:CodeBook><qda:Codes><qda:Code guid="{code}" name="Ved ikke" isCodable="true"/></qda:Codes></qda:CodeBook>
 <qda:Sources><qda:TextSource guid="{src}" name="INT003"><qda:PlainTextContent>{TRANSCRIPT}</qda:PlainTextContent>
-<qda:Coding guid="{{{_u('at-c1')}}}" creatingUser="{user}"><qda:CodeRef targetGUID="{code}"/></qda:Coding>
+<qda:Coding guid="{{{_u("at-c1")}}}" creatingUser="{user}"><qda:CodeRef targetGUID="{code}"/></qda:Coding>
 </qda:TextSource></qda:Sources></qda:Project>"""
     return _zip(qde, {})
 
@@ -119,17 +135,20 @@ def nvivo_project() -> bytes:
     qde = f"""<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="Kortlægning" origin="NVivo 14.23.2">
 <Users><User guid="{user}" name="K1"/></Users>
-<CodeBook><Codes><Code guid="{goals}" name="maal_1: 2 I mindre grad" isCodable="true"/><Code guid="{theme}" name="Tema: relationer" isCodable="true"/></Codes></CodeBook>
+<CodeBook><Codes><Code guid="{goals}" name="maal_1: 2 I mindre grad" isCodable="true"/>\
+<Code guid="{theme}" name="Tema: relationer" isCodable="true"/></Codes></CodeBook>
 <Variables><Variable guid="{var}" name="Cases:interview_id" typeOfVariable="Text"/></Variables>
-<Cases><Case guid="{_u('nv-case')}" name="Leder, bosted"><VariableValue><VariableRef targetGUID="{var}"/><TextValue>INT004</TextValue></VariableValue><SourceRef targetGUID="{src}"/></Case></Cases>
+<Cases><Case guid="{_u("nv-case")}" name="Leder, bosted"><VariableValue><VariableRef targetGUID="{var}"/><TextValue>\
+INT004</TextValue></VariableValue><SourceRef targetGUID="{src}"/></Case></Cases>
 <Sources><TextSource guid="{src}" name="Interview med lederen" plainTextPath="internal://{src}.txt">
 <PlainTextSelection guid="{sel}" startPosition="{GOALS[0]}" endPosition="{GOALS[1]}" creatingUser="{user}">
-<Coding guid="{_u('nv-c1')}" creatingUser="{user}"><CodeRef targetGUID="{goals}"/></Coding>
-<Coding guid="{_u('nv-c2')}" creatingUser="{user}"><CodeRef targetGUID="{theme}"/></Coding></PlainTextSelection>
-<PlainTextSelection guid="{_u('nv-s2')}" startPosition="0" endPosition="11" creatingUser="{user}"><Coding guid="{_u('nv-c3')}" creatingUser="{user}"><CodeRef targetGUID="{theme}"/></Coding></PlainTextSelection>
+<Coding guid="{_u("nv-c1")}" creatingUser="{user}"><CodeRef targetGUID="{goals}"/></Coding>
+<Coding guid="{_u("nv-c2")}" creatingUser="{user}"><CodeRef targetGUID="{theme}"/></Coding></PlainTextSelection>
+<PlainTextSelection guid="{_u("nv-s2")}" startPosition="0" endPosition="11" creatingUser="{user}">\
+<Coding guid="{_u("nv-c3")}" creatingUser="{user}"><CodeRef targetGUID="{theme}"/></Coding></PlainTextSelection>
 </TextSource></Sources>
 <Notes><Note guid="{note}" name="Annotation" plainTextPath="internal://{note}.txt"/></Notes>
-<Links><Link guid="{_u('nv-link')}" originGUID="{note}" targetGUID="{sel}"/></Links>
+<Links><Link guid="{_u("nv-link")}" originGUID="{note}" targetGUID="{sel}"/></Links>
 </Project>"""
     return _zip(qde, {f"Sources/{src}.txt": TRANSCRIPT, f"Sources/{note}.txt": "en note"})
 
@@ -138,11 +157,17 @@ def _maxqda_with(old: str, new: str) -> bytes:
     archive = zipfile.ZipFile(io.BytesIO(maxqda_project()))
     qde = archive.read("project.qde").decode()
     assert old in qde
-    return _zip(qde.replace(old, new), {name: archive.read(name).decode() for name in archive.namelist() if name != "project.qde"})
+    return _zip(
+        qde.replace(old, new),
+        {name: archive.read(name).decode() for name in archive.namelist() if name != "project.qde"},
+    )
 
 
 def _codings(frame: pd.DataFrame) -> list[tuple[str, ...]]:
-    return sorted(tuple(r) for r in frame[["interview_id", "coder_id", "item_id", "response", "delimitation_id"]].itertuples(index=False))
+    return sorted(
+        tuple(r)
+        for r in frame[["interview_id", "coder_id", "item_id", "response", "delimitation_id"]].itertuples(index=False)
+    )
 
 
 def test_qualcoder_export_matched_by_code_names(tmp_path: Path) -> None:
@@ -151,7 +176,12 @@ def test_qualcoder_export_matched_by_code_names(tmp_path: Path) -> None:
     assert _codings(project.codings) == [("INT001", "K1", "maal_1", "3", ""), ("INT001", "K1", "teori_1", "4", "")]
     theory = project.quotes[project.quotes["item_id"] == "teori_1"].iloc[0]
     # the segment's text is the transcript's characters startPosition..endPosition
-    assert (theory["text"], theory["start"], theory["end"], theory["element_id"]) == ("Vi bygger på mentaliseringsteori og læser nyt hvert år.", 51, 106, "teori")
+    assert (theory["text"], theory["start"], theory["end"], theory["element_id"]) == (
+        "Vi bygger på mentaliseringsteori og læser nyt hvert år.",
+        51,
+        106,
+        "teori",
+    )
     assert project.foreign_codes.empty
 
 
@@ -173,7 +203,9 @@ def test_nvivo_shaped_export_maps_sources_by_case_variable_and_counts_foreign_co
 
 
 def test_two_answers_to_one_item_by_one_coder_name_both_positions(tmp_path: Path) -> None:
-    one_coder = _maxqda_with(f'creatingUser="{_u("mx-k2").upper()}"><Coding', f'creatingUser="{_u("mx-k1").upper()}"><Coding')
+    one_coder = _maxqda_with(
+        f'creatingUser="{_u("mx-k2").upper()}"><Coding', f'creatingUser="{_u("mx-k1").upper()}"><Coding'
+    )
     with pytest.raises(InputError) as caught:
         read_project(_write(tmp_path, one_coder), INSTRUMENT)
     message = str(caught.value)
@@ -187,7 +219,13 @@ def test_two_answers_to_one_item_by_one_coder_name_both_positions(tmp_path: Path
         (b"PK\x03\x04 not really a zip", "zip"),
         (_zip("<Project", {}), "ikke gyldig XML"),
         (_zip('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"/>', {}), "rodelementet"),
-        (_zip('<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><Project name="x">&b;</Project>', {}), "entiteter"),
+        (
+            _zip(
+                '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><Project name="x">&b;</Project>',
+                {},
+            ),
+            "entiteter",
+        ),
         (b"", "zip"),
     ],
     ids=["broken-zip", "broken-xml", "a-codebook", "entity-expansion", "empty"],
@@ -219,7 +257,9 @@ def test_a_source_file_missing_from_the_archive_is_named(tmp_path: Path) -> None
 
 
 def test_a_selection_without_a_whole_number_position_is_named(tmp_path: Path) -> None:
-    broken = _maxqda_with(f'startPosition="{THEORY[0]}" endPosition="{THEORY[1] - 10}"', f'startPosition="{THEORY[0]}" endPosition="slut"')
+    broken = _maxqda_with(
+        f'startPosition="{THEORY[0]}" endPosition="{THEORY[1] - 10}"', f'startPosition="{THEORY[0]}" endPosition="slut"'
+    )
     with pytest.raises(InputError, match="endPosition='slut'"):
         read_project(_write(tmp_path, broken), INSTRUMENT)
 

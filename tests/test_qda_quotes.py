@@ -32,7 +32,11 @@ def _with_quotes(processed: Path, texts: list[str], practice_interview: str) -> 
     """Replace the first quotes of ``practice_interview`` on element 1 by ``texts``."""
     file = processed / "qda" / "quotes.parquet"
     quotes = pd.read_parquet(file)
-    rows = quotes.index[(quotes["interview_id"] == practice_interview) & (quotes["element_id"] == "teori") & (quotes["delimitation_id"] == "main")][: len(texts)]
+    rows = quotes.index[
+        (quotes["interview_id"] == practice_interview)
+        & (quotes["element_id"] == "teori")
+        & (quotes["delimitation_id"] == "main")
+    ][: len(texts)]
     quotes.loc[rows, "text"] = texts
     quotes.to_parquet(file)
 
@@ -55,7 +59,11 @@ def test_quotes_are_escaped_masked_and_pass_the_name_guard(imported: tuple[Path,
     folder, processed = imported
     study = Study.load(folder)
     interview = study.interviews.iloc[0]
-    _with_quotes(processed, ["<script>alert(1)</script> om teorien", "Det sagde Birgit Sørensen også", "Hos Hemmelig Kommune gør vi sådan"], str(interview["interview_id"]))
+    _with_quotes(
+        processed,
+        ["<script>alert(1)</script> om teorien", "Det sagde Birgit Sørensen også", "Hos Hemmelig Kommune gør vi sådan"],
+        str(interview["interview_id"]),
+    )
     section = quotes_section(study, processed, str(interview["practice_id"]), "da")
     assert "<script>" not in section and "&lt;script&gt;alert(1)&lt;/script&gt; om teorien" in section
     assert "Birgit" not in section and "1 citat(er) er udeladt" in section  # name guard of personal_data
@@ -78,7 +86,10 @@ def test_no_section_without_show_quotes(imported: tuple[Path, Path], tmp_path: P
     folder, processed = imported
     plain = tmp_path / "citater"
     shutil.copytree(folder, plain)
-    (plain / "study.yml").write_text((folder / "study.yml").read_text(encoding="utf-8").replace("show_quotes: true", "show_quotes: false"), encoding="utf-8")
+    (plain / "study.yml").write_text(
+        (folder / "study.yml").read_text(encoding="utf-8").replace("show_quotes: true", "show_quotes: false"),
+        encoding="utf-8",
+    )
     study = Study.load(plain)
     assert quotes_section(study, processed, str(study.interviews["practice_id"].iloc[0])) == ""
 

@@ -62,7 +62,8 @@ def test_a_project_in_the_study_folder_is_read_as_its_codings(simulated: Path, t
     assert study.files["codings"].name == "codings.qdpx"
     columns = [*KEYS, "value", "missing_code", "screen_answer"]
     pd.testing.assert_frame_equal(
-        study.codings[columns].sort_values(KEYS).reset_index(drop=True), original.codings[columns].sort_values(KEYS).reset_index(drop=True)
+        study.codings[columns].sort_values(KEYS).reset_index(drop=True),
+        original.codings[columns].sort_values(KEYS).reset_index(drop=True),
     )
 
 
@@ -95,13 +96,20 @@ def test_simulate_and_import_commands(tmp_path: Path, capsys: pytest.CaptureFixt
     codings = pd.read_csv(tmp_path / "p" / "s" / "qda" / "codings.csv", dtype=str, keep_default_na=False)
     quotes = pd.read_parquet(tmp_path / "p" / "s" / "qda" / "quotes.parquet")
     assert f"{len(codings)} kodninger" in out and len(quotes) == len(codings)
-    assert _expected(Study.load(tmp_path / "s")).equals(codings[[*KEYS, "response"]].sort_values(KEYS).reset_index(drop=True))
+    assert _expected(Study.load(tmp_path / "s")).equals(
+        codings[[*KEYS, "response"]].sort_values(KEYS).reset_index(drop=True)
+    )
 
 
-def test_import_refuses_sources_of_interviews_the_study_does_not_have(simulated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_refuses_sources_of_interviews_the_study_does_not_have(
+    simulated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     other = simulate_study(tmp_path / "andet", SimulationSpec.preset("small"), seed=9)
     interviews = pd.read_csv(other / "interviews.csv", dtype=str)
     interviews["interview_id"] = "X" + interviews["interview_id"]
     interviews.to_csv(other / "interviews.csv", index=False)
-    assert main(["import-qdpx", str(simulated / "qda" / "lille.qdpx"), str(other), "--processed", str(tmp_path / "p")]) == 1
+    assert (
+        main(["import-qdpx", str(simulated / "qda" / "lille.qdpx"), str(other), "--processed", str(tmp_path / "p")])
+        == 1
+    )
     assert "lille.qdpx: kilden hører til interviewet" in capsys.readouterr().err

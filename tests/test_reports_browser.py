@@ -26,7 +26,14 @@ import yaml
 from lovende_research.config import EXAMPLE_STUDY
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 #: Common Danish first names: none may appear as a word in a report (studies hold pseudonyms only).
 FIRST_NAMES = (
     "Anne Kirsten Mette Hanne Helle Susanne Lene Maria Marianne Lone Camilla Pia Louise Charlotte Bente Tina Jette "
@@ -77,12 +84,17 @@ def test_every_page_loads_cleanly(served_reports: tuple[str, Path], browser) -> 
         page = browser.new_page()
         console_errors: list[str] = []
         failed: list[str] = []
-        page.on("console", lambda message, errors=console_errors: errors.append(message.text) if message.type == "error" else None)
+        page.on(
+            "console",
+            lambda message, errors=console_errors: errors.append(message.text) if message.type == "error" else None,
+        )
         page.on("pageerror", lambda error, errors=console_errors: errors.append(str(error)))
         page.on("requestfailed", lambda request, failed=failed: failed.append(request.url))
         response = page.goto(base + name, wait_until="load")
         assert response is not None and response.status == 200, name
-        widths = page.evaluate("Array.from(document.images).map(i => [i.currentSrc.slice(0, 60), i.complete, i.naturalWidth])")
+        widths = page.evaluate(
+            "Array.from(document.images).map(i => [i.currentSrc.slice(0, 60), i.complete, i.naturalWidth])"
+        )
         assert all(complete and width > 0 for _, complete, width in widths), f"{name}: broken images {widths}"
         hrefs = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))")
         for href in hrefs:
@@ -117,12 +129,16 @@ def test_converted_pages_show_tables_for_people(served_reports: tuple[str, Path]
     page.goto(base + "02_interview_coding.html", wait_until="load")
     notes = page.evaluate("Array.from(document.querySelectorAll('p.lovende-table-note')).map(p => p.innerText)")
     assert any(re.match(r"Viser de første 20 af \d+ rækker\. Hele tabellen", n) for n in notes), notes
-    links = page.evaluate("Array.from(document.querySelectorAll('p.lovende-table-note a')).map(a => a.getAttribute('href'))")
+    links = page.evaluate(
+        "Array.from(document.querySelectorAll('p.lovende-table-note a')).map(a => a.getAttribute('href'))"
+    )
     assert links and set(links) == {"tabeller/02_interview_coding.xlsx"}
     page.close()
 
 
-def test_no_decimal_point_in_a_danish_number_on_any_page(served_reports: tuple[str, Path], browser, example_run) -> None:
+def test_no_decimal_point_in_a_danish_number_on_any_page(
+    served_reports: tuple[str, Path], browser, example_run
+) -> None:
     """Every page of the Danish example (stage pages, index, practice pages) and the text drawn in its
     figures write decimals with a comma: one formatter (``i18n.number``) for all of them."""
     from lovende_research.study import Study
@@ -139,7 +155,9 @@ def test_no_decimal_point_in_a_danish_number_on_any_page(served_reports: tuple[s
         # Code is written as a machine reads it (a parameter as it goes in a --params file): left out.
         text = page.evaluate("document.querySelectorAll('code').forEach(c => c.remove()), document.body.innerText")
         # the text inside the figures (SVG as data: images) counts too
-        for source in page.evaluate("Array.from(document.images).map(i => i.src).filter(s => s.startsWith('data:image/svg+xml;base64,'))"):
+        for source in page.evaluate(
+            "Array.from(document.images).map(i => i.src).filter(s => s.startsWith('data:image/svg+xml;base64,'))"
+        ):
             svg = base64.b64decode(source.split(",", 1)[1]).decode("utf-8")
             text += " " + " ".join(html.unescape(t) for t in re.findall(r"<!-- (.*?) -->", svg))
         for known in names:
@@ -207,8 +225,17 @@ PAYLOAD = (
 #: Columns whose cells are a fixed vocabulary (an injected value would only be refused) or a practice
 #: id, which names a file and is restricted to a safe set (tests/test_study.py checks that refusal).
 CLOSED_COLUMNS = {
-    "provider_type", "purpose", "informant_role", "decision", "reconciled_decision", "response", "item_id",
-    "date", "duration_minutes", "practice_id", "duplicate_of",
+    "provider_type",
+    "purpose",
+    "informant_role",
+    "decision",
+    "reconciled_decision",
+    "response",
+    "item_id",
+    "date",
+    "duration_minutes",
+    "practice_id",
+    "duplicate_of",
 }
 
 
@@ -254,7 +281,10 @@ def test_markup_in_a_study_runs_no_script_and_makes_no_element(hostile_reports: 
     for name in pages:
         page = browser.new_page()
         blocked: list[str] = []
-        page.on("console", lambda message, blocked=blocked: blocked.append(message.text) if message.type == "error" else None)
+        page.on(
+            "console",
+            lambda message, blocked=blocked: blocked.append(message.text) if message.type == "error" else None,
+        )
         page.goto(base + name, wait_until="load")
         found = page.evaluate(
             """() => ({
@@ -267,12 +297,21 @@ def test_markup_in_a_study_runs_no_script_and_makes_no_element(hostile_reports: 
             })"""
         )
         assert found["ran"] is None, f"{name}: a script from the data ran"
-        assert found == {"ran": None, "marked": 0, "scripts": 0, "script_links": 0, "foreign_images": 0, "policy": found["policy"]}, name
+        assert found == {
+            "ran": None,
+            "marked": 0,
+            "scripts": 0,
+            "script_links": 0,
+            "foreign_images": 0,
+            "policy": found["policy"],
+        }, name
         assert found["policy"] and "default-src 'none'" in found["policy"], f"{name}: no Content-Security-Policy"
         assert not blocked, f"{name}: {blocked}"
         shown_as_text += 'onerror="window.__xss=1"' in page.inner_text("body")
         # a page is mailed: no folder of the machine that made it (issue 23 found three pages with some)
-        assert str(folder.parent.parent) not in (folder / name).read_text(encoding="utf-8"), f"{name}: shows a local path"
+        assert str(folder.parent.parent) not in (folder / name).read_text(encoding="utf-8"), (
+            f"{name}: shows a local path"
+        )
         page.close()
     # the payload is not dropped either: the reader sees what the study holds
     assert shown_as_text == len(pages)

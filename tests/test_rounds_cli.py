@@ -38,8 +38,24 @@ def test_simulate_rounds_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
 
 def test_the_rounds_benchmark_runs_and_writes_every_rate(tmp_path: Path) -> None:
     out = tmp_path / "rounds.json"
-    completed = subprocess.run([sys.executable, str(PROJECT_ROOT / "benchmarks" / "run_rounds.py"), "--seeds", "1", "--n-boot", "50",
-                                "--informants", "3", "--out", str(out)], capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT)
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(PROJECT_ROOT / "benchmarks" / "run_rounds.py"),
+            "--seeds",
+            "1",
+            "--n-boot",
+            "50",
+            "--informants",
+            "3",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=PROJECT_ROOT,
+    )
     assert completed.returncode == 0, completed.stderr
     results = json.loads(out.read_text(encoding="utf-8"))
     assert [row["size"] for row in results["cells"]] == [0.0, 0.2, 0.3, 0.4, 0.45]
@@ -58,7 +74,21 @@ def test_compare_with_one_round_and_no_rounds_key_is_a_clear_error(tmp_path: Pat
 
 def test_compare_three_rounds_shows_each_consecutive_pair(tmp_path: Path) -> None:
     assert main(["simulate", str(tmp_path / "r"), "--rounds", "3", "--seed", "2"]) == 0
-    assert main(["compare", str(tmp_path / "r" / "runde-3"), "--out", str(tmp_path / "reports"), "--n-boot", "50", "--lang", "en"]) == 0
+    assert (
+        main(
+            [
+                "compare",
+                str(tmp_path / "r" / "runde-3"),
+                "--out",
+                str(tmp_path / "reports"),
+                "--n-boot",
+                "50",
+                "--lang",
+                "en",
+            ]
+        )
+        == 0
+    )
     html = (tmp_path / "reports" / "runde-3" / "udvikling.html").read_text(encoding="utf-8")
     # the latest pair first, and only its sections carry the anchors the practice pages link to
     assert html.index("<h2>runde-2 → runde-3</h2>") < html.index("<h2>runde-1 → runde-2</h2>")

@@ -36,7 +36,9 @@ def _other_version(folder: Path, version: str, rename: tuple[str, str] | None = 
         codings["item_id"] = codings["item_id"].replace(rename[0], rename[1])
         codings.to_csv(folder / "codings.csv", index=False)
     (folder / "instrument.yml").write_text(text, encoding="utf-8")
-    study = (folder / "study.yml").read_text(encoding="utf-8").replace("instrument: bundled", "instrument: instrument.yml")
+    study = (
+        (folder / "study.yml").read_text(encoding="utf-8").replace("instrument: bundled", "instrument: instrument.yml")
+    )
     (folder / "study.yml").write_text(study, encoding="utf-8")
 
 
@@ -52,7 +54,9 @@ def test_practices_are_matched_by_id_and_the_ones_in_one_round_listed(rounds: li
 
 def test_the_rounds_key_names_the_earlier_rounds_relative_to_the_study(rounds: list[Path]) -> None:
     assert [p.resolve() for p in round_folders(rounds[1])] == [p.resolve() for p in rounds]
-    (rounds[1] / "study.yml").write_text((rounds[1] / "study.yml").read_text(encoding="utf-8").replace("../runde-1", "../runde-0"), encoding="utf-8")
+    (rounds[1] / "study.yml").write_text(
+        (rounds[1] / "study.yml").read_text(encoding="utf-8").replace("../runde-1", "../runde-0"), encoding="utf-8"
+    )
     with pytest.raises(InputError) as raised:
         round_folders(rounds[1])
     [problem] = raised.value.problems
@@ -80,8 +84,11 @@ def test_a_declared_mapping_renames_the_earlier_items_to_the_later_ones(rounds: 
     before = pd.read_csv(rounds[0] / "codings.csv", dtype=str, keep_default_na=False)
     _other_version(rounds[0], "pilot 0.0", rename=("teori_1", "teori_gammel"))
     mapping = tmp_path / "mapping.yml"
-    mapping.write_text("from_version: pilot 0.0\nto_version: lovende-research arbejdsversion 0.1 (2026-11)\n"
-                       "items:\n  teori_gammel: teori_1\n  oekonomi_2: null\n", encoding="utf-8")
+    mapping.write_text(
+        "from_version: pilot 0.0\nto_version: lovende-research arbejdsversion 0.1 (2026-11)\n"
+        "items:\n  teori_gammel: teori_1\n  oekonomi_2: null\n",
+        encoding="utf-8",
+    )
     found = load_rounds(rounds, mapping)
     codings = found.studies[0].codings
     assert "teori_gammel" not in set(codings["item_id"]) and "oekonomi_2" not in set(codings["item_id"])

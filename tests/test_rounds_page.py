@@ -41,12 +41,19 @@ def _cells(html: str, table: str) -> list[str]:
 
 
 @pytest.mark.parametrize("language", ["da", "en"])
-def test_compare_writes_the_change_page_in_each_language(rounds: list[Path], tmp_path: Path, language: str, capsys) -> None:
-    assert main(["compare", str(rounds[1]), "--out", str(tmp_path / "reports"), "--lang", language, "--n-boot", "200"]) == 0
+def test_compare_writes_the_change_page_in_each_language(
+    rounds: list[Path], tmp_path: Path, language: str, capsys
+) -> None:
+    assert (
+        main(["compare", str(rounds[1]), "--out", str(tmp_path / "reports"), "--lang", language, "--n-boot", "200"])
+        == 0
+    )
     page = tmp_path / "reports" / "runde-2" / PAGE
     assert str(page) in capsys.readouterr().out
     elements = pd.read_csv(page.parent / "udvikling" / "runde-1_runde-2" / "elements.csv")
-    assert len(elements) == 4 * 11 and 'href="udvikling/runde-1_runde-2/elements.csv"' in page.read_text(encoding="utf-8")
+    assert len(elements) == 4 * 11 and 'href="udvikling/runde-1_runde-2/elements.csv"' in page.read_text(
+        encoding="utf-8"
+    )
     html = page.read_text(encoding="utf-8")
     assert f'content="{CONTENT_SECURITY_POLICY}"' in html and "<script" not in html.lower()
     # the study's title reaches the page as the characters typed, never as markup
@@ -57,7 +64,10 @@ def test_compare_writes_the_change_page_in_each_language(rounds: list[Path], tmp
     decimal = "," if language == "da" else "."
     assert all(decimal in n for n in numbers), numbers[:5]
     heading = {"da": "Udvikling mellem runderne", "en": "Development between rounds"}[language]
-    caveat = {"da": "Anden afgrænsning: den skrevne afgrænsning er ændret for Q002", "en": "Different delimitation: the written delimitation changed for Q002"}[language]
+    caveat = {
+        "da": "Anden afgrænsning: den skrevne afgrænsning er ændret for Q002",
+        "en": "Different delimitation: the written delimitation changed for Q002",
+    }[language]
     informants = {"da": "Andre informanter:", "en": "Different informants:"}[language]
     assert heading in html and caveat in html and informants in html
 
@@ -68,7 +78,22 @@ def test_the_page_lists_practices_found_in_one_round_only(rounds: list[Path], tm
     interviews[interviews["practice_id"] != "Q003"].to_csv(rounds[1] / "interviews.csv", index=False)
     codings = pd.read_csv(rounds[1] / "codings.csv", dtype=str, keep_default_na=False)
     codings[~codings["interview_id"].isin(dropped)].to_csv(rounds[1] / "codings.csv", index=False)
-    assert main(["compare", str(rounds[0]), str(rounds[1]), "--out", str(tmp_path / "reports"), "--n-boot", "100", "--lang", "en"]) == 0
+    assert (
+        main(
+            [
+                "compare",
+                str(rounds[0]),
+                str(rounds[1]),
+                "--out",
+                str(tmp_path / "reports"),
+                "--n-boot",
+                "100",
+                "--lang",
+                "en",
+            ]
+        )
+        == 0
+    )
     html = (tmp_path / "reports" / "runde-2" / PAGE).read_text(encoding="utf-8")
     assert "<li>Only in runde-1: Q003</li>" in html
     assert 'id="Q003"' not in html
@@ -97,7 +122,9 @@ def test_practice_pages_link_to_the_change_page_once_it_is_written(rounds: list[
     assert change_link(tmp_path / "nowhere", "Q001") == ""
 
 
-def test_the_page_opens_cleanly_in_chromium_with_no_decimal_points_in_danish(rounds: list[Path], tmp_path: Path) -> None:
+def test_the_page_opens_cleanly_in_chromium_with_no_decimal_points_in_danish(
+    rounds: list[Path], tmp_path: Path
+) -> None:
     from contextlib import contextmanager
 
     from playwright.sync_api import sync_playwright

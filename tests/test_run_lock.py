@@ -18,7 +18,10 @@ from tests.test_pipeline import _notebook
 from tests.test_study import make_study
 
 #: A first run whose only stage takes a while: long enough for the second run to meet it.
-SLOW = "import time\nfrom pathlib import Path\ntime.sleep(4)\n(Path(processed_dir) / Path(study_dir).name / 'screening' / 'done.txt').write_text('1')\n"
+SLOW = (
+    "import time\nfrom pathlib import Path\ntime.sleep(4)\n"
+    "(Path(processed_dir) / Path(study_dir).name / 'screening' / 'done.txt').write_text('1')\n"
+)
 RUNNER = (
     "import sys\nfrom pathlib import Path\nfrom lovende_research.pipeline import run_study\n"
     "run_study(sys.argv[1], notebooks_dir=Path(sys.argv[2]), processed_base=Path(sys.argv[3]), reports_base=Path(sys.argv[4]), progress=False)\n"
@@ -26,10 +29,23 @@ RUNNER = (
 
 
 def _first_run(tmp_path: Path) -> tuple[subprocess.Popen[bytes], dict[str, Path]]:
-    ws = {"study": make_study(tmp_path / "raw" / "lille"), "notebooks": tmp_path / "notebooks", "processed": tmp_path / "processed", "reports": tmp_path / "reports"}
+    ws = {
+        "study": make_study(tmp_path / "raw" / "lille"),
+        "notebooks": tmp_path / "notebooks",
+        "processed": tmp_path / "processed",
+        "reports": tmp_path / "reports",
+    }
     ws["notebooks"].mkdir()
     _notebook(ws["notebooks"] / "01_screening.ipynb", SLOW)
-    command = [sys.executable, "-c", RUNNER, str(ws["study"]), str(ws["notebooks"]), str(ws["processed"]), str(ws["reports"])]
+    command = [
+        sys.executable,
+        "-c",
+        RUNNER,
+        str(ws["study"]),
+        str(ws["notebooks"]),
+        str(ws["processed"]),
+        str(ws["reports"]),
+    ]
     process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while read_holder(ws["processed"] / "lille").get("pid") != process.pid:  # until the first run holds the lock
@@ -39,7 +55,14 @@ def _first_run(tmp_path: Path) -> tuple[subprocess.Popen[bytes], dict[str, Path]
 
 
 def _second(ws: dict[str, Path], **kwargs):
-    return run_study(ws["study"], notebooks_dir=ws["notebooks"], processed_base=ws["processed"], reports_base=ws["reports"], progress=False, **kwargs)
+    return run_study(
+        ws["study"],
+        notebooks_dir=ws["notebooks"],
+        processed_base=ws["processed"],
+        reports_base=ws["reports"],
+        progress=False,
+        **kwargs,
+    )
 
 
 def test_second_run_is_refused_naming_the_running_process(tmp_path: Path) -> None:

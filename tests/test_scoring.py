@@ -79,7 +79,9 @@ CODINGS = [
 ]
 
 
-def write_study(folder: Path, codings: list[tuple[str, ...]] = CODINGS, weights: dict[str, float] | None = None) -> Path:
+def write_study(
+    folder: Path, codings: list[tuple[str, ...]] = CODINGS, weights: dict[str, float] | None = None
+) -> Path:
     """A minimal study folder in the format of docs/study-format.md."""
     folder.mkdir(parents=True, exist_ok=True)
     config = {"title": "Håndlavet teststudie", "language": "da", "instrument": "bundled", "seed": 7, "show_notes": True}
@@ -99,11 +101,11 @@ def write_study(folder: Path, codings: list[tuple[str, ...]] = CODINGS, weights:
         encoding="utf-8",
     )
     (folder / "screening.csv").write_text(
-        "practice_id,screener_id,criterion,decision\nP1,S1,målgruppe,include\nP2,S1,målgruppe,include\n", encoding="utf-8"
+        "practice_id,screener_id,criterion,decision\nP1,S1,målgruppe,include\nP2,S1,målgruppe,include\n",
+        encoding="utf-8",
     )
     (folder / "interviews.csv").write_text(
-        "interview_id,practice_id,informant_id,informant_role\n"
-        "I1,P1,L1,leder\nI2,P1,M1,medarbejder\nI3,P2,L2,leder\n",
+        "interview_id,practice_id,informant_id,informant_role\nI1,P1,L1,leder\nI2,P1,M1,medarbejder\nI3,P2,L2,leder\n",
         encoding="utf-8",
     )
     (folder / "delimitations.csv").write_text(
@@ -225,7 +227,9 @@ def test_coverage_threshold_reports_insufficient_not_low(study: Study) -> None:
 def test_missing_codes_never_lower_a_score(tmp_path: Path, missing: str) -> None:
     # I2 answers teori 2, 2, 2 (each 1/3). Replace teori_3 by a missing code, and by the lowest code 1.
     def teori_of(response: str) -> float:
-        codings = [r if not (r[0] == "I2" and r[2] == "teori_3") else (r[0], r[1], r[2], response, "", "") for r in CODINGS]
+        codings = [
+            r if not (r[0] == "I2" and r[2] == "teori_3") else (r[0], r[1], r[2], response, "", "") for r in CODINGS
+        ]
         study = Study.load(write_study(tmp_path / f"m{len(list(tmp_path.iterdir()))}", codings))
         items = reconcile_coders(study.codings, study.instrument)
         return float(element(element_scores(items, study.instrument, study.interviews, 0.5), "I2", "teori")["score"])
@@ -378,7 +382,9 @@ def test_bootstrap_is_reproducible_with_a_seed() -> None:
     other = bootstrap_replicates(scores, n_boot=50, seed=12)
     pd.testing.assert_frame_equal(first, again)
     assert not first["score"].equals(other["score"])
-    pd.testing.assert_frame_equal(bootstrap_profiles(scores, n_boot=50, seed=11), bootstrap_profiles(scores, n_boot=50, seed=11))
+    pd.testing.assert_frame_equal(
+        bootstrap_profiles(scores, n_boot=50, seed=11), bootstrap_profiles(scores, n_boot=50, seed=11)
+    )
 
 
 def test_bootstrap_interval_shrinks_as_informants_are_added() -> None:
@@ -437,7 +443,6 @@ def test_score_study_on_the_hand_study(study: Study) -> None:
 # ---------------------------------------------------------------------------------------------------
 
 
-
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_recovered_ranking_matches_planted_truth(tmp_path: Path, seed: int) -> None:
     folder = simulate.simulate_study(tmp_path / "sim", simulate.SimulationSpec.preset("example"), seed=seed)
@@ -453,7 +458,10 @@ def test_recovered_ranking_matches_planted_truth(tmp_path: Path, seed: int) -> N
     assert rho >= 0.8
     # Element level too: each recovered element score against the planted expected score.
     profiles = practice_profiles(scores, "mean").dropna(subset=["score"])
-    expected = [truth["practices"][p]["expected_element_scores"][e] for p, e in zip(profiles["practice_id"], profiles["element_id"], strict=True)]
+    expected = [
+        truth["practices"][p]["expected_element_scores"][e]
+        for p, e in zip(profiles["practice_id"], profiles["element_id"], strict=True)
+    ]
     assert spearmanr(expected, profiles["score"]).statistic >= 0.7
 
 
@@ -470,13 +478,24 @@ def test_notebook_writes_tables_and_figures(tmp_path: Path, run_notebook, exampl
     )
     assert notebook.metadata.papermill.parameters["n_boot"] == 40
     out = processed / study_dir.name / "scores"
-    names = ["item_scores", "element_scores", "profiles", "overall", "ranks", "element_pattern", "screen_flags", "coder_conflicts"]
+    names = [
+        "item_scores",
+        "element_scores",
+        "profiles",
+        "overall",
+        "ranks",
+        "element_pattern",
+        "screen_flags",
+        "coder_conflicts",
+    ]
     tables = {name: pd.read_parquet(out / f"{name}.parquet") for name in names}
     study = Study.load(study_dir)
     practices = set(study.interviews["practice_id"])
     assert set(tables["profiles"]["practice_id"]) == practices
     assert len(tables["profiles"]) == 11 * len(practices)
-    assert {"score", "coverage", "informant_sd", "informant_range", "ci_low", "ci_high", "sufficient"} <= set(tables["profiles"].columns)
+    assert {"score", "coverage", "informant_sd", "informant_range", "ci_low", "ci_high", "sufficient"} <= set(
+        tables["profiles"].columns
+    )
     ranks = tables["ranks"].dropna(subset=["rank"])
     assert ((ranks["rank_low"] <= ranks["rank"]) & (ranks["rank"] <= ranks["rank_high"])).all()
     # Scores never outside 0–1; a score exists exactly where the profile says sufficient.
@@ -489,7 +508,9 @@ def test_notebook_writes_tables_and_figures(tmp_path: Path, run_notebook, exampl
     shown = {ranks["practice_id"].iloc[0], ranks["practice_id"].iloc[-1]}
     assert len(shown) == 2 and ranks["rank"].iloc[0] < ranks["rank"].iloc[-1]
     for stem in ["heatmap", "ranks", "element_pattern"] + [f"profile_{p}" for p in sorted(shown)]:
-        assert (figures / f"{stem}.svg").read_bytes().startswith(b"<?xml") and (figures / f"{stem}.svg").stat().st_size > 1000
+        assert (figures / f"{stem}.svg").read_bytes().startswith(b"<?xml") and (
+            figures / f"{stem}.svg"
+        ).stat().st_size > 1000
     assert {p.stem for p in figures.glob("profile_*.svg")} - {stale.stem} == {f"profile_{p}" for p in shown}
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["seed"] == 3 and manifest["parameters"]["aggregation"] == "mean"
@@ -503,7 +524,9 @@ def test_notebook_writes_tables_and_figures(tmp_path: Path, run_notebook, exampl
     assert ranks["p_top_k"].sum() == pytest.approx(5, abs=1e-9)
     assert ranks["p_top_decile"].sum() == pytest.approx(math.ceil(0.1 * len(ranks)), abs=1e-9)
     # the manifest lists the figures this run drew, not whatever an earlier run left in the folder
-    assert sorted(manifest["figures"]) == sorted(f"{stem}.svg" for stem in ["heatmap", "ranks", "element_pattern"] + [f"profile_{p}" for p in shown])
+    assert sorted(manifest["figures"]) == sorted(
+        f"{stem}.svg" for stem in ["heatmap", "ranks", "element_pattern"] + [f"profile_{p}" for p in shown]
+    )
 
 
 def test_notebook_pair_is_in_sync() -> None:
@@ -599,27 +622,45 @@ def reference_replicates(scores: pd.DataFrame, aggregation: str, n_boot: int, se
                 else:
                     valid = ~np.isnan(sample)
                     block = np.where(valid, sample, 0.0).sum(axis=1) / valid.sum(axis=1)
-        frames.append(pd.DataFrame({"replicate": np.repeat(np.arange(n_boot), len(elements)), "practice_id": practice,
-                                    "delimitation_id": delimitation, "element_id": np.tile(elements, n_boot),
-                                    "score": block.reshape(-1)}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "replicate": np.repeat(np.arange(n_boot), len(elements)),
+                    "practice_id": practice,
+                    "delimitation_id": delimitation,
+                    "element_id": np.tile(elements, n_boot),
+                    "score": block.reshape(-1),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
-def reference_intervals(scores: pd.DataFrame, aggregation: str, reps: pd.DataFrame, ci: float, share: float) -> dict[str, pd.DataFrame]:
+def reference_intervals(
+    scores: pd.DataFrame, aggregation: str, reps: pd.DataFrame, ci: float, share: float
+) -> dict[str, pd.DataFrame]:
     """The long-table path: profiles, overall index and ranks from the replicates with the package's own
     ``practice_profiles``, ``percentile_intervals`` and ``overall_index`` (each pinned by hand elsewhere in
     this file), to which the array path must be equal."""
     cells, pairs = ["practice_id", "delimitation_id", "element_id"], ["practice_id", "delimitation_id"]
-    profiles = practice_profiles(scores, aggregation).merge(percentile_intervals(reps, cells, "score", ci), on=cells, how="left")
+    profiles = practice_profiles(scores, aggregation).merge(
+        percentile_intervals(reps, cells, "score", ci), on=cells, how="left"
+    )
     profiles.loc[profiles["n_scored"] < 2, ["ci_low", "ci_high", "boot_se"]] = np.nan
     rep_overall = overall_index(reps, share)
     point = overall_index(practice_profiles(scores, aggregation), share)
     overall = percentile_intervals(rep_overall, pairs, "overall", ci)
-    rep_overall["rank"] = rep_overall.groupby(["replicate", "delimitation_id"])["overall"].rank(ascending=False, method="min")
+    rep_overall["rank"] = rep_overall.groupby(["replicate", "delimitation_id"])["overall"].rank(
+        ascending=False, method="min"
+    )
     grouped = rep_overall.dropna(subset=["rank"]).groupby(pairs)["rank"]
-    ranks = pd.DataFrame({"rank_low": grouped.quantile((1 - ci) / 2, interpolation="lower"),
-                          "rank_high": grouped.quantile((1 + ci) / 2, interpolation="higher"),
-                          "rank_median": grouped.median()}).reset_index()
+    ranks = pd.DataFrame(
+        {
+            "rank_low": grouped.quantile((1 - ci) / 2, interpolation="lower"),
+            "rank_high": grouped.quantile((1 + ci) / 2, interpolation="higher"),
+            "rank_median": grouped.median(),
+        }
+    ).reset_index()
     return {"profiles": profiles, "overall": point.merge(overall, on=pairs), "ranks": ranks}
 
 
@@ -651,7 +692,9 @@ def test_array_bootstrap_equals_the_long_table_path(tmp_path: Path, aggregation:
     columns = ["practice_id", "delimitation_id", "overall", "ci_low", "ci_high", "boot_se"]
     # ci columns are NaN in bootstrap_overall for practices with fewer than two informants
     thin = overall["n_informants"] < 2
-    merged = overall[columns].merge(expected["overall"][columns], on=["practice_id", "delimitation_id"], suffixes=("", "_ref"))
+    merged = overall[columns].merge(
+        expected["overall"][columns], on=["practice_id", "delimitation_id"], suffixes=("", "_ref")
+    )
     for column in ("overall", "ci_low", "ci_high", "boot_se"):
         mine, theirs = merged[column].to_numpy(dtype=float), merged[f"{column}_ref"].to_numpy(dtype=float)
         keep = ~thin.to_numpy() if column != "overall" else np.ones(len(merged), dtype=bool)
@@ -661,10 +704,17 @@ def test_array_bootstrap_equals_the_long_table_path(tmp_path: Path, aggregation:
     ranked = merged["rank"].notna().to_numpy()
     assert ranked.sum() >= 10
     for column in ("rank_low", "rank_high", "rank_median"):
-        np.testing.assert_array_equal(merged[column].to_numpy(dtype=float, na_value=np.nan)[ranked], merged[f"{column}_ref"].to_numpy(dtype=float)[ranked])
+        np.testing.assert_array_equal(
+            merged[column].to_numpy(dtype=float, na_value=np.nan)[ranked],
+            merged[f"{column}_ref"].to_numpy(dtype=float)[ranked],
+        )
     # Drawing inside each function (replicates=None) and passing the long table give the same tables.
     pd.testing.assert_frame_equal(bootstrap_profiles(scores, aggregation, n_boot, seed, ci), profiles, check_exact=True)
-    pd.testing.assert_frame_equal(rank_intervals(scores, aggregation, ci=ci, min_element_share=share, replicates=reference), ranks, check_exact=True)
+    pd.testing.assert_frame_equal(
+        rank_intervals(scores, aggregation, ci=ci, min_element_share=share, replicates=reference),
+        ranks,
+        check_exact=True,
+    )
 
 
 def test_bootstrap_draws_round_trip_through_the_long_table() -> None:
@@ -691,7 +741,9 @@ def test_heatmap_marks_a_cell_without_a_score_with_a_dash(study: Study) -> None:
 
     tables = score_study(study, n_boot=20, coverage_threshold=0.1)
     profiles = tables.profiles.copy()
-    gap = profiles.index[(profiles["practice_id"] == "P1") & (profiles["element_id"] == study.instrument.elements[1].id)][0]
+    gap = profiles.index[
+        (profiles["practice_id"] == "P1") & (profiles["element_id"] == study.instrument.elements[1].id)
+    ][0]
     profiles.loc[gap, "score"] = np.nan
     figure = score_plots.heatmap(profiles, tables.overall, study.instrument)
     ax = figure.axes[0]
@@ -701,6 +753,9 @@ def test_heatmap_marks_a_cell_without_a_score_with_a_dash(study: Study) -> None:
     main = profiles[profiles["delimitation_id"] == "main"]
     gaps = main[main["score"].isna()]
     assert (1.5, rows.index("P1") + 0.5) in dashes
-    assert dashes == {(columns.index(e) + 0.5, rows.index(p) + 0.5) for p, e in zip(gaps["practice_id"], gaps["element_id"], strict=True)}
+    assert dashes == {
+        (columns.index(e) + 0.5, rows.index(p) + 0.5)
+        for p, e in zip(gaps["practice_id"], gaps["element_id"], strict=True)
+    }
     assert len(ax.texts) == len(main)  # every other cell keeps its number
     plt.close(figure)

@@ -27,8 +27,16 @@ from lovende_research.scoring import (
 ROLES = ("leder", "medarbejder", "samarbejdspartner")
 
 
-def planted(seed: int, n_practices: int = 30, n_informants: int = 3, n_elements: int = 11, informant_sd: float = 0.05,
-            residual_sd: float = 0.12, leader_offset: float = 0.0, drop: float = 0.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+def planted(
+    seed: int,
+    n_practices: int = 30,
+    n_informants: int = 3,
+    n_elements: int = 11,
+    informant_sd: float = 0.05,
+    residual_sd: float = 0.12,
+    leader_offset: float = 0.0,
+    drop: float = 0.0,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Informant element scores y = m_pe + role offset + u_i + e_ie, and each cell's true score.
 
     The true score of a cell is the practice's expected score over its own informants' roles:
@@ -68,7 +76,9 @@ def test_components_match_statsmodels_reml_on_a_balanced_design() -> None:
     # warns that the estimate "may be on the boundary", which it is not here (both variances > 0).
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        fit = smf.mixedlm("score ~ 0 + C(cell) + C(informant_role)", data, groups=data["informant_id"]).fit(reml=True, method="powell")
+        fit = smf.mixedlm("score ~ 0 + C(cell) + C(informant_role)", data, groups=data["informant_id"]).fit(
+            reml=True, method="powell"
+        )
     assert model.residual_var == pytest.approx(fit.scale, abs=1e-6)
     assert model.informant_var == pytest.approx(float(fit.cov_re.iloc[0, 0]), abs=1e-6)
     # The leader's offset against the other roles is REML's fixed-effect contrast (same tolerance).
@@ -81,9 +91,13 @@ def test_components_are_unbiased_on_an_unbalanced_design_with_roles() -> None:
     estimates sit at the planted values (SE of the mean about 4 % of each; tolerance 15 %)."""
     estimates = []
     for seed in range(30):
-        scores, _ = planted(seed, n_practices=25, n_informants=3, informant_sd=0.06, residual_sd=0.1, leader_offset=0.08, drop=0.15)
+        scores, _ = planted(
+            seed, n_practices=25, n_informants=3, informant_sd=0.06, residual_sd=0.1, leader_offset=0.08, drop=0.15
+        )
         model = fit_score_model(scores)
-        estimates.append((model.informant_var, model.residual_var, model.role_effects["leder"] - model.role_effects["medarbejder"]))
+        estimates.append(
+            (model.informant_var, model.residual_var, model.role_effects["leder"] - model.role_effects["medarbejder"])
+        )
     informant_var, residual_var, leader = np.mean(estimates, axis=0)
     assert informant_var == pytest.approx(0.06**2, rel=0.15)
     assert residual_var == pytest.approx(0.1**2, rel=0.15)
@@ -132,13 +146,19 @@ def test_p_top_k_is_the_normal_probability_of_being_ahead() -> None:
     informant's offset and the residual cannot be told apart; the model puts the whole spread on the
     informant, which is the total variance a cell needs."""
     rng = np.random.default_rng(8)
-    rows = [(p, f"{p}-{i}", "medarbejder", "e", base + rng.normal(0, 0.1)) for p, base in (("A", 0.55), ("B", 0.5)) for i in range(6)]
+    rows = [
+        (p, f"{p}-{i}", "medarbejder", "e", base + rng.normal(0, 0.1))
+        for p, base in (("A", 0.55), ("B", 0.5))
+        for i in range(6)
+    ]
     # 40 more practices lend the model their spread; they sit far below, out of the top.
     rows += [(f"Z{p}", f"Z{p}-{i}", "medarbejder", "e", 0.1 + rng.normal(0, 0.1)) for p in range(40) for i in range(6)]
     scores = pd.DataFrame(rows, columns=["practice_id", "informant_id", "informant_role", "element_id", "score"])
     scores = scores.assign(interview_id=scores["informant_id"], delimitation_id="main", coverage=1.0, sufficient=True)
     model = fit_score_model(scores)
-    ranks = rank_intervals(scores, replicates=model_draws(scores, n_boot=8000, seed=3, model=model), top_k=1).set_index("practice_id")
+    ranks = rank_intervals(scores, replicates=model_draws(scores, n_boot=8000, seed=3, model=model), top_k=1).set_index(
+        "practice_id"
+    )
     mean = scores.groupby("practice_id")["score"].mean()
     d = mean["A"] - mean["B"]
     expected = norm.cdf(d / np.sqrt((model.informant_var + model.residual_var) / 3))
@@ -192,9 +212,13 @@ def test_on_the_independent_generator_the_model_covers_and_the_bootstrap_does_no
 
     truth = write_independent_study(tmp_path / "study", IndependentSpec(n_practices=20, leader_leniency=0.1), seed=16)
     study = Study.load(tmp_path / "study")
-    scores = element_scores(reconcile_coders(study.codings, study.instrument, "median"), study.instrument, study.interviews, 0.5)
+    scores = element_scores(
+        reconcile_coders(study.codings, study.instrument, "median"), study.instrument, study.interviews, 0.5
+    )
     true = truth.practice_element.rename(columns={"true_score": "truth"})
-    model = bootstrap_profiles(scores, replicates=model_draws(scores, n_boot=2000, seed=16), min_informants=1).dropna(subset=["score"])
+    model = bootstrap_profiles(scores, replicates=model_draws(scores, n_boot=2000, seed=16), min_informants=1).dropna(
+        subset=["score"]
+    )
     boot = bootstrap_profiles(scores, replicates=bootstrap_draws(scores, n_boot=2000, seed=16)).dropna(subset=["score"])
     # About 220 cells at nominal 0.95: binomial SD 0.015, so 0.9 is more than 3 SD below; the bootstrap of
     # three informants (their min-max) is bounded near 0.75, so 0.85 is far above what it reaches.

@@ -21,15 +21,26 @@ from lovende_research.study import Study
 
 # Brennan, R. L. (2001), Generalizability Theory, Springer: synthetic data set no. 2, an i:p design of
 # 10 persons with 8 items nested within each (one row per person; the book prints items as columns).
-BRENNAN_2 = [[2, 6, 7, 5, 2, 5, 5, 5], [4, 5, 6, 7, 6, 7, 5, 7], [5, 5, 4, 6, 5, 4, 5, 5], [5, 9, 8, 6, 5, 7, 7, 6],
-             [4, 3, 5, 6, 4, 5, 6, 4], [4, 4, 4, 7, 6, 4, 7, 8], [2, 6, 6, 5, 2, 7, 7, 5], [3, 4, 4, 5, 6, 6, 6, 4],
-             [0, 5, 4, 5, 5, 5, 5, 3], [6, 8, 7, 6, 6, 8, 8, 6]]
+BRENNAN_2 = [
+    [2, 6, 7, 5, 2, 5, 5, 5],
+    [4, 5, 6, 7, 6, 7, 5, 7],
+    [5, 5, 4, 6, 5, 4, 5, 5],
+    [5, 9, 8, 6, 5, 7, 7, 6],
+    [4, 3, 5, 6, 4, 5, 6, 4],
+    [4, 4, 4, 7, 6, 4, 7, 8],
+    [2, 6, 6, 5, 2, 7, 7, 5],
+    [3, 4, 4, 5, 6, 6, 6, 4],
+    [0, 5, 4, 5, 5, 5, 5, 3],
+    [6, 8, 7, 6, 6, 8, 8, 6],
+]
 
 
 def test_brennans_nested_example_gives_his_components_and_coefficients() -> None:
     """Persons are practices and the items nested in them informants (both designs are i:p)."""
-    scores = pd.DataFrame([(f"p{p}", f"p{p}i{i}", v) for p, row in enumerate(BRENNAN_2) for i, v in enumerate(row)],
-                          columns=["practice_id", "informant_id", "score"])
+    scores = pd.DataFrame(
+        [(f"p{p}", f"p{p}i{i}", v) for p, row in enumerate(BRENNAN_2) for i, v in enumerate(row)],
+        columns=["practice_id", "informant_id", "score"],
+    )
     scores = scores.assign(interview_id=scores["informant_id"], informant_role="leder", element_id="e", coder_id="A")
     g = g_study(scores)
     # Brennan (2001), G study of synthetic data set no. 2: sigma^2(p) = .6108, sigma^2(i:p) = 2.0250
@@ -44,10 +55,19 @@ def test_brennans_nested_example_gives_his_components_and_coefficients() -> None
     assert projected["Phi"] == pytest.approx(projected["G"], abs=1e-12)
 
 
-PLANTED = {"practice": 0.010, "practice_element": 0.015, "informant": 0.008, "informant_element": 0.012, "coder": 0.002, "residual": 0.006}
+PLANTED = {
+    "practice": 0.010,
+    "practice_element": 0.015,
+    "informant": 0.008,
+    "informant_element": 0.012,
+    "coder": 0.002,
+    "residual": 0.006,
+}
 
 
-def planted(seed: int, n_practices: int = 60, n_informants: int = 3, n_coders: int = 2, n_elements: int = 11) -> pd.DataFrame:
+def planted(
+    seed: int, n_practices: int = 60, n_informants: int = 3, n_coders: int = 2, n_elements: int = 11
+) -> pd.DataFrame:
     """Coder-level element scores from the G study's model with the PLANTED components; coders crossed
     with every interview (each coder codes all), elements with fixed means."""
     rng = np.random.default_rng(seed)
@@ -61,8 +81,14 @@ def planted(seed: int, n_practices: int = 60, n_informants: int = 3, n_coders: i
             informant = rng.normal(0, sd["informant"]) + rng.normal(0, sd["informant_element"], n_elements)
             for c in range(n_coders):
                 score = element_mean + level + informant + coder[c] + rng.normal(0, sd["residual"], n_elements)
-                rows += [(f"P{p}", f"P{p}-{i}", f"P{p}-{i}", "medarbejder", f"e{e}", f"C{c}", score[e]) for e in range(n_elements)]
-    return pd.DataFrame(rows, columns=["practice_id", "informant_id", "interview_id", "informant_role", "element_id", "coder_id", "score"])
+                rows += [
+                    (f"P{p}", f"P{p}-{i}", f"P{p}-{i}", "medarbejder", f"e{e}", f"C{c}", score[e])
+                    for e in range(n_elements)
+                ]
+    return pd.DataFrame(
+        rows,
+        columns=["practice_id", "informant_id", "interview_id", "informant_role", "element_id", "coder_id", "score"],
+    )
 
 
 def test_components_recover_planted_ones_and_the_projection_its_coefficients() -> None:
@@ -70,8 +96,14 @@ def test_components_recover_planted_ones_and_the_projection_its_coefficients() -
     component sits near its planted value. The coder component rests on 1 df per study (two coders),
     so it gets a wide tolerance; the others about 4 SE of the mean."""
     estimates = pd.DataFrame([g_study(planted(seed)).variance for seed in range(20)]).mean()
-    for name, tolerance in {"practice": 0.25, "practice_element": 0.1, "informant": 0.15, "informant_element": 0.1,
-                            "residual": 0.05, "coder": 0.8}.items():
+    for name, tolerance in {
+        "practice": 0.25,
+        "practice_element": 0.1,
+        "informant": 0.15,
+        "informant_element": 0.1,
+        "residual": 0.05,
+        "coder": 0.8,
+    }.items():
         assert estimates[name] == pytest.approx(PLANTED[name], rel=tolerance), name
     # The projected coefficients for 4 informants and 2 coders, against the formula on the planted
     # components by hand: element tau = .025, delta = .008/4 + .012/4 + .006/8 = .00575, so
@@ -91,7 +123,11 @@ def test_needed_is_the_first_design_that_reaches_the_target() -> None:
     assert table.at[("element", "G", 0.7), "n_informants"] == 3
     # A coefficient no number of informants reaches is <NA>: the coder's severity alone keeps Phi below 1.
     severe = GStudy({**PLANTED, "coder": 1.0, "item": np.nan}, 3.0, 1.0, 11)
-    assert pd.isna(needed(severe, coders=[1]).set_index(["measure", "coefficient", "target"]).at[("element", "Phi", 0.8), "n_informants"])
+    assert pd.isna(
+        needed(severe, coders=[1])
+        .set_index(["measure", "coefficient", "target"])
+        .at[("element", "Phi", 0.8), "n_informants"]
+    )
 
 
 def test_plan_of_the_example_is_reproducible_and_its_intervals_hold_the_estimate() -> None:
@@ -106,17 +142,43 @@ def test_plan_of_the_example_is_reproducible_and_its_intervals_hold_the_estimate
     # 2 coders per interview; that is the row marked as the design used.
     used = p[p["design_used"]]
     assert set(zip(used["n_informants"], used["n_coders"], strict=True)) == {(3, 2)}
-    assert list(plan.components["component"]) == ["practice", "practice_element", "informant", "informant_element", "coder", "residual", "item"]
+    assert list(plan.components["component"]) == [
+        "practice",
+        "practice_element",
+        "informant",
+        "informant_element",
+        "coder",
+        "residual",
+        "item",
+    ]
 
 
 def test_lovende_plan_prints_the_table_and_writes_csv(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "lovende_research.cli", "plan", str(EXAMPLE_STUDY), "--n-boot", "20", "--out", str(tmp_path), "--lang", "en"],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lovende_research.cli",
+            "plan",
+            str(EXAMPLE_STUDY),
+            "--n-boot",
+            "20",
+            "--out",
+            str(tmp_path),
+            "--lang",
+            "en",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "Design plan for example" in done.stdout and "Fewest informants per practice" in done.stdout
     projections = pd.read_csv(tmp_path / "design_projections.csv")
     assert len(projections) == 2 * 6 * 3
-    assert {"measure", "n_informants", "n_coders", "G", "G_low", "G_high", "Phi", "Phi_low", "Phi_high"} <= set(projections.columns)
+    assert {"measure", "n_informants", "n_coders", "G", "G_low", "G_high", "Phi", "Phi_low", "Phi_high"} <= set(
+        projections.columns
+    )
     assert (tmp_path / "design_components.csv").is_file() and (tmp_path / "design_needed.csv").is_file()
 
 
@@ -143,7 +205,9 @@ def test_design_chart_draws_one_line_per_coder_count_with_the_design_used(langua
     # three coder lines and the square marking the design used, per panel
     assert len(element.lines) == 4 + 2  # + the two dashed targets
     square = element.lines[3]
-    assert list(square.get_xdata()) == [3] and square.get_ydata()[0] == pytest.approx(coefficients(g.variance, 3, 2)["G"])
+    assert list(square.get_xdata()) == [3] and square.get_ydata()[0] == pytest.approx(
+        coefficients(g.variance, 3, 2)["G"]
+    )
     plt.close(figure)
 
 
@@ -156,7 +220,9 @@ def test_stage_three_shows_and_writes_the_design_plan(example_run) -> None:
     projections = pd.read_csv(design / "design_projections.csv")
     assert len(projections) == 36 and projections["design_used"].sum() == 2
     page = (example_run.index.parent / "03_subjectivity_bias.html").read_text(encoding="utf-8")
-    assert "Designplan" in page and "Projiceret pålidelighed (G) efter design" in (design / "design_plan.svg").read_text(encoding="utf-8")
+    assert "Designplan" in page and "Projiceret pålidelighed (G) efter design" in (
+        design / "design_plan.svg"
+    ).read_text(encoding="utf-8")
     import base64
     import re
 

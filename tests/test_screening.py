@@ -61,9 +61,13 @@ def screening_csv(rows: list[tuple[str, ...]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_study(folder: Path, rows: list[tuple[str, ...]] = SCREENING_ROWS, extra: dict[str, str] | None = None) -> Path:
+def write_study(
+    folder: Path, rows: list[tuple[str, ...]] = SCREENING_ROWS, extra: dict[str, str] | None = None
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "study.yml").write_text('title: "Lille test"\nseed: 11\nshow_notes: true\n', encoding="utf-8")  # the conflict list carries notes
+    (folder / "study.yml").write_text(
+        'title: "Lille test"\nseed: 11\nshow_notes: true\n', encoding="utf-8"
+    )  # the conflict list carries notes
     (folder / "candidates.csv").write_text(CANDIDATES, encoding="utf-8")
     (folder / "screening.csv").write_text(screening_csv(rows), encoding="utf-8")
     (folder / "interviews.csv").write_text("interview_id,practice_id,informant_id,informant_role\n", encoding="utf-8")
@@ -85,11 +89,19 @@ def run_stage(study: Study) -> dict[str, pd.DataFrame]:
     screened = sc.screened_rows(study.screening, removed)
     sc.check_all_screened(study.candidates, screened, removed)
     eligibility = sc.practice_eligibility(sc.final_decisions(screened))
-    return {"review": review, "screened": screened, "eligibility": eligibility, "flow": sc.flow_counts(study.candidates, review, eligibility)}
+    return {
+        "review": review,
+        "screened": screened,
+        "eligibility": eligibility,
+        "flow": sc.flow_counts(study.candidates, review, eligibility),
+    }
 
 
 def totals(flow: pd.DataFrame) -> dict[str, int]:
-    return {str(s): int(n) for s, n in zip(flow.loc[flow["reason"].isna(), "step"], flow.loc[flow["reason"].isna(), "n"], strict=True)}
+    return {
+        str(s): int(n)
+        for s, n in zip(flow.loc[flow["reason"].isna(), "step"], flow.loc[flow["reason"].isna(), "n"], strict=True)
+    }
 
 
 # ------------------------------------------------------------------------------------------ catalogue
@@ -121,7 +133,9 @@ def test_fold_name_keeps_danish_letters() -> None:
 
 
 def test_near_identical_name_with_other_provider_is_not_flagged() -> None:
-    cands = pd.DataFrame({"practice_id": ["X1", "X2"], "name": ["Familiegruppen", "Familiegruppen"], "provider": ["Hus A", "Hus B"]})
+    cands = pd.DataFrame(
+        {"practice_id": ["X1", "X2"], "name": ["Familiegruppen", "Familiegruppen"], "provider": ["Hus A", "Hus B"]}
+    )
     assert sc.find_duplicates(cands).empty
 
 
@@ -149,7 +163,13 @@ def test_conflict_list_for_consensus_meeting(small: Study) -> None:
     assert conflicts[["practice_id", "criterion"]].values.tolist() == [["P4", "k2"], ["P5", "k2"]]
     p4 = conflicts.iloc[0]
     assert (p4["name"], p4["screener_1"], p4["decision_1"], p4["decision_2"], p4["reason_2"], p4["note_2"]) == (
-        "Krisesamtaler", "A", "include", "exclude", "ikke i drift", "note fra B")
+        "Krisesamtaler",
+        "A",
+        "include",
+        "exclude",
+        "ikke i drift",
+        "note fra B",
+    )
     # P5's reconciled decision stands on screener A's row only; it still resolves the conflict.
     assert conflicts["reconciled_decision"].tolist() == ["exclude", "include"]
     assert conflicts["resolved"].tolist() == [True, True]
@@ -169,7 +189,9 @@ def test_unresolved_conflicts_block_selection_naming_the_practices(tmp_path: Pat
 def test_contradictory_reconciled_decisions_are_an_input_error(tmp_path: Path) -> None:
     study = Study.load(write_study(tmp_path / "modstrid"))
     screening = study.screening.copy()
-    row = screening.index[(screening["practice_id"] == "P4") & (screening["criterion"] == "k2") & (screening["screener_id"] == "B")][0]
+    row = screening.index[
+        (screening["practice_id"] == "P4") & (screening["criterion"] == "k2") & (screening["screener_id"] == "B")
+    ][0]
     screening.loc[row, "reconciled_decision"] = "include"
     with pytest.raises(InputError, match="forskellige reconciled_decision"):
         sc.final_decisions(screening)
@@ -182,21 +204,39 @@ def test_flow_counts_by_eye_without_duplicate_decision(small: Study) -> None:
     stage = run_stage(small)
     # 6 identified, P1/P2 one pending pair (kept), 6 screened, excluded P3 P4 P6, eligible P1 P2 P5.
     assert totals(stage["flow"]) == {
-        "identified": 6, "possible_duplicates": 1, "duplicates_removed": 0, "screened": 6, "excluded": 3, "eligible": 3,
+        "identified": 6,
+        "possible_duplicates": 1,
+        "duplicates_removed": 0,
+        "screened": 6,
+        "excluded": 3,
+        "eligible": 3,
     }
     reasons = stage["flow"][stage["flow"]["reason"].notna()].set_index("reason")["n"].to_dict()
     assert reasons == {"ikke målgruppe": 1, "ikke i drift": 1, "k1": 1}
     eligible = stage["eligibility"].set_index("practice_id")
-    assert eligible.loc["P6", "exclusion_criterion"] == "k1" and eligible.loc["P4", "exclusion_reason"] == "ikke i drift"
+    assert (
+        eligible.loc["P6", "exclusion_criterion"] == "k1" and eligible.loc["P4", "exclusion_reason"] == "ikke i drift"
+    )
 
 
 def test_excluded_count_under_first_failed_criterion_in_table_order() -> None:
     # Criteria written in the order målgruppe, i_drift, beskrevet: the reverse of alphabetical, so a
     # count that sorts criteria by name puts every double failure under "beskrevet".
     criteria = ["maalgruppe", "i_drift", "beskrevet"]
-    fails = {"Q1": {"maalgruppe", "beskrevet"}, "Q2": {"i_drift", "beskrevet"}, "Q3": set(criteria), "Q4": {"beskrevet"}, "Q5": set()}
+    fails = {
+        "Q1": {"maalgruppe", "beskrevet"},
+        "Q2": {"i_drift", "beskrevet"},
+        "Q3": set(criteria),
+        "Q4": {"beskrevet"},
+        "Q5": set(),
+    }
     screening = pd.DataFrame(
-        [(p, s, c, "exclude" if c in failed else "include") for p, failed in fails.items() for c in criteria for s in ("A", "B")],
+        [
+            (p, s, c, "exclude" if c in failed else "include")
+            for p, failed in fails.items()
+            for c in criteria
+            for s in ("A", "B")
+        ],
         columns=["practice_id", "screener_id", "criterion", "decision"],
     )
     eligibility = sc.practice_eligibility(sc.final_decisions(screening))
@@ -206,22 +246,35 @@ def test_excluded_count_under_first_failed_criterion_in_table_order() -> None:
     # By hand, first failed criterion in table order: Q1 and Q3 målgruppe, Q2 i_drift, Q4 beskrevet.
     assert by_reason == {"maalgruppe": 2, "i_drift": 1, "beskrevet": 1}
     assert eligibility.set_index("practice_id")["exclusion_criterion"].dropna().to_dict() == {
-        "Q1": "maalgruppe", "Q2": "i_drift", "Q3": "maalgruppe", "Q4": "beskrevet"}
+        "Q1": "maalgruppe",
+        "Q2": "i_drift",
+        "Q3": "maalgruppe",
+        "Q4": "beskrevet",
+    }
 
 
 def test_flow_counts_with_confirmed_duplicate(tmp_path: Path) -> None:
-    study = Study.load(write_study(tmp_path / "dub", extra={"duplicates.csv": "practice_id,duplicate_of,note\nP2,P1,samme gruppe\n"}))
+    study = Study.load(
+        write_study(tmp_path / "dub", extra={"duplicates.csv": "practice_id,duplicate_of,note\nP2,P1,samme gruppe\n"})
+    )
     stage = run_stage(study)
     # P2 removed: 6 - 1 = 5 screened; excluded still P3 P4 P6; eligible P1 P5.
     assert totals(stage["flow"]) == {
-        "identified": 6, "possible_duplicates": 0, "duplicates_removed": 1, "screened": 5, "excluded": 3, "eligible": 2,
+        "identified": 6,
+        "possible_duplicates": 0,
+        "duplicates_removed": 1,
+        "screened": 5,
+        "excluded": 3,
+        "eligible": 2,
     }
     assert stage["review"]["status"].tolist() == ["confirmed"] and stage["review"]["removed_id"].tolist() == ["P2"]
     assert "P2" not in set(stage["screened"]["practice_id"])
 
 
 def test_duplicate_file_problems_are_listed(tmp_path: Path) -> None:
-    folder = write_study(tmp_path / "dubfejl", extra={"duplicates.csv": "practice_id,duplicate_of\nP9,P1\nP3,P3\nP4,P2\nP2,P1\n"})
+    folder = write_study(
+        tmp_path / "dubfejl", extra={"duplicates.csv": "practice_id,duplicate_of\nP9,P1\nP3,P3\nP4,P2\nP2,P1\n"}
+    )
     with pytest.raises(InputError) as caught:
         Study.load(folder)
     problems = {(p.file, p.row, p.column, p.value, p.problem) for p in caught.value.problems}
@@ -248,7 +301,9 @@ def test_flow_diagram_draws_the_computed_numbers(small: Study) -> None:
         texts = [t.get_text() for t in figure.axes[0].texts]
         plt.close(figure)
         assert words in texts
-        assert any(t.startswith(("Ekskluderet (n = 3)", "Excluded (n = 3)")) and "ikke målgruppe: 1" in t for t in texts)
+        assert any(
+            t.startswith(("Ekskluderet (n = 3)", "Excluded (n = 3)")) and "ikke målgruppe: 1" in t for t in texts
+        )
         assert any(t.startswith(("Mulige dubletpar: 1\n", "Possible duplicate pairs: 1\n")) for t in texts)
 
 
@@ -280,7 +335,10 @@ def test_same_seed_same_sample_whatever_the_row_order() -> None:
 
 def test_different_seeds_usually_give_different_samples() -> None:
     eligible = eligible_frame(SIZES)
-    samples = {tuple(sc.select_stratified(eligible, strata=["target_group"], n_select=8, seed=s)["practice_id"]) for s in range(10)}
+    samples = {
+        tuple(sc.select_stratified(eligible, strata=["target_group"], n_select=8, seed=s)["practice_id"])
+        for s in range(10)
+    }
     # 10 seeds drawing 4 of 10, 2 of 6, 1 of 3 (C(10,4) C(6,2) C(3,1) = 9450 samples): all equal would be absurd.
     assert len(samples) > 1
 
@@ -289,11 +347,11 @@ def test_different_seeds_usually_give_different_samples() -> None:
     "n_select, expected",
     [
         # quotas n * N_h / 20 with N = (10, 6, 3, 1):
-        (8, {"a": 4, "b": 2, "c": 1, "d": 1}),   # 4, 2.4, 1.2, .4 -> floors with min 1: 4 2 1 1 = 8
-        (5, {"a": 2, "b": 1, "c": 1, "d": 1}),   # 2.5, 1.5, .75, .25 -> 2 1 1 1 = 5
+        (8, {"a": 4, "b": 2, "c": 1, "d": 1}),  # 4, 2.4, 1.2, .4 -> floors with min 1: 4 2 1 1 = 8
+        (5, {"a": 2, "b": 1, "c": 1, "d": 1}),  # 2.5, 1.5, .75, .25 -> 2 1 1 1 = 5
         (12, {"a": 6, "b": 3, "c": 2, "d": 1}),  # 6, 3.6, 1.8, .6 -> 6 3 1 1 = 11; largest remainder c (.8) -> 12
-        (20, {"a": 10, "b": 6, "c": 3, "d": 1}), # everything
-        (2, {"a": 1, "b": 1, "c": 0, "d": 0}),   # fewer than the 4 strata: the 2 largest get one each
+        (20, {"a": 10, "b": 6, "c": 3, "d": 1}),  # everything
+        (2, {"a": 1, "b": 1, "c": 0, "d": 0}),  # fewer than the 4 strata: the 2 largest get one each
     ],
 )
 def test_allocation_proportional_with_at_least_one(n_select: int, expected: dict[str, int]) -> None:
@@ -349,7 +407,9 @@ def test_selected_csv_is_read_from_the_study_folder(tmp_path: Path) -> None:
     study = Study.load(write_study(tmp_path / "liste", extra={"selected.csv": "practice_id\nP5\n P1 \n"}))
     assert study.selected["practice_id"].tolist() == ["P5", "P1"]
     assert Study.load(write_study(tmp_path / "uden")).selected is None
-    with pytest.raises(InputError, match="selected.csv, række 3, kolonne 'practice_id': ugyldig værdi \\(fandt 'P77'\\)"):
+    with pytest.raises(
+        InputError, match="selected.csv, række 3, kolonne 'practice_id': ugyldig værdi \\(fandt 'P77'\\)"
+    ):
         Study.load(write_study(tmp_path / "ukendt", extra={"selected.csv": "practice_id\nP5\nP77\n"}))
 
 
@@ -365,8 +425,12 @@ def test_describe_selection_in_both_languages() -> None:
 def test_check_parameters_refuses_bad_values() -> None:
     good = {"language": "da", "selection_rule": "stratified", "n_select": 3, "strata": ["target_group"], "seed": 1}
     sc.check_parameters(**good)
-    for change, message in (({"selection_rule": "quota"}, "selection_rule"), ({"n_select": 0}, "n_select"),
-                            ({"strata": "target_group"}, "strata"), ({"seed": -1}, "seed")):
+    for change, message in (
+        ({"selection_rule": "quota"}, "selection_rule"),
+        ({"n_select": 0}, "n_select"),
+        ({"strata": "target_group"}, "strata"),
+        ({"seed": -1}, "seed"),
+    ):
         with pytest.raises(sc.ScreeningError, match=message):
             sc.check_parameters(**{**good, **change})
 
@@ -395,7 +459,9 @@ def example(tmp_path: Path) -> Path:
 
 def test_notebook_on_the_example(run_notebook: Callable, example: Path, tmp_path: Path) -> None:
     processed = tmp_path / "processed"
-    notebook = run_notebook("01_screening", study_dir=example, processed_dir=processed, language="en", seed=7, n_select=14)
+    notebook = run_notebook(
+        "01_screening", study_dir=example, processed_dir=processed, language="en", seed=7, n_select=14
+    )
     assert notebook.metadata.papermill.parameters["n_select"] == 14
     out = processed / example.name / "screening"
     for stem in ("flow", "catalogue", "agreement"):
@@ -408,18 +474,26 @@ def test_notebook_on_the_example(run_notebook: Callable, example: Path, tmp_path
     assert n["selected"] <= n["eligible"] and n["selected"] == 14
     selection = pd.read_parquet(out / "selection.parquet")
     eligibility = pd.read_parquet(out / "eligibility.parquet")
-    assert len(selection) == 14 and set(selection["practice_id"]) <= set(eligibility.loc[eligibility["eligible"], "practice_id"])
+    assert len(selection) == 14 and set(selection["practice_id"]) <= set(
+        eligibility.loc[eligibility["eligible"], "practice_id"]
+    )
     assert set(selection["selection_rule"]) == {"stratified"} and set(selection["seed"]) == {7}
     agreement = pd.read_parquet(out / "agreement.parquet")
     assert sc.OVERALL in set(agreement["criterion"]) and agreement["estimate"].between(-1, 1).all()
     conflicts = pd.read_parquet(out / "conflicts.parquet")
-    assert conflicts["resolved"].all() and len(conflicts) == int(agreement.loc[agreement["criterion"] != sc.OVERALL, "n_conflicts"].sum())
+    assert conflicts["resolved"].all() and len(conflicts) == int(
+        agreement.loc[agreement["criterion"] != sc.OVERALL, "n_conflicts"].sum()
+    )
     # the example plants near-duplicates; without duplicates.csv they are listed and kept
     duplicates = pd.read_parquet(out / "duplicates.parquet")
     truth = json.loads((example / "truth.json").read_text(encoding="utf-8"))
-    assert {tuple(sorted(p)) for p in truth["duplicates"]} <= set(zip(duplicates["practice_id_a"], duplicates["practice_id_b"], strict=True))
+    assert {tuple(sorted(p)) for p in truth["duplicates"]} <= set(
+        zip(duplicates["practice_id_a"], duplicates["practice_id_b"], strict=True)
+    )
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"] == {k: v for k, v in n.items()}
-    assert manifest["parameters"]["seed"] == 7 and manifest["selection"]["practice_ids"] == sorted(selection["practice_id"])
+    assert manifest["parameters"]["seed"] == 7 and manifest["selection"]["practice_ids"] == sorted(
+        selection["practice_id"]
+    )
     assert "stratified random sampling" in manifest["selection"]["description"]
     assert set(manifest["outputs"]) >= {"flow.parquet", "selection.parquet", "flow.svg", "manifest.json"}

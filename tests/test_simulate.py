@@ -47,7 +47,9 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return simulate_study(tmp_path_factory.mktemp("example") / "example", SimulationSpec.preset("example"), seed=EXAMPLE_SEED)
+    return simulate_study(
+        tmp_path_factory.mktemp("example") / "example", SimulationSpec.preset("example"), seed=EXAMPLE_SEED
+    )
 
 
 # ------------------------------------------------------------------------------------------ validity
@@ -145,7 +147,12 @@ def test_presets_have_the_stated_shape() -> None:
     assert (small.n_candidates, small.n_interviewed) == (20, 6)
     example = SimulationSpec.preset("example")
     assert example == SimulationSpec()
-    assert (example.n_municipalities, example.n_organisations, example.n_candidates, example.n_interviewed) == (7, 9, 84, 14)
+    assert (example.n_municipalities, example.n_organisations, example.n_candidates, example.n_interviewed) == (
+        7,
+        9,
+        84,
+        14,
+    )
 
 
 def test_a_fiftieth_of_the_national_preset_generates_validly(tmp_path: Path) -> None:
@@ -175,7 +182,18 @@ def test_scaled_refuses_a_factor_that_would_not_shrink_the_study(factor: float) 
 
 def test_truth_json_has_the_agreed_keys(example: Path) -> None:
     truth = truth_of(example)
-    for key in ("seed", "spec", "practices", "role_offsets", "coder_severity", "straightliners", "duplicates", "eligible", "interviewed", "delimitations"):
+    for key in (
+        "seed",
+        "spec",
+        "practices",
+        "role_offsets",
+        "coder_severity",
+        "straightliners",
+        "duplicates",
+        "eligible",
+        "interviewed",
+        "delimitations",
+    ):
         assert key in truth, key
     assert truth["seed"] == EXAMPLE_SEED
     assert set(truth["spec"]) >= {"n_candidates", "leader_leniency", "straightliner_share", "synthetic"}
@@ -184,7 +202,9 @@ def test_truth_json_has_the_agreed_keys(example: Path) -> None:
     for practice in truth["practices"].values():
         assert set(practice["element_levels"]) == elements
         assert all(0 <= v <= 1 for v in practice["expected_element_scores"].values())
-        assert practice["overall"] == pytest.approx(np.mean(list(practice["expected_element_scores"].values())), abs=1e-5)
+        assert practice["overall"] == pytest.approx(
+            np.mean(list(practice["expected_element_scores"].values())), abs=1e-5
+        )
     assert truth["role_offsets"]["leder"] == truth["spec"]["leader_leniency"]
     assert truth["role_offsets"]["medarbejder"] == 0.0
     assert set(truth["coder_severity"]) == {"K1", "K2"}
@@ -206,7 +226,9 @@ def test_expected_element_scores_match_a_monte_carlo_of_the_response_model(small
         weights, means = [], []
         for item in element.items:
             latent = practice["element_levels"][element.id] - truth["item_difficulty"][item.id]
-            draws = latent + rng.normal(0, spec["informant_noise"], 200_000) + rng.normal(0, spec["coder_noise"], 200_000)
+            draws = (
+                latent + rng.normal(0, spec["informant_noise"], 200_000) + rng.normal(0, spec["coder_noise"], 200_000)
+            )
             code = 1 + (draws[:, None] > np.array([-1.0, 0.0, 1.0])).sum(axis=1)
             means.append(((code - 1) / 3).mean())
             weights.append(item.weight)
@@ -250,7 +272,12 @@ def test_leaders_rate_their_own_practice_higher_in_at_least_18_of_20_seeds(tmp_p
         folder = simulate_study(tmp_path / f"s{seed}", SimulationSpec.preset("example"), seed=seed)
         codings = read(folder, "codings").merge(read(folder, "interviews"), on="interview_id")
         scored = codings[(codings["delimitation_id"] == "") & codings["response"].isin(["1", "2", "3", "4"])]
-        means = scored.assign(v=scored["response"].astype(int)).groupby(["practice_id", "informant_role"])["v"].mean().unstack()
+        means = (
+            scored.assign(v=scored["response"].astype(int))
+            .groupby(["practice_id", "informant_role"])["v"]
+            .mean()
+            .unstack()
+        )
         gap = means["leder"] - means[["medarbejder", "samarbejdspartner"]].mean(axis=1)
         result = stats.ttest_1samp(gap, 0.0)
         detected += bool(result.pvalue < 0.05 and gap.mean() > 0)
@@ -268,7 +295,11 @@ def test_duplicates_are_same_provider_names_folding_to_the_same_text(example: Pa
         assert a["provider"] == b["provider"]
     # and no other pair in the catalogue folds to the same name within one provider
     folded = candidates.assign(key=candidates["name"].map(fold_name)).reset_index()
-    clashes = folded[folded.duplicated(["provider", "key"], keep=False)].groupby(["provider", "key"])["practice_id"].apply(sorted)
+    clashes = (
+        folded[folded.duplicated(["provider", "key"], keep=False)]
+        .groupby(["provider", "key"])["practice_id"]
+        .apply(sorted)
+    )
     assert sorted(clashes) == sorted(sorted(pair) for pair in truth["duplicates"])
 
 
@@ -287,7 +318,9 @@ def test_interviewed_practices_are_eligible_screened_in_and_not_duplicates(examp
 
 def test_screening_disagreements_are_reconciled_and_exclusions_have_reasons(example: Path) -> None:
     screening = read(example, "screening")
-    wide = screening.pivot_table(index=["practice_id", "criterion"], columns="screener_id", values="decision", aggfunc="first")
+    wide = screening.pivot_table(
+        index=["practice_id", "criterion"], columns="screener_id", values="decision", aggfunc="first"
+    )
     disagree = wide["S1"] != wide["S2"]
     assert disagree.any()
     reconciled = screening.groupby(["practice_id", "criterion"])["reconciled_decision"].first()
@@ -336,9 +369,13 @@ def test_observed_element_scores_track_the_planted_expectation(tmp_path: Path) -
         & (codings["informant_role"] != "leder")
         & ~codings["informant_id"].isin(truth["straightliners"])
     )
-    scored = codings[keep].assign(score=lambda f: (f["response"].astype(int) - 1) / 3, element=lambda f: f["item_id"].map(element_of))
+    scored = codings[keep].assign(
+        score=lambda f: (f["response"].astype(int) - 1) / 3, element=lambda f: f["item_id"].map(element_of)
+    )
     observed = scored.groupby(["practice_id", "element"])["score"].mean()
-    planted = pd.Series({(p, e): v for p, rec in truth["practices"].items() for e, v in rec["expected_element_scores"].items()})
+    planted = pd.Series(
+        {(p, e): v for p, rec in truth["practices"].items() for e, v in rec["expected_element_scores"].items()}
+    )
     joined = pd.concat([observed.rename("observed"), planted.rename("planted")], axis=1).dropna()
     assert np.corrcoef(joined["observed"], joined["planted"])[0, 1] > 0.8
 

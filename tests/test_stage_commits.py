@@ -43,7 +43,11 @@ RUNNER = (
 
 def _stand_in_notebooks(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    for (notebook, name), earlier in zip((("01_screening", "screening"), ("02_interview_coding", "scores"), ("03_subjectivity_bias", "bias")), ("", "screening", "scores"), strict=True):
+    for (notebook, name), earlier in zip(
+        (("01_screening", "screening"), ("02_interview_coding", "scores"), ("03_subjectivity_bias", "bias")),
+        ("", "screening", "scores"),
+        strict=True,
+    ):
         _notebook(folder / f"{notebook}.ipynb", STAGE_BODY.format(folder=name, earlier=earlier, files=FILES))
     return folder
 
@@ -53,7 +57,13 @@ def _start(study: Path, notebooks: Path, root: Path) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-c", RUNNER, str(study), str(notebooks), str(root / "processed"), str(root / "reports")]
     root.mkdir(parents=True, exist_ok=True)
     with (root / "stderr.txt").open("wb") as errors:
-        return subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=errors, env={**os.environ, "MPLBACKEND": "agg"})
+        return subprocess.Popen(
+            command,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            env={**os.environ, "MPLBACKEND": "agg"},
+        )
 
 
 def _assert_complete(processed: Path) -> list[str]:
@@ -64,7 +74,9 @@ def _assert_complete(processed: Path) -> list[str]:
         if not folder.exists():
             continue
         record_file = folder / RUN_RECORD
-        assert record_file.is_file(), f"{name}: under its real name without a run record: {sorted(p.name for p in folder.iterdir())}"
+        assert record_file.is_file(), (
+            f"{name}: under its real name without a run record: {sorted(p.name for p in folder.iterdir())}"
+        )
         record = json.loads(record_file.read_text(encoding="utf-8"))
         assert file_checksums(folder) == record["files"], f"{name}: files differ from its run record"
         assert len(record["files"]) == FILES and {p.read_text().split()[0] for p in folder.glob("f*.txt")} == {name}
@@ -73,7 +85,9 @@ def _assert_complete(processed: Path) -> list[str]:
 
 
 def _contents(processed: Path) -> dict[str, str]:
-    return {f"{name}/{p.name}": p.read_text() for name in STAGE_FOLDERS for p in sorted((processed / name).glob("f*.txt"))}
+    return {
+        f"{name}/{p.name}": p.read_text() for name in STAGE_FOLDERS for p in sorted((processed / name).glob("f*.txt"))
+    }
 
 
 def test_killed_runs_leave_only_complete_stage_folders_and_the_rerun_equals_a_clean_run(tmp_path: Path) -> None:
@@ -108,7 +122,9 @@ def test_killed_runs_leave_only_complete_stage_folders_and_the_rerun_equals_a_cl
     ids = _assert_complete(processed)
     assert len(ids) == len(STAGE_FOLDERS) and len(set(ids)) == 1  # every stage committed by the rerun …
     assert mixed_runs(processed, STAGE_FOLDERS) == []  # … from one chain of runs
-    assert not [p.name for p in processed.iterdir() if p.name.startswith((".run-", ".screening.", ".scores.", ".bias."))]
+    assert not [
+        p.name for p in processed.iterdir() if p.name.startswith((".run-", ".screening.", ".scores.", ".bias."))
+    ]
 
 
 def _commit_stage(tmp_path: Path, folders: list[str]) -> Path:
@@ -116,7 +132,14 @@ def _commit_stage(tmp_path: Path, folders: list[str]) -> Path:
     study = make_study(tmp_path / "raw" / "lille")
     notebooks = _stand_in_notebooks(tmp_path / "notebooks")
     keys = {"screening": "screening", "scores": "scoring", "bias": "bias"}
-    run_study(study, notebooks_dir=notebooks, processed_base=tmp_path / "processed", reports_base=tmp_path / "reports", progress=False, only=[keys[f] for f in folders])
+    run_study(
+        study,
+        notebooks_dir=notebooks,
+        processed_base=tmp_path / "processed",
+        reports_base=tmp_path / "reports",
+        progress=False,
+        only=[keys[f] for f in folders],
+    )
     return tmp_path / "processed" / "lille"
 
 
@@ -127,10 +150,27 @@ def test_a_stage_rerun_alone_makes_the_later_stages_a_mixture_the_report_refuses
     study = tmp_path / "raw" / "lille"
     notebooks = tmp_path / "notebooks"
     _notebook(notebooks / "04_report.ipynb", "print('syntese')")
-    with pytest.raises(MixedRunsError, match=r"bias \(kørsel .*\) er beregnet på scores fra kørsel .*, men scores er nu fra kørsel"):
-        run_study(study, notebooks_dir=notebooks, processed_base=tmp_path / "processed", reports_base=tmp_path / "reports", progress=False, only=["scoring", "report"])
+    with pytest.raises(
+        MixedRunsError, match=r"bias \(kørsel .*\) er beregnet på scores fra kørsel .*, men scores er nu fra kørsel"
+    ):
+        run_study(
+            study,
+            notebooks_dir=notebooks,
+            processed_base=tmp_path / "processed",
+            reports_base=tmp_path / "reports",
+            progress=False,
+            only=["scoring", "report"],
+        )
     assert not (processed / "notebooks" / "04_report.ipynb").exists()  # the report did not run
-    run_study(study, notebooks_dir=notebooks, processed_base=tmp_path / "processed", reports_base=tmp_path / "reports", progress=False, only=["report"], allow_mixed_runs=True)
+    run_study(
+        study,
+        notebooks_dir=notebooks,
+        processed_base=tmp_path / "processed",
+        reports_base=tmp_path / "reports",
+        progress=False,
+        only=["report"],
+        allow_mixed_runs=True,
+    )
     assert (processed / "notebooks" / "04_report.ipynb").is_file()  # … unless told to
 
 

@@ -52,7 +52,9 @@ CODINGS: Rows = [
 
 #: ``study.yml`` with which ``run`` goes through on the small study: it has one eligible practice (P1), so
 #: the screening stage can draw a sample of one, without strata (``validate`` checks that, issue 18).
-RUNNABLE_STUDY_YML = "title: Lille teststudie\nlanguage: da\nseed: 7\nparameters: {screening: {n_select: 1, strata: []}}\n"
+RUNNABLE_STUDY_YML = (
+    "title: Lille teststudie\nlanguage: da\nseed: 7\nparameters: {screening: {n_select: 1, strata: []}}\n"
+)
 
 
 def write_csv(path: Path, rows: Rows, *, delimiter: str = ",", encoding: str = "utf-8") -> Path:
@@ -143,7 +145,10 @@ def test_out_of_scale_response(tmp_path: Path) -> None:
 
 def test_same_item_coded_twice_by_one_coder(tmp_path: Path) -> None:
     problems = validate_study(make_study(tmp_path / "s", codings=with_row(CODINGS, ["I1", "K1", "teori_1", "2", ""])))
-    assert [(p.row, p.column) for p in problems] == [(2, "interview_id, coder_id, item_id, delimitation_id"), (7, "interview_id, coder_id, item_id, delimitation_id")]
+    assert [(p.row, p.column) for p in problems] == [
+        (2, "interview_id, coder_id, item_id, delimitation_id"),
+        (7, "interview_id, coder_id, item_id, delimitation_id"),
+    ]
     assert "også række 7" in problems[0].problem and "også række 2" in problems[1].problem
     assert problems[0].value == "I1 / K1 / teori_1 / "
 
@@ -155,7 +160,9 @@ def test_coding_for_unknown_interview(tmp_path: Path) -> None:
 
 
 def test_interview_for_unknown_practice(tmp_path: Path) -> None:
-    problem = only_problem(make_study(tmp_path / "s", interviews=with_row(INTERVIEWS, ["I3", "P9", "P9-L", "leder", ""])))
+    problem = only_problem(
+        make_study(tmp_path / "s", interviews=with_row(INTERVIEWS, ["I3", "P9", "P9-L", "leder", ""]))
+    )
     assert (problem.file, problem.row, problem.column, problem.value) == ("interviews.csv", 4, "practice_id", "P9")
     assert problem.expected == "et practice_id fra candidates"
 
@@ -178,7 +185,12 @@ def test_danish_semicolon_csv_with_decimal_commas(tmp_path: Path) -> None:
     rows[2][-1] = "fem kvarter"
     write_csv(study / "interviews.csv", rows, delimiter=";", encoding="cp1252")
     problem = only_problem(study)
-    assert (problem.file, problem.row, problem.column, problem.value) == ("interviews.csv", 3, "duration_minutes", "fem kvarter")
+    assert (problem.file, problem.row, problem.column, problem.value) == (
+        "interviews.csv",
+        3,
+        "duration_minutes",
+        "fem kvarter",
+    )
     assert "decimalkomma" in problem.expected
 
 
@@ -208,7 +220,14 @@ def test_xlsx_header_below_title_block_and_extra_sheets(tmp_path: Path) -> None:
     study = make_study(tmp_path / "s", codings=None)
     title_block: Rows = [["Kodeark – lovende praksis"], ["Koder: K1"], []]
     numeric = [[r[0], r[1], r[2], int(r[3]) if r[3].isdigit() else r[3], r[4]] for r in CODINGS[1:]]
-    _xlsx(study / "codings.xlsx", {"Vejledning": [["Sådan koder du"], ["Vælg et svar i listen"]], "Kodning": [*title_block, CODINGS[0], *numeric], "lister": [["Slet ikke"], ["I høj grad"]]})
+    _xlsx(
+        study / "codings.xlsx",
+        {
+            "Vejledning": [["Sådan koder du"], ["Vælg et svar i listen"]],
+            "Kodning": [*title_block, CODINGS[0], *numeric],
+            "lister": [["Slet ikke"], ["I høj grad"]],
+        },
+    )
     loaded = Study.load(study)
     values = loaded.codings["value"]
     assert values.iloc[0] == 3 and pd.isna(values.iloc[1]) and values.iloc[2] == 4  # '3', 'Ved ikke', 'I høj grad'
@@ -243,13 +262,22 @@ def test_column_with_real_names_is_refused(tmp_path: Path) -> None:
 
 
 def test_informant_id_that_reads_like_a_real_name(tmp_path: Path) -> None:
-    problem = only_problem(make_study(tmp_path / "s", interviews=with_row(INTERVIEWS, ["I3", "P1", "Mette Hansen", "samarbejdspartner", ""])))
+    problem = only_problem(
+        make_study(
+            tmp_path / "s", interviews=with_row(INTERVIEWS, ["I3", "P1", "Mette Hansen", "samarbejdspartner", ""])
+        )
+    )
     assert (problem.row, problem.column, problem.value) == (4, "informant_id", "Mette Hansen")
     assert "pseudonym" in problem.expected
 
 
 def test_mixed_types_in_response_column(tmp_path: Path) -> None:
-    codings = with_row(CODINGS, ["I2", "K1", "teori_2", "2.5", ""], ["I2", "K1", "teori_3", "high", ""], ["I2", "K1", "maal_1", "3.0", ""])
+    codings = with_row(
+        CODINGS,
+        ["I2", "K1", "teori_2", "2.5", ""],
+        ["I2", "K1", "teori_3", "high", ""],
+        ["I2", "K1", "maal_1", "3.0", ""],
+    )
     problems = validate_study(make_study(tmp_path / "s", codings=codings))
     # 3.0 is how a spreadsheet stores the code 3 and is accepted; 2.5 and 'high' are not responses
     assert [(p.row, p.column, p.value) for p in problems] == [(7, "response", "2.5"), (8, "response", "high")]
@@ -277,10 +305,15 @@ def test_screen_item_and_scored_items_take_their_own_answers(tmp_path: Path) -> 
 
 
 def test_vocabulary_errors_in_several_tables_in_one_run(tmp_path: Path) -> None:
-    candidates = with_row(CANDIDATES, ["P3", "Mentorordning", "Kofoeds Skole", "forening", "København", "voksne", "behandlende, helbredende"])
+    candidates = with_row(
+        CANDIDATES,
+        ["P3", "Mentorordning", "Kofoeds Skole", "forening", "København", "voksne", "behandlende, helbredende"],
+    )
     screening = with_row(SCREENING, ["P3", "S1", "maalgruppe", "måske", ""])
     interviews = with_row(INTERVIEWS, ["I3", "P2", "P2-B", "borger", "1. marts 2017"])
-    problems = validate_study(make_study(tmp_path / "s", candidates=candidates, screening=screening, interviews=interviews))
+    problems = validate_study(
+        make_study(tmp_path / "s", candidates=candidates, screening=screening, interviews=interviews)
+    )
     found = {(p.file, p.row, p.column, p.value) for p in problems}
     assert found == {
         ("candidates.csv", 4, "provider_type", "forening"),
@@ -310,7 +343,12 @@ def test_missing_table_and_two_files_for_one_table(tmp_path: Path) -> None:
 
 
 def test_ragged_csv_row(tmp_path: Path) -> None:
-    problem = only_problem(make_study(tmp_path / "s", interviews=with_row(INTERVIEWS, ["I3", "P1", "P1-S", "samarbejdspartner", "2017-03-04", "ekstra"])))
+    problem = only_problem(
+        make_study(
+            tmp_path / "s",
+            interviews=with_row(INTERVIEWS, ["I3", "P1", "P1-S", "samarbejdspartner", "2017-03-04", "ekstra"]),
+        )
+    )
     assert (problem.file, problem.row) == ("interviews.csv", 4) and "6 felter" in problem.problem
 
 
@@ -328,7 +366,12 @@ def test_delimitations_keys(tmp_path: Path) -> None:
 def test_spss_codings_with_numeric_missing_codes(tmp_path: Path) -> None:
     study = make_study(tmp_path / "s", codings=None)
     frame = pd.DataFrame(
-        {"interview_id": ["I1", "I1", "I2"], "coder_id": ["K1", "K1", "K1"], "item_id": ["teori_1", "teori_2", "teori_1"], "response": [3.0, 7.0, 4.0]}
+        {
+            "interview_id": ["I1", "I1", "I2"],
+            "coder_id": ["K1", "K1", "K1"],
+            "item_id": ["teori_1", "teori_2", "teori_1"],
+            "response": [3.0, 7.0, 4.0],
+        }
     )
     pyreadstat.write_sav(frame, str(study / "codings.sav"), variable_value_labels={"response": {7.0: "Ved ikke"}})
     loaded = Study.load(study)
@@ -377,11 +420,15 @@ def _count_validations(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
     calls: list[Path] = []
     real = study_module._read_and_check
-    monkeypatch.setattr(study_module, "_read_and_check", lambda folder, stage=None: calls.append(folder) or real(folder, stage))
+    monkeypatch.setattr(
+        study_module, "_read_and_check", lambda folder, stage=None: calls.append(folder) or real(folder, stage)
+    )
     return calls
 
 
-def test_kept_study_is_taken_back_without_validating_again(kept_study, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_kept_study_is_taken_back_without_validating_again(
+    kept_study, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     folder, study = kept_study
     calls = _count_validations(monkeypatch)
     monkeypatch.chdir(tmp_path / "processed")  # a kernel runs in the notebooks' folder, with an absolute study path
@@ -401,12 +448,17 @@ def test_edited_table_is_validated_again(kept_study, monkeypatch: pytest.MonkeyP
 
 
 @pytest.mark.parametrize("change", ["table added", "other folder", "kept file damaged", "study.yml edited"])
-def test_kept_study_is_not_used_when_in_doubt(kept_study, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, change: str) -> None:
+def test_kept_study_is_not_used_when_in_doubt(
+    kept_study, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, change: str
+) -> None:
     from lovende_research.study import VALIDATED_STUDY_ENV
 
     folder, _ = kept_study
     if change == "table added":
-        write_csv(folder / "delimitations.csv", [["delimitation_id", "practice_id", "label"], ["main", "P1", "hele praksissen"]])
+        write_csv(
+            folder / "delimitations.csv",
+            [["delimitation_id", "practice_id", "label"], ["main", "P1", "hele praksissen"]],
+        )
     elif change == "other folder":
         folder = make_study(tmp_path / "same-tables-elsewhere", delimitations=None)
     elif change == "kept file damaged":

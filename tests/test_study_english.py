@@ -17,11 +17,17 @@ def _in_english(rows, column: str, words: dict[str, str]) -> list[list[object]]:
 
 def test_english_codes_are_stored_as_the_danish_ones(tmp_path: Path) -> None:
     candidates = _in_english(CANDIDATES, "provider_type", {"kommune": "Municipality", "organisation": "organization"})
-    candidates = _in_english(candidates, "purpose", {"forebyggende, behandlende": "preventive; treatment", "rådgivende": "advisory"})
+    candidates = _in_english(
+        candidates, "purpose", {"forebyggende, behandlende": "preventive; treatment", "rådgivende": "advisory"}
+    )
     screening = _in_english(SCREENING, "decision", {"inkluder": "include", "ekskluder": "exclude"})
     interviews = _in_english(INTERVIEWS, "informant_role", {"leder": "manager", "medarbejder": "Staff"})
-    codings = _in_english(CODINGS, "response", {"Ved ikke": "Don't know", "I høj grad": "To a great extent", "nej": "No"})
-    study = make_study(tmp_path / "s", candidates=candidates, screening=screening, interviews=interviews, codings=codings)
+    codings = _in_english(
+        CODINGS, "response", {"Ved ikke": "Don't know", "I høj grad": "To a great extent", "nej": "No"}
+    )
+    study = make_study(
+        tmp_path / "s", candidates=candidates, screening=screening, interviews=interviews, codings=codings
+    )
     assert validate_study(study) == []
     loaded = Study.load(study)
     # The Danish codes of tests/test_study.py's small study, written out by hand.

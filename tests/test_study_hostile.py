@@ -32,7 +32,12 @@ TRAVERSAL = "../" * 10 + "tmp/lovende-udenfor"
 def test_practice_id_that_would_leave_its_folder_is_an_input_error(tmp_path: Path, practice_id: str) -> None:
     candidates = with_row(CANDIDATES, [practice_id, "Kursus", "Tilbud", "kommune", "Ærø", "børn", "forebyggende"])
     problem = only_problem(make_study(tmp_path / "s", candidates=candidates))
-    assert (problem.file, problem.row, problem.column, problem.value) == ("candidates.csv", 4, "practice_id", practice_id)
+    assert (problem.file, problem.row, problem.column, problem.value) == (
+        "candidates.csv",
+        4,
+        "practice_id",
+        practice_id,
+    )
     assert "bogstaver, cifre" in problem.expected
 
 
@@ -81,7 +86,12 @@ def test_misspelt_seed_is_an_error_naming_the_key_it_meant(tmp_path: Path) -> No
 def test_non_finite_number_in_a_numeric_column(tmp_path: Path, value: str) -> None:
     interviews = [list(r) + [n] for r, n in zip(INTERVIEWS, ["duration_minutes", "45", value], strict=True)]
     problem = only_problem(make_study(tmp_path / "s", interviews=interviews))
-    assert (problem.file, problem.row, problem.column, problem.value) == ("interviews.csv", 3, "duration_minutes", value)
+    assert (problem.file, problem.row, problem.column, problem.value) == (
+        "interviews.csv",
+        3,
+        "duration_minutes",
+        value,
+    )
     assert "endeligt tal" in problem.expected
 
 
@@ -89,7 +99,9 @@ def test_non_finite_weight_in_a_study_instrument_is_a_problem_of_study_yml(tmp_p
     from lovende_research.instrument import BUNDLED_INSTRUMENT
 
     study = make_study(tmp_path / "s")
-    text = BUNDLED_INSTRUMENT.read_text(encoding="utf-8").replace("      - id: teori_1\n", "      - id: teori_1\n        weight: .inf\n", 1)
+    text = BUNDLED_INSTRUMENT.read_text(encoding="utf-8").replace(
+        "      - id: teori_1\n", "      - id: teori_1\n        weight: .inf\n", 1
+    )
     (study / "instrument.yml").write_text(text, encoding="utf-8")
     (study / "study.yml").write_text("title: Lille teststudie\ninstrument: instrument.yml\n", encoding="utf-8")
     problem = only_problem(study)
@@ -141,7 +153,9 @@ def _candidates_with_open_quote(study: Path, row: int) -> None:
 
 
 def test_unclosed_quote_is_reported_where_it_opens(tmp_path: Path) -> None:
-    rows = with_row(CANDIDATES, *[[f"P{i}", "Kursus", "Tilbud", "kommune", "Ærø", "børn", "forebyggende"] for i in range(3, 12)])
+    rows = with_row(
+        CANDIDATES, *[[f"P{i}", "Kursus", "Tilbud", "kommune", "Ærø", "børn", "forebyggende"] for i in range(3, 12)]
+    )
     study = make_study(tmp_path / "s", candidates=rows)
     _candidates_with_open_quote(study, 5)
     problem = only_problem(study)  # not one problem per row the quote swallowed, in other tables
@@ -150,7 +164,9 @@ def test_unclosed_quote_is_reported_where_it_opens(tmp_path: Path) -> None:
 
 
 def test_quote_closed_only_rows_later_is_reported_where_it_opens(tmp_path: Path) -> None:
-    rows = with_row(CANDIDATES, *[[f"P{i}", "Kursus", "Tilbud", "kommune", "Ærø", "børn", "forebyggende"] for i in range(3, 12)])
+    rows = with_row(
+        CANDIDATES, *[[f"P{i}", "Kursus", "Tilbud", "kommune", "Ærø", "børn", "forebyggende"] for i in range(3, 12)]
+    )
     rows[9][1] = 'Kursus "med citat", også'  # written quoted, with its quotes doubled: this row is fine
     study = make_study(tmp_path / "s", candidates=rows)
     _candidates_with_open_quote(study, 4)  # … and the quote opened here closes inside row 10
@@ -160,7 +176,9 @@ def test_quote_closed_only_rows_later_is_reported_where_it_opens(tmp_path: Path)
 
 
 def test_a_cell_with_a_line_break_is_still_a_cell(tmp_path: Path) -> None:
-    candidates = [list(r) + [d] for r, d in zip(CANDIDATES, ["delimitation", "første linje\nanden linje", ""], strict=True)]
+    candidates = [
+        list(r) + [d] for r, d in zip(CANDIDATES, ["delimitation", "første linje\nanden linje", ""], strict=True)
+    ]
     study = make_study(tmp_path / "s", candidates=candidates)
     assert Study.load(study).candidates["delimitation"].tolist() == ["første linje\nanden linje", ""]
 
@@ -174,7 +192,9 @@ def test_header_only_codings_with_interviews_is_one_problem(tmp_path: Path) -> N
 
 
 def test_conflicting_reconciled_decisions_name_their_rows(tmp_path: Path) -> None:
-    screening = [list(r) + [d] for r, d in zip(SCREENING, ["reconciled_decision", "", "", "include", "ekskluder"], strict=True)]
+    screening = [
+        list(r) + [d] for r, d in zip(SCREENING, ["reconciled_decision", "", "", "include", "ekskluder"], strict=True)
+    ]
     problems = validate_study(make_study(tmp_path / "s", screening=screening))
     assert [(p.file, p.row, p.column, p.value) for p in problems] == [
         ("screening.csv", 4, "reconciled_decision", "include"),
@@ -184,7 +204,9 @@ def test_conflicting_reconciled_decisions_name_their_rows(tmp_path: Path) -> Non
 
 
 def test_the_same_reconciled_decision_twice_is_fine(tmp_path: Path) -> None:
-    screening = [list(r) + [d] for r, d in zip(SCREENING, ["reconciled_decision", "", "", "exclude", "ekskluder"], strict=True)]
+    screening = [
+        list(r) + [d] for r, d in zip(SCREENING, ["reconciled_decision", "", "", "exclude", "ekskluder"], strict=True)
+    ]
     assert validate_study(make_study(tmp_path / "s", screening=screening)) == []
 
 
@@ -210,7 +232,12 @@ def test_selected_practice_removed_as_a_duplicate(tmp_path: Path) -> None:
 def test_last_comma_first_informant_id_is_refused(tmp_path: Path) -> None:
     interviews = with_row(INTERVIEWS, ["I3", "P1", "Sørensen, Birgit", "samarbejdspartner", ""])
     problem = only_problem(make_study(tmp_path / "s", interviews=interviews))
-    assert (problem.file, problem.row, problem.column, problem.value) == ("interviews.csv", 4, "informant_id", "Sørensen, Birgit")
+    assert (problem.file, problem.row, problem.column, problem.value) == (
+        "interviews.csv",
+        4,
+        "informant_id",
+        "Sørensen, Birgit",
+    )
 
 
 def test_a_contact_person_column_is_refused_where_people_are_interviewed(tmp_path: Path) -> None:
@@ -228,7 +255,10 @@ def test_names_in_notes_and_person_columns_are_warned_about(tmp_path: Path) -> N
     study = make_study(tmp_path / "s", codings=codings, candidates=candidates)
     assert validate_study(study) == []  # warnings, not errors: the study is still valid
     warnings = study_warnings(study)
-    assert [(w.file, w.row, w.column) for w in warnings] == [("candidates.csv", None, "kontakt_navn"), ("codings.csv", 3, "note")]
+    assert [(w.file, w.row, w.column) for w in warnings] == [
+        ("candidates.csv", None, "kontakt_navn"),
+        ("codings.csv", 3, "note"),
+    ]
     assert "Birgit Sørensen" in warnings[1].problem
 
 
@@ -237,15 +267,25 @@ def test_redact_masks_a_name_wherever_it_occurs(tmp_path: Path) -> None:
 
     codings = [list(r) for r in CODINGS]
     codings[2][4] = "sagde at Birgit Sørensen var uenig"
-    interviews = with_row(INTERVIEWS, ["I3", "P1", "Sørensen, Birgit", "samarbejdspartner", ""], ["I4", "P1", "Hansen, Mette", "leder", ""])
+    interviews = with_row(
+        INTERVIEWS,
+        ["I3", "P1", "Sørensen, Birgit", "samarbejdspartner", ""],
+        ["I4", "P1", "Hansen, Mette", "leder", ""],
+    )
     study = make_study(tmp_path / "s", codings=codings, interviews=interviews)
     (study / "study.yml").write_text(
-        'title: Interview med Birgit Sørensen\nshow_notes: true\nredact: ["Birgit Sørensen", "Sørensen, Birgit", "Hansen, Mette"]\n', encoding="utf-8"
+        'title: Interview med Birgit Sørensen\nshow_notes: true\nredact: ["Birgit Sørensen", "Sørensen, Birgit", "Hansen, Mette"]\n',
+        encoding="utf-8",
     )
     assert validate_study(study) == [] and study_warnings(study) == []
     loaded = Study.load(study)
     assert loaded.config.title == "Interview med [skjult 1]"
-    assert loaded.interviews["informant_id"].tolist() == ["P1-L", "P1-M", "[skjult 2]", "[skjult 3]"]  # still two people
+    assert loaded.interviews["informant_id"].tolist() == [
+        "P1-L",
+        "P1-M",
+        "[skjult 2]",
+        "[skjult 3]",
+    ]  # still two people
     assert loaded.codings.loc[1, "note"] == "sagde at [skjult 1] var uenig"
 
 

@@ -34,7 +34,9 @@ def readme_commands() -> list[str]:
 @pytest.fixture()
 def project_copy(tmp_path: Path) -> Path:
     """A project root in ``tmp_path``: a copy of the package and the project's environment linked in."""
-    shutil.copytree(PROJECT_ROOT / "lovende_research", tmp_path / "lovende_research", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        PROJECT_ROOT / "lovende_research", tmp_path / "lovende_research", ignore=shutil.ignore_patterns("__pycache__")
+    )
     (tmp_path / "notebooks").symlink_to(PROJECT_ROOT / "notebooks")
     (tmp_path / ".venv").symlink_to(Path(sys.prefix))
     return tmp_path
@@ -72,7 +74,9 @@ def test_readme_steps_work_verbatim(project_copy: Path):
     for name in FILLED_IN:
         shutil.copyfile(EXAMPLE_STUDY / name, study / name)
     settings = (study / "study.yml").read_text(encoding="utf-8")
-    (study / "study.yml").write_text(settings.replace("parameters: {}", "parameters: {screening: {selection_rule: list}}"), encoding="utf-8")
+    (study / "study.yml").write_text(
+        settings.replace("parameters: {}", "parameters: {screening: {selection_rule: list}}"), encoding="utf-8"
+    )
 
     checked = _run(validate, project_copy)
     assert checked.returncode == 0, checked.stdout + checked.stderr

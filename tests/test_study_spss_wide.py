@@ -29,8 +29,24 @@ SAV_CODINGS = pd.DataFrame(
         "response": [3.0, 7.0, 4.0, 9.0, 2.0],
     }
 )
-SCALE_LABELS_DA = {1.0: "Slet ikke", 2.0: "I mindre grad", 3.0: "I nogen grad", 4.0: "I høj grad", 7.0: "Ved ikke", 8.0: "Ikke relevant", 9.0: "Ikke besvaret"}
-SCALE_LABELS_EN = {1.0: "Not at all", 2.0: "To a small extent", 3.0: "To some extent", 4.0: "To a great extent", 7.0: "Don't know", 8.0: "Not applicable", 9.0: "Not answered"}
+SCALE_LABELS_DA = {
+    1.0: "Slet ikke",
+    2.0: "I mindre grad",
+    3.0: "I nogen grad",
+    4.0: "I høj grad",
+    7.0: "Ved ikke",
+    8.0: "Ikke relevant",
+    9.0: "Ikke besvaret",
+}
+SCALE_LABELS_EN = {
+    1.0: "Not at all",
+    2.0: "To a small extent",
+    3.0: "To some extent",
+    4.0: "To a great extent",
+    7.0: "Don't know",
+    8.0: "Not applicable",
+    9.0: "Not answered",
+}
 
 
 def _sav_study(tmp_path: Path, frame: pd.DataFrame, **spss: object) -> Path:
@@ -42,7 +58,12 @@ def _sav_study(tmp_path: Path, frame: pd.DataFrame, **spss: object) -> Path:
 @pytest.mark.parametrize("labels", [SCALE_LABELS_DA, SCALE_LABELS_EN], ids=["da", "en"])
 def test_sav_with_user_missing_range_and_labels(tmp_path: Path, labels: dict[float, str]) -> None:
     # 7 (ved ikke) and 9 (ikke besvaret) are declared missing as the range 7–9, as SPSS exports do.
-    study = _sav_study(tmp_path, SAV_CODINGS, variable_value_labels={"response": labels}, missing_ranges={"response": [{"lo": 7.0, "hi": 9.0}]})
+    study = _sav_study(
+        tmp_path,
+        SAV_CODINGS,
+        variable_value_labels={"response": labels},
+        missing_ranges={"response": [{"lo": 7.0, "hi": 9.0}]},
+    )
     assert validate_study(study) == []
     codings = Study.load(study).codings
     # By hand from SAV_CODINGS: 3, ved_ikke, 4, ikke_besvaret, 2.
@@ -54,14 +75,21 @@ def test_sav_labels_decide_when_the_numbers_differ_from_the_instrument(tmp_path:
     # A tool that numbers the missing answers 97/98/99 (declared missing one by one): the labels name them.
     frame = SAV_CODINGS.assign(response=[3.0, 97.0, 4.0, 99.0, 2.0])
     labels = {3.0: "I nogen grad", 4.0: "I høj grad", 2.0: "I mindre grad", 97.0: "Ved ikke", 99.0: "Ikke besvaret"}
-    study = _sav_study(tmp_path, frame, variable_value_labels={"response": labels}, missing_ranges={"response": [97.0, 99.0]})
+    study = _sav_study(
+        tmp_path, frame, variable_value_labels={"response": labels}, missing_ranges={"response": [97.0, 99.0]}
+    )
     assert validate_study(study) == []
     assert Study.load(study).codings["missing_code"].tolist() == [pd.NA, "ved_ikke", pd.NA, "ikke_besvaret", pd.NA]
 
 
 def test_sav_user_missing_value_the_instrument_cannot_name(tmp_path: Path) -> None:
     frame = SAV_CODINGS.assign(response=[3.0, 98.0, 4.0, 2.0, 2.0])
-    study = _sav_study(tmp_path, frame, variable_value_labels={"response": {98.0: "Vil ikke svare"}}, missing_ranges={"response": [{"lo": 97.0, "hi": 99.0}]})
+    study = _sav_study(
+        tmp_path,
+        frame,
+        variable_value_labels={"response": {98.0: "Vil ikke svare"}},
+        missing_ranges={"response": [{"lo": 97.0, "hi": 99.0}]},
+    )
     problems = validate_study(study)
     ours = [p for p in problems if "erklærer" in p.problem]
     # Row 2 of the data (the second record; pyreadstat's first record is row 1).
@@ -69,7 +97,14 @@ def test_sav_user_missing_value_the_instrument_cannot_name(tmp_path: Path) -> No
 
 
 def test_sav_screen_item_yes_no_labels(tmp_path: Path) -> None:
-    frame = pd.DataFrame({"interview_id": ["I1", "I1"], "coder_id": ["K1", "K2"], "item_id": ["sikker_1", "sikker_1"], "response": [1.0, 2.0]})
+    frame = pd.DataFrame(
+        {
+            "interview_id": ["I1", "I1"],
+            "coder_id": ["K1", "K2"],
+            "item_id": ["sikker_1", "sikker_1"],
+            "response": [1.0, 2.0],
+        }
+    )
     study = _sav_study(tmp_path, frame, variable_value_labels={"response": {1.0: "Ja", 2.0: "Nej"}})
     assert validate_study(study) == []
     assert Study.load(study).codings["screen_answer"].tolist() == ["ja", "nej"]

@@ -20,18 +20,31 @@ from lovende_research.templates import new_study
 from tests.test_study import CANDIDATES, INTERVIEWS, SCREENING, make_study, write_csv
 
 
-def test_a_study_with_only_candidates_and_screening_validates_and_runs_the_screening_stage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_study_with_only_candidates_and_screening_validates_and_runs_the_screening_stage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # A team screens first: new-study, then only the candidates and screening tables are filled in.
     study = new_study(tmp_path / "raw" / "screen-first")
     for name in ("candidates.csv", "screening.csv", "selected.csv"):
         shutil.copyfile(EXAMPLE_STUDY / name, study / name)
-    (study / "study.yml").write_text((study / "study.yml").read_text(encoding="utf-8").replace("parameters: {}", "parameters: {screening: {selection_rule: list}}"), encoding="utf-8")
+    (study / "study.yml").write_text(
+        (study / "study.yml")
+        .read_text(encoding="utf-8")
+        .replace("parameters: {}", "parameters: {screening: {selection_rule: list}}"),
+        encoding="utf-8",
+    )
 
     assert main(["validate", str(study), "--stage", "screening"]) == 0
     assert "ingen problemer" in capsys.readouterr().out
     assert main(["validate", str(study)]) == 1  # the empty coding workbook is still a problem for a full run
 
-    result = run_study(study, only=["screening"], processed_base=tmp_path / "processed", reports_base=tmp_path / "reports", progress=False)
+    result = run_study(
+        study,
+        only=["screening"],
+        processed_base=tmp_path / "processed",
+        reports_base=tmp_path / "reports",
+        progress=False,
+    )
     selection = tmp_path / "processed" / "screen-first" / "screening" / "selection.parquet"
     assert selection.is_file() and result.index.is_file()
 
@@ -58,18 +71,28 @@ def test_an_interview_of_a_practice_outside_the_sample(tmp_path: Path) -> None:
     # P2 is excluded by both screeners (tests/test_study.py), so no rule can select it for interview.
     interviews = [list(r) for r in INTERVIEWS] + [["I3", "P2", "P2-L", "leder", "2017-03-04"]]
     study = make_study(tmp_path / "s", interviews=interviews)
-    (study / "study.yml").write_text("title: T\nlanguage: da\nseed: 7\nparameters: {screening: {n_select: 1, strata: []}}\n", encoding="utf-8")
+    (study / "study.yml").write_text(
+        "title: T\nlanguage: da\nseed: 7\nparameters: {screening: {n_select: 1, strata: []}}\n", encoding="utf-8"
+    )
     problems = run_problems(study)
     assert [(p.file, p.row, p.column, p.value) for p in problems] == [("interviews.csv", 4, "practice_id", "P2")]
 
 
 def test_an_interview_of_a_practice_not_in_selected(tmp_path: Path) -> None:
-    candidates = [list(r) for r in CANDIDATES] + [["P3", "Forældregruppe", "Ærø Kommune", "kommune", "Ærø", "forældre", "forebyggende"]]
-    screening = [list(r) for r in SCREENING] + [["P3", "S1", "maalgruppe", "include", ""], ["P3", "S2", "maalgruppe", "include", ""]]
+    candidates = [list(r) for r in CANDIDATES] + [
+        ["P3", "Forældregruppe", "Ærø Kommune", "kommune", "Ærø", "forældre", "forebyggende"]
+    ]
+    screening = [list(r) for r in SCREENING] + [
+        ["P3", "S1", "maalgruppe", "include", ""],
+        ["P3", "S2", "maalgruppe", "include", ""],
+    ]
     interviews = [list(r) for r in INTERVIEWS] + [["I3", "P3", "P3-L", "leder", "2017-03-04"]]
     study = make_study(tmp_path / "s", candidates=candidates, screening=screening, interviews=interviews)
     write_csv(study / "selected.csv", [["practice_id"], ["P1"]])
-    (study / "study.yml").write_text("title: T\nlanguage: da\nseed: 7\nparameters: {screening: {selection_rule: list, strata: []}}\n", encoding="utf-8")
+    (study / "study.yml").write_text(
+        "title: T\nlanguage: da\nseed: 7\nparameters: {screening: {selection_rule: list, strata: []}}\n",
+        encoding="utf-8",
+    )
     problems = run_problems(study)
     assert [(p.file, p.row, p.column, p.value) for p in problems] == [("interviews.csv", 4, "practice_id", "P3")]
 

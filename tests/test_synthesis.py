@@ -14,7 +14,16 @@ from lovende_research.instrument import load_instrument
 def test_flow_sentence_counts_every_step() -> None:
     flow = pd.DataFrame(
         {
-            "step": ["identified", "possible_duplicates", "duplicates_removed", "screened", "excluded", "excluded", "eligible", "selected"],
+            "step": [
+                "identified",
+                "possible_duplicates",
+                "duplicates_removed",
+                "screened",
+                "excluded",
+                "excluded",
+                "eligible",
+                "selected",
+            ],
             "reason": [None, None, None, None, None, "ikke i drift", None, None],
             "n": [40, 0, 2, 38, 11, 11, 27, 9],
         }
@@ -36,13 +45,25 @@ def test_pattern_names_strongest_and_weakest_in_order() -> None:
     )
     text = synthesis.pattern_sentence(pattern, load_instrument(), "en")
     # weakest last-first: the very weakest element is named first
-    assert text == "Across the practices, Professional reflection and Theory and knowledge are strongest, while Indicated effect and Economy are weakest."
+    assert (
+        text
+        == "Across the practices, Professional reflection and Theory and knowledge are strongest, while Indicated effect and Economy are weakest."
+    )
 
 
 def test_ranking_counts_pairs_that_intervals_tell_apart() -> None:
     # A [1,1], B [2,3], C [2,3], D [4,4]: pairs AB AC AD BD CD are apart, BC overlaps -> 5 of 6
-    ranks = pd.DataFrame({"practice_id": list("ABCD"), "rank": [1, 2, 3, 4], "rank_low": [1, 2, 2, 4], "rank_high": [1, 3, 3, 4]})
-    overall = pd.DataFrame({"practice_id": list("ABCD"), "overall": [0.812, 0.6, 0.59, 0.2], "ci_low": [0.7, 0.5, 0.5, 0.1], "ci_high": [0.9, 0.7, 0.7, 0.3]})
+    ranks = pd.DataFrame(
+        {"practice_id": list("ABCD"), "rank": [1, 2, 3, 4], "rank_low": [1, 2, 2, 4], "rank_high": [1, 3, 3, 4]}
+    )
+    overall = pd.DataFrame(
+        {
+            "practice_id": list("ABCD"),
+            "overall": [0.812, 0.6, 0.59, 0.2],
+            "ci_low": [0.7, 0.5, 0.5, 0.1],
+            "ci_high": [0.9, 0.7, 0.7, 0.3],
+        }
+    )
     assert synthesis.distinguishable_pairs(ranks) == (5, 6)
     text = synthesis.ranking_sentence(ranks, overall, "da")
     assert text.startswith("A har det højeste samlede indeks (0,81, interval 0,70–0,90).")
@@ -67,7 +88,14 @@ def test_flags_are_listed_per_practice_with_reader_names() -> None:
 
 
 def test_sikker_candidates_are_named_apart_from_the_score() -> None:
-    flags = pd.DataFrame({"practice_id": ["P3", "P1", "P2"], "n_ja": [0, 2, 0], "n_disagree": [0, 0, 1], "possible_sikker": [False, True, True]})
+    flags = pd.DataFrame(
+        {
+            "practice_id": ["P3", "P1", "P2"],
+            "n_ja": [0, 2, 0],
+            "n_disagree": [0, 0, 1],
+            "possible_sikker": [False, True, True],
+        }
+    )
     text = synthesis.sikker_sentence(flags, "da")
     # By hand: P1 had ja in 2 interviews, P2 disagreeing coders in 1, P3 neither and is not named.
     assert "peger på 2 af 3 praksisser: P1 (ja i 2 interview) og P2 (uenige kodere i 1)." in text
@@ -84,15 +112,23 @@ def test_english_interview_sentence_translates_roles(example_study: Path) -> Non
     text = synthesis.interview_sentence(study, "en")
     # The example's roles are leder, medarbejder and samarbejdspartner (docs/study-format.md).
     # Counted by hand from the table above; English plurals, and Danish ones on a Danish page.
-    assert f"{counts['leder']} leaders, {counts['medarbejder']} staff members and {counts['samarbejdspartner']} partners" in text
+    assert (
+        f"{counts['leder']} leaders, {counts['medarbejder']} staff members and {counts['samarbejdspartner']} partners"
+        in text
+    )
     assert "leder" not in text and "medarbejder" not in text
     danish = synthesis.interview_sentence(study, "da")
-    assert f"{counts['leder']} ledere, {counts['medarbejder']} medarbejdere og {counts['samarbejdspartner']} samarbejdspartnere" in danish
+    assert (
+        f"{counts['leder']} ledere, {counts['medarbejder']} medarbejdere og {counts['samarbejdspartner']} samarbejdspartnere"
+        in danish
+    )
 
 
 def test_missing_stage_is_named(tmp_path: Path) -> None:
     (tmp_path / "screening").mkdir()
-    pd.DataFrame({"step": ["identified"], "reason": [None], "n": [1]}).to_parquet(tmp_path / "screening" / "flow.parquet")
+    pd.DataFrame({"step": ["identified"], "reason": [None], "n": [1]}).to_parquet(
+        tmp_path / "screening" / "flow.parquet"
+    )
     with pytest.raises(synthesis.SynthesisError, match="trinnet 'scoring' er ikke kørt"):
         synthesis.load_results(tmp_path, "da")
 
@@ -110,8 +146,10 @@ def test_report_page_carries_the_tables_numbers(example_run) -> None:
     assert page.count("Kilde: ") == len(synthesis.FIGURE_SOURCES)  # every figure names its source
     assert "Syntetiske data" in page and "Enighed mellem informanter" in page
     flags = pd.read_parquet(processed / "scores" / "screen_flags.parquet")
-    candidates = sorted(flags.loc[flags["possible_sikker"].astype(bool) & (flags["delimitation_id"] == "main"), "practice_id"])
-    section = page[page.index("Mulig sikker praksis"):]
+    candidates = sorted(
+        flags.loc[flags["possible_sikker"].astype(bool) & (flags["delimitation_id"] == "main"), "practice_id"]
+    )
+    section = page[page.index("Mulig sikker praksis") :]
     assert candidates and all(p in section[:3000] for p in candidates)
 
 
@@ -132,14 +170,20 @@ def test_pages_show_exactly_the_saved_figures(example_run) -> None:
     processed = reports.parent.parent / "processed" / "example"
     expected = {
         "01_screening.html": [processed / "screening" / f"{stem}.svg" for stem in ("catalogue", "agreement", "flow")],
-        "02_interview_coding.html": [processed / "scores" / "figures" / name
-                                     for name in json.loads((processed / "scores" / "manifest.json").read_text(encoding="utf-8"))["figures"]],
-        "03_subjectivity_bias.html": [processed / "bias" / "figures" / name
-                                      for name in json.loads((processed / "bias" / "manifest.json").read_text(encoding="utf-8"))["figures"]],
+        "02_interview_coding.html": [
+            processed / "scores" / "figures" / name
+            for name in json.loads((processed / "scores" / "manifest.json").read_text(encoding="utf-8"))["figures"]
+        ],
+        "03_subjectivity_bias.html": [
+            processed / "bias" / "figures" / name
+            for name in json.loads((processed / "bias" / "manifest.json").read_text(encoding="utf-8"))["figures"]
+        ],
         "04_report.html": [processed / path for path, _ in synthesis.FIGURE_SOURCES.values()],
     }
     for page, files in expected.items():
         embedded = _embedded_svgs((reports / page).read_text(encoding="utf-8"))
         assert len(files) >= 3, page
         for file in files:
-            assert svg_element(file.read_bytes()).encode("utf-8") in embedded, f"{page} does not show {file.name} as saved"
+            assert svg_element(file.read_bytes()).encode("utf-8") in embedded, (
+                f"{page} does not show {file.name} as saved"
+            )

@@ -23,7 +23,7 @@ CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,false,
 
 TABLES = {
     "ranks": pd.DataFrame({"practice_id": ["P1", "P2", "P3"], "overall": [0.751234, 0.6, math.nan], "rank": [1, 2, 3]}),
-    "conflicts": pd.DataFrame({"note_1": ["=HYPERLINK(\"x\")", "ok", None], "max_difference": [2.0, 1.5, 0.25]}),
+    "conflicts": pd.DataFrame({"note_1": ['=HYPERLINK("x")', "ok", None], "max_difference": [2.0, 1.5, 0.25]}),
 }
 
 
@@ -34,11 +34,25 @@ def soffice_sheets(workbook: Path, tmp_path: Path) -> dict[str, list[list[str]]]
         pytest.fail("LibreOffice is missing: run scripts/ensure-export-tools.sh (make test does)")
     out = tmp_path / "soffice-out"
     subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path / 'soffice-profile'}", "--convert-to", CSV_FILTER, "--outdir", str(out), str(workbook)],
-        check=True, capture_output=True, timeout=180,
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path / 'soffice-profile'}",
+            "--convert-to",
+            CSV_FILTER,
+            "--outdir",
+            str(out),
+            str(workbook),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     prefix = workbook.stem + "-"
-    return {p.stem[len(prefix):]: list(csv.reader(io.StringIO(p.read_text(encoding="utf-8")))) for p in sorted(out.glob(f"{workbook.stem}-*.csv"))}
+    return {
+        p.stem[len(prefix) :]: list(csv.reader(io.StringIO(p.read_text(encoding="utf-8"))))
+        for p in sorted(out.glob(f"{workbook.stem}-*.csv"))
+    }
 
 
 def assert_same_numbers(rows: list[list[str]], frame: pd.DataFrame, where: str) -> None:
@@ -87,15 +101,20 @@ def test_write_table_exports_per_stage_and_removes_stale_files(tmp_path: Path) -
     stale = reports / EXPORT_FOLDER / "03_subjectivity_bias.xlsx"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"old")
-    written = write_table_exports(processed, reports, [("screening", "01_screening"), ("scores", "02_interview_coding")], "da")
+    written = write_table_exports(
+        processed, reports, [("screening", "01_screening"), ("scores", "02_interview_coding")], "da"
+    )
     folder = reports / EXPORT_FOLDER
     assert [p.relative_to(folder).as_posix() for p in written] == [
-        "02_interview_coding.xlsx", "02_interview_coding/conflicts.csv", "02_interview_coding/ranks.csv"]
+        "02_interview_coding.xlsx",
+        "02_interview_coding/conflicts.csv",
+        "02_interview_coding/ranks.csv",
+    ]
     assert not stale.exists()
     copy = list(csv.reader(io.StringIO((folder / "02_interview_coding" / "conflicts.csv").read_text(encoding="utf-8"))))
     # The CSV copy: Danish headers, the formula-like note quoted as text (io.csv_safe_frame).
     assert copy[0] == ["Note 1", "Største forskel (skalatrin)"]
-    assert copy[1] == ["'=HYPERLINK(\"x\")", "2.0"]
+    assert copy[1] == ['\'=HYPERLINK("x")', "2.0"]
 
 
 def test_example_workbooks_open_in_libreoffice_with_the_stage_numbers(example_run, tmp_path: Path) -> None:
@@ -111,7 +130,9 @@ def test_example_workbooks_open_in_libreoffice_with_the_stage_numbers(example_ru
         tables = sorted(p.stem for p in (processed / stage).glob("*.parquet"))
         assert sorted(sheets) == tables, workbook.name
         for name in tables:
-            assert_same_numbers(sheets[name], pd.read_parquet(processed / stage / f"{name}.parquet"), f"{workbook.name}:{name}")
+            assert_same_numbers(
+                sheets[name], pd.read_parquet(processed / stage / f"{name}.parquet"), f"{workbook.name}:{name}"
+            )
             assert f'href="{EXPORT_FOLDER}/{workbook.stem}/{name}.csv"' in index
 
 

@@ -41,7 +41,12 @@ def soffice(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 def _convert(soffice: list[str], source: Path, target: Path, filter_options: str) -> Path:
     """``source`` saved by LibreOffice under ``target`` (same folder or another) with ``filter_options``."""
     out = source.parent / "_lo"
-    subprocess.run([*soffice, "--convert-to", filter_options, "--outdir", str(out), str(source)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [*soffice, "--convert-to", filter_options, "--outdir", str(out), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     written = out / (source.stem + "." + filter_options.split(":")[0])
     shutil.move(str(written), target)
     return target

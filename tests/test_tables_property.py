@@ -84,7 +84,9 @@ def test_random_csv_dialects(rows: list[list[str]], delimiter: str, quoting: int
     raw = _read(data, ".csv")
     # a file of plain cells (no separator, quote or line break in them) reads back as written, in Unicode
     # NFC as every reader promises (so a compatibility character such as U+F900 comes back as U+8C48)
-    plain = all(not any(ch in cell for ch in f'{delimiter}"\r\n') and cell == cell.strip() for row in rows for cell in row)
+    plain = all(
+        not any(ch in cell for ch in f'{delimiter}"\r\n') and cell == cell.strip() for row in rows for cell in row
+    )
     if plain and raw is not None and encoding != "cp1252" and all(len(r) <= 2 for r in rows):
         written = [[unicodedata.normalize("NFC", c) for c in (row + ["", ""])[:2]] for row in rows if any(row)]
         assert [list(v) for v in raw.frame[list(REQUIRED)].itertuples(index=False)] == written
@@ -93,7 +95,7 @@ def test_random_csv_dialects(rows: list[list[str]], delimiter: str, quoting: int
 xlsx_cells = st.one_of(
     st.none(),
     cells.filter(lambda text: not any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text)),
-    st.integers(-10**12, 10**12),
+    st.integers(-(10**12), 10**12),
     st.floats(allow_nan=False, allow_infinity=False),
     st.booleans(),
     st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2100, 1, 1)),

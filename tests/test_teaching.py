@@ -44,7 +44,10 @@ def handouts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """``lovende teach --groups 3 --seed 3`` in both languages: the teacher index per language."""
     os.environ["MPLBACKEND"] = "agg"
     root = tmp_path_factory.mktemp("teach")
-    return {language: make_handouts(root / language, groups=GROUPS, seed=SESSION_SEED, language=language, jobs=2) for language in LANGUAGES}
+    return {
+        language: make_handouts(root / language, groups=GROUPS, seed=SESSION_SEED, language=language, jobs=2)
+        for language in LANGUAGES
+    }
 
 
 def _folder(handouts: dict[str, Path], language: str, group: int) -> Path:
@@ -137,9 +140,12 @@ def test_make_handouts_never_writes_under_raw() -> None:
 
 
 def test_planted_truth_keeps_lenient_roles_only() -> None:
-    truth = {"role_offsets": {"leder": 0.75, "medarbejder": 0.0, "samarbejdspartner": 0.0}, "straightliners": ["P2-S"],
-             "delimitations": {"D01": {"practice_id": "P3", "shift": 1.0, "expected_element_scores": {}}},
-             "interviewed": ["P1", "P2", "P3"]}
+    truth = {
+        "role_offsets": {"leder": 0.75, "medarbejder": 0.0, "samarbejdspartner": 0.0},
+        "straightliners": ["P2-S"],
+        "delimitations": {"D01": {"practice_id": "P3", "shift": 1.0, "expected_element_scores": {}}},
+        "interviewed": ["P1", "P2", "P3"],
+    }
     assert planted_truth(truth) == {
         "lenient_roles": {"leder": 0.75},
         "straightliners": ["P2-S"],
@@ -149,12 +155,17 @@ def test_planted_truth_keeps_lenient_roles_only() -> None:
 
 
 def test_strip_cells_removes_tagged_cells_with_their_outputs() -> None:
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("opgave", metadata={"tags": ["da", "exercise"]}),
-        nbformat.v4.new_code_cell("1 + 1", metadata={"tags": ["solution"]},
-                                  outputs=[nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=1)]),
-        nbformat.v4.new_markdown_cell("løsning", metadata={"tags": ["da", "solution"]}),
-    ])
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("opgave", metadata={"tags": ["da", "exercise"]}),
+            nbformat.v4.new_code_cell(
+                "1 + 1",
+                metadata={"tags": ["solution"]},
+                outputs=[nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=1)],
+            ),
+            nbformat.v4.new_markdown_cell("løsning", metadata={"tags": ["da", "solution"]}),
+        ]
+    )
     stripped = strip_cells(notebook, {"solution"})
     assert [c.source for c in stripped.cells] == ["opgave"]
     assert len(notebook.cells) == 3  # the original is left as it was
@@ -176,7 +187,13 @@ def test_tutorial_exercises_come_with_solutions() -> None:
     assert {t for c in solution_prose for t in _tags(c) & {"da", "en"}} == {"da", "en"}
     source = "\n".join(c.source for c in cells if c.cell_type == "code")
     # the tutorial calls the package, it does not copy pipeline code
-    for call in ("simulate_study(", "scoring.score_study(", "bias.run_bias_checks(", "scoring.element_scores(", "scoring.practice_profiles("):
+    for call in (
+        "simulate_study(",
+        "scoring.score_study(",
+        "bias.run_bias_checks(",
+        "scoring.element_scores(",
+        "scoring.practice_profiles(",
+    ):
         assert call in source
     parameters = next(c for c in cells if "parameters" in _tags(c)).source
     assert all(re.search(rf"^{name} = ", parameters, re.M) for name in ("seed", "language", "work_dir"))
@@ -186,7 +203,11 @@ def test_checks_that_answer_an_exercise_follow_it_as_answer_cells() -> None:
     """The roles verdict and figure answer exercise 2, the stability verdict and figure exercise 3: they must sit
     in ``answer`` cells after their exercise, or a student reads the answer just before the question."""
     cells = nbformat.read(TUTORIAL, as_version=4).cells
-    exercises = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and EXERCISE_HEADING.match(c.source) and "da" in _tags(c)]
+    exercises = [
+        i
+        for i, c in enumerate(cells)
+        if c.cell_type == "markdown" and EXERCISE_HEADING.match(c.source) and "da" in _tags(c)
+    ]
     assert len(exercises) == 3
     for exercise, calls in ((1, ("verdict('roles'", "role_chart(")), (2, ("verdict('stability'", "stability_chart("))):
         for call in calls:
@@ -222,14 +243,28 @@ def test_tutorial_executes_for_each_seed_and_language(handouts: dict[str, Path],
     teacher = nbformat.read(folder / "teacher.ipynb", as_version=4)
     errors = [o for c in teacher.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
-    assert teacher.metadata.papermill.parameters == {"seed": group_seed(SESSION_SEED, group), "language": language, "work_dir": "work"}
+    assert teacher.metadata.papermill.parameters == {
+        "seed": group_seed(SESSION_SEED, group),
+        "language": language,
+        "work_dir": "work",
+    }
     # only the handout's language is left, and its outputs speak it
     other = "en" if language == "da" else "da"
     assert not any(other in _tags(c) for c in teacher.cells)
     text = json.dumps([c.get("outputs", []) for c in teacher.cells], ensure_ascii=False)
     assert ("Øvelsesstudie (syntetisk)" if language == "da" else "Tutorial study (synthetic)") in text
     figures = {p.stem for p in (folder / "work" / "figures").glob("*.svg")}
-    assert {"screening_agreement", "flow", "heatmap", "profile_top", "ranks", "roles", "response_styles", "stability", "delimitation"} <= figures
+    assert {
+        "screening_agreement",
+        "flow",
+        "heatmap",
+        "profile_top",
+        "ranks",
+        "roles",
+        "response_styles",
+        "stability",
+        "delimitation",
+    } <= figures
 
 
 @pytest.mark.parametrize(("language", "group"), CASES)

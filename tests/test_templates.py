@@ -38,7 +38,15 @@ MISSING_EN = ["Don't know", "Not applicable", "Not answered"]
 SCREEN_EN = ["Yes", "No"]
 SCREEN_ITEM = "sikker_1"
 
-FILES = {"study.yml", "candidates.csv", "screening.csv", "interviews.csv", "delimitations.csv", "codings.xlsx", "README.md"}
+FILES = {
+    "study.yml",
+    "candidates.csv",
+    "screening.csv",
+    "interviews.csv",
+    "delimitations.csv",
+    "codings.xlsx",
+    "README.md",
+}
 
 
 # --- helpers: read the workbook the way a test (not the module) sees it ---------------------------
@@ -73,11 +81,7 @@ def dropdown_for(workbook, sheet: Worksheet, coordinate: str) -> list[str]:
     assert not formula.startswith('"'), "labels must come from a range, not an inline string"
     sheet_name, (min_col, min_row, max_col, max_row) = range_to_tuple(formula.lstrip("="))
     source = workbook[sheet_name]
-    return [
-        source.cell(r, c).value
-        for r in range(min_row, max_row + 1)
-        for c in range(min_col, max_col + 1)
-    ]
+    return [source.cell(r, c).value for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)]
 
 
 def append_csv_rows(path: Path, rows: list[dict[str, str]]) -> None:
@@ -116,7 +120,15 @@ def fill_tables(folder: Path) -> None:
     )
     append_csv_rows(
         folder / "interviews.csv",
-        [{"interview_id": "I01", "practice_id": "P01", "informant_id": "P01-L", "informant_role": "leder", "date": "2024-03-05"}],
+        [
+            {
+                "interview_id": "I01",
+                "practice_id": "P01",
+                "informant_id": "P01-L",
+                "informant_role": "leder",
+                "date": "2024-03-05",
+            }
+        ],
     )
 
 
@@ -230,7 +242,10 @@ def test_workbook_rows_follow_the_instrument_and_every_response_has_a_dropdown(t
     assert len(item_ids) == 31  # 30 scored items (2–4 per element, counted in the YAML) + the screen item
     first = rows[0]
     assert sheet.cell(first, col["element"]).value == "1. Teori og viden"
-    assert sheet.cell(first, col["question"]).value == "Kan I beskrive den teori eller forståelse, som indsatsen bygger på?"
+    assert (
+        sheet.cell(first, col["question"]).value
+        == "Kan I beskrive den teori eller forståelse, som indsatsen bygger på?"
+    )
     for r in rows:
         assert sheet.cell(r, col["interview_id"]).value is None
         assert sheet.cell(r, col["response"]).value is None
@@ -256,7 +271,17 @@ def test_instructions_sheet_says_what_a_coder_must_do(tmp_path):
     workbook = load_workbook(new_study(tmp_path / "s") / "codings.xlsx")
     assert workbook.sheetnames[0] == "codings"
     text = "\n".join(str(c.value) for row in workbook["Vejledning"].iter_rows() for c in row if c.value)
-    for needle in ("interview_id", "coder_id", "rullelisten", "kopi", "kopierer", "Ved ikke", "Ikke relevant", "Ikke besvaret", "pseudonym"):
+    for needle in (
+        "interview_id",
+        "coder_id",
+        "rullelisten",
+        "kopi",
+        "kopierer",
+        "Ved ikke",
+        "Ikke relevant",
+        "Ikke besvaret",
+        "pseudonym",
+    ):
         assert needle in text, needle
 
 
@@ -298,7 +323,9 @@ def test_filled_in_danish_study_validates_and_loads(tmp_path):
     }
     fill_workbook(folder, choices, default="I nogen grad", screen="Nej", coders=["K1", "K2"])
     study_yml = folder / "study.yml"  # the coder's note is read once the study opts in to notes
-    study_yml.write_text(study_yml.read_text(encoding="utf-8").replace("show_notes: false", "show_notes: true"), encoding="utf-8")
+    study_yml.write_text(
+        study_yml.read_text(encoding="utf-8").replace("show_notes: false", "show_notes: true"), encoding="utf-8"
+    )
 
     assert validate_study(folder) == []
     study = Study.load(folder)
@@ -318,8 +345,8 @@ def test_filled_in_danish_study_validates_and_loads(tmp_path):
     }
     for item, (value, missing) in expected.items():
         row = got.loc[item]
-        assert (pd.isna(row["value"]) if value is None else row["value"] == value), item
-        assert (pd.isna(row["missing_code"]) if missing is None else row["missing_code"] == missing), item
+        assert pd.isna(row["value"]) if value is None else row["value"] == value, item
+        assert pd.isna(row["missing_code"]) if missing is None else row["missing_code"] == missing, item
     assert got.loc[SCREEN_ITEM, "screen_answer"] == "nej"
     assert pd.isna(got.loc[SCREEN_ITEM, "value"])
     assert (got["delimitation_id"] == "main").all()

@@ -46,5 +46,8 @@ def test_each_shows_its_own_language_only_and_every_cell_of_it(language: str) ->
 def test_the_exercises_can_be_done_in_either_language() -> None:
     """The code (exercises, solutions, answers) is the same in both; only prose and the language differ."""
     da, en = (nbformat.read(LANGUAGE_NOTEBOOKS[code], as_version=4) for code in LANGUAGES)
-    code = [[(c.source, sorted(_tags(c))) for c in nb.cells if c.cell_type == "code" and "parameters" not in _tags(c)] for nb in (da, en)]
+    code = [
+        [(c.source, sorted(_tags(c))) for c in nb.cells if c.cell_type == "code" and "parameters" not in _tags(c)]
+        for nb in (da, en)
+    ]
     assert code[0] == code[1] and len(code[0]) > 10

@@ -22,12 +22,21 @@ def test_truth_is_the_expected_score_the_data_show(tmp_path: Path) -> None:
     # 3 practices x 240 informants: the empirical mean of an element score per practice x role estimates
     # the stated expectation with SE ~ 0.2/sqrt(120) ~ 0.018; an error in the quadrature, the coder
     # shift or the clipping moves it by more than 0.05 (leniency 0.3 puts many perceptions past 1).
-    spec = IndependentSpec(n_practices=3, informants_per_practice=241, leader_leniency=0.3, dont_know=0.0,
-                           dont_know_focus=0.0, coder_severity=0.3, coder_noise=0.2)
+    spec = IndependentSpec(
+        n_practices=3,
+        informants_per_practice=241,
+        leader_leniency=0.3,
+        dont_know=0.0,
+        dont_know_focus=0.0,
+        coder_severity=0.3,
+        coder_noise=0.2,
+    )
     truth = write_independent_study(tmp_path / "s", spec, seed=5)
     scores = _scores(tmp_path / "s")
     others = scores[scores["informant_role"] != "leder"]
-    empirical = others.groupby(["practice_id", "element_id", "informant_role"])["score"].agg(["mean", "sem"]).reset_index()
+    empirical = (
+        others.groupby(["practice_id", "element_id", "informant_role"])["score"].agg(["mean", "sem"]).reset_index()
+    )
     merged = empirical.merge(truth.role_element, on=["practice_id", "element_id", "informant_role"])
     assert len(merged) == 3 * 11 * 2
     z = (merged["mean"] - merged["true_score"]) / merged["sem"]

@@ -39,7 +39,9 @@ def in_element_order(table: pd.DataFrame, instrument: Instrument, column: str = 
     :func:`coder_agreement` keeps its groups in id order, because each group's bootstrap stream follows
     that order; a reader looks for the elements by their numbers.
     """
-    return table.sort_values(column, key=lambda ids: ids.astype(str).map(instrument.element_position), na_position="last", kind="stable")
+    return table.sort_values(
+        column, key=lambda ids: ids.astype(str).map(instrument.element_position), na_position="last", kind="stable"
+    )
 
 
 def coding_units(codings: pd.DataFrame, instrument: Instrument, *, include_consensus: bool = False) -> pd.DataFrame:
@@ -274,6 +276,14 @@ def _paradox(row: dict[str, Any], *, low: float, high: float, pile_up: float, la
     note = ""
     if flagged:
         lowest = np.nanmin([alpha, kappa]) if not (np.isnan(alpha) and np.isnan(kappa)) else float("nan")
-        note = phrase(PHRASES, "paradox", language, low=number(lowest, language), agree=percent(agree, language),
-                      ac2=number(ac2, language), share=percent(share, language), category=row["end_category"])
+        note = phrase(
+            PHRASES,
+            "paradox",
+            language,
+            low=number(lowest, language),
+            agree=percent(agree, language),
+            ac2=number(ac2, language),
+            share=percent(share, language),
+            category=row["end_category"],
+        )
     return {"paradox": flagged, "note": note}

@@ -64,7 +64,9 @@ def _alpha(y: np.ndarray) -> tuple[float, float, float]:
     return k / (k - 1) * (1 - item_var / total_var), item_var, total_var
 
 
-def cronbach_alpha(ratings: pd.DataFrame, *, subject: str, item: str, rating: str, confidence: float = 0.95) -> pd.DataFrame:
+def cronbach_alpha(
+    ratings: pd.DataFrame, *, subject: str, item: str, rating: str, confidence: float = 0.95
+) -> pd.DataFrame:
     """Cronbach's alpha of a set of items, with Feldt's (1965) F-based interval.
 
     Parameters
@@ -123,20 +125,35 @@ def cronbach_alpha(ratings: pd.DataFrame, *, subject: str, item: str, rating: st
     _check_confidence(confidence)
     y = _matrix(ratings, subject, item, rating).to_numpy(dtype=float)
     n, k = y.shape
-    row: dict[str, object] = {"statistic": "cronbach_alpha", "n_subjects": n, "n_items": k, "estimate": np.nan, "se": np.nan,
-                              "ci_low": np.nan, "ci_high": np.nan, "confidence": confidence, "item_variance": np.nan,
-                              "total_variance": np.nan, "mean_inter_item_r": np.nan}
+    row: dict[str, object] = {
+        "statistic": "cronbach_alpha",
+        "n_subjects": n,
+        "n_items": k,
+        "estimate": np.nan,
+        "se": np.nan,
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+        "confidence": confidence,
+        "item_variance": np.nan,
+        "total_variance": np.nan,
+        "mean_inter_item_r": np.nan,
+    }
     if n >= 3 and k >= 2:
         alpha, item_var, total_var = _alpha(y)
         row.update(item_variance=item_var, total_variance=total_var)
         with np.errstate(divide="ignore", invalid="ignore"):
             r = np.corrcoef(y, rowvar=False)
-        row["mean_inter_item_r"] = float(np.nanmean(r[np.triu_indices(k, 1)])) if np.isfinite(r[np.triu_indices(k, 1)]).any() else np.nan
+        row["mean_inter_item_r"] = (
+            float(np.nanmean(r[np.triu_indices(k, 1)])) if np.isfinite(r[np.triu_indices(k, 1)]).any() else np.nan
+        )
         if np.isfinite(alpha):
             tail = (1 - confidence) / 2
             df1, df2 = n - 1, (n - 1) * (k - 1)
-            row.update(estimate=alpha, ci_low=1 - (1 - alpha) * stats.f.ppf(1 - tail, df1, df2),
-                       ci_high=1 - (1 - alpha) * stats.f.ppf(tail, df1, df2))
+            row.update(
+                estimate=alpha,
+                ci_low=1 - (1 - alpha) * stats.f.ppf(1 - tail, df1, df2),
+                ci_high=1 - (1 - alpha) * stats.f.ppf(tail, df1, df2),
+            )
     return pd.DataFrame([row])
 
 
@@ -239,20 +256,31 @@ def element_consistency(
         if len(element.items) < 2:
             continue
         part = frame[frame[item].astype(str).map(element_of) == element.id]
-        row = {"element_id": element.id} | cronbach_alpha(part, subject=subject, item=item, rating=rating, confidence=confidence).iloc[0].to_dict()
-        deleted = alpha_if_item_deleted(part, subject=subject, item=item, rating=rating) if len(part) else pd.DataFrame()
+        row = {"element_id": element.id} | cronbach_alpha(
+            part, subject=subject, item=item, rating=rating, confidence=confidence
+        ).iloc[0].to_dict()
+        deleted = (
+            alpha_if_item_deleted(part, subject=subject, item=item, rating=rating) if len(part) else pd.DataFrame()
+        )
         best = deleted.dropna(subset=["alpha_if_deleted"]) if len(deleted) else deleted
         row["weakest_item"] = best.loc[best["alpha_if_deleted"].idxmax(), item] if len(best) else pd.NA
         row["alpha_without"] = float(best["alpha_if_deleted"].max()) if len(best) else np.nan
         alpha = float(row["estimate"])
         row["flagged"] = bool(np.isfinite(alpha) and alpha < floor)
-        row["note"] = (phrase(PHRASES, "low", language, alpha=number(alpha, language), floor=number(floor, language)) if row["flagged"]
-                       else "" if np.isfinite(alpha) else phrase(PHRASES, "undefined", language))
+        row["note"] = (
+            phrase(PHRASES, "low", language, alpha=number(alpha, language), floor=number(floor, language))
+            if row["flagged"]
+            else ""
+            if np.isfinite(alpha)
+            else phrase(PHRASES, "undefined", language)
+        )
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def consistency_verdict(table: pd.DataFrame, instrument: Instrument, floor: float = ALPHA_FLOOR, language: str = "da") -> str:
+def consistency_verdict(
+    table: pd.DataFrame, instrument: Instrument, floor: float = ALPHA_FLOOR, language: str = "da"
+) -> str:
     """One sentence for the report: which elements (by number and name) have items that do not hang together.
 
     ``table`` is :func:`element_consistency`'s output.
@@ -266,7 +294,17 @@ def consistency_verdict(table: pd.DataFrame, instrument: Instrument, floor: floa
     '1 of 2 elements have items that do not hang together (alpha below 0.70): 1. Theory and knowledge.'
     """
     by_id = {e.id: e for e in instrument.elements}
-    flagged = [f"{by_id[e].number}. {by_id[e].name(language)}" for e in table.loc[table["flagged"].astype(bool), "element_id"]]
+    flagged = [
+        f"{by_id[e].number}. {by_id[e].name(language)}" for e in table.loc[table["flagged"].astype(bool), "element_id"]
+    ]
     if not flagged:
         return phrase(PHRASES, "summary_none", language, m=len(table), floor=number(floor, language))
-    return phrase(PHRASES, "summary", language, n=len(flagged), m=len(table), floor=number(floor, language), names=", ".join(flagged))
+    return phrase(
+        PHRASES,
+        "summary",
+        language,
+        n=len(flagged),
+        m=len(table),
+        floor=number(floor, language),
+        names=", ".join(flagged),
+    )

@@ -113,8 +113,12 @@ def agreement_weights(scores: Sequence[float] | np.ndarray, weights: str = "quad
     return 1 - m / m.max()
 
 
-def long_from_table(table: pd.DataFrame | np.ndarray | Sequence[Sequence[float]], categories: Sequence[object] | None = None,
-                    *, raters: tuple[str, str] = ("A", "B")) -> pd.DataFrame:
+def long_from_table(
+    table: pd.DataFrame | np.ndarray | Sequence[Sequence[float]],
+    categories: Sequence[object] | None = None,
+    *,
+    raters: tuple[str, str] = ("A", "B"),
+) -> pd.DataFrame:
     """A two-rater contingency table (first rater in rows, second in columns) → long ratings.
 
     For when the counts are all one has, as in a published table: every statistic then reads the
@@ -141,7 +145,9 @@ def long_from_table(table: pd.DataFrame | np.ndarray | Sequence[Sequence[float]]
     """
     if isinstance(table, pd.DataFrame):
         if list(table.index) != list(table.columns):
-            raise AgreementError(f"tabellens rækker og kolonner skal være de samme kategorier (fandt {list(table.index)} og {list(table.columns)})")
+            raise AgreementError(
+                f"tabellens rækker og kolonner skal være de samme kategorier (fandt {list(table.index)} og {list(table.columns)})"
+            )
         categories = list(table.index) if categories is None else categories
     array = np.asarray(table, dtype=float)
     if array.ndim != 2 or array.shape[0] != array.shape[1]:
@@ -154,14 +160,20 @@ def long_from_table(table: pd.DataFrame | np.ndarray | Sequence[Sequence[float]]
     cells = np.repeat(np.arange(array.size), np.round(array).astype(np.int64).ravel())
     first, second = np.divmod(cells, array.shape[0])
     n = len(cells)
-    return pd.DataFrame({
-        "subject": np.repeat(np.arange(n), 2),
-        "rater": np.tile(np.asarray(raters, dtype=object), n),
-        "rating": pd.Series(np.asarray(levels, dtype=object)[np.column_stack([first, second]).ravel()]).infer_objects().to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "subject": np.repeat(np.arange(n), 2),
+            "rater": np.tile(np.asarray(raters, dtype=object), n),
+            "rating": pd.Series(np.asarray(levels, dtype=object)[np.column_stack([first, second]).ravel()])
+            .infer_objects()
+            .to_numpy(),
+        }
+    )
 
 
-def long_from_counts(counts: pd.DataFrame | np.ndarray | Sequence[Sequence[float]], categories: Sequence[object] | None = None) -> pd.DataFrame:
+def long_from_counts(
+    counts: pd.DataFrame | np.ndarray | Sequence[Sequence[float]], categories: Sequence[object] | None = None
+) -> pd.DataFrame:
     """Subject × category counts (how many raters put each subject in each category) → long ratings.
 
     The layout of Fleiss (1971) and of irrCAC's ``*.dist`` functions. The counts do not say which rater
@@ -201,11 +213,13 @@ def long_from_counts(counts: pd.DataFrame | np.ndarray | Sequence[Sequence[float
     category = np.repeat(np.tile(np.arange(array.shape[1]), array.shape[0]), whole.ravel())
     starts = np.repeat(np.cumsum(whole.sum(axis=1)) - whole.sum(axis=1), whole.sum(axis=1))
     position = np.arange(len(subject)) - starts + 1
-    return pd.DataFrame({
-        "subject": subject,
-        "rater": np.char.add("r", position.astype(str)).astype(object),
-        "rating": pd.Series(np.asarray(levels, dtype=object)[category]).infer_objects().to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "subject": subject,
+            "rater": np.char.add("r", position.astype(str)).astype(object),
+            "rating": pd.Series(np.asarray(levels, dtype=object)[category]).infer_objects().to_numpy(),
+        }
+    )
 
 
 def _renumber(codes: np.ndarray, labels: pd.Index | np.ndarray) -> tuple[np.ndarray, pd.Index]:
@@ -277,7 +291,9 @@ class _Coded:
         if (category < 0).any():
             unknown = sorted({str(v) for v in values.to_numpy()[category < 0]})
             raise AgreementError(f"bedømmelser uden for kategorierne {levels}: {unknown[:10]}")
-        all_numbers = all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in levels)
+        all_numbers = all(
+            isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in levels
+        )
         self.categories: list[object] = levels
         self.scores: np.ndarray = (
             np.asarray(levels, dtype=float) if all_numbers else np.arange(1, len(levels) + 1, dtype=float)

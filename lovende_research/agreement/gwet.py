@@ -82,7 +82,12 @@ def _chance_corrected(
     row["estimate"] = estimate
     if n >= 2:
         se = float(np.sqrt(((gamma - estimate) ** 2).sum() / (n * (n - 1))))
-        low, high = _interval(estimate, se, float(stats.t.ppf(0.5 + confidence / 2, n - 1)), low=0.0 if statistic == "percent_agreement" else -1.0)
+        low, high = _interval(
+            estimate,
+            se,
+            float(stats.t.ppf(0.5 + confidence / 2, n - 1)),
+            low=0.0 if statistic == "percent_agreement" else -1.0,
+        )
         row.update(se=se, ci_low=low, ci_high=high)
     return pd.DataFrame([row])
 
@@ -197,12 +202,16 @@ def gwet_ac2(
     _check_confidence(confidence)
     if n_boot < 0:
         raise AgreementError(f"n_boot skal være 0 eller mere (fandt {n_boot})")
-    coded = _Coded(ratings, subject=subject, rater=rater, rating=rating, categories=categories, ordered=weights != "unweighted")
+    coded = _Coded(
+        ratings, subject=subject, rater=rater, rating=rating, categories=categories, ordered=weights != "unweighted"
+    )
     table = _ac2_table(coded, weights=weights, confidence=confidence)
     return table.assign(**_ac2_bootstrap(coded, weights, n_boot, seed, confidence))
 
 
-def _ac2_bootstrap(coded: _Coded, weights: str, n_boot: int, seed: int | np.random.Generator | None, confidence: float) -> dict[str, float]:
+def _ac2_bootstrap(
+    coded: _Coded, weights: str, n_boot: int, seed: int | np.random.Generator | None, confidence: float
+) -> dict[str, float]:
     """Percentile bootstrap of AC2 over subjects, summing per pattern of counts (see :func:`gwet_ac2`)."""
     out = {"boot_se": np.nan, "boot_ci_low": np.nan, "boot_ci_high": np.nan, "n_boot": 0}
     counts = coded.counts()
@@ -229,7 +238,12 @@ def _ac2_bootstrap(coded: _Coded, weights: str, n_boot: int, seed: int | np.rand
     if len(draws) >= 2:
         tail = (1 - confidence) / 2
         low, high = np.quantile(draws, [tail, 1 - tail])
-        out.update(boot_se=float(np.std(draws, ddof=1)), boot_ci_low=float(low), boot_ci_high=float(high), n_boot=int(len(draws)))
+        out.update(
+            boot_se=float(np.std(draws, ddof=1)),
+            boot_ci_low=float(low),
+            boot_ci_high=float(high),
+            n_boot=int(len(draws)),
+        )
     return out
 
 

@@ -21,8 +21,28 @@ ICC_FORMS: tuple[tuple[str, str, str, str], ...] = (
     ("ICC3k", "twoway mixed", "consistency", "average"),
 )
 
-_COLUMNS = ["statistic", "form", "model", "type", "unit", "n_subjects", "n_raters", "estimate", "se", "ci_low", "ci_high",
-            "confidence", "f", "df1", "df2", "p_value", "ms_subjects", "ms_raters", "ms_error", "ms_within"]
+_COLUMNS = [
+    "statistic",
+    "form",
+    "model",
+    "type",
+    "unit",
+    "n_subjects",
+    "n_raters",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "confidence",
+    "f",
+    "df1",
+    "df2",
+    "p_value",
+    "ms_subjects",
+    "ms_raters",
+    "ms_error",
+    "ms_within",
+]
 
 
 def _numeric(frame: pd.DataFrame, columns: Sequence[str], rating: str) -> pd.DataFrame:
@@ -142,9 +162,20 @@ def icc(
         raise AgreementError(f"ukendte ICC-former {unknown}; forventet: {', '.join(known)}")
     y = _complete_matrix(_numeric(ratings, [subject, rater, rating], rating), subject, rater, rating)
     n, k = y.shape
-    rows = {form: dict.fromkeys(_COLUMNS, np.nan) | {"statistic": "icc", "form": form, "model": model, "type": kind, "unit": unit,
-                                                     "n_subjects": n, "n_raters": k, "confidence": confidence}
-            for form, model, kind, unit in ICC_FORMS}
+    rows = {
+        form: dict.fromkeys(_COLUMNS, np.nan)
+        | {
+            "statistic": "icc",
+            "form": form,
+            "model": model,
+            "type": kind,
+            "unit": unit,
+            "n_subjects": n,
+            "n_raters": k,
+            "confidence": confidence,
+        }
+        for form, model, kind, unit in ICC_FORMS
+    }
     if n >= 2 and k >= 2:
         _fill(rows, y, 1 - confidence)
     return pd.DataFrame([rows[f] for f in chosen], columns=_COLUMNS)
@@ -168,7 +199,11 @@ def _fill(rows: dict[str, dict[str, object]], y: np.ndarray, alpha: float) -> No
         f_low = f / stats.f.ppf(1 - alpha / 2, df1, df2)
         f_up = f * stats.f.ppf(1 - alpha / 2, df2, df1)
         test = {"f": f, "df1": df1, "df2": df2, "p_value": float(stats.f.sf(f, df1, df2))}
-        rows[single] |= test | {"estimate": (f - 1) / (f + k - 1), "ci_low": (f_low - 1) / (f_low + k - 1), "ci_high": (f_up - 1) / (f_up + k - 1)}
+        rows[single] |= test | {
+            "estimate": (f - 1) / (f + k - 1),
+            "ci_low": (f_low - 1) / (f_low + k - 1),
+            "ci_high": (f_up - 1) / (f_up + k - 1),
+        }
         rows[average] |= test | {"estimate": 1 - 1 / f, "ci_low": 1 - 1 / f_low, "ci_high": 1 - 1 / f_up}
     rho = (ms_r - ms_e) / (ms_r + (k - 1) * ms_e + k * (ms_c - ms_e) / n)
     test = {"f": ms_r / ms_e, "df1": df1, "df2": df_e, "p_value": float(stats.f.sf(ms_r / ms_e, df1, df_e))}
@@ -256,8 +291,21 @@ def icc_oneway(frame: pd.DataFrame, *, subject: str, rating: str, confidence: fl
     data = data[data[subject].map(sizes).to_numpy() >= 2]
     sizes = sizes[sizes >= 2]
     a, n = int(len(sizes)), int(sizes.sum())
-    names = ["k", "ms_between", "ms_within", "f", "df1", "df2", "p_value", "icc1", "icc1_ci_low", "icc1_ci_high",
-             "icck", "icck_ci_low", "icck_ci_high"]
+    names = [
+        "k",
+        "ms_between",
+        "ms_within",
+        "f",
+        "df1",
+        "df2",
+        "p_value",
+        "icc1",
+        "icc1_ci_low",
+        "icc1_ci_high",
+        "icck",
+        "icck_ci_low",
+        "icck_ci_high",
+    ]
     row: dict[str, object] = {"statistic": "icc_oneway", "n_subjects": a, "n_ratings": n} | dict.fromkeys(names, np.nan)
     if a >= 2:
         means = data.groupby(subject, sort=False)[rating].mean()
@@ -273,9 +321,18 @@ def icc_oneway(frame: pd.DataFrame, *, subject: str, rating: str, confidence: fl
             alpha = 1 - confidence
             f_low = f / stats.f.ppf(1 - alpha / 2, df1, df2)
             f_up = f * stats.f.ppf(1 - alpha / 2, df2, df1)
-            row.update(f=f, p_value=float(stats.f.sf(f, df1, df2)), icc1=(ms_b - ms_w) / (ms_b + (k0 - 1) * ms_w),
-                       icc1_ci_low=(f_low - 1) / (f_low + k0 - 1), icc1_ci_high=(f_up - 1) / (f_up + k0 - 1),
-                       icck=(ms_b - ms_w) / ms_b if ms_b > 0 else np.nan, icck_ci_low=1 - 1 / f_low, icck_ci_high=1 - 1 / f_up)
-    row.update(estimate=row["icc1"], se=np.nan, ci_low=row["icc1_ci_low"], ci_high=row["icc1_ci_high"], confidence=confidence)
+            row.update(
+                f=f,
+                p_value=float(stats.f.sf(f, df1, df2)),
+                icc1=(ms_b - ms_w) / (ms_b + (k0 - 1) * ms_w),
+                icc1_ci_low=(f_low - 1) / (f_low + k0 - 1),
+                icc1_ci_high=(f_up - 1) / (f_up + k0 - 1),
+                icck=(ms_b - ms_w) / ms_b if ms_b > 0 else np.nan,
+                icck_ci_low=1 - 1 / f_low,
+                icck_ci_high=1 - 1 / f_up,
+            )
+    row.update(
+        estimate=row["icc1"], se=np.nan, ci_low=row["icc1_ci_low"], ci_high=row["icc1_ci_high"], confidence=confidence
+    )
     head = ["statistic", "n_subjects", "n_ratings", "estimate", "se", "ci_low", "ci_high", "confidence"]
     return pd.DataFrame([row], columns=head + names)

@@ -120,9 +120,13 @@ def cohens_kappa(
     """
     _check_weights(weights)
     _check_confidence(confidence)
-    coded = _Coded(ratings, subject=subject, rater=rater, rating=rating, categories=categories, ordered=weights != "unweighted")
+    coded = _Coded(
+        ratings, subject=subject, rater=rater, rating=rating, categories=categories, ordered=weights != "unweighted"
+    )
     if len(coded.raters) > 2:
-        raise AgreementError(f"Cohens kappa er for to bedømmere; fandt {len(coded.raters)}: {', '.join(map(str, coded.raters))}")
+        raise AgreementError(
+            f"Cohens kappa er for to bedømmere; fandt {len(coded.raters)}: {', '.join(map(str, coded.raters))}"
+        )
     matrix = coded.matrix()
     q = coded.q
     if matrix.shape[1] == 2:
@@ -224,7 +228,9 @@ def weighted_kappa(
     for w in chosen:
         _check_weights(w)
     _check_confidence(confidence)
-    coded = _Coded(ratings, subject=subject, rater=rater, rating=rating, categories=categories, ordered=chosen != ["unweighted"])
+    coded = _Coded(
+        ratings, subject=subject, rater=rater, rating=rating, categories=categories, ordered=chosen != ["unweighted"]
+    )
     return _kappa_table(coded, chosen=chosen, confidence=confidence)
 
 
@@ -238,6 +244,8 @@ def _kappa_table(coded: _Coded, *, chosen: list[str], confidence: float) -> pd.D
         table = np.bincount(matrix[both, a] * q + matrix[both, b], minlength=q * q).reshape(q, q).astype(float)
         for w in chosen:
             row = _kappa_row(table, coded.scores, w, confidence)
-            rows.append({"statistic": row.pop("statistic"), "rater_a": coded.raters[a], "rater_b": coded.raters[b]} | row)
+            rows.append(
+                {"statistic": row.pop("statistic"), "rater_a": coded.raters[a], "rater_b": coded.raters[b]} | row
+            )
     columns = ["statistic", "rater_a", "rater_b", *RESULT_COLUMNS[1:], *KAPPA_COLUMNS]
     return pd.DataFrame(rows, columns=columns)

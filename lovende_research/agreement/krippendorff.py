@@ -40,7 +40,9 @@ def _ordinal_metric(n_c: np.ndarray) -> np.ndarray:
     return diff**2
 
 
-def _alpha_from_coincidences(o: np.ndarray, level: str, metric: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _alpha_from_coincidences(
+    o: np.ndarray, level: str, metric: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """α, D_o and D_e from coincidence matrices ``o`` of shape (..., V, V)."""
     n_c = o.sum(axis=-1)
     n = n_c.sum(axis=-1)
@@ -164,11 +166,15 @@ def krippendorff_alpha(
     _check_confidence(confidence)
     if n_boot < 0:
         raise AgreementError(f"n_boot skal være 0 eller mere (fandt {n_boot})")
-    coded = _Coded(ratings, subject=subject, rater=rater, rating=rating, categories=categories, ordered=level != "nominal")
+    coded = _Coded(
+        ratings, subject=subject, rater=rater, rating=rating, categories=categories, ordered=level != "nominal"
+    )
     return _alpha_table(coded, level=level, n_boot=n_boot, seed=seed, confidence=confidence)
 
 
-def _alpha_table(coded: _Coded, *, level: str, n_boot: int, seed: int | np.random.Generator | None, confidence: float) -> pd.DataFrame:
+def _alpha_table(
+    coded: _Coded, *, level: str, n_boot: int, seed: int | np.random.Generator | None, confidence: float
+) -> pd.DataFrame:
     """:func:`krippendorff_alpha` on ratings already coded (coded once per group by :func:`coder_agreement`)."""
     if level in ("interval", "ratio") and not coded.numeric_categories:
         raise AgreementError(f"måleniveauet {level} kræver talværdier som kategorier (fandt {coded.categories})")
@@ -203,9 +209,15 @@ def _alpha_table(coded: _Coded, *, level: str, n_boot: int, seed: int | np.rando
         # terms are computed once per pattern; ``kind`` says which pattern each unit has.
         patterns, kind = np.unique(pairable, axis=0, return_inverse=True)
         pattern_scaled = patterns / (patterns.sum(axis=1) - 1)[:, None]
-        per_pattern = (patterns[:, :, None] * pattern_scaled[:, None, :] - pattern_scaled[:, :, None] * np.eye(v)).reshape(len(patterns), v * v)
+        per_pattern = (
+            patterns[:, :, None] * pattern_scaled[:, None, :] - pattern_scaled[:, :, None] * np.eye(v)
+        ).reshape(len(patterns), v * v)
         draws = _bootstrap_units(
-            per_pattern, kind.reshape(-1), n_boot, seed, lambda ob: _alpha_from_coincidences(ob.reshape(-1, v, v), level, metric)[0]
+            per_pattern,
+            kind.reshape(-1),
+            n_boot,
+            seed,
+            lambda ob: _alpha_from_coincidences(ob.reshape(-1, v, v), level, metric)[0],
         )
         draws = draws[np.isfinite(draws)]
         if len(draws) >= 2:

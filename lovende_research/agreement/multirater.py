@@ -24,12 +24,25 @@ from lovende_research.agreement.gwet import _chance_corrected
 PERCENT_METHODS: tuple[str, ...] = ("pairwise", "all")
 
 
-
-def _coded(ratings: pd.DataFrame, subject: str, rater: str, rating: str, weights: str, categories: Sequence[object] | None,
-           confidence: float) -> _Coded:
+def _coded(
+    ratings: pd.DataFrame,
+    subject: str,
+    rater: str,
+    rating: str,
+    weights: str,
+    categories: Sequence[object] | None,
+    confidence: float,
+) -> _Coded:
     _check_weights(weights)
     _check_confidence(confidence)
-    return _Coded(ratings, subject=subject, rater=rater, rating=rating, categories=categories, ordered=weights not in ("unweighted",))
+    return _Coded(
+        ratings,
+        subject=subject,
+        rater=rater,
+        rating=rating,
+        categories=categories,
+        ordered=weights not in ("unweighted",),
+    )
 
 
 def _fleiss_chance(share: np.ndarray, pi: np.ndarray, w: np.ndarray) -> tuple[float, np.ndarray]:
@@ -118,7 +131,9 @@ def fleiss_kappa(
     (0.378, 0.213, 0.21)
     """
     coded = _coded(ratings, subject, rater, rating, weights, categories, confidence)
-    row = _chance_corrected(coded, statistic="fleiss_kappa", weights=weights, confidence=confidence, chance=_fleiss_chance)
+    row = _chance_corrected(
+        coded, statistic="fleiss_kappa", weights=weights, confidence=confidence, chance=_fleiss_chance
+    )
     return row.assign(**_fleiss_h0(coded, float(row["estimate"].iloc[0]), weights))
 
 
@@ -133,7 +148,9 @@ def _fleiss_h0(coded: _Coded, kappa: float, weights: str) -> dict[str, float]:
     p = counts.sum(axis=0) / (n * raters)
     pq = p * (1 - p)
     total = float(pq.sum())
-    se0 = float(np.sqrt(2) / (total * np.sqrt(n * raters * (raters - 1))) * np.sqrt(total**2 - float((pq * (1 - 2 * p)).sum())))
+    se0 = float(
+        np.sqrt(2) / (total * np.sqrt(n * raters * (raters - 1))) * np.sqrt(total**2 - float((pq * (1 - 2 * p)).sum()))
+    )
     z = kappa / se0
     return {"se_h0": se0, "z": z, "p_value": float(2 * stats.norm.sf(abs(z)))}
 
@@ -185,9 +202,18 @@ def scott_pi(
     """
     raters = pd.unique(ratings.loc[ratings[rating].notna(), rater]) if {rater, rating} <= set(ratings.columns) else []
     if len(raters) > 2:
-        raise AgreementError(f"Scotts pi er for to bedømmere; fandt {len(raters)}: {', '.join(map(str, raters))}. Brug fleiss_kappa")
-    return fleiss_kappa(ratings, subject=subject, rater=rater, rating=rating, weights=weights, categories=categories,
-                        confidence=confidence).assign(statistic="scott_pi")
+        raise AgreementError(
+            f"Scotts pi er for to bedømmere; fandt {len(raters)}: {', '.join(map(str, raters))}. Brug fleiss_kappa"
+        )
+    return fleiss_kappa(
+        ratings,
+        subject=subject,
+        rater=rater,
+        rating=rating,
+        weights=weights,
+        categories=categories,
+        confidence=confidence,
+    ).assign(statistic="scott_pi")
 
 
 def conger_kappa(
@@ -252,8 +278,13 @@ def conger_kappa(
     matrix = coded.matrix()
     r = matrix.shape[1]
     if r < 2:
-        return _chance_corrected(coded, statistic="conger_kappa", weights=weights, confidence=confidence,
-                                 chance=lambda share, pi, w: (1.0, None))
+        return _chance_corrected(
+            coded,
+            statistic="conger_kappa",
+            weights=weights,
+            confidence=confidence,
+            chance=lambda share, pi, w: (1.0, None),
+        )
     rated = matrix >= 0
     n = matrix.shape[0]
     safe = np.where(rated, matrix, 0)
@@ -319,8 +350,13 @@ def brennan_prediger(
     (0.5, 0.4)
     """
     coded = _coded(ratings, subject, rater, rating, weights, categories, confidence)
-    return _chance_corrected(coded, statistic="brennan_prediger", weights=weights, confidence=confidence,
-                             chance=lambda share, pi, w: (float(w.sum()) / w.shape[0] ** 2, None))
+    return _chance_corrected(
+        coded,
+        statistic="brennan_prediger",
+        weights=weights,
+        confidence=confidence,
+        chance=lambda share, pi, w: (float(w.sum()) / w.shape[0] ** 2, None),
+    )
 
 
 def percent_agreement(
@@ -391,7 +427,12 @@ def percent_agreement(
     if method == "all" and weights != "unweighted":
         raise AgreementError("method='all' tæller ens bedømmelser og tager ingen vægte; brug weights='unweighted'")
     coded = _coded(ratings, subject, rater, rating, weights, categories, confidence)
-    row = _chance_corrected(coded, statistic="percent_agreement", weights=weights, confidence=confidence,
-                            chance=lambda share, pi, w: (0.0, None), observed=method)
+    row = _chance_corrected(
+        coded,
+        statistic="percent_agreement",
+        weights=weights,
+        confidence=confidence,
+        chance=lambda share, pi, w: (0.0, None),
+        observed=method,
+    )
     return row.assign(method=method)
-

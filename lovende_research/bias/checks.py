@@ -32,6 +32,7 @@ from lovende_research.scoring.parameters import COVERAGE_THRESHOLD
 if TYPE_CHECKING:  # pragma: no cover - only for type hints
     from lovende_research.study import Study
 
+
 @dataclass
 class BiasTables:
     """Every table the subjectivity-bias stage writes, one data frame each."""
@@ -94,20 +95,62 @@ def run_bias_checks(
     instrument = study.instrument
     items = reconcile_coders(study.codings, instrument, rule, MAIN_DELIMITATION)
     scores = element_scores(items, instrument, study.interviews, coverage_threshold)
-    styles = response_styles(items, scores, study.codings, study.interviews, instrument, straightline_share, ceiling_share,
-                             min_items, screen_evidence, style_margin=style_margin)
+    styles = response_styles(
+        items,
+        scores,
+        study.codings,
+        study.interviews,
+        instrument,
+        straightline_share,
+        ceiling_share,
+        min_items,
+        screen_evidence,
+        style_margin=style_margin,
+    )
     excluded = sorted(styles.loc[styles["straightliner"], "informant_id"].unique()) if set_aside_styles else []
     if stability_rows == "auto":
         n_rows = scores["informant_id"].nunique() * scores["practice_id"].nunique()
         stability_rows = "all" if n_rows <= STABILITY_ALL_MAX_ROWS else "own"
-    stability, summary = _stability(study.codings, study.interviews, instrument, rule, aggregation, coverage_threshold,
-                                    MAIN_DELIMITATION, top_n, stability_rows, scores)
-    delimitation = delimitation_sensitivity(study.codings, study.interviews, instrument, study.delimitations, rule, aggregation,
-                                            coverage_threshold, delimitation_threshold)
+    stability, summary = _stability(
+        study.codings,
+        study.interviews,
+        instrument,
+        rule,
+        aggregation,
+        coverage_threshold,
+        MAIN_DELIMITATION,
+        top_n,
+        stability_rows,
+        scores,
+    )
+    delimitation = delimitation_sensitivity(
+        study.codings,
+        study.interviews,
+        instrument,
+        study.delimitations,
+        rule,
+        aggregation,
+        coverage_threshold,
+        delimitation_threshold,
+    )
     fit = fit_role_model(scores, excluded)
-    fair_cells, fair_overall = fair_profiles(scores, fit, fair_mix, 1 - alpha_level, coverage_threshold, top_n, excluded)
-    flags = practice_flags(scores["practice_id"].dropna().unique(), styles, stability, delimitation, top_n, straightline_share,
-                           ceiling_share, screen_evidence, delimitation_threshold, language, fair_overall, set_aside_styles)
+    fair_cells, fair_overall = fair_profiles(
+        scores, fit, fair_mix, 1 - alpha_level, coverage_threshold, top_n, excluded
+    )
+    flags = practice_flags(
+        scores["practice_id"].dropna().unique(),
+        styles,
+        stability,
+        delimitation,
+        top_n,
+        straightline_share,
+        ceiling_share,
+        screen_evidence,
+        delimitation_threshold,
+        language,
+        fair_overall,
+        set_aside_styles,
+    )
     return BiasTables(
         element_scores=scores,
         icc=informant_icc(scores, excluded, confidence=1 - alpha_level),

@@ -71,17 +71,34 @@ def delimitation_sensitivity(
     (0.667, True)
     """
     _check_share("threshold", threshold)
-    columns = ["practice_id", "delimitation_id", "label", "element_id", "score_main", "score_alternative", "difference", "moved"]
+    columns = [
+        "practice_id",
+        "delimitation_id",
+        "label",
+        "element_id",
+        "score_main",
+        "score_alternative",
+        "difference",
+        "moved",
+    ]
     if not (codings["delimitation_id"] != MAIN_DELIMITATION).any():
         return pd.DataFrame(columns=columns)
     items = reconcile_coders(codings, instrument, rule, delimitation=None)
     profiles = practice_profiles(element_scores(items, instrument, interviews, coverage_threshold), aggregation)
     main = profiles[profiles["delimitation_id"] == MAIN_DELIMITATION][["practice_id", "element_id", "score"]]
-    alternative = profiles[profiles["delimitation_id"] != MAIN_DELIMITATION][["practice_id", "delimitation_id", "element_id", "score"]]
+    alternative = profiles[profiles["delimitation_id"] != MAIN_DELIMITATION][
+        ["practice_id", "delimitation_id", "element_id", "score"]
+    ]
     out = alternative.merge(main, on=["practice_id", "element_id"], how="left", suffixes=("_alternative", "_main"))
-    labels = {} if delimitations is None else dict(zip(delimitations["delimitation_id"], delimitations["label"], strict=True))
+    labels = (
+        {}
+        if delimitations is None
+        else dict(zip(delimitations["delimitation_id"], delimitations["label"], strict=True))
+    )
     out["label"] = [labels.get(d, "") for d in out["delimitation_id"]]
     out["difference"] = out["score_alternative"] - out["score_main"]
     out["moved"] = out["difference"].abs() > threshold
-    out = out.assign(_o=out["element_id"].map(instrument.element_position)).sort_values(["practice_id", "delimitation_id", "_o"], kind="stable")
+    out = out.assign(_o=out["element_id"].map(instrument.element_position)).sort_values(
+        ["practice_id", "delimitation_id", "_o"], kind="stable"
+    )
     return out[columns].reset_index(drop=True)

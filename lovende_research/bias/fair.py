@@ -25,11 +25,29 @@ from lovende_research.scoring.parameters import COVERAGE_THRESHOLD
 ROLE_MIXES: tuple[str, ...] = ("study", "equal", "leder")
 
 FAIR_COLUMNS: tuple[str, ...] = (
-    "practice_id", "element_id", "n_scored", "observed", "fair", "se", "ci_low", "ci_high", "adjusted",
+    "practice_id",
+    "element_id",
+    "n_scored",
+    "observed",
+    "fair",
+    "se",
+    "ci_low",
+    "ci_high",
+    "adjusted",
 )
 FAIR_OVERALL_COLUMNS: tuple[str, ...] = (
-    "practice_id", "observed", "fair", "se", "ci_low", "ci_high", "rank_observed", "rank_fair", "top_observed",
-    "top_fair", "depends_on_roles", "adjusted",
+    "practice_id",
+    "observed",
+    "fair",
+    "se",
+    "ci_low",
+    "ci_high",
+    "rank_observed",
+    "rank_fair",
+    "top_observed",
+    "top_fair",
+    "depends_on_roles",
+    "adjusted",
 )
 
 
@@ -143,14 +161,19 @@ def fair_profiles(
     weights = declared_mix(element_scores, mix, roles) if readable else {}
     offsets = {r: fit.offset(r) for r in roles} if readable else {}
     # an informant whose role the model has no offset for (all of its role set aside) cannot be adjusted
-    informants = informants.assign(offset=informants["informant_role"].map(offsets) if readable else 0.0).dropna(subset=["offset"])
+    informants = informants.assign(offset=informants["informant_role"].map(offsets) if readable else 0.0).dropna(
+        subset=["offset"]
+    )
     keys = ["practice_id", "element_id"]
     grouped = informants.groupby(keys, sort=True)
-    cells = pd.DataFrame({"n_scored": grouped.size(), "mean": grouped["score"].mean(), "mean_offset": grouped["offset"].mean()})
+    cells = pd.DataFrame(
+        {"n_scored": grouped.size(), "mean": grouped["score"].mean(), "mean_offset": grouped["offset"].mean()}
+    )
     d_columns = [f"_d_{r}" for r in fit.roles]
     shares = informants.groupby(keys, sort=True)["informant_role"].value_counts(normalize=True).unstack(fill_value=0.0)
     cells[d_columns] = np.array([weights.get(r, 0.0) for r in fit.roles])[None, :] - shares.reindex(
-        index=cells.index, columns=fit.roles, fill_value=0.0).to_numpy(dtype=float)
+        index=cells.index, columns=fit.roles, fill_value=0.0
+    ).to_numpy(dtype=float)
     cells = cells.reset_index()
     within = fit.variances.get("informant", np.nan)
     within = within if np.isfinite(within) else 0.0  # a model without the informant term: all of it is residual
@@ -174,10 +197,18 @@ def fair_profiles(
 
 
 def _fair_overall(
-    cells: pd.DataFrame, d_columns: list[str], fit: RoleFit, within: float, residual: float, readable: bool, z: float,
-    min_element_share: float, top_n: int,
+    cells: pd.DataFrame,
+    d_columns: list[str],
+    fit: RoleFit,
+    within: float,
+    residual: float,
+    readable: bool,
+    z: float,
+    min_element_share: float,
+    top_n: int,
 ) -> pd.DataFrame:
     """The overall index on the fair cells, its variance (docstring of :func:`fair_profiles`) and both rankings."""
+
     def index(column: str) -> pd.Series:
         frame = cells.assign(delimitation_id="main", score=cells[column])
         return overall_index(frame, min_element_share).set_index("practice_id")["overall"]

@@ -76,7 +76,8 @@ def practice_flags(
     >>> from lovende_research.bias.stability import STABILITY_COLUMNS
     >>> styles = pd.DataFrame({"practice_id": ["P1"], "informant_id": ["P1-L"], "informant_role": ["leder"],
     ...     "n_answered": [30], "modal_code": [4.0], "modal_share": [1.0], "top_share": [1.0],
-    ...     "reference_share": [0.3], "reference_top_share": [0.3], "straightliner": [True], "ceiling": [True], "screen_unsupported": [False], "evidence_score": [0.2]})
+    ...     "reference_share": [0.3], "reference_top_share": [0.3], "straightliner": [True], "ceiling": [True],
+    ...     "screen_unsupported": [False], "evidence_score": [0.2]})
     >>> flags = practice_flags(["P1"], styles, pd.DataFrame(columns=list(STABILITY_COLUMNS)),
     ...                        pd.DataFrame(columns=["practice_id", "delimitation_id", "element_id", "difference", "moved"]), language="en")
     >>> flags[flags["flag"]]["check"].tolist()
@@ -89,8 +90,14 @@ def practice_flags(
         if reasons:
             rows.append({"practice_id": practice, "check": check, "flag": True, "reason": " · ".join(reasons)})
         else:
-            rows.append({"practice_id": practice, "check": check, "flag": False,
-                         "reason": phrase(PHRASES, "no_finding" if applicable else f"not_applicable_{check}", language)})
+            rows.append(
+                {
+                    "practice_id": practice,
+                    "check": check,
+                    "flag": False,
+                    "reason": phrase(PHRASES, "no_finding" if applicable else f"not_applicable_{check}", language),
+                }
+            )
 
     def code_text(code: float) -> str:
         text = f"{code:g}"
@@ -105,52 +112,131 @@ def practice_flags(
             reasons[check].setdefault(practice, []).append(text)
 
     flagged = styles[styles["straightliner"].astype(bool)]
-    collect("straightlining", flagged, (
-        phrase(PHRASES, "flag_straightlining", language, informant=r.informant_id, role=role_text(r.informant_role, language),
-               code=code_text(r.modal_code), share=percent(r.modal_share, language), n=r.n_answered,
-               threshold=percent(straightline_share, language), reference=percent(r.reference_share, language),
-               set_aside=phrase(PHRASES, "set_aside" if set_aside else "kept", language))
-        for r in flagged.itertuples()))
+    collect(
+        "straightlining",
+        flagged,
+        (
+            phrase(
+                PHRASES,
+                "flag_straightlining",
+                language,
+                informant=r.informant_id,
+                role=role_text(r.informant_role, language),
+                code=code_text(r.modal_code),
+                share=percent(r.modal_share, language),
+                n=r.n_answered,
+                threshold=percent(straightline_share, language),
+                reference=percent(r.reference_share, language),
+                set_aside=phrase(PHRASES, "set_aside" if set_aside else "kept", language),
+            )
+            for r in flagged.itertuples()
+        ),
+    )
     flagged = styles[styles["ceiling"].astype(bool)]
-    collect("ceiling", flagged, (
-        phrase(PHRASES, "flag_ceiling", language, informant=r.informant_id, role=role_text(r.informant_role, language),
-               share=percent(r.top_share, language), n=r.n_answered, threshold=percent(ceiling_share, language),
-               reference=percent(r.reference_top_share, language))
-        for r in flagged.itertuples()))
+    collect(
+        "ceiling",
+        flagged,
+        (
+            phrase(
+                PHRASES,
+                "flag_ceiling",
+                language,
+                informant=r.informant_id,
+                role=role_text(r.informant_role, language),
+                share=percent(r.top_share, language),
+                n=r.n_answered,
+                threshold=percent(ceiling_share, language),
+                reference=percent(r.reference_top_share, language),
+            )
+            for r in flagged.itertuples()
+        ),
+    )
     flagged = styles[styles["screen_unsupported"].astype(bool)]
-    collect("screen_unsupported", flagged, (
-        phrase(PHRASES, "flag_screen", language, informant=r.informant_id, role=role_text(r.informant_role, language),
-               evidence=(number(r.evidence_score, language) if not np.isnan(r.evidence_score)
-                         else phrase(PHRASES, "insufficient", language)),
-               threshold=number(screen_evidence, language))
-        for r in flagged.itertuples()))
+    collect(
+        "screen_unsupported",
+        flagged,
+        (
+            phrase(
+                PHRASES,
+                "flag_screen",
+                language,
+                informant=r.informant_id,
+                role=role_text(r.informant_role, language),
+                evidence=(
+                    number(r.evidence_score, language)
+                    if not np.isnan(r.evidence_score)
+                    else phrase(PHRASES, "insufficient", language)
+                ),
+                threshold=number(screen_evidence, language),
+            )
+            for r in flagged.itertuples()
+        ),
+    )
     fell = (stability["rank_full"] <= top_n) & ~(stability["rank_reduced"] <= top_n)
     for scenario, check in (("informant", "informant_stability"), ("coder", "coder_stability")):
         own = fell & (stability["scenario"] == scenario)
         if scenario == "informant":  # its place rests on one of its own voices, not on another practice's
             own &= stability["left_out_practice"] == stability["practice_id"]
         flagged = stability[own]
-        collect(check, flagged, (
-            phrase(PHRASES, f"flag_{check}", language, rank_full=int(r.rank_full),
-                   rank_reduced=(int(r.rank_reduced) if not pd.isna(r.rank_reduced) else "–"), left_out=r.left_out, top_n=top_n)
-            for r in flagged.itertuples()))
+        collect(
+            check,
+            flagged,
+            (
+                phrase(
+                    PHRASES,
+                    f"flag_{check}",
+                    language,
+                    rank_full=int(r.rank_full),
+                    rank_reduced=(int(r.rank_reduced) if not pd.isna(r.rank_reduced) else "–"),
+                    left_out=r.left_out,
+                    top_n=top_n,
+                )
+                for r in flagged.itertuples()
+            ),
+        )
     moved = delimitation[delimitation["moved"].astype(bool)]
     for (practice, delim), group in moved.groupby(["practice_id", "delimitation_id"], sort=True):
-        elements = ", ".join(f"{r.element_id} {number(r.difference, language, signed=True)}" for r in group.itertuples())
+        elements = ", ".join(
+            f"{r.element_id} {number(r.difference, language, signed=True)}" for r in group.itertuples()
+        )
         reasons["delimitation"].setdefault(practice, []).append(
-            phrase(PHRASES, "flag_delimitation", language, delimitation=delim, n=len(group),
-                   threshold=number(delimitation_threshold, language), elements=elements))
+            phrase(
+                PHRASES,
+                "flag_delimitation",
+                language,
+                delimitation=delim,
+                n=len(group),
+                threshold=number(delimitation_threshold, language),
+                elements=elements,
+            )
+        )
     adjusted = fair_overall is not None and bool(fair_overall["adjusted"].all()) and len(fair_overall) > 0
     if adjusted and fair_overall is not None:
         flagged = fair_overall[fair_overall["depends_on_roles"]]
-        collect("role_mix", flagged, (
-            phrase(PHRASES, "flag_role_mix", language, rank_full=_rank(r.rank_observed), rank_fair=_rank(r.rank_fair), top_n=top_n,
-                   scope=phrase(PHRASES, "scope_set_aside", language) if set_aside and styles["straightliner"].astype(bool).any() else "")
-            for r in flagged.itertuples()))
+        collect(
+            "role_mix",
+            flagged,
+            (
+                phrase(
+                    PHRASES,
+                    "flag_role_mix",
+                    language,
+                    rank_full=_rank(r.rank_observed),
+                    rank_fair=_rank(r.rank_fair),
+                    top_n=top_n,
+                    scope=phrase(PHRASES, "scope_set_aside", language)
+                    if set_aside and styles["straightliner"].astype(bool).any()
+                    else "",
+                )
+                for r in flagged.itertuples()
+            ),
+        )
     applies = {"delimitation": set(delimitation["practice_id"]), "role_mix": set(practices) if adjusted else set()}
     for practice in sorted(set(practices)):
         for check in CHECKS:
-            add(practice, check, reasons[check].get(practice, []), applicable=practice in applies.get(check, {practice}))
+            add(
+                practice, check, reasons[check].get(practice, []), applicable=practice in applies.get(check, {practice})
+            )
     return pd.DataFrame(rows, columns=["practice_id", "check", "flag", "reason"])
 
 

@@ -76,12 +76,18 @@ def informant_icc(
     """
     _require(element_scores, ["practice_id", "informant_id", "element_id", "score"], "element_scores")
     data = element_scores[~element_scores["informant_id"].isin(set(exclude_informants))]
-    per_informant = data.groupby(["practice_id", "informant_id", "element_id"], sort=False)["score"].mean().reset_index()
+    per_informant = (
+        data.groupby(["practice_id", "informant_id", "element_id"], sort=False)["score"].mean().reset_index()
+    )
     rows = []
     for element, group in per_informant.groupby("element_id", sort=False):
-        rows.append(icc_oneway(group, subject="practice_id", rating="score", confidence=confidence).assign(element_id=element))
+        rows.append(
+            icc_oneway(group, subject="practice_id", rating="score", confidence=confidence).assign(element_id=element)
+        )
     overall = per_informant.groupby(["practice_id", "informant_id"], sort=False)["score"].mean().reset_index()
-    rows.append(icc_oneway(overall, subject="practice_id", rating="score", confidence=confidence).assign(element_id="overall"))
+    rows.append(
+        icc_oneway(overall, subject="practice_id", rating="score", confidence=confidence).assign(element_id="overall")
+    )
     out = pd.concat(rows, ignore_index=True)
     out["band"] = out["icc1"].map(icc_band)
     return out[["element_id"] + [c for c in out.columns if c != "element_id"]]

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 PHRASES: dict[str, tuple[str, str]] = {
     "no_finding": ("intet fund", "no finding"),
-    "not_applicable_delimitation": ("ikke relevant: praksis er kun kodet under én afgrænsning",
-                                    "not applicable: the practice was coded under one delimitation only"),
-    "not_applicable_role_mix": ("ikke relevant: rolle-modellen kunne ikke vurderes",
-                                "not applicable: the role model could not be read"),
+    "not_applicable_delimitation": (
+        "ikke relevant: praksis er kun kodet under én afgrænsning",
+        "not applicable: the practice was coded under one delimitation only",
+    ),
+    "not_applicable_role_mix": (
+        "ikke relevant: rolle-modellen kunne ikke vurderes",
+        "not applicable: the role model could not be read",
+    ),
     "flag_straightlining": (
         "{informant} ({role}) gav det samme svar ({code}) på {share} af {n} besvarede spørgsmål "
         "(grænse {threshold}), hvor praksissens andre informanter gav det svar på {reference}; svarene siger "
@@ -93,8 +97,10 @@ PHRASES: dict[str, tuple[str, str]] = {
         "not be read as a finding.",
     ),
     "role_no_reference": ("ingen informanter med rollen {reference}", "no informants with the role {reference}"),
-    "role_fit_failed": ("optimeringen konvergerede ikke; se kolonnen warning i role_effects",
-                        "the optimiser did not converge; see the warning column of role_effects"),
+    "role_fit_failed": (
+        "optimeringen konvergerede ikke; se kolonnen warning i role_effects",
+        "the optimiser did not converge; see the warning column of role_effects",
+    ),
     "role_boundary": (
         " Variansen for {components} er estimeret til 0: {meaning}. Det er et resultat, ikke en fejl.",
         " The variance of {components} is estimated at 0: {meaning}. That is a result, not a failure.",
@@ -102,12 +108,14 @@ PHRASES: dict[str, tuple[str, str]] = {
     "component_informant": ("informanten inden for praksis", "the informant within the practice"),
     "component_practice_element": ("praksis × element", "practice × element"),
     "component_practice": ("praksis", "practice"),
-    "meaning_informant": ("informanter med samme rolle i samme praksis adskiller sig ikke mere, end støjen i "
-                          "de enkelte svar forklarer",
-                          "informants with the same role in one practice differ no more than the noise in "
-                          "single answers explains"),
-    "meaning_practice_element": ("praksissernes profiler adskiller sig ikke ud over deres samlede niveau",
-                                 "the practices' profiles differ no more than their overall level"),
+    "meaning_informant": (
+        "informanter med samme rolle i samme praksis adskiller sig ikke mere, end støjen i de enkelte svar forklarer",
+        "informants with the same role in one practice differ no more than the noise in single answers explains",
+    ),
+    "meaning_practice_element": (
+        "praksissernes profiler adskiller sig ikke ud over deres samlede niveau",
+        "the practices' profiles differ no more than their overall level",
+    ),
     "meaning_practice": ("praksisserne adskiller sig ikke i niveau", "the practices do not differ in level"),
     "v_fair": (
         "Med samme rollesammensætning for alle praksisser ({mix}) ændrer {n_moved} praksis(ser) deres plads i "
@@ -116,24 +124,32 @@ PHRASES: dict[str, tuple[str, str]] = {
         "the top {top_n}{ids}; the largest difference between the observed and the role-adjusted overall "
         "score is {max_diff}.",
     ),
-    "v_fair_unchanged": ("Med samme rollesammensætning for alle praksisser ({mix}) er rangeringen uændret; den største "
-                         "forskel mellem observeret og rollejusteret samlet score er {max_diff}. Praksisserne er besvaret "
-                         "af (næsten) de samme roller, så hvem der blev spurgt, flytter ikke rækkefølgen.",
-                         "With the same mix of roles for every practice ({mix}) the ranking is unchanged; the largest "
-                         "difference between the observed and the role-adjusted overall score is {max_diff}. The practices "
-                         "were answered by (nearly) the same roles, so who was asked does not move the order."),
-    "v_fair_none": ("Rolle-modellen kunne ikke vurderes, så scorerne er ikke justeret for rollerne.",
-                    "The role model could not be read, so the scores are not adjusted for roles."),
+    "v_fair_unchanged": (
+        "Med samme rollesammensætning for alle praksisser ({mix}) er rangeringen uændret; den største "
+        "forskel mellem observeret og rollejusteret samlet score er {max_diff}. Praksisserne er besvaret "
+        "af (næsten) de samme roller, så hvem der blev spurgt, flytter ikke rækkefølgen.",
+        "With the same mix of roles for every practice ({mix}) the ranking is unchanged; the largest "
+        "difference between the observed and the role-adjusted overall score is {max_diff}. The practices "
+        "were answered by (nearly) the same roles, so who was asked does not move the order.",
+    ),
+    "v_fair_none": (
+        "Rolle-modellen kunne ikke vurderes, så scorerne er ikke justeret for rollerne.",
+        "The role model could not be read, so the scores are not adjusted for roles.",
+    ),
     "mix_study": ("rollernes andele i hele studiet", "the roles' shares over the whole study"),
     "mix_equal": ("alle roller lige meget", "every role equally"),
     "mix_leder": ("som om lederen alene var spurgt", "as if the leader alone had been asked"),
-    "role_no_roles": ("ingen andre roller end referencerollen at sammenligne med",
-                      "no roles other than the reference role to compare with"),
+    "role_no_roles": (
+        "ingen andre roller end referencerollen at sammenligne med",
+        "no roles other than the reference role to compare with",
+    ),
     "higher": ("højere", "higher"),
     "lower": ("lavere", "lower"),
-    "role_detail": ("{role} {estimate} ({lo} til {hi}, {p})",
-                    "{role} {estimate} ({lo} to {hi}, {p})"),
-    "excluded": ("{n} straight-liner(e) er holdt ude af modellen: {ids}.", "{n} straight-liner(s) were set aside: {ids}."),
+    "role_detail": ("{role} {estimate} ({lo} til {hi}, {p})", "{role} {estimate} ({lo} to {hi}, {p})"),
+    "excluded": (
+        "{n} straight-liner(e) er holdt ude af modellen: {ids}.",
+        "{n} straight-liner(s) were set aside: {ids}.",
+    ),
     "excluded_none": ("Ingen straight-linere er holdt ude.", "No straight-liners were set aside."),
     "v_styles": (
         "{n_straight} af {n} informanter svarede (næsten) ens på alle spørgsmål{straight_ids}; {n_ceiling} "
@@ -173,19 +189,30 @@ PHRASES: dict[str, tuple[str, str]] = {
         "The coders agree in {agree} of cases; ordinal Krippendorff's alpha is {alpha}, weighted kappa "
         "{kappa} and Gwet's AC2 {ac2} over all elements. {quality}{paradox}",
     ),
-    "coders_ok": ("Det er tilstrækkeligt til konklusioner (alpha ≥ {low}).",
-                  "That is enough to draw conclusions (alpha ≥ {low})."),
-    "coders_low": ("Det er under Krippendorffs grænse {low} for forsigtige konklusioner; elementer under grænsen: {elements}.",
-                   "That is below Krippendorff's limit {low} for tentative conclusions; elements below it: {elements}."),
-    "coders_paradox": (" Kappa-paradokset (koder hobet op i én yderkategori) gælder for: {elements}.",
-                       " The kappa paradox (codes piled up in one end category) applies to: {elements}."),
+    "coders_ok": (
+        "Det er tilstrækkeligt til konklusioner (alpha ≥ {low}).",
+        "That is enough to draw conclusions (alpha ≥ {low}).",
+    ),
+    "coders_low": (
+        "Det er under Krippendorffs grænse {low} for forsigtige konklusioner; elementer under grænsen: {elements}.",
+        "That is below Krippendorff's limit {low} for tentative conclusions; elements below it: {elements}.",
+    ),
+    "coders_paradox": (
+        " Kappa-paradokset (koder hobet op i én yderkategori) gælder for: {elements}.",
+        " The kappa paradox (codes piled up in one end category) applies to: {elements}.",
+    ),
     "none": ("ingen", "none"),
     # the stage's notebook (03_subjectivity_bias)
     "synthetic_banner": ("  [SYNTETISKE DATA]", "  [SYNTHETIC DATA]"),
     "instrument": ("Måleredskab: {version}", "Measuring tool: {version}"),
     "not_official": (" (ikke den officielle version)", " (not the official version)"),
     "tables_written": ("{n} tabeller gemt i {path}", "{n} tables written to {path}"),
-    "flagged_summary": ("{n} af {total} praksisser har mindst ét opmærksomhedspunkt",
-                        "{n} of {total} practices have at least one flag"),
-    "more_ids": ("og {n} flere; hele listen står i tjekkets tabel og i tabeller/", "and {n} more; the full list is in the check's table and in tabeller/"),
+    "flagged_summary": (
+        "{n} af {total} praksisser har mindst ét opmærksomhedspunkt",
+        "{n} of {total} practices have at least one flag",
+    ),
+    "more_ids": (
+        "og {n} flere; hele listen står i tjekkets tabel og i tabeller/",
+        "and {n} more; the full list is in the check's table and in tabeller/",
+    ),
 }

@@ -21,9 +21,29 @@ if TYPE_CHECKING:  # statsmodels is imported where a model is fitted, not when t
     from statsmodels.regression.mixed_linear_model import MixedLM, MixedLMResults
 
 ROLE_COLUMNS: tuple[str, ...] = (
-    "role", "reference", "estimate", "se", "ci_low", "ci_high", "p_value", "p_holm", "significant",
-    "n_obs", "n_practices", "n_informants", "n_excluded", "practice_var", "practice_element_var", "informant_var",
-    "residual_var", "boundary", "model", "optimizer", "converged", "reason", "warning",
+    "role",
+    "reference",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "p_holm",
+    "significant",
+    "n_obs",
+    "n_practices",
+    "n_informants",
+    "n_excluded",
+    "practice_var",
+    "practice_element_var",
+    "informant_var",
+    "residual_var",
+    "boundary",
+    "model",
+    "optimizer",
+    "converged",
+    "reason",
+    "warning",
 )
 
 #: Codes :func:`role_effects` writes in ``reason`` when no result can be read; :func:`verdict` translates
@@ -122,11 +142,26 @@ def fit_role_model(
     """
     data, n_excluded = _model_data(element_scores, exclude_informants)
     roles = sorted(set(data["informant_role"]) - {reference})
-    counts = {"n_obs": len(data), "n_practices": data["practice_id"].nunique(),
-              "n_informants": data["informant_id"].nunique(), "n_excluded": n_excluded}
+    counts = {
+        "n_obs": len(data),
+        "n_practices": data["practice_id"].nunique(),
+        "n_informants": data["informant_id"].nunique(),
+        "n_excluded": n_excluded,
+    }
     label = "mixed" if informant_level else "practice_only"
-    nothing = RoleFit(reference, roles, np.full(len(roles), np.nan), np.full((len(roles),) * 2, np.nan),
-                      {c: np.nan for c in (*VARIANCE_COMPONENTS, "residual")}, [], "fit_failed", "", [], counts, label)
+    nothing = RoleFit(
+        reference,
+        roles,
+        np.full(len(roles), np.nan),
+        np.full((len(roles),) * 2, np.nan),
+        {c: np.nan for c in (*VARIANCE_COMPONENTS, "residual")},
+        [],
+        "fit_failed",
+        "",
+        [],
+        counts,
+        label,
+    )
     if reference not in set(data["informant_role"]) or not roles:
         nothing.reason = "no_reference"
         return nothing
@@ -152,7 +187,9 @@ def fit_role_model(
             continue
         variances = _variances(result, informant_level, practice_element)
         total = sum(v for v in variances.values() if np.isfinite(v))
-        boundary = [c for c in VARIANCE_COMPONENTS if np.isfinite(variances[c]) and variances[c] <= BOUNDARY_SHARE * total]
+        boundary = [
+            c for c in VARIANCE_COMPONENTS if np.isfinite(variances[c]) and variances[c] <= BOUNDARY_SHARE * total
+        ]
         return RoleFit(reference, roles, estimate, cov, variances, boundary, "", method, notes, counts, label)
     nothing.reason, nothing.notes = "fit_failed", notes
     return nothing
@@ -266,25 +303,27 @@ def role_effects(
         p_holm[finite] = holm_adjusted(p[finite])
     rows = []
     for k, role in enumerate(fit.roles):
-        rows.append({
-            "role": role,
-            "reference": fit.reference,
-            "estimate": fit.estimate[k],
-            "se": se[k],
-            "ci_low": fit.estimate[k] - z * se[k],
-            "ci_high": fit.estimate[k] + z * se[k],
-            "p_value": p[k],
-            "p_holm": p_holm[k],
-            "significant": bool(fit.converged and np.isfinite(p_holm[k]) and p_holm[k] < alpha_level),
-            **fit.counts,
-            **{f"{c}_var": fit.variances[c] for c in (*VARIANCE_COMPONENTS, "residual")},
-            "boundary": ",".join(fit.boundary),
-            "model": fit.model,
-            "optimizer": fit.optimizer,
-            "converged": fit.converged,
-            "reason": fit.reason,
-            "warning": "; ".join(fit.notes),
-        })
+        rows.append(
+            {
+                "role": role,
+                "reference": fit.reference,
+                "estimate": fit.estimate[k],
+                "se": se[k],
+                "ci_low": fit.estimate[k] - z * se[k],
+                "ci_high": fit.estimate[k] + z * se[k],
+                "p_value": p[k],
+                "p_holm": p_holm[k],
+                "significant": bool(fit.converged and np.isfinite(p_holm[k]) and p_holm[k] < alpha_level),
+                **fit.counts,
+                **{f"{c}_var": fit.variances[c] for c in (*VARIANCE_COMPONENTS, "residual")},
+                "boundary": ",".join(fit.boundary),
+                "model": fit.model,
+                "optimizer": fit.optimizer,
+                "converged": fit.converged,
+                "reason": fit.reason,
+                "warning": "; ".join(fit.notes),
+            }
+        )
     return pd.DataFrame(rows, columns=list(ROLE_COLUMNS))
 
 
@@ -303,7 +342,9 @@ def _role_design(data: pd.DataFrame, reference: str) -> pd.DataFrame:
     return pd.DataFrame(columns, index=data.index)
 
 
-def _role_model(data: pd.DataFrame, reference: str, informant_level: bool = True, practice_element: bool = True) -> MixedLM:
+def _role_model(
+    data: pd.DataFrame, reference: str, informant_level: bool = True, practice_element: bool = True
+) -> MixedLM:
     """The role model of :func:`role_effects`, the same as statsmodels' formula route builds it::
 
         smf.mixedlm("score ~ C(informant_role, Treatment(reference)) + C(element_id)", data,
@@ -321,12 +362,22 @@ def _role_model(data: pd.DataFrame, reference: str, informant_level: bool = True
     from statsmodels.regression.mixed_linear_model import MixedLM, VCSpec
 
     groups = np.asarray(data["practice_id"])
-    order = np.argsort(pd.factorize(groups, sort=True)[0], kind="stable")  # rows by sorted practice, in data order within one
+    order = np.argsort(
+        pd.factorize(groups, sort=True)[0], kind="stable"
+    )  # rows by sorted practice, in data order within one
     sorted_groups = groups[order]
-    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]) if len(order) else np.array([], dtype=int)
+    starts = (
+        np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]) if len(order) else np.array([], dtype=int)
+    )
     blocks = np.split(order, starts[1:]) if len(order) else []
-    components = [(name, column) for name, column, wanted in (("informant", "informant_id", informant_level),
-                                                              ("practice_element", "element_id", practice_element)) if wanted]
+    components = [
+        (name, column)
+        for name, column, wanted in (
+            ("informant", "informant_id", informant_level),
+            ("practice_element", "element_id", practice_element),
+        )
+        if wanted
+    ]
     names, all_colnames, all_mats = [], [], []
     for name, column in components:  # sorted by name, as from_formula sorts vc_formula's keys
         values = data[column].to_numpy(dtype=object)
@@ -340,9 +391,15 @@ def _role_model(data: pd.DataFrame, reference: str, informant_level: bool = True
         all_colnames.append(colnames)
         all_mats.append(mats)
     exog_vc = VCSpec(names, all_colnames, all_mats) if names else None
-    model = MixedLM(data["score"], _role_design(data, reference), groups, exog_re=np.ones((len(data), 1)), exog_vc=exog_vc)
+    model = MixedLM(
+        data["score"], _role_design(data, reference), groups, exog_re=np.ones((len(data), 1)), exog_vc=exog_vc
+    )
     param_names, re_names, re_names_full = model._make_param_names(["practice_id"])
-    model.data.param_names, model.data.exog_re_names, model.data.exog_re_names_full = param_names, re_names, re_names_full
+    model.data.param_names, model.data.exog_re_names, model.data.exog_re_names_full = (
+        param_names,
+        re_names,
+        re_names_full,
+    )
     model.data.vcomp_names = model.exog_vc.names
     return model
 

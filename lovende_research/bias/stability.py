@@ -21,11 +21,24 @@ def _ranked(element_scores: pd.DataFrame, aggregation: str, min_element_share: f
 
 
 STABILITY_COLUMNS: tuple[str, ...] = (
-    "scenario", "left_out", "left_out_practice", "practice_id", "overall_full", "overall_reduced",
-    "rank_full", "rank_reduced", "shift",
+    "scenario",
+    "left_out",
+    "left_out_practice",
+    "practice_id",
+    "overall_full",
+    "overall_reduced",
+    "rank_full",
+    "rank_reduced",
+    "shift",
 )
 SUMMARY_COLUMNS: tuple[str, ...] = (
-    "scenario", "left_out", "left_out_practice", "n_practices", "kendall_tau", "max_shift", "top_changed",
+    "scenario",
+    "left_out",
+    "left_out_practice",
+    "n_practices",
+    "kendall_tau",
+    "max_shift",
+    "top_changed",
 )
 #: Which rows :func:`rank_stability` returns: ``all`` (every scenario × every practice) or ``own`` (for a
 #: left-out informant only their own practice's row, the only index that changes; every row for a coder).
@@ -60,7 +73,9 @@ def _leave_one_informant_out(scores: pd.DataFrame, aggregation: str, min_element
     return reduced.rename(columns={"delimitation_id": "left_out"})[["left_out", "practice_id", "overall"]]
 
 
-def _kendall_tau_b(tot: np.ndarray, xtie: np.ndarray, ytie: np.ndarray, ntie: np.ndarray, dis: np.ndarray) -> np.ndarray:
+def _kendall_tau_b(
+    tot: np.ndarray, xtie: np.ndarray, ytie: np.ndarray, ntie: np.ndarray, dis: np.ndarray
+) -> np.ndarray:
     """Kendall's tau-b from pair counts, the arithmetic of :func:`scipy.stats.kendalltau` (NaN when a ranking is all ties)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         tau = (tot - xtie - ytie + ntie - 2 * dis) / np.sqrt(tot - xtie) / np.sqrt(tot - ytie)
@@ -68,7 +83,9 @@ def _kendall_tau_b(tot: np.ndarray, xtie: np.ndarray, ytie: np.ndarray, ntie: np
     return np.where((xtie == tot) | (ytie == tot), np.nan, tau)
 
 
-def _one_moved_summary(values: np.ndarray, rank_full: np.ndarray, q: np.ndarray, b: np.ndarray, top_n: int) -> dict[str, np.ndarray]:
+def _one_moved_summary(
+    values: np.ndarray, rank_full: np.ndarray, q: np.ndarray, b: np.ndarray, top_n: int
+) -> dict[str, np.ndarray]:
     """Per scenario in which only practice ``q`` moved (index ``values[q]`` → ``b``): the reduced rank of
     ``q`` and :func:`stability_summary`'s statistics, without re-ranking the other practices.
 
@@ -125,16 +142,26 @@ def _one_moved_summary(values: np.ndarray, rank_full: np.ndarray, q: np.ndarray,
     edge_out, edge_in = (ranks > top_n - 1) & (ranks <= top_n), (ranks > top_n) & (ranks <= top_n + 1)
     q_full = np.where(np.isfinite(rank_full[q]), rank_full[q], np.inf)
     changed = (q_full <= top_n) != (np.where(b_ok, rank_q, np.inf) <= top_n)
-    for edge, q_on_edge, direction in ((edge_out, (q_full > top_n - 1) & (q_full <= top_n), 1),
-                                       (edge_in, (q_full > top_n) & (q_full <= top_n + 1), -1)):
+    for edge, q_on_edge, direction in (
+        (edge_out, (q_full > top_n - 1) & (q_full <= top_n), 1),
+        (edge_in, (q_full > top_n) & (q_full <= top_n + 1), -1),
+    ):
         if edge.any():
             v = values[finite][edge][0]  # an edge is one tie group: one index
             delta = (b_ok & (b_num > v)).astype(int) - (a_ok & (a_num > v)).astype(int)
             changed |= ((int(edge.sum()) - q_on_edge.astype(int)) > 0) & (delta == direction)
-    return {"rank_reduced": rank_q, "n_practices": size, "kendall_tau": tau, "max_shift": max_shift, "top_changed": changed}
+    return {
+        "rank_reduced": rank_q,
+        "n_practices": size,
+        "kendall_tau": tau,
+        "max_shift": max_shift,
+        "top_changed": changed,
+    }
 
 
-def _summary_row(scenario: str, left_out: str, left_out_practice: str, group: pd.DataFrame, top_n: int) -> dict[str, object]:
+def _summary_row(
+    scenario: str, left_out: str, left_out_practice: str, group: pd.DataFrame, top_n: int
+) -> dict[str, object]:
     """One row of :func:`stability_summary` from one scenario's rows (every practice)."""
     both = group.dropna(subset=["overall_full", "overall_reduced"])
     tau = float(stats.kendalltau(both["overall_full"], both["overall_reduced"]).statistic) if len(both) >= 2 else np.nan
@@ -175,8 +202,12 @@ def _stability(
     if rows not in STABILITY_ROWS:
         raise BiasError("rows", rows, " eller ".join(STABILITY_ROWS))
     if scores is None:  # run_bias_checks passes the element scores it already has (same chain, same arguments)
-        scores = element_scores(reconcile_coders(codings, instrument, rule, delimitation), instrument, interviews, coverage_threshold)
-    full = _ranked(scores, aggregation, coverage_threshold).rename(columns={"overall": "overall_full", "rank": "rank_full"})
+        scores = element_scores(
+            reconcile_coders(codings, instrument, rule, delimitation), instrument, interviews, coverage_threshold
+        )
+    full = _ranked(scores, aggregation, coverage_threshold).rename(
+        columns={"overall": "overall_full", "rank": "rank_full"}
+    )
     full = full.reset_index(drop=True)
     practices = full["practice_id"].tolist()
     position = {p: k for k, p in enumerate(practices)}
@@ -187,7 +218,9 @@ def _stability(
     reduced = _leave_one_informant_out(scores, aggregation, coverage_threshold)
     # the practices each informant's scores belong to (normally one); their reduced index, NaN when the practice drops out
     touched = scores[["informant_id", "practice_id"]].dropna().drop_duplicates()
-    touched = touched.merge(reduced, left_on=["informant_id", "practice_id"], right_on=["left_out", "practice_id"], how="left")
+    touched = touched.merge(
+        reduced, left_on=["informant_id", "practice_id"], right_on=["left_out", "practice_id"], how="left"
+    )
     n_touched = touched.groupby("informant_id", sort=False).size().to_dict()
     single = [i for i in informants if n_touched.get(i, 0) == 1]
     one = touched[touched["informant_id"].isin(set(single))].set_index("informant_id").loc[single]
@@ -221,23 +254,48 @@ def _stability(
         scenario_of, practice_of = np.arange(m), q
         overall_reduced, rank_reduced = b, moved["rank_reduced"]
     left_out = np.asarray(single, dtype=object)[scenario_of]
-    fast = full.iloc[practice_of].reset_index(drop=True).assign(
-        overall_reduced=overall_reduced, rank_reduced=rank_reduced, scenario="informant", left_out=left_out,
-        left_out_practice=[owners.get(i, "") for i in left_out], _k=[order[i] for i in left_out])
+    fast = (
+        full.iloc[practice_of]
+        .reset_index(drop=True)
+        .assign(
+            overall_reduced=overall_reduced,
+            rank_reduced=rank_reduced,
+            scenario="informant",
+            left_out=left_out,
+            left_out_practice=[owners.get(i, "") for i in left_out],
+            _k=[order[i] for i in left_out],
+        )
+    )
     frames: list[pd.DataFrame] = [fast]
-    summaries = pd.DataFrame({"scenario": "informant", "left_out": single, "left_out_practice": [owners.get(i, "") for i in single],
-                              "n_practices": moved["n_practices"].astype(np.int64), "kendall_tau": moved["kendall_tau"],
-                              "max_shift": moved["max_shift"].astype(float), "top_changed": moved["top_changed"].astype(bool),
-                              "_k": [order[i] for i in single]})
+    summaries = pd.DataFrame(
+        {
+            "scenario": "informant",
+            "left_out": single,
+            "left_out_practice": [owners.get(i, "") for i in single],
+            "n_practices": moved["n_practices"].astype(np.int64),
+            "kendall_tau": moved["kendall_tau"],
+            "max_shift": moved["max_shift"].astype(float),
+            "top_changed": moved["top_changed"].astype(bool),
+            "_k": [order[i] for i in single],
+        }
+    )
     slow_summaries: list[dict[str, object]] = []
     for informant, (overall_slow, rank_slow) in slow.items():
         practice = owners.get(informant, "")
-        block = full.assign(overall_reduced=overall_slow, rank_reduced=rank_slow, scenario="informant", left_out=informant,
-                            left_out_practice=practice, _k=order[informant])
+        block = full.assign(
+            overall_reduced=overall_slow,
+            rank_reduced=rank_slow,
+            scenario="informant",
+            left_out=informant,
+            left_out_practice=practice,
+            _k=order[informant],
+        )
         block["shift"] = block["rank_reduced"] - block["rank_full"]
         slow_summaries.append({**_summary_row("informant", informant, practice, block, top_n), "_k": order[informant]})
         if rows == "own":
-            block = block[block["practice_id"].isin(set(touched.loc[touched["informant_id"] == informant, "practice_id"]))]
+            block = block[
+                block["practice_id"].isin(set(touched.loc[touched["informant_id"] == informant, "practice_id"]))
+            ]
         frames.append(block.drop(columns=["shift"]))
     if slow_summaries:
         summaries = pd.concat([summaries, pd.DataFrame(slow_summaries)], ignore_index=True)
@@ -249,15 +307,21 @@ def _stability(
     if coders.nunique() > 1:
         for coder in sorted(set(coders)):
             kept = codings[codings["coder_id"] != coder]
-            reduced_scores = element_scores(reconcile_coders(kept, instrument, rule, delimitation), instrument, interviews, coverage_threshold)
+            reduced_scores = element_scores(
+                reconcile_coders(kept, instrument, rule, delimitation), instrument, interviews, coverage_threshold
+            )
             coder_ranked = _ranked(reduced_scores, aggregation, coverage_threshold)
-            block = full.merge(coder_ranked, on="practice_id", how="left").rename(columns={"overall": "overall_reduced", "rank": "rank_reduced"})
+            block = full.merge(coder_ranked, on="practice_id", how="left").rename(
+                columns={"overall": "overall_reduced", "rank": "rank_reduced"}
+            )
             block = block.assign(scenario="coder", left_out=coder, left_out_practice="")
             block["shift"] = block["rank_reduced"] - block["rank_full"]
             coder_summaries.append(_summary_row("coder", coder, "", block, top_n))
             frames.append(block)
-    summary = pd.concat([pd.DataFrame(coder_summaries, columns=list(SUMMARY_COLUMNS)), summaries[list(SUMMARY_COLUMNS)]],
-                        ignore_index=True)
+    summary = pd.concat(
+        [pd.DataFrame(coder_summaries, columns=list(SUMMARY_COLUMNS)), summaries[list(SUMMARY_COLUMNS)]],
+        ignore_index=True,
+    )
     if not frames:
         return pd.DataFrame(columns=list(STABILITY_COLUMNS)), summary
     out = pd.concat(frames, ignore_index=True)
@@ -376,6 +440,8 @@ def stability_summary(stability: pd.DataFrame, top_n: int = 5) -> pd.DataFrame:
     >>> round(float(row["kendall_tau"]), 3), int(row["max_shift"]), bool(row["top_changed"])
     (0.333, 1, True)
     """
-    rows = [_summary_row(scenario, left_out, group["left_out_practice"].iloc[0], group, top_n)
-            for (scenario, left_out), group in stability.groupby(["scenario", "left_out"], sort=True)]
+    rows = [
+        _summary_row(scenario, left_out, group["left_out_practice"].iloc[0], group, top_n)
+        for (scenario, left_out), group in stability.groupby(["scenario", "left_out"], sort=True)
+    ]
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))

@@ -12,6 +12,7 @@ from lovende_research.schemas import MAIN_DELIMITATION
 #: The element a sikker-praksis *ja* should be backed by: "Virkning" (some study suggests an effect).
 EVIDENCE_ELEMENT = "virkning"
 
+
 def _screen_answers(codings: pd.DataFrame, instrument: Instrument, delimitation: str) -> pd.DataFrame:
     """Per interview: the screen answer (consensus wins, else the coders' common answer) and any coder note."""
     frame = codings[(codings["item_id"] == instrument.screen_item.id) & (codings["delimitation_id"] == delimitation)]
@@ -27,6 +28,7 @@ def _screen_answers(codings: pd.DataFrame, instrument: Instrument, delimitation:
     distinct, first = grouped.nunique(), grouped.first()
     out = pd.DataFrame({"interview_id": sorted(set(keys))})
     ids = out["interview_id"]
+
     def text(series: pd.Series) -> np.ndarray:  # mapped values as text, "" where there is none
         values = ids.map(series).to_numpy(dtype=object)
         return np.array(["" if pd.isna(v) else str(v) for v in values], dtype=object)
@@ -35,7 +37,9 @@ def _screen_answers(codings: pd.DataFrame, instrument: Instrument, delimitation:
     from_consensus = text(consensus)
     out["screen_answer"] = np.where(ids.isin(consensus.index).to_numpy(), from_consensus, answer)
     if "note" in frame.columns:
-        notes = frame["note"].fillna("").astype(str).str.strip()  # a missing note stays NaN under pandas 3's astype(str)
+        notes = (
+            frame["note"].fillna("").astype(str).str.strip()
+        )  # a missing note stays NaN under pandas 3's astype(str)
         notes = notes[~notes.isin(["", "nan", "<NA>", "None"])]
         joined = notes.groupby(keys[notes.index], sort=False).agg("; ".join)
         out["screen_note"] = text(joined)
@@ -156,7 +160,11 @@ def response_styles(
     >>> out["straightliner"].to_dict(), round(float(out.loc["z", "reference_share"]), 2)
     ({'x': False, 'y': False, 'z': True}, 0.23)
     """
-    for name, value in (("straightline_share", straightline_share), ("ceiling_share", ceiling_share), ("style_margin", style_margin)):
+    for name, value in (
+        ("straightline_share", straightline_share),
+        ("ceiling_share", ceiling_share),
+        ("style_margin", style_margin),
+    ):
         _check_share(name, value)
     if isinstance(min_items, bool) or not isinstance(min_items, (int, np.integer)) or min_items < 1:
         raise BiasError("min_items", min_items, "et positivt heltal")
@@ -182,13 +190,25 @@ def response_styles(
     reference = _co_informant_medians(out, shares, has, modal, top_col)
     out = pd.concat([out, reference], axis=1)
     enough = out["n_answered"] >= min_items
-    out["straightliner"] = enough & (out["modal_share"] >= straightline_share) & (out["modal_share"] - out["reference_share"] >= style_margin)
-    out["ceiling"] = enough & (out["top_share"] >= ceiling_share) & (out["top_share"] - out["reference_top_share"] >= style_margin)
-    screen = _screen_answers(codings, instrument, delimitation) if len(codings) else pd.DataFrame(columns=["interview_id", "screen_answer", "screen_note"])
+    out["straightliner"] = (
+        enough
+        & (out["modal_share"] >= straightline_share)
+        & (out["modal_share"] - out["reference_share"] >= style_margin)
+    )
+    out["ceiling"] = (
+        enough & (out["top_share"] >= ceiling_share) & (out["top_share"] - out["reference_top_share"] >= style_margin)
+    )
+    screen = (
+        _screen_answers(codings, instrument, delimitation)
+        if len(codings)
+        else pd.DataFrame(columns=["interview_id", "screen_answer", "screen_note"])
+    )
     out = out.merge(screen, on="interview_id", how="left")
     out["screen_answer"] = out["screen_answer"].fillna("").astype(str)
     out["screen_note"] = out["screen_note"].fillna("").astype(str)
-    evidence = element_scores[(element_scores["element_id"] == EVIDENCE_ELEMENT) & (element_scores["delimitation_id"] == delimitation)]
+    evidence = element_scores[
+        (element_scores["element_id"] == EVIDENCE_ELEMENT) & (element_scores["delimitation_id"] == delimitation)
+    ]
     out["evidence_score"] = out["interview_id"].map(evidence.set_index("interview_id")["score"]).astype(float)
     supported = (out["evidence_score"] >= screen_evidence) | (out["screen_note"] != "")
     out["screen_unsupported"] = (out["screen_answer"] == "ja") & ~supported
@@ -199,7 +219,9 @@ def _code_counts(codings: pd.DataFrame, instrument: Instrument, delimitation: st
     """Interviews × scale codes: how often the coders gave each code to the scored items (consensus codes
     only for an interview no coder's codes reach)."""
     scored = set(instrument.item_ids)
-    frame = codings[(codings["delimitation_id"] == delimitation) & codings["item_id"].isin(scored)].dropna(subset=["value"])
+    frame = codings[(codings["delimitation_id"] == delimitation) & codings["item_id"].isin(scored)].dropna(
+        subset=["value"]
+    )
     consensus = frame["is_consensus"].astype(bool)
     by_coder = frame[~consensus]
     only_consensus = frame[consensus & ~frame["interview_id"].isin(set(by_coder["interview_id"]))]
@@ -208,7 +230,9 @@ def _code_counts(codings: pd.DataFrame, instrument: Instrument, delimitation: st
     return counts.reindex(columns=[float(c) for c in instrument.scale_codes], fill_value=0).astype(float)
 
 
-def _co_informant_medians(out: pd.DataFrame, shares: np.ndarray, has: np.ndarray, modal: np.ndarray, top_col: int) -> pd.DataFrame:
+def _co_informant_medians(
+    out: pd.DataFrame, shares: np.ndarray, has: np.ndarray, modal: np.ndarray, top_col: int
+) -> pd.DataFrame:
     """Per interview: the median share at its modal code and at the top code over the practice's other
     informants' interviews (``practice``), or over the study's other interviews where there are none (``study``)."""
     n = len(out)

@@ -186,7 +186,9 @@ def load_instrument(path: str | Path | None = None) -> Instrument:
     except yaml.YAMLError as exc:
         raise InstrumentError(file, "filen", f"er ikke gyldig YAML ({exc})") from None
     if not isinstance(raw, Mapping):
-        raise InstrumentError(file, "filen", "indeholder ingen nøgler", "en YAML-mapping med version, scale, elements …")
+        raise InstrumentError(
+            file, "filen", "indeholder ingen nøgler", "en YAML-mapping med version, scale, elements …"
+        )
     return _Parser(file).instrument(raw)
 
 
@@ -235,7 +237,11 @@ class _Parser:
             return
         for key in mapping:
             if key not in KEYS[kind]:
-                raise self.fail(f"{where}.{key}" if where != "top" else str(key), f"ukendt nøgle '{key}'", closest_key(str(key), KEYS[kind]))
+                raise self.fail(
+                    f"{where}.{key}" if where != "top" else str(key),
+                    f"ukendt nøgle '{key}'",
+                    closest_key(str(key), KEYS[kind]),
+                )
 
     def get(self, mapping: Any, key: str, where: str) -> Any:
         if not isinstance(mapping, Mapping):
@@ -337,14 +343,18 @@ class _Parser:
             where = f"elements[{i}]"
             self.known(entry, "element", where)
             for language in LANGUAGES:
-                self.known(entry.get(language) if isinstance(entry, Mapping) else None, "element_text", f"{where}.{language}")
+                self.known(
+                    entry.get(language) if isinstance(entry, Mapping) else None, "element_text", f"{where}.{language}"
+                )
             element_id = str(self.get(entry, "id", where))
             if element_id not in TYPOLOGY_ELEMENTS:
                 raise self.fail(f"{where}.id", f"ukendt element '{element_id}'", ", ".join(TYPOLOGY_ELEMENTS))
             number = self.get(entry, "number", where)
             expected_number = TYPOLOGY_ELEMENTS.index(element_id) + 1
             if number != expected_number:
-                raise self.fail(f"{where}.number", f"elementet '{element_id}' har nummer {number!r}", str(expected_number))
+                raise self.fail(
+                    f"{where}.number", f"elementet '{element_id}' har nummer {number!r}", str(expected_number)
+                )
             items_raw = self.get(entry, "items", where)
             if not isinstance(items_raw, list) or not items_raw:
                 raise self.fail(f"{where}.items", "elementet har ingen spørgsmål", "mindst ét spørgsmål")
@@ -369,8 +379,17 @@ class _Parser:
         self.known(raw, "item", where)
         item_id = str(self.get(raw, "id", where))
         weight = raw.get("weight", 1.0)
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight) or not weight > 0:
-            raise self.fail(f"{where}.weight", f"vægten {weight!r} for '{item_id}' er ikke et positivt tal", "et endeligt tal > 0 (ikke .inf eller .nan)")
+        if (
+            isinstance(weight, bool)
+            or not isinstance(weight, (int, float))
+            or not math.isfinite(weight)
+            or not weight > 0
+        ):
+            raise self.fail(
+                f"{where}.weight",
+                f"vægten {weight!r} for '{item_id}' er ikke et positivt tal",
+                "et endeligt tal > 0 (ikke .inf eller .nan)",
+            )
         return Item(item_id, element_id, self.text(raw, where), float(weight))
 
     def screen_item(self, raw: Any) -> ScreenItem:

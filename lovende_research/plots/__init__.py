@@ -40,8 +40,16 @@ def use_style() -> None:
     called ``Kr$\\frac$`` is drawn as typed, not parsed (and failed to draw).
     """
     sns.set_theme(style="whitegrid", context="notebook", palette=PALETTE)
-    plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 150, "svg.hashsalt": "lovende", "figure.autolayout": False,
-                         "axes.titley": 1.0, "text.parse_math": False})
+    plt.rcParams.update(
+        {
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "svg.hashsalt": "lovende",
+            "figure.autolayout": False,
+            "axes.titley": 1.0,
+            "text.parse_math": False,
+        }
+    )
 
 
 class _DanishFormatter(ScalarFormatter):
@@ -122,8 +130,16 @@ def _tight_svg(figure: plt.Figure) -> bytes:
     figure.dpi = 72  # SVG user units are points, as in savefig
     try:
         width, height = figure.get_size_inches()
-        renderer = MixedModeRenderer(figure, width, height, image_dpi, RendererSVG(width * 72, height * 72, text, image_dpi=image_dpi, **_FORMATS["svg"]))
-        drawing = cast(RendererBase, renderer)  # a RendererBase by delegation (every call goes on to the SVG renderer), not by class
+        renderer = MixedModeRenderer(
+            figure,
+            width,
+            height,
+            image_dpi,
+            RendererSVG(width * 72, height * 72, text, image_dpi=image_dpi, **_FORMATS["svg"]),
+        )
+        drawing = cast(
+            RendererBase, renderer
+        )  # a RendererBase by delegation (every call goes on to the SVG renderer), not by class
         figure.patch.set_bounds(-2, -2, 5, 5)  # a background five times the figure's size, centred on it
         figure.draw(drawing)
         figure.patch.set_bounds(*background)

@@ -23,47 +23,69 @@ PHRASES: dict[str, tuple[str, str]] = {
     "role": ("Rolle", "Role"),
     "mean_score": ("Informantens gennemsnitlige elementscore (0–1)", "Informant's mean element score (0–1)"),
     "roles_title": ("Hvordan rollerne vurderer de samme praksisser", "How each role rates the same practices"),
-    "offset": ("Forskel til lederen (elementscore, {ci} % interval)", "Offset against the leader (element score, {ci}% interval)"),
+    "offset": (
+        "Forskel til lederen (elementscore, {ci} % interval)",
+        "Offset against the leader (element score, {ci}% interval)",
+    ),
     "offset_title": ("Rolle-effekt (blandet model)", "Role effect (mixed model)"),
-    "excluded": ("hul markør = straight-liner, holdt ude af modellen", "hollow marker = straight-liner, set aside in the model"),
+    "excluded": (
+        "hul markør = straight-liner, holdt ude af modellen",
+        "hollow marker = straight-liner, set aside in the model",
+    ),
     "not_converged": ("modellen konvergerede ikke", "the model did not converge"),
-    "fair_title": ("Samlet indeks observeret og med samme rollesammensætning for alle ({ci} % interval)",
-                   "Overall index observed and with the same role mix for every practice ({ci}% interval)"),
+    "fair_title": (
+        "Samlet indeks observeret og med samme rollesammensætning for alle ({ci} % interval)",
+        "Overall index observed and with the same role mix for every practice ({ci}% interval)",
+    ),
     "fair_index": ("Samlet indeks (0–1)", "Overall index (0–1)"),
     "observed": ("observeret", "observed"),
     "fair": ("rollejusteret", "role-adjusted"),
     "moves_top": ("skifter plads i top {top_n}", "changes its place in the top {top_n}"),
-    "icc_title": ("Enighed mellem informanter i samme praksis: ICC(1) med {ci} % interval",
-                  "Agreement of informants within a practice: ICC(1) with {ci}% interval"),
+    "icc_title": (
+        "Enighed mellem informanter i samme praksis: ICC(1) med {ci} % interval",
+        "Agreement of informants within a practice: ICC(1) with {ci}% interval",
+    ),
     "icc": ("ICC(1), én informant", "ICC(1), single informant"),
     "element": ("Element", "Element"),
     "overall": ("Samlet score", "Overall score"),
-    "bands": ("Koo & Li: < 0,5 dårlig · 0,5–0,75 moderat · 0,75–0,9 god · > 0,9 meget god",
-              "Koo & Li: < 0.5 poor · 0.5–0.75 moderate · 0.75–0.9 good · > 0.9 excellent"),
+    "bands": (
+        "Koo & Li: < 0,5 dårlig · 0,5–0,75 moderat · 0,75–0,9 god · > 0,9 meget god",
+        "Koo & Li: < 0.5 poor · 0.5–0.75 moderate · 0.75–0.9 good · > 0.9 excellent",
+    ),
     "styles_title": ("Svarstil pr. informant", "Response style per informant"),
     "modal_share": ("Andel svar i den hyppigste kategori", "Share of answers in the most frequent category"),
     "top_share": ("Andel svar i øverste kategori", "Share of answers in the top category"),
     "threshold": ("grænse", "threshold"),
     "flagged": ("markeret", "flagged"),
     "not_flagged": ("ikke markeret", "not flagged"),
-    "rest_not_shown": ("{n} øvrige praksisser (plads {low}–{high}) er ikke vist; alle står i tabellen.",
-                       "{n} other practices (ranks {low}–{high}) are not shown; all are in the table."),
+    "rest_not_shown": (
+        "{n} øvrige praksisser (plads {low}–{high}) er ikke vist; alle står i tabellen.",
+        "{n} other practices (ranks {low}–{high}) are not shown; all are in the table.",
+    ),
     "stability_title": ("Rangering uden én informant eller én koder", "Ranking without one informant or one coder"),
     "rank": ("Rang (1 = højest samlet indeks)", "Rank (1 = highest overall index)"),
     "full": ("fuld rangering", "full ranking"),
     "without_informant": ("spænd uden én af praksissens informanter", "range without one of the practice's informants"),
     "without_coder": ("spænd uden én koder", "range without one coder"),
     "top": ("top {top_n}", "top {top_n}"),
-    "delimitation_title": ("Afgrænsningens betydning: alternativ − hoved-afgrænsning",
-                           "Effect of delimitation: alternative − main delimitation"),
+    "delimitation_title": (
+        "Afgrænsningens betydning: alternativ − hoved-afgrænsning",
+        "Effect of delimitation: alternative − main delimitation",
+    ),
     "difference": ("Forskel i elementscore", "Difference in element score"),
-    "no_delimitation": ("Ingen praksis er kodet under mere end én afgrænsning", "No practice was coded under more than one delimitation"),
+    "no_delimitation": (
+        "Ingen praksis er kodet under mere end én afgrænsning",
+        "No practice was coded under more than one delimitation",
+    ),
     "coders_title": ("Enighed mellem kodere pr. element", "Coder agreement per element"),
     "statistic": ("Mål", "Statistic"),
     "value": ("Værdi", "Value"),
     "value_ci": ("Værdi med {ci} % interval", "Value with {ci}% interval"),
     "kappa": ("kappa (vægtet)", "kappa (weighted)"),
-    "paradox": ("* = kappa-paradoks (koder hobet op i én yderkategori)", "* = kappa paradox (codes piled up at one end)"),
+    "paradox": (
+        "* = kappa-paradoks (koder hobet op i én yderkategori)",
+        "* = kappa paradox (codes piled up at one end)",
+    ),
 }
 
 ROLE_ORDER: tuple[str, ...] = ("leder", "medarbejder", "samarbejdspartner", "andet")
@@ -75,7 +97,9 @@ def _names(instrument: Instrument | None, language: str) -> dict[str, str]:
     return {e.id: f"{e.number}. {e.name(language)}" for e in instrument.elements}
 
 
-def role_chart(role_profiles: pd.DataFrame, role_effects: pd.DataFrame, language: str = "da", alpha_level: float = 0.05) -> plt.Figure:
+def role_chart(
+    role_profiles: pd.DataFrame, role_effects: pd.DataFrame, language: str = "da", alpha_level: float = 0.05
+) -> plt.Figure:
     """Left: each informant's mean element score per practice, coloured by role. Right: role offsets with intervals.
 
     Practices are ordered by their mean over informants; straight-liners set aside in the model are drawn
@@ -83,9 +107,12 @@ def role_chart(role_profiles: pd.DataFrame, role_effects: pd.DataFrame, language
     """
     check_language(language)
     use_style()
-    figure, (left, right) = plt.subplots(1, 2, figsize=(12, 0.38 * role_profiles["practice_id"].nunique() + 2.5),
-                                         gridspec_kw={"width_ratios": [2, 1]})
-    roles = [r for r in ROLE_ORDER if r in set(role_profiles["informant_role"])] + sorted(set(role_profiles["informant_role"]) - set(ROLE_ORDER))
+    figure, (left, right) = plt.subplots(
+        1, 2, figsize=(12, 0.38 * role_profiles["practice_id"].nunique() + 2.5), gridspec_kw={"width_ratios": [2, 1]}
+    )
+    roles = [r for r in ROLE_ORDER if r in set(role_profiles["informant_role"])] + sorted(
+        set(role_profiles["informant_role"]) - set(ROLE_ORDER)
+    )
     colours = dict(zip(roles, sns.color_palette(n_colors=len(roles)), strict=True))
     order = role_profiles.groupby("practice_id")["score"].mean().sort_values().index.tolist()
     y = {p: k for k, p in enumerate(order)}
@@ -95,7 +122,14 @@ def role_chart(role_profiles: pd.DataFrame, role_effects: pd.DataFrame, language
         mine = role_profiles[role_profiles["informant_role"] == role]
         kept, excluded = mine[~mine["excluded"]], mine[mine["excluded"]]
         left.scatter(kept["score"], kept["practice_id"].map(y), color=colours[role], label=role, zorder=2, s=40)
-        left.scatter(excluded["score"], excluded["practice_id"].map(y), facecolors="none", edgecolors=colours[role], zorder=2, s=40)
+        left.scatter(
+            excluded["score"],
+            excluded["practice_id"].map(y),
+            facecolors="none",
+            edgecolors=colours[role],
+            zorder=2,
+            s=40,
+        )
     left.set_yticks(range(len(order)), order)
     left.set_xlim(-0.02, 1.02)
     left.set_xlabel(phrase(PHRASES, "mean_score", language))
@@ -107,8 +141,14 @@ def role_chart(role_profiles: pd.DataFrame, role_effects: pd.DataFrame, language
     for k, row in effects.iterrows():
         colour = colours.get(row["role"], "black")
         if np.isfinite(row["estimate"]):
-            right.errorbar(row["estimate"], k, xerr=[[row["estimate"] - row["ci_low"]], [row["ci_high"] - row["estimate"]]],
-                           fmt="o", color=colour, capsize=4)
+            right.errorbar(
+                row["estimate"],
+                k,
+                xerr=[[row["estimate"] - row["ci_low"]], [row["ci_high"] - row["estimate"]]],
+                fmt="o",
+                color=colour,
+                capsize=4,
+            )
     right.axvline(0, color="black", lw=1)
     right.set_yticks(yy, [f"{r} − leder" for r in effects["role"]])
     right.set_ylim(-1, max(len(effects), 1))
@@ -157,31 +197,65 @@ def point_labels(styles: pd.DataFrame) -> dict[tuple[float, float], str]:
     {(0.5, 0.2): 'P003-M', (1.0, 1.0): 'P025-L, P045-S'}
     """
     groups = styles.assign(x=styles["modal_share"].astype(float).round(6), y=styles["top_share"].astype(float).round(6))
-    return {(float(x), float(y)): ", ".join(sorted(group["informant_id"].astype(str)))
-            for (x, y), group in groups.groupby(["x", "y"], sort=True)}
+    return {
+        (float(x), float(y)): ", ".join(sorted(group["informant_id"].astype(str)))
+        for (x, y), group in groups.groupby(["x", "y"], sort=True)
+    }
 
 
-def response_style_chart(styles: pd.DataFrame, straightline_share: float = STRAIGHTLINE_SHARE, ceiling_share: float = CEILING_SHARE, language: str = "da") -> plt.Figure:
+def response_style_chart(
+    styles: pd.DataFrame,
+    straightline_share: float = STRAIGHTLINE_SHARE,
+    ceiling_share: float = CEILING_SHARE,
+    language: str = "da",
+) -> plt.Figure:
     """Each informant as a point: share at the modal category against share at the top; flagged ones named."""
     check_language(language)
     use_style()
     figure, ax = plt.subplots(figsize=(7.5, 6))
     flagged = styles["straightliner"] | styles["ceiling"] | styles["screen_unsupported"]
     palette = sns.color_palette()
-    ax.scatter(styles.loc[~flagged, "modal_share"], styles.loc[~flagged, "top_share"], color=palette[0], alpha=0.7,
-               label=phrase(PHRASES, "not_flagged", language))
-    ax.scatter(styles.loc[flagged, "modal_share"], styles.loc[flagged, "top_share"], color=palette[3], marker="D",
-               label=phrase(PHRASES, "flagged", language))
+    ax.scatter(
+        styles.loc[~flagged, "modal_share"],
+        styles.loc[~flagged, "top_share"],
+        color=palette[0],
+        alpha=0.7,
+        label=phrase(PHRASES, "not_flagged", language),
+    )
+    ax.scatter(
+        styles.loc[flagged, "modal_share"],
+        styles.loc[flagged, "top_share"],
+        color=palette[3],
+        marker="D",
+        label=phrase(PHRASES, "flagged", language),
+    )
     for (x, y), label in point_labels(styles[flagged]).items():
         right = x > 0.8  # near the right edge the label runs leftwards, so it stays inside the axes
-        ax.annotate(label, (x, y), xytext=(-4 if right else 4, -10), textcoords="offset points", fontsize=8,
-                    ha="right" if right else "left")
+        ax.annotate(
+            label,
+            (x, y),
+            xytext=(-4 if right else 4, -10),
+            textcoords="offset points",
+            fontsize=8,
+            ha="right" if right else "left",
+        )
     ax.axvline(straightline_share, color="grey", ls="--", lw=1)
     ax.axhline(ceiling_share, color="grey", ls=":", lw=1)
-    ax.text(straightline_share, 0.02, f" {phrase(PHRASES, 'threshold', language)} {percent(straightline_share, language)}", fontsize=8,
-            color="grey")
-    ax.text(0.02, ceiling_share, f"{phrase(PHRASES, 'threshold', language)} {percent(ceiling_share, language)}", fontsize=8, color="grey",
-            va="bottom")
+    ax.text(
+        straightline_share,
+        0.02,
+        f" {phrase(PHRASES, 'threshold', language)} {percent(straightline_share, language)}",
+        fontsize=8,
+        color="grey",
+    )
+    ax.text(
+        0.02,
+        ceiling_share,
+        f"{phrase(PHRASES, 'threshold', language)} {percent(ceiling_share, language)}",
+        fontsize=8,
+        color="grey",
+        va="bottom",
+    )
     ax.set_xlim(0, 1.05)
     ax.set_ylim(-0.02, 1.05)
     ax.set_xlabel(phrase(PHRASES, "modal_share", language))
@@ -196,17 +270,28 @@ def _rest_note(figure: plt.Figure, rest: list[str], rank_of: pd.Series, language
     if rest:
         ranks = rank_of.loc[rest].dropna()
         low, high = (int(ranks.min()), int(ranks.max())) if len(ranks) else (0, 0)
-        figure.text(0.01, 0.0, phrase(PHRASES, "rest_not_shown", language, n=len(rest), low=low, high=high), fontsize=8, ha="left", va="top")
+        figure.text(
+            0.01,
+            0.0,
+            phrase(PHRASES, "rest_not_shown", language, n=len(rest), low=low, high=high),
+            fontsize=8,
+            ha="left",
+            va="top",
+        )
 
 
-def stability_chart(stability: pd.DataFrame, top_n: int = 5, language: str = "da", show: int | None = None) -> plt.Figure:
+def stability_chart(
+    stability: pd.DataFrame, top_n: int = 5, language: str = "da", show: int | None = None
+) -> plt.Figure:
     """Per practice: its full rank, and the range of ranks without one of its informants or one coder.
 
     With ``show``, only the ``show`` best and worst ranked practices get a row; a note counts the others.
     """
     check_language(language)
     use_style()
-    full = stability.drop_duplicates("practice_id")[["practice_id", "rank_full"]].sort_values("rank_full", na_position="last")
+    full = stability.drop_duplicates("practice_id")[["practice_id", "rank_full"]].sort_values(
+        "rank_full", na_position="last"
+    )
     top, rest, bottom = top_and_bottom(full["practice_id"].tolist(), show)
     rank_of = full.set_index("practice_id")["rank_full"]
     full = full[full["practice_id"].isin(top + bottom)]
@@ -214,19 +299,33 @@ def stability_chart(stability: pd.DataFrame, top_n: int = 5, language: str = "da
     y = {p: k for k, p in enumerate(order)}
     figure, ax = plt.subplots(figsize=(8, 0.38 * len(order) + 2.2))
     palette = sns.color_palette()
-    own = stability[(stability["scenario"] == "informant") & (stability["left_out_practice"] == stability["practice_id"])]
+    own = stability[
+        (stability["scenario"] == "informant") & (stability["left_out_practice"] == stability["practice_id"])
+    ]
     coder = stability[stability["scenario"] == "coder"]
-    for frame, offset, colour, key in ((own, -0.15, palette[1], "without_informant"), (coder, 0.15, palette[2], "without_coder")):
+    for frame, offset, colour, key in (
+        (own, -0.15, palette[1], "without_informant"),
+        (coder, 0.15, palette[2], "without_coder"),
+    ):
         if frame.empty:
             continue
         span = frame.groupby("practice_id")["rank_reduced"].agg(["min", "max"])
         first = True
         for practice, row in span.iterrows():
             if practice in y:
-                ax.plot([row["min"], row["max"]], [y[practice] + offset] * 2, color=colour, lw=4, alpha=0.7, solid_capstyle="round",
-                        label=phrase(PHRASES, key, language) if first else None)
+                ax.plot(
+                    [row["min"], row["max"]],
+                    [y[practice] + offset] * 2,
+                    color=colour,
+                    lw=4,
+                    alpha=0.7,
+                    solid_capstyle="round",
+                    label=phrase(PHRASES, key, language) if first else None,
+                )
                 first = False
-    ax.scatter(full["rank_full"], full["practice_id"].map(y), color="black", zorder=3, label=phrase(PHRASES, "full", language))
+    ax.scatter(
+        full["rank_full"], full["practice_id"].map(y), color="black", zorder=3, label=phrase(PHRASES, "full", language)
+    )
     ax.axvspan(0.5, top_n + 0.5, color="#d9ead3", alpha=0.5, lw=0, label=phrase(PHRASES, "top", language, top_n=top_n))
     ax.set_yticks(range(len(order)), order)
     ax.invert_yaxis()
@@ -240,8 +339,9 @@ def stability_chart(stability: pd.DataFrame, top_n: int = 5, language: str = "da
     return localised(figure, language)
 
 
-def delimitation_chart(delimitation: pd.DataFrame, instrument: Instrument | None = None, threshold: float = 0.15,
-                       language: str = "da") -> plt.Figure:
+def delimitation_chart(
+    delimitation: pd.DataFrame, instrument: Instrument | None = None, threshold: float = 0.15, language: str = "da"
+) -> plt.Figure:
     """Per alternative delimitation: each element's difference from the main delimitation, threshold marked."""
     check_language(language)
     use_style()
@@ -253,7 +353,9 @@ def delimitation_chart(delimitation: pd.DataFrame, instrument: Instrument | None
         return localised(figure, language)
     groups = list(delimitation.groupby(["practice_id", "delimitation_id"], sort=True))
     n_elements = delimitation["element_id"].nunique()
-    figure, axes = plt.subplots(1, len(groups), figsize=(4.5 * len(groups) + 2, 0.35 * n_elements + 2), sharey=True, squeeze=False)
+    figure, axes = plt.subplots(
+        1, len(groups), figsize=(4.5 * len(groups) + 2, 0.35 * n_elements + 2), sharey=True, squeeze=False
+    )
     palette = sns.color_palette()
     for ax, ((practice, delim), group) in zip(axes[0], groups, strict=True):
         y = np.arange(len(group))[::-1]
@@ -267,13 +369,18 @@ def delimitation_chart(delimitation: pd.DataFrame, instrument: Instrument | None
         label = group["label"].iloc[0]
         ax.set_title(f"{practice}: {delim}\n{label[:45]}", fontsize=9)
         ax.set_xlabel(phrase(PHRASES, "difference", language))
-    figure.suptitle(phrase(PHRASES, "delimitation_title", language) + f" ({phrase(PHRASES, 'threshold', language)} ±{number(threshold, language)})", fontsize=11)
+    figure.suptitle(
+        phrase(PHRASES, "delimitation_title", language)
+        + f" ({phrase(PHRASES, 'threshold', language)} ±{number(threshold, language)})",
+        fontsize=11,
+    )
     figure.tight_layout()
     return localised(figure, language)
 
 
-def coder_agreement_chart(agreement: pd.DataFrame, instrument: Instrument | None = None, low: float = 0.667,
-                          language: str = "da") -> plt.Figure:
+def coder_agreement_chart(
+    agreement: pd.DataFrame, instrument: Instrument | None = None, low: float = 0.667, language: str = "da"
+) -> plt.Figure:
     """Ordinal alpha, weighted kappa and AC2 per element side by side, each with its interval.
 
     Takes ``agreement.coder_agreement``'s table. The whiskers are the intervals of that table (alpha's
@@ -285,7 +392,10 @@ def coder_agreement_chart(agreement: pd.DataFrame, instrument: Instrument | None
     names = _names(instrument, language)
     names["alle"] = phrase(PHRASES, "overall", language)
     table = in_element_order(agreement, instrument) if instrument is not None else agreement.copy()
-    labels = [names.get(str(e), str(e)) + (" *" if p else "") for e, p in zip(table["element_id"], table["paradox"].astype(bool), strict=True)]
+    labels = [
+        names.get(str(e), str(e)) + (" *" if p else "")
+        for e, p in zip(table["element_id"], table["paradox"].astype(bool), strict=True)
+    ]
     statistics = {"alpha": "Krippendorff α", "kappa": phrase(PHRASES, "kappa", language), "ac2": "Gwet AC2"}
     figure, ax = plt.subplots(figsize=(8, 0.55 * len(table) + 2))
     y = np.arange(len(table))[::-1].astype(float)
@@ -294,7 +404,11 @@ def coder_agreement_chart(agreement: pd.DataFrame, instrument: Instrument | None
     lowest = 0.0
     for i, (column, label) in enumerate(statistics.items()):
         value = table[column].to_numpy(dtype=float)
-        bounds = table[[f"{column}_ci_low", f"{column}_ci_high"]].to_numpy(dtype=float) if f"{column}_ci_low" in table else np.full((len(table), 2), np.nan)
+        bounds = (
+            table[[f"{column}_ci_low", f"{column}_ci_high"]].to_numpy(dtype=float)
+            if f"{column}_ci_low" in table
+            else np.full((len(table), 2), np.nan)
+        )
         error = np.vstack([value - bounds[:, 0], bounds[:, 1] - value])
         error = np.where(np.isfinite(error), np.clip(error, 0, None), 0.0)  # no whisker where no interval
         at = y + (1 - i) * height
@@ -305,16 +419,27 @@ def coder_agreement_chart(agreement: pd.DataFrame, instrument: Instrument | None
     ax.set_yticks(y, labels)
     ax.axvline(low, color="grey", ls="--", lw=1)
     ax.set_xlim(lowest - 0.05 if lowest < 0 else 0, 1)
-    ax.set_xlabel(phrase(PHRASES, "value_ci", language, ci=number(100 * float(table["confidence"].iloc[0]), language, 0)) if "confidence" in table and len(table)
-                  else phrase(PHRASES, "value", language))
+    ax.set_xlabel(
+        phrase(PHRASES, "value_ci", language, ci=number(100 * float(table["confidence"].iloc[0]), language, 0))
+        if "confidence" in table and len(table)
+        else phrase(PHRASES, "value", language)
+    )
     ax.set_ylabel("")
     # Outside the axes: bars start at 0 on the left and most reach past 0.8, so no corner inside is free.
-    ax.legend(title=phrase(PHRASES, "statistic", language), fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
+    ax.legend(
+        title=phrase(PHRASES, "statistic", language),
+        fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        borderaxespad=0,
+    )
     ax.set_title(phrase(PHRASES, "coders_title", language) + "\n" + phrase(PHRASES, "paradox", language), fontsize=10)
     return localised(figure, language)
 
 
-def fair_chart(fair_overall: pd.DataFrame, top_n: int = 5, language: str = "da", confidence: float = 0.95, show: int | None = None) -> plt.Figure:
+def fair_chart(
+    fair_overall: pd.DataFrame, top_n: int = 5, language: str = "da", confidence: float = 0.95, show: int | None = None
+) -> plt.Figure:
     """Each practice's overall index as observed (hollow) and role-adjusted (filled, with its interval).
 
     Practices are ordered by the adjusted index; those whose top-``top_n`` place depends on who was asked
@@ -336,8 +461,17 @@ def fair_chart(fair_overall: pd.DataFrame, top_n: int = 5, language: str = "da",
     for k in range(len(table)):
         ax.plot([table["observed"].iloc[k], table["fair"].iloc[k]], [y[k], y[k]], color="grey", lw=0.8, zorder=1)
         if np.isfinite(lo[k]):
-            ax.errorbar(table["fair"].iloc[k], y[k], xerr=[[lo[k]], [hi[k]]], fmt="none", ecolor=colour[k], capsize=2, zorder=2)
-    ax.scatter(table["observed"], y, facecolors="none", edgecolors="black", zorder=3, label=phrase(PHRASES, "observed", language))
+            ax.errorbar(
+                table["fair"].iloc[k], y[k], xerr=[[lo[k]], [hi[k]]], fmt="none", ecolor=colour[k], capsize=2, zorder=2
+            )
+    ax.scatter(
+        table["observed"],
+        y,
+        facecolors="none",
+        edgecolors="black",
+        zorder=3,
+        label=phrase(PHRASES, "observed", language),
+    )
     ax.scatter(table["fair"], y, color=colour, zorder=3, label=phrase(PHRASES, "fair", language))
     if table["depends_on_roles"].any():
         ax.scatter([], [], color=palette[3], label=phrase(PHRASES, "moves_top", language, top_n=top_n))

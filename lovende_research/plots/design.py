@@ -25,8 +25,10 @@ PHRASES: dict[str, tuple[str, str]] = {
     "coders": ("{n} kodere pr. interview", "{n} coders per interview"),
     "coder": ("1 koder pr. interview", "1 coder per interview"),
     "used": ("anvendt design", "design used"),
-    "note": ("Bånd: {ci} % interval fra genudtræk af praksisserne; stiplet: 0,7 og 0,8",
-             "Bands: {ci}% interval from resampling the practices; dashed: 0.7 and 0.8"),
+    "note": (
+        "Bånd: {ci} % interval fra genudtræk af praksisserne; stiplet: 0,7 og 0,8",
+        "Bands: {ci}% interval from resampling the practices; dashed: 0.7 and 0.8",
+    ),
 }
 
 
@@ -40,12 +42,25 @@ def design_chart(projections: pd.DataFrame, language: str = "da", ci: float = 0.
         data = projections[projections["measure"] == measure]
         for k, (n_coders, rows) in enumerate(data.groupby("n_coders", sort=True)):
             rows = rows.sort_values("n_informants")
-            label = phrase(PHRASES, "coder", language) if n_coders == 1 else phrase(PHRASES, "coders", language, n=int(n_coders))
+            label = (
+                phrase(PHRASES, "coder", language)
+                if n_coders == 1
+                else phrase(PHRASES, "coders", language, n=int(n_coders))
+            )
             ax.plot(rows["n_informants"], rows["G"], "o-", color=palette[k], label=label)
-            ax.fill_between(rows["n_informants"], rows["G_low"], rows["G_high"], color=palette[k], alpha=0.12, linewidth=0)
+            ax.fill_between(
+                rows["n_informants"], rows["G_low"], rows["G_high"], color=palette[k], alpha=0.12, linewidth=0
+            )
         used = data[data["design_used"]]
-        ax.plot(used["n_informants"], used["G"], "s", markersize=11, markerfacecolor="none", markeredgecolor="black",
-                label=phrase(PHRASES, "used", language))
+        ax.plot(
+            used["n_informants"],
+            used["G"],
+            "s",
+            markersize=11,
+            markerfacecolor="none",
+            markeredgecolor="black",
+            label=phrase(PHRASES, "used", language),
+        )
         for target in TARGETS:
             ax.axhline(target, color="0.4", linestyle="--", linewidth=0.8)
         ax.set_ylim(0, 1)

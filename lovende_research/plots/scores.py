@@ -24,7 +24,10 @@ from lovende_research.plots import localised, top_and_bottom, use_style
 from lovende_research.scoring import ScoringError
 
 PHRASES: dict[str, tuple[str, str]] = {
-    "heatmap_title": ("Elementprofil pr. praksis (ordnet efter samlet indeks)", "Element profile per practice (ordered by overall index)"),
+    "heatmap_title": (
+        "Elementprofil pr. praksis (ordnet efter samlet indeks)",
+        "Element profile per practice (ordered by overall index)",
+    ),
     "practice": ("Praksis", "Practice"),
     "rest_median": ("{n} øvrige (median)", "{n} others (median)"),
     "rest_ranks": ("{n} øvrige: pladser {low}–{high}", "{n} others: ranks {low}–{high}"),
@@ -36,7 +39,10 @@ PHRASES: dict[str, tuple[str, str]] = {
         "Tal = score; * = ikke alle spørgsmål besvaret; grå = for få svar til en score",
         "Number = score; * = not all items answered; grey = too few answers for a score",
     ),
-    "profile_title": ("Profil for {practice}: score med {ci} % interval", "Profile of {practice}: score with {ci}% interval"),
+    "profile_title": (
+        "Profil for {practice}: score med {ci} % interval",
+        "Profile of {practice}: score with {ci}% interval",
+    ),
     "profile_note": (
         "Grå markering = utilstrækkelig dækning; intet interval = for få informanter til et interval",
         "Grey mark = insufficient coverage; no interval = too few informants for an interval",
@@ -104,15 +110,25 @@ def heatmap(
     check_language(language)
     use_style()
     prof = _one_delimitation(profiles, delimitation)
-    order = _one_delimitation(overall, delimitation).sort_values("overall", ascending=False, na_position="last")["practice_id"].tolist()
+    order = (
+        _one_delimitation(overall, delimitation)
+        .sort_values("overall", ascending=False, na_position="last")["practice_id"]
+        .tolist()
+    )
     elements = [e.id for e in instrument.elements]
-    scores = prof.pivot(index="practice_id", columns="element_id", values="score").reindex(index=order, columns=elements)
-    coverage = prof.pivot(index="practice_id", columns="element_id", values="coverage").reindex(index=order, columns=elements)
+    scores = prof.pivot(index="practice_id", columns="element_id", values="score").reindex(
+        index=order, columns=elements
+    )
+    coverage = prof.pivot(index="practice_id", columns="element_id", values="coverage").reindex(
+        index=order, columns=elements
+    )
     top, rest, bottom = top_and_bottom(order, show)
     if rest:
         median = scores.loc[rest].median().rename(REST)
         scores = pd.concat([scores.loc[top], median.to_frame().T, scores.loc[bottom]])
-        coverage = pd.concat([coverage.loc[top], pd.DataFrame(1.0, index=[REST], columns=elements), coverage.loc[bottom]])
+        coverage = pd.concat(
+            [coverage.loc[top], pd.DataFrame(1.0, index=[REST], columns=elements), coverage.loc[bottom]]
+        )
         order = [*top, REST, *bottom]
     annot = np.where(
         scores.isna(), "–", scores.map(lambda v: number(v, language)) + np.where(coverage < 1 - 1e-9, "*", "")
@@ -130,13 +146,25 @@ def heatmap(
     luminance = relative_luminance(mesh.to_rgba(values).reshape(-1, 4)).reshape(values.shape)
     dark_text = np.ma.getmaskarray(values) | (luminance > 0.408)
     for (row, column), text in np.ndenumerate(annot):
-        ax.text(column + 0.5, row + 0.5, text, ha="center", va="center", fontsize=8, color="0.15" if dark_text[row, column] else "w")
+        ax.text(
+            column + 0.5,
+            row + 0.5,
+            text,
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="0.15" if dark_text[row, column] else "w",
+        )
     ax.set_xticks(np.arange(len(elements)) + 0.5, [names[e] for e in elements], rotation=45, ha="right")
     rest_label = phrase(PHRASES, "rest_median", language, n=len(rest))
-    ax.set_yticks(np.arange(len(order)) + 0.5, [rest_label if p == REST else _label(p, labels) for p in order], va="center")
+    ax.set_yticks(
+        np.arange(len(order)) + 0.5, [rest_label if p == REST else _label(p, labels) for p in order], va="center"
+    )
     ax.set_xlabel(phrase(PHRASES, "element", language))
     ax.set_ylabel(phrase(PHRASES, "practice", language))
-    ax.set_title(phrase(PHRASES, "heatmap_title", language) + "\n" + phrase(PHRASES, "heatmap_note", language), fontsize=10)
+    ax.set_title(
+        phrase(PHRASES, "heatmap_title", language) + "\n" + phrase(PHRASES, "heatmap_note", language), fontsize=10
+    )
     return localised(figure, language)
 
 
@@ -166,8 +194,14 @@ def profile_chart(
     low = prof["ci_low"].to_numpy(dtype=float) if "ci_low" in prof else np.full(len(y), np.nan)
     high = prof["ci_high"].to_numpy(dtype=float) if "ci_high" in prof else np.full(len(y), np.nan)
     has_ci = ~np.isnan(low) & ~np.isnan(score)
-    ax.errorbar(score[has_ci], y[has_ci], xerr=[score[has_ci] - low[has_ci], high[has_ci] - score[has_ci]],
-                fmt="none", ecolor="black", capsize=3)
+    ax.errorbar(
+        score[has_ci],
+        y[has_ci],
+        xerr=[score[has_ci] - low[has_ci], high[has_ci] - score[has_ci]],
+        fmt="none",
+        ecolor="black",
+        capsize=3,
+    )
     for yi in y[np.isnan(score)]:
         ax.barh(yi, 1.0, color="#d9d9d9", hatch="//", edgecolor="white")
         ax.text(0.5, yi, phrase(PHRASES, "insufficient", language), ha="center", va="center", fontsize=8)
@@ -211,13 +245,27 @@ def element_pattern_chart(
     rng = np.random.default_rng(jitter_seed)
     rows = data["element"].map({name: i for i, name in enumerate(order)}).to_numpy(dtype=float)
     if show is not None and data["practice_id"].nunique() > 2 * show:
-        boxes = ax.boxplot([data.loc[data["element"] == name, "score"].to_numpy(dtype=float) for name in order], positions=np.arange(len(order)),
-                           orientation="horizontal", whis=(5, 95), showfliers=False, widths=0.5, patch_artist=True, medianprops={"color": "black"})
+        boxes = ax.boxplot(
+            [data.loc[data["element"] == name, "score"].to_numpy(dtype=float) for name in order],
+            positions=np.arange(len(order)),
+            orientation="horizontal",
+            whis=(5, 95),
+            showfliers=False,
+            widths=0.5,
+            patch_artist=True,
+            medianprops={"color": "black"},
+        )
         for box, name in zip(boxes["boxes"], order, strict=True):
             box.set(facecolor=colours[position_of[name]], alpha=0.7)
     else:
-        ax.scatter(data["score"].to_numpy(dtype=float), rows + rng.uniform(-0.15, 0.15, len(rows)),
-                   c=[colours[position_of[name]] for name in data["element"]], s=25, alpha=0.7, linewidths=0)
+        ax.scatter(
+            data["score"].to_numpy(dtype=float),
+            rows + rng.uniform(-0.15, 0.15, len(rows)),
+            c=[colours[position_of[name]] for name in data["element"]],
+            s=25,
+            alpha=0.7,
+            linewidths=0,
+        )
     ax.set_yticks(np.arange(len(order)), order)
     ax.set_ylim(len(order) - 0.5, -0.5)
     means = pat["mean"].to_numpy(dtype=float)
@@ -226,7 +274,9 @@ def element_pattern_chart(
     ax.set_xlabel(phrase(PHRASES, "score", language))
     ax.set_ylabel(phrase(PHRASES, "element", language))
     ax.set_title(phrase(PHRASES, "pattern_title", language))
-    handles: list[Artist] = [Patch(color=colours[k], label=phrase(PHRASES, k, language)) for k in ("strongest", "middle", "weakest")]
+    handles: list[Artist] = [
+        Patch(color=colours[k], label=phrase(PHRASES, k, language)) for k in ("strongest", "middle", "weakest")
+    ]
     handles += ax.get_legend_handles_labels()[0][-1:]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return localised(figure, language)
@@ -261,10 +311,18 @@ def rank_chart(
     low = data["rank_low"].to_numpy(dtype=float)
     high = data["rank_high"].to_numpy(dtype=float)
     with_top = "p_top_k" in data.columns
-    figure, axes = plt.subplots(1, 2 if with_top else 1, figsize=(9.5 if with_top else 7, 0.4 * (len(data) + bool(rest)) + 1.8), sharey=True,
-                                squeeze=False, gridspec_kw={"width_ratios": [3, 1.4]} if with_top else None)
+    figure, axes = plt.subplots(
+        1,
+        2 if with_top else 1,
+        figsize=(9.5 if with_top else 7, 0.4 * (len(data) + bool(rest)) + 1.8),
+        sharey=True,
+        squeeze=False,
+        gridspec_kw={"width_ratios": [3, 1.4]} if with_top else None,
+    )
     ax = axes[0, 0]
-    ax.hlines(y, low, high, color=sns.color_palette()[0], linewidth=4, alpha=0.5, label=phrase(PHRASES, "interval", language))
+    ax.hlines(
+        y, low, high, color=sns.color_palette()[0], linewidth=4, alpha=0.5, label=phrase(PHRASES, "interval", language)
+    )
     ax.plot(rank, y, "o", color="black", label=phrase(PHRASES, "point", language))
     ticks, names = list(y), [_label(p, labels) for p in data["practice_id"]]
     if rest:
@@ -285,10 +343,21 @@ def rank_chart(
         top = axes[0, 1]
         k = int(data["top_k"].max()) if len(data) else 5
         decile = int(data["top_decile"].max()) if len(data) else 1
-        top.barh(y, data["p_top_k"].to_numpy(dtype=float), color=sns.color_palette()[2], alpha=0.8,
-                 label=phrase(PHRASES, "p_top", language, k=k))
-        top.plot(data["p_top_decile"].to_numpy(dtype=float), y, "D", color="black", markersize=5,
-                 label=phrase(PHRASES, "p_top_decile", language, k=decile))
+        top.barh(
+            y,
+            data["p_top_k"].to_numpy(dtype=float),
+            color=sns.color_palette()[2],
+            alpha=0.8,
+            label=phrase(PHRASES, "p_top", language, k=k),
+        )
+        top.plot(
+            data["p_top_decile"].to_numpy(dtype=float),
+            y,
+            "D",
+            color="black",
+            markersize=5,
+            label=phrase(PHRASES, "p_top_decile", language, k=decile),
+        )
         top.set_xlim(0, 1)
         top.set_xlabel(phrase(PHRASES, "p_top", language, k=k))
         top.legend(loc="lower right", fontsize=7)

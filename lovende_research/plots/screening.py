@@ -85,7 +85,9 @@ def flow_diagram(flow: pd.DataFrame, *, language: str = "da") -> plt.Figure:
     main_steps = ["identified", "screened", "eligible"] + (["selected"] if has_selected else [])
     ys = np.linspace(0.92, 0.08, len(main_steps))
     main = {
-        step: ax.text(0.25, y, phrase(PHRASES, step, language, n=n(step)), ha="center", va="center", fontsize=12, bbox=_BOX)
+        step: ax.text(
+            0.25, y, phrase(PHRASES, step, language, n=n(step)), ha="center", va="center", fontsize=12, bbox=_BOX
+        )
         for step, y in zip(main_steps, ys, strict=True)
     }
     pending, removed = n("possible_duplicates"), n("duplicates_removed")
@@ -96,8 +98,18 @@ def flow_diagram(flow: pd.DataFrame, *, language: str = "da") -> plt.Figure:
     else:
         duplicates = phrase(PHRASES, "dup_none", language)
     side = {
-        "identified": ax.text(0.56, (ys[0] + ys[1]) / 2, duplicates, ha="left", va="center", fontsize=10.5, bbox=_SIDE_BOX),
-        "screened": ax.text(0.56, (ys[1] + ys[2]) / 2, _exclusion_text(flow, language), ha="left", va="center", fontsize=10.5, bbox=_SIDE_BOX),
+        "identified": ax.text(
+            0.56, (ys[0] + ys[1]) / 2, duplicates, ha="left", va="center", fontsize=10.5, bbox=_SIDE_BOX
+        ),
+        "screened": ax.text(
+            0.56,
+            (ys[1] + ys[2]) / 2,
+            _exclusion_text(flow, language),
+            ha="left",
+            va="center",
+            fontsize=10.5,
+            bbox=_SIDE_BOX,
+        ),
     }
     figure.draw_without_rendering()  # lays the texts out (their boxes are measured below) without painting pixels
     boxes = {step: _extent(ax, text) for step, text in main.items()}
@@ -131,12 +143,19 @@ def _extent(ax: plt.Axes, text: Text) -> tuple[float, float, float, float]:
     """(x0, x1, y0, y1) of a text's box in data coordinates, after the figure has been drawn."""
     patch = text.get_bbox_patch()
     renderer = cast(FigureCanvasAgg, ax.figure.canvas).get_renderer()  # plots/__init__.py selects Agg
-    box = (patch.get_window_extent(renderer) if patch is not None else text.get_window_extent(renderer)).transformed(ax.transData.inverted())
+    box = (patch.get_window_extent(renderer) if patch is not None else text.get_window_extent(renderer)).transformed(
+        ax.transData.inverted()
+    )
     return box.x0, box.x1, box.y0, box.y1
 
 
 def _arrow(ax: plt.Axes, start: tuple[float, float], end: tuple[float, float]) -> None:
-    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "-|>", "color": "0.25", "lw": 1.3, "shrinkA": 0, "shrinkB": 0})
+    ax.annotate(
+        "",
+        xy=end,
+        xytext=start,
+        arrowprops={"arrowstyle": "-|>", "color": "0.25", "lw": 1.3, "shrinkA": 0, "shrinkB": 0},
+    )
 
 
 def catalogue_figure(counts: pd.DataFrame, *, language: str = "da", top: int = 25) -> plt.Figure:
@@ -151,7 +170,10 @@ def catalogue_figure(counts: pd.DataFrame, *, language: str = "da", top: int = 2
     parts = {d: counts[counts["dimension"] == d] for d in dimensions}
     bars = [min(len(parts[d]), top) for d in dimensions]
     figure, axes = plt.subplots(
-        len(dimensions), 1, figsize=(9, 1.2 + 0.28 * sum(bars) + 0.9 * len(dimensions)), squeeze=False,
+        len(dimensions),
+        1,
+        figsize=(9, 1.2 + 0.28 * sum(bars) + 0.9 * len(dimensions)),
+        squeeze=False,
         gridspec_kw={"height_ratios": [b + 1.5 for b in bars]},
     )
     colour = plt.rcParams["axes.prop_cycle"].by_key()["color"][0]
@@ -183,9 +205,21 @@ def agreement_figure(agreement: pd.DataFrame, *, language: str = "da") -> plt.Fi
     y = np.arange(len(table))[::-1]
     colour = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for yi, (_, row) in zip(y, table.iterrows(), strict=True):
-        note = phrase(PHRASES, "agree_label", language, pct=number(100 * row['percent_agreement'], language, 0), n=int(row["n_subjects"])) if pd.notna(row["percent_agreement"]) else ""
+        note = (
+            phrase(
+                PHRASES,
+                "agree_label",
+                language,
+                pct=number(100 * row["percent_agreement"], language, 0),
+                n=int(row["n_subjects"]),
+            )
+            if pd.notna(row["percent_agreement"])
+            else ""
+        )
         if pd.isna(row["estimate"]):
-            ax.text(-0.95, yi, phrase(PHRASES, "undefined", language) + "; " + note, va="center", fontsize=9, color="0.4")
+            ax.text(
+                -0.95, yi, phrase(PHRASES, "undefined", language) + "; " + note, va="center", fontsize=9, color="0.4"
+            )
             continue
         ax.plot([row["ci_low"], row["ci_high"]], [yi, yi], color=colour[1 if row["criterion"] == OVERALL else 0], lw=2)
         ax.plot(row["estimate"], yi, "o", color=colour[1 if row["criterion"] == OVERALL else 0])

@@ -69,22 +69,46 @@ def instrument_codes(instrument: Instrument, language: str = "da") -> list[Instr
     """
     codes: list[InstrumentCode] = []
 
-    def add(key: str, name: str, description: str, codable: bool, parent: str | None, item_id: str = "", response: str = "") -> None:
-        codes.append(InstrumentCode(key, code_guid(instrument, key), name, description, codable, parent, item_id, response))
+    def add(
+        key: str, name: str, description: str, codable: bool, parent: str | None, item_id: str = "", response: str = ""
+    ) -> None:
+        codes.append(
+            InstrumentCode(key, code_guid(instrument, key), name, description, codable, parent, item_id, response)
+        )
 
-    answers = [(str(p.code), p.label(language)) for p in instrument.scale] + [(m.id, m.label(language)) for m in instrument.missing_codes]
+    answers = [(str(p.code), p.label(language)) for p in instrument.scale] + [
+        (m.id, m.label(language)) for m in instrument.missing_codes
+    ]
     for element in instrument.elements:
         group = f"element:{element.id}"
         add(group, f"{element.number}. {element.name(language)}", element.definition(language), False, None)
         for item in element.items:
             add(f"item:{item.id}", item.id, item.text(language), False, group)
             for response, label in answers:
-                add(f"{item.id}={response}", f"{item.id}: {response} {label}", f"{label}: {item.text(language)}", True, f"item:{item.id}", item.id, response)
+                add(
+                    f"{item.id}={response}",
+                    f"{item.id}: {response} {label}",
+                    f"{label}: {item.text(language)}",
+                    True,
+                    f"item:{item.id}",
+                    item.id,
+                    response,
+                )
     screen = instrument.screen_item
     add(f"item:{screen.id}", screen.id, screen.text(language), False, None)
-    screen_answers = [(code, label(language)) for code, label in screen.answers] + [(m.id, m.label(language)) for m in instrument.missing_codes]
+    screen_answers = [(code, label(language)) for code, label in screen.answers] + [
+        (m.id, m.label(language)) for m in instrument.missing_codes
+    ]
     for response, label in screen_answers:
-        add(f"{screen.id}={response}", f"{screen.id}: {response} {label}", f"{label}: {screen.text(language)}", True, f"item:{screen.id}", screen.id, response)
+        add(
+            f"{screen.id}={response}",
+            f"{screen.id}: {response} {label}",
+            f"{label}: {screen.text(language)}",
+            True,
+            f"item:{screen.id}",
+            screen.id,
+            response,
+        )
     return codes
 
 

@@ -52,13 +52,24 @@ def import_project(project_file: Path, study_dir: Path, processed: Path = PROCES
     project = read_project(project_file, instrument_for(study_dir, config))
     interviews_file = find_table_file(study_dir, "interviews")
     if interviews_file is not None:
-        known = set(read_table(interviews_file, "interviews", ["interview_id"]).frame["interview_id"].astype(str).str.strip())
+        known = set(
+            read_table(interviews_file, "interviews", ["interview_id"]).frame["interview_id"].astype(str).str.strip()
+        )
         unknown = sorted(set(project.codings["interview_id"]) - known)
         if unknown:
-            raise InputError([Problem(Path(project_file).name, f"kilden hører til interviewet '{interview}', som {interviews_file.name} ikke har",
-                                      expected="en kilde pr. interview, navngivet med interview_id eller med case-variablen interview_id")
-                              for interview in unknown])
+            raise InputError(
+                [
+                    Problem(
+                        Path(project_file).name,
+                        f"kilden hører til interviewet '{interview}', som {interviews_file.name} ikke har",
+                        expected="en kilde pr. interview, navngivet med interview_id eller med case-variablen interview_id",
+                    )
+                    for interview in unknown
+                ]
+            )
     folder = processed / study_dir.name / QDA_DIR
     codings_file = atomic_write_text(folder / "codings.csv", csv_safe_frame(project.codings).to_csv(index=False))
     quotes_file = write_parquet(project.quotes, folder / QUOTES_FILE)
-    return ImportResult(codings_file, quotes_file, len(project.codings), len(project.quotes), project.foreign_codes, project.origin)
+    return ImportResult(
+        codings_file, quotes_file, len(project.codings), len(project.quotes), project.foreign_codes, project.origin
+    )

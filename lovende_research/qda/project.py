@@ -44,7 +44,18 @@ from lovende_research.tables import RawTable, frame_of
 
 PROJECT_SUFFIXES: tuple[str, ...] = (".qdpx", ".qde")
 CODING_COLUMNS: tuple[str, ...] = ("interview_id", "coder_id", "item_id", "response", "delimitation_id", "note")
-QUOTE_COLUMNS: tuple[str, ...] = ("interview_id", "delimitation_id", "coder_id", "item_id", "element_id", "response", "source", "start", "end", "text")
+QUOTE_COLUMNS: tuple[str, ...] = (
+    "interview_id",
+    "delimitation_id",
+    "coder_id",
+    "item_id",
+    "element_id",
+    "response",
+    "source",
+    "start",
+    "end",
+    "text",
+)
 _CODE_NAME = re.compile(r"^\s*([^\s:]+)\s*:\s*(\S+)")
 
 
@@ -94,21 +105,41 @@ def _archive(path: Path) -> tuple[bytes, dict[str, bytes]]:
             members = {info.filename.lower(): info for info in archive.infolist() if not info.is_dir()}
             qde = [name for name in members if PurePosixPath(name).name == "project.qde"]
             if len(qde) != 1:
-                raise InputError.single(path.name, "arkivet har ingen project.qde" if not qde else "arkivet har flere project.qde", expected="et REFI-QDA-projekt (.qdpx) med project.qde øverst")
-            return archive.read(members[qde[0]]), {name: archive.read(info) for name, info in members.items() if name != qde[0]}
+                raise InputError.single(
+                    path.name,
+                    "arkivet har ingen project.qde" if not qde else "arkivet har flere project.qde",
+                    expected="et REFI-QDA-projekt (.qdpx) med project.qde øverst",
+                )
+            return archive.read(members[qde[0]]), {
+                name: archive.read(info) for name, info in members.items() if name != qde[0]
+            }
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise InputError.single(path.name, f"er ikke et læsbart zip-arkiv ({exc})", expected="et REFI-QDA-projekt (.qdpx: zip med project.qde og Sources/)") from None
+        raise InputError.single(
+            path.name,
+            f"er ikke et læsbart zip-arkiv ({exc})",
+            expected="et REFI-QDA-projekt (.qdpx: zip med project.qde og Sources/)",
+        ) from None
 
 
 def _parse(path: Path, data: bytes) -> Element:
     try:
         root = SafeET.fromstring(data)
     except ParseError as exc:
-        raise InputError.single(path.name, f"project.qde er ikke gyldig XML: {exc}", expected="XML efter REFI-QDA Project.xsd") from None
+        raise InputError.single(
+            path.name, f"project.qde er ikke gyldig XML: {exc}", expected="XML efter REFI-QDA Project.xsd"
+        ) from None
     except defusedxml.DefusedXmlException as exc:
-        raise InputError.single(path.name, f"project.qde indeholder entiteter eller DTD ({type(exc).__name__}), som ikke læses", expected="XML uden <!ENTITY>") from None
+        raise InputError.single(
+            path.name,
+            f"project.qde indeholder entiteter eller DTD ({type(exc).__name__}), som ikke læses",
+            expected="XML uden <!ENTITY>",
+        ) from None
     if _local(root.tag) != "Project":
-        raise InputError.single(path.name, f"rodelementet er <{_local(root.tag)}>", expected="<Project> i navnerummet urn:QDA-XML:project:1.0")
+        raise InputError.single(
+            path.name,
+            f"rodelementet er <{_local(root.tag)}>",
+            expected="<Project> i navnerummet urn:QDA-XML:project:1.0",
+        )
     return root
 
 
@@ -117,13 +148,17 @@ class _Reader:
 
     def __init__(self, path: Path, root: Element, files: dict[str, bytes], instrument: Instrument):
         self.path, self.root, self.files, self.instrument = path, root, files, instrument
-        self.users = {normal_guid(u.get("guid")): (u.get("id") or u.get("name") or "").strip() for u in _descendants(root, "User")}
+        self.users = {
+            normal_guid(u.get("guid")): (u.get("id") or u.get("name") or "").strip() for u in _descendants(root, "User")
+        }
         self.code_names = {normal_guid(c.get("guid")): c.get("name") or "" for c in _descendants(root, "Code")}
         codes = [c for c in instrument_codes(instrument) if c.codable]
         self.by_guid = {normal_guid(c.guid): (c.item_id, c.response) for c in codes}
         self.by_name = {(c.item_id, c.response.casefold()): (c.item_id, c.response) for c in codes}
         self.element_of = {item.id: item.element_id for item in instrument.items} | {instrument.screen_item.id: ""}
-        self.variable_names = {normal_guid(v.get("guid")): (v.get("name") or "").strip().lower() for v in _descendants(root, "Variable")}
+        self.variable_names = {
+            normal_guid(v.get("guid")): (v.get("name") or "").strip().lower() for v in _descendants(root, "Variable")
+        }
         self.case_values: dict[str, dict[str, str]] = {}
         for case in _descendants(root, "Case"):
             values = self._values(case)
@@ -147,7 +182,10 @@ class _Reader:
         """A selection's ``startPosition``/``endPosition`` (required, xsd:integer), or an error naming it."""
         value = selection.get(attribute)
         if value is None or not value.strip().isdigit():
-            raise self.fail(f"et tekststykke i '{source}' har {attribute}={value!r}", "et ikke-negativt heltal (tegn i kildens tekst)")
+            raise self.fail(
+                f"et tekststykke i '{source}' har {attribute}={value!r}",
+                "et ikke-negativt heltal (tegn i kildens tekst)",
+            )
         return int(value)
 
     def response_of(self, guid: str) -> tuple[str, str] | None:
@@ -167,11 +205,16 @@ class _Reader:
         name = target.removeprefix("internal://").lstrip("/").lower()
         data = self.files.get(f"sources/{name}")
         if data is None:
-            raise self.fail(f"kilden '{source.get('name')}' peger på {target}, som arkivet ikke har", "filen i arkivets Sources/")
+            raise self.fail(
+                f"kilden '{source.get('name')}' peger på {target}, som arkivet ikke har", "filen i arkivets Sources/"
+            )
         try:
             return data.decode("utf-8-sig")  # positions count characters of the text as stored, line endings included
         except UnicodeDecodeError:
-            raise self.fail(f"kilden '{source.get('name')}' ({target}) er ikke UTF-8-tekst", "ren tekst i UTF-8, som standarden foreskriver") from None
+            raise self.fail(
+                f"kilden '{source.get('name')}' ({target}) er ikke UTF-8-tekst",
+                "ren tekst i UTF-8, som standarden foreskriver",
+            ) from None
 
     def rows(self) -> tuple[list[dict[str, object]], dict[str, int]]:
         rows: list[dict[str, object]] = []
@@ -180,10 +223,15 @@ class _Reader:
             guid = normal_guid(source.get("guid"))
             name = (source.get("name") or "").strip()
             values = self.case_values.get(guid, {}) | self._values(source)
-            interview = values.get("interview_id") or re.sub(r"\.(txt|docx|rtf|odt|pdf)$", "", name, flags=re.IGNORECASE)
+            interview = values.get("interview_id") or re.sub(
+                r"\.(txt|docx|rtf|odt|pdf)$", "", name, flags=re.IGNORECASE
+            )
             delimitation = values.get("delimitation_id") or MAIN_DELIMITATION
             text = self.text_of(source)
-            selections = [(s, self.position(s, "startPosition", name), self.position(s, "endPosition", name)) for s in _children(source, "PlainTextSelection")]
+            selections = [
+                (s, self.position(s, "startPosition", name), self.position(s, "endPosition", name))
+                for s in _children(source, "PlainTextSelection")
+            ]
             selections += [(source, 0, len(text))]  # codings of the whole source sit on the source itself
             for selection, start, end in selections:
                 for coding in _children(selection, "Coding"):
@@ -197,11 +245,25 @@ class _Reader:
                     user = normal_guid(coding.get("creatingUser") or selection.get("creatingUser"))
                     coder = self.users.get(user, "")
                     if not coder:
-                        raise self.fail(f"kodningen i '{name}' ved tegn {start}–{end} har ingen kendt bruger ({user or 'ingen creatingUser'})", "en <User> med id eller navn (koderens pseudonym)")
+                        raise self.fail(
+                            f"kodningen i '{name}' ved tegn {start}–{end} har ingen kendt bruger ({user or 'ingen creatingUser'})",
+                            "en <User> med id eller navn (koderens pseudonym)",
+                        )
                     quote = text[start:end] if text else (selection.get("name") or "")
-                    rows.append({"interview_id": interview, "delimitation_id": delimitation, "coder_id": coder, "item_id": answer[0],
-                                 "element_id": self.element_of.get(answer[0], ""), "response": answer[1], "source": name, "start": start, "end": end,
-                                 "text": quote.strip()})
+                    rows.append(
+                        {
+                            "interview_id": interview,
+                            "delimitation_id": delimitation,
+                            "coder_id": coder,
+                            "item_id": answer[0],
+                            "element_id": self.element_of.get(answer[0], ""),
+                            "response": answer[1],
+                            "source": name,
+                            "start": start,
+                            "end": end,
+                            "text": quote.strip(),
+                        }
+                    )
         return rows, foreign
 
 
@@ -211,8 +273,17 @@ def _conflicts(path: Path, quotes: pd.DataFrame) -> list[Problem]:
     keys = ["interview_id", "delimitation_id", "coder_id", "item_id"]
     for key, group in quotes.groupby(keys, sort=True):
         if group["response"].nunique() > 1:
-            where = "; ".join(f"svar {r.response} i '{r.source}' tegn {r.start}–{r.end}" for r in group.drop_duplicates(["response", "source", "start", "end"]).itertuples())
-            problems.append(Problem(path.name, f"koder {key[2]} har givet spørgsmål {key[3]} i interview {key[0]} flere svar: {where}", expected="ét svar pr. interview × koder × spørgsmål"))
+            where = "; ".join(
+                f"svar {r.response} i '{r.source}' tegn {r.start}–{r.end}"
+                for r in group.drop_duplicates(["response", "source", "start", "end"]).itertuples()
+            )
+            problems.append(
+                Problem(
+                    path.name,
+                    f"koder {key[2]} har givet spørgsmål {key[3]} i interview {key[0]} flere svar: {where}",
+                    expected="ét svar pr. interview × koder × spørgsmål",
+                )
+            )
     return problems
 
 
@@ -220,8 +291,14 @@ def _named_coders(path: Path, quotes: pd.DataFrame) -> list[Problem]:
     """Coders whose id reads like a person's name: QDA tools often name a user by its real name, and a study
     holds pseudonyms (:func:`~lovende_research.personal_data.looks_like_pseudonym`)."""
     coders = pd.Series(sorted(quotes["coder_id"].unique()), dtype=object)
-    return [Problem(path.name, f"brugeren '{coder}' ligner et navn på en person", expected="et pseudonym som brugerens id eller navn i QDA-programmet (fx K1)")
-            for coder in coders[~looks_like_pseudonym(coders)]]
+    return [
+        Problem(
+            path.name,
+            f"brugeren '{coder}' ligner et navn på en person",
+            expected="et pseudonym som brugerens id eller navn i QDA-programmet (fx K1)",
+        )
+        for coder in coders[~looks_like_pseudonym(coders)]
+    ]
 
 
 def read_project(path: str | Path, instrument: Instrument) -> CodedProject:
@@ -242,13 +319,24 @@ def read_project(path: str | Path, instrument: Instrument) -> CodedProject:
     if problems:
         raise InputError(problems)
     codings = quotes.drop_duplicates(["interview_id", "delimitation_id", "coder_id", "item_id"]).assign(note="")
-    codings = codings.assign(delimitation_id=codings["delimitation_id"].replace(MAIN_DELIMITATION, ""))[list(CODING_COLUMNS)].reset_index(drop=True)
+    codings = codings.assign(delimitation_id=codings["delimitation_id"].replace(MAIN_DELIMITATION, ""))[
+        list(CODING_COLUMNS)
+    ].reset_index(drop=True)
     foreign_codes = pd.DataFrame(sorted(foreign.items()), columns=["code", "n_codings"])
-    return CodedProject(file, root.get("origin") or "", codings.astype(str), quotes.reset_index(drop=True), foreign_codes)
+    return CodedProject(
+        file, root.get("origin") or "", codings.astype(str), quotes.reset_index(drop=True), foreign_codes
+    )
 
 
 def project_table(path: Path, instrument: Instrument) -> RawTable:
     """The project's codings as the study's ``codings`` table (text cells; row *n* is the *n*-th coding, from 2
     as below a spreadsheet's header), for :meth:`~lovende_research.study.Study.load`."""
     codings = read_project(path, instrument).codings
-    return RawTable("codings", path, frame_of(list(CODING_COLUMNS), [(row + 2, list(values)) for row, values in enumerate(codings.itertuples(index=False))]))
+    return RawTable(
+        "codings",
+        path,
+        frame_of(
+            list(CODING_COLUMNS),
+            [(row + 2, list(values)) for row, values in enumerate(codings.itertuples(index=False))],
+        ),
+    )

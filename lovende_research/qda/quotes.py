@@ -41,9 +41,15 @@ PHRASES = {
         "Kodede tekststykker fra praksissens interview (højst {n} pr. element), som koderne har givet et svar på spørgsmålet.",
         "Coded segments from the practice's interviews (at most {n} per element), on which the coders based an answer to the item.",
     ),
-    "where": ("{source}, tegn {start}–{end}; koder {coders}; {item}: {level}", "{source}, characters {start}–{end}; coder {coders}; {item}: {level}"),
+    "where": (
+        "{source}, tegn {start}–{end}; koder {coders}; {item}: {level}",
+        "{source}, characters {start}–{end}; coder {coders}; {item}: {level}",
+    ),
     "none": ("Ingen kodede tekststykker for denne praksis.", "No coded segments for this practice."),
-    "left_out": ("{n} citat(er) er udeladt, fordi de ser ud til at rumme et navn på en person.", "{n} quote(s) left out because they seem to hold a person's name."),
+    "left_out": (
+        "{n} citat(er) er udeladt, fordi de ser ud til at rumme et navn på en person.",
+        "{n} quote(s) left out because they seem to hold a person's name.",
+    ),
 }
 
 
@@ -67,7 +73,9 @@ def study_quotes(study: "Study", processed: Path) -> pd.DataFrame | None:
 def _guarded(quotes: pd.DataFrame, redact: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
     """``quotes`` with ``redact`` masked and without those the name guard warns about; and how many it dropped."""
     quotes = quotes.assign(text=quotes["text"].astype(str).map(lambda t: mask(t, redact)))
-    probe = RawTable("codings", Path(QUOTES_FILE), pd.DataFrame({"note": quotes["text"].to_numpy()}, index=quotes.index))
+    probe = RawTable(
+        "codings", Path(QUOTES_FILE), pd.DataFrame({"note": quotes["text"].to_numpy()}, index=quotes.index)
+    )
     named = {problem.row for problem in name_warnings(probe, ("note",))}
     return quotes.drop(index=[row for row in quotes.index if row in named]), len(named)
 
@@ -78,7 +86,10 @@ def quotes_section(study: "Study", processed: Path, practice_id: str, language: 
     if quotes is None:
         return ""
     interviews = set(study.interviews.loc[study.interviews["practice_id"] == practice_id, "interview_id"].astype(str))
-    mine = quotes[quotes["interview_id"].astype(str).isin(interviews) & (quotes["delimitation_id"].astype(str) == MAIN_DELIMITATION)].reset_index(drop=True)
+    mine = quotes[
+        quotes["interview_id"].astype(str).isin(interviews)
+        & (quotes["delimitation_id"].astype(str) == MAIN_DELIMITATION)
+    ].reset_index(drop=True)
 
     def t(key: str, **values: object) -> str:
         return html.escape(phrase(PHRASES, key, language, **values))
@@ -87,20 +98,38 @@ def quotes_section(study: "Study", processed: Path, practice_id: str, language: 
     mine, left_out = _guarded(mine, study.config.redact)
     if mine.empty:
         parts.append(f"<p>{t('none')}</p>")
-    labels = {str(p.code): p.label(language) for p in study.instrument.scale} | {m.id: m.label(language) for m in study.instrument.missing_codes}
+    labels = {str(p.code): p.label(language) for p in study.instrument.scale} | {
+        m.id: m.label(language) for m in study.instrument.missing_codes
+    }
     for element in study.instrument.elements:
         segments = mine[mine["element_id"] == element.id].sort_values(["interview_id", "start", "coder_id"])
         if segments.empty:
             continue
-        coders = segments.groupby(["source", "start", "end", "item_id", "response"], sort=False)["coder_id"].agg(", ".join).rename("coders")
-        shown = segments.drop_duplicates(["source", "start", "end", "item_id", "response"]).join(coders, on=["source", "start", "end", "item_id", "response"])
+        coders = (
+            segments.groupby(["source", "start", "end", "item_id", "response"], sort=False)["coder_id"]
+            .agg(", ".join)
+            .rename("coders")
+        )
+        shown = segments.drop_duplicates(["source", "start", "end", "item_id", "response"]).join(
+            coders, on=["source", "start", "end", "item_id", "response"]
+        )
         items = "".join(
             f"<li><blockquote>{html.escape(str(q.text))}</blockquote><p class='subtitle'>"
-            + t("where", source=q.source, start=q.start, end=q.end, coders=q.coders, item=q.item_id, level=labels.get(str(q.response), str(q.response)))
+            + t(
+                "where",
+                source=q.source,
+                start=q.start,
+                end=q.end,
+                coders=q.coders,
+                item=q.item_id,
+                level=labels.get(str(q.response), str(q.response)),
+            )
             + "</p></li>"
             for q in shown.head(QUOTES_PER_ELEMENT).itertuples()
         )
-        parts.append(f"<h3>{html.escape(f'{element.number}. {element.name(language)}')}</h3><ul class='quotes'>{items}</ul>")
+        parts.append(
+            f"<h3>{html.escape(f'{element.number}. {element.name(language)}')}</h3><ul class='quotes'>{items}</ul>"
+        )
     if left_out:
         parts.append(f"<p class='notice'>{t('left_out', n=left_out)}</p>")
     return "\n".join(parts)

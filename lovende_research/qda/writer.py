@@ -26,10 +26,22 @@ from lovende_research.schemas import MAIN_DELIMITATION
 
 #: The informant's answer in a template transcript, by the item's place in the interview (da, en).
 ANSWER_TEMPLATES: tuple[tuple[str, str], ...] = (
-    ("Det har vi talt meget om i personalegruppen, og jeg kan give et par eksempler.", "We have talked a lot about that among the staff, and I can give a few examples."),
-    ("Det er noget, vi arbejder med, men ikke altid på samme måde.", "That is something we work on, though not always in the same way."),
-    ("Det er svært at svare kort på; det afhænger af borgeren.", "That is hard to answer briefly; it depends on the citizen."),
-    ("Ja, det står i vores beskrivelse af indsatsen, og vi følger den.", "Yes, it is in our description of the practice, and we follow it."),
+    (
+        "Det har vi talt meget om i personalegruppen, og jeg kan give et par eksempler.",
+        "We have talked a lot about that among the staff, and I can give a few examples.",
+    ),
+    (
+        "Det er noget, vi arbejder med, men ikke altid på samme måde.",
+        "That is something we work on, though not always in the same way.",
+    ),
+    (
+        "Det er svært at svare kort på; det afhænger af borgeren.",
+        "That is hard to answer briefly; it depends on the citizen.",
+    ),
+    (
+        "Ja, det står i vores beskrivelse af indsatsen, og vi følger den.",
+        "Yes, it is in our description of the practice, and we follow it.",
+    ),
 )
 _FIXED_DATE = (2026, 1, 1, 0, 0, 0)
 
@@ -50,7 +62,9 @@ def project_bytes(codings: pd.DataFrame, instrument: Instrument, name: str, lang
     """The ``.qdpx`` archive for typed ``codings`` (as :attr:`Study.codings`): ``project.qde`` and ``Sources/``."""
     ET.register_namespace("", PROJECT_NS)
     q = f"{{{PROJECT_NS}}}"
-    frame = codings.assign(answer=responses(codings, instrument), delimitation_id=codings["delimitation_id"].replace("", MAIN_DELIMITATION))
+    frame = codings.assign(
+        answer=responses(codings, instrument), delimitation_id=codings["delimitation_id"].replace("", MAIN_DELIMITATION)
+    )
     project = ET.Element(f"{q}Project", {"name": name, "origin": f"{ORIGIN} ({instrument.version})"})
     users = ET.SubElement(project, f"{q}Users")
     for coder in sorted(frame["coder_id"].unique()):
@@ -58,13 +72,17 @@ def project_bytes(codings: pd.DataFrame, instrument: Instrument, name: str, lang
     ET.SubElement(project, f"{q}CodeBook").append(codes_element(instrument_codes(instrument, language), PROJECT_NS))
     variables = ET.SubElement(project, f"{q}Variables")
     for variable in ("interview_id", "delimitation_id"):
-        ET.SubElement(variables, f"{q}Variable", {"guid": _guid("variable", variable), "name": variable, "typeOfVariable": "Text"})
+        ET.SubElement(
+            variables, f"{q}Variable", {"guid": _guid("variable", variable), "name": variable, "typeOfVariable": "Text"}
+        )
     cases, sources = ET.SubElement(project, f"{q}Cases"), ET.SubElement(project, f"{q}Sources")
     files: dict[str, bytes] = {}
     order = {item_id: k for k, item_id in enumerate((*instrument.item_ids, instrument.screen_item.id))}
     for (interview, delimitation), group in frame.groupby(["interview_id", "delimitation_id"], sort=True):
         source_guid = _guid("source", interview, delimitation)
-        case = ET.SubElement(cases, f"{q}Case", {"guid": _guid("case", interview, delimitation), "name": f"{interview} {delimitation}"})
+        case = ET.SubElement(
+            cases, f"{q}Case", {"guid": _guid("case", interview, delimitation), "name": f"{interview} {delimitation}"}
+        )
         for variable, value in (("interview_id", interview), ("delimitation_id", delimitation)):
             entry = ET.SubElement(case, f"{q}VariableValue")
             ET.SubElement(entry, f"{q}VariableRef", {"targetGUID": _guid("variable", variable)})
@@ -72,26 +90,49 @@ def project_bytes(codings: pd.DataFrame, instrument: Instrument, name: str, lang
         ET.SubElement(case, f"{q}SourceRef", {"targetGUID": source_guid})
         text, spans = "", {}
         for place, item_id in enumerate(sorted(group["item_id"].unique(), key=order.__getitem__)):
-            question = instrument.screen_item.text(language) if item_id == instrument.screen_item.id else instrument.item(item_id).text(language)
+            question = (
+                instrument.screen_item.text(language)
+                if item_id == instrument.screen_item.id
+                else instrument.item(item_id).text(language)
+            )
             text += f"Interviewer: {question}\nInformant: "
             answer = ANSWER_TEMPLATES[place % len(ANSWER_TEMPLATES)][language == "en"]
             spans[item_id] = (len(text), len(text) + len(answer))
             text += answer + "\n\n"
         file_name = f"{source_guid}.txt"
         files[f"Sources/{file_name}"] = text.encode("utf-8")
-        source = ET.SubElement(sources, f"{q}TextSource", {"guid": source_guid, "name": interview, "plainTextPath": f"internal://{file_name}"})
-        for coding in group.sort_values(["item_id", "coder_id"], key=lambda c: c.map(order) if c.name == "item_id" else c).itertuples():
+        source = ET.SubElement(
+            sources,
+            f"{q}TextSource",
+            {"guid": source_guid, "name": interview, "plainTextPath": f"internal://{file_name}"},
+        )
+        for coding in group.sort_values(
+            ["item_id", "coder_id"], key=lambda c: c.map(order) if c.name == "item_id" else c
+        ).itertuples():
             start, end = spans[coding.item_id]
             user = _guid("user", coding.coder_id)
             key = (interview, delimitation, coding.coder_id, coding.item_id)
-            selection = ET.SubElement(source, f"{q}PlainTextSelection",
-                                      {"guid": _guid("selection", *key), "startPosition": str(start), "endPosition": str(end), "creatingUser": user})
+            selection = ET.SubElement(
+                source,
+                f"{q}PlainTextSelection",
+                {
+                    "guid": _guid("selection", *key),
+                    "startPosition": str(start),
+                    "endPosition": str(end),
+                    "creatingUser": user,
+                },
+            )
             coded = ET.SubElement(selection, f"{q}Coding", {"guid": _guid("coding", *key), "creatingUser": user})
-            ET.SubElement(coded, f"{q}CodeRef", {"targetGUID": code_guid(instrument, f"{coding.item_id}={coding.answer}")})
+            ET.SubElement(
+                coded, f"{q}CodeRef", {"targetGUID": code_guid(instrument, f"{coding.item_id}={coding.answer}")}
+            )
     ET.indent(project)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for member, data in (("project.qde", ET.tostring(project, encoding="utf-8", xml_declaration=True)), *sorted(files.items())):
+        for member, data in (
+            ("project.qde", ET.tostring(project, encoding="utf-8", xml_declaration=True)),
+            *sorted(files.items()),
+        ):
             archive.writestr(zipfile.ZipInfo(member, _FIXED_DATE), data, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 

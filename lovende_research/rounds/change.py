@@ -58,22 +58,28 @@ class ChangeModel:
 
     def correlations(self) -> tuple[float, float]:
         """:math:`(\\rho_u, \\rho_\\varepsilon)`, each covariance over its variances, kept within [-1, 1]."""
+
         def rho(cov: float, a: float, b: float) -> float:
             scale = np.sqrt(max(a, 0.0) * max(b, 0.0)) if np.isfinite(a) and np.isfinite(b) else 0.0
             return float(np.clip(cov / scale, -1.0, 1.0)) if scale > 0 else 0.0
-        return (rho(self.person_cov, self.earlier.informant_var, self.later.informant_var),
-                rho(self.element_cov, self.earlier.residual_var, self.later.residual_var))
+
+        return (
+            rho(self.person_cov, self.earlier.informant_var, self.later.informant_var),
+            rho(self.element_cov, self.earlier.residual_var, self.later.residual_var),
+        )
 
     def table(self) -> pd.DataFrame:
         """``term``, ``earlier``, ``later``, ``covariance``, ``correlation`` for the informant and residual terms."""
         rho_u, rho_e = self.correlations()
-        return pd.DataFrame({
-            "term": ["informant", "residual"],
-            "earlier": [self.earlier.informant_var, self.earlier.residual_var],
-            "later": [self.later.informant_var, self.later.residual_var],
-            "covariance": [self.person_cov, self.element_cov],
-            "correlation": [rho_u, rho_e],
-        })
+        return pd.DataFrame(
+            {
+                "term": ["informant", "residual"],
+                "earlier": [self.earlier.informant_var, self.earlier.residual_var],
+                "later": [self.later.informant_var, self.later.residual_var],
+                "covariance": [self.person_cov, self.element_cov],
+                "correlation": [rho_u, rho_e],
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -86,8 +92,13 @@ class RoundChange:
     model: ChangeModel
 
 
-def round_scores(codings: pd.DataFrame, interviews: pd.DataFrame, instrument: Instrument, rule: str = "median",
-                 coverage_threshold: float = 0.5) -> pd.DataFrame:
+def round_scores(
+    codings: pd.DataFrame,
+    interviews: pd.DataFrame,
+    instrument: Instrument,
+    rule: str = "median",
+    coverage_threshold: float = 0.5,
+) -> pd.DataFrame:
     """One round's element scores per interview (main delimitation), by the scoring stage's chain."""
     items = reconcile_coders(codings, instrument, rule, MAIN_DELIMITATION)
     return element_scores(items, instrument, interviews, coverage_threshold)
@@ -142,7 +153,9 @@ def _within_cells(obs: pd.DataFrame, n_cells: int, n_elements: int) -> tuple[np.
         return np.where(df > 0, squares / np.maximum(df, 1), np.nan), df
 
 
-def _variance_draws(model: ScoreModel, within: np.ndarray, df: np.ndarray, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _variance_draws(
+    model: ScoreModel, within: np.ndarray, df: np.ndarray, rng: np.random.Generator, n: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Draws of the informant variance (n) and of each element's residual variance (n × elements).
 
     The informant variance as in ``model_draws`` (its mean square and the residual from scaled
@@ -152,12 +165,16 @@ def _variance_draws(model: ScoreModel, within: np.ndarray, df: np.ndarray, rng: 
     residual = model.residual_var * model.residual_df / rng.chisquare(max(model.residual_df, 1), n)
     ms = model.informant_ms * model.informant_df / rng.chisquare(model.informant_df, n)
     informant = np.maximum((ms - residual) * model.informant_df / model.informant_k, 0.0)
-    fallback = np.where(np.isfinite(within), within, np.nanmean(within) if np.isfinite(within).any() else model.residual_var)
+    fallback = np.where(
+        np.isfinite(within), within, np.nanmean(within) if np.isfinite(within).any() else model.residual_var
+    )
     total = fallback[None, :] * np.maximum(df, 1)[None, :] / rng.chisquare(np.maximum(df, 1)[None, :], (n, len(df)))
     return informant, np.maximum(total - informant[:, None], 0.0)
 
 
-def _level_factors(means: tuple[np.ndarray, ...], counts: tuple[np.ndarray, ...], n_elements: int) -> tuple[np.ndarray, ...]:
+def _level_factors(
+    means: tuple[np.ndarray, ...], counts: tuple[np.ndarray, ...], n_elements: int
+) -> tuple[np.ndarray, ...]:
     """Per round and cell: :math:`\\sqrt{g_c / \\bar g_{re}}`, the cell's spread relative to its element's pooled one.
 
     :math:`g_c = \\max\\{\\bar y_c (1 - \\bar y_c), g_{min}\\}` at the cell's level over both rounds;
@@ -165,7 +182,9 @@ def _level_factors(means: tuple[np.ndarray, ...], counts: tuple[np.ndarray, ...]
     weights the pooled within-cell variance :math:`s^2_{re}` has.
     """
     with np.errstate(invalid="ignore"):
-        level = np.nanmean(np.stack(means), axis=0) if np.isfinite(np.stack(means)).any() else np.full(len(means[0]), 0.5)
+        level = (
+            np.nanmean(np.stack(means), axis=0) if np.isfinite(np.stack(means)).any() else np.full(len(means[0]), 0.5)
+        )
     g = np.maximum(np.nan_to_num(level * (1 - level), nan=LEVEL_FLOOR), LEVEL_FLOOR)
     element = np.arange(len(g)) % n_elements
     factors = []
@@ -307,16 +326,35 @@ def round_change(
     means, counts = zip(*(_cell_means(o, n_cells) for o in obs), strict=True)
     person_cov, element_cov, n_reappearing = _reappearing_covariances(obs[0], obs[1], n_cells)
     (within_1, df_1), (within_2, df_2) = (_within_cells(o, n_cells, len(elements)) for o in obs)
-    spread = pd.DataFrame({"element_id": elements, "within_1": within_1, "df_1": df_1.astype(int), "within_2": within_2, "df_2": df_2.astype(int)})
-    model = ChangeModel(fit_score_model(earlier), fit_score_model(later), person_cov, element_cov, n_reappearing, spread)
+    spread = pd.DataFrame(
+        {
+            "element_id": elements,
+            "within_1": within_1,
+            "df_1": df_1.astype(int),
+            "within_2": within_2,
+            "df_2": df_2.astype(int),
+        }
+    )
+    model = ChangeModel(
+        fit_score_model(earlier), fit_score_model(later), person_cov, element_cov, n_reappearing, spread
+    )
     theta = _draws(model, obs, means, counts, n_cells, len(persons), len(elements), n_boot, seed)
     cells = cell_table(practices, elements, obs, means, counts, theta, ci)
     overall = overall_table(practices, len(elements), means, counts, theta, ci, min_element_share)
     return RoundChange(labels=labels, elements=cells, overall=overall, model=model)
 
 
-def _draws(model: ChangeModel, obs: list[pd.DataFrame], means: tuple[np.ndarray, ...], counts: tuple[np.ndarray, ...],
-           n_cells: int, n_persons: int, n_elements: int, n_boot: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _draws(
+    model: ChangeModel,
+    obs: list[pd.DataFrame],
+    means: tuple[np.ndarray, ...],
+    counts: tuple[np.ndarray, ...],
+    n_cells: int,
+    n_persons: int,
+    n_elements: int,
+    n_boot: int,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray]:
     """Draws of each round's true cell scores (draws × cells, NaN where the round has no score)."""
     theta = (np.full((n_boot, n_cells), np.nan), np.full((n_boot, n_cells), np.nan))
     if not all(m.informant_df > 0 and np.isfinite(m.informant_var) for m in (model.earlier, model.later)):
@@ -324,8 +362,12 @@ def _draws(model: ChangeModel, obs: list[pd.DataFrame], means: tuple[np.ndarray,
     rng = np.random.default_rng(seed)
     rho_u, rho_e = model.correlations()
     spread = model.element_spread
-    components = [_variance_draws(m, spread[f"within_{r + 1}"].to_numpy(dtype=float), spread[f"df_{r + 1}"].to_numpy(dtype=float), rng, n_boot)
-                  for r, m in enumerate((model.earlier, model.later))]
+    components = [
+        _variance_draws(
+            m, spread[f"within_{r + 1}"].to_numpy(dtype=float), spread[f"df_{r + 1}"].to_numpy(dtype=float), rng, n_boot
+        )
+        for r, m in enumerate((model.earlier, model.later))
+    ]
     shares = [_share_matrix(o, c, n_cells) for o, c in zip(obs, counts, strict=True)]
     factors = _level_factors(means, counts, n_elements)
     block = max(1, _BLOCK_VALUES // max(n_persons * n_elements, 1))
@@ -334,12 +376,17 @@ def _draws(model: ChangeModel, obs: list[pd.DataFrame], means: tuple[np.ndarray,
         size = rows.stop - rows.start
         z_u = rng.standard_normal((2, size, n_persons))
         z_e = rng.standard_normal((2, size, n_persons * n_elements))
-        paired = ((z_u[0], z_e[0]), (rho_u * z_u[0] + np.sqrt(1 - rho_u ** 2) * z_u[1], rho_e * z_e[0] + np.sqrt(1 - rho_e ** 2) * z_e[1]))
+        paired = (
+            (z_u[0], z_e[0]),
+            (rho_u * z_u[0] + np.sqrt(1 - rho_u**2) * z_u[1], rho_e * z_e[0] + np.sqrt(1 - rho_e**2) * z_e[1]),
+        )
         for r in range(2):
             informant, residual = components[r]
             person, element, cell = obs[r]["person"].to_numpy(), obs[r]["e"].to_numpy(), obs[r]["cell"].to_numpy()
-            noise = factors[r][cell] * (np.sqrt(informant[rows])[:, None] * paired[r][0][:, person]
-                                        + np.sqrt(residual[rows][:, element]) * paired[r][1][:, person * n_elements + element])
+            noise = factors[r][cell] * (
+                np.sqrt(informant[rows])[:, None] * paired[r][0][:, person]
+                + np.sqrt(residual[rows][:, element]) * paired[r][1][:, person * n_elements + element]
+            )
             with np.errstate(invalid="ignore"):
                 theta[r][rows] = np.clip(means[r][None, :] + (shares[r] @ noise.T).T, 0.0, 1.0)
     for r in range(2):

@@ -26,7 +26,10 @@ class Comparison:
 
 def _delimitation_changed(earlier: Study, later: Study, practices: list[str]) -> tuple[str, ...]:
     """Practices whose written delimitation (``candidates.delimitation``) differs between the rounds."""
-    texts = [s.candidates.set_index("practice_id")["delimitation"].reindex(practices).fillna("").str.strip() for s in (earlier, later)]
+    texts = [
+        s.candidates.set_index("practice_id")["delimitation"].reindex(practices).fillna("").str.strip()
+        for s in (earlier, later)
+    ]
     return tuple(sorted(p for p in practices if texts[0][p] != texts[1][p]))
 
 
@@ -37,8 +40,18 @@ def compare(rounds: Rounds, n_boot: int = 2000, seed: int = 0, ci: float = 0.95)
     for k in range(len(rounds.studies) - 1):
         earlier, later = rounds.studies[k], rounds.studies[k + 1]
         practices = sorted(set(earlier.interviews["practice_id"]) & set(later.interviews["practice_id"]))
-        change = round_change(scores[k], scores[k + 1], rounds.instrument, practices, (earlier.name, later.name), n_boot, seed + k, ci)
-        out.append(Comparison(change, coder_drift(earlier.codings, later.codings, rounds.instrument, earlier.interviews, later.interviews, ci), _delimitation_changed(earlier, later, practices)))
+        change = round_change(
+            scores[k], scores[k + 1], rounds.instrument, practices, (earlier.name, later.name), n_boot, seed + k, ci
+        )
+        out.append(
+            Comparison(
+                change,
+                coder_drift(
+                    earlier.codings, later.codings, rounds.instrument, earlier.interviews, later.interviews, ci
+                ),
+                _delimitation_changed(earlier, later, practices),
+            )
+        )
     return out
 
 
@@ -51,9 +64,17 @@ def write_tables(comparisons: list[Comparison], reports_dir: Path) -> list[Path]
     written = []
     for comparison in comparisons:
         folder = Path(reports_dir) / TABLES_DIR / "_".join(comparison.change.labels)
-        tables = {"elements": comparison.change.elements, "overall": comparison.change.overall, "coder_drift": comparison.drift,
-                  "model": comparison.change.model.table(), "element_spread": comparison.change.model.element_spread}
-        written += [atomic_write_text(folder / f"{name}.csv", csv_safe_frame(frame).to_csv(index=False)) for name, frame in tables.items()]
+        tables = {
+            "elements": comparison.change.elements,
+            "overall": comparison.change.overall,
+            "coder_drift": comparison.drift,
+            "model": comparison.change.model.table(),
+            "element_spread": comparison.change.model.element_spread,
+        }
+        written += [
+            atomic_write_text(folder / f"{name}.csv", csv_safe_frame(frame).to_csv(index=False))
+            for name, frame in tables.items()
+        ]
     return written
 
 

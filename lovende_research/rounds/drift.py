@@ -28,7 +28,11 @@ def coder_offsets(codings: pd.DataFrame, instrument: Instrument) -> pd.DataFrame
     group = coded.groupby(keys)["v"]
     n, total = group.transform("size"), group.transform("sum")
     coded = coded[n > 1].assign(deviation=lambda d: d["v"] - (total[d.index] - d["v"]) / (n[d.index] - 1))
-    out = coded.groupby(["coder_id", "interview_id"]).agg(offset=("deviation", "mean"), n_items=("deviation", "size")).reset_index()
+    out = (
+        coded.groupby(["coder_id", "interview_id"])
+        .agg(offset=("deviation", "mean"), n_items=("deviation", "size"))
+        .reset_index()
+    )
     return out
 
 
@@ -92,8 +96,10 @@ def coder_drift(
     (0.333, -0.333, 3)
     """
     _check_share("ci", ci)
-    offsets = [coder_offsets(c, instrument).merge(i[["interview_id", "practice_id"]], on="interview_id", how="left")
-               for c, i in ((earlier, earlier_interviews), (later, later_interviews))]
+    offsets = [
+        coder_offsets(c, instrument).merge(i[["interview_id", "practice_id"]], on="interview_id", how="left")
+        for c, i in ((earlier, earlier_interviews), (later, later_interviews))
+    ]
     overall = [o.groupby("coder_id")["offset"].mean() for o in offsets]
     by_practice = [o.groupby(["coder_id", "practice_id"])["offset"].mean() for o in offsets]
     paired = pd.concat(by_practice, axis=1, keys=["o1", "o2"], join="inner").dropna()
@@ -102,13 +108,21 @@ def coder_drift(
     summary = pd.DataFrame({"mean": diff.mean(), "sd": diff.std(ddof=1), "n": diff.size()}).reindex(coders)
     n = summary["n"].fillna(0).to_numpy(dtype=int)
     with np.errstate(invalid="ignore", divide="ignore"):
-        half = stats.t.ppf((1 + ci) / 2, np.maximum(n - 1, 1)) * summary["sd"].to_numpy(dtype=float) / np.sqrt(np.maximum(n, 1))
+        half = (
+            stats.t.ppf((1 + ci) / 2, np.maximum(n - 1, 1))
+            * summary["sd"].to_numpy(dtype=float)
+            / np.sqrt(np.maximum(n, 1))
+        )
     half = np.where(n >= 2, half, np.nan)
-    result = pd.DataFrame({
-        "coder_id": [str(c) for c in coders],
-        "offset_1": overall[0].reindex(coders).to_numpy(dtype=float), "offset_2": overall[1].reindex(coders).to_numpy(dtype=float),
-        "n_practices": n, "drift": summary["mean"].to_numpy(dtype=float),
-    })
+    result = pd.DataFrame(
+        {
+            "coder_id": [str(c) for c in coders],
+            "offset_1": overall[0].reindex(coders).to_numpy(dtype=float),
+            "offset_2": overall[1].reindex(coders).to_numpy(dtype=float),
+            "n_practices": n,
+            "drift": summary["mean"].to_numpy(dtype=float),
+        }
+    )
     result["ci_low"], result["ci_high"] = result["drift"] - half, result["drift"] + half
     result["drifted"] = (result["ci_low"] > 0) | (result["ci_high"] < 0)
     return result

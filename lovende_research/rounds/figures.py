@@ -14,13 +14,18 @@ from lovende_research.instrument import Instrument
 from lovende_research.plots import use_style
 
 PHRASES: dict[str, tuple[str, str]] = {
-    "title": ("{practice}: profil i {earlier} og {later} ({ci} %-intervaller)", "{practice}: profile in {earlier} and {later} ({ci} % intervals)"),
+    "title": (
+        "{practice}: profil i {earlier} og {later} ({ci} %-intervaller)",
+        "{practice}: profile in {earlier} and {later} ({ci} % intervals)",
+    ),
     "score": ("Score (0–1)", "Score (0–1)"),
     "improved": ("forbedret ud over intervallet", "improved beyond the interval"),
     "declined": ("forringet ud over intervallet", "declined beyond the interval"),
     "unchanged": ("inden for intervallet", "within the interval"),
-    "note": ("Åben cirkel: første runde; fyldt: anden runde; vandrette streger: hver rundes interval.",
-             "Open circle: first round; filled: second round; horizontal lines: each round's interval."),
+    "note": (
+        "Åben cirkel: første runde; fyldt: anden runde; vandrette streger: hver rundes interval.",
+        "Open circle: first round; filled: second round; horizontal lines: each round's interval.",
+    ),
 }
 
 
@@ -30,8 +35,14 @@ def direction_colours() -> dict[str, tuple[float, float, float]]:
     return {"improved": palette[2], "declined": palette[3], "unchanged": (0.55, 0.55, 0.55)}
 
 
-def change_profile_chart(cells: pd.DataFrame, practice_id: str, instrument: Instrument, labels: tuple[str, str],
-                         language: str = "da", ci: float = 0.95) -> plt.Figure:
+def change_profile_chart(
+    cells: pd.DataFrame,
+    practice_id: str,
+    instrument: Instrument,
+    labels: tuple[str, str],
+    language: str = "da",
+    ci: float = 0.95,
+) -> plt.Figure:
     """One practice's elements as dumbbells from the earlier round's score to the later one's.
 
     ``cells`` are :attr:`RoundChange.elements`; the colour says whether the change lies beyond its
@@ -54,15 +65,27 @@ def change_profile_chart(cells: pd.DataFrame, practice_id: str, instrument: Inst
             if pd.notna(score):
                 ax.plot(score, yi + offset, "o", markerfacecolor=face, markeredgecolor=colour, markersize=7, zorder=3)
         if pd.notna(row.score_1) and pd.notna(row.score_2):
-            ax.annotate("", xy=(row.score_2, yi + 0.12), xytext=(row.score_1, yi - 0.12),
-                        arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 1.6, "shrinkA": 4, "shrinkB": 4})
+            ax.annotate(
+                "",
+                xy=(row.score_2, yi + 0.12),
+                xytext=(row.score_1, yi - 0.12),
+                arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 1.6, "shrinkA": 4, "shrinkB": 4},
+            )
     ax.set_yticks(y, names)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: number(value, language, 1)))
     ax.set_xlabel(phrase(PHRASES, "score", language))
-    ax.set_title(phrase(PHRASES, "title", language, practice=practice_id, earlier=labels[0], later=labels[1], ci=round(100 * ci)), fontsize=11)
-    handles = [Line2D([], [], color=colours[d], marker="o", linewidth=1.6, label=phrase(PHRASES, d, language)) for d in ("improved", "declined", "unchanged")]
+    ax.set_title(
+        phrase(
+            PHRASES, "title", language, practice=practice_id, earlier=labels[0], later=labels[1], ci=round(100 * ci)
+        ),
+        fontsize=11,
+    )
+    handles = [
+        Line2D([], [], color=colours[d], marker="o", linewidth=1.6, label=phrase(PHRASES, d, language))
+        for d in ("improved", "declined", "unchanged")
+    ]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8, frameon=False)
     figure.text(0.01, -0.02, phrase(PHRASES, "note", language), fontsize=8, ha="left", va="top")
     return figure

@@ -76,21 +76,58 @@ def read_item_mapping(path: Path) -> ItemMapping:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError.single(path, f"kan ikke læses som YAML: {exc}", expected="from_version, to_version og items") from None
+        raise InputError.single(
+            path, f"kan ikke læses som YAML: {exc}", expected="from_version, to_version og items"
+        ) from None
     if not isinstance(raw, dict):
         raise InputError.single(path, "indeholder ingen nøgler", expected=", ".join(MAPPING_KEYS))
-    problems = [Problem(str(path), f"ukendt nøgle '{key}'", expected=", ".join(MAPPING_KEYS), column=str(key)) for key in raw if key not in MAPPING_KEYS]
+    problems = [
+        Problem(str(path), f"ukendt nøgle '{key}'", expected=", ".join(MAPPING_KEYS), column=str(key))
+        for key in raw
+        if key not in MAPPING_KEYS
+    ]
     for key in ("from_version", "to_version"):
         if not isinstance(raw.get(key), str) or not raw[key].strip():
-            problems.append(Problem(str(path), f"{key} mangler", expected="instrumentets version som tekst", column=key, value=raw.get(key)))
+            problems.append(
+                Problem(
+                    str(path),
+                    f"{key} mangler",
+                    expected="instrumentets version som tekst",
+                    column=key,
+                    value=raw.get(key),
+                )
+            )
     items = raw.get("items")
-    if not isinstance(items, dict) or not items or not all(isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in items.items()):
-        problems.append(Problem(str(path), "items er ikke en mapping fra gammelt til nyt spørgsmåls-id", expected="items: {teori_1: teori_1a, oekonomi_3: null}", column="items", value=items))
+    if (
+        not isinstance(items, dict)
+        or not items
+        or not all(isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in items.items())
+    ):
+        problems.append(
+            Problem(
+                str(path),
+                "items er ikke en mapping fra gammelt til nyt spørgsmåls-id",
+                expected="items: {teori_1: teori_1a, oekonomi_3: null}",
+                column="items",
+                value=items,
+            )
+        )
     elif len({v for v in items.values() if v is not None}) != sum(v is not None for v in items.values()):
-        problems.append(Problem(str(path), "to gamle spørgsmål peger på samme nye", expected="hvert nyt id højst én gang", column="items"))
+        problems.append(
+            Problem(
+                str(path),
+                "to gamle spørgsmål peger på samme nye",
+                expected="hvert nyt id højst én gang",
+                column="items",
+            )
+        )
     if problems or not isinstance(items, dict):
         raise InputError(problems)
-    return ItemMapping(raw["from_version"].strip(), raw["to_version"].strip(), {k.strip(): v.strip() if v is not None else None for k, v in items.items()})
+    return ItemMapping(
+        raw["from_version"].strip(),
+        raw["to_version"].strip(),
+        {k.strip(): v.strip() if v is not None else None for k, v in items.items()},
+    )
 
 
 def _mapped_codings(study: Study, later: Instrument, mapping: ItemMapping | None, later_name: str) -> Study:
@@ -100,8 +137,10 @@ def _mapped_codings(study: Study, later: Instrument, mapping: ItemMapping | None
         return study
     versions = f"{study.name} har {instrument_label(earlier)}, {later_name} har {instrument_label(later)}"
     if mapping is None:
-        raise RoundsError(f"runderne er kodet med forskellige instrumenter: {versions}; forventet: samme titel og version, "
-                          "eller en spørgsmålsmapping (--mapping, se docs/rounds.md)")
+        raise RoundsError(
+            f"runderne er kodet med forskellige instrumenter: {versions}; forventet: samme titel og version, "
+            "eller en spørgsmålsmapping (--mapping, se docs/rounds.md)"
+        )
     if (mapping.from_version, mapping.to_version) != (earlier.version, later.version):
         raise RoundsError(f"mappingen gælder '{mapping.from_version}' → '{mapping.to_version}', men {versions}")
     if earlier.scale_codes != later.scale_codes:
@@ -112,7 +151,11 @@ def _mapped_codings(study: Study, later: Instrument, mapping: ItemMapping | None
         raise RoundsError(f"mappingen nævner spørgsmål, som instrumenterne ikke har: {', '.join(unknown)} ({versions})")
     # An item id both versions have is the same item unless the mapping says otherwise.
     same = {i: i for i in set(earlier.item_ids) & set(later.item_ids) if i not in targets}
-    names = {**same, **{k: v for k, v in mapping.items.items() if v is not None}, earlier.screen_item.id: later.screen_item.id}
+    names = {
+        **same,
+        **{k: v for k, v in mapping.items.items() if v is not None},
+        earlier.screen_item.id: later.screen_item.id,
+    }
     names = {k: v for k, v in names.items() if mapping.items.get(k, v) is not None}
     codings = study.codings[study.codings["item_id"].isin(names)].copy()
     codings["item_id"] = codings["item_id"].map(names)
@@ -143,12 +186,16 @@ def load_rounds(paths: list[Path], mapping: Path | None = None) -> Rounds:
     """
     paths = [Path(p) for p in paths]
     if len(paths) < 2:
-        raise RoundsError(f"en sammenligning kræver mindst to runder, fandt {len(paths)}; forventet: lovende compare RUNDE1 RUNDE2")
+        raise RoundsError(
+            f"en sammenligning kræver mindst to runder, fandt {len(paths)}; forventet: lovende compare RUNDE1 RUNDE2"
+        )
     resolved = [p.resolve() for p in paths]
     if len(set(resolved)) != len(resolved):
         raise RoundsError(f"samme mappe er angivet to gange: {', '.join(str(p) for p in paths)}")
     if len({p.name for p in resolved}) != len(resolved):
-        raise RoundsError(f"runderne skal ligge i mapper med forskellige navne (navnet er rundens etiket): {', '.join(str(p) for p in paths)}")
+        raise RoundsError(
+            f"runderne skal ligge i mapper med forskellige navne (navnet er rundens etiket): {', '.join(str(p) for p in paths)}"
+        )
     studies = [Study.load(p) for p in paths]
     item_mapping = read_item_mapping(mapping) if mapping is not None else None
     later = studies[-1].instrument
@@ -156,7 +203,9 @@ def load_rounds(paths: list[Path], mapping: Path | None = None) -> Rounds:
     interviewed = [set(s.interviews["practice_id"].astype(str)) for s in studies]
     matched = tuple(sorted(set.intersection(*interviewed)))
     if not matched:
-        raise RoundsError(f"runderne har ingen interviewet praksis tilfælles (praksisser matches på practice_id): {', '.join(str(p) for p in paths)}")
+        raise RoundsError(
+            f"runderne har ingen interviewet praksis tilfælles (praksisser matches på practice_id): {', '.join(str(p) for p in paths)}"
+        )
     only_in = {s.name: tuple(sorted(ids - set(matched))) for s, ids in zip(studies, interviewed, strict=True)}
     return Rounds(studies=tuple(studies), instrument=later, matched=matched, only_in=only_in)
 
@@ -170,8 +219,17 @@ def round_folders(study_dir: Path) -> list[Path]:
     study_dir = Path(study_dir)
     config = read_config(study_dir)
     earlier = [(study_dir / name) for name in config.rounds]
-    missing = [Problem(STUDY_FILE, f"runden '{name}' findes ikke", expected="en studiemappe, angivet i forhold til studiets egen mappe", column="rounds", value=name)
-               for name, folder in zip(config.rounds, earlier, strict=True) if not folder.is_dir()]
+    missing = [
+        Problem(
+            STUDY_FILE,
+            f"runden '{name}' findes ikke",
+            expected="en studiemappe, angivet i forhold til studiets egen mappe",
+            column="rounds",
+            value=name,
+        )
+        for name, folder in zip(config.rounds, earlier, strict=True)
+        if not folder.is_dir()
+    ]
     if missing:
         raise InputError(missing)
     return [*earlier, study_dir]

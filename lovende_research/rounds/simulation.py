@@ -131,12 +131,21 @@ def write_rounds(out_dir: Path, spec: RoundsSpec, seed: int) -> list[Path]:
         _write_round(folder, r, seed, practices, people, codings)
         folders.append(folder)
     elements = [e.id for e in instrument.elements]
-    changes = [{"practice_id": practices[p], "element_id": elements[e], "change": float(delta[p, e])}
-               for p in range(len(practices)) for e in range(len(elements))]
-    write_json(out_dir / "truth.json", {
-        "generator": "lovende_research.rounds.simulation", "seed": int(seed), "spec": asdict(spec), "changes": changes,
-        "informants": [sorted(r["informant_id"]) for r in rosters],
-    })
+    changes = [
+        {"practice_id": practices[p], "element_id": elements[e], "change": float(delta[p, e])}
+        for p in range(len(practices))
+        for e in range(len(elements))
+    ]
+    write_json(
+        out_dir / "truth.json",
+        {
+            "generator": "lovende_research.rounds.simulation",
+            "seed": int(seed),
+            "spec": asdict(spec),
+            "changes": changes,
+            "informants": [sorted(r["informant_id"]) for r in rosters],
+        },
+    )
     return folders
 
 
@@ -155,15 +164,26 @@ def _levels(spec: RoundsSpec, instrument: Instrument, rng: np.random.Generator) 
     return mu, delta
 
 
-def _person(practice: str, number: int, role: str, n_elements: int, spec: RoundsSpec, rng: np.random.Generator) -> dict[str, object]:
-    return {"practice_id": practice, "informant_id": f"{practice}-i{number}", "informant_role": role,
-            "eta": rng.normal(0.0, spec.informant_sd), "view": rng.normal(0.0, spec.view_sd, n_elements)}
+def _person(
+    practice: str, number: int, role: str, n_elements: int, spec: RoundsSpec, rng: np.random.Generator
+) -> dict[str, object]:
+    return {
+        "practice_id": practice,
+        "informant_id": f"{practice}-i{number}",
+        "informant_role": role,
+        "eta": rng.normal(0.0, spec.informant_sd),
+        "view": rng.normal(0.0, spec.view_sd, n_elements),
+    }
 
 
-def _first_informants(spec: RoundsSpec, practices: list[str], instrument: Instrument, rng: np.random.Generator) -> pd.DataFrame:
+def _first_informants(
+    spec: RoundsSpec, practices: list[str], instrument: Instrument, rng: np.random.Generator
+) -> pd.DataFrame:
     """Round 1: one leader per practice, then staff and partners in turn (as in ``validity``)."""
     roles = [LEADER] + [OTHER_ROLES[k % 2] for k in range(spec.informants_per_practice - 1)]
-    rows = [_person(p, k + 1, role, len(instrument.elements), spec, rng) for p in practices for k, role in enumerate(roles)]
+    rows = [
+        _person(p, k + 1, role, len(instrument.elements), spec, rng) for p in practices for k, role in enumerate(roles)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -175,26 +195,46 @@ def _turnover(spec: RoundsSpec, people: pd.DataFrame, instrument: Instrument, rn
         for person in group.to_dict("records"):
             if rng.random() < spec.turnover:
                 number += 1
-                person = _person(str(practice), number, str(person["informant_role"]), len(instrument.elements), spec, rng)
+                person = _person(
+                    str(practice), number, str(person["informant_role"]), len(instrument.elements), spec, rng
+                )
             rows.append(person)
     return pd.DataFrame(rows)
 
 
-def _answers(spec: RoundsSpec, instrument: Instrument, people: pd.DataFrame, mu: np.ndarray, item_offset: np.ndarray,
-             rng: np.random.Generator) -> np.ndarray:
+def _answers(
+    spec: RoundsSpec,
+    instrument: Instrument,
+    people: pd.DataFrame,
+    mu: np.ndarray,
+    item_offset: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Answers, informants × items: a scale code, or 0 for *ved ikke*."""
     codes = np.asarray(instrument.scale_codes)
     element_of = np.array([instrument.element_position[item.element_id] for item in instrument.items])
     p = pd.Index(sorted(people["practice_id"].unique())).get_indexer(people["practice_id"])
     view = np.stack(people["view"].to_numpy())[:, element_of]
-    x = (mu[p][:, element_of] + people["eta"].to_numpy(dtype=float)[:, None] + view + item_offset[None, :]
-         + rng.normal(0.0, spec.answer_sd, view.shape))
+    x = (
+        mu[p][:, element_of]
+        + people["eta"].to_numpy(dtype=float)[:, None]
+        + view
+        + item_offset[None, :]
+        + rng.normal(0.0, spec.answer_sd, view.shape)
+    )
     answers = codes[0] + rng.binomial(len(codes) - 1, np.clip(x, 0.0, 1.0))
     return np.where(rng.random(answers.shape) < spec.dont_know, 0, answers)
 
 
-def _codings(spec: RoundsSpec, instrument: Instrument, people: pd.DataFrame, answers: np.ndarray, severity: np.ndarray,
-             r: int, rng: np.random.Generator) -> pd.DataFrame:
+def _codings(
+    spec: RoundsSpec,
+    instrument: Instrument,
+    people: pd.DataFrame,
+    answers: np.ndarray,
+    severity: np.ndarray,
+    r: int,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
     """Long codings: two coders per interview, each recording every answer through their shift."""
     low, high = instrument.scale_codes[0], instrument.scale_codes[-1]
     item_ids = [item.id for item in instrument.items]
@@ -206,27 +246,53 @@ def _codings(spec: RoundsSpec, instrument: Instrument, people: pd.DataFrame, ans
             draw = rng.random(len(item_ids))
             shift = np.where(draw < down, -1, np.where(draw < down + up, 1, 0))
             recorded = np.where(answers[row] == 0, 0, np.clip(answers[row] + shift, low, high))
-            frames.append(pd.DataFrame({
-                "interview_id": f"R{r + 1}-IV{row + 1:04d}", "coder_id": f"C{coder + 1}",
-                "item_id": item_ids + [instrument.screen_item.id],
-                "response": ["ved_ikke" if code == 0 else str(int(code)) for code in recorded] + ["nej"],
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "interview_id": f"R{r + 1}-IV{row + 1:04d}",
+                        "coder_id": f"C{coder + 1}",
+                        "item_id": item_ids + [instrument.screen_item.id],
+                        "response": ["ved_ikke" if code == 0 else str(int(code)) for code in recorded] + ["nej"],
+                    }
+                )
+            )
     return pd.concat(frames, ignore_index=True)
 
 
-def _write_round(folder: Path, r: int, seed: int, practices: list[str], people: pd.DataFrame, codings: pd.DataFrame) -> None:
+def _write_round(
+    folder: Path, r: int, seed: int, practices: list[str], people: pd.DataFrame, codings: pd.DataFrame
+) -> None:
     """One round as a study folder, plain CSV and YAML as researchers type them."""
     earlier = "".join(f"\n  - ../{ROUND_FOLDER.format(k=k + 1)}" for k in range(r))
-    atomic_write_text(folder / "study.yml", (
-        f"title: 'Syntetisk gentaget kortlægning, runde {r + 1}'\nlanguage: da\ninstrument: bundled\nseed: {seed}\nsynthetic: true\n"
-        "notes: 'Syntetiske data fra lovende_research.rounds.simulation; ingen rigtige praksisser eller personer.'\n"
-        + (f"rounds:{earlier}\n" if r else "")))
-    candidates = pd.DataFrame({"practice_id": practices, "name": [f"Indsats {p}" for p in practices],
-                               "provider": [f"Tilbud {p}" for p in practices], "provider_type": "kommune",
-                               "municipality": "Rundekommune", "target_group": "børn og unge", "purpose": "behandlende"})
-    screening = pd.DataFrame([(p, s, "i_drift", "include") for p in practices for s in ("S1", "S2")],
-                             columns=["practice_id", "screener_id", "criterion", "decision"])
+    atomic_write_text(
+        folder / "study.yml",
+        (
+            f"title: 'Syntetisk gentaget kortlægning, runde {r + 1}'\nlanguage: da\ninstrument: bundled\nseed: {seed}\nsynthetic: true\n"
+            "notes: 'Syntetiske data fra lovende_research.rounds.simulation; ingen rigtige praksisser eller personer.'\n"
+            + (f"rounds:{earlier}\n" if r else "")
+        ),
+    )
+    candidates = pd.DataFrame(
+        {
+            "practice_id": practices,
+            "name": [f"Indsats {p}" for p in practices],
+            "provider": [f"Tilbud {p}" for p in practices],
+            "provider_type": "kommune",
+            "municipality": "Rundekommune",
+            "target_group": "børn og unge",
+            "purpose": "behandlende",
+        }
+    )
+    screening = pd.DataFrame(
+        [(p, s, "i_drift", "include") for p in practices for s in ("S1", "S2")],
+        columns=["practice_id", "screener_id", "criterion", "decision"],
+    )
     interviews = people[["practice_id", "informant_id", "informant_role"]].copy()
     interviews.insert(0, "interview_id", [f"R{r + 1}-IV{k + 1:04d}" for k in range(len(interviews))])
-    for name, frame in (("candidates", candidates), ("screening", screening), ("interviews", interviews), ("codings", codings)):
+    for name, frame in (
+        ("candidates", candidates),
+        ("screening", screening),
+        ("interviews", interviews),
+        ("codings", codings),
+    ):
         atomic_write_text(folder / f"{name}.csv", frame.to_csv(index=False))

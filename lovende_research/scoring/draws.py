@@ -76,7 +76,11 @@ class BootstrapDraws:
         keys = ["practice_id", "delimitation_id", "element_id"]
         missing = [c for c in ["replicate", *keys, "score"] if c not in replicates.columns]
         if missing:
-            raise ScoringError("replicates", sorted(replicates.columns), "en tabel fra bootstrap_replicates (mangler " + ", ".join(missing) + ")")
+            raise ScoringError(
+                "replicates",
+                sorted(replicates.columns),
+                "en tabel fra bootstrap_replicates (mangler " + ", ".join(missing) + ")",
+            )
         frame = replicates.dropna(subset=keys)
         cell_code = frame.groupby(keys, sort=False).ngroup().to_numpy()
         cells = frame[keys].drop_duplicates().reset_index(drop=True)
@@ -89,7 +93,9 @@ class BootstrapDraws:
 def _cell_groups(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per cell: its practice × delimitation group (numbered in order of first appearance) and its
     position among the group's cells; per group: its number of cells."""
-    group = cells.groupby(["practice_id", "delimitation_id"], sort=False, dropna=False).ngroup().to_numpy().astype(np.int64)
+    group = (
+        cells.groupby(["practice_id", "delimitation_id"], sort=False, dropna=False).ngroup().to_numpy().astype(np.int64)
+    )
     position = pd.Series(group).groupby(group, sort=False).cumcount().to_numpy().astype(np.int64)
     size = np.bincount(group, minlength=int(group.max()) + 1 if len(group) else 0)
     return group, position, size
@@ -176,7 +182,9 @@ def bootstrap_draws(
     cells, group = draw_cells(element_scores)
     n_groups = int(group.max()) + 1 if len(group) else 0
     n_elements = np.bincount(group, minlength=n_groups)
-    first_cell = np.concatenate([[0], np.cumsum(n_elements)[:-1]]).astype(np.int64) if n_groups else np.zeros(0, dtype=np.int64)
+    first_cell = (
+        np.concatenate([[0], np.cumsum(n_elements)[:-1]]).astype(np.int64) if n_groups else np.zeros(0, dtype=np.int64)
+    )
     position = np.arange(len(cells)) - first_cell[group] if len(cells) else np.zeros(0, dtype=np.int64)
 
     flat, first_value, n_informants = _informant_matrices(informants, cells, group, position, n_elements, first_cell)
@@ -209,8 +217,12 @@ def _informant_matrices(
     building one matrix per practice was most of the bootstrap's time on a national study.
     """
     n_groups = len(n_elements)
-    groups = cells.iloc[first_cell[n_elements > 0]][["practice_id", "delimitation_id"]].assign(_g=np.flatnonzero(n_elements > 0))
-    rows = informants[["practice_id", "delimitation_id"]].merge(groups, on=["practice_id", "delimitation_id"], how="left")
+    groups = cells.iloc[first_cell[n_elements > 0]][["practice_id", "delimitation_id"]].assign(
+        _g=np.flatnonzero(n_elements > 0)
+    )
+    rows = informants[["practice_id", "delimitation_id"]].merge(
+        groups, on=["practice_id", "delimitation_id"], how="left"
+    )
     informant_group = rows["_g"].to_numpy(dtype=float, na_value=np.nan)
     mine = ~np.isnan(informant_group)
     g_of = informant_group[mine].astype(np.int64)
@@ -224,19 +236,31 @@ def _informant_matrices(
     pair, local_of_pair = np.unique(g_of * n_ids + id_code.reshape(-1), return_inverse=True)
     pair_group = pair // n_ids
     n_informants = np.bincount(pair_group, minlength=n_groups)
-    first_pair = np.concatenate([[0], np.cumsum(n_informants)[:-1]]).astype(np.int64) if n_groups else np.zeros(0, dtype=np.int64)
+    first_pair = (
+        np.concatenate([[0], np.cumsum(n_informants)[:-1]]).astype(np.int64)
+        if n_groups
+        else np.zeros(0, dtype=np.int64)
+    )
     local = np.arange(len(pair)) - first_pair[pair_group]
     informant = local[local_of_pair.reshape(-1)]
     sizes = n_informants * n_elements
-    first_value = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if n_groups else np.zeros(0, dtype=np.int64)
+    first_value = (
+        np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if n_groups else np.zeros(0, dtype=np.int64)
+    )
     flat = np.full(int(sizes.sum()), np.nan)
 
     # The column of each informant row: its element's position among the group's cells (-1 if none).
-    element_codes = {element: code for code, element in enumerate(pd.unique(cells["element_id"].to_numpy(dtype=object)))}
+    element_codes = {
+        element: code for code, element in enumerate(pd.unique(cells["element_id"].to_numpy(dtype=object)))
+    }
     n_codes = max(len(element_codes), 1)
-    cell_key = group * n_codes + np.array([element_codes[e] for e in cells["element_id"].to_numpy(dtype=object)], dtype=np.int64)
+    cell_key = group * n_codes + np.array(
+        [element_codes[e] for e in cells["element_id"].to_numpy(dtype=object)], dtype=np.int64
+    )
     order = np.argsort(cell_key, kind="stable")
-    informant_element = np.array([element_codes.get(e, -1) for e in informants["element_id"].to_numpy(dtype=object)[mine]], dtype=np.int64)
+    informant_element = np.array(
+        [element_codes.get(e, -1) for e in informants["element_id"].to_numpy(dtype=object)[mine]], dtype=np.int64
+    )
     key = g_of * n_codes + informant_element
     at = np.clip(np.searchsorted(cell_key[order], key), 0, max(len(order) - 1, 0))
     found = (informant_element >= 0) & (cell_key[order][at] == key) if len(order) else np.zeros(len(key), dtype=bool)

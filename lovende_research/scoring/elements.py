@@ -67,30 +67,47 @@ def element_scores(
     """
     _check_share("coverage_threshold", coverage_threshold)
     catalogue = pd.DataFrame(
-        [(item.id, item.element_id, item.weight) for item in instrument.items], columns=["item_id", "element_id", "weight"]
+        [(item.id, item.element_id, item.weight) for item in instrument.items],
+        columns=["item_id", "element_id", "weight"],
     )
     units = item_scores[["interview_id", "delimitation_id"]].drop_duplicates()
     grid = units.merge(catalogue, how="cross")
-    grid = grid.merge(item_scores[["interview_id", "delimitation_id", "item_id", "value"]], how="left",
-                      on=["interview_id", "delimitation_id", "item_id"])
+    grid = grid.merge(
+        item_scores[["interview_id", "delimitation_id", "item_id", "value"]],
+        how="left",
+        on=["interview_id", "delimitation_id", "item_id"],
+    )
     answered = grid["value"].notna()
     grid["answered"] = answered
     grid["w_answered"] = grid["weight"].where(answered, 0.0)
     grid["wv"] = (grid["weight"] * grid["value"]).where(answered, 0.0)
     keys = ["interview_id", "delimitation_id", "element_id"]
-    sums = grid.groupby(keys, sort=False).agg(
-        n_items=("item_id", "size"), n_answered=("answered", "sum"), w=("w_answered", "sum"), wv=("wv", "sum")
-    ).reset_index()
+    sums = (
+        grid.groupby(keys, sort=False)
+        .agg(n_items=("item_id", "size"), n_answered=("answered", "sum"), w=("w_answered", "sum"), wv=("wv", "sum"))
+        .reset_index()
+    )
     sums["coverage"] = sums["n_answered"] / sums["n_items"]
     sums["sufficient"] = (sums["coverage"] >= coverage_threshold) & (sums["n_answered"] > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         score = sums["wv"].to_numpy(dtype=float) / sums["w"].to_numpy(dtype=float)
     sums["score"] = np.where(sums["sufficient"], score, np.nan)
     sums["n_answered"] = sums["n_answered"].astype(int)
-    columns = ["interview_id", "delimitation_id", "element_id", "n_items", "n_answered", "coverage", "score", "sufficient"]
+    columns = [
+        "interview_id",
+        "delimitation_id",
+        "element_id",
+        "n_items",
+        "n_answered",
+        "coverage",
+        "score",
+        "sufficient",
+    ]
     out = sums[columns]
     if interviews is not None:
-        out = out.merge(interviews[["interview_id", "practice_id", "informant_id", "informant_role"]], on="interview_id", how="left")
+        out = out.merge(
+            interviews[["interview_id", "practice_id", "informant_id", "informant_role"]], on="interview_id", how="left"
+        )
         out = out[["interview_id", "practice_id", "informant_id", "informant_role"] + columns[1:]]
     return out.reset_index(drop=True)
 
@@ -124,11 +141,19 @@ def informant_scores(element_scores: pd.DataFrame, aggregation: str = "mean") ->
     _check_choice("aggregation", aggregation, AGGREGATIONS)
     required = {"practice_id", "informant_id", "informant_role"}
     if not required <= set(element_scores.columns):
-        raise ScoringError("element_scores", sorted(element_scores.columns), "element_scores med interviews (practice_id, informant_id, informant_role)")
+        raise ScoringError(
+            "element_scores",
+            sorted(element_scores.columns),
+            "element_scores med interviews (practice_id, informant_id, informant_role)",
+        )
     keys = ["practice_id", "delimitation_id", "informant_id", "element_id"]
-    out = element_scores.groupby(keys, sort=False).agg(
-        informant_role=("informant_role", "first"), coverage=("coverage", "mean"), score=("score", "mean")
-    ).reset_index()
+    out = (
+        element_scores.groupby(keys, sort=False)
+        .agg(informant_role=("informant_role", "first"), coverage=("coverage", "mean"), score=("score", "mean"))
+        .reset_index()
+    )
     if aggregation == "leader":
         out = out[out["informant_role"] == LEADER_ROLE]
-    return out[["practice_id", "delimitation_id", "informant_id", "informant_role", "element_id", "coverage", "score"]].reset_index(drop=True)
+    return out[
+        ["practice_id", "delimitation_id", "informant_id", "informant_role", "element_id", "coverage", "score"]
+    ].reset_index(drop=True)

@@ -61,7 +61,10 @@ class ScoreModel:
 
     def table(self) -> pd.DataFrame:
         """The model as a long table: ``term``, ``kind`` (``variance`` or ``role``), ``estimate``, ``df``."""
-        rows = [("informant", "variance", self.informant_var, self.informant_df), ("residual", "variance", self.residual_var, self.residual_df)]
+        rows = [
+            ("informant", "variance", self.informant_var, self.informant_df),
+            ("residual", "variance", self.residual_var, self.residual_df),
+        ]
         rows += [(role, "role", effect, pd.NA) for role, effect in sorted(self.role_effects.items())]
         out = pd.DataFrame(rows, columns=["term", "kind", "estimate", "df"])
         out["df"] = out["df"].astype("Int64")
@@ -144,12 +147,21 @@ def fit_score_model(element_scores: pd.DataFrame) -> ScoreModel:
 
 def _fit(obs: pd.DataFrame) -> ScoreModel:
     roles = sorted(obs["informant_role"].astype(str).unique())
-    return two_way_components(obs["score"].to_numpy(dtype=float), pd.factorize(obs["cell"])[0], obs["informant"].to_numpy(),
-                              obs["role"].to_numpy(), roles)
+    return two_way_components(
+        obs["score"].to_numpy(dtype=float),
+        pd.factorize(obs["cell"])[0],
+        obs["informant"].to_numpy(),
+        obs["role"].to_numpy(),
+        roles,
+    )
 
 
 def two_way_components(
-    y: np.ndarray, cell: np.ndarray, group: np.ndarray, role: np.ndarray | None = None, roles: list[str] | tuple[str, ...] = ()
+    y: np.ndarray,
+    cell: np.ndarray,
+    group: np.ndarray,
+    role: np.ndarray | None = None,
+    roles: list[str] | tuple[str, ...] = (),
 ) -> ScoreModel:
     """Method-III components of ``y = cell + role + group + residual`` with fixed cells and roles (see
     :func:`fit_score_model`); ``cell``, ``group`` and ``role`` are integer codes from 0. The random
@@ -184,7 +196,13 @@ def two_way_components(
     group_df = n_groups - n_components - rank_role
     ss_group = max(float(r2 @ r2) - ss_residual, 0.0)
     n_cell = np.bincount(cell, minlength=n_cells).astype(float)
-    g = np.stack([np.bincount(group, weights=x_tilde[:, j], minlength=n_groups) for j in range(x_tilde.shape[1])], axis=1) if len(roles) else np.zeros((n_groups, 0))
+    g = (
+        np.stack(
+            [np.bincount(group, weights=x_tilde[:, j], minlength=n_groups) for j in range(x_tilde.shape[1])], axis=1
+        )
+        if len(roles)
+        else np.zeros((n_groups, 0))
+    )
     k = float(np.sum(1 - 1 / n_cell[cell]) - np.trace(xtx_inv @ (g.T @ g)))
     group_ms = ss_group / group_df if group_df > 0 else np.nan
     # With one cell per group member (one element per informant) the group's term and the residual are
@@ -197,8 +215,15 @@ def two_way_components(
         identified = np.abs(x_tilde).max(axis=0) > 1e-12  # the role varies within some cell
         centred = beta - np.average(beta, weights=counts)
         effects = {r: float(centred[j]) if identified[j] else 0.0 for j, r in enumerate(roles)}
-    return ScoreModel(float(group_var), float(residual_var), int(max(group_df, 0)), int(max(residual_df, 0)),
-                      float(group_ms), float(k), effects)
+    return ScoreModel(
+        float(group_var),
+        float(residual_var),
+        int(max(group_df, 0)),
+        int(max(residual_df, 0)),
+        float(group_ms),
+        float(k),
+        effects,
+    )
 
 
 def model_draws(
@@ -267,7 +292,9 @@ def model_draws(
     _check_n_boot(n_boot)
     model = fit_score_model(element_scores) if model is None else model
     cells, _ = draw_cells(element_scores)
-    estimate = cells.merge(practice_profiles(element_scores, aggregation)[_KEYS + ["score"]], on=_KEYS, how="left")["score"].to_numpy(dtype=float)
+    estimate = cells.merge(practice_profiles(element_scores, aggregation)[_KEYS + ["score"]], on=_KEYS, how="left")[
+        "score"
+    ].to_numpy(dtype=float)
     obs = _observations(element_scores, aggregation)
     n_cells, n_informants = len(cells), int(obs["informant"].max()) + 1 if len(obs) else 0
     cell = obs["cell"].to_numpy()
@@ -286,7 +313,9 @@ def model_draws(
     for start in range(0, n_boot, rows):
         block = slice(start, min(start + rows, n_boot))
         u = rng.standard_normal((block.stop - block.start, n_informants)) * np.sqrt(informant[block])[:, None]
-        noise = rng.standard_normal((block.stop - block.start, n_cells)) * np.sqrt(residual[block, None] / np.maximum(n_scored, 1)[None, :])
+        noise = rng.standard_normal((block.stop - block.start, n_cells)) * np.sqrt(
+            residual[block, None] / np.maximum(n_scored, 1)[None, :]
+        )
         with np.errstate(invalid="ignore"):
             scores[block] = np.clip(estimate[None, :] + (share @ u.T).T + noise, 0.0, 1.0)
     scores[:, n_scored == 0] = np.nan
@@ -296,4 +325,8 @@ def model_draws(
 def check_model_aggregation(aggregation: str) -> None:
     """A clear error when the model's intervals are asked for with a rule they do not cover."""
     if aggregation not in MODEL_AGGREGATIONS:
-        raise ScoringError("aggregation", aggregation, "mean eller leader med interval_method='model' (medianen: interval_method='bootstrap')")
+        raise ScoringError(
+            "aggregation",
+            aggregation,
+            "mean eller leader med interval_method='model' (medianen: interval_method='bootstrap')",
+        )

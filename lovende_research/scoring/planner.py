@@ -37,22 +37,37 @@ if TYPE_CHECKING:  # pragma: no cover - only for type hints
     from lovende_research.study import Study
 
 #: The variance components of :func:`g_study`, in the order they are reported.
-COMPONENTS: tuple[str, ...] = ("practice", "practice_element", "informant", "informant_element", "coder", "residual", "item")
+COMPONENTS: tuple[str, ...] = (
+    "practice",
+    "practice_element",
+    "informant",
+    "informant_element",
+    "coder",
+    "residual",
+    "item",
+)
 
 #: Reliability a design is planned for (0.7 for group comparisons, 0.8 for decisions about single practices).
 TARGETS: tuple[float, ...] = (0.7, 0.8)
 
 PHRASES: dict[str, tuple[str, str]] = {
     "title": ("Designplan for {study}: G- og Φ-koefficienter", "Design plan for {study}: G and Φ coefficients"),
-    "used": ("anvendt design: {informants} informanter pr. praksis, {coders} kodere pr. interview",
-             "design used: {informants} informants per practice, {coders} coders per interview"),
-    "needed": ("Færrest informanter pr. praksis for målet (– = nås ikke med 50)", "Fewest informants per practice for the target (– = not reached with 50)"),
+    "used": (
+        "anvendt design: {informants} informanter pr. praksis, {coders} kodere pr. interview",
+        "design used: {informants} informants per practice, {coders} coders per interview",
+    ),
+    "needed": (
+        "Færrest informanter pr. praksis for målet (– = nås ikke med 50)",
+        "Fewest informants per practice for the target (– = not reached with 50)",
+    ),
     "components": ("Varianskomponenter (skala 0–1)", "Variance components (0–1 scale)"),
     "written": ("CSV skrevet: {paths}", "CSV written: {paths}"),
 }
 
 
-def coder_element_scores(study: "Study", coverage_threshold: float = COVERAGE_THRESHOLD, delimitation: str = MAIN_DELIMITATION) -> pd.DataFrame:
+def coder_element_scores(
+    study: "Study", coverage_threshold: float = COVERAGE_THRESHOLD, delimitation: str = MAIN_DELIMITATION
+) -> pd.DataFrame:
     """Every coder's own element scores: :func:`~lovende_research.scoring.element_scores` of one coder's codes at a time.
 
     Returns the columns of ``element_scores`` with interviews attached plus ``coder_id``; insufficient
@@ -60,7 +75,12 @@ def coder_element_scores(study: "Study", coverage_threshold: float = COVERAGE_TH
     """
     codings = study.codings[~study.codings["is_consensus"].astype(bool)]
     frames = [
-        element_scores(reconcile_coders(rows, study.instrument, "median", delimitation), study.instrument, study.interviews, coverage_threshold).assign(coder_id=coder)
+        element_scores(
+            reconcile_coders(rows, study.instrument, "median", delimitation),
+            study.instrument,
+            study.interviews,
+            coverage_threshold,
+        ).assign(coder_id=coder)
         for coder, rows in codings.groupby("coder_id", sort=True)
     ]
     if not frames:
@@ -171,14 +191,19 @@ def g_study(coder_scores: pd.DataFrame, item_scores: pd.DataFrame | None = None)
     # Practices within element cells, on the practices' profile scores.
     profiles = practice_profiles(es).dropna(subset=["score"])
     n_informants = _harmonic(profiles["n_scored"].to_numpy(dtype=float))
-    practices = two_way_components(profiles["score"].to_numpy(dtype=float), _codes(profiles["element_id"]), _codes(profiles["practice_id"]))
+    practices = two_way_components(
+        profiles["score"].to_numpy(dtype=float), _codes(profiles["element_id"]), _codes(profiles["practice_id"])
+    )
     practice_total = practices.informant_var if np.isfinite(practices.informant_var) else 0.0
     element_total = practices.residual_var if np.isfinite(practices.residual_var) else 0.0
     item_var = np.nan
     if item_scores is not None:
         items = item_scores.dropna(subset=["value"])
-        item_var = two_way_components(items["value"].to_numpy(dtype=float), _codes(items["interview_id"], items["element_id"]),
-                                      _codes(items["item_id"])).informant_var
+        item_var = two_way_components(
+            items["value"].to_numpy(dtype=float),
+            _codes(items["interview_id"], items["element_id"]),
+            _codes(items["item_id"]),
+        ).informant_var
     variance = {
         "practice": max(practice_total - informant_var / n_informants, 0.0),
         "practice_element": max(element_total - within / n_informants, 0.0),
@@ -191,7 +216,9 @@ def g_study(coder_scores: pd.DataFrame, item_scores: pd.DataFrame | None = None)
     return GStudy(variance, n_informants, n_coders, int(cs["element_id"].nunique()))
 
 
-def coefficients(variance: Mapping[str, float], n_informants: float, n_coders: float, n_elements: int = 1) -> dict[str, float]:
+def coefficients(
+    variance: Mapping[str, float], n_informants: float, n_coders: float, n_elements: int = 1
+) -> dict[str, float]:
     """G (:math:`E\\rho^2`) and Φ of a practice's mean over ``n_elements`` fixed elements, ``n_informants``
     informants and ``n_coders`` coders crossed with them.
 
@@ -213,8 +240,11 @@ def coefficients(variance: Mapping[str, float], n_informants: float, n_coders: f
     (0.71, 0.71)
     """
     tau = variance["practice"] + variance["practice_element"] / n_elements
-    delta = (variance["informant"] / n_informants + variance["informant_element"] / (n_informants * n_elements)
-             + variance["residual"] / (n_informants * n_coders * n_elements))
+    delta = (
+        variance["informant"] / n_informants
+        + variance["informant_element"] / (n_informants * n_elements)
+        + variance["residual"] / (n_informants * n_coders * n_elements)
+    )
     absolute = delta + variance["coder"] / n_coders
     with np.errstate(invalid="ignore", divide="ignore"):
         return {"G": float(tau / (tau + delta)), "Phi": float(tau / (tau + absolute))}
@@ -232,11 +262,20 @@ def d_study(g: GStudy, informants: Iterable[int] = range(1, 7), coders: Iterable
     for measure, n_elements in (("element", 1), ("overall", g.n_elements)):
         for n_c in coders:
             for n_i in informants:
-                rows.append({"measure": measure, "n_informants": n_i, "n_coders": n_c, **coefficients(g.variance, n_i, n_c, n_elements)})
+                rows.append(
+                    {
+                        "measure": measure,
+                        "n_informants": n_i,
+                        "n_coders": n_c,
+                        **coefficients(g.variance, n_i, n_c, n_elements),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
-def needed(g: GStudy, targets: Iterable[float] = TARGETS, coders: Iterable[int] = range(1, 4), most: int = 50) -> pd.DataFrame:
+def needed(
+    g: GStudy, targets: Iterable[float] = TARGETS, coders: Iterable[int] = range(1, 4), most: int = 50
+) -> pd.DataFrame:
     """The fewest informants per practice that reach each target, per number of coders and measure.
 
     Returns ``measure``, ``coefficient`` (``G`` or ``Phi``), ``target``, ``n_coders``, ``n_informants``
@@ -249,7 +288,15 @@ def needed(g: GStudy, targets: Iterable[float] = TARGETS, coders: Iterable[int] 
             for coefficient in ("G", "Phi"):
                 for target in targets:
                     first = next((n_i for n_i, c in enumerate(projected, start=1) if c[coefficient] >= target), None)
-                    rows.append({"measure": measure, "coefficient": coefficient, "target": target, "n_coders": n_c, "n_informants": first})
+                    rows.append(
+                        {
+                            "measure": measure,
+                            "coefficient": coefficient,
+                            "target": target,
+                            "n_coders": n_c,
+                            "n_informants": first,
+                        }
+                    )
     out = pd.DataFrame(rows)
     out["n_informants"] = out["n_informants"].astype("Int64")
     return out
@@ -268,8 +315,15 @@ class DesignPlan:
     def write(self, out_dir: Path) -> list[Path]:
         """``design_components.csv``, ``design_projections.csv`` and ``design_needed.csv`` in ``out_dir`` (atomically,
         no cell a spreadsheet would read as a formula)."""
-        tables = {"design_components": self.components, "design_projections": self.projections, "design_needed": self.needed}
-        return [atomic_write_text(Path(out_dir) / f"{name}.csv", csv_safe_frame(frame).to_csv(index=False)) for name, frame in tables.items()]
+        tables = {
+            "design_components": self.components,
+            "design_projections": self.projections,
+            "design_needed": self.needed,
+        }
+        return [
+            atomic_write_text(Path(out_dir) / f"{name}.csv", csv_safe_frame(frame).to_csv(index=False))
+            for name, frame in tables.items()
+        ]
 
     def text(self, language: str = "da") -> str:
         """The plan as plain text for a terminal: components, projections (G and Φ with intervals), needs."""
@@ -277,23 +331,36 @@ class DesignPlan:
 
         def interval(column: str) -> list[str]:
             frame = self.projections
-            return [f"{number(g, language)} [{number(lo, language)}; {number(hi, language)}]"
-                    for g, lo, hi in zip(frame[column], frame[f"{column}_low"], frame[f"{column}_high"], strict=True)]
+            return [
+                f"{number(g, language)} [{number(lo, language)}; {number(hi, language)}]"
+                for g, lo, hi in zip(frame[column], frame[f"{column}_low"], frame[f"{column}_high"], strict=True)
+            ]
 
-        used = phrase(PHRASES, "used", language, informants=number(self.g.n_informants, language, 1),
-                      coders=number(self.g.n_coders, language, 1))
+        used = phrase(
+            PHRASES,
+            "used",
+            language,
+            informants=number(self.g.n_informants, language, 1),
+            coders=number(self.g.n_coders, language, 1),
+        )
         projections = self.projections.assign(G=interval("G"), Phi=interval("Phi"))[
-            ["measure", "n_coders", "n_informants", "G", "Phi", "design_used"]]
-        wide = self.needed.pivot_table(index=["measure", "coefficient", "n_coders"], columns="target", values="n_informants", aggfunc="first")
+            ["measure", "n_coders", "n_informants", "G", "Phi", "design_used"]
+        ]
+        wide = self.needed.pivot_table(
+            index=["measure", "coefficient", "n_coders"], columns="target", values="n_informants", aggfunc="first"
+        )
         if language == "da":  # the targets are the column labels: 0.7 -> 0,7
             wide.columns = [number(float(c), language, 1) if isinstance(c, float) else c for c in wide.columns]
-        return "\n\n".join([
-            phrase(PHRASES, "title", language, study=self.study) + "\n" + used,
-            phrase(PHRASES, "components", language) + "\n"
-            + self.components.to_string(index=False, float_format=lambda v: number(v, language, 5)),
-            projections.to_string(index=False),
-            phrase(PHRASES, "needed", language) + "\n" + wide.to_string(na_rep="–"),
-        ])
+        return "\n\n".join(
+            [
+                phrase(PHRASES, "title", language, study=self.study) + "\n" + used,
+                phrase(PHRASES, "components", language)
+                + "\n"
+                + self.components.to_string(index=False, float_format=lambda v: number(v, language, 5)),
+                projections.to_string(index=False),
+                phrase(PHRASES, "needed", language) + "\n" + wide.to_string(na_rep="–"),
+            ]
+        )
 
 
 def _resample(frame: pd.DataFrame, rows_of: dict[str, np.ndarray], chosen: np.ndarray) -> pd.DataFrame:
@@ -360,7 +427,10 @@ def plan_study(
     g = g_study(scores, items)
     projections = d_study(g, informants, coders)
     practices = np.array(sorted(scores["practice_id"].astype(str).unique()), dtype=object)
-    rows = {name: {p: np.flatnonzero(frame["practice_id"].astype(str).to_numpy() == p) for p in practices} for name, frame in (("scores", scores), ("items", items))}
+    rows = {
+        name: {p: np.flatnonzero(frame["practice_id"].astype(str).to_numpy() == p) for p in practices}
+        for name, frame in (("scores", scores), ("items", items))
+    }
     rng = np.random.default_rng(seed)
     draws = np.full((n_boot, len(projections), 2), np.nan)
     for b in range(n_boot):
@@ -373,5 +443,16 @@ def plan_study(
     nearest_i = min(informants, key=lambda n: abs(n - g.n_informants))
     nearest_c = min(coders, key=lambda n: abs(n - g.n_coders))
     projections["design_used"] = (projections["n_informants"] == nearest_i) & (projections["n_coders"] == nearest_c)
-    columns = ["measure", "n_informants", "n_coders", "G", "G_low", "G_high", "Phi", "Phi_low", "Phi_high", "design_used"]
+    columns = [
+        "measure",
+        "n_informants",
+        "n_coders",
+        "G",
+        "G_low",
+        "G_high",
+        "Phi",
+        "Phi_low",
+        "Phi_high",
+        "design_used",
+    ]
     return DesignPlan(study.name, g, g.table(), projections[columns], needed(g, coders=coders))

@@ -110,7 +110,9 @@ def overall_index(profiles: pd.DataFrame, min_element_share: float = COVERAGE_TH
     _check_share("min_element_share", min_element_share)
     keys = [c for c in ("replicate", "practice_id", "delimitation_id") if c in profiles.columns]
     grouped = profiles.groupby(keys, sort=False)["score"]
-    out = pd.DataFrame({"n_elements": grouped.size(), "n_sufficient": grouped.count(), "mean": grouped.mean()}).reset_index()
+    out = pd.DataFrame(
+        {"n_elements": grouped.size(), "n_sufficient": grouped.count(), "mean": grouped.mean()}
+    ).reset_index()
     out["element_share"] = out["n_sufficient"] / out["n_elements"]
     out["sufficient"] = (out["element_share"] >= min_element_share) & (out["n_sufficient"] > 0)
     out["overall"] = out["mean"].where(out["sufficient"])

@@ -128,9 +128,23 @@ def reconcile_coders(
     out["element_id"] = out["item_id"].map(lambda i: scored_items[i].element_id)
     out["weight"] = out["item_id"].map(lambda i: scored_items[i].weight).astype(float)
     order = {item_id: n for n, item_id in enumerate(scored_items)}
-    out = out.assign(_order=out["item_id"].map(order)).sort_values(["interview_id", "delimitation_id", "_order"], kind="stable")
-    columns = ["interview_id", "delimitation_id", "item_id", "element_id", "weight", "code", "value",
-               "missing_code", "n_coders", "n_answered", "agree", "source"]
+    out = out.assign(_order=out["item_id"].map(order)).sort_values(
+        ["interview_id", "delimitation_id", "_order"], kind="stable"
+    )
+    columns = [
+        "interview_id",
+        "delimitation_id",
+        "item_id",
+        "element_id",
+        "weight",
+        "code",
+        "value",
+        "missing_code",
+        "n_coders",
+        "n_answered",
+        "agree",
+        "source",
+    ]
     return out[columns].reset_index(drop=True)
 
 
@@ -221,9 +235,16 @@ def coder_conflicts(
     out["resolved"] = out["consensus"].notna()
     lead = ["interview_id"]
     if interviews is not None:
-        out = out.merge(interviews[["interview_id", "practice_id", "informant_id", "informant_role"]], on="interview_id", how="left")
+        out = out.merge(
+            interviews[["interview_id", "practice_id", "informant_id", "informant_role"]], on="interview_id", how="left"
+        )
         lead += ["practice_id", "informant_id", "informant_role"]
-    columns = lead + ["delimitation_id", "item_id", "element_id", "question"] + coder_columns + ["max_difference", "consensus", "resolved"]
+    columns = (
+        lead
+        + ["delimitation_id", "item_id", "element_id", "question"]
+        + coder_columns
+        + ["max_difference", "consensus", "resolved"]
+    )
     return out[columns].reset_index(drop=True)
 
 
@@ -281,11 +302,15 @@ def screen_flags(
     coders = answered[~consensus_rows].groupby(keys, sort=False)["answer"]
     per_interview: dict[tuple[str, str], str] = {
         key: "disagree" if distinct > 1 else str(first)
-        for key, distinct, first in zip(coders.nunique().index, coders.nunique().to_numpy(), coders.first().to_numpy(), strict=True)
+        for key, distinct, first in zip(
+            coders.nunique().index, coders.nunique().to_numpy(), coders.first().to_numpy(), strict=True
+        )
     }
     consensus = answered[consensus_rows].groupby(keys, sort=False)["answer"].first()
     per_interview.update({key: str(value) for key, value in consensus.items()})
-    delimitations = [delimitation] if delimitation is not None else sorted(set(frame["delimitation_id"]) | {MAIN_DELIMITATION})
+    delimitations = (
+        [delimitation] if delimitation is not None else sorted(set(frame["delimitation_id"]) | {MAIN_DELIMITATION})
+    )
     rows = []
     for delim in delimitations:
         for practice, group in interviews.groupby("practice_id", sort=True):
@@ -303,5 +328,16 @@ def screen_flags(
                     "possible_sikker": counts["ja"] + counts["disagree"] > 0,
                 }
             )
-    return pd.DataFrame(rows, columns=["practice_id", "delimitation_id", "n_interviews", "n_ja", "n_nej",
-                                       "n_disagree", "n_missing", "possible_sikker"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "practice_id",
+            "delimitation_id",
+            "n_interviews",
+            "n_ja",
+            "n_nej",
+            "n_disagree",
+            "n_missing",
+            "possible_sikker",
+        ],
+    )

@@ -80,9 +80,17 @@ def score_study(
         item_scores=items,
         element_scores=elements,
         profiles=profiles,
-        overall=bootstrap_overall(elements, aggregation, ci=ci, min_element_share=coverage_threshold, replicates=draws,
-                                  min_informants=min_informants),
-        ranks=rank_intervals(elements, aggregation, ci=ci, min_element_share=coverage_threshold, replicates=draws, top_k=top_k),
+        overall=bootstrap_overall(
+            elements,
+            aggregation,
+            ci=ci,
+            min_element_share=coverage_threshold,
+            replicates=draws,
+            min_informants=min_informants,
+        ),
+        ranks=rank_intervals(
+            elements, aggregation, ci=ci, min_element_share=coverage_threshold, replicates=draws, top_k=top_k
+        ),
         element_pattern=element_pattern(profiles),
         screen_flags=screen_flags(study.codings, instrument, study.interviews, delimitation),
         coder_conflicts=coder_conflicts(study.codings, instrument, study.interviews, delimitation, language),

@@ -153,7 +153,9 @@ def _replicate_overall(draws: BootstrapDraws, min_element_share: float) -> tuple
     columns = [np.flatnonzero(position == k) for k in range(int(size.max()) if len(size) else 0)]
     # The k-th element of every pair (the usual case: every practice has every element) is a plain slice
     # of the running sums; otherwise the pairs that have a k-th element are gathered.
-    targets: list[slice | np.ndarray] = [slice(None) if np.array_equal(group[at], every) else group[at] for at in columns]
+    targets: list[slice | np.ndarray] = [
+        slice(None) if np.array_equal(group[at], every) else group[at] for at in columns
+    ]
     # A block of replicates at a time: the temporaries stay a few MB (whole-array temporaries of
     # replicates × practices were fresh memory on every step and most of the time on a national study).
     rows = max(1, _BLOCK_VALUES // 8 // max(draws.scores.shape[1], 1))

@@ -18,7 +18,11 @@ from lovende_research.scoring.summaries import (
 
 
 def _as_draws(
-    replicates: "pd.DataFrame | BootstrapDraws | None", element_scores: pd.DataFrame, aggregation: str, n_boot: int, seed: int
+    replicates: "pd.DataFrame | BootstrapDraws | None",
+    element_scores: pd.DataFrame,
+    aggregation: str,
+    n_boot: int,
+    seed: int,
 ) -> BootstrapDraws:
     if replicates is None:
         return bootstrap_draws(element_scores, aggregation, n_boot, seed)
@@ -226,11 +230,19 @@ def rank_intervals(
     pairs, rep_overall = _replicate_overall(draws, min_element_share)
     ranks = _replicate_ranks(rep_overall, pairs["delimitation_id"].to_numpy(dtype=object))
     low, high, median = _column_quantiles(ranks, [((1 - ci) / 2, "lower"), ((1 + ci) / 2, "higher"), (0.5, "median")])
-    n_ranked = overall.groupby("delimitation_id")["n_ranked"].first().reindex(pairs["delimitation_id"]).to_numpy(dtype=float)
+    n_ranked = (
+        overall.groupby("delimitation_id")["n_ranked"].first().reindex(pairs["delimitation_id"]).to_numpy(dtype=float)
+    )
     decile = np.maximum(1, np.ceil(0.1 * np.nan_to_num(n_ranked)))
-    intervals = pairs.assign(rank_low=low, rank_high=high, rank_median=median, top_k=float(top_k),
-                             p_top_k=(ranks <= top_k).mean(axis=0), top_decile=decile,
-                             p_top_decile=(ranks <= decile[None, :]).mean(axis=0))
+    intervals = pairs.assign(
+        rank_low=low,
+        rank_high=high,
+        rank_median=median,
+        top_k=float(top_k),
+        p_top_k=(ranks <= top_k).mean(axis=0),
+        top_decile=decile,
+        p_top_decile=(ranks <= decile[None, :]).mean(axis=0),
+    )
     out = overall[keys + ["overall", "rank", "n_ranked"]].merge(intervals, on=keys, how="left")
     for column in ("rank_low", "rank_high"):
         out[column] = out[column].round().astype("Int64").where(out["rank"].notna())
@@ -239,5 +251,16 @@ def rank_intervals(
     for column in ("top_k", "top_decile"):
         out[column] = out[column].astype("Int64")
     out = out.sort_values(["delimitation_id", "rank", "practice_id"], na_position="last", kind="stable")
-    columns = ["overall", "rank", "rank_low", "rank_high", "rank_median", "n_ranked", "top_k", "p_top_k", "top_decile", "p_top_decile"]
+    columns = [
+        "overall",
+        "rank",
+        "rank_low",
+        "rank_high",
+        "rank_median",
+        "n_ranked",
+        "top_k",
+        "p_top_k",
+        "top_decile",
+        "p_top_decile",
+    ]
     return out[keys + columns].reset_index(drop=True)

@@ -73,6 +73,22 @@ def declared_language(study_dir: Path) -> str | None:
     return language if language in LANGUAGES else None
 
 
+def _flag(raw: dict[str, Any], key: str, problems: list[Problem]) -> Any:
+    """A true/false key of ``study.yml`` (false when absent); any other value is a problem naming the key."""
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        problems.append(
+            Problem(
+                STUDY_FILE,
+                Text(f"{key} er ikke true/false", f"{key} is not true/false"),
+                expected=Text("true eller false", "true or false"),
+                column=key,
+                value=value,
+            )
+        )
+    return value
+
+
 def read_config(study_dir: Path) -> StudyConfig:
     """Parse and check ``study.yml``; every problem names the file, and the line where YAML gives one."""
     path = study_dir / STUDY_FILE
@@ -161,39 +177,9 @@ def read_config(study_dir: Path) -> StudyConfig:
                 value=instrument,
             )
         )
-    synthetic = raw.get("synthetic", False)
-    if not isinstance(synthetic, bool):
-        problems.append(
-            Problem(
-                STUDY_FILE,
-                Text("synthetic er ikke true/false", "synthetic is not true/false"),
-                expected=Text("true eller false", "true or false"),
-                column="synthetic",
-                value=synthetic,
-            )
-        )
-    show_notes = raw.get("show_notes", False)
-    if not isinstance(show_notes, bool):
-        problems.append(
-            Problem(
-                STUDY_FILE,
-                Text("show_notes er ikke true/false", "show_notes is not true/false"),
-                expected=Text("true eller false", "true or false"),
-                column="show_notes",
-                value=show_notes,
-            )
-        )
-    show_quotes = raw.get("show_quotes", False)
-    if not isinstance(show_quotes, bool):
-        problems.append(
-            Problem(
-                STUDY_FILE,
-                Text("show_quotes er ikke true/false", "show_quotes is not true/false"),
-                expected=Text("true eller false", "true or false"),
-                column="show_quotes",
-                value=show_quotes,
-            )
-        )
+    synthetic, show_notes, show_quotes = (
+        _flag(raw, key, problems) for key in ("synthetic", "show_notes", "show_quotes")
+    )
     redact = raw.get("redact") or []
     if not isinstance(redact, list) or not all(isinstance(t, str) and t.strip() for t in redact):
         problems.append(

@@ -41,12 +41,14 @@ def number(value: object, language: str, digits: int = 2, *, signed: bool = Fals
 
     The one number formatter of every page, table note and figure label, so a Danish page never mixes
     ``0.75`` with ``0,75``. ``signed`` writes an explicit sign (``+0,12`` / ``-0,12``) for offsets and
-    differences; a value that rounds to zero gets ``+``.
+    differences; a value that rounds to zero gets ``+``, and without ``signed`` no sign (never ``-0,00``).
 
     >>> number(0.7512, "da"), number(0.7512, "en"), number(float("nan"), "da"), number(None, "en")
     ('0,75', '0.75', '–', '–')
     >>> number(-0.004, "da", signed=True), number(0.123, "en", signed=True), number(3, "da", 0)
     ('+0,00', '+0.12', '3')
+    >>> number(-0.004, "da"), number(-0.006, "en")
+    ('0,00', '-0.01')
     """
     try:
         x = float(value)  # type: ignore[arg-type]
@@ -54,9 +56,11 @@ def number(value: object, language: str, digits: int = 2, *, signed: bool = Fals
         return "–"
     if not math.isfinite(x):
         return "–"
-    text = f"{abs(x) if signed else x:.{digits}f}"
-    if signed:
-        text = ("-" if x < 0 and float(text) != 0 else "+") + text
+    text = f"{abs(x):.{digits}f}"
+    if x < 0 and float(text) != 0:
+        text = "-" + text
+    elif signed:
+        text = "+" + text
     return text.replace(".", ",") if check_language(language) == "da" else text
 
 

@@ -98,19 +98,8 @@ PHRASES: dict[str, tuple[str, str]] = {
 }
 
 
-def _n(value: float, language: str, digits: int = 2) -> str:
-    """A number as the page's language writes it; one that rounds to zero without a sign (not ``-0,00``)."""
-    if pd.isna(value):
-        return "–"
-    return number(round(float(value), digits) + 0.0, language, digits)
-
-
 def _interval(low: float, high: float, language: str) -> str:
-    return "–" if pd.isna(low) else f"[{_n(low, language)};&nbsp;{_n(high, language)}]"
-
-
-def _signed(value: float, language: str) -> str:
-    return "–" if pd.isna(value) else ("+" if round(float(value), 2) > 0 else "") + _n(value, language)
+    return "–" if pd.isna(low) else f"[{number(low, language)};&nbsp;{number(high, language)}]"
 
 
 def _caveats(comparison: Comparison, language: str, ci: float) -> list[str]:
@@ -149,8 +138,8 @@ def _overall_table(comparison: Comparison, language: str) -> str:
         )
         rows.append(
             f"<tr><td><a href='#{html.escape(str(r.practice_id))}'>{html.escape(str(r.practice_id))}</a></td>"
-            f"<td class='number'>{_n(r.overall_1, language)}</td><td class='number'>{_n(r.overall_2, language)}</td>"
-            f"<td class='number'>{_signed(r.change, language)}</td><td class='number'>{_interval(r.ci_low, r.ci_high, language)}</td>"
+            f"<td class='number'>{number(r.overall_1, language)}</td><td class='number'>{number(r.overall_2, language)}</td>"
+            f"<td class='number'>{number(r.change, language, signed=True)}</td><td class='number'>{_interval(r.ci_low, r.ci_high, language)}</td>"
             f"<td>{t(str(r.direction)) if r.direction in ('improved', 'declined', 'unchanged') else '–'}</td>"
             f"<td class='number'>{html.escape(rank)}</td><td class='number'>{places}</td></tr>"
         )
@@ -170,9 +159,9 @@ def _drift_table(comparison: Comparison, language: str) -> str:
         return f"<p>{t('no_drift_coders')}</p>"
     earlier, later = comparison.change.labels
     rows = "".join(
-        f"<tr><td>{html.escape(str(d.coder_id))}</td><td class='number'>{_signed(d.offset_1, language)}</td>"
-        f"<td class='number'>{_signed(d.offset_2, language)}</td>"
-        f"<td class='number'>{_signed(d.drift, language)}</td><td class='number'>{_interval(d.ci_low, d.ci_high, language)}</td>"
+        f"<tr><td>{html.escape(str(d.coder_id))}</td><td class='number'>{number(d.offset_1, language, signed=True)}</td>"
+        f"<td class='number'>{number(d.offset_2, language, signed=True)}</td>"
+        f"<td class='number'>{number(d.drift, language, signed=True)}</td><td class='number'>{_interval(d.ci_low, d.ci_high, language)}</td>"
         f"<td>{t('yes') if d.drifted else t('no')}</td></tr>"
         for d in comparison.drift.itertuples()
     )
@@ -196,9 +185,9 @@ def _practice_section(
     plt.close(figure)
     names = {e.id: f"{e.number}. {e.name(language)}" for e in rounds.instrument.elements}
     rows = "".join(
-        f"<tr><td>{html.escape(names[c.element_id])}</td><td class='number'>{_n(c.score_1, language)}</td>"
-        f"<td class='number'>{_n(c.score_2, language)}</td>"
-        f"<td class='number'>{_signed(c.change, language)}</td><td class='number'>{_interval(c.ci_low, c.ci_high, language)}</td>"
+        f"<tr><td>{html.escape(names[c.element_id])}</td><td class='number'>{number(c.score_1, language)}</td>"
+        f"<td class='number'>{number(c.score_2, language)}</td>"
+        f"<td class='number'>{number(c.change, language, signed=True)}</td><td class='number'>{_interval(c.ci_low, c.ci_high, language)}</td>"
         f"<td class='{html.escape(str(c.direction))}'>{t(str(c.direction)) if c.direction in ('improved', 'declined', 'unchanged') else '–'}</td>"
         f"<td class='number'>{c.n_1} / {c.n_2} ({c.n_reappearing})</td></tr>"
         for c in cells[cells["practice_id"] == practice_id].itertuples()

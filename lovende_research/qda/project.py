@@ -94,12 +94,25 @@ def normal_guid(value: str | None) -> str:
     return (value or "").strip().strip("{}").lower()
 
 
-def _archive(path: Path) -> tuple[bytes, dict[str, bytes]]:
-    """``project.qde`` and the archive's other files by lower-case name (a ``.qde`` alone: its sibling files)."""
+#: The largest ``project.qde`` and text source read, in bytes as the archive declares them uncompressed.
+#: A project is a file from outside: a few kilobytes of zip can declare gigabytes of zeros (a "zip bomb"),
+#: and ``zipfile`` never returns more than a member's declared size, so refusing large declarations up front
+#: bounds what is read. A national study's project with every transcript is far below these.
+MAX_PROJECT_BYTES = 1 << 30
+MAX_SOURCE_BYTES = 64 << 20
+
+
+def _open_project(path: Path) -> tuple[Element, dict[str, bytes]]:
+    """The parsed ``project.qde`` and the text sources it names (``sources/<name>``, lower case).
+
+    Only the sources a ``plainTextPath="internal://…"`` names are read, so an archive's audio, video or
+    PDF originals are never unpacked; a ``.qde`` alone reads them from its ``Sources/`` folder.
+    """
     if path.suffix.lower() == ".qde":
-        folder = path.parent
-        files = {p.relative_to(folder).as_posix().lower(): p for p in folder.rglob("*") if p.is_file() and p != path}
-        return path.read_bytes(), {name: p.read_bytes() for name, p in files.items() if name.startswith("sources/")}
+        _check_size(path, "project.qde", path.stat().st_size, MAX_PROJECT_BYTES)
+        root = _parse(path, path.read_bytes())
+        folder = {p.relative_to(path.parent).as_posix().lower(): p for p in path.parent.rglob("*") if p.is_file()}
+        return root, {name: _read_file(path, folder[name]) for name in _named_sources(root) if name in folder}
     try:
         with zipfile.ZipFile(path) as archive:
             members = {info.filename.lower(): info for info in archive.infolist() if not info.is_dir()}
@@ -110,15 +123,48 @@ def _archive(path: Path) -> tuple[bytes, dict[str, bytes]]:
                     "arkivet har ingen project.qde" if not qde else "arkivet har flere project.qde",
                     expected="et REFI-QDA-projekt (.qdpx) med project.qde øverst",
                 )
-            return archive.read(members[qde[0]]), {
-                name: archive.read(info) for name, info in members.items() if name != qde[0]
-            }
+            info = members[qde[0]]
+            _check_size(path, info.filename, info.file_size, MAX_PROJECT_BYTES)
+            root = _parse(path, archive.read(info))
+            files = {}
+            for name in _named_sources(root):
+                if name in members:
+                    info = members[name]
+                    _check_size(path, info.filename, info.file_size, MAX_SOURCE_BYTES)
+                    files[name] = archive.read(info)
+            return root, files
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise InputError.single(
             path.name,
             f"er ikke et læsbart zip-arkiv ({exc})",
             expected="et REFI-QDA-projekt (.qdpx: zip med project.qde og Sources/)",
         ) from None
+
+
+def _named_sources(root: Element) -> set[str]:
+    """The archive names (``sources/<name>``, lower case) of the text sources the project points to."""
+    targets = (source.get("plainTextPath") or "" for source in _descendants(root, "TextSource"))
+    return {
+        "sources/" + target.removeprefix("internal://").lstrip("/").lower()
+        for target in targets
+        if target.startswith("internal://")
+    }
+
+
+def _check_size(path: Path, member: str, size: int, limit: int) -> None:
+    if size > limit:
+        raise InputError.single(
+            path.name,
+            f"{member} fylder {size:,} byte udpakket".replace(",", "."),
+            expected=f"højst {limit:,} byte (et større indhold læses ikke: det kan være en zip-bombe)".replace(
+                ",", "."
+            ),
+        )
+
+
+def _read_file(path: Path, file: Path) -> bytes:
+    _check_size(path, file.name, file.stat().st_size, MAX_SOURCE_BYTES)
+    return file.read_bytes()
 
 
 def _parse(path: Path, data: bytes) -> Element:
@@ -310,8 +356,7 @@ def read_project(path: str | Path, instrument: Instrument) -> CodedProject:
     file = Path(path)
     if not file.is_file():
         raise InputError.single(str(file), "filen findes ikke", expected="en .qdpx- eller .qde-fil")
-    data, files = _archive(file)
-    root = _parse(file, data)
+    root, files = _open_project(file)
     reader = _Reader(file, root, files, instrument)
     rows, foreign = reader.rows()
     quotes = pd.DataFrame(rows, columns=list(QUOTE_COLUMNS)).astype({"start": "int64", "end": "int64"})

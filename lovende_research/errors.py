@@ -151,14 +151,23 @@ class InputError(LovendeError):
 
 
 class InstrumentError(LovendeError):
-    """An instrument (questionnaire) file that cannot be used; names the file and the place in it."""
+    """An instrument (questionnaire) file that cannot be used; names the file and the place in it.
+
+    The message is a :class:`Text`, so ``lovende`` prints it in the study's language or ``--lang``.
+
+    >>> error = InstrumentError("v2.yml", "scale", Text("har huller", "has gaps"), Text("1, 2, 3", "1, 2, 3"))
+    >>> str(error), in_language(error.args[0], "en")
+    ('v2.yml, scale: har huller; forventet: 1, 2, 3', 'v2.yml, scale: has gaps; expected: 1, 2, 3')
+    """
 
     def __init__(self, file: str | Path, where: str, problem: str, expected: str = ""):
         self.file, self.where, self.problem, self.expected = str(file), where, problem, expected
-        message = f"{self.file}, {where}: {problem}"
-        if expected:
-            message += f"; forventet: {expected}"
-        super().__init__(message)
+
+        def message(language: str, expected_word: str) -> str:
+            text = f"{self.file}, {in_language(where, language)}: {in_language(problem, language)}"
+            return text + (f"; {expected_word}: {in_language(expected, language)}" if expected else "")
+
+        super().__init__(Text(message("da", "forventet"), message("en", "expected")))
 
 
 def closest_key(key: str, known: Sequence[str]) -> Text:

@@ -32,7 +32,7 @@ from lovende_research.codings_folder import (
     workbook_files,
 )
 from lovende_research.config import PROCESSED_DIR, REPORTS_DIR
-from lovende_research.errors import InputError, InstrumentError, Problem, Text
+from lovende_research.errors import InputError, InstrumentError, Problem, Text, in_language
 from lovende_research.instrument import Instrument, load_instrument
 from lovende_research.io import atomic_write_bytes
 from lovende_research.personal_data import NOTE_COLUMNS, name_warnings
@@ -73,7 +73,10 @@ def instrument_for(study_dir: Path, config: StudyConfig) -> Instrument:
     except InstrumentError as exc:
         raise InputError.single(
             STUDY_FILE,
-            Text(f"instrumentet kan ikke bruges: {exc}", f"the instrument cannot be used: {exc}"),
+            Text(
+                f"instrumentet kan ikke bruges: {exc}",
+                f"the instrument cannot be used: {in_language(exc.args[0], 'en')}",
+            ),
             column="instrument",
             value=config.instrument,
         ) from None

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 import yaml
 
-from lovende_research.errors import InstrumentError
+from lovende_research.errors import InstrumentError, in_language
 from lovende_research.instrument import BUNDLED_INSTRUMENT, TYPOLOGY_ELEMENTS, load_instrument
 
 
@@ -101,6 +102,54 @@ def test_broken_instrument_names_the_place(
     assert message in str(caught.value)
 
 
+#: Words of the Danish messages that must not reach an English reader of an instrument error.
+DANISH = re.compile(r"\b(forventet|mangler|ukendt|står|heltal|vægten|nøgle|filen|ikke|er)\b")
+
+
+@pytest.mark.parametrize(
+    ("change", "english"),
+    [
+        (_set("elements.0.id", "kvalitet"), "elements[0].id: unknown element 'kvalitet'; expected: teori, "),
+        (
+            _set("elements.1.items.0.id", "teori_1"),
+            "elements[*].items: id 'teori_1' occurs more than once; expected: each id once",
+        ),
+        (_set("scale.2.code", 5), "scale: the codes [1, 2, 4, 5] have gaps; expected: consecutive whole numbers"),
+        (_set("scale.2.code", 2), "scale: the code [2] occurs more than once; expected: each code once"),
+        (
+            _set("elements.3.items.0.weight", "høj"),
+            "the weight 'høj' of 'maal_1' is not a positive number; expected: a finite",
+        ),
+        (_set("elements.4.number", 9), "elements[4].number: the element 'overfoerbarhed' has number 9; expected: 5"),
+        (_set("elements.2.en", {"name": "Description"}), "elements[2].en: lacks 'definition'"),
+        (lambda raw: raw["elements"].pop(), "elements: lacks the elements opfoelgning; expected: all 11 elements"),
+        (_set("scale.0.code", "en"), "scale[0].code: 'en' is not a whole number; expected: whole-number codes"),
+        (_set("versoin", "2"), "versoin: unknown key 'versoin'; expected: 'version' (known keys: "),
+        (
+            _set("screen_item.answers", [{"code": "nej", "da": "Nej", "en": "No"}]),
+            "lacks the answer 'ja'; expected: at least",
+        ),
+        (_set("missing_codes", "ved_ikke"), "missing_codes: must be a list; expected: e.g. ved_ikke"),
+        (
+            _set("scale", [{"code": 1, "da": "x", "en": "x"}]),
+            "scale: must be a list of at least two response categories",
+        ),
+    ],
+)
+def test_a_broken_instrument_is_named_in_english_too(
+    tmp_path: Path, bundled_raw: dict[str, Any], change, english: str
+) -> None:
+    # The message is written in both languages; `lovende --lang en` prints the English one (issue 22: every
+    # message to users in the user's language). The Danish stays the str() of the error, as before.
+    path = _write(tmp_path, bundled_raw, change)
+    with pytest.raises(InstrumentError) as caught:
+        load_instrument(path)
+    message = in_language(caught.value.args[0], "en")
+    assert message.startswith(f"{path}, ") and english in message
+    assert not DANISH.search(message.removeprefix(str(path)))
+    assert str(caught.value) != message
+
+
 def test_a_weighted_copy_loads(tmp_path: Path, bundled_raw: dict[str, Any]) -> None:
     path = _write(tmp_path, bundled_raw, _set("elements.0.items.1.weight", 2))
     assert load_instrument(path).item("teori_2").weight == 2.0
@@ -119,5 +168,29 @@ def test_invalid_yaml_and_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InstrumentError, match="ikke gyldig YAML") as caught:
         load_instrument(path)
     assert "version: [unclosed" in str(caught.value)  # the Python parser's message, quoting the line
-    with pytest.raises(InstrumentError, match="findes ikke"):
+    assert in_language(caught.value.args[0], "en").endswith(
+        ", the file: is not valid YAML (" + str(caught.value).split("(", 1)[1]
+    )
+    with pytest.raises(InstrumentError, match="findes ikke") as caught:
         load_instrument(tmp_path / "absent.yml")
+    assert in_language(caught.value.args[0], "en") == f"{tmp_path / 'absent.yml'}, the file: does not exist"
+
+
+def test_validate_prints_a_broken_instrument_in_the_studys_language(
+    tmp_path: Path, bundled_raw: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The path of the whole chain a user meets: study.yml names its own instrument, which has a gap in
+    # its scale; `lovende validate` prints one line in English for an English study, in Danish with --lang da.
+    from lovende_research.cli import main
+    from tests.test_study import make_study
+
+    study = make_study(tmp_path / "s")
+    _write(study, bundled_raw, _set("scale.2.code", 5)).rename(study / "v2.yml")
+    (study / "study.yml").write_text("title: T\nlanguage: en\nseed: 7\ninstrument: v2.yml\n", encoding="utf-8")
+    assert main(["validate", str(study)]) == 1
+    english = capsys.readouterr().err
+    assert "column 'instrument': the instrument cannot be used: " in english
+    assert "v2.yml, scale: the codes [1, 2, 4, 5] have gaps; expected: consecutive whole numbers" in english
+    assert not DANISH.search(english.replace(str(study), ""))
+    assert main(["validate", str(study), "--lang", "da"]) == 1
+    assert "scale: koderne [1, 2, 4, 5] har huller; forventet: fortløbende heltal" in capsys.readouterr().err

@@ -26,6 +26,7 @@ from typing import Any, Mapping
 import yaml
 
 from lovende_research.errors import InstrumentError, closest_key
+from lovende_research.errors import Text as Message
 
 BUNDLED_INSTRUMENT: Path = Path(__file__).with_name("arbejdsversion.yml")
 
@@ -171,6 +172,10 @@ class Instrument:
         return (code - low) / (high - low)
 
 
+#: Where a problem of the whole file is, in a message.
+_FILE = Message("filen", "the file")
+
+
 def load_instrument(path: str | Path | None = None) -> Instrument:
     """Load and validate an instrument file; ``None`` loads the bundled working version.
 
@@ -182,12 +187,17 @@ def load_instrument(path: str | Path | None = None) -> Instrument:
     try:
         raw = _parse_yaml(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InstrumentError(file, "filen", "findes ikke") from None
+        raise InstrumentError(file, _FILE, Message("findes ikke", "does not exist")) from None
     except yaml.YAMLError as exc:
-        raise InstrumentError(file, "filen", f"er ikke gyldig YAML ({exc})") from None
+        raise InstrumentError(
+            file, _FILE, Message(f"er ikke gyldig YAML ({exc})", f"is not valid YAML ({exc})")
+        ) from None
     if not isinstance(raw, Mapping):
         raise InstrumentError(
-            file, "filen", "indeholder ingen nøgler", "en YAML-mapping med version, scale, elements …"
+            file,
+            _FILE,
+            Message("indeholder ingen nøgler", "holds no keys"),
+            Message("en YAML-mapping med version, scale, elements …", "a YAML mapping with version, scale, elements …"),
         )
     return _Parser(file).instrument(raw)
 
@@ -239,15 +249,19 @@ class _Parser:
             if key not in KEYS[kind]:
                 raise self.fail(
                     f"{where}.{key}" if where != "top" else str(key),
-                    f"ukendt nøgle '{key}'",
+                    Message(f"ukendt nøgle '{key}'", f"unknown key '{key}'"),
                     closest_key(str(key), KEYS[kind]),
                 )
 
     def get(self, mapping: Any, key: str, where: str) -> Any:
         if not isinstance(mapping, Mapping):
-            raise self.fail(where, "er ikke en mapping", "nøgle: værdi-par")
+            raise self.fail(
+                where,
+                Message("er ikke en mapping", "is not a mapping"),
+                Message("nøgle: værdi-par", "key: value pairs"),
+            )
         if key not in mapping or mapping[key] is None:
-            raise self.fail(where, f"mangler '{key}'")
+            raise self.fail(where, Message(f"mangler '{key}'", f"lacks '{key}'"))
         return mapping[key]
 
     def text(self, mapping: Any, where: str, field: str | None = None) -> Text:
@@ -258,7 +272,11 @@ class _Parser:
             if field is not None:
                 value = self.get(value, field, f"{where}.{language}")
             if not isinstance(value, str) or not value.strip():
-                raise self.fail(f"{where}.{language}", "er tom eller ikke tekst", "en tekst")
+                raise self.fail(
+                    f"{where}.{language}",
+                    Message("er tom eller ikke tekst", "is empty or not text"),
+                    Message("en tekst", "a text"),
+                )
             values.append(value.strip())
         return Text(*values)
 
@@ -271,7 +289,14 @@ class _Parser:
         categories_raw = raw.get("categories") or {"verified": False, "groups": []}
         screen_item = self.screen_item(self.get(raw, "screen_item", "top"))
         if screen_item.id in {item.id for element in elements for item in element.items}:
-            raise self.fail("screen_item.id", f"'{screen_item.id}' er også et almindeligt spørgsmåls id", "et eget id")
+            raise self.fail(
+                "screen_item.id",
+                Message(
+                    f"'{screen_item.id}' er også et almindeligt spørgsmåls id",
+                    f"'{screen_item.id}' is also an ordinary item's id",
+                ),
+                Message("et eget id", "an id of its own"),
+            )
         return Instrument(
             version=str(version),
             official=bool(raw.get("official", False)),
@@ -288,36 +313,68 @@ class _Parser:
 
     def scale(self, raw: Any) -> tuple[ScalePoint, ...]:
         if not isinstance(raw, list) or len(raw) < 2:
-            raise self.fail("scale", "skal være en liste med mindst to svarkategorier")
+            raise self.fail(
+                "scale",
+                Message(
+                    "skal være en liste med mindst to svarkategorier",
+                    "must be a list of at least two response categories",
+                ),
+            )
         points = []
         for i, entry in enumerate(raw):
             self.known(entry, "scale", f"scale[{i}]")
             code = self.get(entry, "code", f"scale[{i}]")
             if not isinstance(code, int) or isinstance(code, bool):
-                raise self.fail(f"scale[{i}].code", f"{code!r} er ikke et heltal", "heltallige koder, fx 1–4")
+                raise self.fail(
+                    f"scale[{i}].code",
+                    Message(f"{code!r} er ikke et heltal", f"{code!r} is not a whole number"),
+                    Message("heltallige koder, fx 1–4", "whole-number codes, e.g. 1–4"),
+                )
             points.append(ScalePoint(code, self.text(entry, f"scale[{i}]")))
         codes = [p.code for p in points]
         duplicates = sorted({c for c in codes if codes.count(c) > 1})
         if duplicates:
-            raise self.fail("scale", f"koden {duplicates} står mere end én gang", "hver kode én gang")
+            raise self.fail(
+                "scale",
+                Message(f"koden {duplicates} står mere end én gang", f"the code {duplicates} occurs more than once"),
+                Message("hver kode én gang", "each code once"),
+            )
         ordered = sorted(codes)
         if ordered != list(range(ordered[0], ordered[0] + len(ordered))):
-            raise self.fail("scale", f"koderne {ordered} har huller", "fortløbende heltal, fx 1, 2, 3, 4")
+            raise self.fail(
+                "scale",
+                Message(f"koderne {ordered} har huller", f"the codes {ordered} have gaps"),
+                Message("fortløbende heltal, fx 1, 2, 3, 4", "consecutive whole numbers, e.g. 1, 2, 3, 4"),
+            )
         labels = [p.label.da for p in points]
         if len(set(labels)) != len(labels):
-            raise self.fail("scale", "to svarkategorier har samme danske tekst", "forskellige tekster")
+            raise self.fail(
+                "scale",
+                Message(
+                    "to svarkategorier har samme danske tekst", "two response categories have the same Danish text"
+                ),
+                Message("forskellige tekster", "different texts"),
+            )
         return tuple(sorted(points, key=lambda p: p.code))
 
     def missing_codes(self, raw: Any) -> tuple[MissingCode, ...]:
         if not isinstance(raw, list):
-            raise self.fail("missing_codes", "skal være en liste", "fx ved_ikke, ikke_relevant, ikke_besvaret")
+            raise self.fail(
+                "missing_codes",
+                Message("skal være en liste", "must be a list"),
+                Message("fx ved_ikke, ikke_relevant, ikke_besvaret", "e.g. ved_ikke, ikke_relevant, ikke_besvaret"),
+            )
         codes = []
         for i, entry in enumerate(raw):
             self.known(entry, "missing_codes", f"missing_codes[{i}]")
             code_id = str(self.get(entry, "id", f"missing_codes[{i}]"))
             spss = entry.get("spss")
             if spss is not None and (not isinstance(spss, int) or isinstance(spss, bool)):
-                raise self.fail(f"missing_codes[{i}].spss", f"{spss!r} er ikke et heltal", "en heltallig SPSS-kode")
+                raise self.fail(
+                    f"missing_codes[{i}].spss",
+                    Message(f"{spss!r} er ikke et heltal", f"{spss!r} is not a whole number"),
+                    Message("en heltallig SPSS-kode", "a whole-number SPSS code"),
+                )
             codes.append(MissingCode(code_id, self.text(entry, f"missing_codes[{i}]"), spss))
         self.unique([m.id for m in codes], "missing_codes", "id")
         return tuple(codes)
@@ -331,13 +388,17 @@ class _Parser:
             members = tuple(str(e) for e in self.get(entry, "elements", where))
             for member in members:
                 if member not in element_ids:
-                    raise self.fail(f"{where}.elements", f"ukendt element '{member}'", ", ".join(TYPOLOGY_ELEMENTS))
+                    raise self.fail(
+                        f"{where}.elements",
+                        Message(f"ukendt element '{member}'", f"unknown element '{member}'"),
+                        ", ".join(TYPOLOGY_ELEMENTS),
+                    )
             groups.append(Category(str(self.get(entry, "id", where)), self.text(entry, where), members))
         return tuple(groups)
 
     def elements(self, raw: Any) -> tuple[Element, ...]:
         if not isinstance(raw, list):
-            raise self.fail("elements", "skal være en liste")
+            raise self.fail("elements", Message("skal være en liste", "must be a list"))
         elements: list[Element] = []
         for i, entry in enumerate(raw):
             where = f"elements[{i}]"
@@ -348,16 +409,29 @@ class _Parser:
                 )
             element_id = str(self.get(entry, "id", where))
             if element_id not in TYPOLOGY_ELEMENTS:
-                raise self.fail(f"{where}.id", f"ukendt element '{element_id}'", ", ".join(TYPOLOGY_ELEMENTS))
+                raise self.fail(
+                    f"{where}.id",
+                    Message(f"ukendt element '{element_id}'", f"unknown element '{element_id}'"),
+                    ", ".join(TYPOLOGY_ELEMENTS),
+                )
             number = self.get(entry, "number", where)
             expected_number = TYPOLOGY_ELEMENTS.index(element_id) + 1
             if number != expected_number:
                 raise self.fail(
-                    f"{where}.number", f"elementet '{element_id}' har nummer {number!r}", str(expected_number)
+                    f"{where}.number",
+                    Message(
+                        f"elementet '{element_id}' har nummer {number!r}",
+                        f"the element '{element_id}' has number {number!r}",
+                    ),
+                    str(expected_number),
                 )
             items_raw = self.get(entry, "items", where)
             if not isinstance(items_raw, list) or not items_raw:
-                raise self.fail(f"{where}.items", "elementet har ingen spørgsmål", "mindst ét spørgsmål")
+                raise self.fail(
+                    f"{where}.items",
+                    Message("elementet har ingen spørgsmål", "the element has no items"),
+                    Message("mindst ét spørgsmål", "at least one item"),
+                )
             items = tuple(self.item(item, element_id, f"{where}.items[{j}]") for j, item in enumerate(items_raw))
             elements.append(
                 Element(
@@ -371,7 +445,11 @@ class _Parser:
         self.unique([e.id for e in elements], "elements", "id")
         missing = [e for e in TYPOLOGY_ELEMENTS if e not in {x.id for x in elements}]
         if missing:
-            raise self.fail("elements", f"mangler elementerne {', '.join(missing)}", "alle 11 elementer i typologien")
+            raise self.fail(
+                "elements",
+                Message(f"mangler elementerne {', '.join(missing)}", f"lacks the elements {', '.join(missing)}"),
+                Message("alle 11 elementer i typologien", "all 11 elements of the typology"),
+            )
         self.unique([item.id for e in elements for item in e.items], "elements[*].items", "id")
         return tuple(sorted(elements, key=lambda e: e.number))
 
@@ -387,8 +465,11 @@ class _Parser:
         ):
             raise self.fail(
                 f"{where}.weight",
-                f"vægten {weight!r} for '{item_id}' er ikke et positivt tal",
-                "et endeligt tal > 0 (ikke .inf eller .nan)",
+                Message(
+                    f"vægten {weight!r} for '{item_id}' er ikke et positivt tal",
+                    f"the weight {weight!r} of '{item_id}' is not a positive number",
+                ),
+                Message("et endeligt tal > 0 (ikke .inf eller .nan)", "a finite number > 0 (not .inf or .nan)"),
             )
         return Item(item_id, element_id, self.text(raw, where), float(weight))
 
@@ -402,7 +483,11 @@ class _Parser:
             for i, a in enumerate(answers_raw)
         )
         if "ja" not in {code for code, _ in answers}:
-            raise self.fail("screen_item.answers", "mangler svaret 'ja'", "mindst svarene ja og nej")
+            raise self.fail(
+                "screen_item.answers",
+                Message("mangler svaret 'ja'", "lacks the answer 'ja'"),
+                Message("mindst svarene ja og nej", "at least the answers ja and nej"),
+            )
         self.unique([code for code, _ in answers], "screen_item.answers", "code")
         return ScreenItem(str(self.get(raw, "id", "screen_item")), self.text(raw, "screen_item"), answers)
 
@@ -410,5 +495,9 @@ class _Parser:
         seen: set[str] = set()
         for value in values:
             if value in seen:
-                raise self.fail(where, f"{field} '{value}' står mere end én gang", f"hvert {field} én gang")
+                raise self.fail(
+                    where,
+                    Message(f"{field} '{value}' står mere end én gang", f"{field} '{value}' occurs more than once"),
+                    Message(f"hvert {field} én gang", f"each {field} once"),
+                )
             seen.add(value)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from lovende_research.errors import in_language
 from lovende_research.pipeline import (
     STAGES,
     ParameterError,
@@ -94,6 +95,28 @@ def test_an_unknown_name_in_a_stage_block_is_an_error_naming_what_the_notebook_h
         resolve_parameters(STAGE, _declared(seed="1", label="'a'"), [("params.yml", {STAGE.key: {"sed": 3}})])
     message = str(raised.value)
     assert all(part in message for part in ("params.yml", STAGE.notebook, "'sed'", "seed, label"))
+
+
+@pytest.mark.parametrize("block", [3, "seed: 7", [{"seed": 7}], False, 0], ids=repr)
+def test_a_stage_block_that_is_not_a_mapping_is_an_error_naming_the_file_and_the_key(block: Any) -> None:
+    """Pins down that ``scoring: 3`` (or a list, a text, a YAML ``no``, a 0) under a stage's key stops the
+    run instead of being passed over, in both languages, naming the file, the key, what was found and that
+    a mapping of parameter names was expected; falsy values included, so a ``no`` is not read as empty."""
+    with pytest.raises(ParameterError) as raised:
+        resolve_parameters(STAGE, _declared(seed="1"), [("params.yml", {"seed": 2, STAGE.key: block})])
+    assert str(raised.value) == (
+        f"params.yml: '{STAGE.key}' skal være en mapping af parameternavne til værdier, fik {block!r}"
+    )
+    assert in_language(raised.value.args[0], "en") == (
+        f"params.yml: '{STAGE.key}' must be a mapping of parameter names to values, got {block!r}"
+    )
+
+
+def test_an_empty_stage_block_sets_nothing_and_another_stage_block_is_not_read() -> None:
+    """Pins down that ``scoring:`` with nothing under it (YAML null) is an empty block, so the plain keys of
+    the layer still apply, and that a broken block of another stage is left to that stage's run."""
+    layers = [("params.yml", {"seed": 2, STAGE.key: None, STAGES[1].key: 3})]
+    assert resolve_parameters(STAGE, _declared(seed="1"), layers) == {"seed": 2}
 
 
 def test_check_unused_refuses_a_plain_key_no_notebook_declares() -> None:

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -230,12 +231,12 @@ def _sniff_delimiter(header_line: str) -> str:
 
 
 def _first_line(text: str) -> str:
-    """``text.splitlines()[0]`` without splitting a million-line file to get it."""
+    """``_lines(text)[0]`` without splitting a million-line file to get it."""
     size = 4096
     while True:
-        lines = text[:size].splitlines()
+        lines = _lines(text[:size])
         if len(lines) > 1 or size >= len(text):
-            return lines[0] if lines else ""
+            return lines[0]
         size *= 4
 
 
@@ -354,7 +355,8 @@ def _csv_records(path: Path, text: str, delimiter: str) -> tuple[list[list[str]]
             return records, lines
         except csv.Error as exc:
             # Read alone and leniently, the line where the record opens ends in the field the quote opened.
-            opening = text.splitlines()[start - 1] if start - 1 < len(text.splitlines()) else ""
+            # The reader has read that line, so the text has it.
+            opening = _lines(text)[start - 1]
             column = len(next(csv.reader([opening], delimiter=delimiter), [""])) - 1
             header = records[0] if records else []
             raise InputError.single(
@@ -371,6 +373,20 @@ def _csv_records(path: Path, text: str, delimiter: str) -> tuple[list[list[str]]
         lines.append(start)
 
 
+_LINE_END = re.compile("\r\n|\r|\n")
+
+
+def _lines(text: str) -> list[str]:
+    """``text`` cut where the csv reader ends a line (``\\r\\n``, ``\\n`` or a bare ``\\r``), so line numbers
+    and columns agree with it; ``str.splitlines`` also cuts at characters a cell may hold (``\\u2028`` from
+    text pasted off a web page, ``\\x85``, a form feed), which put the column and the line count off.
+
+    >>> _lines("a\\u2028b;c\\r\\nd\\re")
+    ['a\\u2028b;c', 'd', 'e']
+    """
+    return _LINE_END.split(text)
+
+
 def _unclosed_quotes(
     path: Path, records: list[list[str]], lines: list[int], width: int, delimiter: str
 ) -> list[Problem]:
@@ -383,7 +399,7 @@ def _unclosed_quotes(
     problems = []
     for number, (record, line) in enumerate(zip(records[1:], lines[1:], strict=True), start=2):
         for column, cell in enumerate(record):
-            later = cell.splitlines()[1:]
+            later = _lines(cell)[1:]
             if width > 1 and any(part.count(delimiter) >= max(width - 1, 2) for part in later):
                 problems.append(
                     Problem(

@@ -9,10 +9,13 @@ through the same code; these tests pin down each reader on its own, fast enough 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pandas as pd
+import pyreadstat
 import pytest
 from openpyxl import Workbook
 
@@ -249,7 +252,9 @@ def test_a_utf16_mark_before_bytes_that_are_not_utf16_is_one_problem(tmp_path: P
     assert _problem(raised).render("en") == (
         "candidates.csv: the file has a UTF-16 mark, but is not valid UTF-16; expected: a CSV text file in UTF-8"
     )
-    assert "filen har et UTF-16-mærke, men er ikke gyldig UTF-16" in _problem(raised).render("da")
+    assert _problem(raised).render("da") == (
+        "candidates.csv: filen har et UTF-16-mærke, men er ikke gyldig UTF-16; forventet: en CSV-tekstfil i UTF-8"
+    )
 
 
 @pytest.mark.parametrize(
@@ -627,3 +632,140 @@ def test_csv_cells_and_names_are_nfc(tmp_path: Path) -> None:
     text = unicodedata.normalize("NFD", "id;Område\nP1;Ærø Å\n")
     raw = read_table(_write(tmp_path, "a.csv", text.encode()), "a", ("id",))
     assert raw.frame.columns.tolist() == ["id", "område"] and _cells(raw) == {2: ["P1", "Ærø Å"]}
+
+
+# --- what the first mutation run showed untested (docs/mutation.md, "tables") ----------------------------
+
+
+def test_every_cell_is_a_python_str(tmp_path: Path) -> None:
+    """Cells are ``str``, not numpy's ``np.str_`` (which a problem's ``value!r`` would print as
+    ``np.str_('x')``), from the fast reader and after NFC normalisation of a column with non-ASCII text."""
+    raw = read_table(_write(tmp_path, "a.csv", "id;name\nP1;Ærø\nP2;x\n".encode()), "a", ("id",))
+    assert {type(v) for v in raw.frame.to_numpy().ravel()} == {str}
+    nfd = tables.nfc_frame(pd.DataFrame({"a": [unicodedata.normalize("NFD", "Å"), "b"]}))
+    assert {type(v) for v in nfd["a"]} == {str}
+
+
+def test_an_ordinary_file_does_not_need_the_row_by_row_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pins down that the fast reader is used where it can be (a national codings file took 10 s row by
+    row): with the row-by-row reader made to fail, an ordinary file is still read."""
+
+    def fail(*args: object) -> None:
+        raise AssertionError("the row-by-row reader was used")
+
+    monkeypatch.setattr(tables, "_read_csv_rows", fail)
+    raw = read_table(_write(tmp_path, "a.csv", b"id;name\nP1;A\n"), "a", ("id",))
+    assert _cells(raw) == {2: ["P1", "A"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "delimiter", "columns", "cells"),
+    [
+        ("id\nP1\n", ",", ["id"], {2: ["P1"]}),  # one column
+        ("2024;2025\n1;2\n", ";", ["2024", "2025"], {2: ["1", "2"]}),  # numbers as the header: still text
+        ('id;name\nP1;"say ""hi"""\n', ";", ["id", "name"], {2: ["P1", 'say "hi"']}),  # "" is one quote
+        ('id;"Old\r\nname"\r\nP1;A\r\n', ";", ["id", "old\r\nname"], {2: ["P1", "A"]}),  # a break in a header cell
+    ],
+    ids=["one-column", "numeric-header", "doubled-quote", "header-break"],
+)
+def test_the_fast_reader_on_files_it_takes(
+    text: str, delimiter: str, columns: list[str], cells: dict[int, list[str]]
+) -> None:
+    fast = tables._read_csv_fast(text, delimiter)
+    assert fast is not None
+    assert fast.columns.tolist() == columns
+    assert {int(r): list(v) for r, v in zip(fast.index, fast.to_numpy().tolist(), strict=True)} == cells
+    assert {type(v) for v in fast.to_numpy().ravel()} == {str}
+
+
+def test_the_fast_reader_of_no_text_is_none() -> None:
+    assert tables._read_csv_fast("", ";") is None
+
+
+def test_the_row_by_row_reader_keeps_a_cell_as_typed_and_names_the_table(tmp_path: Path) -> None:
+    """A Windows line end inside a quoted cell stays ``\\r\\n`` (the file is read with ``newline=""``), on the
+    row-by-row path (taken here for the blank cell past the header on row 3)."""
+    path = _write(tmp_path, "Candidates.csv", b'id;name\r\nP1;"two\r\nlines"\r\nP2;B;\r\n')
+    raw = read_table(path, "candidates", ("id",))
+    assert _cells(raw) == {2: ["P1", "two\r\nlines"], 3: ["P2", "B"]}
+    assert raw.name == "candidates" and raw.path == path and raw.decimal_comma
+
+
+def test_an_xlsx_table_keeps_its_name_and_path(tmp_path: Path) -> None:
+    path = _xlsx(tmp_path / "Kandidater.xlsx", {"S": [list(REQUIRED), ["P1", "A"]]})
+    raw = read_table(path, "candidates", REQUIRED)
+    assert raw.name == "candidates" and raw.path == path
+
+
+def test_xlsx_rows_shorter_than_the_header_without_a_declared_size(tmp_path: Path) -> None:
+    """A workbook without the ``<dimension>`` element (some tools write none) gives rows only as long as
+    their last cell in read-only mode; they are padded with empty cells to the header's width."""
+    source = _xlsx(tmp_path / "full.xlsx", {"S": [["practice_id", "name", "note"], ["P1"], ["P2", "B", "x"]]})
+    path = tmp_path / "candidates.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data, count = re.subn(rb'<dimension ref="[^"]*" ?/>', b"", data)
+                assert count == 1
+            zout.writestr(item, data)
+    raw = read_table(path, "candidates", REQUIRED)
+    assert _cells(raw) == {2: ["P1", "", ""], 3: ["P2", "B", "x"]}
+
+
+def test_a_sav_file_is_read_by_the_spss_reader(tmp_path: Path) -> None:
+    """``read_table`` hands a ``.sav`` (any case) to ``spss.read_sav``: rows from 1, labels kept."""
+    path = tmp_path / "codings.SAV"
+    frame = pd.DataFrame({"interview_id": ["I1", "I2"], "response": [3.0, 7.0]})
+    pyreadstat.write_sav(frame, str(path), variable_value_labels={"response": {7.0: "Ved ikke"}})
+    raw = read_table(path, "codings", ("interview_id",))
+    assert raw.name == "codings" and raw.path == path and raw.is_spss
+    assert _cells(raw) == {1: ["I1", "3"], 2: ["I2", "7"]}
+    assert raw.value_labels == {"response": {"7": "Ved ikke"}}
+
+
+def test_a_quote_left_open_in_the_first_column_or_past_the_header(tmp_path: Path) -> None:
+    """The column is the one the quote opens: the first (``id``, index 0), or none where it opens in a
+    cell past the header's last column."""
+    first = _write(tmp_path, "a.csv", b'id;name\nP1;A\n"P2;B\n')
+    with pytest.raises(InputError) as raised:
+        read_table(first, "a", ("id",))
+    assert (_problem(raised).row, _problem(raised).column) == (3, "id")
+    past = _write(tmp_path, "b.csv", b'id;name\nP1;A\nP2;B;"x\n')
+    with pytest.raises(InputError) as raised:
+        read_table(past, "b", ("id",))
+    assert (_problem(raised).row, _problem(raised).column) == (3, None)
+
+
+def test_a_swallowed_line_needs_as_many_separators_as_a_row_has(tmp_path: Path) -> None:
+    """With four columns a row has three separators: a later line of a cell with two is text, with three
+    it is a swallowed row."""
+    text_only = _write(tmp_path, "a.csv", b'a;b;c;d\n1;"x\ny;z;w";3;4\n')
+    assert _cells(read_table(text_only, "a", ("a",))) == {2: ["1", "x\ny;z;w", "3", "4"]}
+    swallowed = _write(tmp_path, "b.csv", b'a;b;c;d\n1;"x\n2;y;z;w";3;4\n')
+    with pytest.raises(InputError) as raised:
+        read_table(swallowed, "b", ("a",))
+    assert (_problem(raised).row, _problem(raised).column) == (2, "b")
+
+
+def test_a_swallowing_cell_past_the_header_names_no_column(tmp_path: Path) -> None:
+    path = _write(tmp_path, "a.csv", b'id;name\nP1;A;"x\nP2;B;C"\nP3;D\n')
+    with pytest.raises(InputError) as raised:
+        read_table(path, "a", ("id",))
+    assert (_problem(raised).row, _problem(raised).column) == (2, None)
+
+
+def test_lines_and_columns_count_only_the_line_ends_the_csv_reader_knows(tmp_path: Path) -> None:
+    """A bug the mutation run led to: ``str.splitlines`` also cuts at ``\\u2028`` (text pasted off a web
+    page), so the quote left open in ``note`` on line 3 was reported in ``name``, and a cell with one was
+    said to close a line later than it does. Here the cell of row 2 spans lines 2–4: it closes 2 lines later."""
+    open_note = _write(tmp_path, "a.csv", 'id;name;note\nP1;A\u2028B;x\nP2;C;"z\n'.encode())
+    with pytest.raises(InputError) as raised:
+        read_table(open_note, "a", ("id",))
+    assert (_problem(raised).row, _problem(raised).column) == (3, "note")
+    assert "det åbner på linje 3 (" in _problem(raised).render("da")
+    swallowing = _write(tmp_path, "b.csv", 'id;name;note\nP1;"A\u2028B;y;z\nP2;C;z\nP3;D;w"\n'.encode())
+    with pytest.raises(InputError) as raised:
+        read_table(swallowing, "b", ("id",))
+    assert "åbner et felt på linje 2, som først lukkes 2 linjer senere" in _problem(raised).render("da")
+    assert tables._first_line("a;b\u2028c;d\ne") == "a;b\u2028c;d"

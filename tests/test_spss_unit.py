@@ -175,3 +175,11 @@ def test_an_instrument_without_spss_numbers_names_no_missing_value() -> None:
     assert [(p.row, p.value) for p in problems] == [(1, "7")]
     assert problems[0].render("da").endswith("; forventet: en af 9 (Ikke besvaret)")
     assert problems[0].render("en").endswith("; expected: one of 9 (Not answered)")
+
+
+def test_text_and_empty_cells_beside_a_declared_range_are_no_problem() -> None:
+    """An SPSS text variable (a tool that stores the answers as words) and an empty number (``""``) are not
+    numbers, so they fall in no declared range: left as they are, no problem, no error."""
+    raw = _raw({"response": ["Ved ikke", "", "3", "8"]}, ranges={"response": [(7.0, 9.0)]})
+    out, problems = labelled_responses(raw, INSTRUMENT, KNOWN, ["response"])
+    assert out.frame["response"].tolist() == ["Ved ikke", "", "3", "8"] and problems == []

@@ -63,7 +63,9 @@ def test_long_codings_one_row_per_item_with_its_cell() -> None:
         4: Origin(4, {"response": (4, "teori_2"), "item_id": (4, "teori_2")}),
     }
     assert long.name == raw.name and long.path == raw.path
-    assert all(isinstance(v, str) for v in long.frame.to_numpy().ravel())
+    # Text cells in object columns, as every reader's frame (tables.frame_of), not pandas' own string dtype.
+    assert all(long.frame[c].dtype == object for c in long.frame.columns)
+    assert all(type(v) is str for v in long.frame.to_numpy().ravel())
 
 
 def test_long_codings_of_keys_only() -> None:

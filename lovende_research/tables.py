@@ -169,9 +169,25 @@ def _decode(path: Path) -> str:
     Danish spreadsheets saved as 'CSV' by Excel on Windows are Windows-1252, a superset of Latin-1 for
     æøå; a byte Windows-1252 leaves undefined falls back to Latin-1 so nothing is lost. Text with a
     UTF-16 byte-order mark (Excel's "Unicode text") is read as UTF-16. A file that is not text at all
-    (a known binary signature, or NUL bytes) is a problem naming the file, not a reader's traceback.
+    (a known binary signature, or NUL characters) is a problem naming the file, not a reader's traceback.
+    NUL is looked for in the decoded text, so a UTF-16 file (whose text is half NUL bytes) or one behind a
+    UTF-8 mark holding one is refused as an 8-bit one is.
     """
-    data = path.read_bytes()
+    text = _decoded(path, path.read_bytes())
+    if "\x00" in text:
+        raise InputError.single(
+            path.name,
+            Text(
+                "filen er ikke en CSV-tekstfil (den indeholder binære data)",
+                "the file is not a CSV text file (it holds binary data)",
+            ),
+            expected=Text("en CSV-tekstfil i UTF-8 eller Windows-1252", "a CSV text file in UTF-8 or Windows-1252"),
+        )
+    return text
+
+
+def _decoded(path: Path, data: bytes) -> str:
+    """``data`` decoded as :func:`_decode` says, or a problem for a byte-order mark it belies or a binary file."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8")
@@ -206,15 +222,6 @@ def _decode(path: Path) -> str:
                 ),
                 expected=Text("en CSV-tekstfil", "a CSV text file"),
             )
-    if b"\x00" in data:
-        raise InputError.single(
-            path.name,
-            Text(
-                "filen er ikke en CSV-tekstfil (den indeholder binære data)",
-                "the file is not a CSV text file (it holds binary data)",
-            ),
-            expected=Text("en CSV-tekstfil i UTF-8 eller Windows-1252", "a CSV text file in UTF-8 or Windows-1252"),
-        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -769,3 +769,20 @@ def test_lines_and_columns_count_only_the_line_ends_the_csv_reader_knows(tmp_pat
         read_table(swallowing, "b", ("id",))
     assert "åbner et felt på linje 2, som først lukkes 2 linjer senere" in _problem(raised).render("da")
     assert tables._first_line("a;b\u2028c;d\ne") == "a;b\u2028c;d"
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["id;name\nP1;a\x00\n".encode("utf-16"), b"\xef\xbb\xbfid;name\nP1;a\x00b\n"],
+    ids=["utf-16", "utf-8-bom"],
+)
+def test_a_nul_character_is_binary_data_in_a_file_with_a_byte_order_mark_too(tmp_path: Path, data: bytes) -> None:
+    """A bug the mutation run led to: a NUL was refused only in files without a byte-order mark, so one
+    in UTF-16 text (whose NUL bytes are its text) or behind a UTF-8 mark reached the cells."""
+    path = _write(tmp_path, "codings.csv", data)
+    with pytest.raises(InputError) as raised:
+        read_table(path, "codings", REQUIRED)
+    assert _problem(raised).render("en") == (
+        "codings.csv: the file is not a CSV text file (it holds binary data); "
+        "expected: a CSV text file in UTF-8 or Windows-1252"
+    )

@@ -86,6 +86,7 @@ MODULES: dict[str, tuple[list[str], list[str], list[str]]] = {
     "tables": (["lovende_research/tables.py"], ["tests/test_tables_unit.py"], []),
     "spss": (["lovende_research/spss.py"], ["tests/test_spss_unit.py"], []),
     "wide_codings": (["lovende_research/wide_codings.py"], ["tests/test_wide_codings_unit.py"], []),
+    "codings_folder": (["lovende_research/codings_folder.py"], ["tests/test_codings_folder_unit.py"], []),
 }
 
 #: What the copy needs besides the package and its tests: the example study and the instrument are read

@@ -79,6 +79,8 @@ def test_two_coders_sheets_become_the_long_table_each_row_knowing_its_cell(tmp_p
         ["I2", "K1", "teori_2", "", "", ""],
         ["I1", "K2", "teori_1", "2", "", "D2"],
     ]
+    # Text cells in object columns, as every reader's frame (tables.frame_of), not pandas' own string dtype.
+    assert all(raw.frame[c].dtype == object for c in raw.frame.columns)
     keys = {"interview_id": (1, "interview_id"), "coder_id": (2, "coder_id")}
     assert raw.origin == {
         1: Origin(5, keys, file="codings/K1.xlsx", sheet="I1"),
@@ -225,3 +227,11 @@ def test_the_workbook_suffix_in_any_case(tmp_path: Path, suffix: str) -> None:
     _workbook(tmp_path / f"K1{suffix}", {"I1": _sheet("I1", "K1", [["teori_1", "Q", 4]])})
     raw, problems = cf.read_codings_folder(tmp_path)
     assert problems == [] and raw.frame["response"].tolist() == ["4"]
+
+
+def test_a_formula_is_read_as_its_saved_value(tmp_path: Path) -> None:
+    """``data_only``: a cell holds the value Excel last computed, not the formula's text. openpyxl saves no
+    computed value, so the answer is empty, where the formula itself would read ``=C6``."""
+    _workbook(tmp_path / "K1.xlsx", {"I1": _sheet("I1", "K1", [["teori_1", "Q1", "=C6"], ["teori_2", "Q2", 3]])})
+    raw, problems = cf.read_codings_folder(tmp_path)
+    assert problems == [] and raw.frame["response"].tolist() == ["", "3"]

@@ -150,11 +150,22 @@ def resolve_parameters(
     (``{stage.key: {...}}``) and its plain keys both apply; a name the notebook does not declare is an
     error for a stage-specific block, and is skipped for a plain key only if some stage declares it
     (checked by :func:`check_unused`). A value whose type differs from the default's is an error, so a
-    YAML ``no`` or an unquoted ``007`` does not arrive as False or 7 where text was meant.
+    YAML ``no`` or an unquoted ``007`` does not arrive as False or 7 where text was meant. A stage block
+    that is not a mapping (``scoring: 3``) is an error too, not a block to pass over; an empty one
+    (``scoring:`` with every line under it commented out, which YAML reads as null) sets nothing.
     """
     values: dict[str, Any] = {}
     for source, layer in layers:
-        specific = layer.get(stage.key, {}) if isinstance(layer.get(stage.key), dict) else {}
+        specific = layer.get(stage.key)
+        if specific is None:
+            specific = {}
+        if not isinstance(specific, dict):
+            raise ParameterError(
+                Text(
+                    f"{source}: '{stage.key}' skal være en mapping af parameternavne til værdier, fik {specific!r}",
+                    f"{source}: '{stage.key}' must be a mapping of parameter names to values, got {specific!r}",
+                )
+            )
         for name in specific:
             if name not in declared:
                 raise ParameterError(

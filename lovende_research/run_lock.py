@@ -83,7 +83,7 @@ def run_lock(
 
 def _acquire(folder: Path, wait: bool, on_wait: Callable[[str], None] | None) -> IO[str]:
     folder.mkdir(parents=True, exist_ok=True)
-    handle = open(folder / LOCK_FILE, "a+", encoding="utf-8")  # noqa: SIM115 - held open for the run
+    handle = open(folder / LOCK_FILE, "a+", encoding="utf-8")  # held open for the run
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -196,7 +196,7 @@ def _validated_for(study_dir: Path) -> Study | None:
         ):  # absolute paths: this folder's files
             return None
         return study if study.checksums() == checksums else None
-    except Exception:  # noqa: BLE001 - any doubt about the kept study means validating the folder again
+    except Exception:  # any doubt about the kept study means validating the folder again
         return None
 
 

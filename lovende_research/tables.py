@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -168,9 +169,25 @@ def _decode(path: Path) -> str:
     Danish spreadsheets saved as 'CSV' by Excel on Windows are Windows-1252, a superset of Latin-1 for
     æøå; a byte Windows-1252 leaves undefined falls back to Latin-1 so nothing is lost. Text with a
     UTF-16 byte-order mark (Excel's "Unicode text") is read as UTF-16. A file that is not text at all
-    (a known binary signature, or NUL bytes) is a problem naming the file, not a reader's traceback.
+    (a known binary signature, or NUL characters) is a problem naming the file, not a reader's traceback.
+    NUL is looked for in the decoded text, so a UTF-16 file (whose text is half NUL bytes) or one behind a
+    UTF-8 mark holding one is refused as an 8-bit one is.
     """
-    data = path.read_bytes()
+    text = _decoded(path, path.read_bytes())
+    if "\x00" in text:
+        raise InputError.single(
+            path.name,
+            Text(
+                "filen er ikke en CSV-tekstfil (den indeholder binære data)",
+                "the file is not a CSV text file (it holds binary data)",
+            ),
+            expected=Text("en CSV-tekstfil i UTF-8 eller Windows-1252", "a CSV text file in UTF-8 or Windows-1252"),
+        )
+    return text
+
+
+def _decoded(path: Path, data: bytes) -> str:
+    """``data`` decoded as :func:`_decode` says, or a problem for a byte-order mark it belies or a binary file."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8")
@@ -205,15 +222,6 @@ def _decode(path: Path) -> str:
                 ),
                 expected=Text("en CSV-tekstfil", "a CSV text file"),
             )
-    if b"\x00" in data:
-        raise InputError.single(
-            path.name,
-            Text(
-                "filen er ikke en CSV-tekstfil (den indeholder binære data)",
-                "the file is not a CSV text file (it holds binary data)",
-            ),
-            expected=Text("en CSV-tekstfil i UTF-8 eller Windows-1252", "a CSV text file in UTF-8 or Windows-1252"),
-        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -230,12 +238,12 @@ def _sniff_delimiter(header_line: str) -> str:
 
 
 def _first_line(text: str) -> str:
-    """``text.splitlines()[0]`` without splitting a million-line file to get it."""
+    """``_lines(text)[0]`` without splitting a million-line file to get it."""
     size = 4096
     while True:
-        lines = text[:size].splitlines()
+        lines = _lines(text[:size])
         if len(lines) > 1 or size >= len(text):
-            return lines[0] if lines else ""
+            return lines[0]
         size *= 4
 
 
@@ -354,7 +362,8 @@ def _csv_records(path: Path, text: str, delimiter: str) -> tuple[list[list[str]]
             return records, lines
         except csv.Error as exc:
             # Read alone and leniently, the line where the record opens ends in the field the quote opened.
-            opening = text.splitlines()[start - 1] if start - 1 < len(text.splitlines()) else ""
+            # The reader has read that line, so the text has it.
+            opening = _lines(text)[start - 1]
             column = len(next(csv.reader([opening], delimiter=delimiter), [""])) - 1
             header = records[0] if records else []
             raise InputError.single(
@@ -371,6 +380,20 @@ def _csv_records(path: Path, text: str, delimiter: str) -> tuple[list[list[str]]
         lines.append(start)
 
 
+_LINE_END = re.compile("\r\n|\r|\n")
+
+
+def _lines(text: str) -> list[str]:
+    """``text`` cut where the csv reader ends a line (``\\r\\n``, ``\\n`` or a bare ``\\r``), so line numbers
+    and columns agree with it; ``str.splitlines`` also cuts at characters a cell may hold (``\\u2028`` from
+    text pasted off a web page, ``\\x85``, a form feed), which put the column and the line count off.
+
+    >>> _lines("a\\u2028b;c\\r\\nd\\re")
+    ['a\\u2028b;c', 'd', 'e']
+    """
+    return _LINE_END.split(text)
+
+
 def _unclosed_quotes(
     path: Path, records: list[list[str]], lines: list[int], width: int, delimiter: str
 ) -> list[Problem]:
@@ -383,7 +406,7 @@ def _unclosed_quotes(
     problems = []
     for number, (record, line) in enumerate(zip(records[1:], lines[1:], strict=True), start=2):
         for column, cell in enumerate(record):
-            later = cell.splitlines()[1:]
+            later = _lines(cell)[1:]
             if width > 1 and any(part.count(delimiter) >= max(width - 1, 2) for part in later):
                 problems.append(
                     Problem(

@@ -66,6 +66,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from lovende_research.errors import ArgumentError
 from lovende_research.instrument import Instrument, load_instrument
 
 #: Element offsets :math:`a_e` on the 0–1 scale (the practice level :math:`m_p` is added).
@@ -111,10 +112,14 @@ class IndependentSpec:
     n_extreme: int = 0
 
     def __post_init__(self) -> None:
-        if self.n_practices < 2 or self.informants_per_practice < 1 or self.n_coders < CODERS_PER_INTERVIEW:
-            raise ValueError("IndependentSpec: at least 2 practices, 1 informant each and 2 coders are needed")
+        # Fewer practices, informants or coders leave nothing to compare (two coders code each interview).
+        for name, least in (("n_practices", 2), ("informants_per_practice", 1), ("n_coders", CODERS_PER_INTERVIEW)):
+            if getattr(self, name) < least:
+                raise ArgumentError(f"IndependentSpec.{name}", getattr(self, name), f"et heltal på mindst {least}")
         if not 0 <= self.n_extreme <= self.n_practices:
-            raise ValueError("IndependentSpec: n_extreme must lie between 0 and n_practices")
+            raise ArgumentError(
+                "IndependentSpec.n_extreme", self.n_extreme, f"et heltal mellem 0 og n_practices ({self.n_practices})"
+            )
 
 
 @dataclass(frozen=True)
@@ -145,7 +150,7 @@ def write_independent_study(out_dir: Path, spec: IndependentSpec, seed: int) -> 
     """
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):
-        raise ValueError(f"{out_dir}: the folder is not empty")
+        raise ArgumentError("out_dir", str(out_dir), "en mappe der ikke findes endnu, eller en tom mappe")
     instrument = load_instrument()
     rng = np.random.default_rng(seed)
     practices = [f"Q{k + 1:03d}" for k in range(spec.n_practices)]

@@ -548,9 +548,9 @@ show(bias_plots.delimitation_chart(checks.delimitation, study.instrument, langua
 # cell also saves the findings to `findings.json`, so the teacher can compare the groups.
 
 # %% tags=["solution"]
-import json  # noqa: E402
+import json
 
-from lovende_research.io import write_json  # noqa: E402
+from lovende_research.io import write_json
 
 truth = json.loads((study.path / "truth.json").read_text(encoding="utf-8"))
 role_means = checks.role_profiles[~checks.role_profiles["excluded"]].groupby("informant_role")["score"].mean()

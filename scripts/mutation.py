@@ -81,16 +81,12 @@ MODULES: dict[str, tuple[list[str], list[str], list[str]]] = {
         ["tests/test_bias_styles.py", "tests/test_bias.py", "-k", "style or screen or threshold or coinciding"],
         [],
     ),
-    "tables": (
-        ["lovende_research/tables.py"],
-        [
-            "tests/test_tables_property.py",
-            "tests/test_study.py",
-            "tests/test_study_hostile.py",
-            "tests/test_study_spss_wide.py",
-        ],
-        [],
-    ),
+    # The readers with their fast unit tests: tests/test_study*.py validate whole studies and
+    # tests/test_tables_property.py reads 120 random files a test, seconds per mutant.
+    "tables": (["lovende_research/tables.py"], ["tests/test_tables_unit.py"], []),
+    "spss": (["lovende_research/spss.py"], ["tests/test_spss_unit.py"], []),
+    "wide_codings": (["lovende_research/wide_codings.py"], ["tests/test_wide_codings_unit.py"], []),
+    "codings_folder": (["lovende_research/codings_folder.py"], ["tests/test_codings_folder_unit.py"], []),
 }
 
 #: What the copy needs besides the package and its tests: the example study and the instrument are read

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from lovende_research.errors import in_language
 from lovende_research.pipeline import (
     STAGES,
     ParameterError,
@@ -66,6 +67,11 @@ def test_parameter_type_table(default: str, value: Any, accepted: bool) -> None:
         # The YAML quoting hint only where text was expected (a bare 007 or no is the usual cause).
         assert message.endswith(" (sæt tekst i anførselstegn i YAML, fx '007' eller 'no')") == (wanted == "str")
         assert message.endswith(f"fik {value!r}") == (wanted != "str")
+        # The same in English, hint and all (``lovende run --lang en`` reports it so).
+        hint = " (quote text in YAML, e.g. '007' or 'no')" if wanted == "str" else ""
+        assert in_language(raised.value.args[0], "en") == (
+            f"params.yml: the parameter 'x' in {STAGE.notebook} must be {wanted}, got {value!r}{hint}"
+        )
 
 
 def _declared(**defaults: str) -> dict[str, dict[str, str]]:
@@ -94,6 +100,31 @@ def test_an_unknown_name_in_a_stage_block_is_an_error_naming_what_the_notebook_h
         resolve_parameters(STAGE, _declared(seed="1", label="'a'"), [("params.yml", {STAGE.key: {"sed": 3}})])
     message = str(raised.value)
     assert all(part in message for part in ("params.yml", STAGE.notebook, "'sed'", "seed, label"))
+    assert in_language(raised.value.args[0], "en") == (
+        f"params.yml: notebook {STAGE.notebook} has no parameter 'sed'; it has: seed, label"
+    )
+
+
+@pytest.mark.parametrize("block", [3, "seed: 7", [{"seed": 7}], False, 0], ids=repr)
+def test_a_stage_block_that_is_not_a_mapping_is_an_error_naming_the_file_and_the_key(block: Any) -> None:
+    """Pins down that ``scoring: 3`` (or a list, a text, a YAML ``no``, a 0) under a stage's key stops the
+    run instead of being passed over, in both languages, naming the file, the key, what was found and that
+    a mapping of parameter names was expected; falsy values included, so a ``no`` is not read as empty."""
+    with pytest.raises(ParameterError) as raised:
+        resolve_parameters(STAGE, _declared(seed="1"), [("params.yml", {"seed": 2, STAGE.key: block})])
+    assert str(raised.value) == (
+        f"params.yml: '{STAGE.key}' skal være en mapping af parameternavne til værdier, fik {block!r}"
+    )
+    assert in_language(raised.value.args[0], "en") == (
+        f"params.yml: '{STAGE.key}' must be a mapping of parameter names to values, got {block!r}"
+    )
+
+
+def test_an_empty_stage_block_sets_nothing_and_another_stage_block_is_not_read() -> None:
+    """Pins down that ``scoring:`` with nothing under it (YAML null) is an empty block, so the plain keys of
+    the layer still apply, and that a broken block of another stage is left to that stage's run."""
+    layers = [("params.yml", {"seed": 2, STAGE.key: None, STAGES[1].key: 3})]
+    assert resolve_parameters(STAGE, _declared(seed="1"), layers) == {"seed": 2}
 
 
 def test_check_unused_refuses_a_plain_key_no_notebook_declares() -> None:
@@ -104,6 +135,9 @@ def test_check_unused_refuses_a_plain_key_no_notebook_declares() -> None:
     with pytest.raises(ParameterError) as raised:
         check_unused([("study.yml", {"seed": 1}), ("params.yml", {"seed": 2, "lable": "b"})], declared_by_stage)
     assert all(part in str(raised.value) for part in ("params.yml", "'lable'", "label, seed"))
+    assert in_language(raised.value.args[0], "en") == (
+        "params.yml: no notebook has the parameter 'lable'; known parameters: label, seed"
+    )
 
 
 def test_read_params_file(tmp_path: Path) -> None:
@@ -114,14 +148,15 @@ def test_read_params_file(tmp_path: Path) -> None:
     assert read_params_file(tmp_path / "empty.yml") == {}
     (tmp_path / "ok.yml").write_text("seed: 3\nscoring:\n  label: '007'\n", encoding="utf-8")
     assert read_params_file(tmp_path / "ok.yml") == {"seed": 3, "scoring": {"label": "007"}}
-    for name, text, words in (
-        ("broken.yml", "seed: [\n", "kan ikke læses"),
-        ("list.yml", "- 1\n", "forventet en mapping"),
+    for name, text, words, words_en in (
+        ("broken.yml", "seed: [\n", "kan ikke læses", ": cannot be read as YAML ("),
+        ("list.yml", "- 1\n", "forventet en mapping", ": expected a mapping of parameter names to values"),
     ):
         (tmp_path / name).write_text(text, encoding="utf-8")
         with pytest.raises(ParameterError, match=words) as raised:
             read_params_file(tmp_path / name)
         assert name in str(raised.value)
+        assert in_language(raised.value.args[0], "en").startswith(f"{tmp_path / name}{words_en}")
     with pytest.raises(ParameterError, match="kan ikke læses"):
         read_params_file(tmp_path / "missing.yml")
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from lovende_research import people_tables as pt
+from lovende_research.errors import ArgumentError
 
 
 def test_every_header_is_words_not_a_column_name() -> None:
@@ -62,5 +63,5 @@ def test_no_index_column_and_markup_from_data_is_text() -> None:
 
 
 def test_max_rows_must_be_positive() -> None:
-    with pytest.raises(ValueError, match="max_rows = 0"):
+    with pytest.raises(ArgumentError, match="max_rows: 0 kan ikke bruges"):
         pt.table_html(pd.DataFrame({"n": [1]}), "da", max_rows=0)

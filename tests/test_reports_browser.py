@@ -42,7 +42,7 @@ FIRST_NAMES = (
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature of the base class
+    def log_message(self, format: str, *args: object) -> None:  # signature of the base class
         pass
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from lovende_research.errors import ArgumentError
 from lovende_research.scoring import element_scores, reconcile_coders
 from lovende_research.study import Study
 from lovende_research.validity import IndependentSpec, write_independent_study
@@ -59,7 +60,7 @@ def test_same_seed_same_files_and_a_full_folder_is_refused(tmp_path: Path) -> No
     for name in ("interviews.csv", "codings.csv", "truth.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     assert len(first.extreme_practices) == 2
-    with pytest.raises(ValueError, match="not empty"):
+    with pytest.raises(ArgumentError, match="en mappe der ikke findes endnu, eller en tom mappe"):
         write_independent_study(tmp_path / "a", spec, seed=9)
 
 

@@ -209,7 +209,7 @@ def _parse_yaml(text: str) -> Any:
     c_loader = getattr(yaml, "CSafeLoader", None)
     if c_loader is not None:
         try:
-            return yaml.load(text, Loader=c_loader)  # noqa: S506 - CSafeLoader builds the same plain types as safe_load
+            return yaml.load(text, Loader=c_loader)  # CSafeLoader builds the same plain types as safe_load
         except yaml.YAMLError:
             pass
     return yaml.safe_load(text)

@@ -16,14 +16,14 @@ import matplotlib
 
 matplotlib.use("Agg", force=False)
 
-import matplotlib.pyplot as plt  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib.ticker import ScalarFormatter  # noqa: E402
+import matplotlib.pyplot as plt
+import seaborn as sns
+from matplotlib.ticker import ScalarFormatter
 
-from lovende_research.display import show_svg  # noqa: E402
-from lovende_research.errors import LovendeError  # noqa: E402
-from lovende_research.i18n import PhraseTable, phrase  # noqa: E402
-from lovende_research.io import atomic_write_bytes  # noqa: E402
+from lovende_research.display import show_svg
+from lovende_research.errors import LovendeError
+from lovende_research.i18n import PhraseTable, phrase
+from lovende_research.io import atomic_write_bytes
 
 #: Colour-blind safe palette used throughout (seaborn's "colorblind").
 PALETTE = "colorblind"

@@ -71,6 +71,7 @@ fair_mix = "study"  # role mix of the role-adjusted profiles: study (shares over
 min_items = 10  # answered items needed before a response style is judged
 screen_evidence = 0.5  # a sikker-praksis 'ja' is supported from this Virkning score up (or if a coder noted the study)
 show_practices = 25  # figures with a row per practice show the best and worst N, and count the others
+show_informants = 1000  # the response-style chart draws up to this many unflagged informants as points, a density above
 top_n = 5  # the top of the ranking: a top place that rests on one informant or coder is flagged
 delimitation_threshold = 0.15  # flag an element whose score moves more than this between delimitations
 agreement_low = 0.667  # Krippendorff's lowest acceptable alpha for tentative conclusions
@@ -294,7 +295,7 @@ verdicts["roles"] = bias.verdict(
     "roles", language, roles=tables.role_effects, excluded=excluded, alpha_level=alpha_level
 )
 display(Markdown(f"**{markdown_text(verdicts['roles'])}**"))
-figure = bias_plots.role_chart(tables.role_profiles, tables.role_effects, language, alpha_level)
+figure = bias_plots.role_chart(tables.role_profiles, tables.role_effects, language, alpha_level, show=show_practices)
 figures += show_figure(figure, figure_dir / "roles")
 show_table(
     tables.role_effects[
@@ -370,7 +371,9 @@ show_table(
 # %%
 verdicts["styles"] = bias.verdict("styles", language, styles=tables.response_styles)
 display(Markdown(f"**{markdown_text(verdicts['styles'])}**"))
-figure = bias_plots.response_style_chart(tables.response_styles, straightline_share, ceiling_share, language)
+figure = bias_plots.response_style_chart(
+    tables.response_styles, straightline_share, ceiling_share, language, show=show_practices, points=show_informants
+)
 figures += show_figure(figure, figure_dir / "response_styles")
 
 # %% [markdown] tags=["da"]
@@ -422,7 +425,9 @@ verdicts["delimitation"] = bias.verdict(
     "delimitation", language, delimitation=tables.delimitation, threshold=delimitation_threshold
 )
 display(Markdown(f"**{markdown_text(verdicts['delimitation'])}**"))
-figure = bias_plots.delimitation_chart(tables.delimitation, study.instrument, delimitation_threshold, language)
+figure = bias_plots.delimitation_chart(
+    tables.delimitation, study.instrument, delimitation_threshold, language, show=show_practices
+)
 figures += show_figure(figure, figure_dir / "delimitation")
 
 # %% [markdown] tags=["da"]

@@ -272,7 +272,8 @@ figures += show_figure(figure, figure_dir / "icc")
 # ## 2b. Vurderer rollerne de samme praksisser forskelligt?
 #
 # Til venstre: hver informants gennemsnitlige elementscore, én række pr. praksis, farvet efter rolle; en
-# hul markør er en straight-liner, der er holdt ude af modellen. Til højre: hver rolles forskel til lederen
+# hul markør er en straight-liner, der er holdt ude af modellen (med flere end dobbelt så mange praksisser
+# som `show_practices` får de bedste og dårligste en række, de øvrige én række med et boksplot pr. rolle). Til højre: hver rolles forskel til lederen
 # fra en blandet model med tilfældige effekter for praksissen, for praksissens egen profil (praksis ×
 # element) og for informanten inden for praksissen (en informants elleve scorer er ikke elleve uafhængige
 # stemmer) og elementet som fast effekt, testet med Holms korrektion. En negativ forskel betyder, at
@@ -283,7 +284,8 @@ figures += show_figure(figure, figure_dir / "icc")
 # ## 2b. Do roles rate the same practices differently?
 #
 # Left: every informant's mean element score, one row per practice, coloured by role; a hollow marker is a
-# straight-liner set aside in the model. Right: each role's offset against the leader from a mixed model
+# straight-liner set aside in the model (with more than twice `show_practices` practices the best and the
+# worst get a row, the others one row of box plots, one per role). Right: each role's offset against the leader from a mixed model
 # with random effects for the practice, for the practice's own profile (practice × element) and for the
 # informant within the practice (an informant's eleven scores are not eleven independent voices), element
 # as a fixed effect, tested with Holm's correction. A negative offset means the role rates lower than the
@@ -353,7 +355,9 @@ show_table(
 # vurderes kun, når mindst `min_items` spørgsmål er besvaret. Et *ja* til spørgsmålet, om virkningen er afprøvet i et videnskabeligt forsøg,
 # markeres, når samme interview scorer den svagere påstand "en undersøgelse tyder på en virkning"
 # (elementet Virkning) under `screen_evidence`, og ingen koder har noteret undersøgelsen. Markerede
-# informanter vises som rudeformede markører med deres id.
+# informanter vises som rudeformede markører med deres id. Med flere end `show_informants` umarkerede
+# informanter (en landsdækkende kortlægning) tegnes de som en tæthed (antal pr. sekskant), og med flere end
+# `show_practices` markerede punkter står navnene kun i tabellen.
 
 # %% [markdown] tags=["en"]
 # ## 3. Response styles
@@ -366,7 +370,9 @@ show_table(
 # is only judged when at least `min_items` items were answered. A *ja* (yes) to the question whether the effect was tested in a scientific trial
 # is flagged when the same interview scores the weaker claim "some study suggests an effect" (the element
 # Virkning) below `screen_evidence` and no coder noted the study. Flagged informants are drawn as
-# diamonds with their id.
+# diamonds with their id. With more than `show_informants` unflagged informants (a national mapping) they
+# are drawn as a density (count per hexagon), and with more than `show_practices` flagged points the names
+# are left to the table.
 
 # %%
 verdicts["styles"] = bias.verdict("styles", language, styles=tables.response_styles)

@@ -74,9 +74,9 @@ def page_sizes(report: Path) -> dict[str, Any]:
     }
 
 
-def opening_seconds(pages: list[Path], opens: int = 3) -> dict[str, float]:
-    """Median seconds from ``page.goto`` to the ``load`` event in headless Chromium, per page (a fresh tab
-    each time; the first opening of the browser itself is not counted)."""
+def opening_seconds(report: Path, pages: list[str], opens: int = 3) -> dict[str, float]:
+    """Median seconds from ``page.goto`` to the ``load`` event in headless Chromium, per page of ``report``
+    (paths relative to it; a fresh tab each time; the browser's own start is not counted)."""
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
@@ -87,15 +87,15 @@ def opening_seconds(pages: list[Path], opens: int = 3) -> dict[str, float]:
             warm = browser.new_page()
             warm.goto("about:blank")
             warm.close()
-            for path in pages:
+            for page in pages:
                 times = []
                 for _ in range(opens):
                     tab = browser.new_page()
                     started = time.perf_counter()
-                    tab.goto(path.resolve().as_uri(), wait_until="load", timeout=300_000)
+                    tab.goto((report / page).resolve().as_uri(), wait_until="load", timeout=300_000)
                     times.append(time.perf_counter() - started)
                     tab.close()
-                out[path.name if path.parent == pages[0].parent else path.as_posix()] = statistics.median(times)
+                out[page] = statistics.median(times)
         finally:
             browser.close()
     return out
@@ -128,10 +128,10 @@ def end_to_end_benchmark(
         }
     report = work / "reports" / study.name
     result.update(page_sizes(report))
-    opened = sorted(report.glob("*.html"))
+    opened = list(result["pages_mb"])
     if result["practice_largest"]:
-        opened.append(report / result["practice_largest"])
-    result["open_seconds"] = opening_seconds(opened, opens)
+        opened.append(result["practice_largest"])
+    result["open_seconds"] = opening_seconds(report, opened, opens)
     return result
 
 

@@ -3,6 +3,7 @@
 #   make test   set up, then lint (make lint) and run the whole test suite
 #   make lint   ruff (style, imports, likely bugs) and mypy (types) over the code, both must be clean
 #   make bench  speed on the example study and scale on a national-size synthetic study (not a test)
+#   make bench-national  only the national preset end to end: lovende run, page sizes, opening in Chromium
 #   make bench-validity  false positives, power and coverage of the bias checks on independent data (not a test)
 #   make mutation  mutation testing of the core with mutmut, one module at a time (not a test; see docs/mutation.md)
 # Set-up is a virtual environment in .venv with the project installed and a Jupyter kernel
@@ -15,7 +16,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KERNEL := lovende-research
 
-.PHONY: setup run lint test bench bench-validity mutation lab clean
+.PHONY: setup run lint test bench bench-national bench-validity mutation lab clean
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +49,9 @@ test: lint
 
 bench: setup
 	$(BIN)/python benchmarks/run_benchmarks.py
+
+bench-national: setup
+	$(BIN)/python benchmarks/run_national.py
 
 bench-validity: setup
 	$(BIN)/python benchmarks/run_validity.py

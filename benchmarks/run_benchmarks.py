@@ -826,8 +826,13 @@ def main(argv: list[str] | None = None) -> int:
         "--skip",
         action="append",
         default=[],
-        choices=("example", "national", "agreement"),
+        choices=("example", "national", "agreement", "end_to_end"),
         help="leave a measure out (repeatable)",
+    )
+    parser.add_argument(
+        "--national-only",
+        action="store_true",
+        help="only the national preset end to end (lovende run, pages, Chromium; benchmarks/run_national.py)",
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--n-boot", type=int, default=2000, help="bootstrap draws in scoring (notebook 02's default)")
@@ -861,12 +866,15 @@ def main(argv: list[str] | None = None) -> int:
     from lovende_research.io import write_json
 
     fractions = tuple(float(f) for f in args.fractions.split(",") if f.strip())
+    if args.national_only:
+        args.skip = ["example", "national", "agreement"]
     results: dict[str, Any] = {
         "machine": machine(),
         "targets": TARGETS,
         "example": None,
         "national": None,
         "agreement": None,
+        "end_to_end": None,
         "settings": {
             "national_fraction": args.national_fraction,
             "fractions": fractions,
@@ -889,9 +897,19 @@ def main(argv: list[str] | None = None) -> int:
             results["agreement"] = agreement_benchmark(
                 work, args.national_fraction, args.seed, args.agreement_boot, args.repeats
             )
+        if "end_to_end" not in args.skip:
+            from run_national import end_to_end_benchmark  # beside this script
+
+            results["end_to_end"] = end_to_end_benchmark(
+                work / "end_to_end", seed=2017, fraction=args.national_fraction
+            )
     results["verdicts"] = verdicts(results)
     write_json(args.out, results)
     print(format_tables(results))
+    if results["end_to_end"]:
+        from run_national import format_table
+
+        print("## The national preset end to end\n\n" + format_table(results["end_to_end"]) + "\n")
     print(json.dumps(results["verdicts"], indent=1))
     print(f"results written to {args.out}")
     return 0

@@ -9,7 +9,7 @@ every file.
 
 The files are rebuilt from the processed tables at the end of every run, so a stage that did not run
 this time is exported from the tables that are in place, never from a mix. Text cells go through
-:func:`lovende_research.io.text_cells` (XLSX) and :func:`lovende_research.io.csv_safe_frame` (CSV): a
+the same rule as :func:`lovende_research.io.text_cells` (XLSX) and :func:`lovende_research.io.csv_safe_frame` (CSV): a
 note starting with ``=`` stays text in a spreadsheet.
 """
 
@@ -22,10 +22,15 @@ import zipfile
 from collections.abc import Sequence
 from numbers import Integral, Real
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from lovende_research.io import atomic_write_bytes, atomic_write_text, csv_safe_frame, text_cells
+if TYPE_CHECKING:  # pragma: no cover - only for type hints
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from lovende_research.io import FORMULA_STARTS, atomic_write_bytes, atomic_write_text, csv_safe_frame
 from lovende_research.people_tables import header
 
 #: The folder under ``reports/<study>/`` that holds the exports (the stage pages link into it).
@@ -72,29 +77,60 @@ def workbook_bytes(tables: dict[str, pd.DataFrame], language: str = "da") -> byt
     from openpyxl.utils import get_column_letter
     from openpyxl.writer.excel import ExcelWriter
 
-    workbook = Workbook()
-    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
+    # Write-only: each row goes to disk as it is appended. A national study's tables hold about 17
+    # million cells, which as openpyxl's cell objects took 5 GiB and were the run's peak of memory.
+    workbook = Workbook(write_only=True)
     for name, frame in tables.items():
         sheet = workbook.create_sheet(name[:SHEET_NAME_LENGTH])
-        sheet.append([header(str(c), language) for c in frame.columns])
-        for values in frame.itertuples(index=False, name=None):
-            sheet.append([_cell(v) for v in values])
+        formats: list[str | None] = []
         for i, column in enumerate(frame.columns, start=1):
-            letter = get_column_letter(i)
             series = frame[column]
-            if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-                whole = pd.api.types.is_integer_dtype(series)
-                for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
-                    cell.number_format = "0" if whole else "0.00"
-            sheet.column_dimensions[letter].width = min(60, max(10, len(header(str(column), language)) + 2))
+            numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+            formats.append(("0" if pd.api.types.is_integer_dtype(series) else "0.00") if numeric else None)
+            sheet.column_dimensions[get_column_letter(i)].width = min(
+                60, max(10, len(header(str(column), language)) + 2)
+            )
         sheet.freeze_panes = "A2"
         if len(frame.columns):
             sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+        sheet.append([header(str(c), language) for c in frame.columns])
+        # One styled cell per column, refilled row by row: a write-only sheet writes a row when appended.
+        numbers = [_format_cell(sheet, f) if f else None for f in formats]
+        text = _format_cell(sheet, None)
+        for values in frame.itertuples(index=False, name=None):
+            sheet.append([_written(_cell(v), number, text) for v, number in zip(values, numbers, strict=True)])
     workbook.properties.created = workbook.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
     # ExcelWriter, not Workbook.save, which dates the workbook now.
-    ExcelWriter(text_cells(workbook), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
+    ExcelWriter(workbook, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
     return _with_fixed_times(buffer.getvalue())
+
+
+def _format_cell(sheet: "WriteOnlyWorksheet", number_format: str | None) -> "Cell":
+    """A reusable cell of ``sheet``: a number format, or (without one) text kept as text (quote prefix)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet)
+    if number_format:
+        cell.number_format = number_format
+    else:
+        cell.quotePrefix = True
+    return cell
+
+
+def _written(value: object, number: "Cell | None", text: "Cell") -> object:
+    """What a row of a write-only sheet gets for ``value``: a number in its column's format, text that
+    begins like a formula as a text cell (as :func:`lovende_research.io.text_cells` makes it), else the value."""
+    if value is None or isinstance(value, bool):
+        return value
+    if number is not None and isinstance(value, (int, float)):
+        number.value = value
+        return number
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        text.value = value
+        text.data_type = "s"
+        return text
+    return value
 
 
 def _with_fixed_times(data: bytes) -> bytes:

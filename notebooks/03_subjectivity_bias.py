@@ -71,6 +71,7 @@ fair_mix = "study"  # role mix of the role-adjusted profiles: study (shares over
 min_items = 10  # answered items needed before a response style is judged
 screen_evidence = 0.5  # a sikker-praksis 'ja' is supported from this Virkning score up (or if a coder noted the study)
 show_practices = 25  # figures with a row per practice show the best and worst N, and count the others
+show_informants = 1000  # the response-style chart draws up to this many unflagged informants as points, a density above
 top_n = 5  # the top of the ranking: a top place that rests on one informant or coder is flagged
 delimitation_threshold = 0.15  # flag an element whose score moves more than this between delimitations
 agreement_low = 0.667  # Krippendorff's lowest acceptable alpha for tentative conclusions
@@ -271,7 +272,8 @@ figures += show_figure(figure, figure_dir / "icc")
 # ## 2b. Vurderer rollerne de samme praksisser forskelligt?
 #
 # Til venstre: hver informants gennemsnitlige elementscore, én række pr. praksis, farvet efter rolle; en
-# hul markør er en straight-liner, der er holdt ude af modellen. Til højre: hver rolles forskel til lederen
+# hul markør er en straight-liner, der er holdt ude af modellen (med flere end dobbelt så mange praksisser
+# som `show_practices` får de bedste og dårligste en række, de øvrige én række med et boksplot pr. rolle). Til højre: hver rolles forskel til lederen
 # fra en blandet model med tilfældige effekter for praksissen, for praksissens egen profil (praksis ×
 # element) og for informanten inden for praksissen (en informants elleve scorer er ikke elleve uafhængige
 # stemmer) og elementet som fast effekt, testet med Holms korrektion. En negativ forskel betyder, at
@@ -282,7 +284,8 @@ figures += show_figure(figure, figure_dir / "icc")
 # ## 2b. Do roles rate the same practices differently?
 #
 # Left: every informant's mean element score, one row per practice, coloured by role; a hollow marker is a
-# straight-liner set aside in the model. Right: each role's offset against the leader from a mixed model
+# straight-liner set aside in the model (with more than twice `show_practices` practices the best and the
+# worst get a row, the others one row of box plots, one per role). Right: each role's offset against the leader from a mixed model
 # with random effects for the practice, for the practice's own profile (practice × element) and for the
 # informant within the practice (an informant's eleven scores are not eleven independent voices), element
 # as a fixed effect, tested with Holm's correction. A negative offset means the role rates lower than the
@@ -294,7 +297,7 @@ verdicts["roles"] = bias.verdict(
     "roles", language, roles=tables.role_effects, excluded=excluded, alpha_level=alpha_level
 )
 display(Markdown(f"**{markdown_text(verdicts['roles'])}**"))
-figure = bias_plots.role_chart(tables.role_profiles, tables.role_effects, language, alpha_level)
+figure = bias_plots.role_chart(tables.role_profiles, tables.role_effects, language, alpha_level, show=show_practices)
 figures += show_figure(figure, figure_dir / "roles")
 show_table(
     tables.role_effects[
@@ -352,7 +355,9 @@ show_table(
 # vurderes kun, når mindst `min_items` spørgsmål er besvaret. Et *ja* til spørgsmålet, om virkningen er afprøvet i et videnskabeligt forsøg,
 # markeres, når samme interview scorer den svagere påstand "en undersøgelse tyder på en virkning"
 # (elementet Virkning) under `screen_evidence`, og ingen koder har noteret undersøgelsen. Markerede
-# informanter vises som rudeformede markører med deres id.
+# informanter vises som rudeformede markører med deres id. Med flere end `show_informants` umarkerede
+# informanter (en landsdækkende kortlægning) tegnes de som en tæthed (antal pr. sekskant), og med flere end
+# `show_practices` markerede punkter står navnene kun i tabellen.
 
 # %% [markdown] tags=["en"]
 # ## 3. Response styles
@@ -365,12 +370,16 @@ show_table(
 # is only judged when at least `min_items` items were answered. A *ja* (yes) to the question whether the effect was tested in a scientific trial
 # is flagged when the same interview scores the weaker claim "some study suggests an effect" (the element
 # Virkning) below `screen_evidence` and no coder noted the study. Flagged informants are drawn as
-# diamonds with their id.
+# diamonds with their id. With more than `show_informants` unflagged informants (a national mapping) they
+# are drawn as a density (count per hexagon), and with more than `show_practices` flagged points the names
+# are left to the table.
 
 # %%
 verdicts["styles"] = bias.verdict("styles", language, styles=tables.response_styles)
 display(Markdown(f"**{markdown_text(verdicts['styles'])}**"))
-figure = bias_plots.response_style_chart(tables.response_styles, straightline_share, ceiling_share, language)
+figure = bias_plots.response_style_chart(
+    tables.response_styles, straightline_share, ceiling_share, language, show=show_practices, points=show_informants
+)
 figures += show_figure(figure, figure_dir / "response_styles")
 
 # %% [markdown] tags=["da"]
@@ -422,7 +431,9 @@ verdicts["delimitation"] = bias.verdict(
     "delimitation", language, delimitation=tables.delimitation, threshold=delimitation_threshold
 )
 display(Markdown(f"**{markdown_text(verdicts['delimitation'])}**"))
-figure = bias_plots.delimitation_chart(tables.delimitation, study.instrument, delimitation_threshold, language)
+figure = bias_plots.delimitation_chart(
+    tables.delimitation, study.instrument, delimitation_threshold, language, show=show_practices
+)
 figures += show_figure(figure, figure_dir / "delimitation")
 
 # %% [markdown] tags=["da"]

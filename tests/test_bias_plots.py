@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 import pytest
-from matplotlib.collections import PathCollection
+from matplotlib.collections import PathCollection, PolyCollection
 from matplotlib.patches import Rectangle
 
 from lovende_research import bias
 from lovende_research.agreement import coder_agreement, coding_units
 from lovende_research.plots import bias as bias_plots
+from lovende_research.plots import figure_bytes
 from lovende_research.study import Study
 
 
@@ -104,3 +107,107 @@ def test_fair_and_stability_charts_show_the_top_and_bottom_n_and_count_the_rest(
         fair
     )  # without show: all
     plt.close("all")
+
+
+# A national-size input, made here: 2,000 practices (6,000 informants), far more than a page can show.
+N_PRACTICES = 2000
+
+
+def _national_roles(seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(seed)
+    roles = ["leder", "medarbejder", "samarbejdspartner"]
+    profiles = pd.DataFrame(
+        {
+            "practice_id": np.repeat([f"P{p:04d}" for p in range(N_PRACTICES)], 3),
+            "informant_id": [f"P{p:04d}-{r}" for p in range(N_PRACTICES) for r in roles],
+            "informant_role": roles * N_PRACTICES,
+            "score": rng.uniform(0, 1, 3 * N_PRACTICES),
+            "n_elements": 11,
+            "excluded": rng.random(3 * N_PRACTICES) < 0.05,
+        }
+    )
+    effects = pd.DataFrame(
+        {
+            "role": ["medarbejder", "samarbejdspartner"],
+            "estimate": [-0.1, -0.05],
+            "ci_low": [-0.15, -0.1],
+            "ci_high": [-0.05, 0.0],
+            "converged": [True, True],
+        }
+    )
+    return profiles, effects
+
+
+def _points(figure: plt.Figure) -> int:
+    return sum(len(c.get_offsets()) for ax in figure.axes for c in ax.collections if isinstance(c, PathCollection))
+
+
+def test_role_chart_of_2000_practices_shows_the_top_and_bottom_n_and_a_distribution_of_the_rest() -> None:
+    profiles, effects = _national_roles()
+    figure = bias_plots.role_chart(profiles, effects, "en", show=10)
+    try:
+        # expected rows by pandas: the 10 highest and 10 lowest mean scores, plus one row for the other 1,980
+        means = profiles.groupby("practice_id")["score"].mean().sort_values()
+        labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+        assert len(labels) == 21 and set(labels) == set(means.index[:10]) | set(means.index[-10:]) | {"1980 others"}
+        assert _points(figure) == 20 * 3  # one point per informant of the shown practices only
+        assert len(figure.axes[0].patches) == 3  # one box per role for the others
+        assert [t.get_text() for t in figure.texts] == [
+            "1980 other practices are shown as one row: a box plot per role of their informants; all are in the table."
+        ]
+        assert figure.get_figheight() < 15 and len(figure_bytes(figure)) < 300_000
+    finally:
+        plt.close(figure)
+
+
+def test_response_styles_of_6000_informants_are_a_density_with_the_flagged_counted() -> None:
+    profiles, _ = _national_roles()
+    rng = np.random.default_rng(3)
+    n = len(profiles)
+    styles = profiles[["informant_id"]].assign(
+        modal_share=rng.uniform(0.2, 1, n).round(2),
+        top_share=rng.uniform(0, 1, n).round(2),
+        straightliner=rng.random(n) < 0.1,
+        ceiling=False,
+        screen_unsupported=False,
+    )
+    figure = bias_plots.response_style_chart(styles, language="en", show=25, points=500)
+    try:
+        ax = figure.axes[0]
+        flagged = styles[styles["straightliner"]]
+        # by pandas: one marker per distinct position of a flagged informant, none for the others
+        assert _points(figure) == len(flagged[["modal_share", "top_share"]].drop_duplicates())
+        density = [c for c in ax.collections if isinstance(c, PolyCollection)]
+        assert len(density) == 1 and density[0].get_array().sum() == n - len(flagged)  # every other informant
+        notes = [t.get_text() for t in ax.texts if "flagged" in t.get_text()]
+        assert notes == [f"{len(flagged)} flagged informants; their names are in the table."]
+        assert not [t for t in ax.texts if "P0" in t.get_text()]  # no names
+        assert len(figure_bytes(figure)) < 400_000
+    finally:
+        plt.close(figure)
+
+
+def test_delimitation_chart_of_2000_practices_shows_the_n_that_move_most_and_a_box_per_element() -> None:
+    rng = np.random.default_rng(5)
+    elements = [f"e{k}" for k in range(11)]
+    table = pd.DataFrame(
+        {
+            "practice_id": np.repeat([f"P{p:04d}" for p in range(N_PRACTICES)], len(elements)),
+            "delimitation_id": "D1",
+            "label": "wide",
+            "element_id": elements * N_PRACTICES,
+            "difference": rng.normal(0, 0.05, N_PRACTICES * len(elements)),
+        }
+    )
+    table["moved"] = table["difference"].abs() > 0.15
+    figure = bias_plots.delimitation_chart(table, None, language="en", show=4)
+    try:
+        largest = table.assign(size=table["difference"].abs()).groupby("practice_id")["size"].max()
+        expected = sorted(largest.sort_values(ascending=False).index[:4])
+        titles = [ax.get_title().split(":")[0] for ax in figure.axes if ax.axison]
+        assert titles == [*expected, "1996 others"]
+        assert len(figure.axes[4].patches) == len(elements)  # one box per element for the other 1,996
+        assert figure.texts[-1].get_text().startswith("1996 other practices")
+        assert len(figure_bytes(figure)) < 400_000
+    finally:
+        plt.close(figure)

@@ -16,7 +16,19 @@ import pandas as pd
 import pytest
 
 from lovende_research.config import EXAMPLE_STUDY
-from lovende_research.scoring.planner import GStudy, coefficients, d_study, g_study, needed, plan_study
+from lovende_research.schemas import MAIN_DELIMITATION
+from lovende_research.scoring.model import fit_score_model, two_way_components
+from lovende_research.scoring.planner import (
+    GStudy,
+    _CodedScores,
+    _g_study,
+    coefficients,
+    d_study,
+    g_study,
+    needed,
+    plan_study,
+)
+from lovende_research.scoring.profiles import practice_profiles
 from lovende_research.study import Study
 
 # Brennan, R. L. (2001), Generalizability Theory, Springer: synthetic data set no. 2, an i:p design of
@@ -112,6 +124,84 @@ def test_components_recover_planted_ones_and_the_projection_its_coefficients() -
     projected = d_study(g, informants=[4], coders=[2]).set_index("measure")
     assert projected.at["element", "G"] == pytest.approx(0.025 / 0.03075, abs=0.03)
     assert projected.at["element", "Phi"] == pytest.approx(0.025 / 0.03175, abs=0.03)
+
+
+def unbalanced(seed: int) -> pd.DataFrame:
+    """A small messy design: roles differ, one informant has two interviews, each interview is coded by
+    two of three coders, and a sixth of the scores are missing (so the fits' alternating projections
+    have to iterate, and the harmonic means are not whole numbers)."""
+    rng = np.random.default_rng(seed)
+    scores = planted(seed, n_practices=7, n_informants=3, n_coders=3, n_elements=4)
+    scores["informant_role"] = np.where(scores["informant_id"].str.endswith("-0"), "leder", "medarbejder")
+    second = scores["informant_id"] == "P2-1"  # P2's informant 2 is informant 1 interviewed a second time
+    scores.loc[scores["informant_id"] == "P2-2", "informant_id"] = "P2-1"
+    scores.loc[second, "interview_id"] = "P2-1"
+    skipped = {iv: f"C{rng.integers(3)}" for iv in scores["interview_id"].unique()}
+    keep = (scores["coder_id"] != scores["interview_id"].map(skipped)) & (rng.random(len(scores)) > 1 / 6)
+    return scores[keep].reset_index(drop=True)
+
+
+def g_study_from_tables(cs: pd.DataFrame) -> dict[str, float]:
+    """The G study the way its Notes read, through the package's tables (``fit_score_model``,
+    ``practice_profiles``) with pandas groupbys: the route the integer fast path replaces."""
+
+    def codes(*columns: str) -> np.ndarray:
+        return cs.groupby(list(columns), sort=True).ngroup().to_numpy()
+
+    coders = two_way_components(cs["score"].to_numpy(), codes("interview_id", "element_id"), codes("coder_id"))
+    n_coders = cs.groupby(["interview_id", "element_id"]).size()
+    n_coders = len(n_coders) / np.sum(1 / n_coders)
+    keys = ["interview_id", "practice_id", "informant_id", "informant_role", "element_id"]
+    es = cs.groupby(keys)["score"].mean().reset_index()
+    es = es.assign(delimitation_id=MAIN_DELIMITATION, coverage=1.0, sufficient=True)
+    model = fit_score_model(es)
+    profiles = practice_profiles(es).dropna(subset=["score"])
+    n_informants = len(profiles) / np.sum(1 / profiles["n_scored"])
+    practices = two_way_components(
+        profiles["score"].to_numpy(),
+        profiles.groupby("element_id").ngroup().to_numpy(),
+        profiles.groupby("practice_id").ngroup().to_numpy(),
+    )
+    return {
+        "practice": max(practices.informant_var - model.informant_var / n_informants, 0.0),
+        "practice_element": max(practices.residual_var - model.residual_var / n_informants, 0.0),
+        "informant": model.informant_var,
+        "informant_element": max(model.residual_var - coders.residual_var / n_coders, 0.0),
+        "coder": coders.informant_var,
+        "residual": coders.residual_var,
+        "n_informants": n_informants,
+        "n_coders": n_coders,
+    }
+
+
+def test_integer_g_study_equals_the_route_through_the_tables() -> None:
+    """The bincount path of g_study gives the components the tables give, to rounding (1e-12)."""
+    cs = unbalanced(3)
+    expected = g_study_from_tables(cs)
+    assert 1 < expected["n_coders"] < 2 and expected["n_informants"] != round(expected["n_informants"])
+    g = g_study(cs)
+    assert {**g.variance, "n_informants": g.n_informants, "n_coders": g.n_coders} == pytest.approx(
+        {**expected, "item": np.nan}, abs=1e-12, nan_ok=True
+    )
+
+
+def test_a_resample_of_integer_codes_is_the_resample_of_the_rows_with_ids_made_distinct() -> None:
+    """Drawing practices 3, 0, 3, 6 (P3 twice) on the integer codes gives the G study of those
+    practices' rows concatenated, with every id suffixed by its draw position (what the planner did
+    before, with strings), computed through the tables."""
+    cs = unbalanced(5)
+    chosen = np.array([3, 0, 3, 6])
+    copies = []
+    for position, p in enumerate(chosen):
+        rows = cs[cs["practice_id"] == f"P{p}"].copy()
+        for column in ("practice_id", "informant_id", "interview_id"):
+            rows[column] = rows[column] + f"#{position}"
+        copies.append(rows)
+    expected = g_study_from_tables(pd.concat(copies, ignore_index=True))
+    g = _g_study(_CodedScores.of(cs).resample(chosen))
+    assert {**g.variance, "n_informants": g.n_informants, "n_coders": g.n_coders} == pytest.approx(
+        {**expected, "item": np.nan}, abs=1e-12, nan_ok=True
+    )
 
 
 def test_needed_is_the_first_design_that_reaches_the_target() -> None:

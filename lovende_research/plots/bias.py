@@ -62,6 +62,21 @@ PHRASES: dict[str, tuple[str, str]] = {
         "{n} øvrige praksisser (plads {low}–{high}) er ikke vist; alle står i tabellen.",
         "{n} other practices (ranks {low}–{high}) are not shown; all are in the table.",
     ),
+    "rest_row": ("{n} øvrige", "{n} others"),
+    "rest_roles": (
+        "{n} øvrige praksisser er vist som én række: boksplot pr. rolle af deres informanter; alle står i tabellen.",
+        "{n} other practices are shown as one row: a box plot per role of their informants; all are in the table.",
+    ),
+    "density": ("ikke markeret (antal pr. sekskant)", "not flagged (count per hexagon)"),
+    "names_not_shown": (
+        "{n} markerede informanter; navnene står i tabellen.",
+        "{n} flagged informants; their names are in the table.",
+    ),
+    "rest_delimitations": (
+        "{n} øvrige praksisser med alternativ afgrænsning (mindre forskelle) er vist samlet: boksplot pr. element.",
+        "{n} other practices with an alternative delimitation (smaller differences) are shown together: a box plot per element.",
+    ),
+    "rest_panel": ("{n} øvrige", "{n} others"),
     "stability_title": ("Rangering uden én informant eller én koder", "Ranking without one informant or one coder"),
     "rank": ("Rang (1 = højest samlet indeks)", "Rank (1 = highest overall index)"),
     "full": ("fuld rangering", "full ranking"),
@@ -98,28 +113,39 @@ def _names(instrument: Instrument | None, language: str) -> dict[str, str]:
 
 
 def role_chart(
-    role_profiles: pd.DataFrame, role_effects: pd.DataFrame, language: str = "da", alpha_level: float = 0.05
+    role_profiles: pd.DataFrame,
+    role_effects: pd.DataFrame,
+    language: str = "da",
+    alpha_level: float = 0.05,
+    show: int | None = None,
 ) -> plt.Figure:
     """Left: each informant's mean element score per practice, coloured by role. Right: role offsets with intervals.
 
     Practices are ordered by their mean over informants; straight-liners set aside in the model are drawn
-    hollow, so a reader sees both what was said and what the model used.
+    hollow, so a reader sees both what was said and what the model used. With ``show``, only the ``show``
+    highest and lowest practices get a row of their own; the others share one row between them, a box
+    plot per role of their informants' scores, and a note counts them.
     """
     check_language(language)
     use_style()
+    means = role_profiles.groupby("practice_id")["score"].mean().sort_values()
+    top, rest, bottom = top_and_bottom(means.index.tolist()[::-1], show)
+    order = bottom[::-1] + top[::-1]  # upwards from the lowest mean
+    y = {p: k for k, p in enumerate(order)}
+    if rest:  # the others' row sits between the lowest and the highest
+        y = {p: k + (1 if k >= len(bottom) else 0) for p, k in y.items()}
     figure, (left, right) = plt.subplots(
-        1, 2, figsize=(12, 0.38 * role_profiles["practice_id"].nunique() + 2.5), gridspec_kw={"width_ratios": [2, 1]}
+        1, 2, figsize=(12, 0.38 * (len(order) + 3 * bool(rest)) + 2.5), gridspec_kw={"width_ratios": [2, 1]}
     )
     roles = [r for r in ROLE_ORDER if r in set(role_profiles["informant_role"])] + sorted(
         set(role_profiles["informant_role"]) - set(ROLE_ORDER)
     )
     colours = dict(zip(roles, sns.color_palette(n_colors=len(roles)), strict=True))
-    order = role_profiles.groupby("practice_id")["score"].mean().sort_values().index.tolist()
-    y = {p: k for k, p in enumerate(order)}
-    for practice, group in role_profiles.groupby("practice_id"):
+    shown = role_profiles[role_profiles["practice_id"].isin(y)]
+    for practice, group in shown.groupby("practice_id"):
         left.plot([group["score"].min(), group["score"].max()], [y[practice]] * 2, color="#bbbbbb", lw=1, zorder=1)
     for role in roles:
-        mine = role_profiles[role_profiles["informant_role"] == role]
+        mine = shown[shown["informant_role"] == role]
         kept, excluded = mine[~mine["excluded"]], mine[mine["excluded"]]
         left.scatter(kept["score"], kept["practice_id"].map(y), color=colours[role], label=role, zorder=2, s=40)
         left.scatter(
@@ -130,7 +156,26 @@ def role_chart(
             zorder=2,
             s=40,
         )
-    left.set_yticks(range(len(order)), order)
+    ticks, labels = [y[p] for p in order], list(order)
+    if rest:
+        others = role_profiles[role_profiles["practice_id"].isin(rest)]
+        present = [r for r in roles if (others["informant_role"] == r).any()]
+        step = 0.8 / max(len(present), 1)
+        for j, role in enumerate(present):
+            box = left.boxplot(
+                others.loc[others["informant_role"] == role, "score"].dropna().to_numpy(dtype=float),
+                positions=[len(bottom) + 0.4 - step * (j + 0.5)],
+                widths=step * 0.8,
+                orientation="horizontal",
+                patch_artist=True,
+                showfliers=False,
+                manage_ticks=False,
+            )
+            for patch in box["boxes"]:
+                patch.set(facecolor=colours[role], alpha=0.6)
+        ticks.append(len(bottom))
+        labels.append(phrase(PHRASES, "rest_row", language, n=len(rest)))
+    left.set_yticks(ticks, labels)
     left.set_xlim(-0.02, 1.02)
     left.set_xlabel(phrase(PHRASES, "mean_score", language))
     left.set_ylabel(phrase(PHRASES, "practice", language))
@@ -158,6 +203,8 @@ def role_chart(
         title += "\n" + phrase(PHRASES, "not_converged", language)
     right.set_title(title, fontsize=10)
     figure.tight_layout()
+    if rest:
+        figure.text(0.01, 0.0, phrase(PHRASES, "rest_roles", language, n=len(rest)), fontsize=8, ha="left", va="top")
     return localised(figure, language)
 
 
@@ -208,28 +255,58 @@ def response_style_chart(
     straightline_share: float = STRAIGHTLINE_SHARE,
     ceiling_share: float = CEILING_SHARE,
     language: str = "da",
+    show: int | None = None,
+    points: int | None = None,
 ) -> plt.Figure:
-    """Each informant as a point: share at the modal category against share at the top; flagged ones named."""
+    """Each informant as a point: share at the modal category against share at the top; flagged ones named.
+
+    At a national scale one point per informant is a file of megabytes in which nobody can find anyone:
+    with more than ``points`` unflagged informants they are drawn as a density (informants per hexagon),
+    and with more than ``show`` flagged positions the names are left to the table and a note counts the
+    flagged. The flagged are always drawn as points, one per position (those on the same spot coincide).
+    """
     check_language(language)
     use_style()
     figure, ax = plt.subplots(figsize=(7.5, 6))
     flagged = styles["straightliner"] | styles["ceiling"] | styles["screen_unsupported"]
     palette = sns.color_palette()
+    calm = styles.loc[~flagged, ["modal_share", "top_share"]].astype(float)
+    dense = points is not None and len(calm) > points
+    if dense:
+        cells = ax.hexbin(
+            calm["modal_share"], calm["top_share"], gridsize=30, extent=(0, 1, 0, 1), mincnt=1, cmap="Blues"
+        )
+        figure.colorbar(cells, ax=ax, pad=0.02).set_label(phrase(PHRASES, "density", language), fontsize=8)
+    else:
+        ax.scatter(
+            calm["modal_share"],
+            calm["top_share"],
+            color=palette[0],
+            alpha=0.7,
+            label=phrase(PHRASES, "not_flagged", language),
+        )
+    labels = point_labels(styles[flagged])
     ax.scatter(
-        styles.loc[~flagged, "modal_share"],
-        styles.loc[~flagged, "top_share"],
-        color=palette[0],
-        alpha=0.7,
-        label=phrase(PHRASES, "not_flagged", language),
-    )
-    ax.scatter(
-        styles.loc[flagged, "modal_share"],
-        styles.loc[flagged, "top_share"],
+        [x for x, _ in labels],
+        [y for _, y in labels],
         color=palette[3],
         marker="D",
+        s=12 if dense else None,
+        alpha=0.7 if dense else None,
         label=phrase(PHRASES, "flagged", language),
     )
-    for (x, y), label in point_labels(styles[flagged]).items():
+    if show is not None and len(labels) > show:
+        ax.text(
+            0.98,
+            0.97,
+            phrase(PHRASES, "names_not_shown", language, n=int(flagged.sum())),
+            transform=ax.transAxes,
+            fontsize=8,
+            ha="right",
+            va="top",
+        )
+        labels = {}
+    for (x, y), label in labels.items():
         right = x > 0.8  # near the right edge the label runs leftwards, so it stays inside the axes
         ax.annotate(
             label,
@@ -340,9 +417,18 @@ def stability_chart(
 
 
 def delimitation_chart(
-    delimitation: pd.DataFrame, instrument: Instrument | None = None, threshold: float = 0.15, language: str = "da"
+    delimitation: pd.DataFrame,
+    instrument: Instrument | None = None,
+    threshold: float = 0.15,
+    language: str = "da",
+    show: int | None = None,
 ) -> plt.Figure:
-    """Per alternative delimitation: each element's difference from the main delimitation, threshold marked."""
+    """Per alternative delimitation: each element's difference from the main delimitation, threshold marked.
+
+    With ``show``, only the ``show`` practices whose scores move most (largest absolute difference) get a
+    panel; the others share one last panel, a box plot per element of their differences, and a note
+    counts them. Panels are laid out four to a row.
+    """
     check_language(language)
     use_style()
     names = _names(instrument, language)
@@ -352,29 +438,67 @@ def delimitation_chart(
         ax.set_axis_off()
         return localised(figure, language)
     groups = list(delimitation.groupby(["practice_id", "delimitation_id"], sort=True))
+    largest = [float(np.nanmax(np.abs(g["difference"].to_numpy(dtype=float)), initial=0.0)) for _, g in groups]
+    moved_most = [groups[k] for k in sorted(range(len(groups)), key=lambda k: -largest[k])]
+    rest = moved_most[show:] if show is not None and len(groups) > show + 1 else []
+    if rest:
+        shown = {key for key, _ in moved_most[:show]}
+        groups = [g for g in groups if g[0] in shown]
     n_elements = delimitation["element_id"].nunique()
+    n_panels = len(groups) + bool(rest)
+    columns = min(n_panels, 4)
+    rows = -(-n_panels // columns)
     figure, axes = plt.subplots(
-        1, len(groups), figsize=(4.5 * len(groups) + 2, 0.35 * n_elements + 2), sharey=True, squeeze=False
+        rows,
+        columns,
+        figsize=(4.5 * columns + 2, (0.35 * n_elements + 2) * rows),
+        sharey=True,
+        squeeze=False,
     )
+    panels = list(axes.flat)
     palette = sns.color_palette()
-    for ax, ((practice, delim), group) in zip(axes[0], groups, strict=True):
+    for ax, ((practice, delim), group) in zip(panels, groups, strict=False):
         y = np.arange(len(group))[::-1]
         diff = group["difference"].to_numpy(dtype=float)
         colours = [palette[3] if m else palette[0] for m in group["moved"].astype(bool)]
         ax.barh(y, np.nan_to_num(diff), color=colours)
-        for edge in (-threshold, threshold):
-            ax.axvline(edge, color="grey", ls="--", lw=1)
-        ax.axvline(0, color="black", lw=1)
         ax.set_yticks(y, [names.get(e, e) for e in group["element_id"]])
         label = group["label"].iloc[0]
         ax.set_title(f"{practice}: {delim}\n{label[:45]}", fontsize=9)
+    if rest:
+        ax = panels[len(groups)]
+        others = pd.concat([g for _, g in rest])
+        elements = list(dict.fromkeys(groups[0][1]["element_id"])) if groups else []
+        elements += [e for e in dict.fromkeys(others["element_id"]) if e not in elements]
+        y = np.arange(len(elements))[::-1]
+        ax.boxplot(
+            [others.loc[others["element_id"] == e, "difference"].dropna().to_numpy(dtype=float) for e in elements],
+            positions=y,
+            orientation="horizontal",
+            patch_artist=True,
+            boxprops={"facecolor": "white"},
+            showfliers=False,
+            manage_ticks=False,
+        )
+        ax.set_yticks(y, [names.get(e, e) for e in elements])
+        ax.set_title(phrase(PHRASES, "rest_panel", language, n=len(rest)), fontsize=9)
+    for ax in panels[:n_panels]:
+        for edge in (-threshold, threshold):
+            ax.axvline(edge, color="grey", ls="--", lw=1)
+        ax.axvline(0, color="black", lw=1)
         ax.set_xlabel(phrase(PHRASES, "difference", language))
+    for ax in panels[n_panels:]:
+        ax.set_axis_off()
     figure.suptitle(
         phrase(PHRASES, "delimitation_title", language)
         + f" ({phrase(PHRASES, 'threshold', language)} ±{number(threshold, language)})",
         fontsize=11,
     )
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0, 1, 1 - 0.4 / figure.get_figheight()))  # room for the suptitle
+    if rest:
+        figure.text(
+            0.01, 0.0, phrase(PHRASES, "rest_delimitations", language, n=len(rest)), fontsize=8, ha="left", va="top"
+        )
     return localised(figure, language)
 
 

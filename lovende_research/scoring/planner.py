@@ -28,9 +28,8 @@ from lovende_research.io import atomic_write_text, csv_safe_frame
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.scoring.draws import _check_n_boot
 from lovende_research.scoring.elements import element_scores
-from lovende_research.scoring.model import fit_score_model, two_way_components
+from lovende_research.scoring.model import two_way_components
 from lovende_research.scoring.parameters import COVERAGE_THRESHOLD, ScoringError, _check_share
-from lovende_research.scoring.profiles import practice_profiles
 from lovende_research.scoring.reconcile import reconcile_coders
 
 if TYPE_CHECKING:  # pragma: no cover - only for type hints
@@ -175,27 +174,6 @@ def g_study(coder_scores: pd.DataFrame, item_scores: pd.DataFrame | None = None)
     (0.6108, 2.025)
     """
     cs = coder_scores.dropna(subset=["score"])
-    # Coders within interview × element cells.
-    cell = _codes(cs["interview_id"], cs["element_id"])
-    coders = two_way_components(cs["score"].to_numpy(dtype=float), cell, _codes(cs["coder_id"]))
-    coder_var = coders.informant_var if np.isfinite(coders.informant_var) else 0.0
-    residual_var = coders.residual_var if np.isfinite(coders.residual_var) and coders.informant_df > 0 else 0.0
-    n_coders = _harmonic(np.bincount(cell).astype(float))
-    # The coders' mean per interview × element: the element scores of the informant model.
-    keys = ["interview_id", "practice_id", "informant_id", "informant_role", "element_id"]
-    mean = cs.groupby(keys, sort=False)["score"].mean().reset_index()
-    es = mean.assign(delimitation_id=MAIN_DELIMITATION, coverage=1.0, sufficient=True)
-    model = fit_score_model(es)
-    informant_var = model.informant_var if np.isfinite(model.informant_var) else 0.0
-    within = model.residual_var if np.isfinite(model.residual_var) else 0.0
-    # Practices within element cells, on the practices' profile scores.
-    profiles = practice_profiles(es).dropna(subset=["score"])
-    n_informants = _harmonic(profiles["n_scored"].to_numpy(dtype=float))
-    practices = two_way_components(
-        profiles["score"].to_numpy(dtype=float), _codes(profiles["element_id"]), _codes(profiles["practice_id"])
-    )
-    practice_total = practices.informant_var if np.isfinite(practices.informant_var) else 0.0
-    element_total = practices.residual_var if np.isfinite(practices.residual_var) else 0.0
     item_var = np.nan
     if item_scores is not None:
         items = item_scores.dropna(subset=["value"])
@@ -204,6 +182,132 @@ def g_study(coder_scores: pd.DataFrame, item_scores: pd.DataFrame | None = None)
             _codes(items["interview_id"], items["element_id"]),
             _codes(items["item_id"]),
         ).informant_var
+    return _g_study(_CodedScores.of(cs), float(item_var))
+
+
+@dataclass(frozen=True)
+class _CodedScores:
+    """Coder element scores as integer codes, rows grouped by practice: what :func:`_g_study` fits and
+    :meth:`resample` draws from, without a string in sight.
+
+    ``practice`` is the position of the practice's id in sorted order; ``cell`` (interview × element)
+    and ``informant`` are numbered 0, 1, ... practice after practice, so the codes of one practice are
+    a contiguous run (``per_practice`` counts them, and the rows); ``role`` is the position of its
+    name in the sorted ``roles``.
+    """
+
+    score: np.ndarray
+    practice: np.ndarray
+    cell: np.ndarray
+    informant: np.ndarray
+    role: np.ndarray
+    element: np.ndarray
+    coder: np.ndarray
+    roles: np.ndarray
+    per_practice: dict[str, np.ndarray]
+
+    @classmethod
+    def of(cls, cs: pd.DataFrame) -> "_CodedScores":
+        """Factorise ``cs`` (rows with a score) once; rows keep their order within a practice."""
+        practice = pd.factorize(cs["practice_id"].astype(str), sort=True)[0]
+        order = np.argsort(practice, kind="stable")
+        cs, practice = cs.iloc[order], practice[order]
+        n_practices = int(practice.max()) + 1 if len(practice) else 0
+        # Factorised in order of appearance, and the rows are in practice order: each practice's run.
+        cell = _codes(cs["practice_id"], cs["interview_id"], cs["element_id"])
+        informant = _codes(cs["practice_id"], cs["informant_id"])
+        role, roles = pd.factorize(cs["informant_role"].astype(str), sort=True)
+        counts = {
+            "rows": np.bincount(practice, minlength=n_practices),
+            "cell": np.bincount(practice[np.unique(cell, return_index=True)[1]], minlength=n_practices),
+            "informant": np.bincount(practice[np.unique(informant, return_index=True)[1]], minlength=n_practices),
+        }
+        return cls(
+            cs["score"].to_numpy(dtype=float),
+            practice,
+            cell,
+            informant,
+            role,
+            _codes(cs["element_id"]),
+            _codes(cs["coder_id"]),
+            np.asarray(roles, dtype=object),
+            counts,
+        )
+
+    def resample(self, chosen: np.ndarray) -> "_CodedScores":
+        """The rows of the ``chosen`` practices (positions, with repeats), each draw position a practice of
+        its own, in the order drawn; the codes are renumbered so that they stay 0, 1, ... without gaps."""
+
+        def starts(counts: np.ndarray) -> np.ndarray:
+            return np.cumsum(counts) - counts
+
+        lengths = self.per_practice["rows"][chosen]
+        position = np.repeat(np.arange(len(chosen)), lengths)
+        rows = np.arange(int(lengths.sum())) + np.repeat(
+            starts(self.per_practice["rows"])[chosen] - starts(lengths), lengths
+        )
+
+        def renumbered(codes: np.ndarray, name: str) -> np.ndarray:
+            counts = self.per_practice[name]
+            return codes[rows] + (starts(counts[chosen]) - starts(counts)[chosen])[position]
+
+        return _CodedScores(
+            self.score[rows],
+            position,
+            renumbered(self.cell, "cell"),
+            renumbered(self.informant, "informant"),
+            self.role[rows],
+            self.element[rows],
+            self.coder[rows],
+            self.roles,
+            {},
+        )
+
+
+def _compact(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``codes`` renumbered 0, 1, ... over the values present (order kept), and which values were present."""
+    present = np.bincount(codes) > 0
+    return (np.cumsum(present) - 1)[codes], present
+
+
+def _means(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """The mean of ``values`` per code (codes 0, 1, ... without gaps)."""
+    return np.bincount(codes, weights=values) / np.bincount(codes)
+
+
+def _g_study(coded: _CodedScores, item_var: float = np.nan) -> GStudy:
+    """:func:`g_study` on integer codes: the three method-III fits of its Notes, each mean a bincount.
+
+    The same fits as :func:`~lovende_research.scoring.model.fit_score_model` and
+    :func:`~lovende_research.scoring.profiles.practice_profiles` would make of the coders' mean scores,
+    without building their tables: the design planner repeats this on every resample of a national study.
+    """
+    y, cell, element = coded.score, coded.cell, _compact(coded.element)[0]
+    n_elements = int(element.max()) + 1
+    # Coders within interview × element cells.
+    coders = two_way_components(y, cell, _compact(coded.coder)[0])
+    coder_var = coders.informant_var if np.isfinite(coders.informant_var) else 0.0
+    residual_var = coders.residual_var if np.isfinite(coders.residual_var) and coders.informant_df > 0 else 0.0
+    n_coders = _harmonic(np.bincount(cell).astype(float))
+    # The coders' mean per interview × element, then an informant's interviews averaged per element:
+    # informants within practice × element cells, roles fixed.
+    per_cell = np.unique(cell, return_index=True)[1]
+    informant, element = coded.informant[per_cell], element[per_cell]
+    informant_element = _compact(informant * n_elements + element)[0]
+    per_ie = np.unique(informant_element, return_index=True)[1]
+    scores = _means(_means(y, cell), informant_element)
+    practice, element = coded.practice[per_cell][per_ie], element[per_ie]
+    practice_element = _compact(practice * n_elements + element)[0]
+    role, present = _compact(coded.role[per_cell][per_ie])
+    model = two_way_components(scores, practice_element, informant[per_ie], role, list(coded.roles[present]))
+    informant_var = model.informant_var if np.isfinite(model.informant_var) else 0.0
+    within = model.residual_var if np.isfinite(model.residual_var) else 0.0
+    # Practices within element cells, on the practices' profile scores (their informants' mean).
+    per_pe = np.unique(practice_element, return_index=True)[1]
+    n_informants = _harmonic(np.bincount(practice_element).astype(float))
+    practices = two_way_components(_means(scores, practice_element), element[per_pe], _compact(practice[per_pe])[0])
+    practice_total = practices.informant_var if np.isfinite(practices.informant_var) else 0.0
+    element_total = practices.residual_var if np.isfinite(practices.residual_var) else 0.0
     variance = {
         "practice": max(practice_total - informant_var / n_informants, 0.0),
         "practice_element": max(element_total - within / n_informants, 0.0),
@@ -211,9 +315,9 @@ def g_study(coder_scores: pd.DataFrame, item_scores: pd.DataFrame | None = None)
         "informant_element": max(within - residual_var / n_coders, 0.0),
         "coder": coder_var,
         "residual": residual_var,
-        "item": float(item_var),
+        "item": item_var,
     }
-    return GStudy(variance, n_informants, n_coders, int(cs["element_id"].nunique()))
+    return GStudy(variance, n_informants, n_coders, n_elements)
 
 
 def coefficients(
@@ -363,17 +467,6 @@ class DesignPlan:
         )
 
 
-def _resample(frame: pd.DataFrame, rows_of: dict[str, np.ndarray], chosen: np.ndarray) -> pd.DataFrame:
-    """The rows of the ``chosen`` practices (with repeats), ids made distinct per draw position."""
-    rows = np.concatenate([rows_of[p] for p in chosen])
-    position = np.concatenate([np.full(len(rows_of[p]), j) for j, p in enumerate(chosen)]).astype(str)
-    out = frame.iloc[rows].copy()
-    for column in ("practice_id", "informant_id", "interview_id"):
-        if column in out.columns:
-            out[column] = out[column].astype(str).to_numpy(dtype=object) + "#" + position
-    return out
-
-
 def plan_study(
     study: "Study",
     coverage_threshold: float = COVERAGE_THRESHOLD,
@@ -415,7 +508,10 @@ def plan_study(
     The intervals resample practices with replacement, each with all its informants, interviews and
     codes, and repeat the G study on every resample (the *boot-p* bootstrap, Brennan 2001, §6.4; it is
     the practices the mapping samples). The percentile interval of the resampled coefficients is given;
-    with few practices it is wide, which is what a pilot should learn.
+    with few practices it is wide, which is what a pilot should learn. The ids are factorised once and
+    each resample renumbers integer codes (a national study's 200 resamples take about a minute, not
+    the quarter of an hour that rebuilding string ids and tables per draw took); the item component,
+    which the projections do not use, is estimated on the study only.
     """
     _check_share("ci", ci)
     _check_n_boot(n_boot)
@@ -426,17 +522,15 @@ def plan_study(
     items = items.merge(study.interviews[["interview_id", "practice_id"]], on="interview_id", how="inner")
     g = g_study(scores, items)
     projections = d_study(g, informants, coders)
-    practices = np.array(sorted(scores["practice_id"].astype(str).unique()), dtype=object)
-    rows = {
-        name: {p: np.flatnonzero(frame["practice_id"].astype(str).to_numpy() == p) for p in practices}
-        for name, frame in (("scores", scores), ("items", items))
-    }
+    # The item component is not projected (every practice answers the same instrument), so the
+    # resamples repeat the G study on the coders' scores alone, factorised once.
+    coded = _CodedScores.of(scores.dropna(subset=["score"]))
+    n_practices = len(coded.per_practice["rows"])
     rng = np.random.default_rng(seed)
     draws = np.full((n_boot, len(projections), 2), np.nan)
     for b in range(n_boot):
-        chosen = rng.choice(practices, size=len(practices), replace=True)
-        resampled = g_study(_resample(scores, rows["scores"], chosen), _resample(items, rows["items"], chosen))
-        draws[b] = d_study(resampled, informants, coders)[["G", "Phi"]].to_numpy(dtype=float)
+        chosen = rng.choice(n_practices, size=n_practices, replace=True)
+        draws[b] = d_study(_g_study(coded.resample(chosen)), informants, coders)[["G", "Phi"]].to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         low, high = np.nanquantile(draws, (1 - ci) / 2, axis=0), np.nanquantile(draws, (1 + ci) / 2, axis=0)
     projections = projections.assign(G_low=low[:, 0], G_high=high[:, 0], Phi_low=low[:, 1], Phi_high=high[:, 1])

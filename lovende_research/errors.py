@@ -82,11 +82,22 @@ class ArgumentError(LovendeError):
     One class for every stage's parameter checks (scoring and bias call it ``ScoringError`` and
     ``BiasError``, the same class under the names their modules have always exported): a stage gets a
     class of its own only where it carries other fields.
+
+    The message is a :class:`Text` (pass ``expected`` as one), so a command prints it in the user's language.
+
+    >>> error = ArgumentError("ci", 1.5, Text("et tal mellem 0 og 1", "a number between 0 and 1"))
+    >>> str(error), in_language(error.args[0], "en")
+    ('ci: 1.5 kan ikke bruges; forventet: et tal mellem 0 og 1', 'ci: 1.5 cannot be used; expected: a number between 0 and 1')
     """
 
     def __init__(self, parameter: str, value: object, expected: str):
         self.parameter, self.value, self.expected = parameter, value, expected
-        super().__init__(f"{parameter}: {value!r} kan ikke bruges; forventet: {expected}")
+        super().__init__(
+            Text(
+                f"{parameter}: {value!r} kan ikke bruges; forventet: {expected}",
+                f"{parameter}: {value!r} cannot be used; expected: {in_language(expected, 'en')}",
+            )
+        )
 
 
 @dataclass(frozen=True)

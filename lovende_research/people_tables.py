@@ -22,7 +22,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
-from lovende_research.errors import ArgumentError
+from lovende_research.errors import ArgumentError, Text
 from lovende_research.i18n import PhraseTable, check_language, number, phrase
 
 #: Column headers of the tables the stage pages show, ``{column: (dansk, english)}``.
@@ -272,7 +272,7 @@ def table_html(
     <p class="lovende-table-note">Showing the first 1 of 2 rows. <a href="tabeller/x.xlsx">The full table</a></p>
     """
     if max_rows < 1:
-        raise ArgumentError("max_rows", max_rows, "et heltal på mindst 1")
+        raise ArgumentError("max_rows", max_rows, Text("et heltal på mindst 1", "a whole number of at least 1"))
     shown = frame.head(max_rows)
     heads = "".join(f"<th>{html.escape(header(str(c), language))}</th>" for c in shown.columns)
     numeric = [

@@ -66,7 +66,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lovende_research.errors import ArgumentError
+from lovende_research.errors import ArgumentError, Text
 from lovende_research.instrument import Instrument, load_instrument
 
 #: Element offsets :math:`a_e` on the 0–1 scale (the practice level :math:`m_p` is added).
@@ -115,10 +115,19 @@ class IndependentSpec:
         # Fewer practices, informants or coders leave nothing to compare (two coders code each interview).
         for name, least in (("n_practices", 2), ("informants_per_practice", 1), ("n_coders", CODERS_PER_INTERVIEW)):
             if getattr(self, name) < least:
-                raise ArgumentError(f"IndependentSpec.{name}", getattr(self, name), f"et heltal på mindst {least}")
+                raise ArgumentError(
+                    f"IndependentSpec.{name}",
+                    getattr(self, name),
+                    Text(f"et heltal på mindst {least}", f"a whole number of at least {least}"),
+                )
         if not 0 <= self.n_extreme <= self.n_practices:
             raise ArgumentError(
-                "IndependentSpec.n_extreme", self.n_extreme, f"et heltal mellem 0 og n_practices ({self.n_practices})"
+                "IndependentSpec.n_extreme",
+                self.n_extreme,
+                Text(
+                    f"et heltal mellem 0 og n_practices ({self.n_practices})",
+                    f"a whole number from 0 to n_practices ({self.n_practices})",
+                ),
             )
 
 
@@ -150,7 +159,14 @@ def write_independent_study(out_dir: Path, spec: IndependentSpec, seed: int) -> 
     """
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):
-        raise ArgumentError("out_dir", str(out_dir), "en mappe der ikke findes endnu, eller en tom mappe")
+        raise ArgumentError(
+            "out_dir",
+            str(out_dir),
+            Text(
+                "en mappe der ikke findes endnu, eller en tom mappe",
+                "a folder that does not exist yet, or an empty folder",
+            ),
+        )
     instrument = load_instrument()
     rng = np.random.default_rng(seed)
     practices = [f"Q{k + 1:03d}" for k in range(spec.n_practices)]

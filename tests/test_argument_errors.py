@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from lovende_research import people_tables as pt
-from lovende_research.errors import ArgumentError, LovendeError
+from lovende_research.errors import ArgumentError, LovendeError, in_language
 from lovende_research.validity import IndependentSpec, write_independent_study
 
 
@@ -44,6 +44,8 @@ def test_an_independent_spec_out_of_range_names_the_field_the_value_and_the_boun
     assert isinstance(raised.value, LovendeError)
     assert str(raised.value) == message
     assert raised.value.parameter == message.split(":")[0]  # the field, for a caller that reads it
+    english = in_language(raised.value.args[0], "en")  # what `lovende --lang en` prints
+    assert english.startswith(message.split(" kan ")[0] + " cannot be used; expected: a whole number ")
 
 
 def test_an_independent_spec_at_its_bounds_is_accepted() -> None:
@@ -65,6 +67,9 @@ def test_a_study_is_not_written_into_a_folder_that_is_not_empty(tmp_path: Path) 
     assert str(raised.value) == (
         f"out_dir: {str(tmp_path)!r} kan ikke bruges; forventet: en mappe der ikke findes endnu, eller en tom mappe"
     )
+    assert in_language(raised.value.args[0], "en").endswith(
+        "expected: a folder that does not exist yet, or an empty folder"
+    )
     assert [p.name for p in tmp_path.iterdir()] == ["old.txt"]
 
 
@@ -74,4 +79,8 @@ def test_a_page_table_of_fewer_than_one_row_is_an_argument_error(max_rows: int) 
     with pytest.raises(ArgumentError) as raised:
         pt.table_html(pd.DataFrame({"n": [1, 2]}), "da", max_rows=max_rows)
     assert str(raised.value) == f"max_rows: {max_rows} kan ikke bruges; forventet: et heltal på mindst 1"
+    assert (
+        in_language(raised.value.args[0], "en")
+        == f"max_rows: {max_rows} cannot be used; expected: a whole number of at least 1"
+    )
     assert "<table" in pt.table_html(pd.DataFrame({"n": [1, 2]}), "da", max_rows=1)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from lovende_research.errors import Text
 from lovende_research.instrument import Instrument
 from lovende_research.rounds.summaries import cell_table, overall_table
 from lovende_research.schemas import MAIN_DELIMITATION
@@ -316,7 +317,7 @@ def round_change(
     _check_share("ci", ci)
     _check_share("min_element_share", min_element_share)
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 10:
-        raise ScoringError("n_boot", n_boot, "et heltal på mindst 10")
+        raise ScoringError("n_boot", n_boot, Text("et heltal på mindst 10", "a whole number of at least 10"))
     practices = sorted(str(p) for p in practices)
     elements = [e.id for e in instrument.elements]
     n_cells = len(practices) * len(elements)

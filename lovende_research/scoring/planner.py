@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from lovende_research.errors import Text
 from lovende_research.i18n import check_language, number, phrase
 from lovende_research.io import atomic_write_text, csv_safe_frame
 from lovende_research.schemas import MAIN_DELIMITATION
@@ -83,7 +84,9 @@ def coder_element_scores(
         for coder, rows in codings.groupby("coder_id", sort=True)
     ]
     if not frames:
-        raise ScoringError("codings", "ingen kodere", "mindst én koders kodninger")
+        raise ScoringError(
+            "codings", "ingen kodere", Text("mindst én koders kodninger", "the codings of at least one coder")
+        )
     return pd.concat(frames, ignore_index=True).dropna(subset=["score"])
 
 

@@ -92,8 +92,20 @@ class StageFailed(LovendeError):
 
     def __init__(self, notebook: str, cell: int | None, exception: str, partial: Path):
         self.notebook, self.cell, self.exception, self.partial = notebook, cell, exception, partial
-        where = f"celle {cell} (talt fra notebookens første celle)" if cell is not None else "under kørslen"
-        super().__init__(f"notebook {notebook} fejlede i {where}: {exception}\n  delvist kørt notebook: {partial}")
+        where = (
+            Text(
+                f"celle {cell} (talt fra notebookens første celle)",
+                f"cell {cell} (counted from the notebook's first cell)",
+            )
+            if cell is not None
+            else Text("under kørslen", "while running")
+        )
+        super().__init__(
+            Text(
+                f"notebook {notebook} fejlede i {where}: {exception}\n  delvist kørt notebook: {partial}",
+                f"notebook {notebook} failed in {where.en}: {exception}\n  partly run notebook: {partial}",
+            )
+        )
 
 
 @dataclass(frozen=True)

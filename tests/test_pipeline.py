@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from lovende_research.errors import in_language
 from lovende_research.pipeline import ParameterError, StageFailed, run_study
 from tests.test_study import make_study
 
@@ -149,6 +150,10 @@ def test_failing_cell_is_reported_and_earlier_outputs_stay(workspace: dict[str, 
         failure.notebook == "01_screening.ipynb" and failure.cell == 4
     )  # parameters, two markdown cells, then the failing cell
     assert "ValueError: kodningerne mangler" in str(failure)
+    # an English study's user reads the runner's part of the message in English (the kernel's own text as raised)
+    assert in_language(failure.args[0], "en").startswith(
+        "notebook 01_screening.ipynb failed in cell 4 (counted from the notebook's first cell): ValueError: kodningerne mangler"
+    )
     assert failure.partial.is_file() and str(failure.partial) in str(failure)
     assert executed.read_bytes() == before  # the last good output was not replaced by a half-run
     assert {p.name: p.read_text() for p in tables.iterdir() if p.name != "run.json"} == {"a.txt": "x", "b.txt": "x"}

@@ -23,6 +23,7 @@ from lovende_research.agreement import (
     weighted_kappa,
     wide_ratings,
 )
+from lovende_research.agreement.formats import _bootstrap_units
 from tests.agreement_data import KRIPPENDORFF_C, KW, LONG, long_from_columns
 
 MULTI = [fleiss_kappa, conger_kappa, brennan_prediger, percent_agreement, gwet_ac2, krippendorff_alpha]
@@ -139,3 +140,100 @@ def test_long_from_table_feeds_every_statistic() -> None:
     long = long_from_table([[20, 5], [10, 15]])
     for statistic in (cohens_kappa, fleiss_kappa, conger_kappa, brennan_prediger, gwet_ac2):
         assert statistic(long, **LONG)["percent_agreement"].iloc[0] == pytest.approx(0.70, abs=1e-12)
+
+
+def test_wide_ratings_names_missing_columns_and_each_pair_rated_twice() -> None:
+    # The messages name what is wrong (by hand): the two absent columns, and the one subject × rater pair
+    # given twice (with different ratings, so only the subject and rater columns can find it).
+    ratings = pd.DataFrame({"s": [1, 1, 1, 2], "r": ["a", "a", "b", "a"], "v": ["x", "y", "x", "x"]})
+    with pytest.raises(AgreementError, match=r"^bedømmelserne mangler kolonnerne rater, rating$"):
+        wide_ratings(ratings, subject="s", rater="rater", rating="rating")
+    with pytest.raises(AgreementError, match=r"^samme s × r er bedømt mere end én gang: 1 / a$"):
+        wide_ratings(ratings, subject="s", rater="r", rating="v")
+
+
+def test_wide_ratings_is_indexed_by_subject_with_unnamed_rater_columns() -> None:
+    # One row per subject id (not per input row), and the rater columns carry no axis name, so the
+    # frame prints and compares as a plain subject × rater table.
+    ratings = pd.DataFrame({"s": [7, 7, 9], "r": ["b", "a", "a"], "v": [1, 2, 3]}, index=[10, 11, 12])
+    wide = wide_ratings(ratings, subject="s", rater="r", rating="v")
+    assert wide.index.tolist() == [7, 9] and wide.index.name == "s"
+    assert wide.columns.name is None
+    assert wide.to_dict("index") == {7: {"a": 2, "b": 1}, 9: {"a": 3, "b": pytest.approx(np.nan, nan_ok=True)}}
+
+
+def test_unknown_weights_are_refused_with_the_known_names() -> None:
+    with pytest.raises(
+        AgreementError, match=r"^ukendte vægte 'kubisk'; forventet: unweighted, linear, quadratic, ordinal$"
+    ):
+        agreement_weights([1, 2, 3], "kubisk")
+
+
+def test_agreement_weights_default_to_quadratic_and_read_scores_as_numbers() -> None:
+    # Default quadratic on 1-3 (Fleiss-Cohen, by hand): 1 - (1/2)^2 = .75 one step apart.
+    assert agreement_weights([1, 2, 3]).tolist() == [[1.0, 0.75, 0.0], [0.75, 1.0, 0.75], [0.0, 0.75, 1.0]]
+    # Scores are read as floats: integer scores 0, 5e9, 1e10 would overflow int64 when squared
+    # ((5e9)^2 = 2.5e19 > 9.2e18); as floats the weights are those of 0, 1, 2: .75 and 0 (by hand).
+    big = agreement_weights([0, 5_000_000_000, 10_000_000_000], "quadratic")
+    np.testing.assert_allclose(big, [[1.0, 0.75, 0.0], [0.75, 1.0, 0.75], [0.0, 0.75, 1.0]], atol=1e-12)
+
+
+def test_converters_take_categories_from_the_frame_or_the_caller() -> None:
+    # A DataFrame's labels are the categories unless categories= is given; an array's are 1..q unless given.
+    table = pd.DataFrame([[1, 0], [0, 1]], index=["a", "b"], columns=["a", "b"])
+    assert long_from_table(table)["rating"].tolist() == ["a", "a", "b", "b"]
+    assert long_from_table(table, ["x", "y"])["rating"].tolist() == ["x", "x", "y", "y"]
+    counts = pd.DataFrame([[1, 1]], columns=["ja", "nej"])
+    assert long_from_counts(counts)["rating"].tolist() == ["ja", "nej"]
+    assert long_from_counts(counts, ["x", "y"])["rating"].tolist() == ["x", "y"]
+    assert long_from_counts([[1, 1]], ["x", "y"])["rating"].tolist() == ["x", "y"]
+    # mixed codes keep their types (a number stays a number beside a label such as "ved ikke")
+    assert long_from_table([[1, 0], [0, 1]], [1, "ved ikke"])["rating"].tolist() == [1, 1, "ved ikke", "ved ikke"]
+    assert long_from_counts([[1, 1]], [1, "ved ikke"])["rating"].tolist() == [1, "ved ikke"]
+
+
+def test_converters_read_counts_written_as_text() -> None:
+    # Counts copied from a published table as text are numbers all the same (read as floats).
+    assert long_from_table([["2", "1"], ["0", "3"]]).equals(long_from_table([[2, 1], [0, 3]]))
+    assert long_from_counts([["2", "0"], ["1", "1"]]).equals(long_from_counts([[2, 0], [1, 1]]))
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: long_from_table([[1, -1], [0, 2]]), r"^tabellen skal indeholde antal: hele tal, 0 eller flere$"),
+        (lambda: long_from_table([[1, 0], [0, 2]], ["a"]), r"^categories har 1 kategorier, tabellen 2$"),
+        (lambda: long_from_counts([[1.5, 2]]), r"^antallene skal være hele tal, 0 eller flere$"),
+        (lambda: long_from_counts([[1, 2, 0]], ["a", "b"]), r"^categories har 2 kategorier, tabellen 3$"),
+    ],
+)
+def test_converter_messages_say_what_is_expected(call: object, message: str) -> None:
+    with pytest.raises(AgreementError, match=message):
+        call()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    "units, n_boot, chunks",
+    [
+        # 5,000,000 // 106,383 = 46 draws a chunk (106,383 x 47 = 5,000,001): 47 draws are 46 + 1
+        (106_383, 47, [46, 1]),
+        # more units than five million: one draw a chunk, never zero
+        (5_000_001, 2, [1, 1]),
+        # one unit: five million draws fit in one chunk
+        (1, 2_500_001, [2_500_001]),
+    ],
+)
+def test_bootstrap_draws_come_in_chunks_of_five_million_unit_indices(
+    units: int, n_boot: int, chunks: list[int]
+) -> None:
+    # The chunk sizes fix the random stream, so a seed gives the same interval as before the chunking
+    # (formats._bootstrap_units' docstring): each chunk holds max(1, 5,000,000 // units) draws (by hand).
+    seen: list[int] = []
+
+    def statistic(totals: np.ndarray) -> np.ndarray:
+        seen.append(len(totals))
+        return totals[:, 0]
+
+    draws = _bootstrap_units(np.ones((1, 1)), np.zeros(units, dtype=np.int64), n_boot, 1, statistic)
+    assert seen == chunks
+    assert (draws == units).all()  # every draw picks `units` units of the one kind

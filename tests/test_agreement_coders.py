@@ -190,3 +190,108 @@ def test_coder_agreement_chart_draws_each_interval_of_the_table(language: str) -
         assert unit in figure.axes[0].get_xlabel()
     finally:
         plt.close(figure)
+
+
+def ceiling_long(**names: str) -> pd.DataFrame:
+    """CEILING (20 units, coders a and b, two disagreements 3/4) in long form, element "maal"."""
+    long = long_from_columns(CEILING).rename(columns={"unit": "subject", "rater": "coder_id"})
+    long["element_id"] = "maal"
+    return long.rename(columns=names)
+
+
+@pytest.mark.parametrize(
+    "options, flagged",
+    [
+        # CEILING's numbers (by hand in test_paradox_flag_fires_on_ceiling_heavy_codes): agreement .90,
+        # AC2 .98777, end share .95, alpha -.0263, kappa -.0526. Each bound is inclusive (>=) ...
+        ({"high": 0.9}, True),
+        ({"high": 0.91}, False),
+        ({"pile_up": 0.95}, True),
+        ({"pile_up": 0.96}, False),
+        # ... and one chance-corrected coefficient below `low` is enough: kappa < -.03 <= alpha
+        ({"low": -0.03}, True),
+        ({"low": -0.06}, False),
+        # AC1 (unweighted, q = 4): p_e = (1/3)(2 x .05 x .95) = .031667, AC1 = (.9 - .031667)/(1 - .031667)
+        # = .89673 < agreement .90: a high bound between the two fails on AC1 alone
+        ({"ac2_weights": "unweighted", "high": 0.895}, True),
+        ({"ac2_weights": "unweighted", "high": 0.898}, False),
+    ],
+)
+def test_paradox_rule_thresholds(options: dict[str, object], flagged: bool) -> None:
+    row = coder_agreement(ceiling_long(), categories=[1, 2, 3, 4], n_boot=0, **options).iloc[0]  # type: ignore[arg-type]
+    assert bool(row["paradox"]) is flagged
+    assert (row["note"] != "") is flagged
+
+
+def test_coder_agreement_row_for_one_pair_under_other_column_names() -> None:
+    # One pair of coders: kappa's interval is weighted_kappa's at the same level; n_ratings counts the
+    # non-missing codes (40 - 1 here), n_raters the coders; the level is in every row.
+    long = ceiling_long(subject="unit", coder_id="coder", value="code", element_id="criterion")
+    long.loc[0, "code"] = pd.NA
+    table = coder_agreement(long, by="criterion", subject="unit", rater="coder", rating="code",
+                            categories=[1, 2, 3, 4], n_boot=0, confidence=0.8)  # fmt: skip
+    row = table.iloc[0]
+    kappa = weighted_kappa(long, subject="unit", rater="coder", rating="code", categories=[1, 2, 3, 4], confidence=0.8)
+    assert table["criterion"].tolist() == ["maal", OVERALL]
+    assert (row["kappa"], row["kappa_ci_low"], row["kappa_ci_high"]) == tuple(
+        kappa[["estimate", "ci_low", "ci_high"]].iloc[0]
+    )
+    assert (row["n_ratings"], row["n_raters"], row["n_subjects"], row["n_pairs"]) == (39, 2, 19, 1)
+    assert (table["confidence"] == 0.8).all()
+    ac2 = gwet_ac2(long, subject="unit", rater="coder", rating="code", categories=[1, 2, 3, 4], confidence=0.8).iloc[0]
+    assert (row["ac2_ci_low"], row["ac2_ci_high"]) == (ac2["ci_low"], ac2["ci_high"])
+
+
+def test_coder_agreement_with_one_code_throughout_flags_the_paradox_with_undefined_alpha_and_kappa() -> None:
+    # Every code 4: alpha and kappa undefined (D_e = 0, p_e = 1), agreement 1, AC2 1 (p_e = 0 since
+    # pi_4 (1 - pi_4) = 0), all codes at the top end: the paradox rule holds (rule 1 counts undefined as low),
+    # and the note shows the undefined value as a dash.
+    long = long_from_columns({"a": [4] * 10, "b": [4] * 10}).rename(columns={"unit": "subject", "rater": "coder_id"})
+    long["element_id"] = "maal"
+    row = coder_agreement(long, categories=[1, 2, 3, 4], n_boot=0, language="en").iloc[0]
+    assert np.isnan(row["alpha"]) and np.isnan(row["kappa"])
+    assert (row["percent_agreement"], row["ac2"], row["end_category"], row["end_share"]) == (1.0, 1.0, 4, 1.0)
+    assert bool(row["paradox"]) and "are low (–)" in row["note"]
+
+
+def test_end_category_is_the_fuller_end_of_the_scale_given_or_observed() -> None:
+    # By hand: codes 1 x 6, 2 x 2, 3 x 2 (no 4). With the scale 1-4 the ends are 1 (6/10) and 4 (0);
+    # without a scale they are the observed 1 and 3 (2/10): 1 either way. Codes 1 x 2, 3 x 2, 4 x 6: end 4.
+    low_heavy = long_from_columns({"a": [1, 1, 1, 2, 3], "b": [1, 1, 1, 2, 3]})
+    low_heavy = low_heavy.rename(columns={"unit": "subject", "rater": "coder_id"})
+    for categories in ([1, 2, 3, 4], None):
+        row = coder_agreement(low_heavy, by=None, categories=categories, n_boot=0).iloc[0]
+        assert (row["end_category"], row["end_share"]) == (1, pytest.approx(0.6))
+    high_heavy = long_from_columns({"a": [1, 3, 4, 4, 4], "b": [1, 3, 4, 4, 4]})
+    high_heavy = high_heavy.rename(columns={"unit": "subject", "rater": "coder_id"})
+    row = coder_agreement(high_heavy, by=None, n_boot=0).iloc[0]
+    assert (row["end_category"], row["end_share"]) == (4, pytest.approx(0.6))
+
+
+def test_coder_agreement_refuses_a_missing_group_column_and_a_bad_level() -> None:
+    long = ceiling_long()
+    with pytest.raises(AgreementError, match=r"^grupperingskolonnen 'kriterie' findes ikke i kodningerne$"):
+        coder_agreement(long, by="kriterie", n_boot=0)
+    with pytest.raises(AgreementError, match="confidence"):
+        coder_agreement(long, n_boot=0, confidence=1.0)
+
+
+def test_coding_units_without_delimitation_or_consensus_columns() -> None:
+    # No delimitation column: every unit is under "main"; no is_consensus column: every coding counts;
+    # a delimitation column is part of the key; float codes become Int64.
+    instrument = load_instrument()
+    item = instrument.elements[0].items[1].id
+    codings = pd.DataFrame({"interview_id": [1, 1], "coder_id": [7, 8], "item_id": [item, item], "value": [2.0, None]})
+    units = coding_units(codings, instrument)
+    assert units["subject"].tolist() == [f"1|{item}|main"] * 2 and units["coder_id"].tolist() == ["7", "8"]
+    assert str(units["value"].dtype) == "Int64" and units["value"].isna().tolist() == [False, True]
+    assert units.index.tolist() == [0, 1] and units["interview_id"].tolist() == ["1", "1"]
+    assert units["item_id"].tolist() == [item, item]
+    split = coding_units(codings.assign(delimitation_id=["d2", "d2"]), instrument)
+    assert split["subject"].tolist() == [f"1|{item}|d2"] * 2
+
+
+def test_in_element_order_reads_the_column_it_is_given() -> None:
+    instrument = load_instrument()
+    table = pd.DataFrame({"el": ["virkning", None, "teori"], "x": [1, 2, 3]})
+    assert in_element_order(table, instrument, column="el")["x"].tolist() == [3, 1, 2]

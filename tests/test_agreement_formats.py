@@ -237,3 +237,49 @@ def test_bootstrap_draws_come_in_chunks_of_five_million_unit_indices(
     draws = _bootstrap_units(np.ones((1, 1)), np.zeros(units, dtype=np.int64), n_boot, 1, statistic)
     assert seen == chunks
     assert (draws == units).all()  # every draw picks `units` units of the one kind
+
+
+def test_coded_ratings_name_what_is_missing_blank_or_given_twice() -> None:
+    # Every statistic codes its ratings the same way; the messages name the columns and the pair (by hand).
+    long = long_from_columns(KRIPPENDORFF_C)
+    with pytest.raises(AgreementError, match=r"^bedømmelserne mangler kolonnerne who, what$"):
+        fleiss_kappa(long, subject="unit", rater="who", rating="what")
+    blank_subject = long.astype({"unit": object})
+    blank_subject.loc[0, "unit"] = None
+    with pytest.raises(AgreementError, match=r"^unit og rater skal være udfyldt i hver række$"):
+        fleiss_kappa(blank_subject, **KW)
+    blank_rater = long.astype({"rater": object})
+    blank_rater.loc[0, "rater"] = None
+    with pytest.raises(AgreementError, match=r"^unit og rater skal være udfyldt i hver række$"):
+        fleiss_kappa(blank_rater, **KW)
+    # unit 1 rated by A twice, with two different values: the pair is found on subject and rater alone
+    twice = pd.concat([long, pd.DataFrame({"unit": [1], "rater": ["A"], "value": pd.array([5], dtype="Int64")})])
+    with pytest.raises(AgreementError, match=r"^samme unit × rater er bedømt mere end én gang: 1 / A$"):
+        fleiss_kappa(twice, **KW)
+
+
+def test_ids_that_cannot_be_sorted_keep_their_first_appearance() -> None:
+    # Rater ids 7 and "b" (a number and a text, as a spreadsheet may give them) cannot be sorted: the raters
+    # keep the order they first appear in, so "b" is rater_a; subjects likewise, so the bootstrap draws the
+    # same units as with sortable ids 0, 1, 2, … given in the same order.
+    long = long_from_columns(KRIPPENDORFF_C)
+    mixed = long[long["rater"].isin(["B", "D"])].replace({"rater": {"B": "b", "D": 7}})
+    mixed = mixed.sort_values("rater", key=lambda r: r.astype(str) != "b", kind="stable")
+    pair = weighted_kappa(mixed, **KW).iloc[0]
+    assert (pair["rater_a"], pair["rater_b"]) == ("b", 7)
+    ids = {unit: f"x{unit}" if unit % 2 else unit for unit in range(12)}  # 0, "x1", 2, "x3", …: not sortable
+    relabelled = long.assign(unit=long["unit"].map(ids))
+    order = {unit: n for n, unit in enumerate(pd.unique(relabelled["unit"]))}
+    sortable = relabelled.assign(unit=relabelled["unit"].map(order))
+    options = {"n_boot": 300, "seed": 5}
+    pd.testing.assert_frame_equal(
+        krippendorff_alpha(relabelled, **KW, **options), krippendorff_alpha(sortable, **KW, **options)
+    )
+
+
+@pytest.mark.parametrize("statistic", MULTI)
+def test_no_unit_rated_twice_gives_undefined_agreement_without_error(statistic: object) -> None:
+    # Each unit has one rating: there is no pair, so percent agreement and the coefficient are undefined.
+    long = pd.DataFrame({"unit": [1, 2, 3], "rater": ["A", "B", "A"], "value": pd.array([1, 2, 2], dtype="Int64")})
+    row = statistic(long, **KW).iloc[0]  # type: ignore[operator]
+    assert np.isnan(row["percent_agreement"]) and np.isnan(row["estimate"])

@@ -283,3 +283,45 @@ def test_no_unit_rated_twice_gives_undefined_agreement_without_error(statistic: 
     long = pd.DataFrame({"unit": [1, 2, 3], "rater": ["A", "B", "A"], "value": pd.array([1, 2, 2], dtype="Int64")})
     row = statistic(long, **KW).iloc[0]  # type: ignore[operator]
     assert np.isnan(row["percent_agreement"]) and np.isnan(row["estimate"])
+
+
+def test_messages_list_at_most_five_pairs_and_ten_unknown_ratings() -> None:
+    # The messages stay readable: six pairs given twice name the first five, eleven unknown ratings name ten
+    # (sorted as text, by hand: "10", "11", "2", …).
+    long = long_from_columns(KRIPPENDORFF_C).dropna()
+    twice = pd.concat([long, long[long["rater"] == "B"].head(6)])
+    with pytest.raises(AgreementError) as caught:
+        fleiss_kappa(twice, **KW)
+    assert str(caught.value).count(" / ") == 5
+    unknown = pd.DataFrame({"unit": np.repeat(range(6), 2), "rater": ["A", "B"] * 6, "value": list(range(1, 13))})
+    with pytest.raises(
+        AgreementError, match=r"kategorierne \[1\]: \['10', '11', '12', '2', '3', '4', '5', '6', '7', '8'\]$"
+    ):
+        fleiss_kappa(unknown, categories=[1], **KW)
+
+
+def test_observed_categories_sort_numbers_as_numbers_and_mixed_codes_as_text() -> None:
+    # Numbers sort as numbers (1, 2, 10, not 1, 10, 2), which the ordinal metric depends on: alpha without
+    # categories= equals alpha with the scale given. Mixed codes (3 and "ved ikke") sort as text and work
+    # for a nominal statistic; true/false are not numbers for an ordinal one.
+    long = pd.DataFrame({"unit": np.repeat(range(4), 2), "rater": ["A", "B"] * 4, "value": [1, 2, 2, 10, 10, 10, 1, 1]})
+    observed = krippendorff_alpha(long, level="ordinal", **KW)["estimate"].iloc[0]
+    assert observed == krippendorff_alpha(long, level="ordinal", categories=[1, 2, 10], **KW)["estimate"].iloc[0]
+    assert observed != krippendorff_alpha(long, level="ordinal", categories=[1, 10, 2], **KW)["estimate"].iloc[0]
+    mixed = pd.DataFrame({"unit": [1, 1, 2, 2], "rater": ["A", "B"] * 2, "value": [3, 3, "ved ikke", 3]})
+    assert fleiss_kappa(mixed, **KW)["percent_agreement"].iloc[0] == 0.5
+    yes_no = pd.DataFrame({"unit": [1, 1, 2, 2], "rater": ["A", "B"] * 2, "value": [True, True, False, True]})
+    with pytest.raises(AgreementError, match="er ikke tal"):
+        krippendorff_alpha(yes_no, level="ordinal", **KW)
+
+
+def test_interval_alpha_uses_the_category_values_at_any_scale() -> None:
+    # Values 1, 2, 10: (1, 2), (2, 2), (10, 10). By hand (Krippendorff 2011): o_12 = o_21 = 1, o_22 = 2,
+    # o_10,10 = 2; n = 6, n_1 = 1, n_2 = 3, n_10 = 2; D_o = 2/6; D_e = 2 (3 x 1 + 2 x 81 + 6 x 64)/30 = 36.6;
+    # alpha = 1 - (1/3)/36.6. Interval alpha does not change when every value is multiplied by 5e9 (the
+    # squared differences then exceed the int64 range, so the values must be read as floats).
+    long = pd.DataFrame({"unit": [1, 1, 2, 2, 3, 3], "rater": ["A", "B"] * 3, "value": [1, 2, 2, 2, 10, 10]})
+    alpha = krippendorff_alpha(long, level="interval", **KW)["estimate"].iloc[0]
+    assert alpha == pytest.approx(1 - (1 / 3) / 36.6, abs=1e-12)
+    scaled = long.assign(value=long["value"] * 5_000_000_000)
+    assert krippendorff_alpha(scaled, level="interval", **KW)["estimate"].iloc[0] == pytest.approx(alpha, abs=1e-12)

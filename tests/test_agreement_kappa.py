@@ -293,3 +293,12 @@ def test_weighted_kappa_takes_text_ratings_unweighted_and_needs_their_order_for_
         weighted_kappa(text, weights="linear", **KW)
     with pytest.raises(AgreementError, match="er ikke tal"):
         weighted_kappa(text, weights=["unweighted", "linear"], **KW)
+
+
+def test_no_test_of_zero_when_its_standard_error_is_zero() -> None:
+    # One subject, A says 2 and B says 1 (by hand): p_o = 0, p_e = p_1. p_.1 + p_2. p_.2 = 0 x 1 + 1 x 0 = 0,
+    # kappa = 0; under H0 the only cell with mass, (2, 1), has w = 0 and margin w_2. + w_.1 = 0, so var_0 = 0
+    # and z = kappa / se_0 is undefined: NaN, not a division error.
+    row = kappa([[0, 0], [1, 0]])
+    assert (row["estimate"], row["se_h0"]) == (0.0, 0.0)
+    assert np.isnan(row["z"]) and np.isnan(row["p_value"])

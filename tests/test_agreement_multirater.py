@@ -238,3 +238,27 @@ def test_percent_agreement_refuses_unknown_method_and_weights_with_all() -> None
         percent_agreement(RAW4, method="alle", **KW)
     with pytest.raises(AgreementError, match="method='all'"):
         percent_agreement(RAW4, method="all", weights="linear", **KW)
+
+
+def test_conger_kappa_of_one_rater_is_an_undefined_row_with_its_labels() -> None:
+    # One rater: no subject has a pair, so nothing is defined, but the row still says what it is.
+    one = RAW4[RAW4["rater"] == "B"]
+    row = conger_kappa(one, weights="linear", confidence=0.8, **KW).iloc[0]
+    assert (row["statistic"], row["weights"], row["confidence"], row["n_raters"]) == ("conger_kappa", "linear", 0.8, 1)
+    assert np.isnan(row["estimate"]) and np.isnan(row["percent_agreement"])
+
+
+def test_categories_given_order_text_codes_and_count_unused_ones() -> None:
+    # Text codes with the scale given in order are the numbers 1, 2, 3 of that scale: weighted Conger kappa
+    # and Brennan-Prediger are those of the numeric codes. Brennan-Prediger's p_e is 1/q, so a scale of five
+    # with two unused gives p_e = 1/5 (by hand: BP = (p_a - 1/5)/(4/5)).
+    numbers = RAW4[RAW4["value"] <= 3]
+    labels = ["lav", "middel", "høj"]
+    text = numbers.assign(value=numbers["value"].map(lambda v: labels[int(v) - 1]))
+    for statistic in (conger_kappa, brennan_prediger):
+        from_text = statistic(text, weights="linear", categories=labels, **KW).iloc[0]
+        from_numbers = statistic(numbers, weights="linear", **KW).iloc[0]
+        assert from_text["estimate"] == pytest.approx(from_numbers["estimate"], abs=1e-12)
+    bp = brennan_prediger(numbers, categories=[1, 2, 3, 4, 5], **KW).iloc[0]
+    assert bp["statistic"] == "brennan_prediger" and bp["p_e"] == pytest.approx(0.2, abs=1e-12)
+    assert bp["estimate"] == pytest.approx((bp["p_o"] - 0.2) / 0.8, abs=1e-12)

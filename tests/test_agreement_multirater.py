@@ -262,3 +262,17 @@ def test_categories_given_order_text_codes_and_count_unused_ones() -> None:
     bp = brennan_prediger(numbers, categories=[1, 2, 3, 4, 5], **KW).iloc[0]
     assert bp["statistic"] == "brennan_prediger" and bp["p_e"] == pytest.approx(0.2, abs=1e-12)
     assert bp["estimate"] == pytest.approx((bp["p_o"] - 0.2) / 0.8, abs=1e-12)
+
+
+def test_fleiss_test_of_zero_is_left_out_where_its_formula_does_not_apply() -> None:
+    # Fleiss, Nee & Landis (1979) is for unweighted kappa with equal ratings per subject and a defined kappa:
+    # weighted kappa, unequal numbers of ratings (example C) and one category throughout all give NaN in
+    # the three columns, which are still there, last.
+    counts = long_from_counts(WIKIPEDIA_FLEISS)
+    for ratings, weights in ((counts, "linear"), (RAW4, "unweighted")):
+        row = fleiss_kappa(ratings, weights=weights, **(LONG if ratings is counts else KW))
+        assert row.columns.tolist()[-3:] == ["se_h0", "z", "p_value"]
+        assert row[["se_h0", "z", "p_value"]].isna().all(axis=None)
+    one_category = long_from_counts([[3, 0], [3, 0], [3, 0]])
+    row = fleiss_kappa(one_category, **LONG).iloc[0]
+    assert np.isnan(row["estimate"]) and np.isnan(row["se_h0"]) and np.isnan(row["p_value"])

@@ -276,3 +276,16 @@ def test_fleiss_test_of_zero_is_left_out_where_its_formula_does_not_apply() -> N
     one_category = long_from_counts([[3, 0], [3, 0], [3, 0]])
     row = fleiss_kappa(one_category, **LONG).iloc[0]
     assert np.isnan(row["estimate"]) and np.isnan(row["se_h0"]) and np.isnan(row["p_value"])
+
+
+def test_fleiss_test_of_zero_for_two_subjects_rated_twice_by_hand() -> None:
+    # The smallest case the formula takes: n = 2 subjects, m = 2 ratings each, counts (2, 0) and (1, 1).
+    # By hand: p = (3/4, 1/4), sum p q = 3/8, sum p q (q - p) = 3/16 (-1/2) + 3/16 (1/2) = 0, so
+    # se_0 = sqrt(2) / (3/8 sqrt(2 x 2 x 1)) x sqrt((3/8)^2) = sqrt(2)/2; p_a = 1/2, p_e = 3/4^2 + 1/4^2 = 5/8,
+    # kappa = (1/2 - 5/8)/(3/8) = -1/3; z = kappa / se_0 and the two-sided normal p (scipy).
+    from scipy import stats
+
+    row = fleiss_kappa(long_from_counts([[2, 0], [1, 1]]), **LONG).iloc[0]
+    z = (-1 / 3) / (np.sqrt(2) / 2)
+    assert (row["estimate"], row["se_h0"], row["z"]) == pytest.approx((-1 / 3, np.sqrt(2) / 2, z), abs=1e-12)
+    assert row["p_value"] == pytest.approx(2 * stats.norm.sf(abs(z)), abs=1e-12)

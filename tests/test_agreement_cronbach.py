@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from lovende_research.agreement import (
+    AgreementError,
     alpha_if_item_deleted,
     consistency_verdict,
     cronbach_alpha,
@@ -159,8 +161,6 @@ def test_alpha_row_reports_its_variances_inter_item_r_and_feldt_interval_at_the_
     # Independent computation on the questionnaire: item variances and the variance of the sum score
     # with numpy (ddof 1), the mean of the 45 off-diagonal correlations of np.corrcoef, and Feldt's (1965)
     # interval 1 - (1 - alpha) F_{1-g/2}, 1 - (1 - alpha) F_{g/2} with F(n-1, (n-1)(k-1)) from scipy, at 80 %.
-    from scipy import stats
-
     wide = pd.DataFrame(QUESTIONNAIRE).to_numpy(dtype=float)
     row = cronbach_alpha(long_items(QUESTIONNAIRE), **COLS, confidence=0.8).iloc[0]
     alpha = hand_alpha(wide)
@@ -216,8 +216,6 @@ def test_mean_inter_item_r_leaves_out_items_without_spread() -> None:
     ],
 )
 def test_alpha_refuses_unusable_answers_naming_the_column(frame: pd.DataFrame, message: str) -> None:
-    from lovende_research.agreement import AgreementError
-
     with pytest.raises(AgreementError, match=message):
         cronbach_alpha(frame, **COLS)
     with pytest.raises(AgreementError, match=message):
@@ -236,8 +234,6 @@ def test_alpha_reads_numbers_written_as_text_and_missing_answers() -> None:
 
 @pytest.mark.parametrize("confidence", [0.0, 1.0, 1.5])
 def test_alpha_refuses_a_confidence_outside_zero_one(confidence: float) -> None:
-    from lovende_research.agreement import AgreementError
-
     data = long_items(QUESTIONNAIRE)
     with pytest.raises(AgreementError, match=rf"^confidence skal ligge mellem 0 og 1 \(fandt {confidence}\)$"):
         cronbach_alpha(data, **COLS, confidence=confidence)

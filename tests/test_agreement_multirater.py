@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from lovende_research.agreement import (
     AgreementError,
@@ -283,8 +284,6 @@ def test_fleiss_test_of_zero_for_two_subjects_rated_twice_by_hand() -> None:
     # By hand: p = (3/4, 1/4), sum p q = 3/8, sum p q (q - p) = 3/16 (-1/2) + 3/16 (1/2) = 0, so
     # se_0 = sqrt(2) / (3/8 sqrt(2 x 2 x 1)) x sqrt((3/8)^2) = sqrt(2)/2; p_a = 1/2, p_e = 3/4^2 + 1/4^2 = 5/8,
     # kappa = (1/2 - 5/8)/(3/8) = -1/3; z = kappa / se_0 and the two-sided normal p (scipy).
-    from scipy import stats
-
     row = fleiss_kappa(long_from_counts([[2, 0], [1, 1]]), **LONG).iloc[0]
     z = (-1 / 3) / (np.sqrt(2) / 2)
     assert (row["estimate"], row["se_h0"], row["z"]) == pytest.approx((-1 / 3, np.sqrt(2) / 2, z), abs=1e-12)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -330,4 +332,27 @@ def test_consistency_verdict_when_no_element_is_flagged_gives_the_count_and_the_
     assert consistency_verdict(both, instrument, floor=0.8, language="en") == (
         "2 of 3 elements have items that do not hang together (alpha below 0.80): "
         f"1. {instrument.elements[0].name('en')}, 2. {instrument.elements[1].name('en')}."
+    )
+
+
+def test_element_consistency_skips_one_item_elements_and_keeps_the_rest() -> None:
+    # An element with one item has no internal consistency: it has no row, and the elements after it
+    # still do (the bundled instrument has none, so teori is cut to its first item here).
+    instrument = load_instrument()
+    first = instrument.elements[0]
+    cut = replace(instrument, elements=(replace(first, items=first.items[:1]), *instrument.elements[1:]))
+    table = element_consistency(element_scores(), cut, subject="iv", item="it", rating="sc")
+    assert table["element_id"].tolist() == [e.id for e in instrument.elements[1:]]
+
+
+def test_weakest_item_may_be_one_without_spread() -> None:
+    # Item c is the same for everyone: its item-rest r is undefined, but deleting it raises alpha (k drops
+    # from 3 to 2 with the same variances: 2 (1 - S/T) > 1.5 (1 - S/T)), so it is the weakest item.
+    rows = [(f"i{n}", f"teori_{j + 1}", v) for n, row in enumerate([[1, 1, 3], [2, 3, 3], [3, 2, 3], [4, 4, 3]])
+            for j, v in enumerate(row)]  # fmt: skip
+    scores = pd.DataFrame(rows, columns=["interview_id", "item_id", "score"])
+    row = element_consistency(scores, load_instrument()).set_index("element_id").loc["teori"]
+    assert row["weakest_item"] == "teori_3"
+    assert row["alpha_without"] == pytest.approx(
+        hand_alpha(np.array([[1, 1], [2, 3], [3, 2], [4, 4]], float)), abs=1e-12
     )

@@ -201,12 +201,24 @@ def test_alpha_needs_three_complete_subjects_two_items_and_a_sum_score_with_spre
 
 
 def test_mean_inter_item_r_leaves_out_items_without_spread() -> None:
-    # Items a and b correlate 1 (b = a + 1), c is constant (its correlations are undefined): the mean is over
-    # the one defined pair, 1.0; with every item constant there is none and the mean is NaN (by hand).
-    data = pd.DataFrame({"s": np.repeat([1, 2, 3], 3), "item": ["a", "b", "c"] * 3, "v": [1, 2, 5, 2, 3, 5, 3, 4, 5]})
+    # Item a is constant (its correlations are undefined), b and c correlate 1 (c = b + 1): the mean is over
+    # the one defined pair, 1.0. With two items of which one is constant there is no defined pair, and with
+    # every item constant none either: NaN, without a warning (by hand).
+    data = pd.DataFrame({"s": np.repeat([1, 2, 3], 3), "item": ["a", "b", "c"] * 3, "v": [5, 1, 2, 5, 2, 3, 5, 3, 4]})
     assert cronbach_alpha(data, **COLS)["mean_inter_item_r"].iloc[0] == pytest.approx(1.0, abs=1e-12)
-    constant = data.assign(v=5)
-    assert np.isnan(cronbach_alpha(constant, **COLS)["mean_inter_item_r"].iloc[0])
+    assert np.isnan(cronbach_alpha(data[data["item"] != "c"], **COLS)["mean_inter_item_r"].iloc[0])
+    assert np.isnan(cronbach_alpha(data.assign(v=5), **COLS)["mean_inter_item_r"].iloc[0])
+
+
+def test_undefined_alpha_and_no_items_keep_every_column() -> None:
+    # Tables of several elements stack: an undefined alpha has the same columns as a defined one, and
+    # alpha if deleted of no answers is an empty table with its columns.
+    defined = cronbach_alpha(long_items(QUESTIONNAIRE), **COLS)
+    undefined = cronbach_alpha(long_items({"a": [1, 2], "b": [2, 2]}), **COLS)
+    assert undefined.columns.tolist() == defined.columns.tolist()
+    assert undefined[["item_variance", "total_variance", "mean_inter_item_r"]].isna().all(axis=None)
+    empty = alpha_if_item_deleted(pd.DataFrame({"s": [], "item": [], "v": []}), **COLS)
+    assert empty.empty and empty.columns.tolist() == ["item", "alpha_if_deleted", "item_rest_r", "n_subjects"]
 
 
 @pytest.mark.parametrize(

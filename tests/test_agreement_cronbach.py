@@ -225,6 +225,7 @@ def test_undefined_alpha_and_no_items_keep_every_column() -> None:
     "frame, message",
     [
         (pd.DataFrame({"s": [1], "item": ["a"]}), r"^svarene mangler kolonnerne v$"),
+        (pd.DataFrame({"s": [1]}), r"^svarene mangler kolonnerne item, v$"),
         (pd.DataFrame({"s": [1, 1], "item": ["a", "a"], "v": [1, 2]}), r"^samme s × item forekommer mere end én gang$"),
         (pd.DataFrame({"s": [1, 1], "item": ["a", "b"], "v": ["1", "høj"]}), r"^v skal være tal$"),
     ],
@@ -367,4 +368,13 @@ def test_weakest_item_may_be_one_without_spread() -> None:
     assert row["weakest_item"] == "teori_3"
     assert row["alpha_without"] == pytest.approx(
         hand_alpha(np.array([[1, 1], [2, 3], [3, 2], [4, 4]], float)), abs=1e-12
+    )
+
+
+def test_alpha_does_not_depend_on_the_unit_of_the_answers() -> None:
+    # Alpha is a ratio of variances, so answers divided by 10 (a sum-score variance below 1) give the same
+    # alpha as the questionnaire's own (.592, real-statistics.com).
+    tenths = long_items(QUESTIONNAIRE).assign(v=lambda d: d["v"] / 10)
+    assert cronbach_alpha(tenths, **COLS)["estimate"].iloc[0] == pytest.approx(
+        cronbach_alpha(long_items(QUESTIONNAIRE), **COLS)["estimate"].iloc[0], abs=1e-12
     )

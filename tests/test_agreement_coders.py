@@ -295,3 +295,47 @@ def test_in_element_order_reads_the_column_it_is_given() -> None:
     instrument = load_instrument()
     table = pd.DataFrame({"el": ["virkning", None, "teori"], "x": [1, 2, 3]})
     assert in_element_order(table, instrument, column="el")["x"].tolist() == [3, 1, 2]
+
+
+def test_in_element_order_keeps_the_order_of_rows_of_the_same_element() -> None:
+    # Rows move as a stable sort moves them: 40 rows alternating between two elements (and an overall row
+    # per five) keep their order within each element, which an unstable sort of this many ties does not.
+    instrument = load_instrument()
+    first, second = instrument.elements[0].id, instrument.elements[1].id
+    ids = [second, first] * 17 + [OVERALL] * 6
+    table = pd.DataFrame({"element_id": ids, "row": range(40)})
+    ordered = in_element_order(table, instrument)
+    assert ordered["row"].tolist() == list(range(1, 34, 2)) + list(range(0, 34, 2)) + list(range(34, 40))
+
+
+def test_coding_units_columns_are_exactly_the_documented_ones() -> None:
+    instrument = load_instrument()
+    item = instrument.elements[0].items[0].id
+    codings = pd.DataFrame({"interview_id": ["i1"], "coder_id": ["k1"], "item_id": [item], "value": [3]}, index=[7])
+    units = coding_units(codings, instrument)
+    assert units.columns.tolist() == ["subject", "interview_id", "item_id", "element_id", "coder_id", "value"]
+    assert units.index.tolist() == [0]
+
+
+def test_coder_agreement_needs_the_scale_for_text_codes() -> None:
+    # Alpha is ordinal and kappa/AC2 weighted, so text codes need their order (categories=).
+    text = long_from_columns({"a": ["lav", "høj"], "b": ["lav", "lav"]}).rename(
+        columns={"unit": "subject", "rater": "coder_id"}
+    )
+    with pytest.raises(AgreementError, match="er ikke tal"):
+        coder_agreement(text, by=None, n_boot=0)
+    row = coder_agreement(text, by=None, categories=["lav", "høj"], n_boot=0).iloc[0]
+    assert row["end_category"] == "lav" and row["end_share"] == pytest.approx(0.75)
+
+
+def test_end_share_reads_the_ends_of_the_scale_given_not_of_the_codes_used() -> None:
+    # Codes only 2 and 3 on a 1-4 scale: no code sits at an end, share 0 (by hand), so no pile-up; the
+    # observed codes' own ends (3 holds 6 of 10) would say otherwise. A group without a single code has no end.
+    middle = long_from_columns({"a": [2, 2, 3, 3, 3], "b": [2, 2, 3, 3, 3]}).rename(
+        columns={"unit": "subject", "rater": "coder_id"}
+    )
+    row = coder_agreement(middle, by=None, categories=[1, 2, 3, 4], n_boot=0).iloc[0]
+    assert row["end_share"] == 0.0 and not row["paradox"]
+    missing = middle.assign(value=pd.array([None] * len(middle), dtype="Int64"))
+    row = coder_agreement(missing, by=None, categories=[1, 2, 3, 4], n_boot=0).iloc[0]
+    assert pd.isna(row["end_category"]) and np.isnan(row["end_share"]) and row["n_ratings"] == 0

@@ -339,3 +339,39 @@ def test_end_share_reads_the_ends_of_the_scale_given_not_of_the_codes_used() -> 
     missing = middle.assign(value=pd.array([None] * len(middle), dtype="Int64"))
     row = coder_agreement(missing, by=None, categories=[1, 2, 3, 4], n_boot=0).iloc[0]
     assert pd.isna(row["end_category"]) and np.isnan(row["end_share"]) and row["n_ratings"] == 0
+
+
+def test_paradox_bounds_at_equality_and_the_note_names_the_end_category() -> None:
+    # "below low" is strict: with low equal to kappa (alpha is above it) nothing is low. "AC2 >= high" is
+    # inclusive: with AC1 (.89673 < agreement .90, by hand above) and high equal to it, the rule holds.
+    long = ceiling_long()
+    first = coder_agreement(long, categories=[1, 2, 3, 4], n_boot=0, ac2_weights="unweighted").iloc[0]
+    assert first["alpha"] > first["kappa"]
+    at_kappa = coder_agreement(long, categories=[1, 2, 3, 4], n_boot=0, low=float(first["kappa"])).iloc[0]
+    assert not at_kappa["paradox"]
+    at_ac1 = coder_agreement(
+        long, categories=[1, 2, 3, 4], n_boot=0, ac2_weights="unweighted", high=float(first["ac2"])
+    ).iloc[0]
+    assert at_ac1["paradox"] and "i yderkategorien 4." in at_ac1["note"]
+
+
+def test_paradox_note_shows_the_defined_one_of_alpha_and_kappa() -> None:
+    # Units 0-15 coded 4 by a and b, units 16-19 coded 3 by c and d. Each pair of coders either shares no unit
+    # or used one code throughout (p_e = 1), so kappa is undefined; alpha is 1 (no disagreement, D_e > 0).
+    # Agreement 1, AC2 1 (p_a = 1), 32 of 40 codes at the top end: flagged, and the note shows alpha's 1,00.
+    rows = [(u, c, 4) for u in range(16) for c in ("a", "b")] + [(u, c, 3) for u in range(16, 20) for c in ("c", "d")]
+    long = pd.DataFrame(rows, columns=["subject", "coder_id", "value"])
+    row = coder_agreement(long, by=None, categories=[1, 2, 3, 4], n_boot=0).iloc[0]
+    assert np.isnan(row["kappa"]) and row["alpha"] == 1.0 and row["end_share"] == 0.8
+    assert row["paradox"] and "er lave (1,00)" in row["note"]
+    # six pairs of coders: kappa is their mean, and no single interval is shown
+    assert row["n_pairs"] == 6 and np.isnan(row["kappa_ci_low"]) and np.isnan(row["kappa_ci_high"])
+
+
+def test_kappa_interval_only_for_a_single_pair() -> None:
+    # Three coders (CEILING's a and b, and c coding as a): three defined pair kappas, their mean, no interval.
+    three = long_from_columns({**CEILING, "C": CEILING["A"]}).rename(columns={"unit": "subject", "rater": "coder_id"})
+    row = coder_agreement(three, by=None, categories=[1, 2, 3, 4], n_boot=0).iloc[0]
+    pairs = weighted_kappa(three, subject="subject", rater="coder_id", rating="value", categories=[1, 2, 3, 4])
+    assert pairs["ci_low"].notna().all() and row["kappa"] == pytest.approx(pairs["estimate"].mean(), abs=1e-12)
+    assert row["n_pairs"] == 3 and np.isnan(row["kappa_ci_low"]) and np.isnan(row["kappa_ci_high"])

@@ -375,3 +375,33 @@ def test_kappa_interval_only_for_a_single_pair() -> None:
     pairs = weighted_kappa(three, subject="subject", rater="coder_id", rating="value", categories=[1, 2, 3, 4])
     assert pairs["ci_low"].notna().all() and row["kappa"] == pytest.approx(pairs["estimate"].mean(), abs=1e-12)
     assert row["n_pairs"] == 3 and np.isnan(row["kappa_ci_low"]) and np.isnan(row["kappa_ci_high"])
+
+
+def test_coder_agreement_defaults_low_0667_and_a_thousand_draws() -> None:
+    # 15 units (4, 4), 4 units (3, 3), one (3, 4): agreement .95, AC2 .99, 31 of 40 codes at 4 (.775), but
+    # alpha .86 (by the formula of the first paradox test: n = 40, n_3 = 9, n_4 = 31, o_34 = 1:
+    # 1 - 39 x 2 x 1 / (2 x 9 x 31) = .860): above Krippendorff's .667, so no paradox by default; a stricter
+    # low flags it. The default bootstrap has 1000 draws.
+    codes = {"a": [4] * 15 + [3] * 4 + [3], "b": [4] * 15 + [3] * 4 + [4]}
+    long = long_from_columns(codes).rename(columns={"unit": "subject", "rater": "coder_id"})
+    default = coder_agreement(long, by=None, categories=[1, 2, 3, 4], seed=3)
+    assert default["alpha"].iloc[0] == pytest.approx(1 - 39 * 2 / (2 * 9 * 31), abs=1e-12)
+    assert not default["paradox"].iloc[0]
+    assert coder_agreement(long, by=None, categories=[1, 2, 3, 4], n_boot=0, low=0.87)["paradox"].iloc[0]
+    pd.testing.assert_frame_equal(default, coder_agreement(long, by=None, categories=[1, 2, 3, 4], seed=3, n_boot=1000))
+
+
+def test_groups_come_in_id_order_with_only_the_groups_present_and_no_group_column_without_by() -> None:
+    # Groups are sorted by id whatever the row order; a categorical group column gives rows only for the
+    # categories that occur; by=None gives one overall row without a group column.
+    long = ceiling_long()
+    long["element_id"] = pd.Categorical(
+        np.where(long["subject"] < 10, "virkning", "teori"), ["virkning", "teori", "maal"]
+    )
+    long = long.sort_values("subject", ascending=False)
+    table = coder_agreement(long, n_boot=0, categories=[1, 2, 3, 4])
+    assert table["element_id"].astype(str).tolist() == ["virkning", "teori", OVERALL]
+    plain = coder_agreement(long.assign(element_id=long["element_id"].astype(str)), n_boot=0, categories=[1, 2, 3, 4])
+    assert plain["element_id"].tolist() == ["teori", "virkning", OVERALL]
+    overall = coder_agreement(long, by=None, n_boot=0, categories=[1, 2, 3, 4])
+    assert overall.columns[:2].tolist() == ["scope", "n_subjects"] and None not in overall.columns

@@ -119,3 +119,14 @@ def test_icc_oneway_matches_a_random_intercept_model() -> None:
     expected = between / (between + float(fit.scale))
     out = icc_oneway(frame, subject="target", rating="y").iloc[0]
     assert out["icc1"] == pytest.approx(expected, abs=1e-4)
+
+
+def test_icc_oneway_with_equal_subject_means_leaves_icck_undefined_without_a_warning() -> None:
+    # Subjects (1, 3) and (3, 1): both means 2, so MS_B = 0 and F = 0 (by hand: MS_W = (1 + 1 + 1 + 1)/2 = 2,
+    # k_0 = (4 - 8/4)/1 = 2). ICC(1,1) = (0 - 2)/(0 + 2) = -1 with bounds (F_L - 1)/(F_L + 1) = -1 since
+    # F_L = F_U = 0; ICC(1,k) = 1 - 1/F has no finite value, nor its bounds: NaN, not -inf with a
+    # division warning (which the strict test run turns into an error).
+    row = icc_oneway(pd.DataFrame({"s": [1, 1, 2, 2], "y": [1, 3, 3, 1]}), subject="s", rating="y").iloc[0]
+    assert (row["ms_between"], row["ms_within"], row["k"], row["f"]) == (0.0, 2.0, 2.0, 0.0)
+    assert (row["icc1"], row["icc1_ci_low"], row["icc1_ci_high"]) == (-1.0, -1.0, -1.0)
+    assert np.isnan(row["icck"]) and np.isnan(row["icck_ci_low"]) and np.isnan(row["icck_ci_high"])

@@ -288,3 +288,17 @@ def test_fleiss_test_of_zero_for_two_subjects_rated_twice_by_hand() -> None:
     z = (-1 / 3) / (np.sqrt(2) / 2)
     assert (row["estimate"], row["se_h0"], row["z"]) == pytest.approx((-1 / 3, np.sqrt(2) / 2, z), abs=1e-12)
     assert row["p_value"] == pytest.approx(2 * stats.norm.sf(abs(z)), abs=1e-12)
+
+
+def test_each_multirater_statistic_names_itself() -> None:
+    # The statistic column tells stacked tables apart (Conger's kappa with two and with more raters alike).
+    names = {
+        "conger_kappa": conger_kappa(RAW4, **KW),
+        "fleiss_kappa": fleiss_kappa(RAW4, **KW),
+        "scott_pi": scott_pi(RAW4[RAW4["rater"].isin(["A", "B"])], **KW),
+        "brennan_prediger": brennan_prediger(RAW4, **KW),
+        "percent_agreement": percent_agreement(RAW4, **KW),
+    }
+    for name, table in names.items():
+        assert table["statistic"].tolist() == [name]
+    assert conger_kappa(RAW4[RAW4["rater"].isin(["A", "B"])], **KW)["statistic"].tolist() == ["conger_kappa"]

@@ -156,7 +156,7 @@ def run_module(module: str, max_children: int, survivors_only: bool = False) -> 
     with (work / "mutmut-run.log").open(
         "w", encoding="utf-8"
     ) as log:  # mutmut redraws a progress line many times a second
-        subprocess.run(
+        run = subprocess.run(
             ["nice", str(MUTMUT), "run", "--max-children", str(max_children), *names],
             cwd=work,
             env=env,
@@ -164,6 +164,8 @@ def run_module(module: str, max_children: int, survivors_only: bool = False) -> 
             stderr=subprocess.STDOUT,
             check=False,
         )
+    if previous is not None and run.returncode != 0:  # keep the last run's record rather than a broken one
+        raise SystemExit(f"mutmut failed on the survivors of {module}; see {work / 'mutmut-run.log'}")
     listing = subprocess.run(
         [str(MUTMUT), "results", "--all", "true"], cwd=work, env=env, check=True, capture_output=True, text=True
     ).stdout

@@ -381,14 +381,27 @@ def test_coder_agreement_defaults_low_0667_and_a_thousand_draws() -> None:
     # 15 units (4, 4), 4 units (3, 3), one (3, 4): agreement .95, AC2 .99, 31 of 40 codes at 4 (.775), but
     # alpha .86 (by the formula of the first paradox test: n = 40, n_3 = 9, n_4 = 31, o_34 = 1:
     # 1 - 39 x 2 x 1 / (2 x 9 x 31) = .860): above Krippendorff's .667, so no paradox by default; a stricter
-    # low flags it. The default bootstrap has 1000 draws.
+    # low flags it.
     codes = {"a": [4] * 15 + [3] * 4 + [3], "b": [4] * 15 + [3] * 4 + [4]}
     long = long_from_columns(codes).rename(columns={"unit": "subject", "rater": "coder_id"})
     default = coder_agreement(long, by=None, categories=[1, 2, 3, 4], seed=3)
     assert default["alpha"].iloc[0] == pytest.approx(1 - 39 * 2 / (2 * 9 * 31), abs=1e-12)
     assert not default["paradox"].iloc[0]
     assert coder_agreement(long, by=None, categories=[1, 2, 3, 4], n_boot=0, low=0.87)["paradox"].iloc[0]
-    pd.testing.assert_frame_equal(default, coder_agreement(long, by=None, categories=[1, 2, 3, 4], seed=3, n_boot=1000))
+    # the default bootstrap is 1000 draws: the interval is exactly that of n_boot=1000 (one draw more moves it,
+    # by about 1e-4 on these 40 units)
+    rng = np.random.default_rng(5)
+    truth = rng.integers(1, 5, 40)
+    other = np.where(rng.random(40) < 0.7, truth, rng.integers(1, 5, 40))
+    spread = long_from_columns({"a": truth.tolist(), "b": other.tolist()}).rename(
+        columns={"unit": "subject", "rater": "coder_id"}
+    )
+    limits = ["alpha_ci_low", "alpha_ci_high"]
+    default = coder_agreement(spread, by=None, categories=[1, 2, 3, 4], seed=3)[limits]
+    thousand = coder_agreement(spread, by=None, categories=[1, 2, 3, 4], seed=3, n_boot=1000)[limits]
+    more = coder_agreement(spread, by=None, categories=[1, 2, 3, 4], seed=3, n_boot=1001)[limits]
+    pd.testing.assert_frame_equal(default, thousand, check_exact=True)
+    assert (default != more).all(axis=None)
 
 
 def test_groups_come_in_id_order_with_only_the_groups_present_and_no_group_column_without_by() -> None:

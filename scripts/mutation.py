@@ -14,6 +14,8 @@ Usage::
     .venv/bin/python scripts/mutation.py io            # one module
     .venv/bin/python scripts/mutation.py               # every module in turn (about an hour on 2 cores)
     .venv/bin/python scripts/mutation.py io --max-children 1
+    .venv/bin/python scripts/mutation.py agreement     # agreement.formats, agreement.kappa, … in turn
+    .venv/bin/python scripts/mutation.py --survivors agreement.kappa   # only the last run's survivors
 
 Each module's result is written to ``build/mutation/<module>.json`` (killed, survived, timeouts, score and
 the survivors' names), the survivors' diffs to ``build/mutation/<module>.survivors.txt``, and a row of the

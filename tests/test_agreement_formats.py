@@ -143,12 +143,12 @@ def test_long_from_table_feeds_every_statistic() -> None:
 
 
 def test_wide_ratings_names_missing_columns_and_each_pair_rated_twice() -> None:
-    # The messages name what is wrong (by hand): the two absent columns, and the one subject × rater pair
-    # given twice (with different ratings, so only the subject and rater columns can find it).
-    ratings = pd.DataFrame({"s": [1, 1, 1, 2], "r": ["a", "a", "b", "a"], "v": ["x", "y", "x", "x"]})
+    # The messages name what is wrong (by hand): the two absent columns, and the two subject × rater pairs
+    # given twice (with different ratings, so only the subject and rater columns can find them).
+    ratings = pd.DataFrame({"s": [1, 1, 1, 2, 2], "r": ["a", "a", "b", "a", "a"], "v": ["x", "y", "x", "x", "z"]})
     with pytest.raises(AgreementError, match=r"^bedømmelserne mangler kolonnerne rater, rating$"):
         wide_ratings(ratings, subject="s", rater="rater", rating="rating")
-    with pytest.raises(AgreementError, match=r"^samme s × r er bedømt mere end én gang: 1 / a$"):
+    with pytest.raises(AgreementError, match=r"^samme s × r er bedømt mere end én gang: 1 / a, 2 / a$"):
         wide_ratings(ratings, subject="s", rater="r", rating="v")
 
 

@@ -119,3 +119,37 @@ def test_icc_oneway_matches_a_random_intercept_model() -> None:
     expected = between / (between + float(fit.scale))
     out = icc_oneway(frame, subject="target", rating="y").iloc[0]
     assert out["icc1"] == pytest.approx(expected, abs=1e-4)
+
+
+def test_icc_oneway_with_equal_subject_means_leaves_icck_undefined_without_a_warning() -> None:
+    # Subjects (1, 3) and (3, 1): both means 2, so MS_B = 0 and F = 0 (by hand: MS_W = (1 + 1 + 1 + 1)/2 = 2,
+    # k_0 = (4 - 8/4)/1 = 2). ICC(1,1) = (0 - 2)/(0 + 2) = -1 with bounds (F_L - 1)/(F_L + 1) = -1 since
+    # F_L = F_U = 0; ICC(1,k) = 1 - 1/F has no finite value, nor its bounds: NaN, not -inf with a
+    # division warning (which the strict test run turns into an error).
+    row = icc_oneway(pd.DataFrame({"s": [1, 1, 2, 2], "y": [1, 3, 3, 1]}), subject="s", rating="y").iloc[0]
+    assert (row["ms_between"], row["ms_within"], row["k"], row["f"]) == (0.0, 2.0, 2.0, 0.0)
+    assert (row["icc1"], row["icc1_ci_low"], row["icc1_ci_high"]) == (-1.0, -1.0, -1.0)
+    assert np.isnan(row["icck"]) and np.isnan(row["icck_ci_low"]) and np.isnan(row["icck_ci_high"])
+
+
+def test_icc_does_not_depend_on_the_unit_of_the_ratings() -> None:
+    # Every form is a ratio of mean squares, so ratings divided by 10 (mean squares below 1) give Shrout &
+    # Fleiss's own ICCs and intervals (Table 4: .17, .29, .71, .44, .62, .91).
+    tenths = long_matrix(SHROUT_FLEISS).assign(y=lambda d: d["y"] / 10)
+    pd.testing.assert_series_equal(
+        icc(tenths, **COLS)["ci_low"], icc(long_matrix(SHROUT_FLEISS), **COLS)["ci_low"], rtol=1e-9
+    )
+    assert icc(tenths, **COLS)["ms_subjects"].iloc[0] < 1
+
+
+def test_icc_without_error_variance_or_subject_variance_divides_by_nothing() -> None:
+    # Rater b = rater a + 1: the raters are perfectly consistent, MS_E = 0 (by hand: MS_R = 4, MS_C = 1,
+    # MS_W = (1 + 0)/2 = 0.5). Subjects (1, 3), (3, 1): equal means, MS_R = 0. The F ratios are undefined in
+    # both, so the estimates are NaN, the mean squares are reported, and nothing is divided by zero (which
+    # the strict test run would turn into an error).
+    consistent = long_matrix([[1, 2], [3, 4]])
+    row = icc(consistent, **COLS).iloc[0]
+    assert (row["ms_subjects"], row["ms_raters"], row["ms_error"], row["ms_within"]) == (4.0, 1.0, 0.0, 0.5)
+    assert icc(consistent, **COLS)["estimate"].isna().all()
+    equal_means = icc(long_matrix([[1, 3], [3, 1]]), **COLS)
+    assert equal_means["ms_subjects"].iloc[0] == 0.0 and equal_means["estimate"].isna().all()

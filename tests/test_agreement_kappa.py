@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from lovende_research.agreement import AgreementError, cohens_kappa, long_from_table, weighted_kappa
+from lovende_research.agreement import RESULT_COLUMNS, AgreementError, cohens_kappa, long_from_table, weighted_kappa
 from tests.agreement_data import ABSTRACTORS, ANXIETY, KW, LONG, long_from_columns
 
 
@@ -267,3 +267,38 @@ def test_kappa_matches_statsmodels_for_every_weight_it_has() -> None:
         assert (ours["estimate"], ours["se"], ours["se_h0"]) == pytest.approx(
             (theirs.kappa, theirs.std_kappa, theirs.std_kappa0), abs=1e-12
         )
+
+
+def test_kappa_tables_have_their_documented_columns_even_without_a_pair() -> None:
+    # cohens_kappa: RESULT_COLUMNS then p_o, p_e, se_h0, z, p_value, weights; two raters. weighted_kappa:
+    # statistic, rater_a, rater_b, the rest; with one rater there is no pair, and the table is empty with
+    # the same columns (so tables of several groups still stack).
+    tail = ["p_o", "p_e", "se_h0", "z", "p_value", "weights"]
+    row = cohens_kappa(long_from_table(WIKIPEDIA), **LONG)
+    assert row.columns.tolist() == [*RESULT_COLUMNS, *tail] and row["n_raters"].iloc[0] == 2
+    pairs = weighted_kappa(long_from_columns({"A": [1, 2, 3], "B": [1, 3, 3], "C": [2, 2, 3]}), weights="linear", **KW)
+    columns = ["statistic", "rater_a", "rater_b", *RESULT_COLUMNS[1:], *tail]
+    assert pairs.columns.tolist() == columns
+    assert pairs["statistic"].tolist() == ["weighted_kappa_linear"] * 3 and pairs["n_raters"].tolist() == [2, 2, 2]
+    alone = weighted_kappa(long_from_columns({"A": [1, 2, 3]}), **KW)
+    assert alone.empty and alone.columns.tolist() == columns
+
+
+def test_weighted_kappa_takes_text_ratings_unweighted_and_needs_their_order_for_weights() -> None:
+    # Unweighted kappa is nominal: text codes work (by hand: (ja, ja), (nej, ja), (nej, nej): p_o = 2/3,
+    # margins A .33/.67, B .67/.33, p_e = 4/9, kappa = (2/3 - 4/9)/(5/9) = .4). Weights need an order.
+    text = long_from_columns({"A": ["ja", "nej", "nej"], "B": ["ja", "ja", "nej"]})
+    assert weighted_kappa(text, weights="unweighted", **KW)["estimate"].iloc[0] == pytest.approx(0.4, abs=1e-12)
+    with pytest.raises(AgreementError, match="er ikke tal"):
+        weighted_kappa(text, weights="linear", **KW)
+    with pytest.raises(AgreementError, match="er ikke tal"):
+        weighted_kappa(text, weights=["unweighted", "linear"], **KW)
+
+
+def test_no_test_of_zero_when_its_standard_error_is_zero() -> None:
+    # One subject, A says 2 and B says 1 (by hand): p_o = 0, p_e = p_1. p_.1 + p_2. p_.2 = 0 x 1 + 1 x 0 = 0,
+    # kappa = 0; under H0 the only cell with mass, (2, 1), has w = 0 and margin w_2. + w_.1 = 0, so var_0 = 0
+    # and z = kappa / se_0 is undefined: NaN, not a division error.
+    row = kappa([[0, 0], [1, 0]])
+    assert (row["estimate"], row["se_h0"]) == (0.0, 0.0)
+    assert np.isnan(row["z"]) and np.isnan(row["p_value"])

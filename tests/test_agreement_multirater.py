@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from lovende_research.agreement import (
     AgreementError,
@@ -238,3 +239,66 @@ def test_percent_agreement_refuses_unknown_method_and_weights_with_all() -> None
         percent_agreement(RAW4, method="alle", **KW)
     with pytest.raises(AgreementError, match="method='all'"):
         percent_agreement(RAW4, method="all", weights="linear", **KW)
+
+
+def test_conger_kappa_of_one_rater_is_an_undefined_row_with_its_labels() -> None:
+    # One rater: no subject has a pair, so nothing is defined, but the row still says what it is.
+    one = RAW4[RAW4["rater"] == "B"]
+    row = conger_kappa(one, weights="linear", confidence=0.8, **KW).iloc[0]
+    assert (row["statistic"], row["weights"], row["confidence"], row["n_raters"]) == ("conger_kappa", "linear", 0.8, 1)
+    assert np.isnan(row["estimate"]) and np.isnan(row["percent_agreement"])
+
+
+def test_categories_given_order_text_codes_and_count_unused_ones() -> None:
+    # Text codes with the scale given in order are the numbers 1, 2, 3 of that scale: weighted Conger kappa
+    # and Brennan-Prediger are those of the numeric codes. Brennan-Prediger's p_e is 1/q, so a scale of five
+    # with two unused gives p_e = 1/5 (by hand: BP = (p_a - 1/5)/(4/5)).
+    numbers = RAW4[RAW4["value"] <= 3]
+    labels = ["lav", "middel", "høj"]
+    text = numbers.assign(value=numbers["value"].map(lambda v: labels[int(v) - 1]))
+    for statistic in (conger_kappa, brennan_prediger):
+        from_text = statistic(text, weights="linear", categories=labels, **KW).iloc[0]
+        from_numbers = statistic(numbers, weights="linear", **KW).iloc[0]
+        assert from_text["estimate"] == pytest.approx(from_numbers["estimate"], abs=1e-12)
+    bp = brennan_prediger(numbers, categories=[1, 2, 3, 4, 5], **KW).iloc[0]
+    assert bp["statistic"] == "brennan_prediger" and bp["p_e"] == pytest.approx(0.2, abs=1e-12)
+    assert bp["estimate"] == pytest.approx((bp["p_o"] - 0.2) / 0.8, abs=1e-12)
+
+
+def test_fleiss_test_of_zero_is_left_out_where_its_formula_does_not_apply() -> None:
+    # Fleiss, Nee & Landis (1979) is for unweighted kappa with equal ratings per subject and a defined kappa:
+    # weighted kappa, unequal numbers of ratings (example C) and one category throughout all give NaN in
+    # the three columns, which are still there, last.
+    counts = long_from_counts(WIKIPEDIA_FLEISS)
+    for ratings, weights in ((counts, "linear"), (RAW4, "unweighted")):
+        row = fleiss_kappa(ratings, weights=weights, **(LONG if ratings is counts else KW))
+        assert row.columns.tolist()[-3:] == ["se_h0", "z", "p_value"]
+        assert row[["se_h0", "z", "p_value"]].isna().all(axis=None)
+    one_category = long_from_counts([[3, 0], [3, 0], [3, 0]])
+    row = fleiss_kappa(one_category, **LONG).iloc[0]
+    assert np.isnan(row["estimate"]) and np.isnan(row["se_h0"]) and np.isnan(row["p_value"])
+
+
+def test_fleiss_test_of_zero_for_two_subjects_rated_twice_by_hand() -> None:
+    # The smallest case the formula takes: n = 2 subjects, m = 2 ratings each, counts (2, 0) and (1, 1).
+    # By hand: p = (3/4, 1/4), sum p q = 3/8, sum p q (q - p) = 3/16 (-1/2) + 3/16 (1/2) = 0, so
+    # se_0 = sqrt(2) / (3/8 sqrt(2 x 2 x 1)) x sqrt((3/8)^2) = sqrt(2)/2; p_a = 1/2, p_e = 3/4^2 + 1/4^2 = 5/8,
+    # kappa = (1/2 - 5/8)/(3/8) = -1/3; z = kappa / se_0 and the two-sided normal p (scipy).
+    row = fleiss_kappa(long_from_counts([[2, 0], [1, 1]]), **LONG).iloc[0]
+    z = (-1 / 3) / (np.sqrt(2) / 2)
+    assert (row["estimate"], row["se_h0"], row["z"]) == pytest.approx((-1 / 3, np.sqrt(2) / 2, z), abs=1e-12)
+    assert row["p_value"] == pytest.approx(2 * stats.norm.sf(abs(z)), abs=1e-12)
+
+
+def test_each_multirater_statistic_names_itself() -> None:
+    # The statistic column tells stacked tables apart (Conger's kappa with two and with more raters alike).
+    names = {
+        "conger_kappa": conger_kappa(RAW4, **KW),
+        "fleiss_kappa": fleiss_kappa(RAW4, **KW),
+        "scott_pi": scott_pi(RAW4[RAW4["rater"].isin(["A", "B"])], **KW),
+        "brennan_prediger": brennan_prediger(RAW4, **KW),
+        "percent_agreement": percent_agreement(RAW4, **KW),
+    }
+    for name, table in names.items():
+        assert table["statistic"].tolist() == [name]
+    assert conger_kappa(RAW4[RAW4["rater"].isin(["A", "B"])], **KW)["statistic"].tolist() == ["conger_kappa"]

@@ -317,15 +317,6 @@ class _Coded:
         return out
 
 
-def _exact_agreement(counts: np.ndarray) -> float:
-    """Share of units with two or more ratings on which all ratings are the same category."""
-    m = counts.sum(axis=1)
-    rated = m >= 2
-    if not rated.any():
-        return float("nan")
-    return float(np.mean(counts[rated].max(axis=1) == m[rated]))
-
-
 def _tall_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``a @ b`` for a tall ``a`` (subjects × categories) and a small ``b``, without BLAS.
 

@@ -327,10 +327,9 @@ def icc_oneway(frame: pd.DataFrame, *, subject: str, rating: str, confidence: fl
                 icc1=(ms_b - ms_w) / (ms_b + (k0 - 1) * ms_w),
                 icc1_ci_low=(f_low - 1) / (f_low + k0 - 1),
                 icc1_ci_high=(f_up - 1) / (f_up + k0 - 1),
-                icck=(ms_b - ms_w) / ms_b if ms_b > 0 else np.nan,
-                icck_ci_low=1 - 1 / f_low,
-                icck_ci_high=1 - 1 / f_up,
             )
+            if ms_b > 0:  # ICC(1,k) = 1 - 1/F has no finite value (nor bounds) when the subject means are equal
+                row.update(icck=(ms_b - ms_w) / ms_b, icck_ci_low=1 - 1 / f_low, icck_ci_high=1 - 1 / f_up)
     row.update(
         estimate=row["icc1"], se=np.nan, ci_low=row["icc1_ci_low"], ci_high=row["icc1_ci_high"], confidence=confidence
     )

@@ -1,0 +1,164 @@
+"""Fast tests of ``scoring/stage.py``: :func:`score_study` on a small hand-made study (three practices,
+two coders, two elements coded) hands each of its arguments to the step that uses it, and writes
+every table. The steps themselves are tested in their own files; here the expected tables are those
+steps called directly with the arguments the docstring says ``score_study`` passes on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from lovende_research.instrument import load_instrument
+from lovende_research.scoring import (
+    ScoreTables,
+    ScoringError,
+    bootstrap_draws,
+    bootstrap_overall,
+    bootstrap_profiles,
+    coder_conflicts,
+    element_pattern,
+    element_scores,
+    fit_score_model,
+    model_draws,
+    rank_intervals,
+    reconcile_coders,
+    score_study,
+    screen_flags,
+)
+
+INSTRUMENT = load_instrument()
+
+
+def _study(seed: int = 7, language: str = "en") -> SimpleNamespace:
+    """P1–P3, two informants each (one leader), items teori_1–3 and virkning_1–2 coded by K1 and K2
+    (K2 one code higher on some items), an alternative delimitation for one interview, the screen item."""
+    interviews = pd.DataFrame(
+        {
+            "interview_id": [f"I{p}{i}" for p in range(1, 4) for i in range(2)],
+            "practice_id": [f"P{p}" for p in range(1, 4) for _ in range(2)],
+            "informant_id": [f"P{p}-{i}" for p in range(1, 4) for i in range(2)],
+            "informant_role": ["leder", "medarbejder"] * 3,
+        }
+    )
+    rows = []
+    items = ["teori_1", "teori_2", "teori_3", "virkning_1", "virkning_2"]
+    for n, interview in enumerate(interviews["interview_id"]):
+        for j, item in enumerate(items):
+            code = 1 + (n + j) % 4
+            rows.append((interview, "K1", item, "main", code, None, None))
+            rows.append((interview, "K2", item, "main", min(code + (j % 2), 4), None, None))
+        rows.append((interview, "K1", "sikker_1", "main", None, None, "ja" if n % 3 == 0 else "nej"))
+        rows.append((interview, "K2", "sikker_1", "main", None, None, "ja"))
+    rows.append(("I11", "K1", "teori_1", "alt", 4, None, None))
+    frame = pd.DataFrame(
+        rows,
+        columns=["interview_id", "coder_id", "item_id", "delimitation_id", "value", "missing_code", "screen_answer"],
+    )
+    codings = frame.assign(
+        value=pd.array(frame["value"], dtype="Int64"),
+        missing_code=pd.array(frame["missing_code"], dtype="string"),
+        screen_answer=pd.array(frame["screen_answer"], dtype="string"),
+        note=pd.array([""] * len(frame), dtype="string"),
+        is_consensus=False,
+    )
+    return SimpleNamespace(
+        config=SimpleNamespace(seed=seed, language=language),
+        instrument=INSTRUMENT,
+        codings=codings,
+        interviews=interviews,
+    )
+
+
+def test_score_study_is_the_chain_with_its_arguments_handed_on() -> None:
+    study = _study()
+    tables = score_study(study, rule="lower", aggregation="leader", coverage_threshold=0.4, n_boot=20, ci=0.8, top_k=2)  # type: ignore[arg-type]
+    items = reconcile_coders(study.codings, INSTRUMENT, "lower", "main")
+    elements = element_scores(items, INSTRUMENT, study.interviews, 0.4)
+    model = fit_score_model(elements)
+    draws = model_draws(elements, "leader", 20, 7, model)  # the study's seed
+    profiles = bootstrap_profiles(elements, "leader", ci=0.8, replicates=draws, min_informants=1)
+    pd.testing.assert_frame_equal(tables.item_scores, items)
+    pd.testing.assert_frame_equal(tables.element_scores, elements)
+    pd.testing.assert_frame_equal(tables.profiles, profiles)
+    pd.testing.assert_frame_equal(
+        tables.overall,
+        bootstrap_overall(elements, "leader", ci=0.8, min_element_share=0.4, replicates=draws, min_informants=1),
+    )
+    pd.testing.assert_frame_equal(
+        tables.ranks, rank_intervals(elements, "leader", ci=0.8, min_element_share=0.4, replicates=draws, top_k=2)
+    )
+    pd.testing.assert_frame_equal(tables.element_pattern, element_pattern(profiles))
+    pd.testing.assert_frame_equal(
+        tables.screen_flags, screen_flags(study.codings, INSTRUMENT, study.interviews, "main")
+    )
+    pd.testing.assert_frame_equal(
+        tables.coder_conflicts, coder_conflicts(study.codings, INSTRUMENT, study.interviews, "main", "en")
+    )
+    pd.testing.assert_frame_equal(tables.score_model, model.table())
+    # The chain did something: leaders' scores have model intervals (one informant each, min_informants 1).
+    assert tables.profiles["ci_low"].notna().any() and tables.ranks["top_k"].dropna().eq(2).all()
+    assert set(tables.item_scores["delimitation_id"]) == {"main"}
+
+
+def test_the_bootstrap_method_needs_two_informants_and_takes_the_seed_given() -> None:
+    study = _study(seed=7, language="da")
+    tables = score_study(study, interval_method="bootstrap", aggregation="median", n_boot=15, seed=3, delimitation=None)  # type: ignore[arg-type]
+    items = reconcile_coders(study.codings, INSTRUMENT, "median", None)
+    elements = element_scores(items, INSTRUMENT, study.interviews)
+    draws = bootstrap_draws(elements, "median", 15, 3)
+    profiles = bootstrap_profiles(elements, "median", replicates=draws, min_informants=2)
+    pd.testing.assert_frame_equal(tables.profiles, profiles)
+    pd.testing.assert_frame_equal(
+        tables.overall, bootstrap_overall(elements, "median", replicates=draws, min_informants=2)
+    )
+    pd.testing.assert_frame_equal(tables.ranks, rank_intervals(elements, "median", replicates=draws, top_k=5))
+    pd.testing.assert_frame_equal(
+        tables.coder_conflicts, coder_conflicts(study.codings, INSTRUMENT, study.interviews, None, "da")
+    )
+    pd.testing.assert_frame_equal(tables.screen_flags, screen_flags(study.codings, INSTRUMENT, study.interviews, None))
+    assert set(tables.item_scores["delimitation_id"]) == {"main", "alt"}
+    # The defaults: rule median, coverage 0.5 (elements with one of three items answered are insufficient).
+    assert not tables.element_scores.loc[tables.element_scores["coverage"] < 0.5, "sufficient"].any()
+
+
+def test_the_defaults_are_the_model_the_mean_and_the_studys_seed() -> None:
+    study = _study(seed=11)
+    tables = score_study(study, n_boot=10)  # type: ignore[arg-type]
+    elements = element_scores(
+        reconcile_coders(study.codings, INSTRUMENT, "median", "main"), INSTRUMENT, study.interviews, 0.5
+    )
+    draws = model_draws(elements, "mean", 10, 11)
+    pd.testing.assert_frame_equal(
+        tables.profiles, bootstrap_profiles(elements, "mean", replicates=draws, min_informants=1)
+    )
+    pd.testing.assert_frame_equal(tables.ranks, rank_intervals(elements, "mean", replicates=draws, top_k=5))
+
+
+def test_bad_methods_are_refused_before_any_work() -> None:
+    with pytest.raises(ScoringError, match="model eller bootstrap") as info:
+        score_study(_study(), interval_method="normal")  # type: ignore[arg-type]
+    assert info.value.parameter == "interval_method"
+    with pytest.raises(ScoringError, match="interval_method='bootstrap'"):
+        score_study(_study(), aggregation="median")  # type: ignore[arg-type]
+
+
+def test_write_puts_every_table_in_a_parquet_file(tmp_path: Path) -> None:
+    tables = ScoreTables(*(pd.DataFrame({"x": [i]}) for i in range(9)))
+    paths = tables.write(tmp_path / "out")
+    names = [
+        "item_scores",
+        "element_scores",
+        "profiles",
+        "overall",
+        "ranks",
+        "element_pattern",
+        "screen_flags",
+        "coder_conflicts",
+        "score_model",
+    ]
+    assert paths == [tmp_path / "out" / f"{name}.parquet" for name in names]
+    assert [int(pd.read_parquet(p)["x"].iloc[0]) for p in paths] == list(range(9))
+    assert tables.write(str(tmp_path / "out")) == paths  # type: ignore[arg-type]

@@ -52,7 +52,7 @@ def _dense_components(y, cell, group, role):
     df_u = np.linalg.matrix_rank(x_full) - np.linalg.matrix_rank(x_cr)
     m = np.eye(len(y)) - x_cr @ np.linalg.pinv(x_cr)
     k = float(np.trace(xg.T @ m @ xg))
-    var_e = ss_e / df_e
+    var_e = ss_e / df_e if df_e else 0.0
     return {
         "ss_e": ss_e,
         "df_e": df_e,
@@ -235,7 +235,8 @@ def _by_formula(
     cells = cells.sort_values(["practice_id"], kind="stable").reset_index(drop=True)
     informants = sorted(used["informant_id"].unique())
     rng = np.random.default_rng(seed)
-    residual = model.residual_var * model.residual_df / rng.chisquare(model.residual_df, n_boot)
+    # With df_E = 0 the residual variance is 0 whatever the χ² draw; one degree is drawn all the same.
+    residual = model.residual_var * model.residual_df / rng.chisquare(max(model.residual_df, 1), n_boot)
     ms = model.informant_ms * model.informant_df / rng.chisquare(model.informant_df, n_boot)
     var_u = np.maximum((ms - residual) * model.informant_df / model.informant_k, 0.0)
     u, z = np.empty((n_boot, len(informants))), np.empty((n_boot, len(cells)))
@@ -326,9 +327,11 @@ def test_no_informant_degrees_of_freedom_gives_nan_draws() -> None:
 
 @pytest.mark.parametrize("aggregation", ["median", "MEAN", "bogus"])
 def test_model_draws_refuse_the_median_and_unknown_rules(aggregation: str) -> None:
-    with pytest.raises(ScoringError, match="interval_method='bootstrap'") as info:
+    with pytest.raises(
+        ScoringError, match=r"forventet: mean eller leader med interval_method='model' \(medianen"
+    ) as info:
         model_draws(_three_practices(), aggregation=aggregation, n_boot=5)
-    assert info.value.parameter == "aggregation"
+    assert info.value.parameter == "aggregation" and info.value.value == aggregation
     check_model_aggregation("mean")
     check_model_aggregation("leader")
 
@@ -337,3 +340,140 @@ def test_model_draws_refuse_the_median_and_unknown_rules(aggregation: str) -> No
 def test_model_draws_refuse_a_bad_number_of_draws(n_boot: object) -> None:
     with pytest.raises(ScoringError, match="positivt heltal"):
         model_draws(_three_practices(), n_boot=n_boot)  # type: ignore[arg-type]
+
+
+def test_informants_and_roles_are_coded_in_sorted_order_whatever_the_table_order() -> None:
+    # The same study with its rows reversed (staff first, informants out of order): the same fit and the
+    # same draws, since informants are numbered sorted by practice and id and roles sorted by name.
+    es = _three_practices()
+    reversed_es = es.iloc[::-1].reset_index(drop=True)
+    reversed_es = reversed_es.sort_values(["practice_id"], kind="stable").reset_index(drop=True)
+    forward, backward = fit_score_model(es), fit_score_model(reversed_es)
+    assert backward.role_effects == pytest.approx(forward.role_effects, abs=1e-12)
+    assert backward.role_effects["leder"] != pytest.approx(backward.role_effects["medarbejder"])
+    want = _by_formula(reversed_es, backward, 20, 4)  # informants sorted by id in the formula
+    assert np.allclose(model_draws(reversed_es, n_boot=20, seed=4).scores, want, atol=1e-12)
+
+
+@pytest.mark.parametrize("blank", [pd.NA, None, np.nan])
+def test_an_informant_with_a_blank_role_is_still_part_of_the_fit(blank: object) -> None:
+    # interviews.csv allows a blank role (read as <NA>); it used to crash the fit (sorting a missing
+    # value with the role names). Now it is a role of its own, "<NA>".
+    es = _three_practices()
+    es["informant_role"] = es["informant_role"].astype("string" if blank is pd.NA else object)
+    es.loc[es["informant_id"] == "P3-2", "informant_role"] = blank
+    model = fit_score_model(es)
+    assert set(model.role_effects) == {"<NA>", "leder", "medarbejder"}
+    # Same as naming that role: the fit does not depend on the label.
+    named = fit_score_model(es.assign(informant_role=es["informant_role"].astype(object).fillna("<NA>")))
+    assert model.informant_df == named.informant_df == 8 - 3 - 2  # I − K − rank of three roles' contrasts
+    assert model.informant_var == named.informant_var and model.role_effects == named.role_effects
+    assert np.isfinite(model_draws(es, n_boot=3, model=model).scores).all()
+
+
+def test_the_model_draw_defaults_are_a_thousand_draws_from_seed_zero() -> None:
+    es = _three_practices()
+    draws = model_draws(es)
+    assert draws.scores.shape == (1000, 6)
+    assert np.array_equal(draws.scores, model_draws(es, n_boot=1000, seed=0).scores)
+
+
+def test_no_scored_informant_under_the_rule_gives_nan_draws() -> None:
+    # Leaders only, and no practice has a leader; the model fitted from everyone has informant df.
+    es = _three_practices().assign(informant_role="medarbejder")
+    model = fit_score_model(es)
+    draws = model_draws(es, aggregation="leader", n_boot=6, seed=1, model=model)
+    assert draws.scores.shape == (6, 6) and np.isnan(draws.scores).all()
+
+
+def test_the_last_practice_without_a_leader_gets_nan_and_the_others_their_draws() -> None:
+    es = _three_practices()
+    es.loc[es["informant_id"] == "P3-0", "informant_role"] = "medarbejder"
+    model = fit_score_model(es)
+    draws = model_draws(es, aggregation="leader", n_boot=12, seed=8, model=model)
+    assert np.isnan(draws.scores[:, 4:]).all() and np.isfinite(draws.scores[:, :4]).all()
+    assert np.allclose(draws.scores, _by_formula(es, model, 12, 8, leaders=True), atol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize(("informant_df", "residual_df"), [(1, 1), (1, 0), (2, 1)])
+def test_draws_with_one_degree_of_freedom(informant_df: int, residual_df: int) -> None:
+    # One degree of freedom is enough for a draw: χ²₁ (not χ² with the floor of 1 raised to 2).
+    es = _three_practices()
+    model = ScoreModel(0.01, 0.005, informant_df, residual_df, 0.025, 2.0 * informant_df, {})
+    draws = model_draws(es, n_boot=15, seed=6, model=model)
+    assert np.isfinite(draws.scores).all()
+    assert np.allclose(draws.scores, _by_formula(es, model, 15, 6), atol=1e-12)
+
+
+def test_a_model_without_informant_degrees_of_freedom_gives_nan_draws_on_the_cells() -> None:
+    es = _three_practices()
+    flat = ScoreModel(0.01, 0.01, 0, 5, 0.1, 2.0, {})
+    draws = model_draws(es, n_boot=3, model=flat)
+    assert np.isnan(draws.scores).all() and draws.scores.shape == (3, 6)
+    assert draws.cells.values.tolist() == model_draws(es, n_boot=3).cells.values.tolist()
+
+
+def test_two_informants_on_one_element_have_k_one() -> None:
+    # One practice, two informants, one element: df_E = 2 − 1 − 2 + 1 = 0, df_u = 1, k = 2 · (1 − 1/2) = 1.
+    # So σ²_ε = 0 and σ²_u = SS_u / 1 = (0.2 − 0.5)² + (0.8 − 0.5)² = 0.18.
+    model = two_way_components(np.array([0.2, 0.8]), np.array([0, 0]), np.array([0, 1]))
+    assert (model.residual_df, model.informant_df, model.informant_k) == (0, 1, 1.0)
+    assert model.residual_var == 0.0 and model.informant_var == pytest.approx(0.18, abs=1e-12)
+
+
+def test_roles_that_take_every_informant_degree_of_freedom_leave_no_informant_variance() -> None:
+    # One practice: a leader and a staff member on two elements. The role contrast is the informants'
+    # contrast, so df_u = 2 − 1 − 1 = 0 and σ²_u is NaN (k is 0 up to rounding).
+    y = np.array([0.2, 0.4, 0.5, 0.9])
+    model = two_way_components(
+        y, np.array([0, 1, 0, 1]), np.array([0, 0, 1, 1]), np.array([0, 0, 1, 1]), ["leder", "medarbejder"]
+    )
+    assert model.informant_df == 0 and math.isnan(model.informant_var)
+    # By hand: the staff member is ((0.5 − 0.2) + (0.9 − 0.4))/2 = 0.4 above the leader; centred ∓0.2.
+    assert model.role_effects == pytest.approx({"leder": -0.2, "medarbejder": 0.2}, abs=1e-12)
+    # Residual by hand: cell x 0.2, 0.5 and y 0.4, 0.9 minus the contrast → ±0.05 in each cell, SS 0.01.
+    assert model.residual_df == 1 and model.residual_var == pytest.approx(0.01, abs=1e-12)
+
+
+def test_roles_given_without_codes_or_codes_without_roles() -> None:
+    y = np.array([0.2, 0.4, 0.5, 0.9])
+    cell, group = np.array([0, 1, 0, 1]), np.array([0, 0, 1, 1])
+    plain = two_way_components(y, cell, group)
+    named = two_way_components(y, cell, group, None, ["leder"])
+    assert named.role_effects == {"leder": 0.0}
+    assert (named.informant_df, named.residual_var) == (plain.informant_df, plain.residual_var)
+    unnamed = two_way_components(y, cell, group, np.array([0, 0, 1, 1]), ())
+    assert unnamed.role_effects == {}
+    assert (unnamed.informant_df, unnamed.informant_var) == (plain.informant_df, plain.informant_var)
+
+
+def test_a_listed_role_without_observations_and_a_role_seen_in_one_cell_only() -> None:
+    # Roles a, b, c, d (d never observed). Cell 0: a single informant of role c (c varies in no cell);
+    # cells 1–2: informants of roles a and b. Only the a − b contrast is identified: c and d get 0, a and b
+    # are centred on the observation-weighted mean of the fitted role coefficients.
+    y = np.array([0.9, 0.3, 0.5, 0.4, 0.8, 0.2, 0.6])
+    cell = np.array([0, 1, 2, 1, 2, 1, 2])
+    group = np.array([0, 1, 1, 2, 2, 3, 3])
+    role = np.array([2, 0, 0, 1, 1, 0, 0])
+    model = two_way_components(y, cell, group, role, ["a", "b", "c", "d"])
+    assert model.role_effects["c"] == 0.0 and model.role_effects["d"] == 0.0
+    # Dense check: OLS of y on cells + (role b); the b − a contrast, whatever the centring.
+    x = np.column_stack([cell == 0, cell == 1, cell == 2, role == 1]).astype(float)
+    contrast = np.linalg.lstsq(x, y, rcond=None)[0][3]
+    assert model.role_effects["b"] - model.role_effects["a"] == pytest.approx(contrast, abs=1e-9)
+    assert model.role_effects["a"] != 0.0
+    # Degrees of freedom: I − K − rank = 4 − 2 − 1 (cell 0 with informant 0 is a component of its own).
+    want = _dense_components(y, cell, group, role)
+    assert model.informant_df == want["df_u"] == 1 and model.residual_df == want["df_e"] == 2
+
+
+def test_a_role_contrast_in_one_pair_of_informants_of_weight_one_is_counted() -> None:
+    # Only cell 0 holds two roles (one informant each): the within-cell role columns are ±0.5, so the
+    # role cross-product has eigenvalue 1.0; the rank is still 1 (a tolerance near 1 would drop it).
+    y = np.array([0.3, 0.7, 0.5, 0.6])
+    cell = np.array([0, 0, 1, 1])
+    group = np.array([0, 1, 2, 3])
+    role = np.array([0, 1, 1, 1])
+    model = two_way_components(y, cell, group, role, ["leder", "medarbejder"])
+    want = _dense_components(y, cell, group, role)
+    assert model.informant_df == want["df_u"] == 4 - 2 - 1

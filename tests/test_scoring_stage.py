@@ -162,3 +162,14 @@ def test_write_puts_every_table_in_a_parquet_file(tmp_path: Path) -> None:
     assert paths == [tmp_path / "out" / f"{name}.parquet" for name in names]
     assert [int(pd.read_parquet(p)["x"].iloc[0]) for p in paths] == list(range(9))
     assert tables.write(str(tmp_path / "out")) == paths  # type: ignore[arg-type]
+
+
+def test_a_blank_role_does_not_stop_the_stage() -> None:
+    # interviews.csv allows a blank role (<NA>); the model's fit used to fail on it with a TypeError.
+    study = _study()
+    study.interviews["informant_role"] = study.interviews["informant_role"].astype("string")
+    study.interviews.loc[3, "informant_role"] = pd.NA
+    tables = score_study(study, n_boot=5)  # type: ignore[arg-type]
+    roles = tables.score_model.loc[tables.score_model["kind"] == "role", "term"].tolist()
+    assert roles == ["<NA>", "leder", "medarbejder"]
+    assert tables.profiles["ci_low"].notna().any()

@@ -167,3 +167,54 @@ def test_replicate_ranks_are_pandas_min_ranks_per_delimitation() -> None:
         assert np.array_equal(ranks[:, columns], want, equal_nan=True)
     # By hand, first replicate of "m": 0.9 first, 0.4 and 0.4 share 2nd, NaN unranked.
     assert ranks[0, [1, 0, 4]].tolist() == [1.0, 2.0, 2.0] and np.isnan(ranks[0, 2])
+
+
+def test_column_quantiles_of_one_value_two_replicates_and_four_values() -> None:
+    # Columns: one value among three replicates; four values (an even count not of the form 3k + 2).
+    values = np.array([[np.nan, 0.1], [0.4, 0.7], [np.nan, 0.3], [np.nan, 0.2]])
+    median, low, high = _column_quantiles(values, [(0.5, "median"), (0.1, "linear"), (0.9, "linear")])
+    # By hand: one value is its own median and quantiles; 0.1, 0.2, 0.3, 0.7 → median (0.2 + 0.3)/2;
+    # the 0.1 quantile at position 0.3 → 0.1 + 0.3 · 0.1 = 0.13; the 0.9 at 2.7 → 0.3 + 0.7 · 0.4 = 0.58.
+    assert median.tolist() == pytest.approx([0.4, 0.25], abs=1e-12)
+    assert low.tolist() == pytest.approx([0.4, 0.13], abs=1e-12)
+    assert high.tolist() == pytest.approx([0.4, 0.58], abs=1e-12)
+    two = np.array([[0.2, 0.9], [0.6, 0.1]])  # two replicates: median the mean of both
+    assert _column_quantiles(two, [(0.5, "median")])[0].tolist() == pytest.approx([0.4, 0.5], abs=1e-12)
+
+
+def test_column_median_is_pandas_median_to_the_last_bit() -> None:
+    # The docstring's promise: the same numbers as pandas' grouped median (here on every column).
+    rng = np.random.default_rng(3)
+    values = rng.uniform(size=(10, 40))
+    values[rng.uniform(size=values.shape) < 0.2] = np.nan
+    (got,) = _column_quantiles(values, [(0.5, "median")])
+    assert np.array_equal(got, pd.DataFrame(values).median().to_numpy(), equal_nan=True)
+
+
+def test_replicate_overall_after_a_missing_first_element() -> None:
+    # A pair whose first element is missing in a replicate and whose later ones are not: the compensation
+    # of the missing element must not spoil the later sums. By hand: (0.4 + 0.8)/2 = 0.6.
+    cells = pd.DataFrame({"practice_id": ["A"] * 3, "delimitation_id": ["m"] * 3, "element_id": list("xyz")})
+    _, overall = _replicate_overall(BootstrapDraws(cells=cells, scores=np.array([[np.nan, 0.4, 0.8]])), 0.5)
+    assert overall[0, 0] == pytest.approx(0.6, abs=1e-12)
+
+
+def test_replicate_overall_of_no_cells_and_its_parameter_check() -> None:
+    empty = BootstrapDraws(
+        cells=pd.DataFrame(columns=["practice_id", "delimitation_id", "element_id"]), scores=np.zeros((4, 0))
+    )
+    pairs, overall = _replicate_overall(empty, 0.5)
+    assert pairs.empty and overall.shape == (4, 0)
+    with pytest.raises(ScoringError) as info:
+        _replicate_overall(_draws(), 2.0)
+    assert info.value.parameter == "min_element_share"
+
+
+def test_percentile_intervals_default_level_and_its_check() -> None:
+    reps = pd.DataFrame({"g": ["x"] * 41, "v": np.linspace(0.0, 1.0, 41)})
+    # By hand: the default 95 % interval is the 0.025 and 0.975 quantiles of 0, 0.025, …, 1 → 0.025, 0.975.
+    out = percentile_intervals(reps, ["g"], "v")
+    assert (out["ci_low"].iloc[0], out["ci_high"].iloc[0]) == pytest.approx((0.025, 0.975), abs=1e-12)
+    with pytest.raises(ScoringError) as info:
+        percentile_intervals(reps, ["g"], "v", ci=-0.5)
+    assert info.value.parameter == "ci"

@@ -70,6 +70,7 @@ def test_as_draws_takes_draws_a_long_table_or_draws_them() -> None:
 def test_n_informants_counts_the_rules_informants_per_practice() -> None:
     # By hand: A has a1, a2, a3 (a3 counts though unscored on x); B two; C one. Leaders: A one, B and C none.
     assert _n_informants(_es(), "mean").values.tolist() == [["A", "main", 3], ["B", "main", 2], ["C", "main", 1]]
+    assert str(_n_informants(_es(), "leader")["n_informants"].dtype) == "int64"
     assert _n_informants(_es(), "leader")["n_informants"].tolist() == [1, 0, 0]
 
 
@@ -232,9 +233,9 @@ def test_rank_intervals_sort_by_delimitation_rank_and_practice() -> None:
 
 @pytest.mark.parametrize("top_k", [0, -1, 1.0, True, "5"])
 def test_rank_intervals_refuse_a_bad_top_k(top_k: object) -> None:
-    with pytest.raises(ScoringError, match="positivt heltal, fx 5") as info:
+    with pytest.raises(ScoringError, match="forventet: et positivt heltal, fx 5$") as info:
         rank_intervals(_es(), replicates=_draws(), top_k=top_k)  # type: ignore[arg-type]
-    assert info.value.parameter == "top_k"
+    assert info.value.parameter == "top_k" and info.value.value == top_k
     assert rank_intervals(_es(), replicates=_draws(), top_k=np.int64(2))["top_k"].iloc[0] == 2
 
 
@@ -244,3 +245,106 @@ def test_every_interval_refuses_a_level_outside_zero_to_one(function, ci: object
     with pytest.raises(ScoringError, match="mellem 0 og 1") as info:
         function(_es(), ci=ci, replicates=_draws())
     assert info.value.parameter == "ci"
+
+
+@pytest.mark.parametrize("aggregation", ["mean", "leader"])
+def test_without_replicates_each_function_draws_the_bootstrap_it_is_asked_for(aggregation: str) -> None:
+    es = _es()
+    draws = bootstrap_draws(es, aggregation, 9, 4)
+    pd.testing.assert_frame_equal(
+        bootstrap_profiles(es, aggregation, n_boot=9, seed=4), bootstrap_profiles(es, aggregation, replicates=draws)
+    )
+    pd.testing.assert_frame_equal(
+        bootstrap_overall(es, aggregation, n_boot=9, seed=4), bootstrap_overall(es, aggregation, replicates=draws)
+    )
+    pd.testing.assert_frame_equal(
+        rank_intervals(es, aggregation, n_boot=9, seed=4), rank_intervals(es, aggregation, replicates=draws)
+    )
+
+
+def test_the_defaults_are_a_thousand_bootstrap_draws_of_the_mean_from_seed_zero() -> None:
+    es = _es()
+    draws = bootstrap_draws(es, "mean", 1000, 0)
+    pd.testing.assert_frame_equal(bootstrap_profiles(es), bootstrap_profiles(es, replicates=draws))
+    pd.testing.assert_frame_equal(bootstrap_overall(es), bootstrap_overall(es, replicates=draws))
+    pd.testing.assert_frame_equal(rank_intervals(es), rank_intervals(es, replicates=draws))
+
+
+def test_the_estimates_follow_the_rule() -> None:
+    # Leaders only: A x 0.8 and A y 0.4 (a1), so A's index (0.8 + 0.4)/2 = 0.6; B and C have no leader.
+    profiles = bootstrap_profiles(_es(), "leader", replicates=_draws(), min_informants=1)
+    assert profiles["score"].iloc[:2].tolist() == pytest.approx([0.8, 0.4]) and profiles["score"].iloc[2:].isna().all()
+    overall = bootstrap_overall(_es(), "leader", replicates=_draws(), min_informants=1)
+    assert overall["overall"].iloc[0] == pytest.approx(0.6) and overall["n_informants"].tolist() == [1, 0, 0]
+    ranks = rank_intervals(_es(), "leader", replicates=_draws())
+    assert ranks["practice_id"].tolist() == ["A", "B", "C"] and ranks["rank"].tolist()[0] == 1
+    assert ranks["n_ranked"].tolist() == [1, 1, 1]
+
+
+def _half_scored() -> pd.DataFrame:
+    """_es() with A's element y unscored: A's index rests on one of two elements (share 0.5)."""
+    es = _es()
+    es.loc[(es["practice_id"] == "A") & (es["element_id"] == "y"), "score"] = np.nan
+    return es.assign(sufficient=es["score"].notna())
+
+
+def test_the_element_share_applies_to_the_estimate_too() -> None:
+    es = _half_scored()
+    at_default = bootstrap_overall(es, replicates=_draws())
+    assert at_default["overall"].iloc[0] == pytest.approx(0.7)  # share 0.5 ≥ 0.5
+    strict = bootstrap_overall(es, min_element_share=0.6, replicates=_draws())
+    assert pd.isna(strict["overall"].iloc[0]) and not strict["sufficient"].iloc[0]
+    ranks = rank_intervals(es, min_element_share=0.6, replicates=_draws())
+    assert ranks["practice_id"].tolist() == ["B", "C", "A"] and pd.isna(ranks["rank"].iloc[2])
+    assert ranks["n_ranked"].tolist() == [2, 2, 2]
+
+
+def test_replicates_lacking_a_practice_leave_its_interval_empty_but_keep_its_row() -> None:
+    draws = _draws()
+    partial = BootstrapDraws(cells=draws.cells.iloc[:3].reset_index(drop=True), scores=draws.scores[:, :3])
+    profiles = bootstrap_profiles(_es(), replicates=partial, min_informants=1)
+    assert profiles["practice_id"].tolist() == ["A", "A", "B", "C"] and pd.isna(profiles["ci_low"].iloc[3])
+    overall = bootstrap_overall(_es(), replicates=partial, min_informants=1)
+    assert overall["practice_id"].tolist() == ["A", "B", "C"] and pd.isna(overall["ci_low"].iloc[2])
+    ranks = rank_intervals(_es(), replicates=partial)
+    assert ranks["practice_id"].tolist() == ["B", "A", "C"] and pd.isna(ranks["rank_low"].iloc[2])
+    assert ranks["rank"].tolist() == [1, 2, 3]
+
+
+def test_rank_quantiles_are_the_lower_and_higher_observed_ranks() -> None:
+    # Four replicates of two practices with A's replicate ranks 1, 2, 2, 2 and B's 2, 1, 1, 1. At ci = 0.5
+    # the quantiles are at 0.25 and 0.75: positions 0.75 and 2.25 of the sorted ranks. A: lower → 1 (a
+    # linear quantile, 1.75, would round to 2), higher → 2; B (1, 1, 1, 2): lower 1, higher → 2 (linear
+    # 1.25 would round to 1).
+    cells = pd.DataFrame({"practice_id": ["A", "B"], "delimitation_id": ["main"] * 2, "element_id": ["x", "x"]})
+    scores = np.array([[0.9, 0.1], [0.2, 0.8], [0.3, 0.7], [0.4, 0.6]])
+    out = rank_intervals(_es(), ci=0.5, replicates=BootstrapDraws(cells=cells, scores=scores))
+    a = out[out["practice_id"] == "A"].iloc[0]
+    b = out[out["practice_id"] == "B"].iloc[0]
+    assert (a["rank_low"], a["rank_high"], a["rank_median"]) == (1, 2, 2.0)
+    assert (b["rank_low"], b["rank_high"], b["rank_median"]) == (1, 2, 1.0)
+    # A fifth replicate with A second: A's sorted ranks 1, 2, 2, 2, 2, and the 0.25 quantile sits at
+    # position 0.25 · 4 = 1 → 2 (at (1 − ci)/3 it would sit at 0.67 → 1).
+    five = BootstrapDraws(cells=cells, scores=np.vstack([scores, [0.45, 0.55]]))
+    assert rank_intervals(_es(), ci=0.5, replicates=five).set_index("practice_id").loc["A", "rank_low"] == 2
+
+
+def test_rank_table_columns_and_types() -> None:
+    out = rank_intervals(_es(), replicates=_draws())
+    assert list(out.columns) == [
+        "practice_id",
+        "delimitation_id",
+        "overall",
+        "rank",
+        "rank_low",
+        "rank_high",
+        "rank_median",
+        "n_ranked",
+        "top_k",
+        "p_top_k",
+        "top_decile",
+        "p_top_decile",
+    ]
+    assert list(out.index) == [0, 1, 2]
+    assert str(out["rank"].dtype) == "Int64" and str(out["n_ranked"].dtype) == "int64"
+    assert str(out["top_decile"].dtype) == "Int64" and str(out["rank_high"].dtype) == "Int64"

@@ -137,6 +137,17 @@ def test_interviews_add_practice_informant_and_role() -> None:
     assert list(out.index) == [0, 1, 2, 3]
 
 
+def test_an_interview_missing_from_the_interviews_table_keeps_its_rows() -> None:
+    # Item scores of I3, which the interviews table lacks: its rows stay, without practice or informant.
+    items = _items([("I1", "main", "b1", 1.0), ("I3", "main", "b1", 0.5)])
+    interviews = pd.DataFrame(
+        {"interview_id": ["I1"], "practice_id": ["P1"], "informant_id": ["L"], "informant_role": ["leder"]}
+    )
+    out = element_scores(items, INSTRUMENT, interviews)  # type: ignore[arg-type]
+    assert out["interview_id"].tolist() == ["I1", "I1", "I3", "I3"]
+    assert out["practice_id"].iloc[:2].tolist() == ["P1", "P1"] and out["practice_id"].iloc[2:].isna().all()
+
+
 @pytest.mark.parametrize("threshold", [-0.1, 1.01, True, "0.5"])
 def test_a_bad_threshold_is_refused(threshold: object) -> None:
     with pytest.raises(ScoringError, match="mellem 0 og 1") as info:
@@ -185,9 +196,12 @@ def test_the_leader_rule_keeps_leaders_only() -> None:
 
 
 def test_informant_scores_need_the_interview_columns_and_a_known_rule() -> None:
-    with pytest.raises(ScoringError, match="practice_id, informant_id, informant_role") as info:
+    with pytest.raises(
+        ScoringError, match=r"forventet: element_scores med interviews \(practice_id, informant_id, informant_role\)$"
+    ) as info:
         informant_scores(_element_scores().drop(columns=["informant_role"]))
     assert info.value.parameter == "element_scores"
     assert info.value.value == sorted(_element_scores().drop(columns=["informant_role"]).columns)
-    with pytest.raises(ScoringError, match="mean eller median eller leader"):
+    with pytest.raises(ScoringError, match="mean eller median eller leader") as info:
         informant_scores(_element_scores(), "lower")
+    assert info.value.parameter == "aggregation"

@@ -177,3 +177,28 @@ def test_element_pattern_ranks_each_delimitation_on_its_own() -> None:
     one = element_pattern(prof, n_extreme=1)
     assert one["position"].tolist() == ["strongest", "weakest", "strongest", "middle", "weakest"]
     assert list(out.index) == list(range(5))
+
+
+def test_the_default_rule_is_the_mean() -> None:
+    pd.testing.assert_frame_equal(practice_profiles(_es()), practice_profiles(_es(), "mean"))
+    assert practice_profiles(_es())["score"].iloc[0] != practice_profiles(_es(), "median")["score"].iloc[0]
+
+
+def test_one_scored_element_is_enough_when_the_share_allows_it() -> None:
+    # P2 has one scored element of four: share 0.25 reaches a threshold of 0.25, so its index is that score.
+    prof = _profiles()
+    prof.loc[prof["practice_id"] == "P2", "score"] = [0.3, np.nan, np.nan, np.nan]
+    out = overall_index(prof, 0.25)
+    assert out["sufficient"].tolist() == [True, True] and out["overall"].iloc[1] == pytest.approx(0.3)
+
+
+def test_element_pattern_by_default_marks_three_strongest_and_three_weakest() -> None:
+    # Seven elements of one practice; g and f tie at 0.5 and keep the order they are given in (rank
+    # method "first", elements in order of appearance): g before f, though f sorts first.
+    scores = {"g": 0.5, "f": 0.5, "e": 0.6, "d": 0.7, "c": 0.8, "b": 0.9, "a": 0.1}
+    prof = pd.DataFrame(
+        {"practice_id": "P1", "delimitation_id": "main", "element_id": list(scores), "score": list(scores.values())}
+    )
+    out = element_pattern(prof)
+    assert out["element_id"].tolist() == ["b", "c", "d", "e", "g", "f", "a"]
+    assert out["position"].tolist() == ["strongest"] * 3 + ["middle"] + ["weakest"] * 3

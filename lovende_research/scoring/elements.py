@@ -89,10 +89,9 @@ def element_scores(
     )
     sums["coverage"] = sums["n_answered"] / sums["n_items"]
     sums["sufficient"] = (sums["coverage"] >= coverage_threshold) & (sums["n_answered"] > 0)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore"):  # 0 / 0 where nothing was answered (masked)
         score = sums["wv"].to_numpy(dtype=float) / sums["w"].to_numpy(dtype=float)
     sums["score"] = np.where(sums["sufficient"], score, np.nan)
-    sums["n_answered"] = sums["n_answered"].astype(int)
     columns = [
         "interview_id",
         "delimitation_id",

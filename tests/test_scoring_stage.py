@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -33,8 +34,10 @@ INSTRUMENT = load_instrument()
 
 
 def _study(seed: int = 7, language: str = "en") -> SimpleNamespace:
-    """P1–P3, two informants each (one leader), items teori_1–3 and virkning_1–2 coded by K1 and K2
-    (K2 one code higher on some items), an alternative delimitation for one interview, the screen item."""
+    """P1–P3, two informants each (one leader); every item coded 1–4 at random by K1, and by K2 one code
+    higher on some (the rules differ); some items left out (coverage below 1, some elements below 0.5);
+    an alternative delimitation for one interview; the screen item."""
+    rng = np.random.default_rng(3)
     interviews = pd.DataFrame(
         {
             "interview_id": [f"I{p}{i}" for p in range(1, 4) for i in range(2)],
@@ -44,15 +47,20 @@ def _study(seed: int = 7, language: str = "en") -> SimpleNamespace:
         }
     )
     rows = []
-    items = ["teori_1", "teori_2", "teori_3", "virkning_1", "virkning_2"]
+    items = [item.id for item in INSTRUMENT.items]
     for n, interview in enumerate(interviews["interview_id"]):
         for j, item in enumerate(items):
-            code = 1 + (n + j) % 4
+            if rng.uniform() < 0.3:
+                continue  # not answered
+            code = int(rng.integers(1, 5))
             rows.append((interview, "K1", item, "main", code, None, None))
             rows.append((interview, "K2", item, "main", min(code + (j % 2), 4), None, None))
         rows.append((interview, "K1", "sikker_1", "main", None, None, "ja" if n % 3 == 0 else "nej"))
         rows.append((interview, "K2", "sikker_1", "main", None, None, "ja"))
+    # An alternative delimitation of one interview: a conflict and a screen answer of its own.
     rows.append(("I11", "K1", "teori_1", "alt", 4, None, None))
+    rows.append(("I11", "K2", "teori_1", "alt", 2, None, None))
+    rows.append(("I11", "K1", "sikker_1", "alt", None, None, "nej"))
     frame = pd.DataFrame(
         rows,
         columns=["interview_id", "coder_id", "item_id", "delimitation_id", "value", "missing_code", "screen_answer"],
@@ -74,9 +82,9 @@ def _study(seed: int = 7, language: str = "en") -> SimpleNamespace:
 
 def test_score_study_is_the_chain_with_its_arguments_handed_on() -> None:
     study = _study()
-    tables = score_study(study, rule="lower", aggregation="leader", coverage_threshold=0.4, n_boot=20, ci=0.8, top_k=2)  # type: ignore[arg-type]
+    tables = score_study(study, rule="lower", aggregation="leader", coverage_threshold=0.3, n_boot=20, ci=0.8, top_k=2)  # type: ignore[arg-type]
     items = reconcile_coders(study.codings, INSTRUMENT, "lower", "main")
-    elements = element_scores(items, INSTRUMENT, study.interviews, 0.4)
+    elements = element_scores(items, INSTRUMENT, study.interviews, 0.3)
     model = fit_score_model(elements)
     draws = model_draws(elements, "leader", 20, 7, model)  # the study's seed
     profiles = bootstrap_profiles(elements, "leader", ci=0.8, replicates=draws, min_informants=1)
@@ -85,10 +93,10 @@ def test_score_study_is_the_chain_with_its_arguments_handed_on() -> None:
     pd.testing.assert_frame_equal(tables.profiles, profiles)
     pd.testing.assert_frame_equal(
         tables.overall,
-        bootstrap_overall(elements, "leader", ci=0.8, min_element_share=0.4, replicates=draws, min_informants=1),
+        bootstrap_overall(elements, "leader", ci=0.8, min_element_share=0.3, replicates=draws, min_informants=1),
     )
     pd.testing.assert_frame_equal(
-        tables.ranks, rank_intervals(elements, "leader", ci=0.8, min_element_share=0.4, replicates=draws, top_k=2)
+        tables.ranks, rank_intervals(elements, "leader", ci=0.8, min_element_share=0.3, replicates=draws, top_k=2)
     )
     pd.testing.assert_frame_equal(tables.element_pattern, element_pattern(profiles))
     pd.testing.assert_frame_equal(
@@ -125,16 +133,21 @@ def test_the_bootstrap_method_needs_two_informants_and_takes_the_seed_given() ->
 
 
 def test_the_defaults_are_the_model_the_mean_and_the_studys_seed() -> None:
-    study = _study(seed=11)
-    tables = score_study(study, n_boot=10)  # type: ignore[arg-type]
+    # Also: 1,000 draws, P(top 5), and a language given overrides the study's.
+    study = _study(seed=11, language="da")
+    tables = score_study(study, language="en")  # type: ignore[arg-type]
     elements = element_scores(
         reconcile_coders(study.codings, INSTRUMENT, "median", "main"), INSTRUMENT, study.interviews, 0.5
     )
-    draws = model_draws(elements, "mean", 10, 11)
+    draws = model_draws(elements, "mean", 1000, 11)
     pd.testing.assert_frame_equal(
         tables.profiles, bootstrap_profiles(elements, "mean", replicates=draws, min_informants=1)
     )
     pd.testing.assert_frame_equal(tables.ranks, rank_intervals(elements, "mean", replicates=draws, top_k=5))
+    pd.testing.assert_frame_equal(
+        tables.coder_conflicts, coder_conflicts(study.codings, INSTRUMENT, study.interviews, "main", "en")
+    )
+    assert not tables.coder_conflicts.equals(coder_conflicts(study.codings, INSTRUMENT, study.interviews, "main", "da"))
 
 
 def test_bad_methods_are_refused_before_any_work() -> None:

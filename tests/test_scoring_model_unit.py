@@ -247,7 +247,7 @@ def _by_formula(
     u *= np.sqrt(var_u)[:, None]
     out = np.full((n_boot, len(cells)), np.nan)
     for c, (practice, element) in enumerate(zip(cells["practice_id"], cells["element_id"], strict=True)):
-        mine = used[(used["practice_id"] == practice) & (used["element_id"] == element)]
+        mine = used[(used["practice_id"] == practice) & (used["element_id"] == element) & used["score"].notna()]
         if mine.empty:
             continue
         n = len(mine)
@@ -345,7 +345,10 @@ def test_model_draws_refuse_a_bad_number_of_draws(n_boot: object) -> None:
 def test_informants_and_roles_are_coded_in_sorted_order_whatever_the_table_order() -> None:
     # The same study with its rows reversed (staff first, informants out of order): the same fit and the
     # same draws, since informants are numbered sorted by practice and id and roles sorted by name.
+    # P3-0 has no score on y, so which of P3's informants gets which offset shows in the draws.
     es = _three_practices()
+    es.loc[(es["informant_id"] == "P3-0") & (es["element_id"] == "y"), "score"] = np.nan
+    es["sufficient"] = es["score"].notna()
     reversed_es = es.iloc[::-1].reset_index(drop=True)
     reversed_es = reversed_es.sort_values(["practice_id"], kind="stable").reset_index(drop=True)
     forward, backward = fit_score_model(es), fit_score_model(reversed_es)

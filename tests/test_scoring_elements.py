@@ -196,12 +196,19 @@ def test_the_leader_rule_keeps_leaders_only() -> None:
 
 
 def test_informant_scores_need_the_interview_columns_and_a_known_rule() -> None:
+    without_role = _element_scores().drop(columns=["informant_role"])
     with pytest.raises(
-        ScoringError, match=r"forventet: element_scores med interviews \(practice_id, informant_id, informant_role\)$"
+        ScoringError, match=r"forventet: element_scores med interviews \(mangler informant_role\)$"
     ) as info:
-        informant_scores(_element_scores().drop(columns=["informant_role"]))
+        informant_scores(without_role)
     assert info.value.parameter == "element_scores"
-    assert info.value.value == sorted(_element_scores().drop(columns=["informant_role"]).columns)
+    assert info.value.value == sorted(without_role.columns)
+    # Any column the step uses, not only the interview ones (it used to be a KeyError without a score).
+    with pytest.raises(ScoringError, match=r"\(mangler element_id, score\)$"):
+        informant_scores(_element_scores().drop(columns=["score", "element_id"]))
+    # Exactly the columns used is enough.
+    needed = ["practice_id", "delimitation_id", "informant_id", "informant_role", "element_id", "coverage", "score"]
+    assert len(informant_scores(_element_scores()[needed])) == 4
     with pytest.raises(ScoringError, match="mean eller median eller leader") as info:
         informant_scores(_element_scores(), "lower")
     assert info.value.parameter == "aggregation"

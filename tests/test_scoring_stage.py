@@ -33,7 +33,7 @@ from lovende_research.scoring import (
 INSTRUMENT = load_instrument()
 
 
-def _study(seed: int = 7, language: str = "en") -> SimpleNamespace:
+def _study(seed: int = 7, language: str = "en", answered: float = 0.7) -> SimpleNamespace:
     """P1–P3, two informants each (one leader); every item coded 1–4 at random by K1, and by K2 one code
     higher on some (the rules differ); some items left out (coverage below 1, some elements below 0.5);
     an alternative delimitation for one interview; the screen item."""
@@ -50,7 +50,7 @@ def _study(seed: int = 7, language: str = "en") -> SimpleNamespace:
     items = [item.id for item in INSTRUMENT.items]
     for n, interview in enumerate(interviews["interview_id"]):
         for j, item in enumerate(items):
-            if rng.uniform() < 0.3:
+            if rng.uniform() > answered:
                 continue  # not answered
             code = int(rng.integers(1, 5))
             rows.append((interview, "K1", item, "main", code, None, None))
@@ -81,22 +81,24 @@ def _study(seed: int = 7, language: str = "en") -> SimpleNamespace:
 
 
 def test_score_study_is_the_chain_with_its_arguments_handed_on() -> None:
-    study = _study()
-    tables = score_study(study, rule="lower", aggregation="leader", coverage_threshold=0.3, n_boot=20, ci=0.8, top_k=2)  # type: ignore[arg-type]
+    # Fewer items answered, so the element share of an overall index (0.3 here) and the level (0.5)
+    # change the overall and rank tables (checked below, so the comparison can tell them apart).
+    study = _study(answered=0.2)
+    tables = score_study(study, rule="lower", aggregation="leader", coverage_threshold=0.3, n_boot=20, ci=0.5, top_k=2)  # type: ignore[arg-type]
     items = reconcile_coders(study.codings, INSTRUMENT, "lower", "main")
     elements = element_scores(items, INSTRUMENT, study.interviews, 0.3)
     model = fit_score_model(elements)
     draws = model_draws(elements, "leader", 20, 7, model)  # the study's seed
-    profiles = bootstrap_profiles(elements, "leader", ci=0.8, replicates=draws, min_informants=1)
+    profiles = bootstrap_profiles(elements, "leader", ci=0.5, replicates=draws, min_informants=1)
     pd.testing.assert_frame_equal(tables.item_scores, items)
     pd.testing.assert_frame_equal(tables.element_scores, elements)
     pd.testing.assert_frame_equal(tables.profiles, profiles)
     pd.testing.assert_frame_equal(
         tables.overall,
-        bootstrap_overall(elements, "leader", ci=0.8, min_element_share=0.3, replicates=draws, min_informants=1),
+        bootstrap_overall(elements, "leader", ci=0.5, min_element_share=0.3, replicates=draws, min_informants=1),
     )
     pd.testing.assert_frame_equal(
-        tables.ranks, rank_intervals(elements, "leader", ci=0.8, min_element_share=0.3, replicates=draws, top_k=2)
+        tables.ranks, rank_intervals(elements, "leader", ci=0.5, min_element_share=0.3, replicates=draws, top_k=2)
     )
     pd.testing.assert_frame_equal(tables.element_pattern, element_pattern(profiles))
     pd.testing.assert_frame_equal(
@@ -106,6 +108,10 @@ def test_score_study_is_the_chain_with_its_arguments_handed_on() -> None:
         tables.coder_conflicts, coder_conflicts(study.codings, INSTRUMENT, study.interviews, "main", "en")
     )
     pd.testing.assert_frame_equal(tables.score_model, model.table())
+    assert not tables.overall.equals(
+        bootstrap_overall(elements, "leader", ci=0.5, replicates=draws, min_informants=1)
+    ) and not tables.ranks.equals(rank_intervals(elements, "leader", ci=0.5, replicates=draws, top_k=2))
+    assert not tables.ranks.equals(rank_intervals(elements, "leader", min_element_share=0.3, replicates=draws, top_k=2))
     # The chain did something: leaders' scores have model intervals (one informant each, min_informants 1).
     assert tables.profiles["ci_low"].notna().any() and tables.ranks["top_k"].dropna().eq(2).all()
     assert set(tables.item_scores["delimitation_id"]) == {"main"}
@@ -113,6 +119,7 @@ def test_score_study_is_the_chain_with_its_arguments_handed_on() -> None:
 
 def test_the_bootstrap_method_needs_two_informants_and_takes_the_seed_given() -> None:
     study = _study(seed=7, language="da")
+    study.codings = study.codings[study.codings["interview_id"] != "I31"]  # P3: one informant, no interval
     tables = score_study(study, interval_method="bootstrap", aggregation="median", n_boot=15, seed=3, delimitation=None)  # type: ignore[arg-type]
     items = reconcile_coders(study.codings, INSTRUMENT, "median", None)
     elements = element_scores(items, INSTRUMENT, study.interviews)

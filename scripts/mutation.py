@@ -65,11 +65,22 @@ MODULES: dict[str, tuple[list[str], list[str], list[str]]] = {
         ["tests/test_scoring_reconcile.py", "tests/test_errors.py"],
         [],
     ),
-    "scoring.elements": (
-        ["lovende_research/scoring/elements.py", "lovende_research/scoring/profiles.py"],
-        ["tests/test_scoring.py"],
+    # The rest of scoring/ file by file, each with its own fast unit tests (a mutant well under a second;
+    # tests/test_scoring.py and _model simulate studies and bootstrap, seconds per mutant). planner.py is
+    # not run here (see docs/mutation.md).
+    "scoring.model": (["lovende_research/scoring/model.py"], ["tests/test_scoring_model_unit.py"], []),
+    "scoring.draws": (["lovende_research/scoring/draws.py"], ["tests/test_scoring_draws.py"], []),
+    "scoring.uncertainty": (
+        ["lovende_research/scoring/uncertainty.py", "lovende_research/scoring/summaries.py"],
+        ["tests/test_scoring_uncertainty.py", "tests/test_scoring_summaries.py"],
         [],
     ),
+    "scoring.elements": (
+        ["lovende_research/scoring/elements.py", "lovende_research/scoring/profiles.py"],
+        ["tests/test_scoring_elements.py", "tests/test_scoring_profiles.py"],
+        [],
+    ),
+    "scoring.stage": (["lovende_research/scoring/stage.py"], ["tests/test_scoring_stage.py"], []),
     # agreement/ file by file (``agreement`` runs them all, see GROUPS), each against every agreement test:
     # the statistics call each other (coders → kappa, gwet, krippendorff; all → formats) and mutmut runs only
     # the tests that reach a mutant. The notebook test is left out: the notebook runs in its own kernel,

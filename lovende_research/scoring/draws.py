@@ -189,11 +189,10 @@ def bootstrap_draws(
 
     flat, first_value, n_informants = _informant_matrices(informants, cells, group, position, n_elements, first_cell)
     rng = np.random.default_rng(seed)
-    scores = np.empty((n_boot, len(cells)))
+    scores = np.full((n_boot, len(cells)), np.nan)  # a practice without informants under the rule stays NaN
     for g in range(n_groups):
         n, width, start = int(n_informants[g]), int(n_elements[g]), int(first_cell[g])
         if n == 0:
-            scores[:, start : start + width] = np.nan
             continue
         matrix = flat[first_value[g] : first_value[g] + n * width].reshape(n, width)
         sample = matrix[rng.integers(0, n, size=(n_boot, n))]  # (n_boot, n, elements)
@@ -335,5 +334,4 @@ def _aggregate(sample: np.ndarray, aggregation: str) -> np.ndarray:
     valid = ~np.isnan(sample)
     total = np.where(valid, sample, 0.0).sum(axis=1)
     count = valid.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)

@@ -89,10 +89,9 @@ def element_scores(
     )
     sums["coverage"] = sums["n_answered"] / sums["n_items"]
     sums["sufficient"] = (sums["coverage"] >= coverage_threshold) & (sums["n_answered"] > 0)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore"):  # 0 / 0 where nothing was answered (masked)
         score = sums["wv"].to_numpy(dtype=float) / sums["w"].to_numpy(dtype=float)
     sums["score"] = np.where(sums["sufficient"], score, np.nan)
-    sums["n_answered"] = sums["n_answered"].astype(int)
     columns = [
         "interview_id",
         "delimitation_id",
@@ -139,12 +138,14 @@ def informant_scores(element_scores: pd.DataFrame, aggregation: str = "mean") ->
     ['L']
     """
     _check_choice("aggregation", aggregation, AGGREGATIONS)
-    required = {"practice_id", "informant_id", "informant_role"}
-    if not required <= set(element_scores.columns):
+    # Every column used below, so a table without (say) a score column gets this error, not a KeyError.
+    required = ["practice_id", "delimitation_id", "informant_id", "informant_role", "element_id", "coverage", "score"]
+    missing = [c for c in required if c not in element_scores.columns]
+    if missing:
         raise ScoringError(
             "element_scores",
             sorted(element_scores.columns),
-            "element_scores med interviews (practice_id, informant_id, informant_role)",
+            "element_scores med interviews (mangler " + ", ".join(missing) + ")",
         )
     keys = ["practice_id", "delimitation_id", "informant_id", "element_id"]
     out = (

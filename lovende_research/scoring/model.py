@@ -29,6 +29,9 @@ MODEL_AGGREGATIONS: tuple[str, ...] = ("mean", "leader")
 
 _KEYS = ["practice_id", "delimitation_id", "element_id"]
 
+#: The role effect's name for informants whose role is blank.
+MISSING_ROLE = "<NA>"
+
 
 @dataclass(frozen=True)
 class ScoreModel:
@@ -78,7 +81,10 @@ def _observations(element_scores: pd.DataFrame, aggregation: str = "mean") -> pd
     coded = cells.reset_index().rename(columns={"index": "cell"})
     obs = informants.merge(coded, on=_KEYS, how="inner")
     obs["informant"] = obs.groupby(["practice_id", "delimitation_id", "informant_id"], sort=True).ngroup()
-    obs["role"] = pd.factorize(obs["informant_role"].astype(str), sort=True)[0]
+    # A blank role (allowed in interviews.csv, read as <NA>) is a role level of its own, "<NA>": the
+    # informant's spread still counts, and sorting the labels needs text, not a missing value.
+    obs["informant_role"] = obs["informant_role"].astype("string").fillna(MISSING_ROLE).astype(str)
+    obs["role"] = pd.factorize(obs["informant_role"], sort=True)[0]
     return obs.reset_index(drop=True)
 
 
@@ -146,7 +152,7 @@ def fit_score_model(element_scores: pd.DataFrame) -> ScoreModel:
 
 
 def _fit(obs: pd.DataFrame) -> ScoreModel:
-    roles = sorted(obs["informant_role"].astype(str).unique())
+    roles = sorted(obs["informant_role"].unique())
     return two_way_components(
         obs["score"].to_numpy(dtype=float),
         pd.factorize(obs["cell"])[0],
@@ -175,14 +181,16 @@ def two_way_components(
     n_components = connected_components(graph, directed=False)[0]
     residual_df = n - n_cells - n_groups + n_components
     r1 = y - _group_mean(y, cell, n_cells)
+    # Roles enter only with both their names and their codes (the planner passes neither).
+    role = role if roles else None
     x_tilde = np.zeros((n, 0))
-    if roles and role is not None:
+    if role is not None:
         x_role = np.eye(len(roles))[role]
         x_tilde = x_role - _group_mean(x_role, cell, n_cells)
     xtx = x_tilde.T @ x_tilde
-    xtx_inv = np.linalg.pinv(xtx, rcond=1e-10, hermitian=True) if len(roles) else np.zeros((0, 0))
+    xtx_inv = np.linalg.pinv(xtx, rcond=1e-10, hermitian=True) if role is not None else np.zeros((0, 0))
     beta = xtx_inv @ (x_tilde.T @ r1)
-    rank_role = int(np.linalg.matrix_rank(xtx, tol=1e-8)) if len(roles) else 0
+    rank_role = int(np.linalg.matrix_rank(xtx, tol=1e-8)) if role is not None else 0
     r2 = r1 - x_tilde @ beta
     # Alternating projections off the cells and the groups converge to the residual of the additive fit.
     e = r1.copy()
@@ -200,7 +208,7 @@ def two_way_components(
         np.stack(
             [np.bincount(group, weights=x_tilde[:, j], minlength=n_groups) for j in range(x_tilde.shape[1])], axis=1
         )
-        if len(roles)
+        if role is not None
         else np.zeros((n_groups, 0))
     )
     k = float(np.sum(1 - 1 / n_cell[cell]) - np.trace(xtx_inv @ (g.T @ g)))
@@ -210,7 +218,7 @@ def two_way_components(
     residual_var = ss_residual / residual_df if residual_df > 0 else (0.0 if group_df > 0 else np.nan)
     group_var = max((ss_group - group_df * residual_var) / k, 0.0) if group_df > 0 and k > 0 else np.nan
     effects = {r: 0.0 for r in roles}
-    if len(roles) and role is not None:
+    if role is not None:
         counts = np.bincount(role, minlength=len(roles))
         identified = np.abs(x_tilde).max(axis=0) > 1e-12  # the role varies within some cell
         centred = beta - np.average(beta, weights=counts)

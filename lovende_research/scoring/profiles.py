@@ -158,8 +158,7 @@ def element_pattern(profiles: pd.DataFrame, n_extreme: int = 3) -> pd.DataFrame:
     ).reset_index()
     rank = out.groupby("delimitation_id")["mean"].rank(ascending=False, method="first").to_numpy(dtype=float)
     n_ranked = out.groupby("delimitation_id")["mean"].transform("count").to_numpy(dtype=float)
-    with np.errstate(invalid="ignore"):
-        position = np.where(rank <= n_extreme, "strongest", np.where(rank > n_ranked - n_extreme, "weakest", "middle"))
-    out["rank"] = pd.array(np.where(np.isnan(rank), None, rank), dtype="Int64")
+    position = np.where(rank <= n_extreme, "strongest", np.where(rank > n_ranked - n_extreme, "weakest", "middle"))
+    out["rank"] = pd.array(rank, dtype="Int64")  # an element without a mean (NaN) has no rank
     out["position"] = position
     return out.sort_values(["delimitation_id", "rank"], kind="stable").reset_index(drop=True)

@@ -123,10 +123,12 @@ def _column_sd(values: np.ndarray) -> np.ndarray:
                 valid = ~np.isnan(row)
                 nobs += valid
                 delta = row - mean
-                with np.errstate(invalid="ignore", divide="ignore"):
+                # Where nobs is 0 the row is NaN, and NaN / 0 raises no flag; only an infinite replicate
+                # (inf − inf) would.
+                with np.errstate(invalid="ignore"):
                     mean = np.where(valid, mean + delta / nobs, mean)
                     m2 = np.where(valid, m2 + (row - mean) * delta, m2)
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore"):  # 0 / 0 for a single value (masked)
             out[start : start + width] = np.where(nobs > 1, np.sqrt(m2 / (nobs - 1)), np.nan)
     return out
 
@@ -172,7 +174,7 @@ def _replicate_overall(draws: BootstrapDraws, min_element_share: float) -> tuple
             compensation[:, g] = np.where(valid, (t - sum_g) - y, compensation_g)
             total[:, g] = np.where(valid, t, sum_g)
             count[:, g] += valid
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore"):  # 0 / 0 for a replicate without a score (masked)
             mean = total / count
         share = count / size[None, :]
         sufficient = (share >= min_element_share) & (count > 0)

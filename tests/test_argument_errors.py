@@ -84,3 +84,17 @@ def test_a_page_table_of_fewer_than_one_row_is_an_argument_error(max_rows: int) 
         == f"max_rows: {max_rows} cannot be used; expected: a whole number of at least 1"
     )
     assert "<table" in pt.table_html(pd.DataFrame({"n": [1, 2]}), "da", max_rows=1)
+
+
+def test_the_scoring_checks_give_their_english_too() -> None:
+    """Pins down that the one share check and the one choice check of scoring and bias carry an English
+    text (what `lovende --lang en` prints for `lovende plan` or `lovende compare`), word for word."""
+    from lovende_research.scoring.parameters import _check_choice, _check_share
+
+    with pytest.raises(ArgumentError) as raised:
+        _check_share("ci", 1.5)
+    assert in_language(raised.value.args[0], "en") == "ci: 1.5 cannot be used; expected: a number from 0 to 1"
+    with pytest.raises(ArgumentError) as raised:
+        _check_choice("aggregation", "mode", ("mean", "median"))
+    assert str(raised.value) == "aggregation: 'mode' kan ikke bruges; forventet: mean eller median"
+    assert in_language(raised.value.args[0], "en") == "aggregation: 'mode' cannot be used; expected: mean or median"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lovende_research.errors import Text
 from lovende_research.scoring.elements import informant_scores
 from lovende_research.scoring.parameters import AGGREGATIONS, ScoringError, _check_choice
 from lovende_research.scoring.profiles import _practice_grid
@@ -79,7 +80,10 @@ class BootstrapDraws:
             raise ScoringError(
                 "replicates",
                 sorted(replicates.columns),
-                "en tabel fra bootstrap_replicates (mangler " + ", ".join(missing) + ")",
+                Text(
+                    f"en tabel fra bootstrap_replicates (mangler {', '.join(missing)})",
+                    f"a table from bootstrap_replicates (lacking {', '.join(missing)})",
+                ),
             )
         frame = replicates.dropna(subset=keys)
         cell_code = frame.groupby(keys, sort=False).ngroup().to_numpy()
@@ -118,7 +122,7 @@ def draw_cells(element_scores: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
 
 def _check_n_boot(n_boot: int) -> None:
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
-        raise ScoringError("n_boot", n_boot, "et positivt heltal, fx 2000")
+        raise ScoringError("n_boot", n_boot, Text("et positivt heltal, fx 2000", "a positive whole number, e.g. 2000"))
 
 
 def bootstrap_draws(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lovende_research.errors import Text
 from lovende_research.instrument import Instrument
 from lovende_research.scoring.parameters import (
     AGGREGATIONS,
@@ -145,7 +146,10 @@ def informant_scores(element_scores: pd.DataFrame, aggregation: str = "mean") ->
         raise ScoringError(
             "element_scores",
             sorted(element_scores.columns),
-            "element_scores med interviews (mangler " + ", ".join(missing) + ")",
+            Text(
+                f"element_scores med interviews (mangler {', '.join(missing)})",
+                f"element_scores with interviews (lacking {', '.join(missing)})",
+            ),
         )
     keys = ["practice_id", "delimitation_id", "informant_id", "element_id"]
     out = (

@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from lovende_research.errors import Text
 from lovende_research.scoring.draws import BootstrapDraws, _check_n_boot, draw_cells
 from lovende_research.scoring.elements import informant_scores
 from lovende_research.scoring.parameters import ScoringError
@@ -336,5 +337,8 @@ def check_model_aggregation(aggregation: str) -> None:
         raise ScoringError(
             "aggregation",
             aggregation,
-            "mean eller leader med interval_method='model' (medianen: interval_method='bootstrap')",
+            Text(
+                "mean eller leader med interval_method='model' (medianen: interval_method='bootstrap')",
+                "mean or leader with interval_method='model' (the median: interval_method='bootstrap')",
+            ),
         )

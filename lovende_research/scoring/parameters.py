@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lovende_research.errors import ArgumentError
+from lovende_research.errors import ArgumentError, Text
 
 #: The share of an element's items (and of the elements, for the overall index) that must be answered
 #: for a score to count as sufficient; every step of scoring and bias takes this default.
@@ -51,11 +51,11 @@ ScoringError = ArgumentError
 
 def _check_choice(parameter: str, value: str, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        raise ScoringError(parameter, value, " eller ".join(allowed))
+        raise ScoringError(parameter, value, Text(" eller ".join(allowed), " or ".join(allowed)))
 
 
 def _check_share(parameter: str, value: float) -> None:
     """A share or level in [0, 1]; a bool is refused though Python counts it as an int (the one check for
     scoring and bias alike)."""
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
-        raise ScoringError(parameter, value, "et tal mellem 0 og 1")
+        raise ScoringError(parameter, value, Text("et tal mellem 0 og 1", "a number from 0 to 1"))

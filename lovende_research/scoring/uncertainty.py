@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lovende_research.errors import Text
 from lovende_research.scoring.draws import BootstrapDraws, bootstrap_draws
 from lovende_research.scoring.elements import informant_scores
 from lovende_research.scoring.parameters import COVERAGE_THRESHOLD, ScoringError, _check_share
@@ -221,7 +222,7 @@ def rank_intervals(
     """
     _check_share("ci", ci)
     if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or top_k < 1:
-        raise ScoringError("top_k", top_k, "et positivt heltal, fx 5")
+        raise ScoringError("top_k", top_k, Text("et positivt heltal, fx 5", "a positive whole number, e.g. 5"))
     draws = _as_draws(replicates, element_scores, aggregation, n_boot, seed)
     keys = ["practice_id", "delimitation_id"]
     overall = overall_index(practice_profiles(element_scores, aggregation), min_element_share)

@@ -1,0 +1,269 @@
+"""``bias/stability.py``: the closed-form leave-one-out ranks and summaries against re-ranking the long way.
+
+Fast tests for mutation testing of ``stability.py``. The expected values are computed here by brute force:
+the full index with one practice's value replaced, re-ranked by pandas (``method="min"``, descending),
+Kendall's tau-b from :func:`scipy.stats.kendalltau`, top-n sets compared; or the scoring chain
+(``reconcile_coders`` → ``element_scores`` → ``practice_profiles`` → ``overall_index``, not the code under
+test) run once per left-out informant or coder on small hand-made codings.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from lovende_research.bias import stability
+from lovende_research.errors import LovendeError
+from lovende_research.instrument import load_instrument
+from lovende_research.scoring import element_scores, overall_index, practice_profiles, reconcile_coders
+
+INSTRUMENT = load_instrument()
+ITEMS = [item.id for item in INSTRUMENT.items]
+
+
+def _rank(values: np.ndarray) -> np.ndarray:
+    return pd.Series(values).rank(ascending=False, method="min").to_numpy(dtype=float)
+
+
+def _brute_force(values: np.ndarray, q: int, b: float, top_n: int) -> dict[str, float]:
+    """One scenario re-ranked the long way: practice ``q``'s index replaced by ``b``."""
+    reduced = values.copy()
+    reduced[q] = b
+    full_rank, reduced_rank = _rank(values), _rank(reduced)
+    both = np.isfinite(values) & np.isfinite(reduced)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scipy may warn on a constant ranking; its NaN is the expectation
+        tau = float(stats.kendalltau(values[both], reduced[both]).statistic) if both.sum() >= 2 else np.nan
+    shift = reduced_rank - full_rank
+    return {
+        "rank_reduced": reduced_rank[q],
+        "n_practices": float(both.sum()),
+        "kendall_tau": tau,
+        "max_shift": float(np.nanmax(np.abs(shift))) if np.isfinite(shift).any() else np.nan,
+        "top_changed": float(set(np.flatnonzero(full_rank <= top_n)) != set(np.flatnonzero(reduced_rank <= top_n))),
+    }
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_one_moved_summary_equals_re_ranking_with_ties_and_dropouts(seed: int) -> None:
+    """Pins down the closed forms of ``_one_moved_summary`` (reduced rank of the moved practice, practices
+    ranked in both, tau-b from pair counts, largest shift, top-n change) against re-ranking every scenario:
+    indices on a coarse grid (many ties, ties at the top-n edge), unranked practices (NaN), a practice that
+    drops out (b NaN) or enters (a NaN), b equal to a, to another index, or strictly between."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 9))
+    values = rng.choice(np.array([0.2, 0.4, 0.5, 0.6, 0.8]), size=n)
+    values[rng.random(n) < 0.15] = np.nan
+    rank_full = _rank(values)
+    grid = np.array([np.nan, 0.1, 0.2, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9])
+    q = np.repeat(np.arange(n), len(grid))
+    b = np.tile(grid, n)
+    for top_n in (1, 2, 3):
+        got = stability._one_moved_summary(values, rank_full, q, b, top_n)
+        for k in range(len(q)):
+            expected = _brute_force(values, int(q[k]), float(b[k]), top_n)
+            case = f"values={values.tolist()} q={q[k]} b={b[k]} top_n={top_n}"
+            for key, value in expected.items():
+                assert float(got[key][k]) == pytest.approx(value, abs=1e-12, nan_ok=True), f"{key}: {case}"
+
+
+def test_kendall_tau_b_from_pair_counts_by_hand() -> None:
+    """Pins down tau-b = (C − D)/√((n₀ − n₁)(n₀ − n₂)) from pair counts, its clipping and NaN when one ranking
+    is all ties. 4 practices, 6 pairs; one pair discordant, no ties: (6 − 2)/6 = 2/3 (C = 5, D = 1).
+    One tie in x (n₁ = 1), none in y, one discordant: (6 − 1 − 0 + 0 − 2)/√(5·6) = 3/√30."""
+    tau = stability._kendall_tau_b(
+        np.array([6, 6, 6, 6]), np.array([0, 1, 6, 0]), np.array([0, 0, 0, 6]), np.array([0, 0, 0, 0]), np.array([1, 1, 0, 0])
+    )
+    assert tau[:2] == pytest.approx([2 / 3, 3 / np.sqrt(30)], abs=1e-12)
+    assert np.isnan(tau[2]) and np.isnan(tau[3])
+    # scipy on the same pairs: x = (1, 2, 3, 4), y = (1, 2, 4, 3)
+    assert tau[0] == pytest.approx(stats.kendalltau([1, 2, 3, 4], [1, 2, 4, 3]).statistic, abs=1e-12)
+
+
+def test_stability_summary_by_hand() -> None:
+    """Pins down the summary of given rows: P1 falls from 1 to 2, P2 rises; tau over the three pairs
+    (one discordant: (2 − 1)/3 = 1/3), the largest absolute shift 1, the top-1 set changed; a scenario with
+    one practice ranked in both has no tau and no shift where both shifts are NaN."""
+    st = pd.DataFrame(
+        {
+            "scenario": ["informant"] * 3 + ["coder"] * 2,
+            "left_out": ["x"] * 3 + ["K1"] * 2,
+            "left_out_practice": ["P1"] * 3 + [""] * 2,
+            "practice_id": ["P1", "P2", "P3", "P1", "P2"],
+            "overall_full": [0.9, 0.5, 0.1, 0.9, 0.5],
+            "overall_reduced": [0.4, 0.5, 0.1, np.nan, np.nan],
+            "rank_full": [1.0, 2.0, 3.0, 1.0, 2.0],
+            "rank_reduced": [2.0, 1.0, 3.0, np.nan, np.nan],
+            "shift": [1.0, -1.0, 0.0, np.nan, np.nan],
+        }
+    )
+    out = stability.stability_summary(st, top_n=1)
+    assert list(out.columns) == list(stability.SUMMARY_COLUMNS)
+    assert out["scenario"].tolist() == ["coder", "informant"]  # sorted by scenario and left-out unit
+    coder, informant = out.iloc[0], out.iloc[1]
+    assert informant["kendall_tau"] == pytest.approx(1 / 3, abs=1e-12)
+    assert informant["max_shift"] == 1.0 and informant["top_changed"] and informant["n_practices"] == 3
+    assert informant["left_out_practice"] == "P1"
+    assert np.isnan(coder["kendall_tau"]) and np.isnan(coder["max_shift"]) and coder["n_practices"] == 0
+    assert coder["top_changed"]  # P1 was in the top 1 and no practice is ranked without K1
+    # top 3: every practice stays in it
+    assert not stability.stability_summary(st.iloc[:3], top_n=3)["top_changed"].iloc[0]
+
+
+def _codings(values: dict[tuple[str, str], int | None]) -> pd.DataFrame:
+    """Every item of interview × coder coded ``value`` (``None``: every item *ved ikke*)."""
+    rows = [
+        (iv, coder, item, "main", value, "ved_ikke" if value is None else pd.NA, False)
+        for (iv, coder), value in values.items()
+        for item in ITEMS
+    ]
+    out = pd.DataFrame(
+        rows,
+        columns=["interview_id", "coder_id", "item_id", "delimitation_id", "value", "missing_code", "is_consensus"],
+    )
+    out["value"] = out["value"].astype("Int64")
+    out["missing_code"] = out["missing_code"].astype("string")
+    return out
+
+
+def _interviews(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["interview_id", "practice_id", "informant_id", "informant_role"])
+
+
+def _ranked(codings: pd.DataFrame, interviews: pd.DataFrame, drop_informant: str = "") -> pd.DataFrame:
+    scores = element_scores(reconcile_coders(codings, INSTRUMENT), INSTRUMENT, interviews)
+    scores = scores[scores["informant_id"] != drop_informant]
+    out = overall_index(practice_profiles(scores, "mean"))
+    return out.assign(rank=out["overall"].rank(ascending=False, method="min")).set_index("practice_id")
+
+
+STUDY = _interviews(
+    [
+        ("a", "P1", "L1", "leder"),
+        ("b", "P1", "M1", "medarbejder"),
+        ("c", "P2", "L2", "leder"),
+        ("d", "P2", "M2", "medarbejder"),
+        ("e", "P3", "L3", "leder"),
+        ("f", "P4", "L4", "leder"),
+        ("g", "P4", "M4", "medarbejder"),
+    ]
+)
+CODES = {
+    ("a", "K1"): 4,
+    ("a", "K2"): 4,
+    ("b", "K1"): 1,
+    ("b", "K2"): 2,
+    ("c", "K1"): 3,
+    ("c", "K2"): 3,
+    ("d", "K1"): 3,
+    ("d", "K2"): 2,
+    ("e", "K1"): 2,
+    ("e", "K2"): 3,
+    ("f", "K1"): None,
+    ("f", "K2"): None,
+    ("g", "K1"): 4,
+    ("g", "K2"): 1,
+}
+
+
+def test_rank_stability_equals_re_scoring_once_per_informant_and_coder() -> None:
+    """Pins down the table against the scoring chain run once per left-out informant and coder: the full
+    and reduced indices and ranks, the shift, the left-out practice, a practice whose only informant is
+    left out (P3 without L3: unranked), an informant without a sufficient score (L4: every answer *ved
+    ikke*; leaving them out changes nothing), coder scenarios for every practice, the ``own`` rows and the summary's statistics."""
+    codings = _codings(CODES)
+    out = stability.rank_stability(codings, STUDY, INSTRUMENT)
+    assert list(out.columns) == list(stability.STABILITY_COLUMNS)
+    full = _ranked(codings, STUDY)
+    informants = sorted({"L1", "M1", "L2", "M2", "L3", "L4", "M4"})
+    assert out.loc[out["scenario"] == "informant", "left_out"].drop_duplicates().tolist() == informants
+    for informant in informants:
+        reduced = _ranked(codings, STUDY, informant)
+        rows = out[(out["scenario"] == "informant") & (out["left_out"] == informant)].set_index("practice_id")
+        assert rows.index.tolist() == ["P1", "P2", "P3", "P4"]
+        practice = STUDY.set_index("informant_id").loc[informant, "practice_id"]
+        assert (rows["left_out_practice"] == practice).all()
+        expected = reduced["overall"].reindex(rows.index)
+        assert rows["overall_reduced"].to_numpy() == pytest.approx(expected.to_numpy(), abs=1e-15, nan_ok=True)
+        assert rows["rank_reduced"].to_numpy() == pytest.approx(
+            reduced["rank"].reindex(rows.index).to_numpy(), nan_ok=True
+        )
+        assert rows["overall_full"].to_numpy() == pytest.approx(full["overall"].to_numpy(), abs=1e-15)
+        assert rows["rank_full"].tolist() == full["rank"].tolist()
+        assert rows["shift"].to_numpy() == pytest.approx(
+            (rows["rank_reduced"] - rows["rank_full"]).to_numpy(), nan_ok=True
+        )
+    for coder in ("K1", "K2"):
+        kept = codings[codings["coder_id"] != coder]
+        reduced = _ranked(kept, STUDY)
+        rows = out[(out["scenario"] == "coder") & (out["left_out"] == coder)].set_index("practice_id")
+        assert (rows["left_out_practice"] == "").all()
+        assert rows["overall_reduced"].to_numpy() == pytest.approx(reduced["overall"].to_numpy(), abs=1e-15, nan_ok=True)
+        assert rows["rank_reduced"].to_numpy() == pytest.approx(reduced["rank"].to_numpy(), nan_ok=True)
+    own = stability.rank_stability(codings, STUDY, INSTRUMENT, rows="own")
+    own_informants = own[own["scenario"] == "informant"]
+    assert (own_informants["practice_id"] == own_informants["left_out_practice"]).all()
+    assert len(own_informants) == len(informants) and (own["scenario"] == "coder").sum() == 8
+    pd.testing.assert_frame_equal(
+        own_informants.reset_index(drop=True),
+        out[(out["scenario"] == "informant") & (out["practice_id"] == out["left_out_practice"])].reset_index(
+            drop=True
+        ),
+    )
+    # the summary computed in one pass equals the summary of the whole table
+    _, summary = stability._stability(codings, STUDY, INSTRUMENT, "median", "mean", 0.5, "main", 2, "own")
+    expected = stability.stability_summary(out, top_n=2)
+    expected = pd.concat([expected[expected["scenario"] == "coder"], expected[expected["scenario"] == "informant"]])
+    pd.testing.assert_frame_equal(
+        summary.drop(columns=["kendall_tau"]).reset_index(drop=True),
+        expected.drop(columns=["kendall_tau"]).reset_index(drop=True),
+        check_dtype=False,
+    )
+    assert summary["kendall_tau"].to_numpy() == pytest.approx(expected["kendall_tau"].to_numpy(), abs=1e-12, nan_ok=True)
+
+
+def test_an_informant_in_two_practices_is_re_ranked_the_long_way() -> None:
+    """Pins down the slow path: an informant whose scores fall in two practices (interviews in P1 and P2)
+    moves both indices at once; its rows and summary equal re-scoring without them, and ``own`` keeps the
+    rows of both practices."""
+    interviews = _interviews(
+        [
+            ("a", "P1", "X", "leder"),
+            ("b", "P1", "M1", "medarbejder"),
+            ("c", "P2", "X", "leder"),
+            ("d", "P2", "M2", "medarbejder"),
+            ("e", "P3", "L3", "leder"),
+        ]
+    )
+    codes = {("a", "K1"): 4, ("b", "K1"): 2, ("c", "K1"): 1, ("d", "K1"): 3, ("e", "K1"): 2}
+    codings = _codings(codes)
+    out = stability.rank_stability(codings, interviews, INSTRUMENT)
+    rows = out[out["left_out"] == "X"].set_index("practice_id")
+    reduced = _ranked(codings, interviews, "X")
+    assert rows["overall_reduced"].to_numpy() == pytest.approx(reduced["overall"].to_numpy(), abs=1e-15)
+    assert rows["rank_reduced"].tolist() == reduced["rank"].tolist()
+    assert (rows["left_out_practice"] == "P1").all()  # the practice of the informant's first interview
+    own = stability.rank_stability(codings, interviews, INSTRUMENT, rows="own")
+    assert sorted(own.loc[own["left_out"] == "X", "practice_id"]) == ["P1", "P2"]
+    assert not (out["scenario"] == "coder").any()  # one coder: no coder scenario
+    _, summary = stability._stability(codings, interviews, INSTRUMENT, "median", "mean", 0.5, "main", 1, "all")
+    expected = stability.stability_summary(out, top_n=1)
+    pd.testing.assert_frame_equal(
+        summary.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False, atol=1e-12
+    )
+
+
+def test_a_practice_never_ranked_and_a_bad_rows_choice() -> None:
+    """A practice without a sufficient score: its one scenario has no index and no rank either way;
+    ``rows`` other than all/own is refused by name."""
+    interviews = _interviews([("a", "P1", "L1", "leder")])
+    codings = _codings({("a", "K1"): None})
+    out = stability.rank_stability(codings, interviews, INSTRUMENT)
+    assert out["left_out"].tolist() == ["L1"] and list(out.columns) == list(stability.STABILITY_COLUMNS)
+    assert out[["overall_full", "overall_reduced", "rank_full", "rank_reduced", "shift"]].isna().all().all()
+    with pytest.raises(LovendeError, match="rows"):
+        stability.rank_stability(codings, interviews, INSTRUMENT, rows="some")

@@ -76,7 +76,11 @@ def test_kendall_tau_b_from_pair_counts_by_hand() -> None:
     is all ties. 4 practices, 6 pairs; one pair discordant, no ties: (6 − 2)/6 = 2/3 (C = 5, D = 1).
     One tie in x (n₁ = 1), none in y, one discordant: (6 − 1 − 0 + 0 − 2)/√(5·6) = 3/√30."""
     tau = stability._kendall_tau_b(
-        np.array([6, 6, 6, 6]), np.array([0, 1, 6, 0]), np.array([0, 0, 0, 6]), np.array([0, 0, 0, 0]), np.array([1, 1, 0, 0])
+        np.array([6, 6, 6, 6]),
+        np.array([0, 1, 6, 0]),
+        np.array([0, 0, 0, 6]),
+        np.array([0, 0, 0, 0]),
+        np.array([1, 1, 0, 0]),
     )
     assert tau[:2] == pytest.approx([2 / 3, 3 / np.sqrt(30)], abs=1e-12)
     assert np.isnan(tau[2]) and np.isnan(tau[3])
@@ -202,7 +206,9 @@ def test_rank_stability_equals_re_scoring_once_per_informant_and_coder() -> None
         reduced = _ranked(kept, STUDY)
         rows = out[(out["scenario"] == "coder") & (out["left_out"] == coder)].set_index("practice_id")
         assert (rows["left_out_practice"] == "").all()
-        assert rows["overall_reduced"].to_numpy() == pytest.approx(reduced["overall"].to_numpy(), abs=1e-15, nan_ok=True)
+        assert rows["overall_reduced"].to_numpy() == pytest.approx(
+            reduced["overall"].to_numpy(), abs=1e-15, nan_ok=True
+        )
         assert rows["rank_reduced"].to_numpy() == pytest.approx(reduced["rank"].to_numpy(), nan_ok=True)
     own = stability.rank_stability(codings, STUDY, INSTRUMENT, rows="own")
     own_informants = own[own["scenario"] == "informant"]
@@ -210,9 +216,7 @@ def test_rank_stability_equals_re_scoring_once_per_informant_and_coder() -> None
     assert len(own_informants) == len(informants) and (own["scenario"] == "coder").sum() == 8
     pd.testing.assert_frame_equal(
         own_informants.reset_index(drop=True),
-        out[(out["scenario"] == "informant") & (out["practice_id"] == out["left_out_practice"])].reset_index(
-            drop=True
-        ),
+        out[(out["scenario"] == "informant") & (out["practice_id"] == out["left_out_practice"])].reset_index(drop=True),
     )
     # the summary computed in one pass equals the summary of the whole table
     _, summary = stability._stability(codings, STUDY, INSTRUMENT, "median", "mean", 0.5, "main", 2, "own")
@@ -223,7 +227,9 @@ def test_rank_stability_equals_re_scoring_once_per_informant_and_coder() -> None
         expected.drop(columns=["kendall_tau"]).reset_index(drop=True),
         check_dtype=False,
     )
-    assert summary["kendall_tau"].to_numpy() == pytest.approx(expected["kendall_tau"].to_numpy(), abs=1e-12, nan_ok=True)
+    assert summary["kendall_tau"].to_numpy() == pytest.approx(
+        expected["kendall_tau"].to_numpy(), abs=1e-12, nan_ok=True
+    )
 
 
 def test_an_informant_in_two_practices_is_re_ranked_the_long_way() -> None:

@@ -90,6 +90,13 @@ MODULES: dict[str, tuple[list[str], list[str], list[str]]] = {
     "bias.delimitation": (["lovende_research/bias/delimitation.py"], ["tests/test_bias_delimitation.py"], []),
     "bias.flags": (["lovende_research/bias/flags.py"], ["tests/test_bias_flags.py"], []),
     "bias.verdicts": (["lovende_research/bias/verdicts.py"], ["tests/test_bias_verdicts.py"], []),
+    "bias.checks": (["lovende_research/bias/checks.py"], ["tests/test_bias_checks.py"], []),
+    # phrases.py is a table of sentences, no function: mutmut mutates inside functions only
+    "bias.common": (
+        ["lovende_research/bias/common.py"],
+        ["tests/test_bias_roles.py", "tests/test_bias_informants.py"],
+        [],
+    ),
     # test_bias_styles.py and the fast response-style tests of test_bias.py (its 20-seed validity tests
     # take a minute per mutant).
     "bias.styles": (

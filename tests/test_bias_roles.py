@@ -249,9 +249,14 @@ def test_alpha_level_must_be_a_share_between_0_and_1(alpha: object) -> None:
 
 
 def test_missing_columns_are_named() -> None:
-    data = _scores(n_practices=2, seed=7).drop(columns=["informant_role"])
-    with pytest.raises(LovendeError, match="informant_role"):
+    """Pins down ``bias.common._require``'s message: the table, its columns (sorted), the missing ones."""
+    data = _scores(n_practices=2, seed=7).drop(columns=["informant_role", "element_id"])
+    with pytest.raises(LovendeError) as caught:
         roles.fit_role_model(data)
+    assert str(caught.value) == (
+        "element_scores: ['informant_id', 'practice_id', 'score'] kan ikke bruges; forventet: en tabel med "
+        "kolonnerne informant_role, element_id"
+    )
 
 
 def test_role_design_names_and_indicators_by_hand() -> None:

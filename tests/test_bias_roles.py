@@ -172,6 +172,7 @@ def test_no_reference_role_or_no_other_role_gives_no_result() -> None:
     table = roles.role_effects(data[data["informant_role"] != "leder"])
     assert table["reason"].tolist() == ["no_reference"] * 2
     assert not table["significant"].any() and table["p_holm"].isna().all() and table["estimate"].isna().all()
+    assert table["p_holm"].dtype == np.float64 and table["p_value"].dtype == np.float64
     only_leaders = roles.role_effects(data[data["informant_role"] == "leder"])
     assert only_leaders.empty and list(only_leaders.columns) == list(roles.ROLE_COLUMNS)
     assert roles.fit_role_model(data[data["informant_role"] == "leder"]).reason == "no_reference"
@@ -204,6 +205,7 @@ def test_role_effects_reads_the_table_from_the_fit() -> None:
     table = roles.role_effects(data, ["P0-S"], alpha_level=0.1, fit=fit)
     assert list(table.columns) == list(roles.ROLE_COLUMNS)
     assert table["role"].tolist() == ["medarbejder", "samarbejdspartner"]
+    assert table["estimate"].tolist() == fit.estimate.tolist()
     se = np.sqrt(np.diag(fit.cov))
     p = 2 * stats.norm.sf(np.abs(fit.estimate / se))
     z = stats.norm.ppf(0.95)  # 1.645 at α = 0.10
@@ -220,7 +222,7 @@ def test_role_effects_reads_the_table_from_the_fit() -> None:
         assert (table[f"{c}_var"] == fit.variances[c]).all()
     assert fit.optimizer in ("lbfgs", "powell", "nm")
     assert (table["model"] == "mixed").all() and (table["optimizer"] == fit.optimizer).all()
-    assert table["converged"].all() and (table["reason"] == "").all()
+    assert table["converged"].tolist() == [True, True] and (table["reason"] == "").all()
     # the same fit marked unreadable: the numbers stay, nothing is significant
     fit.reason = "fit_failed"
     fit.notes = ["lbfgs: a", "powell: b"]
@@ -244,7 +246,7 @@ def test_significance_is_strict_at_alpha() -> None:
 @pytest.mark.parametrize("alpha", [-0.1, 1.5, "0.05", True])
 def test_alpha_level_must_be_a_share_between_0_and_1(alpha: object) -> None:
     data = _scores(n_practices=2, seed=7)
-    with pytest.raises(LovendeError, match="alpha_level"):
+    with pytest.raises(LovendeError, match="^alpha_level: "):
         roles.role_effects(data, alpha_level=alpha, fit=roles.fit_role_model(data[data["informant_role"] == "x"]))  # type: ignore[arg-type]
 
 
@@ -326,3 +328,38 @@ def test_role_profiles_by_hand() -> None:
     assert out["n_elements"].tolist() == [2, 2]
     assert out["excluded"].tolist() == [False, True]
     assert out["practice_id"].tolist() == ["P1", "P2"] and out["informant_role"].tolist() == ["leder", "medarbejder"]
+
+
+def test_role_effects_fits_the_documented_model_by_default_and_passes_its_flags_on() -> None:
+    """Pins down that ``role_effects`` without a fit fits the full model (both terms) by default, and
+    passes ``informant_level`` and ``practice_element`` to the fit: each table equals the one read from
+    ``fit_role_model`` with the same flags."""
+    data = _scores(seed=2)
+    for flags in ({}, {"informant_level": False}, {"practice_element": False}):
+        table = roles.role_effects(data, ["P1-S"], **flags)  # type: ignore[arg-type]
+        expected = roles.role_effects(data, ["P1-S"], fit=roles.fit_role_model(data, ["P1-S"], **flags))  # type: ignore[arg-type]
+        pd.testing.assert_frame_equal(table, expected)
+        assert table["model"].iloc[0] == ("practice_only" if flags.get("informant_level") is False else "mixed")
+        assert np.isnan(table["practice_element_var"].iloc[0]) == (flags.get("practice_element") is False)
+        assert np.isnan(table["informant_var"].iloc[0]) == (flags.get("informant_level") is False)
+
+
+def test_a_zero_standard_error_gives_no_p_value_and_no_warning() -> None:
+    """A fit handed in with a zero variance (0/0 and b/0 in the Wald ratio) gives p-values without numpy's
+    division warnings (warnings are errors in this suite): NaN for 0/0, 0 for 0.1/0 (z infinite); and,
+    the fit being unreadable, no significant role."""
+    fit = roles.RoleFit(
+        "leder",
+        ["medarbejder", "samarbejdspartner"],
+        np.array([0.0, 0.1]),
+        np.zeros((2, 2)),
+        dict.fromkeys(("practice", "practice_element", "informant", "residual"), 0.0),
+        [],
+        "fit_failed",
+        "",
+        [],
+    )
+    table = roles.role_effects(_scores(n_practices=2), fit=fit)
+    assert np.isnan(table["p_value"].iloc[0]) and table["p_value"].iloc[1] == 0.0
+    assert np.isnan(table["p_holm"].iloc[0]) and table["p_holm"].iloc[1] == 0.0  # Holm over the finite p only
+    assert not table["significant"].any()

@@ -47,9 +47,15 @@ def test_informant_icc_averages_interviews_excludes_informants_and_adds_the_over
     """Pins down the ratings the ICC is computed on: an informant's interviews averaged first (``a`` has
     two interviews on ``maal``: 0.8 and 1.0, so 0.9), excluded informants left out (``z`` would otherwise
     be a third rater in P1), the overall row on each informant's mean over their elements, the element
-    rows in the data's order, and each row's band."""
+    rows in the order elements first appear, and each row's band."""
     rows = [
-        # practice, informant, element, score
+        # practice, informant, element, score (teori first: the rows keep the data's element order)
+        ("P1", "a", "teori", 0.5),
+        ("P1", "b", "teori", 0.7),
+        ("P2", "c", "teori", 0.6),
+        ("P2", "d", "teori", 0.4),
+        ("P3", "e", "teori", 0.3),
+        ("P3", "f", "teori", 0.5),
         ("P1", "a", "maal", 0.8),
         ("P1", "a", "maal", 1.0),
         ("P1", "b", "maal", 0.8),
@@ -58,16 +64,10 @@ def test_informant_icc_averages_interviews_excludes_informants_and_adds_the_over
         ("P2", "d", "maal", 0.3),
         ("P3", "e", "maal", 0.5),
         ("P3", "f", "maal", 0.6),
-        ("P1", "a", "teori", 0.5),
-        ("P1", "b", "teori", 0.7),
-        ("P2", "c", "teori", 0.6),
-        ("P2", "d", "teori", 0.4),
-        ("P3", "e", "teori", 0.3),
-        ("P3", "f", "teori", 0.5),
     ]
     es = pd.DataFrame(rows, columns=["practice_id", "informant_id", "element_id", "score"])
     out = informants.informant_icc(es, exclude_informants=["z"]).set_index("element_id")
-    assert out.index.tolist() == ["maal", "teori", "overall"]
+    assert out.index.tolist() == ["teori", "maal", "overall"]
     # maal: P1 (0.9, 0.8), P2 (0.2, 0.3), P3 (0.5, 0.6); teori: (0.5, 0.7), (0.6, 0.4), (0.3, 0.5);
     # overall (each informant's mean of maal and teori): a 0.7, b 0.75; c 0.4, d 0.35; e 0.4, f 0.55.
     maal = _icc1([[0.9, 0.8], [0.2, 0.3], [0.5, 0.6]])

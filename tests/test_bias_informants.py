@@ -66,7 +66,9 @@ def test_informant_icc_averages_interviews_excludes_informants_and_adds_the_over
         ("P3", "f", "maal", 0.6),
     ]
     es = pd.DataFrame(rows, columns=["practice_id", "informant_id", "element_id", "score"])
-    out = informants.informant_icc(es, exclude_informants=["z"]).set_index("element_id")
+    table = informants.informant_icc(es, exclude_informants=["z"])
+    assert table.index.tolist() == [0, 1, 2]  # a plain index, one row each
+    out = table.set_index("element_id")
     assert out.index.tolist() == ["teori", "maal", "overall"]
     # maal: P1 (0.9, 0.8), P2 (0.2, 0.3), P3 (0.5, 0.6); teori: (0.5, 0.7), (0.6, 0.4), (0.3, 0.5);
     # overall (each informant's mean of maal and teori): a 0.7, b 0.75; c 0.4, d 0.35; e 0.4, f 0.55.
@@ -105,9 +107,11 @@ def test_informant_icc_interval_is_the_one_way_interval_at_the_level_given(confi
     q = 1 - (1 - confidence) / 2
     f_low, f_up = f / stats.f.ppf(q, a - 1, a * (k - 1)), f * stats.f.ppf(q, a * (k - 1), a - 1)
     out = informants.informant_icc(es, confidence=confidence).set_index("element_id")
-    assert (out.loc["maal", "icc1_ci_low"], out.loc["maal", "icc1_ci_high"]) == pytest.approx(
-        ((f_low - 1) / (f_low + k - 1), (f_up - 1) / (f_up + k - 1)), abs=1e-12
-    )
+    # one element: the overall row (each informant's mean over that one element) has the same limits
+    for row in ("maal", "overall"):
+        assert (out.loc[row, "icc1_ci_low"], out.loc[row, "icc1_ci_high"]) == pytest.approx(
+            ((f_low - 1) / (f_low + k - 1), (f_up - 1) / (f_up + k - 1)), abs=1e-12
+        )
 
 
 def test_informant_icc_with_one_practice_has_no_statistic_and_names_missing_columns() -> None:
@@ -116,5 +120,9 @@ def test_informant_icc_with_one_practice_has_no_statistic_and_names_missing_colu
     es = pd.DataFrame({"practice_id": "P1", "informant_id": ["a", "b"], "element_id": "maal", "score": [0.4, 0.6]})
     out = informants.informant_icc(es)
     assert out["icc1"].isna().all() and (out["band"] == "unknown").all()
-    with pytest.raises(LovendeError, match="informant_id"):
+    with pytest.raises(LovendeError) as caught:
         informants.informant_icc(es.drop(columns=["informant_id"]))
+    assert str(caught.value) == (
+        "element_scores: ['element_id', 'practice_id', 'score'] kan ikke bruges; forventet: en tabel med "
+        "kolonnerne informant_id"
+    )

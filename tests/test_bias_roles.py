@@ -9,6 +9,7 @@ Holm, or from arithmetic by hand in a comment; never from ``roles.py`` itself.
 from __future__ import annotations
 
 import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -98,6 +99,7 @@ def test_fit_equals_statsmodels_formula_route_with_counts_and_variances() -> Non
     model, built another way)."""
     data = _scores(seed=1)
     data.loc[3, "score"] = np.nan  # an insufficient score leaves the model
+    data["note"] = [np.nan] * 10 + ["x"] * (len(data) - 10)  # a missing value elsewhere does not
     excluded = ["P5-S", "nobody"]  # one informant set aside; an id not in the data is not counted
     kept = data[(data["informant_id"] != "P5-S")].dropna(subset=["score"]).reset_index(drop=True)
     expected = _statsmodels_fit(kept)
@@ -118,6 +120,9 @@ def test_fit_equals_statsmodels_formula_route_with_counts_and_variances() -> Non
     )
     # 6 practices × 4 informants × 3 elements = 72 rows, less P5-S's 3 and the one NaN: 68; 23 informants.
     assert fit.counts == {"n_obs": 68, "n_practices": 6, "n_informants": 23, "n_excluded": 1}
+    # scores held as Python objects (a column read from a mixed sheet) are read as numbers
+    as_objects = roles.fit_role_model(data.assign(score=data["score"].astype(object)), excluded)
+    np.testing.assert_allclose(as_objects.estimate, fit.estimate, rtol=0, atol=1e-12)
     assert fit.offset("leder") == 0.0
     assert fit.offset("samarbejdspartner") == pytest.approx(expected.fe_params[NAMES[1]], abs=1e-8)
     assert np.isnan(fit.offset("ukendt"))
@@ -163,7 +168,10 @@ def test_no_reference_role_or_no_other_role_gives_no_result() -> None:
     data = _scores(seed=4)
     fit = roles.fit_role_model(data[data["informant_role"] != "leder"])
     assert fit.reason == "no_reference" and not fit.converged
+    assert fit.reference == "leder" and fit.model == "mixed" and fit.optimizer == "" and fit.boundary == []
     assert fit.roles == ["medarbejder", "samarbejdspartner"]
+    no_leader = data[data["informant_role"] != "leder"]
+    assert roles.fit_role_model(no_leader, informant_level=False).model == "practice_only"
     assert fit.estimate.shape == (2,) and np.isnan(fit.estimate).all()
     assert fit.cov.shape == (2, 2) and np.isnan(fit.cov).all()
     assert set(fit.variances) == {"practice", "practice_element", "informant", "residual"}
@@ -363,3 +371,91 @@ def test_a_zero_standard_error_gives_no_p_value_and_no_warning() -> None:
     assert np.isnan(table["p_value"].iloc[0]) and table["p_value"].iloc[1] == 0.0
     assert np.isnan(table["p_holm"].iloc[0]) and table["p_holm"].iloc[1] == 0.0  # Holm over the finite p only
     assert not table["significant"].any()
+
+
+def _fake_result(
+    estimate: list[float],
+    variance: list[float],
+    components: tuple[float, float, float, float] = (0.01, 0.002, 0.003, 0.004),
+    converged: bool = True,
+) -> SimpleNamespace:
+    """What ``fit_role_model`` reads of a statsmodels fit, written down: the contrasts, their covariance
+    (diagonal), the practice, practice × element, informant and residual variances, and ``converged``."""
+    practice, practice_element, informant, residual = components
+    return SimpleNamespace(
+        converged=converged,
+        fe_params=pd.Series(estimate, index=NAMES),
+        cov_params=lambda: pd.DataFrame(np.diag(variance), index=NAMES, columns=NAMES),
+        model=SimpleNamespace(exog_vc=SimpleNamespace(names=["informant", "practice_element"])),
+        vcomp=np.array([informant, practice_element]),
+        cov_re=np.array([[practice]]),
+        scale=residual,
+    )
+
+
+def _fit_with(monkeypatch: pytest.MonkeyPatch, outcomes: dict[str, object]) -> roles.RoleFit:
+    """``fit_role_model`` with each optimiser's outcome (a result, or an exception to raise) given."""
+    from statsmodels.regression.mixed_linear_model import MixedLM
+
+    def fake_fit(self: object, reml: bool = True, method: list[str] | None = None) -> object:
+        outcome = outcomes[(method or ["?"])[0]]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    monkeypatch.setattr(MixedLM, "fit", fake_fit)
+    return roles.fit_role_model(_scores(n_practices=2))
+
+
+def test_the_readable_fit_rule_optimiser_by_optimiser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pins down the rule of ``fit_role_model`` on written-down fits: an optimiser that raises, one whose
+    contrast is NaN, one with a zero, a negative or an infinite variance, one not converged are each
+    passed over (with a note saying why, except for non-convergence, whose warnings speak for it) and the
+    next one tried; the first readable one is used."""
+    good = _fake_result([-0.1, 0.05], [0.0004, 0.0009])
+    fit = _fit_with(
+        monkeypatch,
+        {
+            "lbfgs": np.linalg.LinAlgError("singular matrix"),
+            "powell": _fake_result([np.nan, 0.05], [0.0004, 0.0009]),
+            "nm": good,
+        },
+    )
+    assert fit.converged and fit.optimizer == "nm" and fit.estimate.tolist() == [-0.1, 0.05]
+    assert fit.notes == [
+        "lbfgs: LinAlgError: singular matrix",
+        "powell: role contrasts or their standard errors not finite",
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a negative variance must not reach np.sqrt's warning
+        fit = _fit_with(
+            monkeypatch,
+            {
+                "lbfgs": _fake_result([-0.1, 0.05], [0.0, 0.0009]),
+                "powell": _fake_result([-0.1, 0.05], [-0.0004, 0.0009]),
+                "nm": _fake_result([-0.1, 0.05], [np.inf, 0.0009]),
+            },
+        )
+    assert fit.reason == "fit_failed" and fit.optimizer == ""
+    assert fit.notes == [f"{m}: role contrasts or their standard errors not finite" for m in ("lbfgs", "powell", "nm")]
+    fit = _fit_with(
+        monkeypatch,
+        {"lbfgs": _fake_result([0.0, 0.0], [1.0, 1.0], converged=False), "powell": ValueError("bad"), "nm": good},
+    )
+    assert fit.optimizer == "nm" and fit.notes == ["powell: ValueError: bad"]
+    np.testing.assert_array_equal(fit.cov, np.diag([0.0004, 0.0009]))
+    assert fit.variances == {"practice": 0.01, "practice_element": 0.002, "informant": 0.003, "residual": 0.004}
+
+
+def test_boundary_at_exactly_one_millionth_of_the_total_variance(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pins down ``variance <= 1e-6 · total``: an informant variance of 9e-7 with a total of exactly 0.9
+    (0.5 + 0.25 + 9e-7 + 0.1499991, summed in that order) is on the boundary; with a total of about 4 a
+    variance of 1e-6 is too (1e-6 ≤ 4e-6) while 0.5 is not."""
+    components = (0.5, 0.25, 9e-07, 0.14999910000000002)
+    assert sum(components) == 0.9 and 9e-07 == 1e-6 * 0.9  # the equality the test is about
+    result = _fake_result([-0.1, 0.05], [0.0004, 0.0009], components)
+    assert _fit_with(monkeypatch, {"lbfgs": result}).boundary == ["informant"]
+    result = _fake_result([-0.1, 0.05], [0.0004, 0.0009], (3.0, 0.5, 1e-6, 0.5 - 1e-6))
+    assert _fit_with(monkeypatch, {"lbfgs": result}).boundary == ["informant"]
+    result = _fake_result([-0.1, 0.05], [0.0004, 0.0009], (3.0, 0.5, 5e-6, 0.5))  # 5e-6 > 1e-6 · 4
+    assert _fit_with(monkeypatch, {"lbfgs": result}).boundary == []

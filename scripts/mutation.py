@@ -14,6 +14,7 @@ Usage::
     .venv/bin/python scripts/mutation.py io            # one module
     .venv/bin/python scripts/mutation.py               # every module in turn (about an hour on 2 cores)
     .venv/bin/python scripts/mutation.py io --max-children 1
+    .venv/bin/python scripts/mutation.py io --retry    # only the last run's survivors, after new tests
 
 Each module's result is written to ``build/mutation/<module>.json`` (killed, survived, timeouts, score and
 the survivors' names), the survivors' diffs to ``build/mutation/<module>.survivors.txt``, and a row of the
@@ -148,9 +149,20 @@ def _setup_cfg(mutate: list[str], tests: list[str], work: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run_module(module: str, max_children: int) -> dict[str, object]:
-    """Run mutmut over one module of :data:`MODULES` and return its counts and surviving mutants."""
+def run_module(module: str, max_children: int, retry: bool = False) -> dict[str, object]:
+    """Run mutmut over one module of :data:`MODULES` and return its counts and surviving mutants.
+
+    With ``retry`` only the survivors of the module's last result (``build/mutation/<module>.json``) are
+    run again, on the tests as they are now, and the counts merged into that result: after tests were
+    written for the survivors, without running every killed mutant again.
+    """
     mutate, tests, names = MODULES[module]
+    previous: dict[str, object] | None = None
+    if retry:
+        previous = json.loads((BUILD / f"{module}.json").read_text(encoding="utf-8"))
+        names = list(previous["survivors"])  # type: ignore[call-overload]
+        if not names:  # nothing to run again (an empty list would run every mutant)
+            return previous
     work = BUILD / module
     _copy_project(work)
     (work / "setup.cfg").write_text(_setup_cfg(mutate, tests, work), encoding="utf-8")
@@ -182,6 +194,9 @@ def run_module(module: str, max_children: int) -> dict[str, object]:
         for name in survivors
     ]
     (BUILD / f"{module}.survivors.txt").write_text("\n".join(diffs), encoding="utf-8")
+    if previous is not None:  # the earlier run's kills stand; only its survivors were run again
+        for key in ("killed", "timeout"):
+            counts[key] += int(previous[key])  # type: ignore[call-overload]
     # A mutant no selected test reaches counts as surviving: nothing would notice it. A timeout counts as
     # killed (the mutant made a test hang, which a run notices). Mutants not run ("not checked") are left out.
     caught = counts["killed"] + counts["timeout"]
@@ -190,7 +205,7 @@ def run_module(module: str, max_children: int) -> dict[str, object]:
         "module": module,
         "mutated": mutate,
         "tests": tests,
-        "total": len(status),
+        "total": int(previous["total"]) if previous is not None else len(status),  # type: ignore[call-overload]
         **{key.replace(" ", "_"): value for key, value in counts.items()},
         "score": round(caught / judged, 3) if judged else None,
         "survivors": survivors,
@@ -205,10 +220,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--max-children", type=int, default=1, help="parallel mutants (default 1: the machine is shared)"
     )
+    parser.add_argument(
+        "--retry", action="store_true", help="run only the survivors of each module's last result again"
+    )
     args = parser.parse_args(argv)
     BUILD.mkdir(parents=True, exist_ok=True)
     for module in args.modules or list(MODULES):
-        result = run_module(module, args.max_children)
+        result = run_module(module, args.max_children, args.retry)
         score = "–" if result["score"] is None else f"{100 * float(result['score']):.0f} %"
         print(
             f"| {module} | {result['total']} | {result['killed']} | {result['timeout']} | {result['survived']} | {result['no_tests']} | {score} |"

@@ -58,7 +58,7 @@ def _scores(extra: list[tuple[str, str, str, str, float]] | None = None) -> pd.D
 def test_declared_mixes_by_hand_and_an_unknown_mix_is_refused() -> None:
     """Pins down the three mixes: the study's informants counted once each (2 leaders, 3 staff: 0.4, 0.6;
     M3's NaN score still counts them as an informant), every role equally, the leader alone."""
-    es = _scores()
+    es = _scores([("P1", "L1", "leder", "oekonomi", 0.5)])  # L1 with three rows: still one informant
     assert fair.declared_mix(es, "study", ["leder", "medarbejder"]) == pytest.approx(
         {"leder": 0.4, "medarbejder": 0.6}, abs=1e-12
     )
@@ -68,8 +68,28 @@ def test_declared_mixes_by_hand_and_an_unknown_mix_is_refused() -> None:
     )
     assert fair.declared_mix(es, "equal", three) == pytest.approx(dict.fromkeys(three, 1 / 3), abs=1e-12)
     assert fair.declared_mix(es, "leder", three) == {"leder": 1.0, "medarbejder": 0.0, "samarbejdspartner": 0.0}
-    with pytest.raises(LovendeError, match="fair_mix"):
+    with pytest.raises(LovendeError) as caught:
         fair.declared_mix(es, "leaders", three)
+    assert str(caught.value) == "fair_mix: 'leaders' kan ikke bruges; forventet: study eller equal eller leder"
+
+
+def test_an_unknown_mix_is_refused_even_when_the_fit_cannot_be_read() -> None:
+    """A bug found by mutation testing: with an unreadable fit the mix was never looked at, so a misspelt
+    ``fair_mix`` passed silently on one study and was refused on another."""
+    with pytest.raises(LovendeError, match="^fair_mix: "):
+        fair.fair_profiles(_scores(), _fit(reason="fit_failed"), mix="leaders")
+
+
+def test_the_top_n_default_is_the_stage_s() -> None:
+    import inspect
+
+    from lovende_research.bias import checks, flags
+
+    defaults = {
+        inspect.signature(function).parameters["top_n"].default
+        for function in (fair.fair_profiles, flags.practice_flags, checks.run_bias_checks)
+    }
+    assert defaults == {5}
 
 
 def test_fair_cells_and_overall_at_the_study_mix_worked_by_hand() -> None:
@@ -108,7 +128,6 @@ def test_fair_cells_and_overall_at_the_study_mix_worked_by_hand() -> None:
     assert (cells["ci_high"] - z * cells["se"]).to_numpy() == pytest.approx(cells["fair"].to_numpy(), abs=1e-12)
     assert cells.loc[keys, "observed"].to_numpy() == pytest.approx([0.5, 0.7, 0.3, 0.4, 0.55, 0.75], abs=1e-12)
     assert cells.loc[keys, "n_scored"].tolist() == [2, 2, 1, 2, 1, 1]
-    assert cells["adjusted"].all()
 
     overall = overall.set_index("practice_id")
     # fair overall: P1 (0.68 + 0.48)/2 = 0.58, P2 (0.48 + 0.38)/2 = 0.43, P3 (0.63 + 0.43)/2 = 0.53;
@@ -129,7 +148,7 @@ def test_fair_cells_and_overall_at_the_study_mix_worked_by_hand() -> None:
     assert overall["top_observed"].tolist() == [False, False, True]
     assert overall["top_fair"].tolist() == [True, False, False]
     assert overall["depends_on_roles"].tolist() == [True, False, True]
-    assert overall["adjusted"].all()
+    assert overall["adjusted"].tolist() == [True, True, True] and cells["adjusted"].tolist() == [True] * 6
     # top 2: P1 and P3 on both rankings, nothing depends on the roles
     _, top2 = fair.fair_profiles(_scores(), _fit(), top_n=2)
     assert top2["top_observed"].tolist() == [True, False, True] and not top2["depends_on_roles"].any()
@@ -167,11 +186,14 @@ def test_excluded_informants_and_roles_without_an_offset_leave_the_fair_scores()
 def test_an_unreadable_fit_leaves_the_observed_scores_without_interval() -> None:
     """Pins down the fallback: with a fit that cannot be read the fair score is the observed mean, no
     standard error, ``adjusted`` False, and the two rankings agree."""
-    for fit in (_fit(reason="fit_failed"), RoleFit("leder", [], np.array([]), np.zeros((0, 0)), {}, [], "", "", [])):
-        cells, overall = fair.fair_profiles(_scores(), fit)
+    no_roles = RoleFit("leder", [], np.array([]), np.zeros((0, 0)), {}, [], "no_reference", "", [])
+    staff_only = _scores()[lambda es: es["informant_role"] == "medarbejder"]  # no informant of the model's roles
+    for fit, es in ((_fit(reason="fit_failed"), _scores()), (no_roles, _scores()), (no_roles, staff_only)):
+        cells, overall = fair.fair_profiles(es, fit)
         assert cells["fair"].to_numpy() == pytest.approx(cells["observed"].to_numpy(), abs=1e-12)
         assert cells["se"].isna().all() and cells["ci_low"].isna().all() and not cells["adjusted"].any()
-        assert overall["se"].isna().all() and not overall["adjusted"].any()
+        assert overall["se"].isna().all() and overall["adjusted"].tolist() == [False] * len(overall)
+        assert overall["se"].dtype == np.float64 and cells["se"].dtype == np.float64
         assert overall["rank_fair"].tolist() == overall["rank_observed"].tolist()
         assert not overall["depends_on_roles"].any()
 
@@ -186,16 +208,38 @@ def test_a_model_without_the_informant_term_puts_all_within_variance_in_the_resi
 
 
 def test_ties_share_the_best_rank() -> None:
-    """Pins down ``method="min"``: two practices with the same index share rank 1 and both are in the top 1."""
+    """Pins down ``method="min"`` on both rankings: two practices with the same index share rank 1 and both
+    are in the top 1 (an unreadable fit makes the fair index the observed one, ties included)."""
     es = _scores()
     es.loc[es["practice_id"] == "P3", "score"] = [0.7, 0.5]  # observed 0.6, as P1's
-    _, overall = fair.fair_profiles(es, _fit(), top_n=1)
-    overall = overall.set_index("practice_id")
-    assert overall.loc[["P1", "P3"], "rank_observed"].tolist() == [1, 1]
-    assert overall.loc[["P1", "P3"], "top_observed"].tolist() == [True, True]
+    for fit in (_fit(), _fit(reason="fit_failed")):
+        _, overall = fair.fair_profiles(es, fit, top_n=1)
+        overall = overall.set_index("practice_id")
+        assert overall.loc[["P1", "P3"], "rank_observed"].tolist() == [1, 1]
+        assert overall.loc[["P1", "P3"], "top_observed"].tolist() == [True, True]
+    assert overall.loc[["P1", "P2", "P3"], "rank_fair"].tolist() == [1, 3, 1]
+
+
+def test_a_role_with_no_informant_left_and_the_element_share() -> None:
+    """Every staff member set aside: the model's role has no informant left, its share is 0 (not missing),
+    so d = w − 0 and P1 teori (the leader alone) has variance 0.005 + d² · 0.0004. A practice
+    with a fair score on one of its two elements (P5: a leader on teori, a partner on maal) has a fair
+    overall index at ``min_element_share`` 0.5 and none at 0.6."""
+    extra = [("P5", "L5", "leder", "teori", 0.9), ("P5", "S5", "samarbejdspartner", "maal", 0.2)]
+    cells, _ = fair.fair_profiles(_scores(extra), _fit(), exclude_informants=["M1", "M2", "M3"])
+    cells = cells.set_index(["practice_id", "element_id"])
+    # the study mix counts the set-aside staff (and not S5, whose role the model lacks): 3 leaders, 3 staff
+    # → w_staff = d = 0.5, Σwβ = −0.1
+    assert cells.loc[("P1", "teori"), "se"] == pytest.approx(np.sqrt(0.005 + 0.25 * 0.0004), abs=1e-12)
+    assert cells.loc[("P1", "teori"), "fair"] == pytest.approx(0.8 - 0.1, abs=1e-12)
+    _, at = fair.fair_profiles(_scores(extra), _fit(), min_element_share=0.5)
+    _, above = fair.fair_profiles(_scores(extra), _fit(), min_element_share=0.6)
+    # P5: teori 0.9 − 0.1 = 0.8; maal has no fair score (S5's role has no offset); 1 of 2 elements
+    assert at.set_index("practice_id").loc["P5", "fair"] == pytest.approx(0.8, abs=1e-12)
+    assert pd.isna(above.set_index("practice_id").loc["P5", "fair"])
 
 
 @pytest.mark.parametrize("confidence", [-0.1, 1.2, "0.9"])
 def test_confidence_must_be_a_share(confidence: object) -> None:
-    with pytest.raises(LovendeError, match="confidence"):
+    with pytest.raises(LovendeError, match="^confidence: "):
         fair.fair_profiles(_scores(), _fit(), confidence=confidence)  # type: ignore[arg-type]

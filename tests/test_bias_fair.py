@@ -177,7 +177,9 @@ def test_excluded_informants_and_roles_without_an_offset_leave_the_fair_scores()
     assert cells.loc[("P1", "teori"), "n_scored"] == 1
     assert cells.loc[("P4", "teori"), "observed"] == pytest.approx(0.9, abs=1e-12)
     assert pd.isna(cells.loc[("P4", "teori"), "fair"]) and cells.loc[("P4", "teori"), "n_scored"] == 0
-    assert cells["adjusted"].all()
+    # P4's cells have no informant the model can adjust, but the table was adjusted: True, as a bool column
+    assert cells["adjusted"].tolist() == [True] * len(cells) and cells["adjusted"].dtype == bool
+    assert cells["n_scored"].dtype == np.int64
     overall = overall.set_index("practice_id")
     assert overall.loc["P4", "observed"] == pytest.approx(0.8, abs=1e-12) and pd.isna(overall.loc["P4", "fair"])
     assert pd.isna(overall.loc["P4", "rank_fair"]) and not overall.loc["P4", "top_fair"]

@@ -118,10 +118,10 @@ def test_stability_summary_by_hand() -> None:
     assert not stability.stability_summary(st.iloc[:3], top_n=3)["top_changed"].iloc[0]
 
 
-def _codings(values: dict[tuple[str, str], int | None]) -> pd.DataFrame:
+def _codings(values: dict[tuple[str, str], int | None], delimitation: str = "main") -> pd.DataFrame:
     """Every item of interview × coder coded ``value`` (``None``: every item *ved ikke*)."""
     rows = [
-        (iv, coder, item, "main", value, "ved_ikke" if value is None else pd.NA, False)
+        (iv, coder, item, delimitation, value, "ved_ikke" if value is None else pd.NA, False)
         for (iv, coder), value in values.items()
         for item in ITEMS
     ]
@@ -138,10 +138,18 @@ def _interviews(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["interview_id", "practice_id", "informant_id", "informant_role"])
 
 
-def _ranked(codings: pd.DataFrame, interviews: pd.DataFrame, drop_informant: str = "") -> pd.DataFrame:
-    scores = element_scores(reconcile_coders(codings, INSTRUMENT), INSTRUMENT, interviews)
+def _ranked(
+    codings: pd.DataFrame,
+    interviews: pd.DataFrame,
+    drop_informant: str = "",
+    chain: tuple[str, str, float, str] = ("median", "mean", 0.5, "main"),
+) -> pd.DataFrame:
+    """The scoring chain (rule, aggregation, coverage threshold, delimitation) and ranks, by pandas."""
+    rule, aggregation, coverage, delimitation = chain
+    items = reconcile_coders(codings, INSTRUMENT, rule, delimitation)
+    scores = element_scores(items, INSTRUMENT, interviews, coverage)
     scores = scores[scores["informant_id"] != drop_informant]
-    out = overall_index(practice_profiles(scores, "mean"))
+    out = overall_index(practice_profiles(scores, aggregation), coverage)
     return out.assign(rank=out["overall"].rank(ascending=False, method="min")).set_index("practice_id")
 
 
@@ -154,6 +162,7 @@ STUDY = _interviews(
         ("e", "P3", "L3", "leder"),
         ("f", "P4", "L4", "leder"),
         ("g", "P4", "M4", "medarbejder"),
+        ("h", "P1", "M1b", "medarbejder"),
     ]
 )
 CODES = {
@@ -171,24 +180,51 @@ CODES = {
     ("f", "K2"): None,
     ("g", "K1"): 4,
     ("g", "K2"): 1,
+    ("h", "K1"): 3,
+    ("h", "K2"): 3,
 }
+#: Under a second delimitation P1 and P2 were coded otherwise (so scoring every delimitation at once shows).
+CODES_D1 = {("a", "K1"): 1, ("b", "K1"): 4, ("c", "K1"): 4, ("d", "K1"): 4, ("a", "K2"): 1}
 
 
-def test_rank_stability_equals_re_scoring_once_per_informant_and_coder() -> None:
+def _study_codings() -> pd.DataFrame:
+    """CODES under ``main`` (interview g *ved ikke* on the first item of every element: its elements are
+    covered 1/2 or 2/3, sufficient at a threshold of 0.5, not at 0.95) and CODES_D1 under ``D1``."""
+    codings = pd.concat([_codings(CODES), _codings(CODES_D1, "D1")], ignore_index=True)
+    first = {e.items[0].id for e in INSTRUMENT.elements}
+    partial = (codings["interview_id"] == "g") & codings["item_id"].isin(first)
+    codings.loc[partial, "value"] = pd.NA
+    codings.loc[partial, "missing_code"] = "ved_ikke"
+    return codings
+
+
+@pytest.mark.parametrize(
+    "chain",
+    [("median", "mean", 0.5, "main"), ("lower", "median", 0.95, "main"), ("median", "leader", 0.5, "D1")],
+    ids=["defaults", "lower-median-0.95", "leader-D1"],
+)
+def test_rank_stability_equals_re_scoring_once_per_informant_and_coder(chain: tuple[str, str, float, str]) -> None:
     """Pins down the table against the scoring chain run once per left-out informant and coder: the full
     and reduced indices and ranks, the shift, the left-out practice, a practice whose only informant is
     left out (P3 without L3: unranked), an informant without a sufficient score (L4: every answer *ved
     ikke*; leaving them out changes nothing), coder scenarios for every practice, the ``own`` rows and the summary's statistics."""
-    codings = _codings(CODES)
-    out = stability.rank_stability(codings, STUDY, INSTRUMENT)
+    codings = _study_codings()
+    rule, aggregation, coverage, delimitation = chain
+    out = stability.rank_stability(codings, STUDY, INSTRUMENT, rule, aggregation, coverage, delimitation)
     assert list(out.columns) == list(stability.STABILITY_COLUMNS)
-    full = _ranked(codings, STUDY)
-    informants = sorted({"L1", "M1", "L2", "M2", "L3", "L4", "M4"})
+    full = _ranked(codings, STUDY, chain=chain)
+    coded = set(
+        STUDY.loc[
+            STUDY["interview_id"].isin({iv for iv, _ in (CODES if delimitation == "main" else CODES_D1)}),
+            "informant_id",
+        ]
+    )
+    informants = sorted(coded)
     assert out.loc[out["scenario"] == "informant", "left_out"].drop_duplicates().tolist() == informants
     for informant in informants:
-        reduced = _ranked(codings, STUDY, informant)
+        reduced = _ranked(codings, STUDY, informant, chain)
         rows = out[(out["scenario"] == "informant") & (out["left_out"] == informant)].set_index("practice_id")
-        assert rows.index.tolist() == ["P1", "P2", "P3", "P4"]
+        assert rows.index.tolist() == full.index.tolist()
         practice = STUDY.set_index("informant_id").loc[informant, "practice_id"]
         assert (rows["left_out_practice"] == practice).all()
         expected = reduced["overall"].reindex(rows.index)
@@ -196,30 +232,32 @@ def test_rank_stability_equals_re_scoring_once_per_informant_and_coder() -> None
         assert rows["rank_reduced"].to_numpy() == pytest.approx(
             reduced["rank"].reindex(rows.index).to_numpy(), nan_ok=True
         )
-        assert rows["overall_full"].to_numpy() == pytest.approx(full["overall"].to_numpy(), abs=1e-15)
-        assert rows["rank_full"].tolist() == full["rank"].tolist()
+        assert rows["overall_full"].to_numpy() == pytest.approx(full["overall"].to_numpy(), abs=1e-15, nan_ok=True)
+        assert rows["rank_full"].to_numpy() == pytest.approx(full["rank"].to_numpy(), nan_ok=True)
         assert rows["shift"].to_numpy() == pytest.approx(
             (rows["rank_reduced"] - rows["rank_full"]).to_numpy(), nan_ok=True
         )
     for coder in ("K1", "K2"):
         kept = codings[codings["coder_id"] != coder]
-        reduced = _ranked(kept, STUDY)
+        reduced = _ranked(kept, STUDY, chain=chain)
         rows = out[(out["scenario"] == "coder") & (out["left_out"] == coder)].set_index("practice_id")
         assert (rows["left_out_practice"] == "").all()
         assert rows["overall_reduced"].to_numpy() == pytest.approx(
-            reduced["overall"].to_numpy(), abs=1e-15, nan_ok=True
+            reduced["overall"].reindex(rows.index).to_numpy(), abs=1e-15, nan_ok=True
         )
-        assert rows["rank_reduced"].to_numpy() == pytest.approx(reduced["rank"].to_numpy(), nan_ok=True)
-    own = stability.rank_stability(codings, STUDY, INSTRUMENT, rows="own")
+        assert rows["rank_reduced"].to_numpy() == pytest.approx(
+            reduced["rank"].reindex(rows.index).to_numpy(), nan_ok=True
+        )
+    own = stability.rank_stability(codings, STUDY, INSTRUMENT, rule, aggregation, coverage, delimitation, rows="own")
     own_informants = own[own["scenario"] == "informant"]
     assert (own_informants["practice_id"] == own_informants["left_out_practice"]).all()
-    assert len(own_informants) == len(informants) and (own["scenario"] == "coder").sum() == 8
+    assert len(own_informants) == len(informants) and (own["scenario"] == "coder").sum() == 2 * len(full)
     pd.testing.assert_frame_equal(
         own_informants.reset_index(drop=True),
         out[(out["scenario"] == "informant") & (out["practice_id"] == out["left_out_practice"])].reset_index(drop=True),
     )
     # the summary computed in one pass equals the summary of the whole table
-    _, summary = stability._stability(codings, STUDY, INSTRUMENT, "median", "mean", 0.5, "main", 2, "own")
+    _, summary = stability._stability(codings, STUDY, INSTRUMENT, rule, aggregation, coverage, delimitation, 2, "own")
     expected = stability.stability_summary(out, top_n=2)
     expected = pd.concat([expected[expected["scenario"] == "coder"], expected[expected["scenario"] == "informant"]])
     pd.testing.assert_frame_equal(
@@ -271,5 +309,33 @@ def test_a_practice_never_ranked_and_a_bad_rows_choice() -> None:
     out = stability.rank_stability(codings, interviews, INSTRUMENT)
     assert out["left_out"].tolist() == ["L1"] and list(out.columns) == list(stability.STABILITY_COLUMNS)
     assert out[["overall_full", "overall_reduced", "rank_full", "rank_reduced", "shift"]].isna().all().all()
-    with pytest.raises(LovendeError, match="rows"):
+    with pytest.raises(LovendeError) as caught:
         stability.rank_stability(codings, interviews, INSTRUMENT, rows="some")
+    assert str(caught.value) == "rows: 'some' kan ikke bruges; forventet: all eller own"
+
+
+def test_stability_summary_of_one_row_scenarios_and_of_no_rows() -> None:
+    """A scenario given by one row (an ``own`` table) is summarised from it; no rows give an empty table
+    with the summary's columns; the default top is 5, as everywhere in the stage."""
+    import inspect
+
+    st = pd.DataFrame(
+        {
+            "scenario": ["informant"],
+            "left_out": ["x"],
+            "left_out_practice": ["P1"],
+            "practice_id": ["P1"],
+            "overall_full": [0.9],
+            "overall_reduced": [0.4],
+            "rank_full": [1.0],
+            "rank_reduced": [6.0],
+            "shift": [5.0],
+        }
+    )
+    row = stability.stability_summary(st).iloc[0]
+    assert row["left_out_practice"] == "P1" and row["max_shift"] == 5.0 and row["n_practices"] == 1
+    assert row["top_changed"]  # out of the top 5 (rank 6)
+    assert np.isnan(row["kendall_tau"])  # one practice: no pair
+    empty = stability.stability_summary(st.iloc[:0])
+    assert empty.empty and list(empty.columns) == list(stability.SUMMARY_COLUMNS)
+    assert inspect.signature(stability.stability_summary).parameters["top_n"].default == 5

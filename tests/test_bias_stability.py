@@ -339,3 +339,27 @@ def test_stability_summary_of_one_row_scenarios_and_of_no_rows() -> None:
     empty = stability.stability_summary(st.iloc[:0])
     assert empty.empty and list(empty.columns) == list(stability.SUMMARY_COLUMNS)
     assert inspect.signature(stability.stability_summary).parameters["top_n"].default == 5
+
+
+def test_rows_are_ordered_by_informant_then_practice_and_summaries_keep_their_types() -> None:
+    """Pins down the table's order in a study big enough for an unstable sort to show (12 practices × 3
+    informants, 432 rows): informant scenarios in sorted order, each listing the practices in the full
+    ranking's order (sorted ids); and the summary's types (a count, a float, a bool). A bug found by
+    mutation testing: with a single coder the empty coder frame turned the counts and flags into objects."""
+    rng = np.random.default_rng(7)
+    rows, codes = [], {}
+    for p in range(12):
+        for k in range(3):
+            interview = f"I{p:02d}{k}"
+            rows.append((interview, f"P{p:02d}", f"P{p:02d}-{k}", "leder" if k == 0 else "medarbejder"))
+            codes[(interview, "K1")] = int(rng.integers(1, 5))
+    interviews = _interviews(rows)
+    out = stability.rank_stability(_codings(codes), interviews, INSTRUMENT)
+    practices = sorted({r[1] for r in rows})
+    informants = sorted({r[2] for r in rows})
+    assert out["left_out"].tolist() == [i for i in informants for _ in practices]
+    assert out["practice_id"].tolist() == practices * len(informants)
+    _, summary = stability._stability(_codings(codes), interviews, INSTRUMENT, "median", "mean", 0.5, "main", 5, "own")
+    assert summary["left_out"].tolist() == informants
+    assert summary["n_practices"].dtype == np.int64 and summary["top_changed"].dtype == bool
+    assert summary["max_shift"].dtype == np.float64

@@ -71,6 +71,26 @@ def test_one_moved_summary_equals_re_ranking_with_ties_and_dropouts(seed: int) -
                 assert float(got[key][k]) == pytest.approx(value, abs=1e-12, nan_ok=True), f"{key}: {case}"
 
 
+@pytest.mark.parametrize(
+    ("values", "q", "b"),
+    [
+        ([0.5, np.nan], 0, np.nan),  # the only ranked practice drops out: no shift at all (NaN)
+        ([0.8, 0.5], 1, np.nan),  # the lower one drops out: the other keeps its rank (largest shift 0)
+        ([0.5, 0.5, np.nan], 2, 0.7),  # an unranked practice enters above two tied ones: no tau (all ties)
+        ([0.5, 0.5, np.nan], 2, 0.5),
+        ([0.3], 0, 0.6),  # a single practice: no pair
+    ],
+)
+def test_one_moved_summary_edge_cases(values: list[float], q: int, b: float) -> None:
+    """The edge cases a random draw rarely gives, against re-ranking the long way: a ranking of one, a
+    practice dropping out or entering, every other practice tied."""
+    v = np.array(values)
+    for top_n in (1, 2):
+        got = stability._one_moved_summary(v, _rank(v), np.array([q]), np.array([b]), top_n)
+        for key, value in _brute_force(v, q, b, top_n).items():
+            assert float(got[key][0]) == pytest.approx(value, abs=1e-12, nan_ok=True), key
+
+
 def test_kendall_tau_b_from_pair_counts_by_hand() -> None:
     """Pins down tau-b = (C − D)/√((n₀ − n₁)(n₀ − n₂)) from pair counts, its clipping and NaN when one ranking
     is all ties. 4 practices, 6 pairs; one pair discordant, no ties: (6 − 2)/6 = 2/3 (C = 5, D = 1).

@@ -104,6 +104,10 @@ def test_kendall_tau_b_from_pair_counts_by_hand() -> None:
     )
     assert tau[:2] == pytest.approx([2 / 3, 3 / np.sqrt(30)], abs=1e-12)
     assert np.isnan(tau[2]) and np.isnan(tau[3])
+    # 3 pairs, none tied: 3/√3/√3 rounds to 1.0000000000000002 (and −3/√3/√3 below −1); tau is clipped to
+    # exactly ±1, as scipy clips it
+    zero = np.zeros(2, dtype=int)
+    assert stability._kendall_tau_b(np.array([3, 3]), zero, zero, zero, np.array([0, 3])).tolist() == [1.0, -1.0]
     # scipy on the same pairs: x = (1, 2, 3, 4), y = (1, 2, 4, 3)
     assert tau[0] == pytest.approx(stats.kendalltau([1, 2, 3, 4], [1, 2, 4, 3]).statistic, abs=1e-12)
 
@@ -261,6 +265,7 @@ def test_rank_stability_equals_re_scoring_once_per_informant_and_coder(chain: tu
         kept = codings[codings["coder_id"] != coder]
         reduced = _ranked(kept, STUDY, chain=chain)
         rows = out[(out["scenario"] == "coder") & (out["left_out"] == coder)].set_index("practice_id")
+        assert rows.index.tolist() == full.index.tolist()  # every practice, ranked without the coder or not
         assert (rows["left_out_practice"] == "").all()
         assert rows["overall_reduced"].to_numpy() == pytest.approx(
             reduced["overall"].reindex(rows.index).to_numpy(), abs=1e-15, nan_ok=True

@@ -236,6 +236,7 @@ def test_rank_stability_equals_re_scoring_once_per_informant_and_coder(chain: tu
     rule, aggregation, coverage, delimitation = chain
     out = stability.rank_stability(codings, STUDY, INSTRUMENT, rule, aggregation, coverage, delimitation)
     assert list(out.columns) == list(stability.STABILITY_COLUMNS)
+    assert out.index.tolist() == list(range(len(out)))
     full = _ranked(codings, STUDY, chain=chain)
     coded = set(
         STUDY.loc[
@@ -326,6 +327,14 @@ def test_an_informant_in_two_practices_is_re_ranked_the_long_way() -> None:
     )
 
 
+def test_a_study_without_scores_under_the_delimitation_has_an_empty_table() -> None:
+    """Codings under another delimitation only: no score, no scenario, the table's columns all the same."""
+    interviews = _interviews([("a", "P1", "L1", "leder"), ("b", "P1", "M1", "medarbejder")])
+    codings = _codings({("a", "K1"): 3, ("b", "K1"): 2}, "D1")
+    out = stability.rank_stability(codings, interviews, INSTRUMENT)
+    assert out.empty and list(out.columns) == list(stability.STABILITY_COLUMNS)
+
+
 def test_a_practice_never_ranked_and_a_bad_rows_choice() -> None:
     """A practice without a sufficient score: its one scenario has no index and no rank either way;
     ``rows`` other than all/own is refused by name."""
@@ -385,6 +394,6 @@ def test_rows_are_ordered_by_informant_then_practice_and_summaries_keep_their_ty
     assert out["left_out"].tolist() == [i for i in informants for _ in practices]
     assert out["practice_id"].tolist() == practices * len(informants)
     _, summary = stability._stability(_codings(codes), interviews, INSTRUMENT, "median", "mean", 0.5, "main", 5, "own")
-    assert summary["left_out"].tolist() == informants
+    assert summary["left_out"].tolist() == informants and summary.index.tolist() == list(range(len(summary)))
     assert summary["n_practices"].dtype == np.int64 and summary["top_changed"].dtype == bool
     assert summary["max_shift"].dtype == np.float64

@@ -80,16 +80,15 @@ def test_an_unknown_mix_is_refused_even_when_the_fit_cannot_be_read() -> None:
         fair.fair_profiles(_scores(), _fit(reason="fit_failed"), mix="leaders")
 
 
-def test_the_top_n_default_is_the_stage_s() -> None:
-    import inspect
-
-    from lovende_research.bias import checks, flags
-
-    defaults = {
-        inspect.signature(function).parameters["top_n"].default
-        for function in (fair.fair_profiles, flags.practice_flags, checks.run_bias_checks)
-    }
-    assert defaults == {5}
+def test_the_top_is_five_practices_by_default() -> None:
+    """Six practices answered by a leader alone, indices 0.9 down to 0.4: by default the top is the first
+    five, so the sixth is in neither top (with an unreadable fit the two rankings are the same)."""
+    rows = [(f"Q{k}", f"Q{k}-L", "leder", element, 0.9 - 0.1 * k) for k in range(6) for element in ("teori", "maal")]
+    es = pd.DataFrame(rows, columns=["practice_id", "informant_id", "informant_role", "element_id", "score"])
+    es = es.assign(interview_id=es["informant_id"], delimitation_id="main", coverage=1.0, sufficient=True)
+    _, overall = fair.fair_profiles(es, _fit(reason="fit_failed"))
+    assert overall["top_observed"].tolist() == [True] * 5 + [False]
+    assert overall["top_fair"].tolist() == [True] * 5 + [False]
 
 
 def test_fair_cells_and_overall_at_the_study_mix_worked_by_hand() -> None:
@@ -189,8 +188,11 @@ def test_an_unreadable_fit_leaves_the_observed_scores_without_interval() -> None
     """Pins down the fallback: with a fit that cannot be read the fair score is the observed mean, no
     standard error, ``adjusted`` False, and the two rankings agree."""
     no_roles = RoleFit("leder", [], np.array([]), np.zeros((0, 0)), {}, [], "no_reference", "", [])
+    # a fit without a role to compare is not read even when it carries no reason
+    no_contrast = RoleFit("leder", [], np.array([]), np.zeros((0, 0)), {}, [], "", "lbfgs", [])
     staff_only = _scores()[lambda es: es["informant_role"] == "medarbejder"]  # no informant of the model's roles
-    for fit, es in ((_fit(reason="fit_failed"), _scores()), (no_roles, _scores()), (no_roles, staff_only)):
+    cases = [(_fit(reason="fit_failed"), _scores()), (no_roles, _scores()), (no_roles, staff_only)]
+    for fit, es in [*cases, (no_contrast, _scores())]:
         cells, overall = fair.fair_profiles(es, fit)
         assert cells["fair"].to_numpy() == pytest.approx(cells["observed"].to_numpy(), abs=1e-12)
         assert cells["se"].isna().all() and cells["ci_low"].isna().all() and not cells["adjusted"].any()
@@ -227,13 +229,13 @@ def test_a_role_with_no_informant_left_and_the_element_share() -> None:
     so d = w − 0 and P1 teori (the leader alone) has variance 0.005 + d² · 0.0004. A practice
     with a fair score on one of its two elements (P5: a leader on teori, a partner on maal) has a fair
     overall index at ``min_element_share`` 0.5 and none at 0.6."""
-    extra = [("P5", "L5", "leder", "teori", 0.9), ("P5", "S5", "samarbejdspartner", "maal", 0.2)]
-    cells, _ = fair.fair_profiles(_scores(extra), _fit(), exclude_informants=["M1", "M2", "M3"])
+    cells, _ = fair.fair_profiles(_scores(), _fit(), exclude_informants=["M1", "M2", "M3"])
     cells = cells.set_index(["practice_id", "element_id"])
-    # the study mix counts the set-aside staff (and not S5, whose role the model lacks): 3 leaders, 3 staff
-    # → w_staff = d = 0.5, Σwβ = −0.1
-    assert cells.loc[("P1", "teori"), "se"] == pytest.approx(np.sqrt(0.005 + 0.25 * 0.0004), abs=1e-12)
-    assert cells.loc[("P1", "teori"), "fair"] == pytest.approx(0.8 - 0.1, abs=1e-12)
+    # the study mix counts the set-aside staff: 2 leaders, 3 staff → w_staff = d = 0.6 (a share of 1 for
+    # the missing role would give d = −0.4), Σwβ = −0.12
+    assert cells.loc[("P1", "teori"), "se"] == pytest.approx(np.sqrt(0.005 + 0.36 * 0.0004), abs=1e-12)
+    assert cells.loc[("P1", "teori"), "fair"] == pytest.approx(0.8 - 0.12, abs=1e-12)
+    extra = [("P5", "L5", "leder", "teori", 0.9), ("P5", "S5", "samarbejdspartner", "maal", 0.2)]
     _, at = fair.fair_profiles(_scores(extra), _fit(), min_element_share=0.5)
     _, above = fair.fair_profiles(_scores(extra), _fit(), min_element_share=0.6)
     # P5: teori 0.9 − 0.1 = 0.8; maal has no fair score (S5's role has no offset); 1 of 2 elements

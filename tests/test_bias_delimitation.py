@@ -135,5 +135,57 @@ def test_one_delimitation_only_gives_an_empty_table_and_bad_thresholds_are_refus
     out = delimitation.delimitation_sensitivity(codings, INTERVIEWS, INSTRUMENT)
     assert out.empty and "moved" in out.columns and "score_alternative" in out.columns
     for bad in (-0.1, 1.5, "0.2", True):
-        with pytest.raises(LovendeError, match="threshold"):
+        with pytest.raises(LovendeError, match="^threshold: "):
             delimitation.delimitation_sensitivity(codings, INTERVIEWS, INSTRUMENT, threshold=bad)  # type: ignore[arg-type]
+
+
+def test_the_chain_s_parameters_reach_both_delimitations_and_an_alternative_without_a_main() -> None:
+    """Pins down that ``rule``, ``aggregation`` and ``coverage_threshold`` reach the scoring of both
+    delimitations (each table equals the chain run on each delimitation alone with them: two coders who
+    differ, three informants in P1, an element half unanswered), and that a practice coded under an
+    alternative only keeps its rows, with no main score and nothing moved."""
+    interviews = pd.DataFrame(
+        {
+            "interview_id": ["a", "b", "e", "c"],
+            "practice_id": ["P1", "P1", "P1", "P2"],
+            "informant_id": ["L1", "M1", "M1b", "L2"],
+            "informant_role": ["leder", "medarbejder", "medarbejder", "leder"],
+        }
+    )
+    k1 = _codings(
+        {
+            ("a", "main"): {"teori": 4},
+            ("b", "main"): {},
+            ("e", "main"): {},
+            ("a", "D1"): {},
+            ("b", "D1"): {},
+            ("e", "D1"): {"teori": 1},
+            ("c", "D1"): {"teori": 4},
+        }
+    )
+    k2 = k1.assign(coder_id="K2", value=(k1["value"] - 1).clip(lower=1).astype("Int64"))
+    codings = pd.concat([k1, k2], ignore_index=True)
+    half = (codings["interview_id"] == "b") & (codings["item_id"] == "teori_1")
+    codings["missing_code"] = codings["missing_code"].astype("string")
+    codings.loc[half, "value"] = pd.NA
+    codings.loc[half, "missing_code"] = "ved_ikke"
+    chain = {"rule": "lower", "aggregation": "median", "coverage_threshold": 0.7}
+    out = delimitation.delimitation_sensitivity(codings, interviews, INSTRUMENT, **chain)  # type: ignore[arg-type]
+    rows = out.set_index(["practice_id", "element_id"])
+
+    def profile(d: str) -> pd.Series:
+        items = reconcile_coders(codings, INSTRUMENT, "lower", delimitation=d)
+        scores = element_scores(items, INSTRUMENT, interviews, 0.7)
+        return practice_profiles(scores, "median").set_index(["practice_id", "element_id"])["score"]
+
+    main, alternative = profile("main"), profile("D1")
+    p1 = rows.loc["P1"]
+    assert p1["score_main"].to_numpy() == pytest.approx(main.loc["P1"].reindex(p1.index).to_numpy(), abs=1e-15)
+    assert p1["score_alternative"].to_numpy() == pytest.approx(
+        alternative.loc["P1"].reindex(p1.index).to_numpy(), abs=1e-15
+    )
+    # P2 only under D1: its rows stay, without a main score, not moved
+    p2 = rows.loc["P2"]
+    assert len(p2) == len(ELEMENTS) and p2["score_main"].isna().all() and not p2["moved"].any()
+    # codes 4 (K1) and 3 (K2): the lower rule takes 3, (3 − 1)/3 = 2/3 (the median would give 3.5, 5/6)
+    assert p2.loc["teori", "score_alternative"] == pytest.approx(2 / 3, abs=1e-12)

@@ -48,11 +48,11 @@ STABILITY = pd.DataFrame(
 )
 DELIMITATION = pd.DataFrame(
     {
-        "practice_id": ["P1", "P1", "P1", "P2"],
-        "delimitation_id": ["D2", "D1", "D1", "D1"],
-        "element_id": ["oekonomi", "teori", "maal", "teori"],
-        "difference": [0.3, -0.2, 0.05, 0.1],
-        "moved": [True, True, False, False],
+        "practice_id": ["P1", "P1", "P1", "P1", "P2"],
+        "delimitation_id": ["D2", "D1", "D1", "D1", "D1"],
+        "element_id": ["oekonomi", "teori", "maal", "refleksion", "teori"],
+        "difference": [0.3, -0.2, 0.05, 0.25, 0.1],
+        "moved": [True, True, False, True, False],
     }
 )
 FAIR = pd.DataFrame(
@@ -72,6 +72,7 @@ def _flags(language: str, **kwargs: object) -> dict[tuple[str, str], tuple[bool,
     assert list(out.columns) == ["practice_id", "check", "flag", "reason"]
     assert out["practice_id"].tolist() == [p for p in ("P1", "P2", "P3", "P4") for _ in flags.CHECKS]
     assert out["check"].tolist() == list(flags.CHECKS) * 4
+    assert out["flag"].dtype == bool
     return {(r.practice_id, r.check): (bool(r.flag), r.reason) for r in out.itertuples()}
 
 
@@ -118,8 +119,8 @@ def test_every_reason_in_danish() -> None:
     )
     assert out["P1", "delimitation"] == (
         True,
-        "under afgrænsningen D1 flytter 1 element(er) mere end 0,15: teori -0,20 · under afgrænsningen D2 "
-        "flytter 1 element(er) mere end 0,15: oekonomi +0,30",
+        "under afgrænsningen D1 flytter 2 element(er) mere end 0,15: teori -0,20, refleksion +0,25 · under "
+        "afgrænsningen D2 flytter 1 element(er) mere end 0,15: oekonomi +0,30",
     )
     assert out["P2", "role_mix"] == (
         True,
@@ -174,8 +175,8 @@ def test_every_reason_in_english() -> None:
         "rests on a single coder"
     )
     assert out["P1", "delimitation"][1] == (
-        "under delimitation D1, 1 element(s) move more than 0.10: teori -0.20 · under delimitation D2, 1 "
-        "element(s) move more than 0.10: oekonomi +0.30"
+        "under delimitation D1, 2 element(s) move more than 0.10: teori -0.20, refleksion +0.25 · under "
+        "delimitation D2, 1 element(s) move more than 0.10: oekonomi +0.30"
     )
     assert out["P2", "role_mix"][1] == (
         "ranked 6 once the straight-liners are set aside, but 2 when every practice is scored with the same mix "
@@ -219,3 +220,17 @@ def test_stability_at_the_top_n_edge() -> None:
 def test_an_unknown_language_is_refused() -> None:
     with pytest.raises(LovendeError, match="sprog"):
         flags.practice_flags(["P1"], STYLES, STABILITY, DELIMITATION, language="de")
+
+
+def test_the_default_top_is_five_a_single_fair_row_counts_and_no_practice_gives_no_rows() -> None:
+    """A practice falling from 5 to 6 without its informant leaves the default top of five; a role-adjusted
+    table of one practice is a table (the check applies); no practices, no rows but the columns."""
+    fell = STABILITY.iloc[[0]].assign(rank_full=5.0, rank_reduced=6.0)
+    out = flags.practice_flags(["P1"], STYLES.iloc[:0], fell, DELIMITATION.iloc[:0], language="en")
+    assert out.set_index("check").loc["informant_stability", "reason"] == (
+        "ranked 5 in the full ranking but 6 without P1-L: its place in the top 5 rests on a single informant"
+    )
+    one = flags.practice_flags(["P2"], STYLES, STABILITY, DELIMITATION, top_n=2, fair_overall=FAIR.iloc[[1]])
+    assert one.set_index("check").loc["role_mix", "flag"]
+    empty = flags.practice_flags([], STYLES, STABILITY, DELIMITATION)
+    assert empty.empty and list(empty.columns) == ["practice_id", "check", "flag", "reason"]

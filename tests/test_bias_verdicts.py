@@ -266,3 +266,24 @@ def test_an_unknown_check_or_language_is_refused() -> None:
         verdicts.verdict("ranking", "en")
     with pytest.raises(LovendeError, match="sprog"):
         verdicts.verdict("styles", "de", styles=pd.DataFrame())
+
+
+def test_role_verdict_details_danish_by_default_and_in_english() -> None:
+    """Danish without a language; the excluded informants' sentence follows the language; "lower" when
+    the significant offsets average exactly 0; one role, a failed fit's reference read from its row; no
+    boundary column, no boundary sentence; two components joined with "og" in Danish."""
+    table = pd.DataFrame(columns=["practice_id", "difference", "moved"])
+    assert verdicts.verdict("delimitation", delimitation=table).startswith("Ingen praksis er kodet")
+    english = verdicts.verdict("roles", "en", roles=ROLES.assign(significant=False), excluded=["x"])
+    assert english.endswith("cannot show one. 1 straight-liner(s) were set aside: x.")
+    balanced = ROLES.assign(estimate=[0.1, -0.1], significant=True)
+    assert "thus give lower scores than the others" in verdicts.verdict("roles", "en", roles=balanced)
+    one = ROLES.iloc[[0]].assign(converged=False, reason="no_reference", reference="medarbejder")
+    assert "(no informants with the role medarbejder)" in verdicts.verdict("roles", "en", roles=one)
+    assert verdicts.verdict("roles", "en", roles=ROLES.drop(columns=["boundary"])).endswith(
+        "No straight-liners were set aside."
+    )
+    single = ROLES.iloc[[0]].assign(boundary="informant,practice")
+    assert " Variansen for informanten inden for praksis og praksis er estimeret til 0: " in verdicts.verdict(
+        "roles", "da", roles=single
+    )

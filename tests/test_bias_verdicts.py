@@ -287,3 +287,69 @@ def test_role_verdict_details_danish_by_default_and_in_english() -> None:
     assert " Variansen for informanten inden for praksis og praksis er estimeret til 0: " in verdicts.verdict(
         "roles", "da", roles=single
     )
+
+
+ELEVEN = [f"I{k:02d}" for k in range(11)]
+MORE = " (I00, I01, I02, I03, I04, I05, I06, I07, I08, I09 and 1 more; the full list is in the check's table and in tabeller/)"
+
+
+def test_english_verdicts_in_full_with_more_than_ten_ids() -> None:
+    """Every verdict that lists ids, in English with eleven (ten named, one counted), and the English
+    sentences a Danish default would otherwise replace."""
+    fair_table = pd.DataFrame(
+        {
+            "practice_id": ELEVEN,
+            "observed": [0.5] * 11,
+            "fair": [0.6] * 11,
+            "rank_observed": [float(k) for k in range(11)],
+            "rank_fair": [float(10 - k) for k in range(11)],
+            "depends_on_roles": [True] * 11,
+            "adjusted": [True] * 11,
+        }
+    )
+    assert verdicts.verdict("fair", "en", fair=fair_table, top_n=3) == (
+        "With the same mix of roles for every practice (the roles' shares over the whole study), 11 practice(s) "
+        f"change their place in the top 3{MORE}; the largest difference between the observed and the "
+        "role-adjusted overall score is 0.10."
+    )
+    styles = pd.DataFrame({"informant_id": ELEVEN, "straightliner": True, "ceiling": True, "screen_unsupported": True})
+    assert verdicts.verdict("styles", "en", styles=styles) == (
+        f"11 of 11 informants gave (nearly) the same answer to every item{MORE}; 11 answered mostly in the top "
+        f"category{MORE}; 11 said yes to an effect trial without support in the data{MORE}."
+    )
+    flagged = pd.DataFrame({"practice_id": ELEVEN, "check": "informant_stability", "flag": True})
+    text = verdicts.verdict("stability", "en", summary=SUMMARY, flags=flagged)
+    assert text.endswith(f"11 practice(s) hold a top-5 place that rests on one voice{MORE}.")
+    assert verdicts.verdict("delimitation", "en", delimitation=pd.DataFrame(columns=["practice_id"])) == (
+        "No practice was coded under more than one delimitation, so the effect of delimitation cannot be measured "
+        "in this study."
+    )
+
+
+def test_stability_counts_informant_and_coder_flags_alike() -> None:
+    flagged = pd.DataFrame(
+        {"practice_id": ["P1", "P2"], "check": ["informant_stability", "coder_stability"], "flag": [True, True]}
+    )
+    assert "2 practice(s) hold a top-5 place that rests on one voice (P1, P2)." in verdicts.verdict(
+        "stability", "en", summary=SUMMARY, flags=flagged
+    )
+
+
+def test_coders_verdict_enough_in_english_two_paradoxes_and_no_groups() -> None:
+    agreement = _agreement(0.7).assign(paradox=[False, True, True, False])
+    assert verdicts.verdict("coders", "en", agreement=agreement).endswith(
+        "That is enough to draw conclusions (alpha ≥ 0.667). The kappa paradox (codes piled up in one end "
+        "category) applies to: teori, maal."
+    )
+    overall_only = _agreement(0.5).iloc[[0]].drop(columns=["element_id"])
+    assert verdicts.verdict("coders", "en", agreement=overall_only).endswith(
+        "That is below Krippendorff's limit 0.667 for tentative conclusions; elements below it: none."
+    )
+
+
+def test_an_unknown_check_is_named_with_the_checks_there_are() -> None:
+    with pytest.raises(LovendeError) as caught:
+        verdicts.verdict("ranking", "en")
+    assert str(caught.value) == (
+        "check: 'ranking' kan ikke bruges; forventet: icc, roles, fair, styles, stability, delimitation eller coders"
+    )

@@ -156,7 +156,7 @@ def test_the_chain_s_parameters_reach_both_delimitations_and_an_alternative_with
         {
             ("a", "main"): {"teori": 4},
             ("b", "main"): {},
-            ("e", "main"): {},
+            ("e", "main"): {"teori": 4},  # teori in P1: 2/3, 0, 2/3 (the lower codes): median 2/3, mean 4/9
             ("a", "D1"): {},
             ("b", "D1"): {},
             ("e", "D1"): {"teori": 1},
@@ -165,7 +165,7 @@ def test_the_chain_s_parameters_reach_both_delimitations_and_an_alternative_with
     )
     k2 = k1.assign(coder_id="K2", value=(k1["value"] - 1).clip(lower=1).astype("Int64"))
     codings = pd.concat([k1, k2], ignore_index=True)
-    half = (codings["interview_id"] == "b") & (codings["item_id"] == "teori_1")
+    half = (codings["interview_id"] == "b") & (codings["item_id"] == "maal_1")  # maal covered 2/3 < 0.7
     codings["missing_code"] = codings["missing_code"].astype("string")
     codings.loc[half, "value"] = pd.NA
     codings.loc[half, "missing_code"] = "ved_ikke"
@@ -184,8 +184,18 @@ def test_the_chain_s_parameters_reach_both_delimitations_and_an_alternative_with
     assert p1["score_alternative"].to_numpy() == pytest.approx(
         alternative.loc["P1"].reindex(p1.index).to_numpy(), abs=1e-15
     )
+    assert p1.loc["teori", "score_main"] == pytest.approx(2 / 3, abs=1e-12)  # the median, not the mean 4/9
     # P2 only under D1: its rows stay, without a main score, not moved
     p2 = rows.loc["P2"]
     assert len(p2) == len(ELEMENTS) and p2["score_main"].isna().all() and not p2["moved"].any()
     # codes 4 (K1) and 3 (K2): the lower rule takes 3, (3 − 1)/3 = 2/3 (the median would give 3.5, 5/6)
     assert p2.loc["teori", "score_alternative"] == pytest.approx(2 / 3, abs=1e-12)
+
+
+def test_codings_under_alternatives_only_give_rows_without_a_main_score() -> None:
+    """No interview coded under ``main`` at all: the alternative's rows are still reported (the table is
+    empty only when nothing but ``main`` was coded), each without a main score, none moved."""
+    codings = _codings({("a", "D1"): {"teori": 4}})
+    out = delimitation.delimitation_sensitivity(codings, INTERVIEWS, INSTRUMENT)
+    assert out["element_id"].tolist() == ELEMENTS and out["score_main"].isna().all() and not out["moved"].any()
+    assert out.set_index("element_id").loc["teori", "score_alternative"] == pytest.approx(1.0, abs=1e-12)

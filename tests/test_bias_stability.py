@@ -213,12 +213,18 @@ CODES_D1 = {("a", "K1"): 1, ("b", "K1"): 4, ("c", "K1"): 4, ("d", "K1"): 4, ("a"
 
 def _study_codings() -> pd.DataFrame:
     """CODES under ``main`` (interview g *ved ikke* on the first item of every element: its elements are
-    covered 1/2 or 2/3, sufficient at a threshold of 0.5, not at 0.95) and CODES_D1 under ``D1``."""
+    covered 1/2 or 2/3, sufficient at a threshold of 0.5, not at 0.95; interview e silent on one element)
+    and CODES_D1 under ``D1``."""
     codings = pd.concat([_codings(CODES), _codings(CODES_D1, "D1")], ignore_index=True)
     first = {e.items[0].id for e in INSTRUMENT.elements}
     partial = (codings["interview_id"] == "g") & codings["item_id"].isin(first)
     codings.loc[partial, "value"] = pd.NA
     codings.loc[partial, "missing_code"] = "ved_ikke"
+    # interview e (P3's only informant) answers nothing on teori: 10 of 11 elements, ranked at an element
+    # share of 0.5, not at 0.95
+    silent = (codings["interview_id"] == "e") & codings["item_id"].str.startswith("teori_")
+    codings.loc[silent, "value"] = pd.NA
+    codings.loc[silent, "missing_code"] = "ved_ikke"
     return codings
 
 

@@ -93,7 +93,30 @@ MODULES: dict[str, tuple[list[str], list[str], list[str]]] = {
         )
         for name in ("formats", "kappa", "multirater", "gwet", "krippendorff", "icc", "cronbach", "coders")
     },
-    "bias.roles": (["lovende_research/bias/roles.py"], ["tests/test_interval_levels.py", "tests/test_bias.py"], []),
+    # bias/ file by file with the fast tests written for each (tests/test_bias.py fits mixed models and
+    # simulates studies: a minute per mutant).
+    "bias.roles": (
+        ["lovende_research/bias/roles.py"],
+        ["tests/test_bias_roles.py", "tests/test_interval_levels.py"],
+        [],
+    ),
+    "bias.informants": (
+        ["lovende_research/bias/informants.py"],
+        ["tests/test_bias_informants.py", "tests/test_interval_levels.py"],
+        [],
+    ),
+    "bias.fair": (["lovende_research/bias/fair.py"], ["tests/test_bias_fair.py"], []),
+    "bias.stability": (["lovende_research/bias/stability.py"], ["tests/test_bias_stability.py"], []),
+    "bias.delimitation": (["lovende_research/bias/delimitation.py"], ["tests/test_bias_delimitation.py"], []),
+    "bias.flags": (["lovende_research/bias/flags.py"], ["tests/test_bias_flags.py"], []),
+    "bias.verdicts": (["lovende_research/bias/verdicts.py"], ["tests/test_bias_verdicts.py"], []),
+    "bias.checks": (["lovende_research/bias/checks.py"], ["tests/test_bias_checks.py"], []),
+    # phrases.py is a table of sentences, no function: mutmut mutates inside functions only
+    "bias.common": (
+        ["lovende_research/bias/common.py"],
+        ["tests/test_bias_roles.py", "tests/test_bias_informants.py"],
+        [],
+    ),
     # test_bias_styles.py and the fast response-style tests of test_bias.py (its 20-seed validity tests
     # take a minute per mutant).
     "bias.styles": (

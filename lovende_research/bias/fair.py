@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lovende_research.bias.common import BiasError, _check_share
+from lovende_research.bias.common import _check_share
 from lovende_research.bias.roles import RoleFit
 from lovende_research.scoring import informant_scores, overall_index, practice_profiles
-from lovende_research.scoring.parameters import COVERAGE_THRESHOLD
+from lovende_research.scoring.parameters import COVERAGE_THRESHOLD, _check_choice
 
 #: The role mixes a fair profile can be put at: every role's share over the whole study, each role of the
 #: study equally, or the leader alone (the measuring tool's default respondent).
@@ -60,8 +60,7 @@ def declared_mix(element_scores: pd.DataFrame, mix: str, roles: list[str]) -> di
     >>> declared_mix(es, "study", ["leder", "medarbejder"]), declared_mix(es, "leder", ["leder", "medarbejder"])
     ({'leder': 0.5, 'medarbejder': 0.5}, {'leder': 1.0, 'medarbejder': 0.0})
     """
-    if mix not in ROLE_MIXES:
-        raise BiasError("fair_mix", mix, " eller ".join(ROLE_MIXES))
+    _check_choice("fair_mix", mix, ROLE_MIXES)
     if mix == "leder":
         return {r: float(r == "leder") for r in roles}
     if mix == "equal":
@@ -154,6 +153,7 @@ def fair_profiles(
     (0.2, True)
     """
     _check_share("confidence", confidence)
+    _check_choice("fair_mix", mix, ROLE_MIXES)  # here too: with an unreadable fit the mix is never used
     roles = [fit.reference, *fit.roles]
     readable = fit.converged and len(fit.roles) > 0
     informants = informant_scores(element_scores, "mean").dropna(subset=["score"])

@@ -46,7 +46,7 @@ def informant_icc(
     Returns
     -------
     DataFrame
-        One row per element, then one for the overall score (``element_id`` = ``overall``: each
+        One row per element (in the order the elements first appear), then one for the overall score (``element_id`` = ``overall``: each
         informant's mean over their sufficient element scores): ``element_id``, the columns of
         :func:`~lovende_research.agreement.icc_oneway` (``n_subjects`` counts practices with two or more
         scored informants), and ``band`` (:func:`icc_band` of ``icc1``).

@@ -318,10 +318,9 @@ def _stability(
             block["shift"] = block["rank_reduced"] - block["rank_full"]
             coder_summaries.append(_summary_row("coder", coder, "", block, top_n))
             frames.append(block)
-    summary = pd.concat(
-        [pd.DataFrame(coder_summaries, columns=list(SUMMARY_COLUMNS)), summaries[list(SUMMARY_COLUMNS)]],
-        ignore_index=True,
-    )
+    # an empty coder frame (one coder) would turn the informant summaries' counts and flags into objects
+    parts = [pd.DataFrame(coder_summaries, columns=list(SUMMARY_COLUMNS))] if coder_summaries else []
+    summary = pd.concat([*parts, summaries[list(SUMMARY_COLUMNS)]], ignore_index=True)
     if not frames:
         return pd.DataFrame(columns=list(STABILITY_COLUMNS)), summary
     out = pd.concat(frames, ignore_index=True)

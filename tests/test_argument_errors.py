@@ -98,3 +98,14 @@ def test_the_scoring_checks_give_their_english_too() -> None:
         _check_choice("aggregation", "mode", ("mean", "median"))
     assert str(raised.value) == "aggregation: 'mode' kan ikke bruges; forventet: mean eller median"
     assert in_language(raised.value.args[0], "en") == "aggregation: 'mode' cannot be used; expected: mean or median"
+
+
+def test_the_bias_checks_give_their_english_too() -> None:
+    """Pins down the English of the bias checks' own refusals, word for word beside the Danish."""
+    from lovende_research.bias.verdicts import verdict
+
+    with pytest.raises(ArgumentError) as raised:
+        verdict("roller", "en")
+    assert in_language(raised.value.args[0], "en") == (
+        "check: 'roller' cannot be used; expected: icc, roles, fair, styles, stability, delimitation or coders"
+    )

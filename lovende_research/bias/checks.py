@@ -23,6 +23,7 @@ from lovende_research.bias.styles import (
     STYLE_MARGIN,
     response_styles,
 )
+from lovende_research.errors import Text
 from lovende_research.i18n import check_language
 from lovende_research.io import write_parquet
 from lovende_research.schemas import MAIN_DELIMITATION
@@ -91,7 +92,7 @@ def run_bias_checks(
     """
     language = study.config.language if language is None else check_language(language)
     if not isinstance(set_aside_styles, bool):
-        raise BiasError("set_aside_styles", set_aside_styles, "True eller False")
+        raise BiasError("set_aside_styles", set_aside_styles, Text("True eller False", "True or False"))
     instrument = study.instrument
     items = reconcile_coders(study.codings, instrument, rule, MAIN_DELIMITATION)
     scores = element_scores(items, instrument, study.interviews, coverage_threshold)

@@ -6,7 +6,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from lovende_research.errors import ArgumentError
+from lovende_research.errors import ArgumentError, Text
 from lovende_research.scoring.parameters import _check_share
 
 __all__ = ["BiasError", "_check_share", "_require"]
@@ -19,4 +19,8 @@ BiasError = ArgumentError
 def _require(frame: pd.DataFrame, columns: Iterable[str], name: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise BiasError(name, sorted(frame.columns), f"en tabel med kolonnerne {', '.join(missing)}")
+        raise BiasError(
+            name,
+            sorted(frame.columns),
+            Text(f"en tabel med kolonnerne {', '.join(missing)}", f"a table with the columns {', '.join(missing)}"),
+        )

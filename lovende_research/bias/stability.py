@@ -7,6 +7,7 @@ import pandas as pd
 from scipy import stats
 
 from lovende_research.bias.common import BiasError
+from lovende_research.errors import Text
 from lovende_research.instrument import Instrument
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.scoring import element_scores, overall_index, practice_profiles, reconcile_coders
@@ -200,7 +201,7 @@ def _stability(
     coder — linear in the study for a fixed team of coders.
     """
     if rows not in STABILITY_ROWS:
-        raise BiasError("rows", rows, " eller ".join(STABILITY_ROWS))
+        raise BiasError("rows", rows, Text(" eller ".join(STABILITY_ROWS), " or ".join(STABILITY_ROWS)))
     if scores is None:  # run_bias_checks passes the element scores it already has (same chain, same arguments)
         scores = element_scores(
             reconcile_coders(codings, instrument, rule, delimitation), instrument, interviews, coverage_threshold

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from lovende_research.bias.common import BiasError, _check_share
+from lovende_research.errors import Text
 from lovende_research.instrument import Instrument
 from lovende_research.schemas import MAIN_DELIMITATION
 
@@ -167,7 +168,7 @@ def response_styles(
     ):
         _check_share(name, value)
     if isinstance(min_items, bool) or not isinstance(min_items, (int, np.integer)) or min_items < 1:
-        raise BiasError("min_items", min_items, "et positivt heltal")
+        raise BiasError("min_items", min_items, Text("et positivt heltal", "a positive whole number"))
     top = float(instrument.scale_codes[-1])
     answered = item_scores[item_scores["delimitation_id"] == delimitation].dropna(subset=["code"])
     out = interviews[["interview_id", "practice_id", "informant_id", "informant_role"]].reset_index(drop=True)

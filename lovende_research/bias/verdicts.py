@@ -10,6 +10,7 @@ import pandas as pd
 from lovende_research.bias.common import BiasError
 from lovende_research.bias.phrases import PHRASES
 from lovende_research.bias.roles import ROLE_REASONS
+from lovende_research.errors import Text
 from lovende_research.i18n import check_language, number, percent, phrase
 from lovende_research.people_tables import code_text as role_text
 
@@ -223,7 +224,14 @@ def verdict(check: str, language: str = "da", **tables: Any) -> str:
             if paradox
             else "",
         )
-    raise BiasError("check", check, "icc, roles, fair, styles, stability, delimitation eller coders")
+    raise BiasError(
+        "check",
+        check,
+        Text(
+            "icc, roles, fair, styles, stability, delimitation eller coders",
+            "icc, roles, fair, styles, stability, delimitation or coders",
+        ),
+    )
 
 
 def _boundary_text(roles: pd.DataFrame, language: str) -> str:

@@ -81,6 +81,18 @@ MODULES: dict[str, tuple[list[str], list[str], list[str]]] = {
         [],
     ),
     "scoring.stage": (["lovende_research/scoring/stage.py"], ["tests/test_scoring_stage.py"], []),
+    # The design planner with its unit tests and the fast tests of tests/test_scoring_planner.py (the
+    # notebook and the chart tests run the example study or draw: seconds per mutant).
+    "scoring.planner": (
+        ["lovende_research/scoring/planner.py"],
+        [
+            "tests/test_scoring_planner_unit.py",
+            "tests/test_scoring_planner.py",
+            "-k",
+            "not stage_three and not design_chart",
+        ],
+        [],
+    ),
     # agreement/ file by file (``agreement`` runs them all, see GROUPS), each against every agreement test:
     # the statistics call each other (coders → kappa, gwet, krippendorff; all → formats) and mutmut runs only
     # the tests that reach a mutant. The notebook test is left out: the notebook runs in its own kernel,

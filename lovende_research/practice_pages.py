@@ -92,28 +92,32 @@ PHRASES = {
 }
 
 
+#: Practices per figure job: each job draws its practices on one reused figure
+#: (:class:`~lovende_research.plots.scores.ProfileCharts`), and a few dozen jobs keep the workers evenly busy.
+FIGURES_PER_JOB = 100
+
+
 @dataclass(frozen=True)
-class _PracticeFigure:
-    practice_id: str
-    profiles: pd.DataFrame
+class _PracticeFigures:
+    profiles: dict[str, pd.DataFrame]  # each practice's rows of the profiles table, in drawing order
     instrument: Instrument
     language: str
     ci: float
 
 
-def _profile_svg(job: _PracticeFigure) -> tuple[str, bytes]:
-    """Draw one practice's profile (in a worker process when ``jobs > 1``) and return its SVG bytes."""
-    import matplotlib.pyplot as plt
-
+def _profile_svgs(job: _PracticeFigures) -> dict[str, bytes]:
+    """Draw some practices' profiles (in a worker process when ``jobs > 1``) and return their SVG bytes."""
     from lovende_research.plots import figure_bytes
     from lovende_research.plots import scores as score_plots
 
-    figure = score_plots.profile_chart(
-        job.profiles, job.practice_id, job.instrument, job.language, MAIN_DELIMITATION, job.ci
-    )
-    svg = figure_bytes(figure, "svg")
-    plt.close(figure)
-    return job.practice_id, svg
+    charts = score_plots.ProfileCharts(job.instrument, job.language, job.ci)
+    try:
+        return {
+            pid: figure_bytes(charts.chart(profile, pid, MAIN_DELIMITATION), "svg")
+            for pid, profile in job.profiles.items()
+        }
+    finally:
+        charts.close()
 
 
 def _interval_level(scores_dir: Path) -> float:
@@ -133,19 +137,19 @@ class ProfileFigures:
     between two stages, so no kernel client is live when the workers fork.
     """
 
-    def __init__(self, figures: list[_PracticeFigure], jobs: int = 1):
-        self.practice_ids = [f.practice_id for f in figures]
+    def __init__(self, figures: list[_PracticeFigures], jobs: int = 1):
+        self.practice_ids = [pid for f in figures for pid in f.profiles]
         self._executor: Executor = (
             ProcessPoolExecutor(max_workers=jobs)
             if jobs > 1 and len(figures) > 1
             else ThreadPoolExecutor(max_workers=1)
         )
-        self._futures: list[Future[tuple[str, bytes]]] = [self._executor.submit(_profile_svg, f) for f in figures]
+        self._futures: list[Future[dict[str, bytes]]] = [self._executor.submit(_profile_svgs, f) for f in figures]
 
     def result(self) -> dict[str, bytes]:
         """Every practice's SVG bytes (waits for the drawing to finish; re-raises its error)."""
         try:
-            return dict(f.result() for f in self._futures)
+            return {pid: svg for f in self._futures for pid, svg in f.result().items()}
         finally:
             self._executor.shutdown(wait=True)
 
@@ -163,8 +167,13 @@ def start_profile_figures(study: Study, processed: Path, language: str = "da", j
     ci = _interval_level(scores_dir)
     practice_ids = sorted(profiles["practice_id"].astype(str).unique())
     by_practice = dict(tuple(profiles.groupby(profiles["practice_id"].astype(str), sort=False)))
+    chunks = [practice_ids[i : i + FIGURES_PER_JOB] for i in range(0, len(practice_ids), FIGURES_PER_JOB)]
     return ProfileFigures(
-        [_PracticeFigure(pid, by_practice[pid], study.instrument, language, ci) for pid in practice_ids], jobs
+        [
+            _PracticeFigures({pid: by_practice[pid] for pid in chunk}, study.instrument, language, ci)
+            for chunk in chunks
+        ],
+        jobs,
     )
 
 

@@ -206,7 +206,7 @@ class ProfileCharts:
         for yi in y:
             bar = self._ax.barh(yi, 1.0, color="#d9d9d9", hatch="//", edgecolor="white")[0]
             label = self._ax.text(
-                0.5, yi, phrase(PHRASES, "insufficient", language), ha="center", va="center", fontsize=8
+                0.5, float(yi), phrase(PHRASES, "insufficient", language), ha="center", va="center", fontsize=8
             )
             self._missing.append((bar, label))
         self._intervals: ErrorbarContainer | None = None

@@ -166,7 +166,7 @@ def start_profile_figures(study: Study, processed: Path, language: str = "da", j
     profiles = read_main_delimitation(scores_dir / "profiles.parquet")
     ci = _interval_level(scores_dir)
     practice_ids = sorted(profiles["practice_id"].astype(str).unique())
-    by_practice = dict(tuple(profiles.groupby(profiles["practice_id"].astype(str), sort=False)))
+    by_practice = _by_practice(profiles)
     chunks = [practice_ids[i : i + FIGURES_PER_JOB] for i in range(0, len(practice_ids), FIGURES_PER_JOB)]
     return ProfileFigures(
         [
@@ -225,6 +225,10 @@ def write_practice_pages(
     svgs = figures.result() if figures is not None else {}
 
     candidates = study.candidates.set_index("practice_id")
+    # Each practice's rows, split once: filtering the whole tables for each of 6,000 practices took
+    # longer than writing the pages.
+    profile_of, flags_of = _by_practice(profiles), _by_practice(flags)
+    cells_of = _by_practice(fair[0]) if fair is not None else {}
     pages = []
     for pid in tqdm(
         practice_ids,
@@ -236,15 +240,15 @@ def write_practice_pages(
             study,
             pid,
             candidates.loc[pid],
-            profiles[profiles["practice_id"] == pid],
+            profile_of[pid],
             overall,
             ranks,
             screen,
-            flags,
+            flags_of.get(pid, flags.iloc[:0]) if flags is not None else None,
             svgs[pid],
             language,
             ci,
-            fair,
+            (cells_of.get(pid, fair[0].iloc[:0]), fair[1]) if fair is not None else None,
             method,
             bias_stale,
         )
@@ -259,6 +263,13 @@ def write_practice_pages(
         if old.stem not in practice_ids:
             old.unlink()  # a practice of an earlier run that this run no longer scores
     return pages
+
+
+def _by_practice(frame: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """``frame``'s rows by practice id (none for no frame)."""
+    if frame is None:
+        return {}
+    return {str(pid): rows for pid, rows in frame.groupby(frame["practice_id"].astype(str), sort=False)}
 
 
 def _fair_tables(bias_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame] | None:

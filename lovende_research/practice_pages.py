@@ -107,15 +107,11 @@ class _PracticeFigures:
 
 def _profile_svgs(job: _PracticeFigures) -> dict[str, bytes]:
     """Draw some practices' profiles (in a worker process when ``jobs > 1``) and return their SVG bytes."""
-    from lovende_research.plots import figure_bytes
     from lovende_research.plots import scores as score_plots
 
     charts = score_plots.ProfileCharts(job.instrument, job.language, job.ci)
     try:
-        return {
-            pid: figure_bytes(charts.chart(profile, pid, MAIN_DELIMITATION), "svg")
-            for pid, profile in job.profiles.items()
-        }
+        return {pid: charts.svg(profile, pid, MAIN_DELIMITATION) for pid, profile in job.profiles.items()}
     finally:
         charts.close()
 

@@ -336,7 +336,7 @@ def test_reused_profile_chart_draws_each_practice_as_a_new_figure_would() -> Non
             fresh = score_plots.profile_chart(profiles, pid, instrument, "da", ci=0.9)
             expected = figure_bytes(fresh)
             plt.close(fresh)
-            drawn = figure_bytes(charts.chart(profiles, pid))
+            drawn = charts.svg(profiles, pid)
             assert drawn == expected, pid
             assert len(re.findall(rb"fill: url\(#h", drawn)) == hatched[pid], pid
     finally:

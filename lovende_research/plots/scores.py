@@ -15,13 +15,15 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.artist import Artist
+from matplotlib.backend_bases import RendererBase
 from matplotlib.container import ErrorbarContainer
 from matplotlib.patches import Patch
+from matplotlib.transforms import Bbox, TransformedBbox
 from seaborn.utils import relative_luminance
 
 from lovende_research.i18n import check_language, number, phrase
 from lovende_research.instrument import Instrument
-from lovende_research.plots import localised, top_and_bottom, use_style
+from lovende_research.plots import figure_bytes, localised, top_and_bottom, use_style
 from lovende_research.scoring import ScoringError
 
 PHRASES: dict[str, tuple[str, str]] = {
@@ -210,6 +212,7 @@ class ProfileCharts:
             )
             self._missing.append((bar, label))
         self._intervals: ErrorbarContainer | None = None
+        self._static_box: Bbox | None = None
         self._ax.set_yticks(y, [names[e] for e in self._elements])
         self._ax.invert_yaxis()
         self._ax.set_xlim(0, 1)
@@ -248,6 +251,28 @@ class ProfileCharts:
             phrase(PHRASES, "profile_title", self._language, practice=practice_id, ci=round(100 * self._ci))
         )
         return self.figure
+
+    def svg(self, profiles: pd.DataFrame, practice_id: str, delimitation: str = MAIN) -> bytes:
+        """``practice_id``'s chart as SVG bytes, the same as ``figure_bytes`` of a new :func:`profile_chart`."""
+        return figure_bytes(self.chart(profiles, practice_id, delimitation), "svg", self._tight_box)
+
+    def _tight_box(self, renderer: RendererBase) -> Bbox:
+        """The figure's tight box (inches), as ``Figure.get_tightbbox`` finds it, measured once.
+
+        Only the title changes its extent from one practice to the next: the bars, intervals and grey
+        bars lie inside the axes. So the box of everything but the title is measured on the first
+        drawing and joined with the title's box each time (the union matplotlib takes, in the same
+        units), instead of measuring every tick label again per practice.
+        """
+        title = self._ax.title
+        if self._static_box is None:
+            title.set_visible(False)
+            try:
+                self._static_box = Bbox(self.figure.get_tightbbox(renderer).get_points())
+            finally:
+                title.set_visible(True)
+        title_box = TransformedBbox(title.get_window_extent(renderer), self.figure.dpi_scale_trans.inverted())
+        return Bbox.union([self._static_box, title_box])
 
     def close(self) -> None:
         """Close the figure (matplotlib keeps every open figure)."""

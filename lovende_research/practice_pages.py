@@ -93,7 +93,8 @@ PHRASES = {
 
 
 #: Practices per figure job: each job draws its practices on one reused figure
-#: (:class:`~lovende_research.plots.scores.ProfileCharts`), and a few dozen jobs keep the workers evenly busy.
+#: (:class:`~lovende_research.plots.scores.ProfileCharts`). At most this many; fewer when a study has
+#: few practices, so every worker still gets several jobs and the workers stay evenly busy.
 FIGURES_PER_JOB = 100
 
 
@@ -163,7 +164,8 @@ def start_profile_figures(study: Study, processed: Path, language: str = "da", j
     ci = _interval_level(scores_dir)
     practice_ids = sorted(profiles["practice_id"].astype(str).unique())
     by_practice = _by_practice(profiles)
-    chunks = [practice_ids[i : i + FIGURES_PER_JOB] for i in range(0, len(practice_ids), FIGURES_PER_JOB)]
+    size = max(1, min(FIGURES_PER_JOB, -(-len(practice_ids) // (4 * jobs))))
+    chunks = [practice_ids[i : i + size] for i in range(0, len(practice_ids), size)]
     return ProfileFigures(
         [
             _PracticeFigures({pid: by_practice[pid] for pid in chunk}, study.instrument, language, ci)

@@ -2,7 +2,8 @@
 
 Why not a notebook per practice: at national scale (thousands of practices) a kernel start per page
 would cost more than the whole analysis. The pages are rendered from the tables the stage notebooks
-wrote, in one process or in ``jobs`` worker processes; only the profile figure is drawn per practice.
+wrote, in one process or in ``jobs`` worker processes; only the profile figure is drawn per practice,
+on one figure reused for a job of practices (:class:`~lovende_research.plots.scores.ProfileCharts`).
 
 The profile figures need only the scoring stage's tables, so :func:`start_profile_figures` lets the
 runner draw them in the background while the later stage notebooks run in their kernel (the runner's
@@ -127,7 +128,7 @@ def _scoring_parameters(scores_dir: Path) -> dict[str, Any]:
 
 
 class ProfileFigures:
-    """The per-practice profile SVGs being drawn: one future per practice, collected by :meth:`result`.
+    """The per-practice profile SVGs being drawn: one future per job of practices, collected by :meth:`result`.
 
     With ``jobs == 1`` the figures are drawn in one background thread of this process (matplotlib's Agg
     backend, used by no other thread meanwhile); with ``jobs > 1`` in worker processes, started here,

@@ -277,7 +277,8 @@ def run_study(
     ``jobs == 1``), from the end of the scoring stage on, while the later stages run; the stage
     notebooks run one after another, since each reads what the one before it wrote. Each stage's page is
     rendered while the next stage runs, and the practice pages are written as soon as the scoring and
-    bias stages have run (while the report stage runs).
+    bias stages have run (while the report stage runs). With ``jobs > 1`` the table exports are written
+    in a process of their own from the end of the last stage with tables on; with ``jobs == 1`` at the end.
     """
     started = dt.datetime.now().astimezone()
     clock = time.perf_counter()

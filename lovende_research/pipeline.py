@@ -15,10 +15,11 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import logging
+import multiprocessing
 import os
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -288,7 +289,8 @@ def run_study(
     ``jobs == 1``), from the end of the scoring stage on, while the later stages run; the stage
     notebooks run one after another, since each reads what the one before it wrote. Each stage's page is
     rendered while the next stage runs, and the practice pages are written as soon as the scoring and
-    bias stages have run (while the report stage runs).
+    bias stages have run (while the report stage runs). With ``jobs > 1`` the table exports are written
+    in a process of their own from the end of the last stage with tables on; with ``jobs == 1`` at the end.
     """
     started = dt.datetime.now().astimezone()
     clock = time.perf_counter()
@@ -376,6 +378,12 @@ def _run_locked(
     pages_after = next((s.key for s in reversed(stages) if s.key in ("scoring", "bias")), None)
     pages_written: Future[list[Page]] | None = None
     practice_pages: list[Page] = []
+    # The exports read only the stages' tables, all in place once the last stage of this run that writes
+    # tables has committed them. With jobs > 1 they are written from then on in a process of their own,
+    # while the report stage runs and the practice pages are written, instead of after everything else.
+    export_stages = [(s.outputs, s.notebook) for s in STAGES if s.outputs]
+    exports_after = next((s.key for s in reversed(stages) if s.outputs), None) if jobs > 1 else None
+    exported: Future[list[Path]] | None = None
     with _validated_for_kernels(study, processed):
         try:
             for stage in tqdm(stages, desc="trin", unit="notebook", disable=not progress):
@@ -385,6 +393,8 @@ def _run_locked(
                     check_one_run(processed, STAGE_FOLDERS)
                 executed, staged_in = _execute(stage, values, notebooks_dir, processed, kernel_name, progress, run_id)
                 kept = atomic_write_bytes(reports / "notebooks" / f"{stage.notebook}.ipynb", executed.read_bytes())
+                if stage.key == exports_after:
+                    exported = _export_in_background(processed, reports, export_stages, language)
                 if stage.key == "scoring" and with_practice_pages:
                     # The profiles need only the scoring tables: draw them while the later stages run.
                     # Worker processes (jobs > 1) are forked before this stage's render starts, and with
@@ -425,6 +435,8 @@ def _run_locked(
         except BaseException:
             if figures is not None:
                 figures.cancel()
+            if exported is not None:
+                wait([exported])  # nothing is written into the reports once the run's lock is given up
             raise
         finally:
             renders.shutdown(wait=True)
@@ -457,10 +469,29 @@ def _run_locked(
         duration_seconds=time.perf_counter() - clock,
     )
     write_json(processed / "provenance.json", provenance.as_dict())
-    write_table_exports(processed, reports, [(s.outputs, s.notebook) for s in STAGES if s.outputs], language)
+    if exported is None:
+        write_table_exports(processed, reports, export_stages, language)
+    else:
+        exported.result()  # its error, if any, is this run's
     index = write_index(study, reports, pages, provenance, language, practice_pages, local_paths, stale)
     log.info("rapport skrevet: %s", index)
     return RunResult(index, tuple(pages), provenance)
+
+
+def _export_in_background(
+    processed: Path, reports: Path, stages: list[tuple[str, str]], language: str
+) -> Future[list[Path]]:
+    """Start :func:`~lovende_research.table_exports.write_table_exports` in a new process.
+
+    A process, not a thread: the exports are pure Python and would share this process's interpreter
+    lock with the page rendering and the practice pages. Spawned, not forked, since this process's
+    render thread may be busy when it starts.
+    """
+    executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        return executor.submit(write_table_exports, processed, reports, stages, language)
+    finally:
+        executor.shutdown(wait=False)  # the export goes on; the process ends with it
 
 
 def _bias_fits(processed: Path, allow_mixed_runs: bool) -> bool:

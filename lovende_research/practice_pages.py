@@ -2,7 +2,8 @@
 
 Why not a notebook per practice: at national scale (thousands of practices) a kernel start per page
 would cost more than the whole analysis. The pages are rendered from the tables the stage notebooks
-wrote, in one process or in ``jobs`` worker processes; only the profile figure is drawn per practice.
+wrote, in one process or in ``jobs`` worker processes; only the profile figure is drawn per practice,
+on one figure reused for a job of practices (:class:`~lovende_research.plots.scores.ProfileCharts`).
 
 The profile figures need only the scoring stage's tables, so :func:`start_profile_figures` lets the
 runner draw them in the background while the later stage notebooks run in their kernel (the runner's
@@ -92,28 +93,29 @@ PHRASES = {
 }
 
 
+#: Practices per figure job: each job draws its practices on one reused figure
+#: (:class:`~lovende_research.plots.scores.ProfileCharts`). At most this many; fewer when a study has
+#: few practices, so every worker still gets several jobs and the workers stay evenly busy.
+FIGURES_PER_JOB = 100
+
+
 @dataclass(frozen=True)
-class _PracticeFigure:
-    practice_id: str
-    profiles: pd.DataFrame
+class _PracticeFigures:
+    profiles: dict[str, pd.DataFrame]  # each practice's rows of the profiles table, in drawing order
     instrument: Instrument
     language: str
     ci: float
 
 
-def _profile_svg(job: _PracticeFigure) -> tuple[str, bytes]:
-    """Draw one practice's profile (in a worker process when ``jobs > 1``) and return its SVG bytes."""
-    import matplotlib.pyplot as plt
-
-    from lovende_research.plots import figure_bytes
+def _profile_svgs(job: _PracticeFigures) -> dict[str, bytes]:
+    """Draw some practices' profiles (in a worker process when ``jobs > 1``) and return their SVG bytes."""
     from lovende_research.plots import scores as score_plots
 
-    figure = score_plots.profile_chart(
-        job.profiles, job.practice_id, job.instrument, job.language, MAIN_DELIMITATION, job.ci
-    )
-    svg = figure_bytes(figure, "svg")
-    plt.close(figure)
-    return job.practice_id, svg
+    charts = score_plots.ProfileCharts(job.instrument, job.language, job.ci)
+    try:
+        return {pid: charts.svg(profile, pid, MAIN_DELIMITATION) for pid, profile in job.profiles.items()}
+    finally:
+        charts.close()
 
 
 def _interval_level(scores_dir: Path) -> float:
@@ -126,26 +128,26 @@ def _scoring_parameters(scores_dir: Path) -> dict[str, Any]:
 
 
 class ProfileFigures:
-    """The per-practice profile SVGs being drawn: one future per practice, collected by :meth:`result`.
+    """The per-practice profile SVGs being drawn: one future per job of practices, collected by :meth:`result`.
 
     With ``jobs == 1`` the figures are drawn in one background thread of this process (matplotlib's Agg
     backend, used by no other thread meanwhile); with ``jobs > 1`` in worker processes, started here,
     between two stages, so no kernel client is live when the workers fork.
     """
 
-    def __init__(self, figures: list[_PracticeFigure], jobs: int = 1):
-        self.practice_ids = [f.practice_id for f in figures]
+    def __init__(self, figures: list[_PracticeFigures], jobs: int = 1):
+        self.practice_ids = [pid for f in figures for pid in f.profiles]
         self._executor: Executor = (
             ProcessPoolExecutor(max_workers=jobs)
             if jobs > 1 and len(figures) > 1
             else ThreadPoolExecutor(max_workers=1)
         )
-        self._futures: list[Future[tuple[str, bytes]]] = [self._executor.submit(_profile_svg, f) for f in figures]
+        self._futures: list[Future[dict[str, bytes]]] = [self._executor.submit(_profile_svgs, f) for f in figures]
 
     def result(self) -> dict[str, bytes]:
         """Every practice's SVG bytes (waits for the drawing to finish; re-raises its error)."""
         try:
-            return dict(f.result() for f in self._futures)
+            return {pid: svg for f in self._futures for pid, svg in f.result().items()}
         finally:
             self._executor.shutdown(wait=True)
 
@@ -162,9 +164,15 @@ def start_profile_figures(study: Study, processed: Path, language: str = "da", j
     profiles = read_main_delimitation(scores_dir / "profiles.parquet")
     ci = _interval_level(scores_dir)
     practice_ids = sorted(profiles["practice_id"].astype(str).unique())
-    by_practice = dict(tuple(profiles.groupby(profiles["practice_id"].astype(str), sort=False)))
+    by_practice = _by_practice(profiles)
+    size = max(1, min(FIGURES_PER_JOB, -(-len(practice_ids) // (4 * jobs))))
+    chunks = [practice_ids[i : i + size] for i in range(0, len(practice_ids), size)]
     return ProfileFigures(
-        [_PracticeFigure(pid, by_practice[pid], study.instrument, language, ci) for pid in practice_ids], jobs
+        [
+            _PracticeFigures({pid: by_practice[pid] for pid in chunk}, study.instrument, language, ci)
+            for chunk in chunks
+        ],
+        jobs,
     )
 
 
@@ -216,6 +224,10 @@ def write_practice_pages(
     svgs = figures.result() if figures is not None else {}
 
     candidates = study.candidates.set_index("practice_id")
+    # Each practice's rows, split once: filtering the whole tables for each of 6,000 practices took
+    # longer than writing the pages.
+    profile_of, flags_of = _by_practice(profiles), _by_practice(flags)
+    cells_of = _by_practice(fair[0]) if fair is not None else {}
     pages = []
     for pid in tqdm(
         practice_ids,
@@ -227,15 +239,15 @@ def write_practice_pages(
             study,
             pid,
             candidates.loc[pid],
-            profiles[profiles["practice_id"] == pid],
+            profile_of[pid],
             overall,
             ranks,
             screen,
-            flags,
+            flags_of.get(pid, flags.iloc[:0]) if flags is not None else None,
             svgs[pid],
             language,
             ci,
-            fair,
+            (cells_of.get(pid, fair[0].iloc[:0]), fair[1]) if fair is not None else None,
             method,
             bias_stale,
         )
@@ -250,6 +262,13 @@ def write_practice_pages(
         if old.stem not in practice_ids:
             old.unlink()  # a practice of an earlier run that this run no longer scores
     return pages
+
+
+def _by_practice(frame: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """``frame``'s rows by practice id (none for no frame)."""
+    if frame is None:
+        return {}
+    return {str(pid): rows for pid, rows in frame.groupby(frame["practice_id"].astype(str), sort=False)}
 
 
 def _fair_tables(bias_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame] | None:

@@ -44,6 +44,7 @@ PROVENANCE_PACKAGES: tuple[str, ...] = (
     "nbconvert",
     "pyarrow",
     "openpyxl",
+    "xlsxwriter",
     "pyreadstat",
 )
 

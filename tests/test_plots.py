@@ -14,6 +14,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 
 from lovende_research.plots import figure_bytes, save_figure, use_style
@@ -298,3 +299,45 @@ def test_element_pattern_draws_distributions_instead_of_points_beyond_2n_practic
     scored = tables.profiles[tables.profiles["delimitation_id"] == "main"].dropna(subset=["score"])
     assert max(len(c.get_offsets()) for c in figure.axes[0].collections if isinstance(c, PathCollection)) == len(scored)
     plt.close("all")
+
+
+def test_reused_profile_chart_draws_each_practice_as_a_new_figure_would() -> None:
+    """ProfileCharts redraws one figure per practice (the practice pages' thousands of profiles); what
+    it draws must not depend on the practice drawn before: a missing score's grey bar, or an interval,
+    left over from the last practice would show on the next one's page."""
+    from lovende_research.instrument import load_instrument
+    from lovende_research.plots import scores as score_plots
+
+    instrument = load_instrument()
+    elements = [e.id for e in instrument.elements]
+    rng = np.random.default_rng(5)
+    rows = []
+    for pid in ("P1", "P2", "P3"):
+        score = rng.uniform(0.2, 0.8, len(elements))
+        for i, element in enumerate(elements):
+            missing = pid == "P2" and i in (1, 3)  # two elements without a score
+            no_interval = pid == "P3" and i == 0  # a score without an interval
+            rows.append(
+                {
+                    "practice_id": pid,
+                    "element_id": element,
+                    "score": np.nan if missing else score[i],
+                    "ci_low": np.nan if missing or no_interval else score[i] - 0.1,
+                    "ci_high": np.nan if missing or no_interval else score[i] + 0.1,
+                }
+            )
+    profiles = pd.DataFrame(rows)
+    charts = score_plots.ProfileCharts(instrument, "da", 0.9)
+    # P2 lacks two scores, so its page shows two hatched grey bars (each filled from the SVG's hatch
+    # pattern) and P1 and P3 none.
+    hatched = {"P1": 0, "P2": 2, "P3": 0}
+    try:
+        for pid in ("P2", "P1", "P3"):
+            fresh = score_plots.profile_chart(profiles, pid, instrument, "da", ci=0.9)
+            expected = figure_bytes(fresh)
+            plt.close(fresh)
+            drawn = charts.svg(profiles, pid)
+            assert drawn == expected, pid
+            assert len(re.findall(rb"fill: url\(#h", drawn)) == hatched[pid], pid
+    finally:
+        charts.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -18,7 +19,9 @@ matplotlib.use("Agg", force=False)
 
 import matplotlib.pyplot as plt
 import seaborn as sns
+from matplotlib.backend_bases import RendererBase
 from matplotlib.ticker import ScalarFormatter
+from matplotlib.transforms import Bbox
 
 from lovende_research.display import show_svg
 from lovende_research.errors import LovendeError
@@ -94,10 +97,17 @@ _FORMATS: dict[str, dict[str, Any]] = {"png": {"metadata": {"Software": None}}, 
 DEFAULT_FORMATS: tuple[str, ...] = ("svg",)
 
 
-def figure_bytes(figure: plt.Figure, file_format: str = "svg") -> bytes:
-    """``figure`` as ``file_format`` (svg or png) with a tight bounding box, the same bytes on every rerun."""
+def figure_bytes(
+    figure: plt.Figure, file_format: str = "svg", tight_box: Callable[[RendererBase], Bbox] | None = None
+) -> bytes:
+    """``figure`` as ``file_format`` (svg or png) with a tight bounding box, the same bytes on every rerun.
+
+    ``tight_box`` (SVG only) gives the figure's tight box in inches, measured with the renderer it has
+    just been drawn with, in place of matplotlib's measuring of every text: for a figure redrawn many
+    times whose box its owner knows (:class:`~lovende_research.plots.scores.ProfileCharts`).
+    """
     if file_format == "svg":
-        return _tight_svg(figure)
+        return _tight_svg(figure, tight_box)
     buffer = io.BytesIO()
     figure.savefig(buffer, format=file_format, bbox_inches="tight", **_FORMATS[file_format])
     return buffer.getvalue()
@@ -107,7 +117,7 @@ def figure_bytes(figure: plt.Figure, file_format: str = "svg") -> bytes:
 _SVG_SIZE = re.compile(r'width="([0-9.]+)pt" height="([0-9.]+)pt" viewBox="0 0 ([0-9.]+) ([0-9.]+)"')
 
 
-def _tight_svg(figure: plt.Figure) -> bytes:
+def _tight_svg(figure: plt.Figure, tight_box: Callable[[RendererBase], Bbox] | None = None) -> bytes:
     """``figure`` as SVG cropped to its tight bounding box, laid out and drawn once.
 
     ``savefig(bbox_inches="tight")`` draws the figure twice: a dry run to measure every text and find
@@ -118,7 +128,6 @@ def _tight_svg(figure: plt.Figure) -> bytes:
     savefig's tight box (tests compare both, rendered in a browser). The figure's background is drawn
     large enough to fill the box, as savefig's would be, since labels may reach past the figure's edge.
     """
-    from matplotlib.backend_bases import RendererBase
     from matplotlib.backends.backend_mixed import MixedModeRenderer
     from matplotlib.backends.backend_svg import RendererSVG
 
@@ -143,7 +152,7 @@ def _tight_svg(figure: plt.Figure) -> bytes:
         figure.patch.set_bounds(-2, -2, 5, 5)  # a background five times the figure's size, centred on it
         figure.draw(drawing)
         figure.patch.set_bounds(*background)
-        box = figure.get_tightbbox(drawing).padded(pad)
+        box = (tight_box(drawing) if tight_box is not None else figure.get_tightbbox(drawing)).padded(pad)
         renderer.finalize()
     finally:
         figure.patch.set_bounds(*background)

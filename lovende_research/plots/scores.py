@@ -15,12 +15,15 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.artist import Artist
+from matplotlib.backend_bases import RendererBase
+from matplotlib.container import ErrorbarContainer
 from matplotlib.patches import Patch
+from matplotlib.transforms import Bbox, TransformedBbox
 from seaborn.utils import relative_luminance
 
 from lovende_research.i18n import check_language, number, phrase
 from lovende_research.instrument import Instrument
-from lovende_research.plots import localised, top_and_bottom, use_style
+from lovende_research.plots import figure_bytes, localised, top_and_bottom, use_style
 from lovende_research.scoring import ScoringError
 
 PHRASES: dict[str, tuple[str, str]] = {
@@ -177,41 +180,103 @@ def profile_chart(
     ci: float = 0.95,
 ) -> plt.Figure:
     """One practice's element scores as horizontal bars with their intervals (model or bootstrap, as scored)."""
-    check_language(language)
-    use_style()
-    prof = _one_delimitation(profiles, delimitation)
-    prof = prof[prof["practice_id"] == practice_id]
-    if prof.empty:
-        raise ScoringError("practice_id", practice_id, "en praksis med scorer i profiles")
-    names = _element_names(instrument, language)
-    elements = [e.id for e in instrument.elements]
-    prof = prof.set_index("element_id").reindex(elements)
-    y = np.arange(len(elements))
-    figure, ax = plt.subplots(figsize=(7, 0.45 * len(elements) + 1.8))
-    score = prof["score"].to_numpy(dtype=float)
-    colour = sns.color_palette()[0]
-    ax.barh(y, np.nan_to_num(score), color=colour, alpha=0.85)
-    low = prof["ci_low"].to_numpy(dtype=float) if "ci_low" in prof else np.full(len(y), np.nan)
-    high = prof["ci_high"].to_numpy(dtype=float) if "ci_high" in prof else np.full(len(y), np.nan)
-    has_ci = ~np.isnan(low) & ~np.isnan(score)
-    ax.errorbar(
-        score[has_ci],
-        y[has_ci],
-        xerr=[score[has_ci] - low[has_ci], high[has_ci] - score[has_ci]],
-        fmt="none",
-        ecolor="black",
-        capsize=3,
-    )
-    for yi in y[np.isnan(score)]:
-        ax.barh(yi, 1.0, color="#d9d9d9", hatch="//", edgecolor="white")
-        ax.text(0.5, yi, phrase(PHRASES, "insufficient", language), ha="center", va="center", fontsize=8)
-    ax.set_yticks(y, [names[e] for e in elements])
-    ax.invert_yaxis()
-    ax.set_xlim(0, 1)
-    ax.set_xlabel(phrase(PHRASES, "score", language))
-    ax.set_title(phrase(PHRASES, "profile_title", language, practice=practice_id, ci=round(100 * ci)))
-    figure.text(0.01, 0.0, phrase(PHRASES, "profile_note", language), fontsize=8, ha="left", va="top")
-    return localised(figure, language)
+    return ProfileCharts(instrument, language, ci).chart(profiles, practice_id, delimitation)
+
+
+class ProfileCharts:
+    """Profile charts (:func:`profile_chart`) of many practices, drawn on one figure that is redrawn for each.
+
+    A national study has thousands of practice pages, each with its profile. A new figure per practice
+    spent most of its time building the same axes, ticks, labels and note again; here they are built
+    once, and each practice only sets its bars' widths, which elements lack a score, its intervals and
+    its title. The picture is the same as a new figure's: every element has a score bar and an
+    "insufficient" bar with its label, shown when the score is missing, so the artists are drawn in the
+    same order. The figure belongs to this object: save it before the next :meth:`chart`, close it
+    with :meth:`close` (or ``plt.close``).
+    """
+
+    def __init__(self, instrument: Instrument, language: str = "da", ci: float = 0.95):
+        check_language(language)
+        use_style()
+        self._language, self._ci = language, ci
+        self._elements = [e.id for e in instrument.elements]
+        names = _element_names(instrument, language)
+        y = np.arange(len(self._elements))
+        self.figure, self._ax = plt.subplots(figsize=(7, 0.45 * len(self._elements) + 1.8))
+        self._bars = self._ax.barh(y, np.zeros(len(y)), color=sns.color_palette()[0], alpha=0.85)
+        self._missing: list[tuple[Artist, Artist]] = []
+        for yi in y:
+            bar = self._ax.barh(yi, 1.0, color="#d9d9d9", hatch="//", edgecolor="white")[0]
+            label = self._ax.text(
+                0.5, float(yi), phrase(PHRASES, "insufficient", language), ha="center", va="center", fontsize=8
+            )
+            self._missing.append((bar, label))
+        self._intervals: ErrorbarContainer | None = None
+        self._static_box: Bbox | None = None
+        self._ax.set_yticks(y, [names[e] for e in self._elements])
+        self._ax.invert_yaxis()
+        self._ax.set_xlim(0, 1)
+        self._ax.set_xlabel(phrase(PHRASES, "score", language))
+        self.figure.text(0.01, 0.0, phrase(PHRASES, "profile_note", language), fontsize=8, ha="left", va="top")
+        localised(self.figure, language)
+
+    def chart(self, profiles: pd.DataFrame, practice_id: str, delimitation: str = MAIN) -> plt.Figure:
+        """The figure, redrawn with ``practice_id``'s profile (its rows of ``profiles``)."""
+        prof = _one_delimitation(profiles, delimitation)
+        prof = prof[prof["practice_id"] == practice_id]
+        if prof.empty:
+            raise ScoringError("practice_id", practice_id, "en praksis med scorer i profiles")
+        prof = prof.set_index("element_id").reindex(self._elements)
+        score = prof["score"].to_numpy(dtype=float)
+        for bar, width in zip(self._bars, np.nan_to_num(score), strict=True):
+            bar.set_width(width)
+        for (bar, label), missing in zip(self._missing, np.isnan(score), strict=True):
+            bar.set_visible(bool(missing))
+            label.set_visible(bool(missing))
+        if self._intervals is not None:
+            self._intervals.remove()
+        y = np.arange(len(self._elements))
+        low = prof["ci_low"].to_numpy(dtype=float) if "ci_low" in prof else np.full(len(y), np.nan)
+        high = prof["ci_high"].to_numpy(dtype=float) if "ci_high" in prof else np.full(len(y), np.nan)
+        has_ci = ~np.isnan(low) & ~np.isnan(score)
+        self._intervals = self._ax.errorbar(
+            score[has_ci],
+            y[has_ci],
+            xerr=[score[has_ci] - low[has_ci], high[has_ci] - score[has_ci]],
+            fmt="none",
+            ecolor="black",
+            capsize=3,
+        )
+        self._ax.set_title(
+            phrase(PHRASES, "profile_title", self._language, practice=practice_id, ci=round(100 * self._ci))
+        )
+        return self.figure
+
+    def svg(self, profiles: pd.DataFrame, practice_id: str, delimitation: str = MAIN) -> bytes:
+        """``practice_id``'s chart as SVG bytes, the same as ``figure_bytes`` of a new :func:`profile_chart`."""
+        return figure_bytes(self.chart(profiles, practice_id, delimitation), "svg", self._tight_box)
+
+    def _tight_box(self, renderer: RendererBase) -> Bbox:
+        """The figure's tight box (inches), as ``Figure.get_tightbbox`` finds it, measured once.
+
+        Only the title changes its extent from one practice to the next: the bars, intervals and grey
+        bars lie inside the axes. So the box of everything but the title is measured on the first
+        drawing and joined with the title's box each time (the union matplotlib takes, in the same
+        units), instead of measuring every tick label again per practice.
+        """
+        title = self._ax.title
+        if self._static_box is None:
+            title.set_visible(False)
+            try:
+                self._static_box = Bbox(self.figure.get_tightbbox(renderer).get_points())
+            finally:
+                title.set_visible(True)
+        title_box = TransformedBbox(title.get_window_extent(renderer), self.figure.dpi_scale_trans.inverted())
+        return Bbox.union([self._static_box, title_box])
+
+    def close(self) -> None:
+        """Close the figure (matplotlib keeps every open figure)."""
+        plt.close(self.figure)
 
 
 def element_pattern_chart(

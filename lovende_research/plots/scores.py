@@ -21,6 +21,7 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import Bbox, TransformedBbox
 from seaborn.utils import relative_luminance
 
+from lovende_research.errors import Text
 from lovende_research.i18n import check_language, number, phrase
 from lovende_research.instrument import Instrument
 from lovende_research.plots import figure_bytes, localised, top_and_bottom, use_style
@@ -73,7 +74,11 @@ MAIN = "main"
 def _one_delimitation(frame: pd.DataFrame, delimitation: str) -> pd.DataFrame:
     out = frame[frame["delimitation_id"] == delimitation] if "delimitation_id" in frame.columns else frame
     if out.empty:
-        raise ScoringError("delimitation", delimitation, "en afgrænsning med scorer i tabellen")
+        raise ScoringError(
+            "delimitation",
+            delimitation,
+            Text("en afgrænsning med scorer i tabellen", "a delimitation with scores in the table"),
+        )
     return out
 
 
@@ -225,7 +230,11 @@ class ProfileCharts:
         prof = _one_delimitation(profiles, delimitation)
         prof = prof[prof["practice_id"] == practice_id]
         if prof.empty:
-            raise ScoringError("practice_id", practice_id, "en praksis med scorer i profiles")
+            raise ScoringError(
+                "practice_id",
+                practice_id,
+                Text("en praksis med scorer i profiles", "a practice with scores in profiles"),
+            )
         prof = prof.set_index("element_id").reindex(self._elements)
         score = prof["score"].to_numpy(dtype=float)
         for bar, width in zip(self._bars, np.nan_to_num(score), strict=True):

@@ -142,6 +142,8 @@ MODULES: dict[str, tuple[list[str], list[str], list[str]]] = {
     "spss": (["lovende_research/spss.py"], ["tests/test_spss_unit.py"], []),
     "wide_codings": (["lovende_research/wide_codings.py"], ["tests/test_wide_codings_unit.py"], []),
     "codings_folder": (["lovende_research/codings_folder.py"], ["tests/test_codings_folder_unit.py"], []),
+    # The REFI-QDA reader with the tests of files shaped as QualCoder, MAXQDA, ATLAS.ti and NVivo write them.
+    "qda.project": (["lovende_research/qda/project.py"], ["tests/test_qda_project.py"], []),
 }
 
 #: Names that run several modules of :data:`MODULES` one after another.

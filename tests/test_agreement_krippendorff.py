@@ -235,3 +235,18 @@ def test_alpha_refuses_unusable_input_with_agreement_error(call: object, message
     long = long_from_columns(KRIPPENDORFF_C).dropna()
     with pytest.raises(AgreementError, match=message):
         call(long)  # type: ignore[operator]
+
+
+def test_ratio_alpha_with_a_zero_value_by_hand() -> None:
+    # Ratio level with the value 0 on the scale, where Krippendorff's (2011) ratio difference
+    # ((c - k)/(c + k))² is 0/0 for c = k = 0 and is 0 (no difference from itself), without a warning.
+    # Two coders on five units: (0,0), (1,1), (0,1), (2,2), (1,2). Coincidences: o_00 = 2, o_11 = 2,
+    # o_22 = 2, o_01 = o_10 = 1, o_12 = o_21 = 1; margins n_0 = 3, n_1 = 4, n_2 = 3, n = 10.
+    # δ²: (0,1) = 1, (0,2) = 1, (1,2) = (1/3)² = 1/9. Σ o δ² = 2·1 + 2/9 = 20/9, so D_o = 2/9;
+    # Σ n_c n_k δ² = 2·(3·4·1 + 3·3·1 + 4·3/9) = 134/3, so D_e = (134/3)/(10·9);
+    # α = 1 - 9·(20/9)/(134/3) = 37/67.
+    long = long_from_columns({"a": [0, 1, 0, 2, 1], "b": [0, 1, 1, 2, 2]})
+    result = krippendorff_alpha(long, level="ratio", **KW).iloc[0]
+    assert result["estimate"] == pytest.approx(37 / 67, abs=1e-12)
+    assert result["observed_disagreement"] == pytest.approx(2 / 9, abs=1e-12)
+    assert result["expected_disagreement"] == pytest.approx(134 / 3 / 90, abs=1e-12)

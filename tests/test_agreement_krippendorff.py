@@ -250,3 +250,15 @@ def test_ratio_alpha_with_a_zero_value_by_hand() -> None:
     assert result["estimate"] == pytest.approx(37 / 67, abs=1e-12)
     assert result["observed_disagreement"] == pytest.approx(2 / 9, abs=1e-12)
     assert result["expected_disagreement"] == pytest.approx(134 / 3 / 90, abs=1e-12)
+
+
+def test_ratio_alpha_refuses_negative_values() -> None:
+    # Krippendorff (2011): the ratio metric ((c - k)/(c + k))² is a distance from an absolute zero, so the
+    # values of a ratio scale are 0 or more; a negative one gave NaN with numpy overflow warnings before.
+    long = long_from_columns({"a": [-1, 1, 2], "b": [-1, 2, 2]})
+    with pytest.raises(
+        AgreementError, match=r"^måleniveauet ratio kræver værdier på 0 eller mere \(fandt \[-1\.0\]\)$"
+    ):
+        krippendorff_alpha(long, level="ratio", **KW)
+    # the same values are fine on the interval level, which has no zero
+    assert np.isfinite(krippendorff_alpha(long, level="interval", **KW)["estimate"].iloc[0])

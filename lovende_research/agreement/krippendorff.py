@@ -178,6 +178,10 @@ def _alpha_table(
     """:func:`krippendorff_alpha` on ratings already coded (coded once per group by :func:`coder_agreement`)."""
     if level in ("interval", "ratio") and not coded.numeric_categories:
         raise AgreementError(f"måleniveauet {level} kræver talværdier som kategorier (fandt {coded.categories})")
+    if level == "ratio" and (np.asarray(coded.scores) < 0).any():
+        # the ratio metric ((c - k)/(c + k))² measures distance from a true zero: a negative value has none
+        negative = sorted(float(x) for x in np.asarray(coded.scores) if x < 0)
+        raise AgreementError(f"måleniveauet ratio kræver værdier på 0 eller mere (fandt {negative})")
     counts = coded.counts()
     m = counts.sum(axis=1)
     pairable = counts[m >= 2]

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lovende_research.scoring.planner import COMPONENTS, GStudy, coefficients, d_study, g_study, needed
+from lovende_research.scoring.planner import COMPONENTS, DesignPlan, GStudy, coefficients, d_study, g_study, needed
 
 # Brennan, R. L. (2001), Generalizability Theory, Springer: synthetic data set no. 2 (i:p, 10 × 8).
 BRENNAN_2 = [
@@ -182,3 +182,86 @@ def test_a_coefficient_exactly_at_the_target_reaches_it() -> None:
     g = GStudy(dict.fromkeys(VARIANCE, 0.0) | {"practice": 1.0, "informant": 1.0}, 1.0, 1.0, 1)
     out = needed(g, targets=[0.5], coders=[1], most=3)
     assert out["n_informants"].tolist() == [1, 1, 1, 1]
+
+
+def _small_plan() -> "DesignPlan":
+    """A plan written down by hand: two components, two designs of one measure, one target."""
+    g = GStudy({"practice": 0.02, "residual": 0.01}, 2.5, 2.0, 11)
+    components = pd.DataFrame(
+        {"component": ["practice", "residual"], "variance": [0.02, 0.01], "share": [2 / 3, 1 / 3]}
+    )
+    projections = pd.DataFrame(
+        {
+            "measure": ["overall", "overall"],
+            "n_coders": [2, 2],
+            "n_informants": [2, 3],
+            "G": [0.5, 0.6],
+            "G_low": [0.25, 0.35],
+            "G_high": [0.75, 0.8],
+            "Phi": [0.45, 0.55],
+            "Phi_low": [0.2, 0.3],
+            "Phi_high": [0.7, 0.75],
+            "design_used": [False, True],
+        }
+    )
+    needed_ = pd.DataFrame(
+        {
+            "measure": ["overall", "overall"],
+            "coefficient": ["G", "Phi"],
+            "target": [0.7, 0.7],
+            "n_coders": [2, 2],
+            "n_informants": [5, float("nan")],
+        }
+    )
+    return DesignPlan("lille", g, components, projections, needed_)
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines()]
+
+
+def test_the_plan_text_is_written_for_people_in_danish_and_english() -> None:
+    # Every table of `lovende plan` with its headers, codes and yes/no in the reader's language, numbers
+    # with the language's decimal mark, a target not reached as "–" (issue 24: tables for people). Lines
+    # compared with their runs of spaces made one (pandas aligns the columns).
+    plan = _small_plan()
+    assert _lines(plan.text("da")) == [
+        "Designplan for lille: G- og Φ-koefficienter",
+        "anvendt design: 2,5 informanter pr. praksis, 2,0 kodere pr. interview",
+        "",
+        "Varianskomponenter (skala 0–1)",
+        "Komponent Varians Andel",
+        "praksis 0,02000 0,66667",
+        "rest 0,01000 0,33333",
+        "",
+        "Mål Kodere Informanter G Phi Anvendt design",
+        "samlet 2 2 0,50 [0,25; 0,75] 0,45 [0,20; 0,70] nej",
+        "samlet 2 3 0,60 [0,35; 0,80] 0,55 [0,30; 0,75] ja",
+        "",
+        "Færrest informanter pr. praksis for målet (– = nås ikke med 50)",
+        "0,7",
+        "Mål Koefficient Kodere",
+        "samlet G 2 5",
+        "Phi 2 –",
+    ]
+    english = _lines(plan.text("en"))
+    assert english[:2] == [
+        "Design plan for lille: G and Φ coefficients",
+        "design used: 2.5 informants per practice, 2.0 coders per interview",
+    ]
+    assert english[4:7] == ["Component Variance Share", "practice 0.02000 0.66667", "residual 0.01000 0.33333"]
+    assert english[8:11] == [
+        "Measure Coders Informants G Phi Design used",
+        "overall 2 2 0.50 [0.25; 0.75] 0.45 [0.20; 0.70] no",
+        "overall 2 3 0.60 [0.35; 0.80] 0.55 [0.30; 0.75] yes",
+    ]
+    assert english[13:] == ["0.7", "Measure Coefficient Coders", "overall G 2 5", "Phi 2 –"]
+
+
+def test_the_plan_writes_its_three_tables_as_csv(tmp_path) -> None:
+    # The three tables whole, in this order, read back equal (no index column, nothing lost).
+    plan = _small_plan()
+    written = plan.write(tmp_path)
+    assert [p.name for p in written] == ["design_components.csv", "design_projections.csv", "design_needed.csv"]
+    for path, frame in zip(written, (plan.components, plan.projections, plan.needed), strict=True):
+        pd.testing.assert_frame_equal(pd.read_csv(path), frame, check_dtype=False)

@@ -26,6 +26,7 @@ import pandas as pd
 from lovende_research.errors import Text
 from lovende_research.i18n import check_language, number, phrase
 from lovende_research.io import atomic_write_text, csv_safe_frame
+from lovende_research.people_tables import cell_text, header
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.scoring.draws import _check_n_boot
 from lovende_research.scoring.elements import element_scores
@@ -62,6 +63,19 @@ PHRASES: dict[str, tuple[str, str]] = {
     ),
     "components": ("Varianskomponenter (skala 0–1)", "Variance components (0–1 scale)"),
     "written": ("CSV skrevet: {paths}", "CSV written: {paths}"),
+}
+
+#: The codes of the plan's tables (variance components, measures) as the plan's text names them.
+VALUES: dict[str, tuple[str, str]] = {
+    "practice": ("praksis", "practice"),
+    "practice_element": ("praksis × element", "practice × element"),
+    "informant": ("informant", "informant"),
+    "informant_element": ("informant × element", "informant × element"),
+    "coder": ("koder", "coder"),
+    "residual": ("rest", "residual"),
+    "item": ("spørgsmål", "item"),
+    "element": ("element", "element"),
+    "overall": ("samlet", "overall"),
 }
 
 
@@ -450,22 +464,41 @@ class DesignPlan:
             informants=number(self.g.n_informants, language, 1),
             coders=number(self.g.n_coders, language, 1),
         )
-        projections = self.projections.assign(G=interval("G"), Phi=interval("Phi"))[
-            ["measure", "n_coders", "n_informants", "G", "Phi", "design_used"]
-        ]
-        wide = self.needed.pivot_table(
-            index=["measure", "coefficient", "n_coders"], columns="target", values="n_informants", aggfunc="first"
-        )
-        if language == "da":  # the targets are the column labels: 0.7 -> 0,7
-            wide.columns = [number(float(c), language, 1) if isinstance(c, float) else c for c in wide.columns]
+
+        def value(code: object) -> object:
+            return phrase(VALUES, code, language) if code in VALUES else code
+
+        def headed(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame.rename(columns=lambda column: header(str(column), language))
+
+        components = self.components.assign(component=self.components["component"].map(value))
+        projections = self.projections.assign(
+            measure=self.projections["measure"].map(value),
+            G=interval("G"),
+            Phi=interval("Phi"),
+            design_used=[cell_text(bool(used), language) for used in self.projections["design_used"]],
+        )[["measure", "n_coders", "n_informants", "G", "Phi", "design_used"]]
+        needed = self.needed.assign(measure=self.needed["measure"].map(value))
+        wide = needed.pivot_table(
+            index=["measure", "coefficient", "n_coders"],
+            columns="target",
+            values="n_informants",
+            aggfunc="first",
+            dropna=False,
+        )  # dropna=False: a design that reaches no target keeps its row of "–"
+        wide.index = wide.index.set_names([header(str(name), language) for name in wide.index.names])
+        # the targets are the column labels: 0.7 -> 0,7 in Danish
+        wide.columns = [number(float(c), language, 1) for c in wide.columns]
+        # a target not reached is NaN, which makes the column float: counts stay whole numbers ("5", not "5.0")
+        wide = wide.map(lambda n: "–" if pd.isna(n) else cell_text(n, language))
         return "\n\n".join(
             [
                 phrase(PHRASES, "title", language, study=self.study) + "\n" + used,
                 phrase(PHRASES, "components", language)
                 + "\n"
-                + self.components.to_string(index=False, float_format=lambda v: number(v, language, 5)),
-                projections.to_string(index=False),
-                phrase(PHRASES, "needed", language) + "\n" + wide.to_string(na_rep="–"),
+                + headed(components).to_string(index=False, float_format=lambda v: number(v, language, 5)),
+                headed(projections).to_string(index=False),
+                phrase(PHRASES, "needed", language) + "\n" + wide.to_string(),
             ]
         )
 

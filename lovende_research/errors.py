@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 
 class LovendeError(Exception):
@@ -52,6 +52,7 @@ _WORDS = {
         "column": "kolonne",
         "found": "fandt",
         "expected": "forventet",
+        "unusable": "kan ikke bruges",
         "problems": ("problem", "problemer"),
         "input": "i input",
     },
@@ -61,10 +62,16 @@ _WORDS = {
         "column": "column",
         "found": "found",
         "expected": "expected",
+        "unusable": "cannot be used",
         "problems": ("problem", "problems"),
         "input": "in the input",
     },
 }
+
+
+def _in_both(message: Callable[[str], str]) -> Text:
+    """A message composed once per language from :data:`_WORDS` (and its parts' own :class:`Text`)."""
+    return Text(message("da"), message("en"))
 
 
 def problem_count(count: int, language: str = "da") -> str:
@@ -92,12 +99,12 @@ class ArgumentError(LovendeError):
 
     def __init__(self, parameter: str, value: object, expected: str):
         self.parameter, self.value, self.expected = parameter, value, expected
-        super().__init__(
-            Text(
-                f"{parameter}: {value!r} kan ikke bruges; forventet: {expected}",
-                f"{parameter}: {value!r} cannot be used; expected: {in_language(expected, 'en')}",
-            )
-        )
+
+        def message(language: str) -> str:
+            words = _WORDS[language]
+            return f"{parameter}: {value!r} {words['unusable']}; {words['expected']}: {in_language(expected, language)}"
+
+        super().__init__(_in_both(message))
 
 
 @dataclass(frozen=True)
@@ -174,11 +181,11 @@ class InstrumentError(LovendeError):
     def __init__(self, file: str | Path, where: str, problem: str, expected: str = ""):
         self.file, self.where, self.problem, self.expected = str(file), where, problem, expected
 
-        def message(language: str, expected_word: str) -> str:
+        def message(language: str) -> str:
             text = f"{self.file}, {in_language(where, language)}: {in_language(problem, language)}"
-            return text + (f"; {expected_word}: {in_language(expected, language)}" if expected else "")
+            return text + (f"; {_WORDS[language]['expected']}: {in_language(expected, language)}" if expected else "")
 
-        super().__init__(Text(message("da", "forventet"), message("en", "expected")))
+        super().__init__(_in_both(message))
 
 
 def closest_key(key: str, known: Sequence[str]) -> Text:

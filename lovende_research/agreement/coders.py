@@ -200,7 +200,9 @@ def coder_agreement(
     _check_weights(kappa_weights)
     _check_weights(ac2_weights)
     if by is not None and by not in codings_long.columns:
-        raise AgreementError(f"grupperingskolonnen {by!r} findes ikke i kodningerne")
+        raise AgreementError(
+            f"grupperingskolonnen {by!r} findes ikke i kodningerne", f"the grouping column {by!r} is not in the codings"
+        )
     groups: list[tuple[object, pd.DataFrame, str]] = []
     if by is not None:
         for key, frame in codings_long.groupby(by, sort=True, observed=True):

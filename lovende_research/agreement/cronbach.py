@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lovende_research.agreement.formats import AgreementError, _check_confidence
+from lovende_research.agreement.formats import _check_confidence, _given_twice, _missing_columns, _not_numbers
 from lovende_research.i18n import number, phrase
 from lovende_research.instrument import Instrument
 
@@ -44,12 +44,12 @@ def _matrix(ratings: pd.DataFrame, subject: str, item: str, rating: str) -> pd.D
     """Subjects × items of numbers, complete subjects only (the missing-data rule of :func:`cronbach_alpha`)."""
     missing = [c for c in (subject, item, rating) if c not in ratings.columns]
     if missing:
-        raise AgreementError(f"svarene mangler kolonnerne {', '.join(missing)}")
+        raise _missing_columns(missing, "svarene", "the answers")
     if ratings.duplicated([subject, item]).any():
-        raise AgreementError(f"samme {subject} × {item} forekommer mere end én gang")
+        raise _given_twice(subject, item, da="forekommer", en="occurs")
     values = pd.to_numeric(ratings[rating], errors="coerce")
     if (values.isna() & ratings[rating].notna()).any():
-        raise AgreementError(f"{rating} skal være tal")
+        raise _not_numbers(rating)
     wide = ratings.assign(**{rating: values.astype(float)}).pivot(index=subject, columns=item, values=rating)
     return wide.dropna()
 

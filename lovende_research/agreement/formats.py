@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from lovende_research.errors import LovendeError
+from lovende_research.errors import LovendeError, Text
 
 #: The columns every statistic in this module returns, in this order.
 RESULT_COLUMNS: tuple[str, ...] = (
@@ -36,7 +36,43 @@ RESULT_COLUMNS: tuple[str, ...] = (
 
 
 class AgreementError(LovendeError):
-    """Ratings that cannot be analysed as asked (wrong columns, too many raters, a rating given twice)."""
+    """Ratings that cannot be analysed as asked (wrong columns, too many raters, a rating given twice).
+
+    Raised with the message in Danish and in English, so ``lovende --lang en`` prints the English and the
+    message itself (a :class:`~lovende_research.errors.Text`) reads as the Danish everywhere else.
+
+    >>> from lovende_research.errors import in_language
+    >>> error = AgreementError("tabellen er tom", "the table is empty")
+    >>> str(error), in_language(error.args[0], "en")
+    ('tabellen er tom', 'the table is empty')
+    """
+
+    def __init__(self, da: str, en: str):
+        super().__init__(Text(da, en))
+
+
+def _missing_columns(missing: Sequence[str], da: str = "bedømmelserne", en: str = "the ratings") -> AgreementError:
+    """The refusal of ratings without the named columns (``da``/``en``: what lacks them)."""
+    names = ", ".join(missing)
+    return AgreementError(f"{da} mangler kolonnerne {names}", f"{en} lack the columns {names}")
+
+
+def _given_twice(
+    first: str, second: str, pairs: str = "", da: str = "er bedømt", en: str = "is rated"
+) -> AgreementError:
+    """The refusal of a ``first`` × ``second`` given twice, with the ``pairs`` (when named) that are."""
+    named = f": {pairs}" if pairs else ""
+    return AgreementError(
+        f"samme {first} × {second} {da} mere end én gang{named}",
+        f"the same {first} × {second} {en} more than once{named}",
+    )
+
+
+def _count_mismatch(categories: int, table: int) -> AgreementError:
+    return AgreementError(
+        f"categories har {categories} kategorier, tabellen {table}",
+        f"categories has {categories} categories, the table {table}",
+    )
 
 
 def wide_ratings(ratings: pd.DataFrame, *, subject: str, rater: str, rating: str) -> pd.DataFrame:
@@ -52,11 +88,11 @@ def wide_ratings(ratings: pd.DataFrame, *, subject: str, rater: str, rating: str
     """
     missing = [c for c in (subject, rater, rating) if c not in ratings.columns]
     if missing:
-        raise AgreementError(f"bedømmelserne mangler kolonnerne {', '.join(missing)}")
+        raise _missing_columns(missing)
     twice = ratings.duplicated([subject, rater], keep=False)
     if twice.any():
         pairs = ratings.loc[twice, [subject, rater]].drop_duplicates().astype(str).agg(" / ".join, axis=1)
-        raise AgreementError(f"samme {subject} × {rater} er bedømt mere end én gang: {', '.join(pairs)}")
+        raise _given_twice(subject, rater, ", ".join(pairs))
     wide = ratings.pivot(index=subject, columns=rater, values=rating)
     wide.columns.name = None
     return wide[sorted(wide.columns)]
@@ -64,12 +100,39 @@ def wide_ratings(ratings: pd.DataFrame, *, subject: str, rater: str, rating: str
 
 def _check_confidence(confidence: float) -> None:
     if not 0 < confidence < 1:
-        raise AgreementError(f"confidence skal ligge mellem 0 og 1 (fandt {confidence!r})")
+        raise AgreementError(
+            f"confidence skal ligge mellem 0 og 1 (fandt {confidence!r})",
+            f"confidence must lie between 0 and 1 (found {confidence!r})",
+        )
+
+
+def _check_n_boot(n_boot: int) -> None:
+    if n_boot < 0:
+        raise AgreementError(
+            f"n_boot skal være 0 eller mere (fandt {n_boot})", f"n_boot must be 0 or more (found {n_boot})"
+        )
+
+
+def _not_numbers(rating: str, found: str = "") -> AgreementError:
+    """The refusal of ratings in ``rating`` that are not numbers, naming the first ones ``found`` if given."""
+    da, en = (f"; fandt {found}", f"; found {found}") if found else ("", "")
+    return AgreementError(f"{rating} skal være tal{da}", f"{rating} must be numbers{en}")
+
+
+def _more_than_two(statistic: str, raters: Sequence[object], da: str = "", en: str = "") -> AgreementError:
+    """The refusal of a two-rater ``statistic`` given more raters (``da``/``en``: what to use instead)."""
+    names = f"{len(raters)}: {', '.join(map(str, raters))}"
+    return AgreementError(
+        f"{statistic} er for to bedømmere; fandt {names}{da}", f"{statistic} is for two raters; found {names}{en}"
+    )
 
 
 def _check_weights(weights: str) -> None:
     if weights not in WEIGHTS:
-        raise AgreementError(f"ukendte vægte {weights!r}; forventet: {', '.join(WEIGHTS)}")
+        known = ", ".join(WEIGHTS)
+        raise AgreementError(
+            f"ukendte vægte {weights!r}; forventet: {known}", f"unknown weights {weights!r}; expected: {known}"
+        )
 
 
 def _interval(estimate: float, se: float, critical: float, low: float = -1.0) -> tuple[float, float]:
@@ -145,18 +208,26 @@ def long_from_table(
     """
     if isinstance(table, pd.DataFrame):
         if list(table.index) != list(table.columns):
+            rows, columns = list(table.index), list(table.columns)
             raise AgreementError(
-                f"tabellens rækker og kolonner skal være de samme kategorier (fandt {list(table.index)} og {list(table.columns)})"
+                f"tabellens rækker og kolonner skal være de samme kategorier (fandt {rows} og {columns})",
+                f"the table's rows and columns must be the same categories (found {rows} and {columns})",
             )
         categories = list(table.index) if categories is None else categories
     array = np.asarray(table, dtype=float)
     if array.ndim != 2 or array.shape[0] != array.shape[1]:
-        raise AgreementError(f"tabellen skal være kvadratisk (fandt form {array.shape})")
+        raise AgreementError(
+            f"tabellen skal være kvadratisk (fandt form {array.shape})",
+            f"the table must be square (found shape {array.shape})",
+        )
     if (array < 0).any() or not np.allclose(array, np.round(array)):
-        raise AgreementError("tabellen skal indeholde antal: hele tal, 0 eller flere")
+        raise AgreementError(
+            "tabellen skal indeholde antal: hele tal, 0 eller flere",
+            "the table must hold counts: whole numbers, 0 or more",
+        )
     levels = list(categories) if categories is not None else list(range(1, array.shape[0] + 1))
     if len(levels) != array.shape[0]:
-        raise AgreementError(f"categories har {len(levels)} kategorier, tabellen {array.shape[0]}")
+        raise _count_mismatch(len(levels), array.shape[0])
     cells = np.repeat(np.arange(array.size), np.round(array).astype(np.int64).ravel())
     first, second = np.divmod(cells, array.shape[0])
     n = len(cells)
@@ -202,12 +273,17 @@ def long_from_counts(
         categories = list(counts.columns) if categories is None else categories
     array = np.asarray(counts, dtype=float)
     if array.ndim != 2:
-        raise AgreementError(f"antallene skal være en tabel med én række pr. subjekt (fandt form {array.shape})")
+        raise AgreementError(
+            f"antallene skal være en tabel med én række pr. subjekt (fandt form {array.shape})",
+            f"the counts must be a table with one row per subject (found shape {array.shape})",
+        )
     if (array < 0).any() or not np.allclose(array, np.round(array)):
-        raise AgreementError("antallene skal være hele tal, 0 eller flere")
+        raise AgreementError(
+            "antallene skal være hele tal, 0 eller flere", "the counts must be whole numbers, 0 or more"
+        )
     levels = list(categories) if categories is not None else list(range(1, array.shape[1] + 1))
     if len(levels) != array.shape[1]:
-        raise AgreementError(f"categories har {len(levels)} kategorier, tabellen {array.shape[1]}")
+        raise _count_mismatch(len(levels), array.shape[1])
     whole = np.round(array).astype(np.int64)
     subject = np.repeat(np.arange(array.shape[0]), whole.sum(axis=1))
     category = np.repeat(np.tile(np.arange(array.shape[1]), array.shape[0]), whole.ravel())
@@ -255,16 +331,19 @@ class _Coded:
     ) -> None:
         missing = [c for c in (subject, rater, rating) if c not in ratings.columns]
         if missing:
-            raise AgreementError(f"bedømmelserne mangler kolonnerne {', '.join(missing)}")
+            raise _missing_columns(missing)
         unit_codes, units = pd.factorize(ratings[subject], sort=False)
         rater_codes, raters = pd.factorize(ratings[rater], sort=False)
         if (unit_codes < 0).any() or (rater_codes < 0).any():
-            raise AgreementError(f"{subject} og {rater} skal være udfyldt i hver række")
+            raise AgreementError(
+                f"{subject} og {rater} skal være udfyldt i hver række",
+                f"{subject} and {rater} must be filled in on every row",
+            )
         key = unit_codes.astype(np.int64) * max(len(raters), 1) + rater_codes
         if len(key) and np.bincount(key).max() > 1:
             twice = ratings.duplicated([subject, rater], keep=False)
             pairs = ratings.loc[twice, [subject, rater]].drop_duplicates().head(5).astype(str).agg(" / ".join, axis=1)
-            raise AgreementError(f"samme {subject} × {rater} er bedømt mere end én gang: {', '.join(pairs)}")
+            raise _given_twice(subject, rater, ", ".join(pairs))
         # A missing rating is the same as an absent row: it is dropped before subjects and raters are
         # numbered, so one with only missing ratings does not exist for any statistic. Both are then
         # numbered in sorted order of their ids, so that neither the row order nor NA-versus-absent moves
@@ -281,16 +360,23 @@ class _Coded:
             observed = pd.unique(values.to_numpy())
             if ordered and not numeric:
                 raise AgreementError(
-                    f"bedømmelserne i {rating} er ikke tal; giv categories i skalaens rækkefølge for et ordinalt mål"
+                    f"bedømmelserne i {rating} er ikke tal; giv categories i skalaens rækkefølge for et ordinalt mål",
+                    f"the ratings in {rating} are not numbers; give categories in the scale's order for an ordinal measure",
                 )
             levels = sorted(observed.tolist()) if numeric else sorted(observed.tolist(), key=str)
         index = pd.Index(levels)
         if not index.is_unique:
-            raise AgreementError(f"categories indeholder den samme kategori flere gange: {levels}")
+            raise AgreementError(
+                f"categories indeholder den samme kategori flere gange: {levels}",
+                f"categories holds the same category more than once: {levels}",
+            )
         category = index.get_indexer(pd.Index(values.to_numpy()))
         if (category < 0).any():
             unknown = sorted({str(v) for v in values.to_numpy()[category < 0]})
-            raise AgreementError(f"bedømmelser uden for kategorierne {levels}: {unknown[:10]}")
+            raise AgreementError(
+                f"bedømmelser uden for kategorierne {levels}: {unknown[:10]}",
+                f"ratings outside the categories {levels}: {unknown[:10]}",
+            )
         all_numbers = all(
             isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in levels
         )

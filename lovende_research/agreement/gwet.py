@@ -18,9 +18,9 @@ from scipy import stats
 
 from lovende_research.agreement.formats import (
     RESULT_COLUMNS,
-    AgreementError,
     _bootstrap_units,
     _check_confidence,
+    _check_n_boot,
     _check_weights,
     _Coded,
     _interval,
@@ -200,8 +200,7 @@ def gwet_ac2(
     """
     _check_weights(weights)
     _check_confidence(confidence)
-    if n_boot < 0:
-        raise AgreementError(f"n_boot skal være 0 eller mere (fandt {n_boot})")
+    _check_n_boot(n_boot)
     coded = _Coded(
         ratings, subject=subject, rater=rater, rating=rating, categories=categories, ordered=weights != "unweighted"
     )

@@ -9,7 +9,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lovende_research.agreement.formats import AgreementError, _check_confidence
+from lovende_research.agreement.formats import (
+    AgreementError,
+    _check_confidence,
+    _given_twice,
+    _missing_columns,
+    _not_numbers,
+)
 
 #: The six forms, in Shrout & Fleiss's order: (form, model, type, unit).
 ICC_FORMS: tuple[tuple[str, str, str, str], ...] = (
@@ -48,12 +54,12 @@ _COLUMNS = [
 def _numeric(frame: pd.DataFrame, columns: Sequence[str], rating: str) -> pd.DataFrame:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise AgreementError(f"bedømmelserne mangler kolonnerne {', '.join(missing)}")
+        raise _missing_columns(missing)
     data = frame[list(columns)].copy()
     values = pd.to_numeric(data[rating], errors="coerce")
     bad = values.isna() & data[rating].notna()
     if bad.any():
-        raise AgreementError(f"{rating} skal være tal; fandt {sorted(map(str, data.loc[bad, rating].unique()))[:5]}")
+        raise _not_numbers(rating, str(sorted(map(str, data.loc[bad, rating].unique()))[:5]))
     data[rating] = values.astype(float)
     return data.dropna()
 
@@ -63,7 +69,7 @@ def _complete_matrix(data: pd.DataFrame, subject: str, rater: str, rating: str) 
     units, _ = pd.factorize(data[subject])
     raters, names = pd.factorize(data[rater])
     if len(units) and np.bincount(units.astype(np.int64) * len(names) + raters).max() > 1:
-        raise AgreementError(f"samme {subject} × {rater} er bedømt mere end én gang")
+        raise _given_twice(subject, rater)
     wide = np.full((units.max() + 1 if len(units) else 0, len(names)), np.nan)
     wide[units, raters] = data[rating].to_numpy(dtype=float)
     return wide[~np.isnan(wide).any(axis=1)]
@@ -159,7 +165,10 @@ def icc(
     chosen = known if forms is None else [forms] if isinstance(forms, str) else list(forms)
     unknown = [f for f in chosen if f not in known]
     if unknown:
-        raise AgreementError(f"ukendte ICC-former {unknown}; forventet: {', '.join(known)}")
+        listed = ", ".join(known)
+        raise AgreementError(
+            f"ukendte ICC-former {unknown}; forventet: {listed}", f"unknown ICC forms {unknown}; expected: {listed}"
+        )
     y = _complete_matrix(_numeric(ratings, [subject, rater, rating], rating), subject, rater, rating)
     n, k = y.shape
     rows = {

@@ -17,11 +17,11 @@ from scipy import stats
 
 from lovende_research.agreement.formats import (
     RESULT_COLUMNS,
-    AgreementError,
     _check_confidence,
     _check_weights,
     _Coded,
     _interval,
+    _more_than_two,
     agreement_weights,
 )
 
@@ -124,9 +124,7 @@ def cohens_kappa(
         ratings, subject=subject, rater=rater, rating=rating, categories=categories, ordered=weights != "unweighted"
     )
     if len(coded.raters) > 2:
-        raise AgreementError(
-            f"Cohens kappa er for to bedømmere; fandt {len(coded.raters)}: {', '.join(map(str, coded.raters))}"
-        )
+        raise _more_than_two("Cohens kappa", coded.raters)
     matrix = coded.matrix()
     q = coded.q
     if matrix.shape[1] == 2:

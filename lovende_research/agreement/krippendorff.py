@@ -11,6 +11,7 @@ from lovende_research.agreement.formats import (
     AgreementError,
     _bootstrap_units,
     _check_confidence,
+    _check_n_boot,
     _Coded,
     _pairwise_agreement,
 )
@@ -162,10 +163,12 @@ def krippendorff_alpha(
     [0.743, 0.815, 0.849]
     """
     if level not in ALPHA_LEVELS:
-        raise AgreementError(f"ukendt måleniveau {level!r}; forventet: {', '.join(ALPHA_LEVELS)}")
+        known = ", ".join(ALPHA_LEVELS)
+        raise AgreementError(
+            f"ukendt måleniveau {level!r}; forventet: {known}", f"unknown level {level!r}; expected: {known}"
+        )
     _check_confidence(confidence)
-    if n_boot < 0:
-        raise AgreementError(f"n_boot skal være 0 eller mere (fandt {n_boot})")
+    _check_n_boot(n_boot)
     coded = _Coded(
         ratings, subject=subject, rater=rater, rating=rating, categories=categories, ordered=level != "nominal"
     )
@@ -177,11 +180,17 @@ def _alpha_table(
 ) -> pd.DataFrame:
     """:func:`krippendorff_alpha` on ratings already coded (coded once per group by :func:`coder_agreement`)."""
     if level in ("interval", "ratio") and not coded.numeric_categories:
-        raise AgreementError(f"måleniveauet {level} kræver talværdier som kategorier (fandt {coded.categories})")
+        raise AgreementError(
+            f"måleniveauet {level} kræver talværdier som kategorier (fandt {coded.categories})",
+            f"the {level} level needs numbers as categories (found {coded.categories})",
+        )
     if level == "ratio" and (np.asarray(coded.scores) < 0).any():
         # the ratio metric ((c - k)/(c + k))² measures distance from a true zero: a negative value has none
         negative = sorted(float(x) for x in np.asarray(coded.scores) if x < 0)
-        raise AgreementError(f"måleniveauet ratio kræver værdier på 0 eller mere (fandt {negative})")
+        raise AgreementError(
+            f"måleniveauet ratio kræver værdier på 0 eller mere (fandt {negative})",
+            f"the ratio level needs values of 0 or more (found {negative})",
+        )
     counts = coded.counts()
     m = counts.sum(axis=1)
     pairable = counts[m >= 2]

@@ -17,7 +17,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lovende_research.agreement.formats import AgreementError, _check_confidence, _check_weights, _Coded, _tall_product
+from lovende_research.agreement.formats import (
+    AgreementError,
+    _check_confidence,
+    _check_weights,
+    _Coded,
+    _more_than_two,
+    _tall_product,
+)
 from lovende_research.agreement.gwet import _chance_corrected
 
 #: The two readings of percent agreement with more than two raters (:func:`percent_agreement`).
@@ -202,9 +209,7 @@ def scott_pi(
     """
     raters = pd.unique(ratings.loc[ratings[rating].notna(), rater]) if {rater, rating} <= set(ratings.columns) else []
     if len(raters) > 2:
-        raise AgreementError(
-            f"Scotts pi er for to bedømmere; fandt {len(raters)}: {', '.join(map(str, raters))}. Brug fleiss_kappa"
-        )
+        raise _more_than_two("Scotts pi", raters, ". Brug fleiss_kappa", ". Use fleiss_kappa")
     return fleiss_kappa(
         ratings,
         subject=subject,
@@ -423,9 +428,15 @@ def percent_agreement(
     [0.667, 0.5]
     """
     if method not in PERCENT_METHODS:
-        raise AgreementError(f"ukendt metode {method!r}; forventet: {', '.join(PERCENT_METHODS)}")
+        known = ", ".join(PERCENT_METHODS)
+        raise AgreementError(
+            f"ukendt metode {method!r}; forventet: {known}", f"unknown method {method!r}; expected: {known}"
+        )
     if method == "all" and weights != "unweighted":
-        raise AgreementError("method='all' tæller ens bedømmelser og tager ingen vægte; brug weights='unweighted'")
+        raise AgreementError(
+            "method='all' tæller ens bedømmelser og tager ingen vægte; brug weights='unweighted'",
+            "method='all' counts equal ratings and takes no weights; use weights='unweighted'",
+        )
     coded = _coded(ratings, subject, rater, rating, weights, categories, confidence)
     row = _chance_corrected(
         coded,

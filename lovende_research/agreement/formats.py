@@ -106,6 +106,12 @@ def _check_confidence(confidence: float) -> None:
         )
 
 
+def _unknown(da: str, en: str, given: str, known: Sequence[str]) -> AgreementError:
+    """The refusal of an option's ``given`` value that is none of the ``known`` (``da``/``en``: which option)."""
+    listed = ", ".join(known)
+    return AgreementError(f"{da} {given}; forventet: {listed}", f"{en} {given}; expected: {listed}")
+
+
 def _check_n_boot(n_boot: int) -> None:
     if n_boot < 0:
         raise AgreementError(
@@ -129,10 +135,7 @@ def _more_than_two(statistic: str, raters: Sequence[object], da: str = "", en: s
 
 def _check_weights(weights: str) -> None:
     if weights not in WEIGHTS:
-        known = ", ".join(WEIGHTS)
-        raise AgreementError(
-            f"ukendte vægte {weights!r}; forventet: {known}", f"unknown weights {weights!r}; expected: {known}"
-        )
+        raise _unknown("ukendte vægte", "unknown weights", repr(weights), WEIGHTS)
 
 
 def _interval(estimate: float, se: float, critical: float, low: float = -1.0) -> tuple[float, float]:

@@ -10,11 +10,11 @@ import pandas as pd
 from scipy import stats
 
 from lovende_research.agreement.formats import (
-    AgreementError,
     _check_confidence,
     _given_twice,
     _missing_columns,
     _not_numbers,
+    _unknown,
 )
 
 #: The six forms, in Shrout & Fleiss's order: (form, model, type, unit).
@@ -165,10 +165,7 @@ def icc(
     chosen = known if forms is None else [forms] if isinstance(forms, str) else list(forms)
     unknown = [f for f in chosen if f not in known]
     if unknown:
-        listed = ", ".join(known)
-        raise AgreementError(
-            f"ukendte ICC-former {unknown}; forventet: {listed}", f"unknown ICC forms {unknown}; expected: {listed}"
-        )
+        raise _unknown("ukendte ICC-former", "unknown ICC forms", str(unknown), known)
     y = _complete_matrix(_numeric(ratings, [subject, rater, rating], rating), subject, rater, rating)
     n, k = y.shape
     rows = {

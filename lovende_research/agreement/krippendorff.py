@@ -14,6 +14,7 @@ from lovende_research.agreement.formats import (
     _check_n_boot,
     _Coded,
     _pairwise_agreement,
+    _unknown,
 )
 
 #: Levels of measurement :func:`krippendorff_alpha` knows (its difference functions).
@@ -163,10 +164,7 @@ def krippendorff_alpha(
     [0.743, 0.815, 0.849]
     """
     if level not in ALPHA_LEVELS:
-        known = ", ".join(ALPHA_LEVELS)
-        raise AgreementError(
-            f"ukendt måleniveau {level!r}; forventet: {known}", f"unknown level {level!r}; expected: {known}"
-        )
+        raise _unknown("ukendt måleniveau", "unknown level", repr(level), ALPHA_LEVELS)
     _check_confidence(confidence)
     _check_n_boot(n_boot)
     coded = _Coded(

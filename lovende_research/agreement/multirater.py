@@ -24,6 +24,7 @@ from lovende_research.agreement.formats import (
     _Coded,
     _more_than_two,
     _tall_product,
+    _unknown,
 )
 from lovende_research.agreement.gwet import _chance_corrected
 
@@ -428,10 +429,7 @@ def percent_agreement(
     [0.667, 0.5]
     """
     if method not in PERCENT_METHODS:
-        known = ", ".join(PERCENT_METHODS)
-        raise AgreementError(
-            f"ukendt metode {method!r}; forventet: {known}", f"unknown method {method!r}; expected: {known}"
-        )
+        raise _unknown("ukendt metode", "unknown method", repr(method), PERCENT_METHODS)
     if method == "all" and weights != "unweighted":
         raise AgreementError(
             "method='all' tæller ens bedømmelser og tager ingen vægte; brug weights='unweighted'",

@@ -13,7 +13,54 @@ from typing import Any, Callable, Iterable, Sequence
 
 
 class LovendeError(Exception):
-    """Root of every error the package raises on purpose."""
+    """Root of every error the package raises on purpose.
+
+    Its text (``str(error)``) is its message in the language :func:`print_errors_in` chose for this
+    process, Danish unless told otherwise: a message that is a :class:`Text` knows both languages.
+    """
+
+    def __str__(self) -> str:
+        if len(self.args) == 1:
+            return in_language(self.args[0], _PRINTED_IN[0])
+        return super().__str__()
+
+    def __reduce__(
+        self,
+    ) -> tuple[Callable[..., "LovendeError"], tuple[type["LovendeError"], tuple[object, ...], dict[str, Any]]]:
+        # Subclasses take their fields, not their message, in __init__, so the default (calling the class
+        # with ``args``) would fail or misread them when an error crosses a process (``--jobs``, handouts).
+        return (_rebuilt, (type(self), self.args, self.__dict__))
+
+
+def _rebuilt(cls: type[LovendeError], args: tuple[object, ...], state: dict[str, Any]) -> LovendeError:
+    """An unpickled error: its message and fields as they were, without calling its ``__init__`` again."""
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
+#: The language ``str(error)`` gives for this process (a one-item list, so the setting is changed in place).
+_PRINTED_IN = ["da"]
+
+
+def print_errors_in(language: str) -> None:
+    """Let every :class:`LovendeError` of this process print its message in ``language`` (``da`` or ``en``).
+
+    Why: a stage notebook runs in a kernel of its own, and what goes wrong there reaches the user only as
+    the text of the exception (``lovende run`` reports the kernel's ``ename: evalue`` as
+    ``StageFailed``). The command knows the reader's language; the kernel learns it from the notebook's
+    ``language`` parameter, and each stage notebook calls this with it before anything can fail. In the
+    command's own process nothing calls it, and ``lovende`` picks the language of each message itself.
+
+    >>> print_errors_in("en"); str(LovendeError(Text("på dansk", "in English")))
+    'in English'
+    >>> print_errors_in("da"); str(LovendeError(Text("på dansk", "in English")))
+    'på dansk'
+    """
+    if language not in _WORDS:
+        raise ArgumentError("language", language, Text("da eller en", "da or en"))
+    _PRINTED_IN[0] = language
 
 
 class Text(str):
@@ -155,7 +202,7 @@ class InputError(LovendeError):
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems: list[Problem] = list(problems)
-        super().__init__(self.render("da"))
+        super().__init__(Text(self.render("da"), self.render("en")))
 
     def render(self, language: str = "da") -> str:
         """Every problem, one a line, under a count, in ``language``."""

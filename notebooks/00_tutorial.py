@@ -77,6 +77,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from lovende_research import bias, scoring, screening
+from lovende_research.errors import print_errors_in
 from lovende_research.i18n import check_language
 from lovende_research.io import refuse_raw
 from lovende_research.plots import bias as bias_plots
@@ -87,6 +88,7 @@ from lovende_research.simulate import SimulationSpec, simulate_study
 from lovende_research.study import Study
 
 check_language(language)
+print_errors_in(language)  # what fails in this kernel reaches the reader in the notebook's language
 work = Path(work_dir)
 refuse_raw(work)
 figure_dir = work / "figures"

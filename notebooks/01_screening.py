@@ -53,6 +53,7 @@ from IPython.display import Markdown, display
 
 from lovende_research import screening
 from lovende_research.display import markdown_text
+from lovende_research.errors import print_errors_in
 from lovende_research.i18n import phrase
 from lovende_research.io import write_json, write_parquet
 from lovende_research.people_tables import show_table
@@ -60,6 +61,7 @@ from lovende_research.plots import screening as screening_plots
 from lovende_research.plots import show_figure
 from lovende_research.study import Study
 
+print_errors_in(language)  # what fails in this kernel reaches the reader in the notebook's language
 study = Study.load(study_dir)
 seed = study.config.seed if seed is None else seed
 strata = list(strata)

@@ -99,6 +99,7 @@ show_practices = 25  # heatmap and ranking: the best and worst N practices get a
 # %%
 from pathlib import Path
 
+from lovende_research.errors import print_errors_in
 from lovende_research.i18n import phrase
 from lovende_research.io import write_json
 from lovende_research.people_tables import show_table
@@ -107,6 +108,7 @@ from lovende_research.plots import show_figure
 from lovende_research.scoring import PHRASES, score_study
 from lovende_research.study import Study
 
+print_errors_in(language)  # what fails in this kernel reaches the reader in the notebook's language
 study = Study.load(study_dir)
 out_dir = Path(processed_dir) / study.name / "scores"
 figure_dir = out_dir / "figures"

@@ -84,6 +84,7 @@ from IPython.display import Markdown, display
 from lovende_research import bias
 from lovende_research.agreement import coder_agreement, coding_units, in_element_order
 from lovende_research.display import markdown_text
+from lovende_research.errors import print_errors_in
 from lovende_research.i18n import number, phrase
 from lovende_research.io import write_json, write_parquet
 from lovende_research.people_tables import show_table
@@ -91,6 +92,7 @@ from lovende_research.plots import bias as bias_plots
 from lovende_research.plots import show_figure
 from lovende_research.study import Study
 
+print_errors_in(language)  # what fails in this kernel reaches the reader in the notebook's language
 study = Study.load(study_dir)
 full_table = "tabeller/03_subjectivity_bias.xlsx"  # the stage's workbook beside the page (written by the runner)
 out_dir = Path(processed_dir) / study.name / "bias"

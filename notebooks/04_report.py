@@ -41,8 +41,10 @@ from IPython.display import Markdown, display
 
 from lovende_research import synthesis
 from lovende_research.display import show_svg
+from lovende_research.errors import print_errors_in
 from lovende_research.study import Study
 
+print_errors_in(language)  # what fails in this kernel reaches the reader in the notebook's language
 study = Study.load(study_dir)
 results = synthesis.load_results(Path(processed_dir) / study.name, language)
 

@@ -81,3 +81,19 @@ def test_prose_is_danish_then_english(path: Path) -> None:
             assert languages.get(index - 1) == "da", (
                 f"{path.name} cell {index}: an en cell must follow directly after its da cell"
             )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_errors_speak_the_notebooks_language_before_anything_can_fail(path: Path) -> None:
+    """The first statement after a notebook's imports is ``print_errors_in(language)`` (the tutorial checks
+    the language itself just before), so whatever its kernel refuses reaches the reader, through
+    ``lovende run``'s "notebook failed" or on the page in Jupyter, in the notebook's language."""
+    notebook = nbformat.read(path, as_version=4)
+    first = next(
+        cell
+        for cell in notebook.cells
+        if cell.cell_type == "code" and "parameters" not in cell.get("metadata", {}).get("tags", [])
+    )
+    statements = [s for s in ast.parse(first.source).body if not isinstance(s, (ast.Import, ast.ImportFrom))]
+    calls = [ast.unparse(s) for s in statements[:2]]
+    assert "print_errors_in(language)" in calls[: 2 if calls[0] == "check_language(language)" else 1], calls

@@ -162,6 +162,21 @@ def test_failing_cell_is_reported_and_earlier_outputs_stay(workspace: dict[str, 
     assert not list((workspace["processed"] / "lille").rglob(".*.running.ipynb"))
 
 
+def test_a_refusal_inside_the_kernel_reaches_the_reader_in_the_runs_language(workspace: dict[str, Path]) -> None:
+    """The kernel's own error text is in the run's language once the notebook calls ``print_errors_in``
+    with its ``language`` parameter (as every stage notebook does first): the runner only sees that text."""
+    body = (
+        "from lovende_research.errors import LovendeError, Text, print_errors_in\n"
+        "print_errors_in(language)\n"
+        "raise LovendeError(Text('n_select er for stor', 'n_select is too large'))"
+    )
+    _notebook(workspace["notebooks"] / "01_screening.ipynb", body)
+    for language, kernel_text in (("en", "n_select is too large"), ("da", "n_select er for stor")):
+        with pytest.raises(StageFailed) as caught:
+            _run(workspace, language=language)
+        assert caught.value.exception == f"LovendeError: {kernel_text}"
+
+
 def test_without_notebooks_the_run_still_validates_and_writes_an_index(workspace: dict[str, Path]) -> None:
     result = _run(workspace)
     assert result.pages == ()

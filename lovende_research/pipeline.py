@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from lovende_research.config import KERNEL_NAME, NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR
-from lovende_research.errors import LovendeError, Text
+from lovende_research.errors import LovendeError, Text, in_language
 from lovende_research.i18n import check_language
 from lovende_research.io import atomic_write_bytes, refuse_raw, write_json
 from lovende_research.notebook_kernel import KERNEL_MANAGER
@@ -301,7 +301,9 @@ def run_study(
     for target in (processed, reports):
         refuse_raw(target)
         target.mkdir(parents=True, exist_ok=True)
-    with run_lock([processed, reports], wait=wait, on_wait=lambda message: print(message, flush=True)):
+    with run_lock(
+        [processed, reports], wait=wait, on_wait=lambda message: print(in_language(message, language), flush=True)
+    ):
         return _run_locked(
             study, started, clock, language, processed, reports, params_file=params_file, only=only, jobs=jobs,
             processed_base=Path(processed_base), notebooks_dir=notebooks_dir, kernel_name=kernel_name,

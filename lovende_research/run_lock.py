@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from lovende_research.errors import LovendeError
+from lovende_research.errors import LovendeError, Text
 
 #: The lock file in each locked folder (hidden, kept between runs).
 LOCK_FILE = ".lovende-run.lock"
@@ -33,22 +33,30 @@ class RunLocked(LovendeError):
 
     def __init__(self, folder: Path, holder: dict[str, Any]):
         self.folder, self.holder = folder, holder
+        who = describe_holder(holder)
         super().__init__(
-            f"{folder} bruges allerede af en anden kørsel: {describe_holder(holder)}; vent på den, eller kør med --wait"
+            Text(
+                f"{folder} bruges allerede af en anden kørsel: {who}; vent på den, eller kør med --wait",
+                f"{folder} is in use by another run: {who.en}; wait for it, or run with --wait",
+            )
         )
 
 
-def describe_holder(holder: dict[str, Any]) -> str:
+def describe_holder(holder: dict[str, Any]) -> Text:
     """The holding process as a reader can find it: pid, machine, start time and command.
 
     >>> describe_holder({"pid": 4242, "host": "pc1", "started": "2026-12-01T10:00:00+00:00", "command": "lovende run s"})
     'proces 4242 på pc1, startet 2026-12-01T10:00:00+00:00 (lovende run s)'
-    >>> describe_holder({})
-    'en proces, der endnu ikke har skrevet sit navn'
+    >>> describe_holder({}).en
+    'a process that has not written its name yet'
     """
     if not holder.get("pid"):
-        return "en proces, der endnu ikke har skrevet sit navn"
-    return f"proces {holder['pid']} på {holder.get('host', '?')}, startet {holder.get('started', '?')} ({holder.get('command', '?')})"
+        return Text("en proces, der endnu ikke har skrevet sit navn", "a process that has not written its name yet")
+    pid, host, started, command = (holder.get(key, "?") for key in ("pid", "host", "started", "command"))
+    return Text(
+        f"proces {pid} på {host}, startet {started} ({command})",
+        f"process {pid} on {host}, started {started} ({command})",
+    )
 
 
 def read_holder(folder: Path) -> dict[str, Any]:
@@ -92,7 +100,8 @@ def _acquire(folder: Path, wait: bool, on_wait: Callable[[str], None] | None) ->
             if not wait:
                 raise RunLocked(folder, holder) from None
             if on_wait is not None:
-                on_wait(f"venter på {describe_holder(holder)}, som bruger {folder}")
+                who = describe_holder(holder)
+                on_wait(Text(f"venter på {who}, som bruger {folder}", f"waiting for {who.en}, which is using {folder}"))
             fcntl.flock(handle, fcntl.LOCK_EX)
         handle.seek(0)
         handle.truncate()

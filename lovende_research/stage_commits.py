@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lovende_research.errors import LovendeError
+from lovende_research.errors import LovendeError, Text, in_language
 from lovende_research.io import write_json
 
 #: The run record in every committed stage folder.
@@ -42,12 +42,19 @@ PREVIOUS_SUFFIX = ".previous"
 class MixedRunsError(LovendeError):
     """Stage folders that come from runs which do not fit together; names each mismatch."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[Text]):
         self.problems = problems
+
+        def listed(language: str) -> str:
+            return "\n".join(f"  - {in_language(p, language)}" for p in problems)
+
         super().__init__(
-            "trinenes resultater stammer fra kørsler, der ikke passer sammen:\n"
-            + "\n".join(f"  - {p}" for p in problems)
-            + "\n  kør de berørte trin igen (fx uden --only), eller kombinér dem bevidst med --allow-mixed-runs"
+            Text(
+                f"trinenes resultater stammer fra kørsler, der ikke passer sammen:\n{listed('da')}\n"
+                "  kør de berørte trin igen (fx uden --only), eller kombinér dem bevidst med --allow-mixed-runs",
+                f"the stages' results come from runs that do not fit together:\n{listed('en')}\n"
+                "  run the stages concerned again (e.g. without --only), or combine them on purpose with --allow-mixed-runs",
+            )
         )
 
 
@@ -167,7 +174,7 @@ def remove_leftovers(processed: Path, folders: Sequence[str]) -> list[str]:
     return done
 
 
-def mixed_runs(processed: Path, folders: Sequence[str]) -> list[str]:
+def mixed_runs(processed: Path, folders: Sequence[str]) -> list[Text]:
     """Every stage folder that was computed from another run of an earlier stage than the one in place.
 
     ``folders`` are the stages' output folders in pipeline order. A folder without a run record (written
@@ -181,22 +188,29 @@ def stale_folders(processed: Path, folders: Sequence[str]) -> set[str]:
     return {name for name, _ in _mismatches(processed, folders)}
 
 
-def _mismatches(processed: Path, folders: Sequence[str]) -> list[tuple[str, str]]:
-    problems = []
+def _mismatches(processed: Path, folders: Sequence[str]) -> list[tuple[str, Text]]:
+    problems: list[tuple[str, Text]] = []
     present = [name for name in folders if (processed / name).is_dir()]
     ids = {name: run_id_of(processed / name) for name in present}
     for position, name in enumerate(present):
         if ids[name] is None:
-            problems.append((name, f"{name} har ingen kørselspost ({RUN_RECORD})"))
+            problems.append(
+                (name, Text(f"{name} har ingen kørselspost ({RUN_RECORD})", f"{name} has no run record ({RUN_RECORD})"))
+            )
             continue
         inputs = json.loads((processed / name / RUN_RECORD).read_text(encoding="utf-8")).get("inputs", {})
         for earlier in present[:position]:
             if inputs.get(earlier) != ids[earlier]:
+                used = inputs.get(earlier)
                 problems.append(
                     (
                         name,
-                        f"{name} (kørsel {ids[name]}) er beregnet på {earlier} fra kørsel "
-                        f"{inputs.get(earlier) or '(ingen)'}, men {earlier} er nu fra kørsel {ids[earlier]}",
+                        Text(
+                            f"{name} (kørsel {ids[name]}) er beregnet på {earlier} fra kørsel "
+                            f"{used or '(ingen)'}, men {earlier} er nu fra kørsel {ids[earlier]}",
+                            f"{name} (run {ids[name]}) was computed from {earlier} of run "
+                            f"{used or '(none)'}, but {earlier} is now from run {ids[earlier]}",
+                        ),
                     )
                 )
     return problems

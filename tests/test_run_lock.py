@@ -7,13 +7,15 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from lovende_research.errors import in_language
 from lovende_research.pipeline import run_study
-from lovende_research.run_lock import LOCK_FILE, RunLocked, read_holder, run_lock
+from lovende_research.run_lock import LOCK_FILE, RunLocked, describe_holder, read_holder, run_lock
 from tests.test_pipeline import _notebook
 from tests.test_study import make_study
 
@@ -101,3 +103,44 @@ def test_locks_are_taken_in_one_order(tmp_path: Path) -> None:
                 pass
     with run_lock([a]):  # released on leaving
         pass
+
+
+def test_the_refusal_names_the_holder_in_both_languages() -> None:
+    """Pins down the message word for word: the holder (pid, machine, start, command, or that it has not
+    written its name yet) in Danish and English, as ``lovende --lang en`` prints it."""
+    holder = {"pid": 4242, "host": "pc1", "started": "2026-12-01T10:00:00+00:00", "command": "lovende run s"}
+    error = RunLocked(Path("out"), holder)
+    assert str(error) == (
+        "out bruges allerede af en anden kørsel: proces 4242 på pc1, startet 2026-12-01T10:00:00+00:00 "
+        "(lovende run s); vent på den, eller kør med --wait"
+    )
+    assert in_language(error.args[0], "en") == (
+        "out is in use by another run: process 4242 on pc1, started 2026-12-01T10:00:00+00:00 "
+        "(lovende run s); wait for it, or run with --wait"
+    )
+    assert in_language(describe_holder({}), "en") == "a process that has not written its name yet"
+
+
+def test_a_wait_is_announced_in_both_languages(tmp_path: Path) -> None:
+    """A second lock with ``wait`` is told whom it waits for, in both languages (the runner prints the run's)."""
+    heard: list[str] = []
+    with run_lock([tmp_path]):
+        holder = read_holder(tmp_path)
+
+        def wait_for_it() -> None:
+            with run_lock([tmp_path], wait=True, on_wait=heard.append):
+                pass
+
+        waiting = threading.Thread(target=wait_for_it)
+        waiting.start()
+        for _ in range(200):
+            if heard:
+                break
+            time.sleep(0.01)
+    waiting.join(timeout=10)
+    assert not waiting.is_alive()  # it took the lock once the first was let go
+    pid, host, started, command = (holder[key] for key in ("pid", "host", "started", "command"))
+    assert heard == [f"venter på proces {pid} på {host}, startet {started} ({command}), som bruger {tmp_path}"]
+    assert in_language(heard[0], "en") == (
+        f"waiting for process {pid} on {host}, started {started} ({command}), which is using {tmp_path}"
+    )

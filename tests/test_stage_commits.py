@@ -19,8 +19,16 @@ from pathlib import Path
 
 import pytest
 
+from lovende_research.errors import in_language
 from lovende_research.pipeline import STAGE_FOLDERS, run_study
-from lovende_research.stage_commits import RUN_RECORD, MixedRunsError, file_checksums, mixed_runs, remove_leftovers
+from lovende_research.stage_commits import (
+    RUN_RECORD,
+    MixedRunsError,
+    check_one_run,
+    file_checksums,
+    mixed_runs,
+    remove_leftovers,
+)
 from tests.test_pipeline import _notebook
 from tests.test_study import make_study
 
@@ -185,3 +193,29 @@ def test_leftovers_are_removed_and_a_kept_previous_folder_is_put_back(tmp_path: 
     assert (processed / "screening" / "f0.txt").read_text() == "gammel"
     assert sorted(p.name for p in processed.iterdir()) == ["bias", "screening"]
     assert len(done) == 3
+
+
+def test_a_mixture_is_refused_word_for_word_in_both_languages(tmp_path: Path) -> None:
+    """Pins down the refusal as ``lovende run --lang en`` prints it: each folder that does not fit (computed
+    from another run of an earlier stage, or without a run record), then what to do."""
+    for folder, record in {
+        "screening": {"run_id": "r2", "inputs": {}},
+        "scores": {"run_id": "r1", "inputs": {"screening": "r1"}},
+    }.items():
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / RUN_RECORD).write_text(json.dumps(record), encoding="utf-8")
+    (tmp_path / "bias").mkdir()  # no run record
+    with pytest.raises(MixedRunsError) as caught:
+        check_one_run(tmp_path, ["screening", "scores", "bias"])
+    assert str(caught.value).splitlines() == [
+        "trinenes resultater stammer fra kørsler, der ikke passer sammen:",
+        "  - scores (kørsel r1) er beregnet på screening fra kørsel r1, men screening er nu fra kørsel r2",
+        "  - bias har ingen kørselspost (run.json)",
+        "  kør de berørte trin igen (fx uden --only), eller kombinér dem bevidst med --allow-mixed-runs",
+    ]
+    assert in_language(caught.value.args[0], "en").splitlines() == [
+        "the stages' results come from runs that do not fit together:",
+        "  - scores (run r1) was computed from screening of run r1, but screening is now from run r2",
+        "  - bias has no run record (run.json)",
+        "  run the stages concerned again (e.g. without --only), or combine them on purpose with --allow-mixed-runs",
+    ]

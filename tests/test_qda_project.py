@@ -296,7 +296,7 @@ def test_a_project_qde_declaring_more_than_the_limit_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The limit lowered to 1 kB stands in for 1 GiB: the MAXQDA fixture's project.qde is several kB.
-    monkeypatch.setattr("lovende_research.qda.project.MAX_PROJECT_BYTES", 1024)
+    monkeypatch.setattr("lovende_research.qda.archive.MAX_PROJECT_BYTES", 1024)
     with pytest.raises(InputError, match="project.qde fylder"):
         read_project(_write(tmp_path, maxqda_project()), INSTRUMENT)
 

@@ -93,6 +93,7 @@ class _Reader:
         self.users = {
             normal_guid(u.get("guid")): (u.get("id") or u.get("name") or "").strip() for u in descendants(root, "User")
         }
+        self.users.pop("", None)  # a <User> without guid (the schema requires one) is no coding's creatingUser
         self.code_names = {normal_guid(c.get("guid")): c.get("name") or "" for c in descendants(root, "Code")}
         codes = [c for c in instrument_codes(instrument) if c.codable]
         self.by_guid = {normal_guid(c.guid): (c.item_id, c.response) for c in codes}

@@ -141,6 +141,14 @@ def _unpacked(tmp_path: Path) -> Path:
     return tmp_path / "codings.qde"
 
 
+def test_an_unpacked_project_qde_that_does_not_parse_is_named(tmp_path: Path) -> None:
+    (tmp_path / "codings.qde").write_text("<Project", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_project(tmp_path / "codings.qde", INSTRUMENT)
+    assert caught.value.problems[0].file == "codings.qde"
+    assert caught.value.problems[0].render("en").startswith("codings.qde: project.qde is not well-formed XML: ")
+
+
 def test_an_unpacked_project_qde_over_the_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     qde = _unpacked(tmp_path)
     size = qde.stat().st_size
@@ -494,11 +502,12 @@ def test_a_user_with_neither_id_nor_name_is_no_coder(tmp_path: Path) -> None:
 
 def test_two_answers_are_reported_by_interview_with_each_segment_once(tmp_path: Path) -> None:
     # INT009 comes first in the file, INT001 first in the report. INT001 has two sources of that name (a
-    # transcript imported twice), each coded 4 at 0–19: listed once, as the reader sees the same segment.
+    # transcript imported twice, the second with its text in capitals), each coded 4 at 0–19: one segment
+    # as the message names it (source, positions), so it is listed once.
     qde = _project(
         _source("INT009", THEORY_4, _selection(GOALS, _coding("teori_1=3"))),
         _source("INT001", THEORY_4, guid=_u("first")),
-        _source("INT001", THEORY_4, _selection(GOALS, _coding("teori_1=ved_ikke")), text=TEXT + " ", guid=_u("2nd")),
+        _source("INT001", THEORY_4, _selection(GOALS, _coding("teori_1=ved_ikke")), text=TEXT.upper(), guid=_u("2nd")),
     )
     with pytest.raises(InputError) as caught:
         read_project(_qdpx(tmp_path, qde), INSTRUMENT)

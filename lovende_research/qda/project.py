@@ -259,7 +259,7 @@ def _conflicts(path: Path, quotes: pd.DataFrame) -> list[Problem]:
 def _named_coders(path: Path, quotes: pd.DataFrame) -> list[Problem]:
     """Coders whose id reads like a person's name: QDA tools often name a user by its real name, and a study
     holds pseudonyms (:func:`~lovende_research.personal_data.looks_like_pseudonym`)."""
-    coders = pd.Series(sorted(quotes["coder_id"].unique()), dtype=object)
+    coders = pd.Series(sorted(quotes["coder_id"].unique()))
     return [
         Problem(
             path.name,

@@ -142,8 +142,14 @@ MODULES: dict[str, tuple[list[str], list[str], list[str]]] = {
     "spss": (["lovende_research/spss.py"], ["tests/test_spss_unit.py"], []),
     "wide_codings": (["lovende_research/wide_codings.py"], ["tests/test_wide_codings_unit.py"], []),
     "codings_folder": (["lovende_research/codings_folder.py"], ["tests/test_codings_folder_unit.py"], []),
-    # The REFI-QDA reader with the tests of files shaped as QualCoder, MAXQDA, ATLAS.ti and NVivo write them.
-    "qda.project": (["lovende_research/qda/project.py"], ["tests/test_qda_project.py"], []),
+    # The REFI-QDA reader (the file's opening in archive.py, its meaning in project.py) with the tests of
+    # files shaped as QualCoder, MAXQDA, ATLAS.ti and NVivo write them and the unit tests of small projects
+    # written by hand (the round trip and quotes tests simulate studies: seconds per mutant).
+    "qda.project": (
+        ["lovende_research/qda/project.py", "lovende_research/qda/archive.py"],
+        ["tests/test_qda_project.py", "tests/test_qda_project_unit.py"],
+        [],
+    ),
 }
 
 #: Names that run several modules of :data:`MODULES` one after another.

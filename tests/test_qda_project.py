@@ -279,14 +279,18 @@ def _with_member(project: bytes, name: str, data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_source_declaring_more_than_the_limit_is_refused_unread(tmp_path: Path) -> None:
-    # A zip bomb in small: 80 MiB of zeros deflate to about 80 kB, above the 64 MiB limit for a text source.
-    # The transcript the project points to is replaced by it; the error names it before anything is unpacked.
+def test_a_source_declaring_more_than_the_limit_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A zip bomb in small: the limit lowered to 1 MiB stands in for 64 MiB, and 2 MiB of zeros deflate to
+    # about 2 kB. The transcript the project points to is replaced by it; the error names it before anything
+    # is unpacked.
+    monkeypatch.setattr("lovende_research.qda.archive.MAX_SOURCE_BYTES", 1 << 20)
     src = zipfile.ZipFile(io.BytesIO(maxqda_project())).read("project.qde").decode()
     target = next(n for n in zipfile.ZipFile(io.BytesIO(maxqda_project())).namelist() if n.startswith("Sources/"))
-    bomb = _with_member(_zip(src, {}), target, bytes(80 << 20))
-    assert len(bomb) < 1 << 20
-    with pytest.raises(InputError, match=r"fylder 83\.886\.080 byte udpakket") as caught:
+    bomb = _with_member(_zip(src, {}), target, bytes(2 << 20))
+    assert len(bomb) < 1 << 14
+    with pytest.raises(InputError, match=rf"{target} fylder 2\.097\.152 byte udpakket") as caught:
         read_project(_write(tmp_path, bomb), INSTRUMENT)
     assert caught.value.problems[0].file == "projekt.qdpx"
     assert "zip-bombe" in str(caught.value.problems[0].expected)
@@ -296,14 +300,18 @@ def test_a_project_qde_declaring_more_than_the_limit_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The limit lowered to 1 kB stands in for 1 GiB: the MAXQDA fixture's project.qde is several kB.
-    monkeypatch.setattr("lovende_research.qda.project.MAX_PROJECT_BYTES", 1024)
+    monkeypatch.setattr("lovende_research.qda.archive.MAX_PROJECT_BYTES", 1024)
     with pytest.raises(InputError, match="project.qde fylder"):
         read_project(_write(tmp_path, maxqda_project()), INSTRUMENT)
 
 
-def test_archive_members_the_project_does_not_point_to_are_not_read(tmp_path: Path) -> None:
+def test_archive_members_the_project_does_not_point_to_are_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A recording kept beside the transcripts (MAXQDA and NVivo can embed media) is larger than a text
-    # source may be, but no plainTextPath names it, so it is never unpacked and the codings read as before.
+    # source may be (1 MiB standing in for 64 MiB), but no plainTextPath names it, so it is never unpacked
+    # and the codings read as before.
+    monkeypatch.setattr("lovende_research.qda.archive.MAX_SOURCE_BYTES", 1 << 20)
     plain = read_project(_write(tmp_path, maxqda_project()), INSTRUMENT).codings
-    with_media = _with_member(maxqda_project(), "Sources/interview.mp4", bytes(65 << 20))
+    with_media = _with_member(maxqda_project(), "Sources/interview.mp4", bytes(2 << 20))
     assert _codings(read_project(_write(tmp_path, with_media, "medie.qdpx"), INSTRUMENT).codings) == _codings(plain)

@@ -13,6 +13,7 @@ import pytest
 from lovende_research.cli import main
 from lovende_research.errors import InputError
 from lovende_research.qda import read_project
+from lovende_research.qda.commands import import_project
 from lovende_research.qda.writer import project_bytes, responses, write_study_project
 from lovende_research.simulate import SimulationSpec, simulate_study
 from lovende_research.study import Study
@@ -113,3 +114,10 @@ def test_import_refuses_sources_of_interviews_the_study_does_not_have(
         == 1
     )
     assert "lille.qdpx: kilden hører til interviewet" in capsys.readouterr().err
+    with pytest.raises(InputError) as caught:
+        import_project(simulated / "qda" / "lille.qdpx", other, tmp_path / "p")
+    english = caught.value.problems[0].render("en")
+    assert english.startswith("lille.qdpx: the source belongs to the interview '") and english.endswith(
+        "', which interviews.csv lacks; expected: one source per interview, named by its interview_id or by the "
+        "case variable interview_id"
+    )

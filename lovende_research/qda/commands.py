@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from lovende_research.config import PROCESSED_DIR
-from lovende_research.errors import InputError, Problem
+from lovende_research.errors import InputError, Problem, Text
 from lovende_research.io import atomic_write_text, csv_safe_frame, write_parquet
 from lovende_research.qda.codebook import write_codebook
 from lovende_research.qda.project import read_project
@@ -61,8 +61,14 @@ def import_project(project_file: Path, study_dir: Path, processed: Path = PROCES
                 [
                     Problem(
                         Path(project_file).name,
-                        f"kilden hører til interviewet '{interview}', som {interviews_file.name} ikke har",
-                        expected="en kilde pr. interview, navngivet med interview_id eller med case-variablen interview_id",
+                        Text(
+                            f"kilden hører til interviewet '{interview}', som {interviews_file.name} ikke har",
+                            f"the source belongs to the interview '{interview}', which {interviews_file.name} lacks",
+                        ),
+                        expected=Text(
+                            "en kilde pr. interview, navngivet med interview_id eller med case-variablen interview_id",
+                            "one source per interview, named by its interview_id or by the case variable interview_id",
+                        ),
                     )
                     for interview in unknown
                 ]

@@ -18,26 +18,24 @@ Positions are the ``startPosition``/``endPosition`` of a ``PlainTextSelection``:
 points) of the source's plain text, which is the ``PlainTextContent`` or the file ``plainTextPath`` names
 (``internal://x.txt`` is ``Sources/x.txt`` in the archive; QualCoder writes the folder as ``sources``).
 
-The XML is parsed with :mod:`defusedxml`, which refuses entity declarations: a project is a file from
-outside, and an entity that expands a billion times or reads a local file must not get as far as the parser.
+The file is opened by :mod:`.archive`, which refuses zip bombs and entity declarations before anything
+is parsed. Every error names the file and says what was expected, in Danish and English.
 """
 
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterator
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element
 
-import defusedxml
-import defusedxml.ElementTree as SafeET
 import pandas as pd
 
-from lovende_research.errors import InputError, Problem
+from lovende_research.errors import InputError, Problem, Text
 from lovende_research.instrument import Instrument
 from lovende_research.personal_data import looks_like_pseudonym
+from lovende_research.qda.archive import descendants, local_name, open_project, source_member
 from lovende_research.qda.codebook import instrument_codes
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.tables import RawTable, frame_of
@@ -57,6 +55,9 @@ QUOTE_COLUMNS: tuple[str, ...] = (
     "text",
 )
 _CODE_NAME = re.compile(r"^\s*([^\s:]+)\s*:\s*(\S+)")
+#: The file extension a tool leaves in a source's name (``INT001.txt``, ``INT001.DOCX``): not the interview's.
+_FILE_EXTENSION = re.compile(r"\.(txt|docx|rtf|odt|pdf)$", re.IGNORECASE)
+_POSITION = re.compile(r"\s*[0-9]+\s*")
 
 
 @dataclass(frozen=True)
@@ -71,18 +72,8 @@ class CodedProject:
     foreign_codes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"code": [], "n_codings": []}))
 
 
-def _local(tag: object) -> str:
-    """An element's name without its namespace: tools write ``urn:QDA-XML:project:1.0``, older ones ``…:0.4``,
-    some with a prefix (``qda:Project``); the names are the standard's either way."""
-    return str(tag).rsplit("}", 1)[-1]
-
-
 def _children(element: Element, name: str) -> Iterator[Element]:
-    return (child for child in element if _local(child.tag) == name)
-
-
-def _descendants(element: Element, name: str) -> Iterator[Element]:
-    return (child for child in element.iter() if _local(child.tag) == name)
+    return (child for child in element if local_name(child.tag) == name)
 
 
 def normal_guid(value: str | None) -> str:
@@ -94,143 +85,55 @@ def normal_guid(value: str | None) -> str:
     return (value or "").strip().strip("{}").lower()
 
 
-#: The largest ``project.qde`` and text source read, in bytes as the archive declares them uncompressed.
-#: A project is a file from outside: a few kilobytes of zip can declare gigabytes of zeros (a "zip bomb"),
-#: and ``zipfile`` never returns more than a member's declared size, so refusing large declarations up front
-#: bounds what is read. A national study's project with every transcript is far below these.
-MAX_PROJECT_BYTES = 1 << 30
-MAX_SOURCE_BYTES = 64 << 20
-
-
-def _open_project(path: Path) -> tuple[Element, dict[str, bytes]]:
-    """The parsed ``project.qde`` and the text sources it names (``sources/<name>``, lower case).
-
-    Only the sources a ``plainTextPath="internal://…"`` names are read, so an archive's audio, video or
-    PDF originals are never unpacked; a ``.qde`` alone reads them from its ``Sources/`` folder.
-    """
-    if path.suffix.lower() == ".qde":
-        _check_size(path, "project.qde", path.stat().st_size, MAX_PROJECT_BYTES)
-        root = _parse(path, path.read_bytes())
-        folder = {p.relative_to(path.parent).as_posix().lower(): p for p in path.parent.rglob("*") if p.is_file()}
-        return root, {name: _read_file(path, folder[name]) for name in _named_sources(root) if name in folder}
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = {info.filename.lower(): info for info in archive.infolist() if not info.is_dir()}
-            qde = [name for name in members if PurePosixPath(name).name == "project.qde"]
-            if len(qde) != 1:
-                raise InputError.single(
-                    path.name,
-                    "arkivet har ingen project.qde" if not qde else "arkivet har flere project.qde",
-                    expected="et REFI-QDA-projekt (.qdpx) med project.qde øverst",
-                )
-            info = members[qde[0]]
-            _check_size(path, info.filename, info.file_size, MAX_PROJECT_BYTES)
-            root = _parse(path, archive.read(info))
-            files = {}
-            for name in _named_sources(root):
-                if name in members:
-                    info = members[name]
-                    _check_size(path, info.filename, info.file_size, MAX_SOURCE_BYTES)
-                    files[name] = archive.read(info)
-            return root, files
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise InputError.single(
-            path.name,
-            f"er ikke et læsbart zip-arkiv ({exc})",
-            expected="et REFI-QDA-projekt (.qdpx: zip med project.qde og Sources/)",
-        ) from None
-
-
-def _named_sources(root: Element) -> set[str]:
-    """The archive names (``sources/<name>``, lower case) of the text sources the project points to."""
-    targets = (source.get("plainTextPath") or "" for source in _descendants(root, "TextSource"))
-    return {
-        "sources/" + target.removeprefix("internal://").lstrip("/").lower()
-        for target in targets
-        if target.startswith("internal://")
-    }
-
-
-def _check_size(path: Path, member: str, size: int, limit: int) -> None:
-    if size > limit:
-        raise InputError.single(
-            path.name,
-            f"{member} fylder {size:,} byte udpakket".replace(",", "."),
-            expected=f"højst {limit:,} byte (et større indhold læses ikke: det kan være en zip-bombe)".replace(
-                ",", "."
-            ),
-        )
-
-
-def _read_file(path: Path, file: Path) -> bytes:
-    _check_size(path, file.name, file.stat().st_size, MAX_SOURCE_BYTES)
-    return file.read_bytes()
-
-
-def _parse(path: Path, data: bytes) -> Element:
-    try:
-        root = SafeET.fromstring(data)
-    except ParseError as exc:
-        raise InputError.single(
-            path.name, f"project.qde er ikke gyldig XML: {exc}", expected="XML efter REFI-QDA Project.xsd"
-        ) from None
-    except defusedxml.DefusedXmlException as exc:
-        raise InputError.single(
-            path.name,
-            f"project.qde indeholder entiteter eller DTD ({type(exc).__name__}), som ikke læses",
-            expected="XML uden <!ENTITY>",
-        ) from None
-    if _local(root.tag) != "Project":
-        raise InputError.single(
-            path.name,
-            f"rodelementet er <{_local(root.tag)}>",
-            expected="<Project> i navnerummet urn:QDA-XML:project:1.0",
-        )
-    return root
-
-
 class _Reader:
     """One pass over a parsed project: users, codes, cases, then every coded selection of every text source."""
 
     def __init__(self, path: Path, root: Element, files: dict[str, bytes], instrument: Instrument):
         self.path, self.root, self.files, self.instrument = path, root, files, instrument
         self.users = {
-            normal_guid(u.get("guid")): (u.get("id") or u.get("name") or "").strip() for u in _descendants(root, "User")
+            normal_guid(u.get("guid")): (u.get("id") or u.get("name") or "").strip() for u in descendants(root, "User")
         }
-        self.code_names = {normal_guid(c.get("guid")): c.get("name") or "" for c in _descendants(root, "Code")}
+        self.users.pop("", None)  # a <User> without guid (the schema requires one) is no coding's creatingUser
+        self.code_names = {normal_guid(c.get("guid")): c.get("name") or "" for c in descendants(root, "Code")}
         codes = [c for c in instrument_codes(instrument) if c.codable]
         self.by_guid = {normal_guid(c.guid): (c.item_id, c.response) for c in codes}
         self.by_name = {(c.item_id, c.response.casefold()): (c.item_id, c.response) for c in codes}
         self.element_of = {item.id: item.element_id for item in instrument.items} | {instrument.screen_item.id: ""}
         self.variable_names = {
-            normal_guid(v.get("guid")): (v.get("name") or "").strip().lower() for v in _descendants(root, "Variable")
+            normal_guid(v.get("guid")): (v.get("name") or "").strip().lower() for v in descendants(root, "Variable")
         }
         self.case_values: dict[str, dict[str, str]] = {}
-        for case in _descendants(root, "Case"):
+        for case in descendants(root, "Case"):
             values = self._values(case)
             for ref in _children(case, "SourceRef"):
                 self.case_values.setdefault(normal_guid(ref.get("targetGUID")), {}).update(values)
 
-    def fail(self, problem: str, expected: str = "") -> InputError:
+    def fail(self, problem: Text, expected: Text) -> InputError:
         return InputError.single(self.path.name, problem, expected=expected)
 
     def _values(self, element: Element) -> dict[str, str]:
         values = {}
         for value in _children(element, "VariableValue"):
             ref = next(_children(value, "VariableRef"), None)
-            name = self.variable_names.get(normal_guid(ref.get("targetGUID") if ref is not None else None), "")
-            text = next((v.text for v in value if _local(v.tag).endswith("Value") and v.text is not None), "")
+            name = self.variable_names.get(normal_guid(ref.get("targetGUID") if ref is not None else None))
+            text = next((v.text for v in value if local_name(v.tag).endswith("Value") and v.text is not None), "")
             if name:
-                values[name.split(":")[-1].strip()] = str(text).strip()  # QualCoder writes "Cases:interview_id"
+                values[name.split(":")[-1].strip()] = text.strip()  # QualCoder writes "Cases:interview_id"
         return values
 
     def position(self, selection: Element, attribute: str, source: str) -> int:
         """A selection's ``startPosition``/``endPosition`` (required, xsd:integer), or an error naming it."""
         value = selection.get(attribute)
-        if value is None or not value.strip().isdigit():
+        if value is None or not _POSITION.fullmatch(value):  # not str.isdigit: "²" is a digit to it
             raise self.fail(
-                f"et tekststykke i '{source}' har {attribute}={value!r}",
-                "et ikke-negativt heltal (tegn i kildens tekst)",
+                Text(
+                    f"et tekststykke i '{source}' har {attribute}={value!r}",
+                    f"a selection in '{source}' has {attribute}={value!r}",
+                ),
+                Text(
+                    "et ikke-negativt heltal (tegn i kildens tekst)",
+                    "a non-negative integer (characters of the source's text)",
+                ),
             )
         return int(value)
 
@@ -245,33 +148,39 @@ class _Reader:
         content = next(_children(source, "PlainTextContent"), None)
         if content is not None:
             return content.text or ""
-        target = source.get("plainTextPath") or ""
-        if not target.startswith("internal://"):
+        member = source_member(source)
+        if member is None:
             return ""  # an external or absolute path: the segments' own names stand in for their text
-        name = target.removeprefix("internal://").lstrip("/").lower()
-        data = self.files.get(f"sources/{name}")
+        target, data = source.get("plainTextPath"), self.files.get(member)
         if data is None:
             raise self.fail(
-                f"kilden '{source.get('name')}' peger på {target}, som arkivet ikke har", "filen i arkivets Sources/"
+                Text(
+                    f"kilden '{source.get('name')}' peger på {target}, som arkivet ikke har",
+                    f"the source '{source.get('name')}' points to {target}, which the archive does not hold",
+                ),
+                Text("filen i arkivets Sources/", "the file in the archive's Sources/"),
             )
         try:
             return data.decode("utf-8-sig")  # positions count characters of the text as stored, line endings included
         except UnicodeDecodeError:
             raise self.fail(
-                f"kilden '{source.get('name')}' ({target}) er ikke UTF-8-tekst",
-                "ren tekst i UTF-8, som standarden foreskriver",
+                Text(
+                    f"kilden '{source.get('name')}' ({target}) er ikke UTF-8-tekst",
+                    f"the source '{source.get('name')}' ({target}) is not UTF-8 text",
+                ),
+                Text(
+                    "ren tekst i UTF-8, som standarden foreskriver", "plain text in UTF-8, as the standard prescribes"
+                ),
             ) from None
 
     def rows(self) -> tuple[list[dict[str, object]], dict[str, int]]:
         rows: list[dict[str, object]] = []
         foreign: dict[str, int] = {}
-        for source in _descendants(self.root, "TextSource"):
+        for source in descendants(self.root, "TextSource"):
             guid = normal_guid(source.get("guid"))
             name = (source.get("name") or "").strip()
             values = self.case_values.get(guid, {}) | self._values(source)
-            interview = values.get("interview_id") or re.sub(
-                r"\.(txt|docx|rtf|odt|pdf)$", "", name, flags=re.IGNORECASE
-            )
+            interview = values.get("interview_id") or _FILE_EXTENSION.sub("", name)
             delimitation = values.get("delimitation_id") or MAIN_DELIMITATION
             text = self.text_of(source)
             selections = [
@@ -289,11 +198,19 @@ class _Reader:
                         foreign[label] = foreign.get(label, 0) + 1
                         continue
                     user = normal_guid(coding.get("creatingUser") or selection.get("creatingUser"))
-                    coder = self.users.get(user, "")
+                    coder = self.users.get(user)
                     if not coder:
                         raise self.fail(
-                            f"kodningen i '{name}' ved tegn {start}–{end} har ingen kendt bruger ({user or 'ingen creatingUser'})",
-                            "en <User> med id eller navn (koderens pseudonym)",
+                            Text(
+                                f"kodningen i '{name}' ved tegn {start}–{end} har ingen kendt bruger "
+                                f"({user or 'ingen creatingUser'})",
+                                f"the coding in '{name}' at characters {start}–{end} has no known user "
+                                f"({user or 'no creatingUser'})",
+                            ),
+                            Text(
+                                "en <User> med id eller navn (koderens pseudonym)",
+                                "a <User> with an id or a name (the coder's pseudonym)",
+                            ),
                         )
                     quote = text[start:end] if text else (selection.get("name") or "")
                     rows.append(
@@ -302,7 +219,7 @@ class _Reader:
                             "delimitation_id": delimitation,
                             "coder_id": coder,
                             "item_id": answer[0],
-                            "element_id": self.element_of.get(answer[0], ""),
+                            "element_id": self.element_of[answer[0]],
                             "response": answer[1],
                             "source": name,
                             "start": start,
@@ -314,20 +231,26 @@ class _Reader:
 
 
 def _conflicts(path: Path, quotes: pd.DataFrame) -> list[Problem]:
-    """Two different answers to one item by one coder in one interview: each names the segments' positions."""
+    """Two different answers to one item by one coder in one interview: each names the segments' positions.
+
+    Listed by interview, delimitation, coder and item, so the same project always reports in the same order."""
     problems = []
     keys = ["interview_id", "delimitation_id", "coder_id", "item_id"]
-    for key, group in quotes.groupby(keys, sort=True):
+    for (interview, _, coder, item), group in quotes.groupby(keys, sort=True):
         if group["response"].nunique() > 1:
-            where = "; ".join(
-                f"svar {r.response} i '{r.source}' tegn {r.start}–{r.end}"
-                for r in group.drop_duplicates(["response", "source", "start", "end"]).itertuples()
-            )
+            segments = list(group.drop_duplicates(["response", "source", "start", "end"]).itertuples())
+            da = "; ".join(f"svar {r.response} i '{r.source}' tegn {r.start}–{r.end}" for r in segments)
+            en = "; ".join(f"answer {r.response} in '{r.source}' characters {r.start}–{r.end}" for r in segments)
             problems.append(
                 Problem(
                     path.name,
-                    f"koder {key[2]} har givet spørgsmål {key[3]} i interview {key[0]} flere svar: {where}",
-                    expected="ét svar pr. interview × koder × spørgsmål",
+                    Text(
+                        f"koder {coder} har givet spørgsmål {item} i interview {interview} flere svar: {da}",
+                        f"coder {coder} gave item {item} in interview {interview} more than one answer: {en}",
+                    ),
+                    expected=Text(
+                        "ét svar pr. interview × koder × spørgsmål", "one answer per interview × coder × item"
+                    ),
                 )
             )
     return problems
@@ -336,12 +259,15 @@ def _conflicts(path: Path, quotes: pd.DataFrame) -> list[Problem]:
 def _named_coders(path: Path, quotes: pd.DataFrame) -> list[Problem]:
     """Coders whose id reads like a person's name: QDA tools often name a user by its real name, and a study
     holds pseudonyms (:func:`~lovende_research.personal_data.looks_like_pseudonym`)."""
-    coders = pd.Series(sorted(quotes["coder_id"].unique()), dtype=object)
+    coders = pd.Series(sorted(quotes["coder_id"].unique()))
     return [
         Problem(
             path.name,
-            f"brugeren '{coder}' ligner et navn på en person",
-            expected="et pseudonym som brugerens id eller navn i QDA-programmet (fx K1)",
+            Text(f"brugeren '{coder}' ligner et navn på en person", f"the user '{coder}' looks like a person's name"),
+            expected=Text(
+                "et pseudonym som brugerens id eller navn i QDA-programmet (fx K1)",
+                "a pseudonym as the user's id or name in the QDA program (e.g. K1)",
+            ),
         )
         for coder in coders[~looks_like_pseudonym(coders)]
     ]
@@ -355,8 +281,12 @@ def read_project(path: str | Path, instrument: Instrument) -> CodedProject:
     """
     file = Path(path)
     if not file.is_file():
-        raise InputError.single(str(file), "filen findes ikke", expected="en .qdpx- eller .qde-fil")
-    root, files = _open_project(file)
+        raise InputError.single(
+            str(file),
+            Text("filen findes ikke", "the file does not exist"),
+            expected=Text("en .qdpx- eller .qde-fil", "a .qdpx or .qde file"),
+        )
+    root, files = open_project(file)
     reader = _Reader(file, root, files, instrument)
     rows, foreign = reader.rows()
     quotes = pd.DataFrame(rows, columns=list(QUOTE_COLUMNS)).astype({"start": "int64", "end": "int64"})
@@ -368,9 +298,7 @@ def read_project(path: str | Path, instrument: Instrument) -> CodedProject:
         list(CODING_COLUMNS)
     ].reset_index(drop=True)
     foreign_codes = pd.DataFrame(sorted(foreign.items()), columns=["code", "n_codings"])
-    return CodedProject(
-        file, root.get("origin") or "", codings.astype(str), quotes.reset_index(drop=True), foreign_codes
-    )
+    return CodedProject(file, root.get("origin") or "", codings.astype(str), quotes, foreign_codes)
 
 
 def project_table(path: Path, instrument: Instrument) -> RawTable:

@@ -184,3 +184,37 @@ def test_contradictory_reconciled_decisions_are_named_in_both_languages() -> Non
         "screening, column 'reconciled_decision': different reconciled_decision for the same practice and criterion "
         "(found 'P4 / k2'); expected: one reconciled decision per practice × criterion"
     )
+
+
+@pytest.mark.parametrize(
+    "parameters, danish, english",
+    [
+        (
+            {"selection_rule": "stratified", "strata": [], "n_select": 5, "seed": None},
+            "n_select = 5 er flere end de 1 egnede praksisser",
+            "n_select = 5 is more than the 1 eligible practices",
+        ),
+        (
+            {"selection_rule": "list", "strata": [], "n_select": 5, "seed": None},
+            "selection_rule er 'list', men selected.csv findes ikke",
+            "selection_rule is 'list', but selected.csv does not exist",
+        ),
+    ],
+    ids=["too many", "no list"],
+)
+def test_validate_names_a_selection_it_cannot_make_in_the_studys_language(
+    parameters: dict[str, object], danish: str, english: str
+) -> None:
+    """``lovende validate`` reports the refusal the screening stage would stop with, in either language."""
+    from lovende_research.run_checks import outside_sample_problems
+
+    [problem] = outside_sample_problems({}, ELIGIBLE, parameters, study_seed=1)
+    where = "study.yml, {column} 'parameters.screening': "
+    assert problem.render("da") == (
+        where.format(column="kolonne") + f"udvælgelsen til interview kan ikke foretages: {danish}; "
+        "forventet: parametre, som screeningstrinnet kan udvælge med"
+    )
+    assert problem.render("en") == (
+        where.format(column="column") + f"the selection for interview cannot be made: {english}; "
+        "expected: parameters the screening stage can select with"
+    )

@@ -120,7 +120,7 @@ def test_group_seeds_are_distinct_and_readable() -> None:
     assert in_language(caught.value.args[0], "en") == "group 0 does not exist; expected: 1–999"
 
 
-GROUPS = (
+GROUP_COUNT_REFUSED = (
     "antal grupper skal være et heltal mellem 1 og 999, fandt ",
     "the number of groups must be a whole number between 1 and 999, found ",
 )
@@ -129,9 +129,9 @@ GROUPS = (
 @pytest.mark.parametrize(
     "arguments, danish, english",
     [
-        ({"groups": 0, "seed": 1}, GROUPS[0] + "0", GROUPS[1] + "0"),
-        ({"groups": 1000, "seed": 1}, GROUPS[0] + "1000", GROUPS[1] + "1000"),
-        ({"groups": True, "seed": 1}, GROUPS[0] + "True", GROUPS[1] + "True"),
+        ({"groups": 0, "seed": 1}, GROUP_COUNT_REFUSED[0] + "0", GROUP_COUNT_REFUSED[1] + "0"),
+        ({"groups": 1000, "seed": 1}, GROUP_COUNT_REFUSED[0] + "1000", GROUP_COUNT_REFUSED[1] + "1000"),
+        ({"groups": True, "seed": 1}, GROUP_COUNT_REFUSED[0] + "True", GROUP_COUNT_REFUSED[1] + "True"),
         (
             {"groups": 2, "seed": -1},
             "seed skal være et ikke-negativt heltal, fandt -1",
@@ -183,9 +183,9 @@ def test_a_failed_notebook_names_the_group_the_cell_and_the_kept_notebook(
 
 def test_teach_prints_its_refusal_in_the_language_asked_for(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["teach", "--groups", "0", "--out", str(tmp_path / "out"), "--lang", "en"]) == 1
-    assert GROUPS[1] + "0" in capsys.readouterr().err
+    assert GROUP_COUNT_REFUSED[1] + "0" in capsys.readouterr().err
     assert main(["teach", "--groups", "0", "--out", str(tmp_path / "out")]) == 1
-    assert GROUPS[0] + "0" in capsys.readouterr().err
+    assert GROUP_COUNT_REFUSED[0] + "0" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
 

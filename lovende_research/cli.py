@@ -250,6 +250,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skriv også kodningerne som REFI-QDA-projekt (<mappe>/qda/<mappe>.qdpx) med skabelon-transskriptioner",
     )
+    simulate.add_argument(
+        "--lang", choices=("da", "en"), default=None, help="fejlmeddelelsernes sprog (det simulerede studie er dansk)"
+    )
     simulate.set_defaults(handler=_simulate)
 
     codebook = commands.add_parser(
@@ -298,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pdf.add_argument("study_dir", type=Path)
     pdf.add_argument("--out", type=Path, default=None, help="mappe med rapporterne (standard: reports/)")
+    pdf.add_argument("--lang", choices=("da", "en"), default=None, help="fejlmeddelelsernes sprog (standard: studiets)")
     pdf.set_defaults(handler=_pdf)
 
     teach = commands.add_parser(
@@ -353,6 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lab.add_argument("--port", type=int, default=8888, help="porten (optaget = fejl, ikke en anden port)")
     lab.add_argument("--no-browser", action="store_true", help="åbn ikke en browser (server, container)")
+    lab.add_argument("--lang", choices=("da", "en"), default=None, help="fejlmeddelelsernes sprog (standard: dansk)")
     lab.set_defaults(handler=_lab)
     return parser
 

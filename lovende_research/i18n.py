@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import Mapping
 
-from lovende_research.errors import LovendeError
+from lovende_research.errors import LovendeError, Text
 
 LANGUAGES: tuple[str, ...] = ("da", "en")
 
@@ -25,7 +25,12 @@ PhraseTable = Mapping[str, tuple[str, str]]
 def check_language(language: str) -> str:
     """Return ``language`` if it is one we write reports in, else raise a clear error."""
     if language not in LANGUAGES:
-        raise LovendeError(f"ukendt sprog {language!r}; forventet: da eller en")
+        raise LovendeError(
+            Text(
+                f"ukendt sprog {language!r}; forventet: da eller en",
+                f"unknown language {language!r}; expected: da or en",
+            )
+        )
     return language
 
 

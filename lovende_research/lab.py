@@ -32,7 +32,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from lovende_research.config import KERNEL_NAME, NOTEBOOKS_DIR
-from lovende_research.errors import LovendeError
+from lovende_research.errors import LovendeError, Text
 
 if TYPE_CHECKING:
     import psutil
@@ -55,7 +55,12 @@ def lab_command(
     ``user_id`` defaults to the effective user id of this process; 0 (root) adds ``--allow-root``.
     """
     if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-        raise LabError(f"--port skal være et heltal mellem 1 og 65535, fandt {port!r}")
+        raise LabError(
+            Text(
+                f"--port skal være et heltal mellem 1 og 65535, fandt {port!r}",
+                f"--port must be a whole number between 1 and 65535, found {port!r}",
+            )
+        )
     uid = os.geteuid() if user_id is None else user_id
     command = [
         sys.executable,

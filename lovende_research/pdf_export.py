@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from lovende_research.errors import LovendeError
+from lovende_research.errors import LovendeError, Text
 from lovende_research.io import atomic_write_bytes
 
 #: The folder under ``reports/<study>/`` that holds the PDF files.
@@ -42,7 +42,12 @@ def chromium_path() -> str:
     """The Chromium to print with, or a :class:`PdfError` saying how to install it."""
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
-        raise PdfError("chromium mangler til PDF: installér Debians pakke 'chromium' (scripts/ensure-chromium.sh)")
+        raise PdfError(
+            Text(
+                "chromium mangler til PDF: installér Debians pakke 'chromium' (scripts/ensure-chromium.sh)",
+                "chromium is missing for PDF: install Debian's package 'chromium' (scripts/ensure-chromium.sh)",
+            )
+        )
     return found
 
 
@@ -63,7 +68,13 @@ def print_page(page: Path, pdf: Path, chromium: str) -> Path:
             timeout=300,
         )
         if done.returncode != 0 or not out.is_file() or not out.read_bytes().startswith(b"%PDF"):
-            raise PdfError(f"{page}: Chromium skrev ingen PDF (kode {done.returncode}): {done.stderr.strip()[-500:]}")
+            code, said = done.returncode, done.stderr.strip()[-500:]  # Chromium's own words, untranslated
+            raise PdfError(
+                Text(
+                    f"{page}: Chromium skrev ingen PDF (kode {code}): {said}",
+                    f"{page}: Chromium wrote no PDF (code {code}): {said}",
+                )
+            )
         return atomic_write_bytes(pdf, out.read_bytes())
 
 
@@ -76,8 +87,14 @@ def write_pdfs(reports_dir: Path) -> list[Path]:
         When ``reports_dir`` has no ``index.html`` (run ``lovende run`` first) or Chromium fails.
     """
     reports_dir = Path(reports_dir)
-    if not (reports_dir / "index.html").is_file():
-        raise PdfError(f"{reports_dir / 'index.html'} findes ikke: kør 'lovende run' på studiet først")
+    index = reports_dir / "index.html"
+    if not index.is_file():
+        raise PdfError(
+            Text(
+                f"{index} findes ikke: kør 'lovende run' på studiet først",
+                f"{index} does not exist: run 'lovende run' on the study first",
+            )
+        )
     chromium = chromium_path()
     pages = [page for pattern in PRINTED_PAGES for page in sorted(reports_dir.glob(pattern))]
     return [

@@ -258,7 +258,10 @@ def ensure_kernel(kernel_name: str = KERNEL_NAME) -> None:
         KernelSpecManager().get_kernel_spec(kernel_name)
     except NoSuchKernel:
         raise KernelMissingError(
-            f"Jupyter-kernen '{kernel_name}' er ikke registreret; kør 'make setup' (eller 'make run')"
+            Text(
+                f"Jupyter-kernen '{kernel_name}' er ikke registreret; kør 'make setup' (eller 'make run')",
+                f"the Jupyter kernel '{kernel_name}' is not registered; run 'make setup' (or 'make run')",
+            )
         ) from None
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from lovende_research.config import NOTEBOOKS_DIR
-from lovende_research.errors import Problem, Text
+from lovende_research.errors import Problem, Text, in_language
 from lovende_research.study import STUDY_FILE, _read_and_check, _typed_candidates, _typed_screening
 from lovende_research.tables import RawTable
 
@@ -124,7 +124,12 @@ def outside_sample_problems(
             sample: set[str] = set()  # nothing to select from: every interview is outside the sample
         elif parameters["selection_rule"] == "list":
             if "selected" not in raws:
-                raise screening.SelectionError("selection_rule er 'list', men selected.csv findes ikke")
+                raise screening.SelectionError(
+                    Text(
+                        "selection_rule er 'list', men selected.csv findes ikke",
+                        "selection_rule is 'list', but selected.csv does not exist",
+                    )
+                )
             chosen = raws["selected"].frame["practice_id"].astype(str).str.strip().tolist()
             sample = set(
                 screening.select_from_list(eligible, chosen, strata=list(parameters["strata"]))["practice_id"].astype(
@@ -143,7 +148,7 @@ def outside_sample_problems(
                 STUDY_FILE,
                 Text(
                     f"udvælgelsen til interview kan ikke foretages: {exc}",
-                    f"the selection for interview cannot be made: {exc}",
+                    f"the selection for interview cannot be made: {in_language(exc.args[0], 'en')}",
                 ),
                 expected=Text(
                     "parametre, som screeningstrinnet kan udvælge med", "parameters the screening stage can select with"

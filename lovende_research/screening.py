@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from lovende_research.agreement import cohens_kappa
-from lovende_research.errors import InputError, LovendeError, Problem
+from lovende_research.errors import InputError, LovendeError, Problem, Text
 from lovende_research.i18n import check_language, phrase
 from lovende_research.schemas import PURPOSES
 
@@ -129,7 +129,8 @@ PHRASES = {
 
 
 class ScreeningError(LovendeError):
-    """A screening that cannot go on as asked; the message says what to fix."""
+    """A screening that cannot go on as asked; the message (a :class:`~lovende_research.errors.Text`, in
+    Danish and English) says what to fix."""
 
 
 class UnresolvedConflictsError(ScreeningError):
@@ -139,9 +140,14 @@ class UnresolvedConflictsError(ScreeningError):
         self.conflicts = list(conflicts)
         practices = sorted({p for p, _ in self.conflicts})
         lines = [f"  - {p}: {', '.join(c for q, c in self.conflicts if q == p)}" for p in practices]
+        listed = "\n".join(lines)
         super().__init__(
-            f"{len(practices)} praksis(ser) mangler en konsensusbeslutning, fordi screenerne er uenige; "
-            "udfyld reconciled_decision i screening-tabellen for disse praksisser og kriterier:\n" + "\n".join(lines)
+            Text(
+                f"{len(practices)} praksis(ser) mangler en konsensusbeslutning, fordi screenerne er uenige; "
+                f"udfyld reconciled_decision i screening-tabellen for disse praksisser og kriterier:\n{listed}",
+                f"{len(practices)} practice(s) lack a reconciled decision because the screeners disagree; "
+                f"fill in reconciled_decision in the screening table for these practices and criteria:\n{listed}",
+            )
         )
 
 
@@ -333,9 +339,14 @@ def check_all_screened(candidates: pd.DataFrame, screening: pd.DataFrame, remove
     kept = set(candidates["practice_id"].astype(str)) - set(removed)
     unscreened = sorted(kept - set(screening["practice_id"].astype(str)))
     if unscreened:
+        ids = ", ".join(unscreened)
         raise ScreeningError(
-            f"{len(unscreened)} praksis(ser) i candidates er ikke screenet: {', '.join(unscreened)}; "
-            "tilføj deres screening eller markér dem som dubletter i duplicates.csv"
+            Text(
+                f"{len(unscreened)} praksis(ser) i candidates er ikke screenet: {ids}; "
+                "tilføj deres screening eller markér dem som dubletter i duplicates.csv",
+                f"{len(unscreened)} practice(s) in candidates are not screened: {ids}; "
+                "add their screening or mark them as duplicates in duplicates.csv",
+            )
         )
 
 
@@ -442,8 +453,13 @@ def _reconciled(screening: pd.DataFrame) -> pd.Series:
         problems = [
             Problem(
                 "screening",
-                "forskellige reconciled_decision for samme praksis og kriterium",
-                expected="én konsensusbeslutning pr. praksis × kriterium",
+                Text(
+                    "forskellige reconciled_decision for samme praksis og kriterium",
+                    "different reconciled_decision for the same practice and criterion",
+                ),
+                expected=Text(
+                    "én konsensusbeslutning pr. praksis × kriterium", "one reconciled decision per practice × criterion"
+                ),
                 column="reconciled_decision",
                 value=f"{p} / {c}",
             )
@@ -668,8 +684,12 @@ def flow_counts(
     screened = int(eligibility["practice_id"].nunique())
     if identified - removed != screened:
         raise ScreeningError(
-            f"flowet går ikke op: {identified} identificeret − {removed} dubletter ≠ {screened} screenet; "
-            "screen alle kandidater, der ikke er dubletter (se check_all_screened)"
+            Text(
+                f"flowet går ikke op: {identified} identificeret − {removed} dubletter ≠ {screened} screenet; "
+                "screen alle kandidater, der ikke er dubletter (se check_all_screened)",
+                f"the flow does not add up: {identified} identified − {removed} duplicates ≠ {screened} screened; "
+                "screen every candidate that is not a duplicate (see check_all_screened)",
+            )
         )
     excluded = eligibility[~eligibility["eligible"].astype(bool)]
     reasons = excluded["exclusion_reason"].astype(str).value_counts()
@@ -693,7 +713,7 @@ def flow_value(flow: pd.DataFrame, step: str) -> int:
     """The total count of one step of :func:`flow_counts` (the row without a reason)."""
     row = flow[(flow["step"] == step) & flow["reason"].isna()]
     if row.empty:
-        raise ScreeningError(f"flowet har intet trin '{step}'")
+        raise ScreeningError(Text(f"flowet har intet trin '{step}'", f"the flow has no step '{step}'"))
     return int(row["n"].iloc[0])
 
 
@@ -715,8 +735,12 @@ def stratum_labels(frame: pd.DataFrame, strata: Sequence[str]) -> pd.Series:
     """
     unknown = [s for s in strata if s not in frame.columns]
     if unknown:
+        named, columns = ", ".join(unknown), ", ".join(map(str, frame.columns))
         raise SelectionError(
-            f"ukendte strata-kolonner: {', '.join(unknown)}; vælg blandt candidates' kolonner: {', '.join(map(str, frame.columns))}"
+            Text(
+                f"ukendte strata-kolonner: {named}; vælg blandt candidates' kolonner: {columns}",
+                f"unknown strata columns: {named}; choose among the columns of candidates: {columns}",
+            )
         )
     if not strata:
         return pd.Series(ALL_STRATUM, index=frame.index, dtype="string")
@@ -768,9 +792,16 @@ def allocate(sizes: pd.Series, n_select: int, seed: int) -> pd.Series:
     sizes = sizes.astype("int64")
     total = int(sizes.sum())
     if n_select < 1:
-        raise SelectionError(f"n_select skal være mindst 1 (fandt {n_select})")
+        raise SelectionError(
+            Text(f"n_select skal være mindst 1 (fandt {n_select})", f"n_select must be at least 1 (found {n_select})")
+        )
     if n_select > total:
-        raise SelectionError(f"n_select = {n_select} er flere end de {total} egnede praksisser")
+        raise SelectionError(
+            Text(
+                f"n_select = {n_select} er flere end de {total} egnede praksisser",
+                f"n_select = {n_select} is more than the {total} eligible practices",
+            )
+        )
     rng = np.random.default_rng(seed)
     priority = pd.Series(rng.permutation(len(sizes)), index=sizes.index)
     quota = n_select * sizes / total
@@ -839,7 +870,9 @@ def select_stratified(eligible: pd.DataFrame, *, strata: Sequence[str], n_select
     """
     frame = eligible.assign(stratum=stratum_labels(eligible, strata)).sort_values("practice_id", kind="stable")
     if frame.empty:
-        raise SelectionError("der er ingen egnede praksisser at udvælge blandt")
+        raise SelectionError(
+            Text("der er ingen egnede praksisser at udvælge blandt", "there are no eligible practices to select from")
+        )
     sizes = frame.groupby("stratum", sort=True).size()
     allocation = allocate(sizes, n_select, seed)
     rng = np.random.default_rng([seed, 1])  # a second stream, independent of the tie-breaking in allocate
@@ -897,23 +930,47 @@ def select_from_list(
     """
     ids = [str(i).strip() for i in practice_ids]
     if not ids:
-        raise SelectionError("selected.csv er tom; angiv mindst ét practice_id")
+        raise SelectionError(
+            Text(
+                "selected.csv er tom; angiv mindst ét practice_id",
+                "selected.csv is empty; give at least one practice_id",
+            )
+        )
     twice = sorted({i for i in ids if ids.count(i) > 1})
     if twice:
-        raise SelectionError(f"selected.csv nævner samme praksis flere gange: {', '.join(twice)}", twice)
+        listed = ", ".join(twice)
+        raise SelectionError(
+            Text(
+                f"selected.csv nævner samme praksis flere gange: {listed}",
+                f"selected.csv names the same practice more than once: {listed}",
+            ),
+            twice,
+        )
     eligible_ids = set(eligible["practice_id"].astype(str))
     bad = [i for i in ids if i not in eligible_ids]
     if bad:
         screened = set(screened_ids or ())
         excluded = [i for i in bad if i in screened]
         other = [i for i in bad if i not in screened]
-        parts = []
+        parts: list[Text] = []
         if excluded:
-            parts.append(f"ekskluderet ved screeningen: {', '.join(excluded)}")
+            shown = ", ".join(excluded)
+            parts.append(Text(f"ekskluderet ved screeningen: {shown}", f"excluded at screening: {shown}"))
         if other:
-            parts.append(f"ikke screenet eller ukendt (dublet, eller ikke i candidates): {', '.join(other)}")
+            shown = ", ".join(other)
+            parts.append(
+                Text(
+                    f"ikke screenet eller ukendt (dublet, eller ikke i candidates): {shown}",
+                    f"not screened or unknown (a duplicate, or not in candidates): {shown}",
+                )
+            )
         raise SelectionError(
-            f"selected.csv nævner {len(bad)} praksis(ser), der ikke er egnede — " + "; ".join(parts), bad
+            Text(
+                f"selected.csv nævner {len(bad)} praksis(ser), der ikke er egnede — " + "; ".join(parts),
+                f"selected.csv names {len(bad)} practice(s) that are not eligible — "
+                + "; ".join(part.en for part in parts),
+            ),
+            bad,
         )
     frame = eligible.assign(stratum=stratum_labels(eligible, strata))
     sizes = frame.groupby("stratum", sort=True).size()
@@ -978,13 +1035,33 @@ def check_parameters(*, language: str, selection_rule: str, n_select: int, strat
     """Refuse notebook parameters that cannot work, before any file is read or written."""
     check_language(language)
     if selection_rule not in SELECTION_RULES:
-        raise ScreeningError(f"ukendt selection_rule {selection_rule!r}; forventet: {' eller '.join(SELECTION_RULES)}")
+        raise ScreeningError(
+            Text(
+                f"ukendt selection_rule {selection_rule!r}; forventet: {' eller '.join(SELECTION_RULES)}",
+                f"unknown selection_rule {selection_rule!r}; expected: {' or '.join(SELECTION_RULES)}",
+            )
+        )
     if isinstance(n_select, bool) or not isinstance(n_select, (int, np.integer)) or n_select < 1:
-        raise ScreeningError(f"n_select skal være et positivt heltal (fandt {n_select!r})")
+        raise ScreeningError(
+            Text(
+                f"n_select skal være et positivt heltal (fandt {n_select!r})",
+                f"n_select must be a positive whole number (found {n_select!r})",
+            )
+        )
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ScreeningError(f"seed skal være et ikke-negativt heltal (fandt {seed!r})")
+        raise ScreeningError(
+            Text(
+                f"seed skal være et ikke-negativt heltal (fandt {seed!r})",
+                f"seed must be a non-negative whole number (found {seed!r})",
+            )
+        )
     if isinstance(strata, str) or not all(isinstance(s, str) for s in strata):
-        raise ScreeningError(f"strata skal være en liste af kolonnenavne, fx ['target_group'] (fandt {strata!r})")
+        raise ScreeningError(
+            Text(
+                f"strata skal være en liste af kolonnenavne, fx ['target_group'] (fandt {strata!r})",
+                f"strata must be a list of column names, e.g. ['target_group'] (found {strata!r})",
+            )
+        )
 
 
 def screening_manifest(

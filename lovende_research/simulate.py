@@ -124,7 +124,7 @@ import pandas as pd
 import yaml
 from scipy.special import ndtr
 
-from lovende_research.errors import LovendeError
+from lovende_research.errors import LovendeError, Text
 from lovende_research.i18n import PhraseTable, phrase
 from lovende_research.instrument import Instrument, load_instrument
 from lovende_research.io import atomic_write_text, csv_safe_frame, refuse_raw, write_json
@@ -251,28 +251,63 @@ class SimulationSpec:
     synthetic: bool = True
 
     def __post_init__(self) -> None:
-        problems = []
+        problems: list[Text] = []
         distinct = self.n_candidates - self.n_duplicates
         if self.n_municipalities < 0 or self.n_organisations < 0 or self.n_municipalities + self.n_organisations < 1:
-            problems.append("der skal være mindst én kommune eller organisation")
+            problems.append(
+                Text(
+                    "der skal være mindst én kommune eller organisation",
+                    "there must be at least one municipality or organisation",
+                )
+            )
         if not 0 <= self.n_duplicates < self.n_candidates:
-            problems.append("n_duplicates skal være mellem 0 og n_candidates - 1")
+            problems.append(
+                Text(
+                    "n_duplicates skal være mellem 0 og n_candidates - 1",
+                    "n_duplicates must be between 0 and n_candidates - 1",
+                )
+            )
         if self.n_duplicates > distinct:
-            problems.append("der kan ikke være flere dubletter end forskellige praksisser")
+            problems.append(
+                Text(
+                    "der kan ikke være flere dubletter end forskellige praksisser",
+                    "there cannot be more duplicates than distinct practices",
+                )
+            )
         if not 1 <= self.n_interviewed <= distinct:
             problems.append(
-                f"n_interviewed ({self.n_interviewed}) skal være mellem 1 og antallet af forskellige praksisser ({distinct})"
+                Text(
+                    f"n_interviewed ({self.n_interviewed}) skal være mellem 1 og antallet af forskellige praksisser ({distinct})",
+                    f"n_interviewed ({self.n_interviewed}) must be between 1 and the number of distinct practices ({distinct})",
+                )
             )
         if self.n_alternative_delimitations > self.n_interviewed:
-            problems.append("n_alternative_delimitations kan ikke overstige n_interviewed")
+            problems.append(
+                Text(
+                    "n_alternative_delimitations kan ikke overstige n_interviewed",
+                    "n_alternative_delimitations cannot exceed n_interviewed",
+                )
+            )
         if self.practices_per_provider < 1 or self.n_screeners < 1 or self.n_coders < 1 or not self.informant_roles:
-            problems.append("practices_per_provider, n_screeners, n_coders og informant_roles skal være mindst 1")
+            problems.append(
+                Text(
+                    "practices_per_provider, n_screeners, n_coders og informant_roles skal være mindst 1",
+                    "practices_per_provider, n_screeners, n_coders and informant_roles must be at least 1",
+                )
+            )
         if len(set(self.informant_roles)) != len(self.informant_roles) or len(
             {_role_letter(r) for r in self.informant_roles}
         ) != len(self.informant_roles):
-            problems.append("informant_roles skal være forskellige og have forskellige forbogstaver")
+            problems.append(
+                Text(
+                    "informant_roles skal være forskellige og have forskellige forbogstaver",
+                    "informant_roles must be distinct and have distinct first letters",
+                )
+            )
         if not self.criteria:
-            problems.append("der skal være mindst ét screeningskriterium")
+            problems.append(
+                Text("der skal være mindst ét screeningskriterium", "there must be at least one screening criterion")
+            )
         for name in (
             "criterion_pass_rate",
             "screener_error_rate",
@@ -281,18 +316,33 @@ class SimulationSpec:
             "ikke_relevant_share",
         ):
             if not 0 <= getattr(self, name) <= 1:
-                problems.append(f"{name} skal ligge mellem 0 og 1")
+                problems.append(Text(f"{name} skal ligge mellem 0 og 1", f"{name} must lie between 0 and 1"))
         if self.ved_ikke_share * 4 + self.ikke_relevant_share > 1:
-            problems.append("ved_ikke_share og ikke_relevant_share er for store")
+            problems.append(
+                Text(
+                    "ved_ikke_share og ikke_relevant_share er for store",
+                    "ved_ikke_share and ikke_relevant_share are too large",
+                )
+            )
         for name in ("informant_sd", "informant_noise", "coder_severity_sd", "coder_noise"):
             if getattr(self, name) < 0:
-                problems.append(f"{name} må ikke være negativ")
+                problems.append(Text(f"{name} må ikke være negativ", f"{name} must not be negative"))
         if self.informant_noise == 0 and self.coder_noise == 0:
-            problems.append("informant_noise og coder_noise kan ikke begge være 0")
+            problems.append(
+                Text(
+                    "informant_noise og coder_noise kan ikke begge være 0",
+                    "informant_noise and coder_noise cannot both be 0",
+                )
+            )
         if self.language not in ("da", "en"):
-            problems.append("language skal være da eller en")
+            problems.append(Text("language skal være da eller en", "language must be da or en"))
         if problems:
-            raise SimulationError("Ugyldig simulationsspecifikation: " + "; ".join(problems))
+            raise SimulationError(
+                Text(
+                    "Ugyldig simulationsspecifikation: " + "; ".join(problems),
+                    "Invalid simulation spec: " + "; ".join(problem.en for problem in problems),
+                )
+            )
 
     @classmethod
     def preset(cls, name: str) -> "SimulationSpec":
@@ -326,7 +376,10 @@ class SimulationSpec:
                 n_alternative_delimitations=60,
                 title="Syntetisk national kortlægning af lovende praksis (skalatest)",
             )
-        raise SimulationError(f"ukendt preset {name!r}; forventet: {', '.join(_PRESETS)}")
+        presets = ", ".join(_PRESETS)
+        raise SimulationError(
+            Text(f"ukendt preset {name!r}; forventet: {presets}", f"unknown preset {name!r}; expected: {presets}")
+        )
 
     def scaled(self, factor: float, language: str = "da") -> "SimulationSpec":
         """The same spec with every count divided by ``factor`` (at least 1), e.g. a 1/50 national run.
@@ -390,7 +443,12 @@ def simulate_study(out_dir: Path, spec: SimulationSpec, seed: int) -> Path:
     out_dir = Path(out_dir)
     refuse_raw(out_dir)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise SimulationError(f"seed skal være et ikke-negativt heltal, fandt {seed!r}")
+        raise SimulationError(
+            Text(
+                f"seed skal være et ikke-negativt heltal, fandt {seed!r}",
+                f"seed must be a non-negative whole number, found {seed!r}",
+            )
+        )
     seed = int(seed)
     _refuse_foreign_tables(out_dir)
     instrument = load_instrument()
@@ -481,7 +539,13 @@ def _refuse_foreign_tables(out_dir: Path) -> None:
     stems = {Path(name).stem for name in STUDY_FILES}
     foreign = sorted(p.name for p in out_dir.iterdir() if p.stem in stems and p.name not in ours)
     if foreign:
-        raise SimulationError(f"{out_dir} indeholder allerede {', '.join(foreign)}; vælg en tom mappe")
+        shown = ", ".join(foreign)
+        raise SimulationError(
+            Text(
+                f"{out_dir} indeholder allerede {shown}; vælg en tom mappe",
+                f"{out_dir} already holds {shown}; choose an empty folder",
+            )
+        )
 
 
 def _study_yml(spec: SimulationSpec, seed: int, n_straight: int) -> str:

@@ -40,7 +40,7 @@ from typing import Any
 import nbformat
 
 from lovende_research.config import KERNEL_NAME
-from lovende_research.errors import LovendeError
+from lovende_research.errors import LovendeError, Text
 from lovende_research.i18n import check_language, phrase
 from lovende_research.io import atomic_write_text, refuse_raw
 from lovende_research.report import export_html, html_page, key_value_rows, strip_cells
@@ -137,7 +137,12 @@ class Handout:
 def group_seed(seed: int, group: int) -> int:
     """The seed of group ``group`` (1-based) in a session with seed ``seed``: ``seed * 1000 + group``."""
     if not 1 <= group <= MAX_GROUPS:
-        raise TeachingError(f"gruppe {group} findes ikke; forventet: 1–{MAX_GROUPS}")
+        raise TeachingError(
+            Text(
+                f"gruppe {group} findes ikke; forventet: 1–{MAX_GROUPS}",
+                f"group {group} does not exist; expected: 1–{MAX_GROUPS}",
+            )
+        )
     return seed * GROUP_STRIDE + group
 
 
@@ -197,9 +202,12 @@ def make_handout(out_dir: Path, group: int, seed: int, language: str = "da", ker
     except PapermillExecutionError as exc:
         failed = handout.folder / "failed.ipynb"
         os.replace(running, failed)
+        cell = f"{exc.cell_index}: {exc.ename}: {exc.evalue}"  # the kernel's own words, as it wrote them
         raise TeachingError(
-            f"gruppe {group} (seed {handout.seed}): notebooken fejlede i celle {exc.cell_index}: {exc.ename}: {exc.evalue}; "
-            f"se {failed}"
+            Text(
+                f"gruppe {group} (seed {handout.seed}): notebooken fejlede i celle {cell}; se {failed}",
+                f"group {group} (seed {handout.seed}): the notebook failed in cell {cell}; see {failed}",
+            )
         ) from None
     teacher = nbformat.read(running, as_version=4)
     running.unlink()
@@ -308,11 +316,26 @@ def make_handouts(out_dir: Path, *, groups: int, seed: int, language: str = "da"
     """
     check_language(language)
     if isinstance(groups, bool) or not isinstance(groups, int) or not 1 <= groups <= MAX_GROUPS:
-        raise TeachingError(f"antal grupper skal være et heltal mellem 1 og {MAX_GROUPS}, fandt {groups!r}")
+        raise TeachingError(
+            Text(
+                f"antal grupper skal være et heltal mellem 1 og {MAX_GROUPS}, fandt {groups!r}",
+                f"the number of groups must be a whole number between 1 and {MAX_GROUPS}, found {groups!r}",
+            )
+        )
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise TeachingError(f"seed skal være et ikke-negativt heltal, fandt {seed!r}")
+        raise TeachingError(
+            Text(
+                f"seed skal være et ikke-negativt heltal, fandt {seed!r}",
+                f"seed must be a non-negative whole number, found {seed!r}",
+            )
+        )
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise TeachingError(f"jobs skal være et positivt heltal, fandt {jobs!r}")
+        raise TeachingError(
+            Text(
+                f"jobs skal være et positivt heltal, fandt {jobs!r}",
+                f"jobs must be a positive whole number, found {jobs!r}",
+            )
+        )
     out_dir = Path(out_dir).resolve()
     refuse_raw(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

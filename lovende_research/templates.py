@@ -172,7 +172,9 @@ def new_study(
     target = Path(target)
     check_language(language)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise LovendeError(f"seed {seed!r} er ikke et ikke-negativt heltal")
+        raise LovendeError(
+            Text(f"seed {seed!r} er ikke et ikke-negativt heltal", f"seed {seed!r} is not a non-negative whole number")
+        )
     instrument = load_instrument(instrument_path)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         entries = sorted(p.name for p in target.iterdir()) if target.is_dir() else []

@@ -35,7 +35,7 @@ from pathlib import Path
 import nbformat
 
 from lovende_research.config import NOTEBOOKS_DIR
-from lovende_research.errors import LovendeError
+from lovende_research.errors import LovendeError, Text
 from lovende_research.i18n import check_language
 from lovende_research.io import atomic_write_text
 
@@ -63,7 +63,10 @@ def language_notebook(
     parameters = [cell for cell in notebook.cells if "parameters" in cell.get("metadata", {}).get("tags", [])]
     if len(parameters) != 1 or not _LANGUAGE_LINE.search(parameters[0].source):
         raise TutorialSourceError(
-            f"{source_name}: forventede én celle med tag 'parameters' og en linje 'language = ...'"
+            Text(
+                f"{source_name}: forventede én celle med tag 'parameters' og en linje 'language = ...'",
+                f"{source_name}: expected one cell tagged 'parameters' and a line 'language = ...'",
+            )
         )
     help_text = f"the language of this notebook ({LANGUAGE_NOTEBOOKS[other].name} is in {_LANGUAGE_NAMES[other]})"
     parameters[0].source = _LANGUAGE_LINE.sub(f'language = "{language}"  # {help_text}', parameters[0].source, count=1)

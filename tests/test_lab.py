@@ -22,8 +22,9 @@ from pathlib import Path
 import psutil
 import pytest
 
+from lovende_research.cli import main
 from lovende_research.config import KERNEL_NAME
-from lovende_research.errors import LovendeError
+from lovende_research.errors import LovendeError, in_language
 from lovende_research.lab import lab_command
 
 START_SECONDS = 120.0
@@ -88,8 +89,20 @@ def test_lab_command_allows_root_only_for_root() -> None:
 
 @pytest.mark.parametrize("port", [0, 70000, True])
 def test_lab_command_refuses_a_port_outside_the_range(port: int) -> None:
-    with pytest.raises(LovendeError, match="--port"):
+    with pytest.raises(LovendeError) as caught:
         lab_command(port=port)
+    assert str(caught.value) == f"--port skal være et heltal mellem 1 og 65535, fandt {port!r}"
+    assert (
+        in_language(caught.value.args[0], "en") == f"--port must be a whole number between 1 and 65535, found {port!r}"
+    )
+
+
+def test_lab_prints_its_refusal_in_the_language_asked_for(capsys: pytest.CaptureFixture[str]) -> None:
+    """Refused before any server starts: the port is checked before JupyterLab is run."""
+    assert main(["lab", "--port", "0", "--no-browser", "--lang", "en"]) == 1
+    assert "--port must be a whole number between 1 and 65535, found 0" in capsys.readouterr().err
+    assert main(["lab", "--port", "0", "--no-browser"]) == 1
+    assert "--port skal være et heltal mellem 1 og 65535, fandt 0" in capsys.readouterr().err
 
 
 def test_lab_serves_the_project_kernel_and_sigterm_stops_server_and_kernels(tmp_path: Path) -> None:

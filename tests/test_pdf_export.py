@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from lovende_research.cli import main
+from lovende_research.errors import in_language
 from lovende_research.pdf_export import PDF_FOLDER, PdfError, write_pdfs
 
 
@@ -46,6 +47,46 @@ def test_example_pages_print_to_pdf(example_run, tmp_path: Path) -> None:
     assert first and (first[0] < 128).mean() > 0.002
 
 
-def test_pdf_without_a_report_says_to_run_first(tmp_path: Path) -> None:
-    with pytest.raises(PdfError, match="kør 'lovende run'"):
+def test_each_refusal_in_danish_and_in_english(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Chromium missing, Chromium failing (its own words passed on), and no report to print."""
+    from lovende_research import pdf_export
+
+    with pytest.raises(PdfError) as caught:
         write_pdfs(tmp_path / "none")
+    index = tmp_path / "none" / "index.html"
+    assert str(caught.value) == f"{index} findes ikke: kør 'lovende run' på studiet først"
+    assert in_language(caught.value.args[0], "en") == f"{index} does not exist: run 'lovende run' on the study first"
+
+    monkeypatch.setattr(pdf_export.shutil, "which", lambda name: None)
+    with pytest.raises(PdfError) as caught:
+        pdf_export.chromium_path()
+    assert (
+        str(caught.value) == "chromium mangler til PDF: installér Debians pakke 'chromium' (scripts/ensure-chromium.sh)"
+    )
+    assert in_language(caught.value.args[0], "en") == (
+        "chromium is missing for PDF: install Debian's package 'chromium' (scripts/ensure-chromium.sh)"
+    )
+
+    failed = subprocess.CompletedProcess([], returncode=21, stdout="", stderr="  no display\n")
+    monkeypatch.setattr(pdf_export.subprocess, "run", lambda *args, **kwargs: failed)
+    page = tmp_path / "index.html"
+    with pytest.raises(PdfError) as caught:
+        pdf_export.print_page(page, tmp_path / "index.pdf", "chromium")
+    assert str(caught.value) == f"{page}: Chromium skrev ingen PDF (kode 21): no display"
+    assert in_language(caught.value.args[0], "en") == f"{page}: Chromium wrote no PDF (code 21): no display"
+    assert not (tmp_path / "index.pdf").exists()
+
+
+def test_pdf_prints_its_refusal_in_the_language_asked_for_or_the_studys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    study = tmp_path / "studie"
+    study.mkdir()
+    reports = ["--out", str(tmp_path / "reports")]
+    assert main(["pdf", str(study), *reports, "--lang", "en"]) == 1
+    assert "index.html does not exist: run 'lovende run' on the study first" in capsys.readouterr().err
+    assert main(["pdf", str(study), *reports]) == 1
+    assert "index.html findes ikke: kør 'lovende run' på studiet først" in capsys.readouterr().err
+    (study / "study.yml").write_text("language: en\n", encoding="utf-8")  # without --lang: the study's language
+    assert main(["pdf", str(study), *reports]) == 1
+    assert "index.html does not exist" in capsys.readouterr().err

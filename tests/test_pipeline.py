@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from lovende_research.errors import in_language
-from lovende_research.pipeline import ParameterError, StageFailed, run_study
+from lovende_research.pipeline import KernelMissingError, ParameterError, StageFailed, ensure_kernel, run_study
 from tests.test_study import make_study
 
 
@@ -244,3 +244,14 @@ def test_practice_pages_are_written_while_the_report_stage_runs(workspace: dict[
     assert shown[0] == "praksissider:" and shown[1:]  # written before the report stage's last cell ended
     index = result.index.read_text(encoding="utf-8")
     assert all(f'href="praksis/{practice}.html"' in index for practice in shown[1:])
+
+
+def test_a_missing_kernel_says_how_to_register_it_in_both_languages() -> None:
+    with pytest.raises(KernelMissingError) as caught:
+        ensure_kernel("lovende-no-such-kernel")
+    assert str(caught.value) == (
+        "Jupyter-kernen 'lovende-no-such-kernel' er ikke registreret; kør 'make setup' (eller 'make run')"
+    )
+    assert in_language(caught.value.args[0], "en") == (
+        "the Jupyter kernel 'lovende-no-such-kernel' is not registered; run 'make setup' (or 'make run')"
+    )

@@ -72,6 +72,18 @@ def test_compare_with_one_round_and_no_rounds_key_is_a_clear_error(tmp_path: Pat
     assert not (tmp_path / "reports").exists()
 
 
+def test_compare_and_simulate_rounds_refuse_in_the_language_asked_for(tmp_path: Path, capsys) -> None:
+    """Refused before any folder is read or written, in ``--lang``'s language (Danish without it)."""
+    folder = str(tmp_path / "r")
+    assert main(["compare", folder, folder, "--lang", "en", "--out", str(tmp_path / "reports")]) == 1
+    assert f"the same folder is given twice: {folder}, {folder}" in capsys.readouterr().err
+    assert main(["simulate", folder, "--rounds", "2", "--change", "0.5", "--lang", "en"]) == 1
+    assert "change must lie between -0.45 and 0.45 (on the 0–1 scale)" in capsys.readouterr().err
+    assert main(["simulate", folder, "--rounds", "2", "--change", "0.5"]) == 1
+    assert "change skal ligge mellem -0,45 og 0,45 (på 0–1-skalaen)" in capsys.readouterr().err
+    assert not (tmp_path / "reports").exists() and not (tmp_path / "r").exists()
+
+
 def test_compare_three_rounds_shows_each_consecutive_pair(tmp_path: Path) -> None:
     assert main(["simulate", str(tmp_path / "r"), "--rounds", "3", "--seed", "2"]) == 0
     assert (

@@ -7,14 +7,16 @@ import json
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
+from lovende_research.cli import main
 from lovende_research.config import EXAMPLE_STUDY, RAW_DIR
-from lovende_research.errors import LovendeError
+from lovende_research.errors import LovendeError, in_language
 from lovende_research.instrument import load_instrument
 from lovende_research.simulate import STUDY_FILES, SimulationError, SimulationSpec, simulate_study
 from lovende_research.study import Study, validate_study
@@ -401,5 +403,113 @@ def test_unknown_preset_and_impossible_spec_are_clear_errors() -> None:
 
 def test_refuses_a_folder_with_a_table_in_another_format(tmp_path: Path) -> None:
     (tmp_path / "codings.xlsx").write_bytes(b"")
-    with pytest.raises(SimulationError, match="codings.xlsx"):
+    with pytest.raises(SimulationError) as caught:
         simulate_study(tmp_path, SimulationSpec.preset("small"), seed=1)
+    assert str(caught.value) == f"{tmp_path} indeholder allerede codings.xlsx; vælg en tom mappe"
+    assert in_language(caught.value.args[0], "en") == f"{tmp_path} already holds codings.xlsx; choose an empty folder"
+
+
+#: (the refusal, given the test's own folder; its message in Danish; the same in English)
+SPEC = "Ugyldig simulationsspecifikation: "
+SPEC_EN = "Invalid simulation spec: "
+REFUSALS: list[tuple[Callable[[Path], object], str, str]] = [
+    (
+        lambda _: SimulationSpec(n_municipalities=0, n_organisations=0),
+        SPEC + "der skal være mindst én kommune eller organisation",
+        SPEC_EN + "there must be at least one municipality or organisation",
+    ),
+    (
+        lambda _: SimulationSpec(n_duplicates=-1),
+        SPEC + "n_duplicates skal være mellem 0 og n_candidates - 1",
+        SPEC_EN + "n_duplicates must be between 0 and n_candidates - 1",
+    ),
+    (
+        lambda _: SimulationSpec(n_candidates=10, n_duplicates=6, n_interviewed=2),
+        SPEC + "der kan ikke være flere dubletter end forskellige praksisser",
+        SPEC_EN + "there cannot be more duplicates than distinct practices",
+    ),
+    (
+        lambda _: SimulationSpec(n_candidates=10, n_duplicates=0, n_interviewed=11),
+        SPEC + "n_interviewed (11) skal være mellem 1 og antallet af forskellige praksisser (10)",
+        SPEC_EN + "n_interviewed (11) must be between 1 and the number of distinct practices (10)",
+    ),
+    (
+        lambda _: SimulationSpec(n_alternative_delimitations=15),
+        SPEC + "n_alternative_delimitations kan ikke overstige n_interviewed",
+        SPEC_EN + "n_alternative_delimitations cannot exceed n_interviewed",
+    ),
+    (
+        lambda _: SimulationSpec(n_coders=0),
+        SPEC + "practices_per_provider, n_screeners, n_coders og informant_roles skal være mindst 1",
+        SPEC_EN + "practices_per_provider, n_screeners, n_coders and informant_roles must be at least 1",
+    ),
+    (
+        lambda _: SimulationSpec(informant_roles=("leder", "Leder")),
+        SPEC + "informant_roles skal være forskellige og have forskellige forbogstaver",
+        SPEC_EN + "informant_roles must be distinct and have distinct first letters",
+    ),
+    (
+        lambda _: SimulationSpec(criteria=()),
+        SPEC + "der skal være mindst ét screeningskriterium",
+        SPEC_EN + "there must be at least one screening criterion",
+    ),
+    (
+        lambda _: SimulationSpec(screener_error_rate=1.5),
+        SPEC + "screener_error_rate skal ligge mellem 0 og 1",
+        SPEC_EN + "screener_error_rate must lie between 0 and 1",
+    ),
+    (
+        # 4 × 0.3 + 0.02 > 1, though each share lies between 0 and 1
+        lambda _: SimulationSpec(ved_ikke_share=0.3),
+        SPEC + "ved_ikke_share og ikke_relevant_share er for store",
+        SPEC_EN + "ved_ikke_share and ikke_relevant_share are too large",
+    ),
+    (
+        lambda _: SimulationSpec(coder_noise=-0.1),
+        SPEC + "coder_noise må ikke være negativ",
+        SPEC_EN + "coder_noise must not be negative",
+    ),
+    (
+        lambda _: SimulationSpec(informant_noise=0, coder_noise=0),
+        SPEC + "informant_noise og coder_noise kan ikke begge være 0",
+        SPEC_EN + "informant_noise and coder_noise cannot both be 0",
+    ),
+    (
+        # two problems at once: both named, in the order checked, in one language each
+        lambda _: SimulationSpec(n_coders=0, language="de"),
+        SPEC + "practices_per_provider, n_screeners, n_coders og informant_roles skal være mindst 1; "
+        "language skal være da eller en",
+        SPEC_EN + "practices_per_provider, n_screeners, n_coders and informant_roles must be at least 1; "
+        "language must be da or en",
+    ),
+    (
+        lambda _: SimulationSpec.preset("huge"),
+        "ukendt preset 'huge'; forventet: example, small, national",
+        "unknown preset 'huge'; expected: example, small, national",
+    ),
+    (
+        lambda folder: simulate_study(folder, SimulationSpec.preset("small"), seed=-1),
+        "seed skal være et ikke-negativt heltal, fandt -1",
+        "seed must be a non-negative whole number, found -1",
+    ),
+]
+
+
+@pytest.mark.parametrize("call, danish, english", REFUSALS, ids=[english[:50] for _, _, english in REFUSALS])
+def test_each_refusal_in_danish_and_in_english(
+    call: Callable[[Path], object], danish: str, english: str, tmp_path: Path
+) -> None:
+    with pytest.raises(SimulationError) as caught:
+        call(tmp_path)
+    assert str(caught.value) == danish
+    assert in_language(caught.value.args[0], "en") == english
+
+
+def test_the_command_prints_its_refusal_in_the_language_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["simulate", str(tmp_path / "s"), "--seed", "-1", "--lang", "en"]) == 1
+    assert "seed must be a non-negative whole number, found -1" in capsys.readouterr().err
+    assert main(["simulate", str(tmp_path / "s"), "--seed", "-1"]) == 1
+    assert "seed skal være et ikke-negativt heltal, fandt -1" in capsys.readouterr().err
+    assert not (tmp_path / "s").exists()

@@ -17,8 +17,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from lovende_research.cli import main
 from lovende_research.config import RAW_DIR
-from lovende_research.errors import LovendeError
+from lovende_research.errors import LovendeError, in_language
 from lovende_research.report import strip_cells
 from lovende_research.teaching import (
     ANSWER_TAG,
@@ -27,6 +28,7 @@ from lovende_research.teaching import (
     TeachingError,
     group_folder_name,
     group_seed,
+    make_handout,
     make_handouts,
     planted_truth,
 )
@@ -112,25 +114,79 @@ def test_group_seeds_are_distinct_and_readable() -> None:
     # seed * 1000 + group, written out by hand
     assert [group_seed(7, g) for g in (1, 2, 3)] == [7001, 7002, 7003]
     assert group_seed(0, 1) == 1
-    with pytest.raises(TeachingError):
+    with pytest.raises(TeachingError) as caught:
         group_seed(1, 0)
+    assert str(caught.value) == "gruppe 0 findes ikke; forventet: 1–999"
+    assert in_language(caught.value.args[0], "en") == "group 0 does not exist; expected: 1–999"
+
+
+GROUP_COUNT_REFUSED = (
+    "antal grupper skal være et heltal mellem 1 og 999, fandt ",
+    "the number of groups must be a whole number between 1 and 999, found ",
+)
 
 
 @pytest.mark.parametrize(
-    "arguments",
+    "arguments, danish, english",
     [
-        {"groups": 0, "seed": 1},
-        {"groups": 1000, "seed": 1},
-        {"groups": 2, "seed": -1},
-        {"groups": 2, "seed": 1, "jobs": 0},
-        {"groups": 2, "seed": 1, "language": "sv"},
-        {"groups": True, "seed": 1},
+        ({"groups": 0, "seed": 1}, GROUP_COUNT_REFUSED[0] + "0", GROUP_COUNT_REFUSED[1] + "0"),
+        ({"groups": 1000, "seed": 1}, GROUP_COUNT_REFUSED[0] + "1000", GROUP_COUNT_REFUSED[1] + "1000"),
+        ({"groups": True, "seed": 1}, GROUP_COUNT_REFUSED[0] + "True", GROUP_COUNT_REFUSED[1] + "True"),
+        (
+            {"groups": 2, "seed": -1},
+            "seed skal være et ikke-negativt heltal, fandt -1",
+            "seed must be a non-negative whole number, found -1",
+        ),
+        (
+            {"groups": 2, "seed": 1, "jobs": 0},
+            "jobs skal være et positivt heltal, fandt 0",
+            "jobs must be a positive whole number, found 0",
+        ),
+        (
+            {"groups": 2, "seed": 1, "language": "sv"},
+            "ukendt sprog 'sv'; forventet: da eller en",
+            "unknown language 'sv'; expected: da or en",
+        ),
     ],
 )
-def test_make_handouts_refuses_bad_arguments(tmp_path: Path, arguments: dict) -> None:
-    with pytest.raises(LovendeError):
+def test_make_handouts_refuses_bad_arguments(tmp_path: Path, arguments: dict, danish: str, english: str) -> None:
+    with pytest.raises(LovendeError) as caught:
         make_handouts(tmp_path / "out", **arguments)
+    assert str(caught.value) == danish
+    assert in_language(caught.value.args[0], "en") == english
     assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_a_failed_notebook_names_the_group_the_cell_and_the_kept_notebook(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The kernel's own error (here a Danish one) is passed on as it is; the words around it are translated."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    def fail(source: str, output: str, **_options: object) -> None:
+        Path(output).write_text("{}", encoding="utf-8")  # papermill leaves the partly run notebook
+        raise PapermillExecutionError(4, 5, "x = 1 / 0", "ZeroDivisionError", "division med nul", [])
+
+    monkeypatch.setattr(papermill, "execute_notebook", fail)
+    with pytest.raises(TeachingError) as caught:
+        make_handout(tmp_path, group=2, seed=7)
+    failed = tmp_path / "gruppe_02" / "failed.ipynb"
+    assert failed.is_file()
+    assert str(caught.value) == (
+        f"gruppe 2 (seed 7002): notebooken fejlede i celle 4: ZeroDivisionError: division med nul; se {failed}"
+    )
+    assert in_language(caught.value.args[0], "en") == (
+        f"group 2 (seed 7002): the notebook failed in cell 4: ZeroDivisionError: division med nul; see {failed}"
+    )
+
+
+def test_teach_prints_its_refusal_in_the_language_asked_for(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["teach", "--groups", "0", "--out", str(tmp_path / "out"), "--lang", "en"]) == 1
+    assert GROUP_COUNT_REFUSED[1] + "0" in capsys.readouterr().err
+    assert main(["teach", "--groups", "0", "--out", str(tmp_path / "out")]) == 1
+    assert GROUP_COUNT_REFUSED[0] + "0" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
 
 
 def test_make_handouts_never_writes_under_raw() -> None:

@@ -21,7 +21,7 @@ from openpyxl.utils.cell import range_to_tuple
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lovende_research.config import PROJECT_ROOT
-from lovende_research.errors import LovendeError
+from lovende_research.errors import LovendeError, in_language
 from lovende_research.instrument import BUNDLED_INSTRUMENT, load_instrument
 from lovende_research.schemas import TABLES
 from lovende_research.study import Study, read_config, validate_study
@@ -484,9 +484,13 @@ def test_an_existing_empty_folder_is_fine(tmp_path):
 
 def test_refuses_an_unknown_language_and_a_bad_seed_without_writing(tmp_path):
     # (A new study under data/raw/ is allowed, as the README says: tests/test_study_readme.py.)
-    with pytest.raises(LovendeError, match="sprog"):
+    with pytest.raises(LovendeError) as caught:
         new_study(tmp_path / "s", language="de")
+    assert str(caught.value) == "ukendt sprog 'de'; forventet: da eller en"
+    assert in_language(caught.value.args[0], "en") == "unknown language 'de'; expected: da or en"
     assert not (tmp_path / "s").exists()
-    with pytest.raises(LovendeError, match="seed"):
+    with pytest.raises(LovendeError) as caught:
         new_study(tmp_path / "s", seed=-1)
+    assert str(caught.value) == "seed -1 er ikke et ikke-negativt heltal"
+    assert in_language(caught.value.args[0], "en") == "seed -1 is not a non-negative whole number"
     assert not (tmp_path / "s").exists()

@@ -11,7 +11,15 @@ import nbformat
 import papermill
 import pytest
 
-from lovende_research.tutorial_languages import LANGUAGE_NOTEBOOKS, LANGUAGES, TUTORIAL, language_notebook_text
+from lovende_research.errors import in_language
+from lovende_research.tutorial_languages import (
+    LANGUAGE_NOTEBOOKS,
+    LANGUAGES,
+    TUTORIAL,
+    TutorialSourceError,
+    language_notebook,
+    language_notebook_text,
+)
 
 
 def _tags(cell: nbformat.NotebookNode) -> set[str]:
@@ -51,3 +59,21 @@ def test_the_exercises_can_be_done_in_either_language() -> None:
         for nb in (da, en)
     ]
     assert code[0] == code[1] and len(code[0]) > 10
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    [[], ["seed = 1"], ['language = "da"', 'language = "en"']],
+    ids=["no parameters cell", "no language line", "two parameters cells"],
+)
+def test_a_source_without_one_language_parameter_is_refused_in_both_languages(parameters: list[str]) -> None:
+    source = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# Tutorial")]
+        + [nbformat.v4.new_code_cell(text, metadata={"tags": ["parameters"]}) for text in parameters]
+    )
+    with pytest.raises(TutorialSourceError) as caught:
+        language_notebook(source, "da", "kilde.py")
+    assert str(caught.value) == "kilde.py: forventede én celle med tag 'parameters' og en linje 'language = ...'"
+    assert in_language(caught.value.args[0], "en") == (
+        "kilde.py: expected one cell tagged 'parameters' and a line 'language = ...'"
+    )

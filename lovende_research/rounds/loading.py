@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from lovende_research.errors import InputError, LovendeError, Problem
+from lovende_research.errors import InputError, LovendeError, Problem, Text
 from lovende_research.instrument import Instrument
 from lovende_research.study import Study
 from lovende_research.study_config import STUDY_FILE, read_config
@@ -65,9 +65,9 @@ class Rounds:
         return pd.DataFrame(rows, columns=["round", "practice_id"])
 
 
-def instrument_label(instrument: Instrument) -> str:
-    """How an error names an instrument: its Danish title and its version."""
-    return f"'{instrument.title('da')}' version '{instrument.version}'"
+def instrument_label(instrument: Instrument, language: str = "da") -> str:
+    """How an error names an instrument: its title in ``language`` and its version."""
+    return f"'{instrument.title(language)}' version '{instrument.version}'"
 
 
 def read_item_mapping(path: Path) -> ItemMapping:
@@ -77,12 +77,21 @@ def read_item_mapping(path: Path) -> ItemMapping:
         raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError.single(
-            path, f"kan ikke læses som YAML: {exc}", expected="from_version, to_version og items"
+            path,
+            Text(f"kan ikke læses som YAML: {exc}", f"cannot be read as YAML: {exc}"),
+            expected=Text("from_version, to_version og items", "from_version, to_version and items"),
         ) from None
     if not isinstance(raw, dict):
-        raise InputError.single(path, "indeholder ingen nøgler", expected=", ".join(MAPPING_KEYS))
+        raise InputError.single(
+            path, Text("indeholder ingen nøgler", "holds no keys"), expected=", ".join(MAPPING_KEYS)
+        )
     problems = [
-        Problem(str(path), f"ukendt nøgle '{key}'", expected=", ".join(MAPPING_KEYS), column=str(key))
+        Problem(
+            str(path),
+            Text(f"ukendt nøgle '{key}'", f"unknown key '{key}'"),
+            expected=", ".join(MAPPING_KEYS),
+            column=str(key),
+        )
         for key in raw
         if key not in MAPPING_KEYS
     ]
@@ -91,8 +100,8 @@ def read_item_mapping(path: Path) -> ItemMapping:
             problems.append(
                 Problem(
                     str(path),
-                    f"{key} mangler",
-                    expected="instrumentets version som tekst",
+                    Text(f"{key} mangler", f"{key} is missing"),
+                    expected=Text("instrumentets version som tekst", "the instrument's version as text"),
                     column=key,
                     value=raw.get(key),
                 )
@@ -106,7 +115,10 @@ def read_item_mapping(path: Path) -> ItemMapping:
         problems.append(
             Problem(
                 str(path),
-                "items er ikke en mapping fra gammelt til nyt spørgsmåls-id",
+                Text(
+                    "items er ikke en mapping fra gammelt til nyt spørgsmåls-id",
+                    "items is not a mapping from old to new item id",
+                ),
                 expected="items: {teori_1: teori_1a, oekonomi_3: null}",
                 column="items",
                 value=items,
@@ -116,8 +128,8 @@ def read_item_mapping(path: Path) -> ItemMapping:
         problems.append(
             Problem(
                 str(path),
-                "to gamle spørgsmål peger på samme nye",
-                expected="hvert nyt id højst én gang",
+                Text("to gamle spørgsmål peger på samme nye", "two old items point to the same new one"),
+                expected=Text("hvert nyt id højst én gang", "each new id at most once"),
                 column="items",
             )
         )
@@ -135,20 +147,41 @@ def _mapped_codings(study: Study, later: Instrument, mapping: ItemMapping | None
     earlier = study.instrument
     if (earlier.title("da"), earlier.version) == (later.title("da"), later.version):
         return study
-    versions = f"{study.name} har {instrument_label(earlier)}, {later_name} har {instrument_label(later)}"
+    versions = Text(
+        f"{study.name} har {instrument_label(earlier)}, {later_name} har {instrument_label(later)}",
+        f"{study.name} has {instrument_label(earlier, 'en')}, {later_name} has {instrument_label(later, 'en')}",
+    )
     if mapping is None:
         raise RoundsError(
-            f"runderne er kodet med forskellige instrumenter: {versions}; forventet: samme titel og version, "
-            "eller en spørgsmålsmapping (--mapping, se docs/rounds.md)"
+            Text(
+                f"runderne er kodet med forskellige instrumenter: {versions}; forventet: samme titel og version, "
+                "eller en spørgsmålsmapping (--mapping, se docs/rounds.md)",
+                f"the rounds are coded with different instruments: {versions.en}; expected: the same title and "
+                "version, or an item mapping (--mapping, see docs/rounds.md)",
+            )
         )
     if (mapping.from_version, mapping.to_version) != (earlier.version, later.version):
-        raise RoundsError(f"mappingen gælder '{mapping.from_version}' → '{mapping.to_version}', men {versions}")
+        applies = f"'{mapping.from_version}' → '{mapping.to_version}'"
+        raise RoundsError(
+            Text(f"mappingen gælder {applies}, men {versions}", f"the mapping is for {applies}, but {versions.en}")
+        )
     if earlier.scale_codes != later.scale_codes:
-        raise RoundsError(f"svarskalaerne er forskellige ({earlier.scale_codes} og {later.scale_codes}): {versions}")
+        scales = (earlier.scale_codes, later.scale_codes)
+        raise RoundsError(
+            Text(
+                f"svarskalaerne er forskellige ({scales[0]} og {scales[1]}): {versions}",
+                f"the answer scales differ ({scales[0]} and {scales[1]}): {versions.en}",
+            )
+        )
     targets = {v for v in mapping.items.values() if v is not None}
-    unknown = sorted(set(mapping.items) - set(earlier.item_ids)) + sorted(targets - set(later.item_ids))
+    unknown = ", ".join(sorted(set(mapping.items) - set(earlier.item_ids)) + sorted(targets - set(later.item_ids)))
     if unknown:
-        raise RoundsError(f"mappingen nævner spørgsmål, som instrumenterne ikke har: {', '.join(unknown)} ({versions})")
+        raise RoundsError(
+            Text(
+                f"mappingen nævner spørgsmål, som instrumenterne ikke har: {unknown} ({versions})",
+                f"the mapping names items the instruments do not have: {unknown} ({versions.en})",
+            )
+        )
     # An item id both versions have is the same item unless the mapping says otherwise.
     same = {i: i for i in set(earlier.item_ids) & set(later.item_ids) if i not in targets}
     names = {
@@ -187,14 +220,23 @@ def load_rounds(paths: list[Path], mapping: Path | None = None) -> Rounds:
     paths = [Path(p) for p in paths]
     if len(paths) < 2:
         raise RoundsError(
-            f"en sammenligning kræver mindst to runder, fandt {len(paths)}; forventet: lovende compare RUNDE1 RUNDE2"
+            Text(
+                f"en sammenligning kræver mindst to runder, fandt {len(paths)}; forventet: lovende compare RUNDE1 RUNDE2",
+                f"a comparison needs at least two rounds, found {len(paths)}; expected: lovende compare ROUND1 ROUND2",
+            )
         )
+    folders = ", ".join(str(p) for p in paths)
     resolved = [p.resolve() for p in paths]
     if len(set(resolved)) != len(resolved):
-        raise RoundsError(f"samme mappe er angivet to gange: {', '.join(str(p) for p in paths)}")
+        raise RoundsError(
+            Text(f"samme mappe er angivet to gange: {folders}", f"the same folder is given twice: {folders}")
+        )
     if len({p.name for p in resolved}) != len(resolved):
         raise RoundsError(
-            f"runderne skal ligge i mapper med forskellige navne (navnet er rundens etiket): {', '.join(str(p) for p in paths)}"
+            Text(
+                f"runderne skal ligge i mapper med forskellige navne (navnet er rundens etiket): {folders}",
+                f"the rounds must lie in folders with different names (the name is the round's label): {folders}",
+            )
         )
     studies = [Study.load(p) for p in paths]
     item_mapping = read_item_mapping(mapping) if mapping is not None else None
@@ -204,7 +246,10 @@ def load_rounds(paths: list[Path], mapping: Path | None = None) -> Rounds:
     matched = tuple(sorted(set.intersection(*interviewed)))
     if not matched:
         raise RoundsError(
-            f"runderne har ingen interviewet praksis tilfælles (praksisser matches på practice_id): {', '.join(str(p) for p in paths)}"
+            Text(
+                f"runderne har ingen interviewet praksis tilfælles (praksisser matches på practice_id): {folders}",
+                f"the rounds have no interviewed practice in common (practices are matched on practice_id): {folders}",
+            )
         )
     only_in = {s.name: tuple(sorted(ids - set(matched))) for s, ids in zip(studies, interviewed, strict=True)}
     return Rounds(studies=tuple(studies), instrument=later, matched=matched, only_in=only_in)
@@ -222,8 +267,11 @@ def round_folders(study_dir: Path) -> list[Path]:
     missing = [
         Problem(
             STUDY_FILE,
-            f"runden '{name}' findes ikke",
-            expected="en studiemappe, angivet i forhold til studiets egen mappe",
+            Text(f"runden '{name}' findes ikke", f"the round '{name}' does not exist"),
+            expected=Text(
+                "en studiemappe, angivet i forhold til studiets egen mappe",
+                "a study folder, given relative to the study's own folder",
+            ),
             column="rounds",
             value=name,
         )

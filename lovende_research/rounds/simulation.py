@@ -49,6 +49,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lovende_research.errors import Text
 from lovende_research.instrument import Instrument, load_instrument
 from lovende_research.io import atomic_write_text, refuse_raw, write_json
 from lovende_research.rounds.loading import RoundsError
@@ -80,17 +81,41 @@ class RoundsSpec:
     dont_know: float = 0.03
 
     def __post_init__(self) -> None:
-        problems = []
+        problems: list[Text] = []
         if self.n_rounds < 2 or self.n_practices < 2 or self.informants_per_practice < 1 or self.n_coders < 2:
-            problems.append("mindst 2 runder, 2 praksisser, 1 informant pr. praksis og 2 kodere")
+            problems.append(
+                Text(
+                    "mindst 2 runder, 2 praksisser, 1 informant pr. praksis og 2 kodere",
+                    "at least 2 rounds, 2 practices, 1 informant per practice and 2 coders",
+                )
+            )
         if not 0 <= self.changed_elements <= len(ELEMENT_OFFSETS):
-            problems.append(f"changed_elements skal ligge mellem 0 og {len(ELEMENT_OFFSETS)}")
+            problems.append(
+                Text(
+                    f"changed_elements skal ligge mellem 0 og {len(ELEMENT_OFFSETS)}",
+                    f"changed_elements must lie between 0 and {len(ELEMENT_OFFSETS)}",
+                )
+            )
         if not 0 <= self.turnover <= 1 or not 0 <= self.dont_know < 1:
-            problems.append("turnover og dont_know skal ligge mellem 0 og 1")
+            problems.append(
+                Text(
+                    "turnover og dont_know skal ligge mellem 0 og 1", "turnover and dont_know must lie between 0 and 1"
+                )
+            )
         if not 0 <= abs(self.change) <= 0.45:
-            problems.append("change skal ligge mellem -0,45 og 0,45 (på 0–1-skalaen)")
+            problems.append(
+                Text(
+                    "change skal ligge mellem -0,45 og 0,45 (på 0–1-skalaen)",
+                    "change must lie between -0.45 and 0.45 (on the 0–1 scale)",
+                )
+            )
         if problems:
-            raise RoundsError("ugyldig rundesimulering: " + "; ".join(problems))
+            raise RoundsError(
+                Text(
+                    "ugyldig rundesimulering: " + "; ".join(problems),
+                    "invalid rounds simulation: " + "; ".join(problem.en for problem in problems),
+                )
+            )
 
 
 def write_rounds(out_dir: Path, spec: RoundsSpec, seed: int) -> list[Path]:
@@ -109,9 +134,19 @@ def write_rounds(out_dir: Path, spec: RoundsSpec, seed: int) -> list[Path]:
     out_dir = Path(out_dir)
     refuse_raw(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):
-        raise RoundsError(f"{out_dir}: mappen er ikke tom; forventet: en ny eller tom mappe")
+        raise RoundsError(
+            Text(
+                f"{out_dir}: mappen er ikke tom; forventet: en ny eller tom mappe",
+                f"{out_dir}: the folder is not empty; expected: a new or empty folder",
+            )
+        )
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise RoundsError(f"seed skal være et ikke-negativt heltal, fandt {seed!r}")
+        raise RoundsError(
+            Text(
+                f"seed skal være et ikke-negativt heltal, fandt {seed!r}",
+                f"seed must be a non-negative whole number, found {seed!r}",
+            )
+        )
     instrument = load_instrument()
     rng = np.random.default_rng(seed)
     practices = [f"Q{k + 1:03d}" for k in range(spec.n_practices)]

@@ -457,6 +457,31 @@ def example(tmp_path: Path) -> Path:
     return simulate_study(tmp_path / "example", SimulationSpec.preset("example"), seed=2017)
 
 
+@pytest.mark.parametrize(
+    "language, refusal",
+    [
+        ("en", "unknown selection_rule 'lottery'; expected: stratified or list"),
+        ("da", "ukendt selection_rule 'lottery'; forventet: stratified eller list"),
+    ],
+)
+def test_the_notebook_refuses_in_its_own_language(
+    run_notebook: Callable, tmp_path: Path, language: str, refusal: str
+) -> None:
+    """What the stage's kernel refuses is said in the notebook's language (its ``print_errors_in``): this
+    text is all ``lovende run`` gets to put in its "notebook failed"."""
+    import papermill
+
+    with pytest.raises(papermill.PapermillExecutionError) as caught:
+        run_notebook(
+            "01_screening",
+            study_dir=EXAMPLE_STUDY,
+            processed_dir=tmp_path / "processed",
+            language=language,
+            selection_rule="lottery",
+        )
+    assert (caught.value.ename, caught.value.evalue) == ("ScreeningError", refusal)
+
+
 def test_notebook_on_the_example(run_notebook: Callable, example: Path, tmp_path: Path) -> None:
     processed = tmp_path / "processed"
     notebook = run_notebook(

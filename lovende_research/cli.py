@@ -23,6 +23,32 @@ PHRASES = {
     "new_study": ("ny studiemappe: {path}", "new study folder: {path}"),
     "reports": ("rapporter: {path}", "reports: {path}"),
     "error": ("fejl: {message}", "error: {message}"),
+    "rounds": (
+        "simulerede runder (ændring {change}, seed {seed}): {folders}",
+        "simulated rounds (change {change}, seed {seed}): {folders}",
+    ),
+    "simulated": (
+        "simuleret studie ({preset}, seed {seed}): {path}",
+        "simulated study ({preset}, seed {seed}): {path}",
+    ),
+    "qdpx": (
+        "REFI-QDA-projekt med skabelon-transskriptioner: {path}",
+        "REFI-QDA project with template transcripts: {path}",
+    ),
+    "codebook": ("kodebog (REFI-QDA {format}): {path}", "codebook (REFI-QDA {format}): {path}"),
+    "imported": (
+        "{file} ({origin}): {n_codings} kodninger, {n_quotes} citater",
+        "{file} ({origin}): {n_codings} codings, {n_quotes} quotes",
+    ),
+    "unknown_program": ("ukendt program", "unknown program"),
+    "imported_files": ("  kodninger: {codings}\n  citater: {quotes}", "  codings: {codings}\n  quotes: {quotes}"),
+    "foreign_codes": (
+        "  {n_codings} kodninger med {n_codes} koder uden for instrumentet (ikke brugt):",
+        "  {n_codings} codings with {n_codes} codes outside the instrument (not used):",
+    ),
+    "pdfs": ("{n} PDF-filer skrevet i {folder}", "{n} PDF files written in {folder}"),
+    "teacher": ("lærerens oversigt: {path}", "the teacher's overview: {path}"),
+    "rounds_page": ("udvikling: {path}", "development: {path}"),
 }
 
 
@@ -96,21 +122,23 @@ def _simulate(args: argparse.Namespace) -> int:
         from lovende_research.rounds.simulation import RoundsSpec, write_rounds
 
         folders = write_rounds(args.out_dir, RoundsSpec(n_rounds=args.rounds, change=args.change), args.seed)
-        print(f"simulerede runder (ændring {args.change}, seed {args.seed}): {', '.join(str(f) for f in folders)}")
+        listed = ", ".join(str(f) for f in folders)
+        print(phrase(PHRASES, "rounds", _language(args), change=args.change, seed=args.seed, folders=listed))
         return 0
     target = simulate_study(args.out_dir, SimulationSpec.preset(args.preset), args.seed)
-    print(f"simuleret studie ({args.preset}, seed {args.seed}): {target}")
+    print(phrase(PHRASES, "simulated", _language(args), preset=args.preset, seed=args.seed, path=target))
     if args.qdpx:
         from lovende_research.qda.writer import write_study_project
 
-        print(f"REFI-QDA-projekt med skabelon-transskriptioner: {write_study_project(target)}")
+        print(phrase(PHRASES, "qdpx", _language(args), path=write_study_project(target)))
     return 0
 
 
 def _codebook(args: argparse.Namespace) -> int:
     from lovende_research.qda.commands import study_codebook
 
-    print(f"kodebog (REFI-QDA {args.format}): {study_codebook(args.study_dir, args.out, args.processed)}")
+    path = study_codebook(args.study_dir, args.out, args.processed)
+    print(phrase(PHRASES, "codebook", _language(args), format=args.format, path=path))
     return 0
 
 
@@ -118,14 +146,18 @@ def _import_qdpx(args: argparse.Namespace) -> int:
     from lovende_research.qda.commands import import_project
 
     result = import_project(args.file, args.study_dir, args.processed)
+    language = _language(args)
+    origin = result.origin or phrase(PHRASES, "unknown_program", language)
     print(
-        f"{args.file.name} ({result.origin or 'ukendt program'}): {result.n_codings} kodninger, {result.n_quotes} citater"
-    )
-    print(f"  kodninger: {result.codings_file}\n  citater: {result.quotes_file}")
-    if not result.foreign_codes.empty:
-        print(
-            f"  {int(result.foreign_codes['n_codings'].sum())} kodninger med {len(result.foreign_codes)} koder uden for instrumentet (ikke brugt):"
+        phrase(
+            PHRASES, "imported", language, file=args.file.name, origin=origin, n_codings=result.n_codings,
+            n_quotes=result.n_quotes,
         )
+    )  # fmt: skip
+    print(phrase(PHRASES, "imported_files", language, codings=result.codings_file, quotes=result.quotes_file))
+    if not result.foreign_codes.empty:
+        n_codings, n_codes = int(result.foreign_codes["n_codings"].sum()), len(result.foreign_codes)
+        print(phrase(PHRASES, "foreign_codes", language, n_codings=n_codings, n_codes=n_codes))
         for row in result.foreign_codes.itertuples():
             print(f"    - {row.code}: {row.n_codings}")
     return 0
@@ -154,7 +186,7 @@ def _pdf(args: argparse.Namespace) -> int:
     from lovende_research.pdf_export import write_pdfs
 
     written = write_pdfs((args.out if args.out is not None else REPORTS_DIR) / Path(args.study_dir).name)
-    print(f"{len(written)} PDF-filer skrevet i {written[0].parent if written else '-'}")
+    print(phrase(PHRASES, "pdfs", _language(args), n=len(written), folder=written[0].parent if written else "-"))
     return 0
 
 
@@ -162,7 +194,7 @@ def _teach(args: argparse.Namespace) -> int:
     from lovende_research.teaching import make_handouts
 
     index = make_handouts(args.out, groups=args.groups, seed=args.seed, language=args.lang, jobs=args.jobs)
-    print(f"lærerens oversigt: {index}")
+    print(phrase(PHRASES, "teacher", args.lang, path=index))
     return 0
 
 
@@ -185,7 +217,7 @@ def _compare(args: argparse.Namespace) -> int:
     page = compare_rounds(
         args.rounds, mapping=args.mapping, language=args.lang, reports_base=args.out, n_boot=args.n_boot, seed=args.seed
     )
-    print(f"udvikling: {page}")
+    print(phrase(PHRASES, "rounds_page", _language(args), path=page))
     return 0
 
 
@@ -251,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="skriv også kodningerne som REFI-QDA-projekt (<mappe>/qda/<mappe>.qdpx) med skabelon-transskriptioner",
     )
     simulate.add_argument(
-        "--lang", choices=("da", "en"), default=None, help="fejlmeddelelsernes sprog (det simulerede studie er dansk)"
+        "--lang", choices=("da", "en"), default=None, help="meddelelsernes sprog (det simulerede studie er dansk)"
     )
     simulate.set_defaults(handler=_simulate)
 
@@ -301,7 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pdf.add_argument("study_dir", type=Path)
     pdf.add_argument("--out", type=Path, default=None, help="mappe med rapporterne (standard: reports/)")
-    pdf.add_argument("--lang", choices=("da", "en"), default=None, help="fejlmeddelelsernes sprog (standard: studiets)")
+    pdf.add_argument("--lang", choices=("da", "en"), default=None, help="meddelelsernes sprog (standard: studiets)")
     pdf.set_defaults(handler=_pdf)
 
     teach = commands.add_parser(

@@ -471,30 +471,37 @@ def test_the_plan_text_is_danish_by_default_and_all_english_in_english() -> None
     ]
 
 
+#: Practices in the pilot: enough that resamples rarely tie, so the intervals tell seeds and draw counts apart.
+N_PILOT = 6
+
+
 def _codes_of(seed: int) -> np.ndarray:
-    """Codes 1–4 of coders K1, K2 for teori_1–3, shape (3 practices, 2 informants, 2 coders, 3 items); K2
-    one code higher on teori_1 where it can be (a coder's severity)."""
-    codes = np.random.default_rng(seed).integers(1, 5, size=(3, 2, 2, 3))
+    """Codes 1–4 of coders K1, K2 for teori_1–3, shape (6 practices, 2 informants, 2 coders, 3 items): a
+    practice's level plus noise, rounded into the scale; K2 one code higher on teori_1 where it can be
+    (a coder's severity)."""
+    rng = np.random.default_rng(seed)
+    level = rng.normal(0, 0.8, size=(N_PILOT, 1, 1, 1))
+    codes = np.clip(np.rint(2.5 + level + rng.normal(0, 0.7, size=(N_PILOT, 2, 2, 3))), 1, 4).astype(int)
     codes[:, :, 1, 0] = np.minimum(codes[:, :, 1, 0] + 1, 4)
     return codes
 
 
 def _pilot(role: object = "medarbejder") -> SimpleNamespace:
-    """P1–P3 with two informants (one interview each), both coders coding teori_1–3 of every interview,
+    """P1–P6 with two informants (one interview each), both coders coding teori_1–3 of every interview,
     in the main delimitation and in an alternative one ("alt") with other codes; a consensus code that
     changes nothing of the coders' own scores; seed 7 in study.yml."""
     interviews = pd.DataFrame(
         {
-            "interview_id": [f"I{p}{i}" for p in range(1, 4) for i in range(2)],
-            "practice_id": [f"P{p}" for p in range(1, 4) for _ in range(2)],
-            "informant_id": [f"P{p}-{i}" for p in range(1, 4) for i in range(2)],
-            "informant_role": pd.array([role] * 6, dtype="string"),
+            "interview_id": [f"I{p}{i}" for p in range(1, N_PILOT + 1) for i in range(2)],
+            "practice_id": [f"P{p}" for p in range(1, N_PILOT + 1) for _ in range(2)],
+            "informant_id": [f"P{p}-{i}" for p in range(1, N_PILOT + 1) for i in range(2)],
+            "informant_role": pd.array([role] * 2 * N_PILOT, dtype="string"),
         }
     )
     rows = [
         (f"I{p + 1}{i}", f"K{c + 1}", TEORI[j], delimitation, int(codes[p, i, c, j]), False)
-        for delimitation, codes in (("main", _codes_of(1)), ("alt", _codes_of(2)))
-        for p in range(3)
+        for delimitation, codes in (("main", _codes_of(1)), ("alt", _codes_of(8)))
+        for p in range(N_PILOT)
         for i in range(2)
         for c in range(2)
         for j in range(3)
@@ -544,22 +551,27 @@ def _g_and_phi(v: dict[str, float]) -> tuple[float, float]:
     return v["practice"] / (v["practice"] + delta), v["practice"] / (v["practice"] + delta + v["coder"] / 2)
 
 
-def _pilot_expected(codes: np.ndarray, n_boot: int, seed: int, ci: float) -> dict[str, object]:
+def _pilot_expected(delimitation: str, n_boot: int, seed: int, ci: float) -> dict[str, object]:
     """The pilot's components, G and Φ, and their percentile intervals over ``n_boot`` resamples of the
     practices, drawn as plan_study's Notes say (the practices in sorted order, with replacement)."""
+    codes = _codes_of(1 if delimitation == "main" else 8)
     values = (codes - 1) / 3  # the scale 1–4 on 0–1
     scores = values.mean(axis=3)  # a coder's element score: the mean of teori's three items (weights 1)
     variance = _balanced_g(scores)
     # Items within interview cells (teori only): the coders' median (of two: their mean) per item,
-    # interviews × items without replication, σ²_item = (MS_item − MS_res)/6.
-    items = values.mean(axis=2).reshape(6, 3)
+    # 12 interviews × 3 items without replication, σ²_item = (MS_item − MS_res)/12 on 2 and 11·2 df.
+    items = values.mean(axis=2).reshape(2 * N_PILOT, 3)
+    if delimitation == "main":
+        items[0, 0] = 1.0  # I10's teori_1: the consensus code 4 wins (reconcile_coders' precedence)
     grand = items.mean()
-    ms_item = 6 * ((items.mean(axis=0) - grand) ** 2).sum() / 2
-    ms_res = ((items - items.mean(axis=1, keepdims=True) - items.mean(axis=0, keepdims=True) + grand) ** 2).sum() / 10
+    ms_item = 2 * N_PILOT * ((items.mean(axis=0) - grand) ** 2).sum() / 2
+    ms_res = ((items - items.mean(axis=1, keepdims=True) - items.mean(axis=0, keepdims=True) + grand) ** 2).sum() / 22
     rng = np.random.default_rng(seed)
-    draws = np.array([_g_and_phi(_balanced_g(scores[rng.choice(3, size=3, replace=True)])) for _ in range(n_boot)])
+    draws = np.array(
+        [_g_and_phi(_balanced_g(scores[rng.choice(N_PILOT, size=N_PILOT, replace=True)])) for _ in range(n_boot)]
+    )
     return {
-        "variance": variance | {"item": max((ms_item - ms_res) / 6, 0.0)},
+        "variance": variance | {"item": max((ms_item - ms_res) / (2 * N_PILOT), 0.0)},
         "G": _g_and_phi(variance),
         "low": np.nanquantile(draws, (1 - ci) / 2, axis=0),
         "high": np.nanquantile(draws, (1 + ci) / 2, axis=0),
@@ -583,7 +595,7 @@ def test_plan_study_hands_its_delimitation_seed_ci_and_designs_to_every_step() -
     # The alternative delimitation's codes, a 50 % interval, seed 11, 2 informants × 2 coders only.
     study = _pilot()
     plan = plan_study(study, n_boot=30, seed=11, ci=0.5, delimitation="alt", informants=[2], coders=[2])  # type: ignore[arg-type]
-    expected = _pilot_expected(_codes_of(2), n_boot=30, seed=11, ci=0.5)
+    expected = _pilot_expected("alt", n_boot=30, seed=11, ci=0.5)
     assert expected["G"][0] != expected["G"][1] and (expected["low"] < expected["high"]).all()
     _assert_plan(plan, expected)
     assert plan.study == "pilot"
@@ -592,13 +604,13 @@ def test_plan_study_hands_its_delimitation_seed_ci_and_designs_to_every_step() -
 def test_plan_study_defaults_to_200_resamples_with_the_studys_seed() -> None:
     study = _pilot()
     plan = plan_study(study, informants=[2], coders=[2])  # type: ignore[arg-type]
-    _assert_plan(plan, _pilot_expected(_codes_of(1), n_boot=200, seed=7, ci=0.95))
+    _assert_plan(plan, _pilot_expected("main", n_boot=200, seed=7, ci=0.95))
 
 
 def test_a_blank_role_is_a_role_like_any_other() -> None:
     # interviews.csv allows a blank role (<NA>): every informant still counts, so the same plan as above.
     plan = plan_study(_pilot(role=pd.NA), n_boot=20, seed=3, informants=[2], coders=[2])  # type: ignore[arg-type]
-    _assert_plan(plan, _pilot_expected(_codes_of(1), n_boot=20, seed=3, ci=0.95))
+    _assert_plan(plan, _pilot_expected("main", n_boot=20, seed=3, ci=0.95))
 
 
 def test_plan_study_refuses_an_interval_level_outside_0_to_1() -> None:

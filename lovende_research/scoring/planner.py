@@ -86,8 +86,8 @@ def coder_element_scores(
     """Every coder's own element scores: :func:`~lovende_research.scoring.element_scores` of one coder's codes at a time.
 
     Returns the columns of ``element_scores`` with interviews attached plus ``coder_id``, coder after
-    coder in sorted order of their ids, with a plain 0..n-1 index; insufficient scores are left out. Consensus codes are not a
-    coder and are left out too.
+    coder in sorted order of their ids, with a plain 0..n-1 index; insufficient scores are left out.
+    Consensus codes are not a coder and are left out too.
     """
     consensus = study.codings["is_consensus"].astype(bool)
     codings = study.codings[~consensus]
@@ -175,9 +175,9 @@ def g_study(coder_scores: pd.DataFrame, item_scores: pd.DataFrame | None = None)
     off (:math:`n_i`, :math:`n_c` harmonic means). Items within interview × element cells give the item
     component, reported but not projected: every practice answers the same instrument. A negative
     estimate is set to 0 (Brennan 2001, §3.4), and so is one the design cannot estimate (a single
-    practice, a single informant per practice, a single coder). With a single informant's interview in one element (as in
-    an :math:`i:p` design) the informant's offset and its element interaction are one term, reported as
-    ``informant``.
+    practice, a single informant per practice, a single coder). With a single informant's interview in
+    one element (as in an :math:`i:p` design) the informant's offset and its element interaction are one
+    term, reported as ``informant``.
 
     References
     ----------

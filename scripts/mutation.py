@@ -66,8 +66,7 @@ MODULES: dict[str, tuple[list[str], list[str], list[str]]] = {
         [],
     ),
     # The rest of scoring/ file by file, each with its own fast unit tests (a mutant well under a second;
-    # tests/test_scoring.py and _model simulate studies and bootstrap, seconds per mutant). planner.py is
-    # not run here (see docs/mutation.md).
+    # tests/test_scoring.py and _model simulate studies and bootstrap, seconds per mutant).
     "scoring.model": (["lovende_research/scoring/model.py"], ["tests/test_scoring_model_unit.py"], []),
     "scoring.draws": (["lovende_research/scoring/draws.py"], ["tests/test_scoring_draws.py"], []),
     "scoring.uncertainty": (

@@ -16,6 +16,7 @@ unbalanced data.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
@@ -30,7 +31,7 @@ from lovende_research.people_tables import cell_text, header
 from lovende_research.schemas import MAIN_DELIMITATION
 from lovende_research.scoring.draws import _check_n_boot
 from lovende_research.scoring.elements import element_scores
-from lovende_research.scoring.model import two_way_components
+from lovende_research.scoring.model import MISSING_ROLE, two_way_components
 from lovende_research.scoring.parameters import COVERAGE_THRESHOLD, ScoringError, _check_share
 from lovende_research.scoring.reconcile import reconcile_coders
 
@@ -84,10 +85,12 @@ def coder_element_scores(
 ) -> pd.DataFrame:
     """Every coder's own element scores: :func:`~lovende_research.scoring.element_scores` of one coder's codes at a time.
 
-    Returns the columns of ``element_scores`` with interviews attached plus ``coder_id``; insufficient
-    scores are left out. Consensus codes are not a coder and are left out too.
+    Returns the columns of ``element_scores`` with interviews attached plus ``coder_id``, coder after
+    coder in sorted order of their ids, with a plain 0..n-1 index; insufficient scores are left out.
+    Consensus codes are not a coder and are left out too.
     """
-    codings = study.codings[~study.codings["is_consensus"].astype(bool)]
+    consensus = study.codings["is_consensus"].astype(bool)
+    codings = study.codings[~consensus]
     frames = [
         element_scores(
             reconcile_coders(rows, study.instrument, "median", delimitation),
@@ -98,19 +101,23 @@ def coder_element_scores(
         for coder, rows in codings.groupby("coder_id", sort=True)
     ]
     if not frames:
+        # The value is the coders found (at most the consensus), the same in either language.
         raise ScoringError(
-            "codings", "ingen kodere", Text("mindst én koders kodninger", "the codings of at least one coder")
+            "codings",
+            sorted(study.codings.loc[consensus, "coder_id"].astype(str).unique()),
+            Text("mindst én koders kodninger", "the codings of at least one coder"),
         )
-    return pd.concat(frames, ignore_index=True).dropna(subset=["score"])
+    return pd.concat(frames).dropna(subset=["score"]).reset_index(drop=True)
 
 
 def _codes(*columns: pd.Series) -> np.ndarray:
-    return pd.MultiIndex.from_arrays(columns).factorize()[0] if len(columns) > 1 else pd.factorize(columns[0])[0]
+    """The combinations of ``columns`` numbered 0, 1, ... in order of first appearance."""
+    return pd.MultiIndex.from_arrays(columns).factorize()[0]
 
 
 def _harmonic(counts: np.ndarray) -> float:
-    counts = counts[counts > 0]
-    return float(len(counts) / np.sum(1 / counts)) if len(counts) else np.nan
+    """The harmonic mean of counts (of codes without gaps, so none is 0)."""
+    return float(len(counts) / np.sum(1 / counts))
 
 
 @dataclass(frozen=True)
@@ -128,9 +135,11 @@ class GStudy:
     n_elements: int
 
     def table(self) -> pd.DataFrame:
-        """``component``, ``variance``, ``share`` (of the sum)."""
+        """``component``, ``variance``, ``share`` (of the sum; NaN when there is no variance at all)."""
         values = np.array([self.variance[c] for c in COMPONENTS], dtype=float)
-        return pd.DataFrame({"component": COMPONENTS, "variance": values, "share": values / np.nansum(values)})
+        with np.errstate(invalid="ignore"):
+            share = values / np.nansum(values)
+        return pd.DataFrame({"component": COMPONENTS, "variance": values, "share": share})
 
 
 def g_study(coder_scores: pd.DataFrame, item_scores: pd.DataFrame | None = None) -> GStudy:
@@ -165,9 +174,10 @@ def g_study(coder_scores: pd.DataFrame, item_scores: pd.DataFrame | None = None)
     and :math:`\\sigma^2_{pe} + \\sigma^2_\\varepsilon/n_i`, from which the informants' share is taken
     off (:math:`n_i`, :math:`n_c` harmonic means). Items within interview × element cells give the item
     component, reported but not projected: every practice answers the same instrument. A negative
-    estimate is set to 0 (Brennan 2001, §3.4). With a single informant's interview in one element (as in
-    an :math:`i:p` design) the informant's offset and its element interaction are one term, reported as
-    ``informant``.
+    estimate is set to 0 (Brennan 2001, §3.4), and so is one the design cannot estimate (a single
+    practice, a single informant per practice, a single coder). With a single informant's interview in
+    one element (as in an :math:`i:p` design) the informant's offset and its element interaction are one
+    term, reported as ``informant``.
 
     References
     ----------
@@ -191,6 +201,12 @@ def g_study(coder_scores: pd.DataFrame, item_scores: pd.DataFrame | None = None)
     (0.6108, 2.025)
     """
     cs = coder_scores.dropna(subset=["score"])
+    if cs.empty:
+        raise ScoringError(
+            "coder_scores",
+            len(coder_scores),
+            Text("mindst én elementscore (rækker med en score)", "at least one element score (rows with a score)"),
+        )
     item_var = np.nan
     if item_scores is not None:
         items = item_scores.dropna(subset=["value"])
@@ -229,15 +245,16 @@ class _CodedScores:
         practice = pd.factorize(cs["practice_id"].astype(str), sort=True)[0]
         order = np.argsort(practice, kind="stable")
         cs, practice = cs.iloc[order], practice[order]
-        n_practices = int(practice.max()) + 1 if len(practice) else 0
         # Factorised in order of appearance, and the rows are in practice order: each practice's run.
         cell = _codes(cs["practice_id"], cs["interview_id"], cs["element_id"])
         informant = _codes(cs["practice_id"], cs["informant_id"])
-        role, roles = pd.factorize(cs["informant_role"].astype(str), sort=True)
+        # A blank role (allowed in interviews.csv) is a role of its own, as in fit_score_model.
+        role, roles = pd.factorize(cs["informant_role"].astype("string").fillna(MISSING_ROLE).astype(str), sort=True)
+        # Every practice has rows, cells and informants, so each count runs over all practices.
         counts = {
-            "rows": np.bincount(practice, minlength=n_practices),
-            "cell": np.bincount(practice[np.unique(cell, return_index=True)[1]], minlength=n_practices),
-            "informant": np.bincount(practice[np.unique(informant, return_index=True)[1]], minlength=n_practices),
+            "rows": np.bincount(practice),
+            "cell": np.bincount(practice[np.unique(cell, return_index=True)[1]]),
+            "informant": np.bincount(practice[np.unique(informant, return_index=True)[1]]),
         }
         return cls(
             cs["score"].to_numpy(dtype=float),
@@ -360,14 +377,15 @@ def coefficients(
     >>> round(c["G"], 2), round(c["Phi"], 2)
     (0.71, 0.71)
     """
-    tau = variance["practice"] + variance["practice_element"] / n_elements
+    # In numpy floats, so that a study without variance gives NaN (0 / 0), not a ZeroDivisionError.
+    tau = np.float64(variance["practice"]) + variance["practice_element"] / n_elements
     delta = (
-        variance["informant"] / n_informants
+        np.float64(variance["informant"]) / n_informants
         + variance["informant_element"] / (n_informants * n_elements)
         + variance["residual"] / (n_informants * n_coders * n_elements)
     )
     absolute = delta + variance["coder"] / n_coders
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore"):
         return {"G": float(tau / (tau + delta)), "Phi": float(tau / (tau + absolute))}
 
 
@@ -465,8 +483,8 @@ class DesignPlan:
             coders=number(self.g.n_coders, language, 1),
         )
 
-        def value(code: object) -> object:
-            return phrase(VALUES, code, language) if code in VALUES else code
+        def value(code: str) -> str:
+            return phrase(VALUES, code, language)
 
         def headed(frame: pd.DataFrame) -> pd.DataFrame:
             return frame.rename(columns=lambda column: header(str(column), language))
@@ -554,9 +572,7 @@ def plan_study(
     seed = study.config.seed if seed is None else seed
     informants, coders = list(informants), list(coders)
     scores = coder_element_scores(study, coverage_threshold, delimitation)
-    items = reconcile_coders(study.codings, study.instrument, "median", delimitation)
-    items = items.merge(study.interviews[["interview_id", "practice_id"]], on="interview_id", how="inner")
-    g = g_study(scores, items)
+    g = g_study(scores, reconcile_coders(study.codings, study.instrument, "median", delimitation))
     projections = d_study(g, informants, coders)
     # The item component is not projected (every practice answers the same instrument), so the
     # resamples repeat the G study on the coders' scores alone, factorised once.
@@ -567,7 +583,8 @@ def plan_study(
     for b in range(n_boot):
         chosen = rng.choice(n_practices, size=n_practices, replace=True)
         draws[b] = d_study(_g_study(coded.resample(chosen)), informants, coders)[["G", "Phi"]].to_numpy(dtype=float)
-    with np.errstate(invalid="ignore"):
+    with warnings.catch_warnings():  # a design whose G is NaN in every draw (no variance at all) has no interval
+        warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
         low, high = np.nanquantile(draws, (1 - ci) / 2, axis=0), np.nanquantile(draws, (1 + ci) / 2, axis=0)
     projections = projections.assign(G_low=low[:, 0], G_high=high[:, 0], Phi_low=low[:, 1], Phi_high=high[:, 1])
     nearest_i = min(informants, key=lambda n: abs(n - g.n_informants))

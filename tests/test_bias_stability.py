@@ -304,8 +304,9 @@ def test_rank_stability_equals_re_scoring_once_per_informant_and_coder(chain: tu
 
 def test_an_informant_in_two_practices_is_re_ranked_the_long_way() -> None:
     """Pins down the slow path: an informant whose scores fall in two practices (interviews in P1 and P2)
-    moves both indices at once; its rows and summary equal re-scoring without them, and ``own`` keeps the
-    rows of both practices."""
+    moves both indices at once; its rows and summary equal re-scoring without them, ``own`` keeps the
+    rows of both practices, and its scenario takes its place in the informants' sorted order among the
+    one-practice informants' (closed-form) scenarios."""
     interviews = _interviews(
         [
             ("a", "P1", "X", "leder"),
@@ -318,6 +319,10 @@ def test_an_informant_in_two_practices_is_re_ranked_the_long_way() -> None:
     codes = {("a", "K1"): 4, ("b", "K1"): 2, ("c", "K1"): 1, ("d", "K1"): 3, ("e", "K1"): 2}
     codings = _codings(codes)
     out = stability.rank_stability(codings, interviews, INSTRUMENT)
+    # informants sorted by id (L3, M1, M2 by the closed form, X the long way), each listing every practice
+    # in the order of the full table (practice ids sorted, as practice_profiles gives them)
+    assert out["left_out"].tolist() == [i for i in ("L3", "M1", "M2", "X") for _ in range(3)]
+    assert out["practice_id"].tolist() == ["P1", "P2", "P3"] * 4
     rows = out[out["left_out"] == "X"].set_index("practice_id")
     reduced = _ranked(codings, interviews, "X")
     assert rows["overall_reduced"].to_numpy() == pytest.approx(reduced["overall"].to_numpy(), abs=1e-15)

@@ -17,7 +17,7 @@ import pytest
 
 from lovende_research import bias
 from lovende_research.bias import checks
-from lovende_research.errors import LovendeError
+from lovende_research.errors import LovendeError, in_language
 from lovende_research.instrument import load_instrument
 from lovende_research.scoring import element_scores, reconcile_coders
 
@@ -26,7 +26,19 @@ INSTRUMENT = load_instrument()
 
 def _study() -> SimpleNamespace:
     """What ``run_bias_checks`` reads of a study (config.language, instrument, codings, interviews,
-    delimitations); codes drawn with a fixed seed, leaders about one code higher."""
+    delimitations); codes drawn with a fixed seed, leaders about one code higher, then four cases set by
+    hand so that each threshold below changes a table when it is not passed on (ARGS beside the default):
+
+    - P5's leader answers *ved ikke* on ``overfoerbarhed_2`` (both coders): that element is covered 1/2,
+      sufficient at the default coverage threshold 0.5, not at ARGS' 0.6;
+    - P6's leader codes 24 of the 30 items 2 and the rest 3 (a modal share of 48/60 = 0.8 over both coders'
+      codes), the staff member 17 of 30 items 2 (34/60 ≈ 0.567): 0.8 − 0.567 ≈ 0.233 above the reference,
+      a straight-liner at ARGS' style margin 0.2, not at the default 0.3;
+    - P1's leader answers the screen item *ja* and codes Virkning 2 and 2 (score (1/3 + 1/3)/2 = 1/3 on 0–1):
+      supported at ARGS' screen evidence 0.3, not at the default 0.5;
+    - P2's leader answers *ja* and codes Virkning 1 and 1 (score 0): unsupported at either, so the flag's
+      reason names the threshold.
+    """
     rng = np.random.default_rng(3)
     interviews, rows = [], []
     for p in range(8):
@@ -40,13 +52,32 @@ def _study() -> SimpleNamespace:
                     for coder in ("K1", "K2"):
                         value = code if coder == "K1" or rng.random() < 0.7 else int(rng.integers(1, 5))
                         rows.append((interview, coder, item.id, d, min(value, 4), pd.NA, False))
+    screen = INSTRUMENT.screen_item.id
+    rows += [
+        (interview, coder, screen, "main", pd.NA, pd.NA, False)
+        for interview in ("I1L", "I2L")
+        for coder in ("K1", "K2")
+    ]
     codings = pd.DataFrame(
         rows,
         columns=["interview_id", "coder_id", "item_id", "delimitation_id", "value", "missing_code", "is_consensus"],
     )
     codings["value"] = codings["value"].astype("Int64")
     codings["missing_code"] = codings["missing_code"].astype("string")
-    codings["screen_answer"] = pd.NA
+    codings["screen_answer"] = pd.Series(pd.NA, index=codings.index, dtype="string")
+    codings.loc[codings["item_id"] == screen, "screen_answer"] = "ja"
+    main = codings["delimitation_id"] == "main"
+    unanswered = main & (codings["interview_id"] == "I5L") & (codings["item_id"] == "overfoerbarhed_2")
+    codings.loc[unanswered, "value"] = pd.NA
+    codings.loc[unanswered, "missing_code"] = "ved_ikke"
+    position = {item.id: k for k, item in enumerate(INSTRUMENT.items)}
+    k = codings["item_id"].map(position)
+    for interview, n_twos in (("I6L", 24), ("I6M", 17)):
+        mine = main & (codings["interview_id"] == interview)
+        codings.loc[mine, "value"] = np.where(k[mine] < n_twos, 2, 3)
+    virkning = main & codings["item_id"].str.startswith("virkning_")
+    codings.loc[virkning & (codings["interview_id"] == "I1L"), "value"] = 2
+    codings.loc[virkning & (codings["interview_id"] == "I2L"), "value"] = 1
     return SimpleNamespace(
         config=SimpleNamespace(language="en"),
         instrument=INSTRUMENT,
@@ -59,12 +90,12 @@ def _study() -> SimpleNamespace:
 ARGS = {
     "rule": "lower",
     "aggregation": "median",
-    "coverage_threshold": 0.4,
+    "coverage_threshold": 0.6,
     "alpha_level": 0.1,
     "straightline_share": 0.7,
     "ceiling_share": 0.85,
     "min_items": 12,
-    "screen_evidence": 0.4,
+    "screen_evidence": 0.3,
     "top_n": 2,
     "delimitation_threshold": 0.1,
     "language": "da",
@@ -89,13 +120,19 @@ def test_every_table_is_its_check_called_with_the_given_parameters() -> None:
         straightline_share=0.7,
         ceiling_share=0.85,
         min_items=12,
-        screen_evidence=0.4,
+        screen_evidence=0.3,
         style_margin=0.2,
     )
     pd.testing.assert_frame_equal(out.response_styles, styles)
+    # the cases set by hand (the fixture's docstring): the parameters reached the tables they change
+    element = scores.set_index(["interview_id", "element_id"]).loc[("I5L", "overfoerbarhed")]
+    assert element["coverage"] == 0.5 and not element["sufficient"]  # 1 of 2 items, below 0.6
+    by_interview = styles.set_index("interview_id")
+    assert by_interview.loc["I1L", "evidence_score"] == pytest.approx(1 / 3, abs=1e-12)
+    assert by_interview.loc[["I1L", "I2L"], "screen_unsupported"].tolist() == [False, True]  # 1/3 ≥ 0.3 > 0
     excluded = sorted(styles.loc[styles["straightliner"], "informant_id"].unique())
-    assert excluded == ["P3-M"], "the fixture must give one straight-liner"
-    table = bias.rank_stability(study.codings, study.interviews, INSTRUMENT, "lower", "median", 0.4, rows="all")
+    assert excluded == ["P3-M", "P6-L"], "the fixture's straight-liners: P3-M, and P6-L at a margin of 0.2"
+    table = bias.rank_stability(study.codings, study.interviews, INSTRUMENT, "lower", "median", 0.6, rows="all")
     pd.testing.assert_frame_equal(out.stability, table)
     pd.testing.assert_frame_equal(
         out.stability_summary.reset_index(drop=True),
@@ -109,7 +146,7 @@ def test_every_table_is_its_check_called_with_the_given_parameters() -> None:
         check_dtype=False,
     )
     delimitation = bias.delimitation_sensitivity(
-        study.codings, study.interviews, INSTRUMENT, study.delimitations, "lower", "median", 0.4, 0.1
+        study.codings, study.interviews, INSTRUMENT, study.delimitations, "lower", "median", 0.6, 0.1
     )
     pd.testing.assert_frame_equal(out.delimitation, delimitation)
     assert out.delimitation["label"].eq("Smal").all()
@@ -118,7 +155,7 @@ def test_every_table_is_its_check_called_with_the_given_parameters() -> None:
     pd.testing.assert_frame_equal(out.role_effects, bias.role_effects(scores, excluded, alpha_level=0.1, fit=fit))
     pd.testing.assert_frame_equal(out.role_profiles, bias.role_profiles(scores, excluded))
     pd.testing.assert_frame_equal(out.icc, bias.informant_icc(scores, excluded, confidence=0.9))
-    cells, overall = bias.fair_profiles(scores, fit, "equal", 0.9, 0.4, 2, excluded)
+    cells, overall = bias.fair_profiles(scores, fit, "equal", 0.9, 0.6, 2, excluded)
     pd.testing.assert_frame_equal(out.fair_profiles, cells)
     pd.testing.assert_frame_equal(out.fair_overall, overall)
     expected_flags = bias.practice_flags(
@@ -129,7 +166,7 @@ def test_every_table_is_its_check_called_with_the_given_parameters() -> None:
         top_n=2,
         straightline_share=0.7,
         ceiling_share=0.85,
-        screen_evidence=0.4,
+        screen_evidence=0.3,
         delimitation_threshold=0.1,
         language="da",
         fair_overall=overall,
@@ -137,6 +174,8 @@ def test_every_table_is_its_check_called_with_the_given_parameters() -> None:
     )
     pd.testing.assert_frame_equal(out.flags, expected_flags)
     assert out.flags["reason"].str.contains("intet fund").any()  # the language reached the reasons
+    screen_reason = out.flags.set_index(["practice_id", "check"]).loc[("P2", "screen_unsupported"), "reason"]
+    assert "scorer 0,00 (grænse 0,30)" in screen_reason  # P2's leader: Virkning 0 against ARGS' 0.3
 
 
 def test_keeping_straight_liners_and_the_study_language() -> None:
@@ -150,15 +189,18 @@ def test_keeping_straight_liners_and_the_study_language() -> None:
     assert not out.role_profiles["excluded"].any()
     reason = out.flags.set_index(["practice_id", "check"]).loc[("P3", "straightlining"), "reason"]
     assert reason.endswith("(they are kept in the role model and the ICC)")  # English: the study's language
-    with pytest.raises(LovendeError, match="set_aside_styles"):
+    with pytest.raises(LovendeError) as refused:
         checks.run_bias_checks(study, set_aside_styles="no")  # type: ignore[arg-type]
+    assert str(refused.value) == "set_aside_styles: 'no' kan ikke bruges; forventet: True eller False"
+    assert in_language(refused.value.args[0], "en") == "set_aside_styles: 'no' cannot be used; expected: True or False"
     with pytest.raises(LovendeError, match="sprog"):
         checks.run_bias_checks(study, language="de")  # type: ignore[arg-type]
 
 
 def test_stability_rows_auto_switches_to_own_above_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pins down ``auto``: every row while informants × practices (16 × 8 = 128 here) is at most the limit,
-    the informant's own practice's row beyond it; the summary the same either way."""
+    the informant's own practice's row beyond it; the summary the same either way, and by default that of
+    the top 5 (the documented default ``top_n``)."""
     study = _study()
     monkeypatch.setattr(checks, "STABILITY_ALL_MAX_ROWS", 128)
     at = checks.run_bias_checks(study)  # type: ignore[arg-type]
@@ -169,6 +211,19 @@ def test_stability_rows_auto_switches_to_own_above_the_limit(monkeypatch: pytest
     own = above.stability[above.stability["scenario"] == "informant"]
     assert len(own) == 16 and (own["practice_id"] == own["left_out_practice"]).all()
     pd.testing.assert_frame_equal(at.stability_summary, above.stability_summary)
+    summaries = {
+        top_n: pd.concat(
+            [
+                bias.stability_summary(at.stability[at.stability["scenario"] == s], top_n=top_n)
+                for s in ("coder", "informant")
+            ],
+            ignore_index=True,
+        )
+        for top_n in (5, 6)
+    }
+    pd.testing.assert_frame_equal(at.stability_summary, summaries[5], check_dtype=False)
+    # the fixture tells the two apart: some scenario changes the top 5, none the top 6
+    assert summaries[5]["top_changed"].any() and not summaries[6]["top_changed"].any()
     explicit = checks.run_bias_checks(study, stability_rows="own")  # type: ignore[arg-type]
     pd.testing.assert_frame_equal(explicit.stability, above.stability)
 

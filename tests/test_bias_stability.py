@@ -17,7 +17,7 @@ import pytest
 from scipy import stats
 
 from lovende_research.bias import stability
-from lovende_research.errors import LovendeError
+from lovende_research.errors import LovendeError, in_language
 from lovende_research.instrument import load_instrument
 from lovende_research.scoring import element_scores, overall_index, practice_profiles, reconcile_coders
 
@@ -213,8 +213,8 @@ CODES_D1 = {("a", "K1"): 1, ("b", "K1"): 4, ("c", "K1"): 4, ("d", "K1"): 4, ("a"
 
 def _study_codings() -> pd.DataFrame:
     """CODES under ``main`` (interview g *ved ikke* on the first item of every element: its elements are
-    covered 1/2 or 2/3, sufficient at a threshold of 0.5, not at 0.95; interview e silent on one element)
-    and CODES_D1 under ``D1``."""
+    covered 1/2 or 2/3, sufficient at a threshold of 0.5, not at 0.95; interviews e and d silent on one
+    element) and CODES_D1 under ``D1``."""
     codings = pd.concat([_codings(CODES), _codings(CODES_D1, "D1")], ignore_index=True)
     first = {e.items[0].id for e in INSTRUMENT.elements}
     partial = (codings["interview_id"] == "g") & codings["item_id"].isin(first)
@@ -223,6 +223,10 @@ def _study_codings() -> pd.DataFrame:
     # interview e (P3's only informant) answers nothing on teori: 10 of 11 elements, ranked at an element
     # share of 0.5, not at 0.95
     silent = (codings["interview_id"] == "e") & codings["item_id"].str.startswith("teori_")
+    # and so does interview d under main: P2 without L2 is M2 alone with 10 of 11 elements, so the element
+    # share reaches the leave-one-out index too (P3 without L3 has no informant left)
+    silent |= (codings["interview_id"] == "d") & (codings["delimitation_id"] == "main")
+    silent &= codings["item_id"].str.startswith("teori_")
     codings.loc[silent, "value"] = pd.NA
     codings.loc[silent, "missing_code"] = "ved_ikke"
     return codings
@@ -290,6 +294,7 @@ def test_rank_stability_equals_re_scoring_once_per_informant_and_coder(chain: tu
     )
     # the summary computed in one pass equals the summary of the whole table
     _, summary = stability._stability(codings, STUDY, INSTRUMENT, rule, aggregation, coverage, delimitation, 2, "own")
+    assert summary.index.tolist() == list(range(len(summary)))  # a plain index over coder and informant rows
     expected = stability.stability_summary(out, top_n=2)
     expected = pd.concat([expected[expected["scenario"] == "coder"], expected[expected["scenario"] == "informant"]])
     pd.testing.assert_frame_equal(
@@ -304,13 +309,14 @@ def test_rank_stability_equals_re_scoring_once_per_informant_and_coder(chain: tu
 
 def test_an_informant_in_two_practices_is_re_ranked_the_long_way() -> None:
     """Pins down the slow path: an informant whose scores fall in two practices (interviews in P1 and P2)
-    moves both indices at once; its rows and summary equal re-scoring without them, and ``own`` keeps the
-    rows of both practices."""
+    moves both indices at once; its rows and summary equal re-scoring without them, ``own`` keeps the
+    rows of both practices, and its scenario takes its place in the informants' sorted order among the
+    one-practice informants' (closed-form) scenarios."""
     interviews = _interviews(
         [
-            ("a", "P1", "X", "leder"),
+            ("a", "P1", "M0", "leder"),
             ("b", "P1", "M1", "medarbejder"),
-            ("c", "P2", "X", "leder"),
+            ("c", "P2", "M0", "leder"),
             ("d", "P2", "M2", "medarbejder"),
             ("e", "P3", "L3", "leder"),
         ]
@@ -318,13 +324,18 @@ def test_an_informant_in_two_practices_is_re_ranked_the_long_way() -> None:
     codes = {("a", "K1"): 4, ("b", "K1"): 2, ("c", "K1"): 1, ("d", "K1"): 3, ("e", "K1"): 2}
     codings = _codings(codes)
     out = stability.rank_stability(codings, interviews, INSTRUMENT)
-    rows = out[out["left_out"] == "X"].set_index("practice_id")
-    reduced = _ranked(codings, interviews, "X")
+    # informants sorted by id (L3, M1, M2 by the closed form, M0 between them the long way: its rows come
+    # last before the sort, so an unstable sort or a missing key shows), each listing every practice in the
+    # order of the full table (practice ids sorted, as practice_profiles gives them)
+    assert out["left_out"].tolist() == [i for i in ("L3", "M0", "M1", "M2") for _ in range(3)]
+    assert out["practice_id"].tolist() == ["P1", "P2", "P3"] * 4
+    rows = out[out["left_out"] == "M0"].set_index("practice_id")
+    reduced = _ranked(codings, interviews, "M0")
     assert rows["overall_reduced"].to_numpy() == pytest.approx(reduced["overall"].to_numpy(), abs=1e-15)
     assert rows["rank_reduced"].tolist() == reduced["rank"].tolist()
     assert (rows["left_out_practice"] == "P1").all()  # the practice of the informant's first interview
     own = stability.rank_stability(codings, interviews, INSTRUMENT, rows="own")
-    assert sorted(own.loc[own["left_out"] == "X", "practice_id"]) == ["P1", "P2"]
+    assert sorted(own.loc[own["left_out"] == "M0", "practice_id"]) == ["P1", "P2"]
     assert not (out["scenario"] == "coder").any()  # one coder: no coder scenario
     _, summary = stability._stability(codings, interviews, INSTRUMENT, "median", "mean", 0.5, "main", 1, "all")
     expected = stability.stability_summary(out, top_n=1)
@@ -343,7 +354,7 @@ def test_a_study_without_scores_under_the_delimitation_has_an_empty_table() -> N
 
 def test_a_practice_never_ranked_and_a_bad_rows_choice() -> None:
     """A practice without a sufficient score: its one scenario has no index and no rank either way;
-    ``rows`` other than all/own is refused by name."""
+    ``rows`` other than all/own is refused by name, in Danish and English."""
     interviews = _interviews([("a", "P1", "L1", "leder")])
     codings = _codings({("a", "K1"): None})
     out = stability.rank_stability(codings, interviews, INSTRUMENT)
@@ -352,6 +363,7 @@ def test_a_practice_never_ranked_and_a_bad_rows_choice() -> None:
     with pytest.raises(LovendeError) as caught:
         stability.rank_stability(codings, interviews, INSTRUMENT, rows="some")
     assert str(caught.value) == "rows: 'some' kan ikke bruges; forventet: all eller own"
+    assert in_language(caught.value.args[0], "en") == "rows: 'some' cannot be used; expected: all or own"
 
 
 def test_stability_summary_of_one_row_scenarios_and_of_no_rows() -> None:

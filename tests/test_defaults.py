@@ -15,7 +15,7 @@ import pkgutil
 import pytest
 
 import lovende_research
-from lovende_research.bias import CEILING_SHARE, STRAIGHTLINE_SHARE, STYLE_MARGIN
+from lovende_research.bias import CEILING_SHARE, STRAIGHTLINE_SHARE, STYLE_MARGIN, TOP_N
 from lovende_research.bias.delimitation import DELIMITATION_THRESHOLD
 from lovende_research.bias.styles import MIN_ITEMS, SCREEN_EVIDENCE
 from lovende_research.config import NOTEBOOKS_DIR
@@ -30,6 +30,7 @@ DEFAULTS = {
     "delimitation_threshold": DELIMITATION_THRESHOLD,
     "coverage_threshold": COVERAGE_THRESHOLD,
     "min_element_share": COVERAGE_THRESHOLD,  # the index's share of elements: the same coverage rule
+    "top_n": TOP_N,
 }
 
 
@@ -54,6 +55,9 @@ def test_every_function_defaults_to_the_one_constant() -> None:
         "lovende_research.bias.checks.run_bias_checks",
         "lovende_research.bias.styles.response_styles",
         "lovende_research.plots.bias.response_style_chart",
+        "lovende_research.bias.flags.practice_flags",
+        "lovende_research.bias.stability.stability_summary",
+        "lovende_research.bias.fair.fair_profiles",
     }
     assert [(name, parameter, default) for name, parameter, default in found if default != DEFAULTS[parameter]] == []
 

@@ -28,7 +28,7 @@ The checks live one per module (``informants``, ``roles``, ``styles``, ``stabili
 """
 
 from lovende_research.bias.checks import BiasTables, run_bias_checks
-from lovende_research.bias.common import BiasError
+from lovende_research.bias.common import TOP_N, BiasError
 from lovende_research.bias.delimitation import delimitation_sensitivity
 from lovende_research.bias.fair import ROLE_MIXES, declared_mix, fair_profiles
 from lovende_research.bias.flags import CHECKS, practice_flags
@@ -75,6 +75,7 @@ __all__ = [
     "RoleFit",
     "STRAIGHTLINE_SHARE",
     "STYLE_MARGIN",
+    "TOP_N",
     "VARIANCE_COMPONENTS",
     "declared_mix",
     "fair_profiles",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from lovende_research.bias.common import BiasError
+from lovende_research.bias.common import TOP_N, BiasError
 from lovende_research.bias.delimitation import DELIMITATION_THRESHOLD, delimitation_sensitivity
 from lovende_research.bias.fair import fair_profiles
 from lovende_research.bias.flags import practice_flags
@@ -65,7 +65,7 @@ def run_bias_checks(
     ceiling_share: float = CEILING_SHARE,
     min_items: int = MIN_ITEMS,
     screen_evidence: float = SCREEN_EVIDENCE,
-    top_n: int = 5,
+    top_n: int = TOP_N,
     delimitation_threshold: float = DELIMITATION_THRESHOLD,
     language: str | None = None,
     stability_rows: str = "auto",

@@ -9,7 +9,11 @@ import pandas as pd
 from lovende_research.errors import ArgumentError, Text
 from lovende_research.scoring.parameters import _check_share
 
-__all__ = ["BiasError", "_check_share", "_require"]
+__all__ = ["TOP_N", "BiasError", "_check_share", "_require"]
+
+#: The top of the ranking every bias check watches (a top place that rests on one informant or coder, or
+#: on the mix of roles asked, is flagged): the default of each check that takes a ``top_n``.
+TOP_N = 5
 
 #: The bias checks' parameter error: :class:`~lovende_research.errors.ArgumentError`, the class the
 #: scoring chain exports as ``ScoringError``.

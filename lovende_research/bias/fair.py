@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lovende_research.bias.common import _check_share
+from lovende_research.bias.common import TOP_N, _check_share
 from lovende_research.bias.roles import RoleFit
 from lovende_research.scoring import informant_scores, overall_index, practice_profiles
 from lovende_research.scoring.parameters import COVERAGE_THRESHOLD, _check_choice
@@ -76,7 +76,7 @@ def fair_profiles(
     mix: str = "study",
     confidence: float = 0.95,
     min_element_share: float = COVERAGE_THRESHOLD,
-    top_n: int = 5,
+    top_n: int = TOP_N,
     exclude_informants: Iterable[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Profiles and the overall index with the role offsets put at one declared mix, with intervals and ranks.

@@ -7,6 +7,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from lovende_research.bias.common import TOP_N
 from lovende_research.bias.delimitation import DELIMITATION_THRESHOLD
 from lovende_research.bias.phrases import PHRASES
 from lovende_research.bias.styles import CEILING_SHARE, SCREEN_EVIDENCE, STRAIGHTLINE_SHARE
@@ -30,7 +31,7 @@ def practice_flags(
     styles: pd.DataFrame,
     stability: pd.DataFrame,
     delimitation: pd.DataFrame,
-    top_n: int = 5,
+    top_n: int = TOP_N,
     straightline_share: float = STRAIGHTLINE_SHARE,
     ceiling_share: float = CEILING_SHARE,
     screen_evidence: float = SCREEN_EVIDENCE,

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lovende_research.bias.common import BiasError
+from lovende_research.bias.common import TOP_N, BiasError
 from lovende_research.errors import Text
 from lovende_research.instrument import Instrument
 from lovende_research.schemas import MAIN_DELIMITATION
@@ -402,7 +402,7 @@ def rank_stability(
     return _stability(codings, interviews, instrument, rule, aggregation, coverage_threshold, delimitation, 5, rows)[0]
 
 
-def stability_summary(stability: pd.DataFrame, top_n: int = 5) -> pd.DataFrame:
+def stability_summary(stability: pd.DataFrame, top_n: int = TOP_N) -> pd.DataFrame:
     """Per scenario: Kendall's tau between the full and reduced rankings, the largest shift, top-n changes.
 
     Parameters

@@ -13,6 +13,7 @@ import pandas as pd
 import seaborn as sns
 
 from lovende_research.agreement import in_element_order
+from lovende_research.bias.common import TOP_N
 from lovende_research.bias.styles import CEILING_SHARE, STRAIGHTLINE_SHARE
 from lovende_research.i18n import check_language, number, percent, phrase
 from lovende_research.instrument import Instrument
@@ -358,7 +359,7 @@ def _rest_note(figure: plt.Figure, rest: list[str], rank_of: pd.Series, language
 
 
 def stability_chart(
-    stability: pd.DataFrame, top_n: int = 5, language: str = "da", show: int | None = None
+    stability: pd.DataFrame, top_n: int = TOP_N, language: str = "da", show: int | None = None
 ) -> plt.Figure:
     """Per practice: its full rank, and the range of ranks without one of its informants or one coder.
 
@@ -562,7 +563,11 @@ def coder_agreement_chart(
 
 
 def fair_chart(
-    fair_overall: pd.DataFrame, top_n: int = 5, language: str = "da", confidence: float = 0.95, show: int | None = None
+    fair_overall: pd.DataFrame,
+    top_n: int = TOP_N,
+    language: str = "da",
+    confidence: float = 0.95,
+    show: int | None = None,
 ) -> plt.Figure:
     """Each practice's overall index as observed (hollow) and role-adjusted (filled, with its interval).
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -10,9 +11,25 @@ import nbformat
 import pytest
 
 from lovende_research.config import EXAMPLE_STUDY, KERNEL_NAME, NOTEBOOKS_DIR
+from tests.plain_ids import plain_id
 
 if TYPE_CHECKING:
     from lovende_research.pipeline import RunResult
+
+
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    """A text parameter's id in plain ASCII (``tests/plain_ids.py`` says why); pytest's own id otherwise."""
+    return plain_id(val) if isinstance(val, str) and not val.isascii() else None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test id pytest had to escape (a non-ASCII character written ``\\xe6``) stops the collection:
+    mutmut could not run such a test, and counted every mutant it reaches as killed."""
+    escaped = [item.nodeid for item in items if re.search(r"\\(x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8})", item.nodeid)]
+    if escaped:
+        raise pytest.UsageError(
+            "test ids must be plain ASCII (tests/plain_ids.py: plain_id): " + ", ".join(escaped[:10])
+        )
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -34,6 +34,7 @@ from lovende_research.agreement import (
 )
 from lovende_research.errors import in_language
 from tests.agreement_data import KRIPPENDORFF_C, KW, long_from_columns
+from tests.plain_ids import plain_id
 
 LONG = long_from_columns(KRIPPENDORFF_C)
 THREE = LONG[LONG["rater"].isin(["A", "B", "C"])]
@@ -234,7 +235,7 @@ CASES: list[tuple[Callable[[], object], str, str]] = [
 ]
 
 
-@pytest.mark.parametrize("call, danish, english", CASES, ids=[danish[:40] for _, danish, _ in CASES])
+@pytest.mark.parametrize("call, danish, english", CASES, ids=[plain_id(danish[:40]) for _, danish, _ in CASES])
 def test_each_refusal_names_the_value_and_what_is_expected(
     call: Callable[[], object], danish: str, english: str
 ) -> None:

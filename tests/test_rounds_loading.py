@@ -17,6 +17,7 @@ from lovende_research.instrument import load_instrument
 from lovende_research.rounds import RoundsError, load_rounds, loading, read_item_mapping, round_folders
 from lovende_research.rounds.loading import ItemMapping, _mapped_codings
 from lovende_research.rounds.simulation import RoundsSpec, write_rounds
+from tests.plain_ids import plain_id
 
 
 @pytest.fixture
@@ -187,7 +188,7 @@ VERSION_REFUSALS: list[tuple[Callable[[], object], str, str]] = [
 
 
 @pytest.mark.parametrize(
-    "call, danish, english", VERSION_REFUSALS, ids=[english[:40] for _, _, english in VERSION_REFUSALS]
+    "call, danish, english", VERSION_REFUSALS, ids=[plain_id(english[:40]) for _, _, english in VERSION_REFUSALS]
 )
 def test_each_refusal_names_the_rounds_in_danish_and_in_english(
     call: Callable[[], object], danish: str, english: str

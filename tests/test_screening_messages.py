@@ -15,6 +15,7 @@ import pytest
 
 from lovende_research import screening as sc
 from lovende_research.errors import InputError, in_language
+from tests.plain_ids import plain_id
 
 CANDIDATES = pd.DataFrame({"practice_id": ["P1", "P2", "P3"], "target_group": ["børn", "unge", "unge"]})
 ELIGIBLE = CANDIDATES.iloc[:1]
@@ -152,7 +153,9 @@ CASES: list[tuple[Callable[[], object], list[str], str, str]] = [
 ]
 
 
-@pytest.mark.parametrize("call, practices, danish, english", CASES, ids=[english[:40] for *_, english in CASES])
+@pytest.mark.parametrize(
+    "call, practices, danish, english", CASES, ids=[plain_id(english[:40]) for *_, english in CASES]
+)
 def test_each_refusal_in_danish_and_in_english(
     call: Callable[[], object], practices: list[str], danish: str, english: str
 ) -> None:

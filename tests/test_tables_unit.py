@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from lovende_research import tables
 from lovende_research.errors import InputError, Problem
 from lovende_research.tables import RawTable, read_table
+from tests.plain_ids import plain_id
 
 REQUIRED = ("practice_id", "name")
 
@@ -86,7 +87,7 @@ def test_frame_of_indexes_by_row_and_keeps_text() -> None:
         (dt.date(2026, 3, 9), "2026-03-09"),
         ("  Ærø  ", "Ærø"),
     ],
-    ids=repr,
+    ids=lambda value: plain_id(repr(value)),
 )
 def test_cell_text_is_what_the_user_typed(value: object, text: str) -> None:
     """Pins down each branch of ``cell_text``: booleans as 1/0, whole floats without ``.0``, NaN empty,

@@ -24,6 +24,7 @@ from lovende_research.agreement import (
     wide_ratings,
 )
 from lovende_research.agreement.formats import _bootstrap_units
+from lovende_research.errors import in_language
 from tests.agreement_data import KRIPPENDORFF_C, KW, LONG, long_from_columns
 
 MULTI = [fleiss_kappa, conger_kappa, brennan_prediger, percent_agreement, gwet_ac2, krippendorff_alpha]
@@ -292,12 +293,18 @@ def test_messages_list_at_most_five_pairs_and_ten_unknown_ratings() -> None:
     twice = pd.concat([long, long[long["rater"] == "B"].head(6)])
     with pytest.raises(AgreementError) as caught:
         fleiss_kappa(twice, **KW)
-    assert str(caught.value).count(" / ") == 5
+    # B's first six units (0-5) are given twice; the first five in the order of the rows are named
+    pairs = "0 / B, 1 / B, 2 / B, 3 / B, 4 / B"
+    assert str(caught.value) == f"samme unit × rater er bedømt mere end én gang: {pairs}"
+    assert in_language(caught.value.args[0], "en") == f"the same unit × rater is rated more than once: {pairs}"
     unknown = pd.DataFrame({"unit": np.repeat(range(6), 2), "rater": ["A", "B"] * 6, "value": list(range(1, 13))})
     with pytest.raises(
         AgreementError, match=r"kategorierne \[1\]: \['10', '11', '12', '2', '3', '4', '5', '6', '7', '8'\]$"
-    ):
+    ) as caught:
         fleiss_kappa(unknown, categories=[1], **KW)
+    assert in_language(caught.value.args[0], "en") == (
+        "ratings outside the categories [1]: ['10', '11', '12', '2', '3', '4', '5', '6', '7', '8']"
+    )
 
 
 def test_observed_categories_sort_numbers_as_numbers_and_mixed_codes_as_text() -> None:

@@ -302,3 +302,15 @@ def test_no_test_of_zero_when_its_standard_error_is_zero() -> None:
     row = kappa([[0, 0], [1, 0]])
     assert (row["estimate"], row["se_h0"]) == (0.0, 0.0)
     assert np.isnan(row["z"]) and np.isnan(row["p_value"])
+
+
+def test_cohens_kappa_needs_the_order_of_text_ratings_for_weights_and_has_nothing_for_one_rater() -> None:
+    """Weights need an order, so text ratings without ``categories`` are refused by Cohen's weighted kappa
+    too; a lone rater leaves no subject with two ratings: no table, an undefined kappa, no error."""
+    text = long_from_columns({"A": ["ja", "nej", "nej"], "B": ["ja", "ja", "nej"]})
+    with pytest.raises(AgreementError, match="^bedømmelserne i value er ikke tal; giv categories"):
+        cohens_kappa(text, weights="linear", **KW)
+    # unweighted it is nominal (by hand: p_o = 2/3, p_e = 4/9, kappa = (2/3 - 4/9)/(5/9) = .4)
+    assert cohens_kappa(text, **KW)["estimate"].iloc[0] == pytest.approx(0.4, abs=1e-12)
+    alone = cohens_kappa(long_from_columns({"A": [1, 2, 3]}), **KW).iloc[0]
+    assert alone["n_subjects"] == 0 and np.isnan(alone["estimate"]) and np.isnan(alone["p_o"])

@@ -244,3 +244,13 @@ def test_chance_agreement_of_one_leaves_the_coefficient_undefined() -> None:
     result = fleiss_kappa(long, categories=[1, 2], **KW)
     assert len(result) == 1
     assert result.iloc[0]["p_e"] == 1.0 and np.isnan(result.iloc[0]["estimate"])
+
+
+def test_ac1_reads_text_ratings_as_nominal_and_weights_need_their_order() -> None:
+    """Text codes are nominal categories for AC1; a weighted AC2 needs their order (``categories``)."""
+    text = long_from_columns({"A": ["ja", "nej", "nej", "ja"], "B": ["ja", "ja", "nej", "ja"]})
+    # by hand (Gwet 2014, ch. 4): p_a = 3/4 (subjects 1, 3, 4 agree); pi_ja = 5/8, pi_nej = 3/8;
+    # p_e = (1/(q - 1)) * sum pi (1 - pi) = 2 * 15/64 = 15/32; AC1 = (3/4 - 15/32) / (1 - 15/32) = 9/17
+    assert gwet_ac2(text, weights="unweighted", **KW)["estimate"].iloc[0] == pytest.approx(9 / 17, abs=1e-12)
+    with pytest.raises(AgreementError, match="^bedømmelserne i value er ikke tal; giv categories"):
+        gwet_ac2(text, weights="linear", **KW)

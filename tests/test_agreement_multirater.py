@@ -302,3 +302,34 @@ def test_each_multirater_statistic_names_itself() -> None:
     for name, table in names.items():
         assert table["statistic"].tolist() == [name]
     assert conger_kappa(RAW4[RAW4["rater"].isin(["A", "B"])], **KW)["statistic"].tolist() == ["conger_kappa"]
+
+
+TEXT3 = long_from_columns({"A": ["ja", "nej", "nej"], "B": ["ja", "ja", "nej"], "C": ["ja", "nej", "nej"]})
+TEXT2 = TEXT3[TEXT3["rater"] != "C"]
+
+
+def test_weighted_multirater_statistics_need_the_order_of_text_ratings() -> None:
+    """Weights need an order: weighted Fleiss' kappa, percent agreement and Scott's pi refuse text ratings
+    without ``categories`` (each hands its weights on: Scott's pi is Fleiss' kappa of two raters)."""
+    for statistic, ratings in ((fleiss_kappa, TEXT3), (percent_agreement, TEXT3), (scott_pi, TEXT2)):
+        with pytest.raises(AgreementError, match="^bedømmelserne i value er ikke tal; giv categories"):
+            statistic(ratings, weights="linear", **KW)
+
+
+def test_percent_agreement_and_scott_pi_hand_on_their_categories_and_confidence() -> None:
+    """``categories`` reach the coding (a rating outside them is refused) and Scott's pi reports the
+    confidence asked for."""
+    for statistic, ratings in ((percent_agreement, TEXT3), (scott_pi, TEXT2)):
+        with pytest.raises(AgreementError, match=r"^bedømmelser uden for kategorierne \['ja'\]: \['nej'\]$"):
+            statistic(ratings, categories=["ja"], **KW)
+    two = RAW4[RAW4["rater"].isin(["A", "B"])]
+    assert scott_pi(two, confidence=0.8, **KW)["confidence"].iloc[0] == 0.8
+
+
+def test_scott_pi_counts_its_raters_only_where_their_columns_are() -> None:
+    """Without the rating column Scott's pi refuses the missing column (it does not fail on it); with the
+    rater and rating columns but no subject, three raters are refused as three raters first."""
+    with pytest.raises(AgreementError, match="^bedømmelserne mangler kolonnerne value$"):
+        scott_pi(RAW4.drop(columns="value"), **KW)
+    with pytest.raises(AgreementError, match="^Scotts pi er for to bedømmere; fandt 3: A, B, C"):
+        scott_pi(RAW4.loc[RAW4["rater"].isin(["A", "B", "C"]), ["rater", "value"]], **KW)

@@ -153,3 +153,95 @@ def test_icc_without_error_variance_or_subject_variance_divides_by_nothing() -> 
     assert icc(consistent, **COLS)["estimate"].isna().all()
     equal_means = icc(long_matrix([[1, 3], [3, 1]]), **COLS)
     assert equal_means["ms_subjects"].iloc[0] == 0.0 and equal_means["estimate"].isna().all()
+
+
+# The documented tables (docstrings of icc and icc_oneway), column for column and in that order.
+ICC_COLUMNS = [
+    "statistic", "form", "model", "type", "unit", "n_subjects", "n_raters", "estimate", "se", "ci_low",
+    "ci_high", "confidence", "f", "df1", "df2", "p_value", "ms_subjects", "ms_raters", "ms_error", "ms_within",
+]  # fmt: skip
+ONEWAY_COLUMNS = [
+    "statistic", "n_subjects", "n_ratings", "estimate", "se", "ci_low", "ci_high", "confidence", "k",
+    "ms_between", "ms_within", "f", "df1", "df2", "p_value", "icc1", "icc1_ci_low", "icc1_ci_high", "icck",
+    "icck_ci_low", "icck_ci_high",
+]  # fmt: skip
+
+
+def test_icc_table_names_each_form_as_shrout_fleiss_and_mcgraw_wong_do() -> None:
+    # Shrout & Fleiss (1979) cases 1-3 and McGraw & Wong (1996), table 4: case 1 is the one-way random model
+    # (absolute agreement), case 2 the two-way random model with absolute agreement, case 3 the two-way mixed
+    # model with consistency; ICC(., 1) is one rating, ICC(., k) the mean of k. se is NaN (a float column):
+    # the intervals come from F distributions.
+    out = icc(long_matrix(SHROUT_FLEISS), **COLS)
+    assert out.columns.tolist() == ICC_COLUMNS
+    assert (out["statistic"] == "icc").all()
+    assert out["model"].tolist() == ["oneway random", "twoway random", "twoway mixed"] * 2
+    assert out["type"].tolist() == ["agreement", "agreement", "consistency"] * 2
+    assert out["unit"].tolist() == ["single"] * 3 + ["average"] * 3
+    assert out["se"].dtype == np.float64 and out["se"].isna().all()
+    # An empty selection of forms is the same table without rows.
+    assert icc(long_matrix(SHROUT_FLEISS), forms=[], **COLS).columns.tolist() == ICC_COLUMNS
+
+
+def test_icc_of_ratings_that_are_all_missing_has_no_subjects() -> None:
+    # Every rating NA: no rows remain, so no subject and no rater; the statistics are NaN in float columns.
+    frame = pd.DataFrame({"target": [1, 1, 2, 2], "judge": list("abab"), "y": [np.nan] * 4})
+    out = icc(frame, **COLS)
+    assert (out["n_subjects"] == 0).all() and (out["n_raters"] == 0).all()
+    assert out["estimate"].dtype == np.float64 and out["estimate"].isna().all()
+
+
+def test_non_numeric_ratings_are_named_five_at_most() -> None:
+    # Six ratings that are not numbers, a to f: the message names the first five in sorted order.
+    frame = pd.DataFrame({"target": [1, 1, 2, 2, 3, 3], "judge": list("ababab"), "y": list("fedcba")})
+    with pytest.raises(AgreementError, match=r"fandt \['a', 'b', 'c', 'd', 'e'\]$"):
+        icc(frame, **COLS)
+
+
+def _unbalanced() -> pd.DataFrame:
+    # Subjects a: (1, 2, 3), b: (4, 6), c: (7); c has a single rating and drops out.
+    return pd.DataFrame({"s": list("aaabbc"), "y": [1.0, 2, 3, 4, 6, 7]})
+
+
+def test_icc_oneway_table_f_test_and_icck_interval_unbalanced() -> None:
+    from scipy import stats
+
+    # By hand (as in the test above): MS_B = 10.8, MS_W = 4/3, F = 8.1 on a - 1 = 1 and N - a = 3 df.
+    # scipy's one-way ANOVA of the two groups gives the same F and its p independently of the code.
+    anova = stats.f_oneway([1, 2, 3], [4, 6])
+    out = icc_oneway(_unbalanced(), subject="s", rating="y")
+    assert out.columns.tolist() == ONEWAY_COLUMNS
+    row = out.iloc[0]
+    assert row["statistic"] == "icc_oneway"
+    assert out["se"].dtype == np.float64 and np.isnan(row["se"])
+    assert (row["df1"], row["df2"]) == (1, 3)
+    assert (row["f"], row["p_value"]) == pytest.approx((anova.statistic, anova.pvalue), abs=1e-12)
+    assert row["f"] == pytest.approx(8.1, abs=1e-12)
+    # Shrout & Fleiss (1979), case 1: F_L = F / F_.975(1, 3), F_U = F * F_.975(3, 1) (quantiles from scipy);
+    # ICC(1,k) = 1 - 1/F = 1 - 1/8.1 with bounds 1 - 1/F_L and 1 - 1/F_U.
+    f_low = 8.1 / stats.f.ppf(0.975, 1, 3)
+    f_up = 8.1 * stats.f.ppf(0.975, 3, 1)
+    assert row["icck"] == pytest.approx(1 - 1 / 8.1, abs=1e-12)
+    assert (row["icck_ci_low"], row["icck_ci_high"]) == pytest.approx((1 - 1 / f_low, 1 - 1 / f_up), abs=1e-12)
+    assert (row["icc1_ci_low"], row["icc1_ci_high"]) == pytest.approx(
+        ((f_low - 1) / (f_low + 1.4), (f_up - 1) / (f_up + 1.4)), abs=1e-12
+    )
+
+
+def test_icc_oneway_does_not_depend_on_the_unit_of_the_ratings() -> None:
+    # Ratings divided by 10: MS_B = 0.108 (below 1) and MS_W = 4/300, the same F = 8.1, so the same ICC(1,k)
+    # = 1 - 1/8.1 and bounds as in whole units.
+    whole = icc_oneway(_unbalanced(), subject="s", rating="y").iloc[0]
+    tenths = icc_oneway(_unbalanced().assign(y=lambda d: d["y"] / 10), subject="s", rating="y").iloc[0]
+    assert tenths["ms_between"] == pytest.approx(0.108, abs=1e-12)
+    assert tenths["icck"] == pytest.approx(1 - 1 / 8.1, abs=1e-12)
+    columns = ["icck", "icck_ci_low", "icck_ci_high"]
+    assert tenths[columns].tolist() == pytest.approx(whole[columns].tolist(), abs=1e-12)
+
+
+def test_icc_oneway_without_within_subject_variance_divides_by_nothing() -> None:
+    # Subjects (1, 1) and (2, 2): MS_W = 0 and MS_B = 2 (1 - 1.5)^2 + 2 (2 - 1.5)^2 = 1 on 1 df. F = MS_B/MS_W is
+    # undefined, so the F test and both ICCs are NaN rather than a division by zero; df are still reported.
+    row = icc_oneway(pd.DataFrame({"s": [1, 1, 2, 2], "y": [1, 1, 2, 2]}), subject="s", rating="y").iloc[0]
+    assert (row["ms_between"], row["ms_within"], row["df1"], row["df2"]) == (1.0, 0.0, 1, 2)
+    assert np.isnan([row["f"], row["p_value"], row["icc1"], row["icck"], row["ci_low"]]).all()

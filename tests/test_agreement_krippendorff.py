@@ -149,8 +149,14 @@ def test_alpha_matches_krippendorff_package_on_random_data(level: str) -> None:
 # ---------------------------------------------------------------------------------------------------
 
 
-def reference_alpha_draws(long: pd.DataFrame, n_boot: int, seed: int, categories: list[int]) -> np.ndarray:
-    """Bootstrap alphas the former way: per draw, a weight per unit times that unit's coincidences."""
+def reference_alpha_draws(
+    long: pd.DataFrame, n_boot: int, seed: int, categories: list[int], level: str = "ordinal"
+) -> np.ndarray:
+    """Bootstrap alphas the former way: per draw, a weight per unit times that unit's coincidences.
+
+    ``level`` picks Krippendorff's (2011) difference δ²: ordinal (from each draw's margins), nominal
+    ``[c != k]`` or interval ``(c - k)²`` (both fixed).
+    """
     wide = long.pivot(index="unit", columns="rater", values="value")
     counts = np.stack([(wide == c).sum(axis=1).to_numpy(dtype=float) for c in categories], axis=1)
     m = counts.sum(axis=1)
@@ -172,8 +178,14 @@ def reference_alpha_draws(long: pd.DataFrame, n_boot: int, seed: int, categories
         # Ordinal alpha from each draw's coincidences (Krippendorff 2011, formulas in the docstring).
         n_c = o.sum(axis=2)
         n = n_c.sum(axis=1)
-        cum = np.cumsum(n_c, axis=1)
-        delta = (cum[:, None, :] - cum[:, :, None] + (n_c[:, :, None] - n_c[:, None, :]) / 2) ** 2
+        values = np.asarray(categories, dtype=float)
+        if level == "nominal":
+            delta = (values[:, None] != values[None, :]).astype(float)
+        elif level == "interval":
+            delta = (values[:, None] - values[None, :]) ** 2
+        else:
+            cum = np.cumsum(n_c, axis=1)
+            delta = (cum[:, None, :] - cum[:, :, None] + (n_c[:, :, None] - n_c[:, None, :]) / 2) ** 2
         d_o = (o * delta).sum(axis=(1, 2)) / n
         d_e = (n_c[:, :, None] * n_c[:, None, :] * delta).sum(axis=(1, 2)) / (n * (n - 1))
         out.append(1 - d_o / d_e)
@@ -204,6 +216,19 @@ def test_alpha_bootstrap_agrees_with_one_weight_per_unit_for_four_raters() -> No
     long = long_from_columns(base)
     result = krippendorff_alpha(long, n_boot=300, seed=2, categories=[1, 2, 3, 4, 5], **KW).iloc[0]
     low, high, se = bootstrap_summary(reference_alpha_draws(long, 300, 2, [1, 2, 3, 4, 5]))
+    assert result["ci_low"] == pytest.approx(low, abs=1e-12)
+    assert result["ci_high"] == pytest.approx(high, abs=1e-12)
+    assert result["se"] == pytest.approx(se, abs=1e-12)
+
+
+@pytest.mark.parametrize("level", ["nominal", "interval"])
+def test_alpha_bootstrap_uses_the_levels_own_difference(level: str) -> None:
+    # The bootstrap's draws use the level's δ², not the ordinal one: Krippendorff's example C (four raters,
+    # five values) resampled 200 times, against the per-unit reference with the nominal / interval δ²;
+    # summation orders differ in thirds, so tolerance 1e-12 (the ordinal draws differ by more than 1e-3).
+    long = long_from_columns(KRIPPENDORFF_C)
+    result = krippendorff_alpha(long, level=level, n_boot=200, seed=4, categories=[1, 2, 3, 4, 5], **KW).iloc[0]
+    low, high, se = bootstrap_summary(reference_alpha_draws(long, 200, 4, [1, 2, 3, 4, 5], level=level))
     assert result["ci_low"] == pytest.approx(low, abs=1e-12)
     assert result["ci_high"] == pytest.approx(high, abs=1e-12)
     assert result["se"] == pytest.approx(se, abs=1e-12)
@@ -262,3 +287,82 @@ def test_ratio_alpha_refuses_negative_values() -> None:
         krippendorff_alpha(long, level="ratio", **KW)
     # the same values are fine on the interval level, which has no zero
     assert np.isfinite(krippendorff_alpha(long, level="interval", **KW)["estimate"].iloc[0])
+
+
+def test_alpha_table_columns_and_labels_as_documented() -> None:
+    # The columns of the returned row, in the order krippendorff_alpha's docstring lists them, and the
+    # labels it hands on: the statistic's name, the coverage asked for and the level.
+    result = krippendorff_alpha(long_from_columns(KRIPPENDORFF_C), level="interval", confidence=0.9, **KW)
+    assert list(result.columns) == [
+        "statistic",
+        "n_subjects",
+        "n_raters",
+        "percent_agreement",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "confidence",
+        "level",
+        "n_pairable",
+        "observed_disagreement",
+        "expected_disagreement",
+        "n_boot",
+    ]
+    row = result.iloc[0]
+    assert (row["statistic"], row["confidence"], row["level"]) == ("krippendorff_alpha", 0.9, "interval")
+    assert len(result) == 1 and row["n_raters"] == 4
+
+
+def test_ratio_alpha_refuses_labels_even_with_categories() -> None:
+    # Text labels have ranks but no values, so neither the interval nor the ratio difference exists
+    # (Krippendorff 2011); giving their order as categories makes them ordinal, not numbers.
+    long = long_from_columns({"A": list("abc"), "B": list("abb")})
+    for level in ("interval", "ratio"):
+        with pytest.raises(AgreementError, match=rf"^måleniveauet {level} kræver talværdier som kategorier"):
+            krippendorff_alpha(long, level=level, categories=["a", "b", "c"], **KW)
+    assert np.isfinite(krippendorff_alpha(long, level="ordinal", categories=["a", "b", "c"], **KW)["estimate"].iloc[0])
+
+
+def test_alpha_without_a_pairable_unit() -> None:
+    # Each unit rated by one coder only: nothing is pairable (Krippendorff 2011), so n = 0 pairable
+    # values, no unit counted, and α, D_o and D_e are undefined (NaN), not an error.
+    row = krippendorff_alpha(long_from_columns({"A": [1, None], "B": [None, 2]}), level="nominal", **KW).iloc[0]
+    assert (row["n_pairable"], row["n_subjects"], row["n_raters"]) == (0, 0, 2)
+    assert (
+        np.isnan(row["estimate"]) and np.isnan(row["observed_disagreement"]) and np.isnan(row["expected_disagreement"])
+    )
+
+
+def test_alpha_bootstrap_needs_two_pairable_units() -> None:
+    # One pairable unit, coded 1 and 2 (unit 1 has one rating): o_12 = o_21 = 1, n_1 = n_2 = 1, n = 2;
+    # nominal D_o = 2/2 = 1, D_e = 2·1·1/(2·1) = 1, α = 0. Resampling one unit can only repeat it, so no
+    # interval is given however many draws are asked for.
+    row = krippendorff_alpha(long_from_columns({"A": [1, 3], "B": [2, None]}), level="nominal", n_boot=20, seed=1, **KW)
+    row = row.iloc[0]
+    assert row["estimate"] == pytest.approx(0.0, abs=1e-12) and row["n_subjects"] == 1
+    assert np.isnan(row["se"]) and np.isnan(row["ci_low"]) and np.isnan(row["ci_high"]) and row["n_boot"] == 0
+
+
+def test_alpha_bootstrap_of_two_units_and_two_draws() -> None:
+    # The smallest bootstrap that gives an interval: two pairable units, both coded (1, 2), two draws.
+    # Every draw is the two-unit pattern again: o_12 = o_21 = 2, n_1 = n_2 = 2, n = 4; nominal
+    # D_o = 4/4 = 1, D_e = 2·2·2/(4·3) = 2/3, α = 1 - 3/2 = -1/2 in every draw, so se = 0 and the
+    # interval is [-1/2, -1/2] from n_boot = 2 defined draws.
+    long = long_from_columns({"A": [1, 1], "B": [2, 2]})
+    row = krippendorff_alpha(long, level="nominal", n_boot=2, seed=3, **KW).iloc[0]
+    assert row["estimate"] == pytest.approx(-0.5, abs=1e-12)
+    assert row["se"] == pytest.approx(0.0, abs=1e-12) and row["n_boot"] == 2
+    assert row["ci_low"] == pytest.approx(-0.5, abs=1e-12) and row["ci_high"] == pytest.approx(-0.5, abs=1e-12)
+
+
+@pytest.mark.parametrize("n_boot", [None, 0, 1, 3])
+def test_alpha_draws_from_the_callers_generator_only_for_a_bootstrap(n_boot: int | None) -> None:
+    # A Generator handed in as seed is used as it is (numpy.random.default_rng returns it), so the caller's
+    # stream must move by exactly the bootstrap's draws: nothing for the point estimate (the default
+    # n_boot), one row of unit indices per draw otherwise (Krippendorff's example C: 11 pairable units).
+    rng, twin = np.random.default_rng(7), np.random.default_rng(7)
+    extra = {} if n_boot is None else {"n_boot": n_boot}
+    krippendorff_alpha(long_from_columns(KRIPPENDORFF_C), seed=rng, **extra, **KW)
+    twin.integers(0, 11, size=(n_boot or 0, 11))
+    assert rng.integers(0, 2**62) == twin.integers(0, 2**62)

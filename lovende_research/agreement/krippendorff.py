@@ -42,10 +42,9 @@ def _ordinal_metric(n_c: np.ndarray) -> np.ndarray:
     return diff**2
 
 
-def _alpha_from_coincidences(
-    o: np.ndarray, level: str, metric: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """α, D_o and D_e from coincidence matrices ``o`` of shape (..., V, V)."""
+def _alpha_from_coincidences(o: np.ndarray, metric: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """α, D_o and D_e from coincidence matrices ``o`` of shape (..., V, V); ``metric`` is the level's δ²
+    (``None``: the ordinal one, which depends on the margins of each matrix)."""
     n_c = o.sum(axis=-1)
     n = n_c.sum(axis=-1)
     delta = _ordinal_metric(n_c) if metric is None else metric
@@ -197,7 +196,7 @@ def _alpha_table(
     scaled = pairable / (m_p - 1)[:, None]
     o = np.einsum("nk,nl->kl", pairable, scaled) - np.diag(scaled.sum(axis=0))  # not BLAS: see formats._tall_product
     metric = _alpha_metric(level, coded.scores)
-    alpha, d_o, d_e = (float(x) for x in _alpha_from_coincidences(o, level, metric)) if len(pairable) else (np.nan,) * 3
+    alpha, d_o, d_e = (float(x) for x in _alpha_from_coincidences(o, metric)) if len(pairable) else (np.nan,) * 3
     row: dict[str, object] = {
         "statistic": "krippendorff_alpha",
         "n_subjects": int(len(pairable)),
@@ -228,7 +227,7 @@ def _alpha_table(
             kind.reshape(-1),
             n_boot,
             seed,
-            lambda ob: _alpha_from_coincidences(ob.reshape(-1, v, v), level, metric)[0],
+            lambda ob: _alpha_from_coincidences(ob.reshape(-1, v, v), metric)[0],
         )
         draws = draws[np.isfinite(draws)]
         if len(draws) >= 2:

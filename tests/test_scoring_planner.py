@@ -30,31 +30,12 @@ from lovende_research.scoring.planner import (
 )
 from lovende_research.scoring.profiles import practice_profiles
 from lovende_research.study import Study
-
-# Brennan, R. L. (2001), Generalizability Theory, Springer: synthetic data set no. 2, an i:p design of
-# 10 persons with 8 items nested within each (one row per person; the book prints items as columns).
-BRENNAN_2 = [
-    [2, 6, 7, 5, 2, 5, 5, 5],
-    [4, 5, 6, 7, 6, 7, 5, 7],
-    [5, 5, 4, 6, 5, 4, 5, 5],
-    [5, 9, 8, 6, 5, 7, 7, 6],
-    [4, 3, 5, 6, 4, 5, 6, 4],
-    [4, 4, 4, 7, 6, 4, 7, 8],
-    [2, 6, 6, 5, 2, 7, 7, 5],
-    [3, 4, 4, 5, 6, 6, 6, 4],
-    [0, 5, 4, 5, 5, 5, 5, 3],
-    [6, 8, 7, 6, 6, 8, 8, 6],
-]
+from tests.g_theory_data import brennan_scores
 
 
 def test_brennans_nested_example_gives_his_components_and_coefficients() -> None:
     """Persons are practices and the items nested in them informants (both designs are i:p)."""
-    scores = pd.DataFrame(
-        [(f"p{p}", f"p{p}i{i}", v) for p, row in enumerate(BRENNAN_2) for i, v in enumerate(row)],
-        columns=["practice_id", "informant_id", "score"],
-    )
-    scores = scores.assign(interview_id=scores["informant_id"], informant_role="leder", element_id="e", coder_id="A")
-    g = g_study(scores)
+    g = g_study(brennan_scores())
     # Brennan (2001), G study of synthetic data set no. 2: sigma^2(p) = .6108, sigma^2(i:p) = 2.0250
     # (mean squares 6.9111 and 2.0250 on 9 and 70 df); printed to four decimals, so tolerance 5e-5.
     assert g.variance["practice"] == pytest.approx(0.6108, abs=5e-5)

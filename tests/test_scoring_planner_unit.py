@@ -26,20 +26,7 @@ from lovende_research.scoring.planner import (
     needed,
     plan_study,
 )
-
-# Brennan, R. L. (2001), Generalizability Theory, Springer: synthetic data set no. 2 (i:p, 10 × 8).
-BRENNAN_2 = [
-    [2, 6, 7, 5, 2, 5, 5, 5],
-    [4, 5, 6, 7, 6, 7, 5, 7],
-    [5, 5, 4, 6, 5, 4, 5, 5],
-    [5, 9, 8, 6, 5, 7, 7, 6],
-    [4, 3, 5, 6, 4, 5, 6, 4],
-    [4, 4, 4, 7, 6, 4, 7, 8],
-    [2, 6, 6, 5, 2, 7, 7, 5],
-    [3, 4, 4, 5, 6, 6, 6, 4],
-    [0, 5, 4, 5, 5, 5, 5, 3],
-    [6, 8, 7, 6, 6, 8, 8, 6],
-]
+from tests.g_theory_data import BRENNAN_2, brennan_scores
 
 VARIANCE = {
     "practice": 0.010,
@@ -52,16 +39,8 @@ VARIANCE = {
 }
 
 
-def _brennan() -> pd.DataFrame:
-    scores = pd.DataFrame(
-        [(f"p{p}", f"p{p}i{i}", v) for p, row in enumerate(BRENNAN_2) for i, v in enumerate(row)],
-        columns=["practice_id", "informant_id", "score"],
-    )
-    return scores.assign(interview_id=scores["informant_id"], informant_role="leder", element_id="e", coder_id="A")
-
-
 def test_brennans_g_study_and_its_mean_squares() -> None:
-    g = g_study(_brennan())
+    g = g_study(brennan_scores())
     # Brennan (2001): σ²(p) = .6108, σ²(i:p) = 2.0250 (printed to four decimals). Also by numpy from the
     # one-way ANOVA: MS(p) = 8 · var(person means), MS(i:p) = pooled within variance; σ²(p) = (MS(p) − MS(i:p))/8.
     data = np.array(BRENNAN_2, dtype=float)
@@ -121,7 +100,7 @@ def test_item_scores_give_the_item_component() -> None:
         [(f"I{u}", "e", f"j{j}", v[u, j]) for u in range(10) for j in range(4)],
         columns=["interview_id", "element_id", "item_id", "value"],
     )
-    g = g_study(_brennan(), items)
+    g = g_study(brennan_scores(), items)
     grand = v.mean()
     ms_j = 10 * ((v.mean(axis=0) - grand) ** 2).sum() / 3
     resid = v - v.mean(axis=1, keepdims=True) - v.mean(axis=0, keepdims=True) + grand
@@ -299,7 +278,7 @@ TEORI = [item.id for item in INSTRUMENT.element("teori").items]  # teori_1–3, 
 def test_informant_ids_repeated_across_practices_are_different_informants() -> None:
     # Brennan's data set no. 2 again, its informants called i0–i7 in every practice (the study format
     # asks for a pseudonym, not one unique across practices): the same σ²(p) = .6108 and σ²(i:p) = 2.025.
-    scores = _brennan().assign(informant_id=lambda d: d["informant_id"].str.split("i").str[1])
+    scores = brennan_scores().assign(informant_id=lambda d: d["informant_id"].str.split("i").str[1])
     assert scores["informant_id"].nunique() == 8
     g = g_study(scores)
     assert g.variance["practice"] == pytest.approx(0.6108, abs=5e-5)
@@ -341,7 +320,7 @@ def test_one_practice_has_no_practice_components() -> None:
 def test_a_single_coder_scoring_an_interview_twice_is_still_no_coder_component() -> None:
     # One coder, every score recorded twice (0.1 apart): there is no second coder to tell a coder's
     # severity or a coder × interview residual from, so both are 0, not the spread of the repeats.
-    scores = _brennan()
+    scores = brennan_scores()
     twice = pd.concat([scores, scores.assign(score=scores["score"] + 0.1)], ignore_index=True)
     g = g_study(twice)
     assert g.variance["coder"] == 0.0 and g.variance["residual"] == 0.0
@@ -349,7 +328,7 @@ def test_a_single_coder_scoring_an_interview_twice_is_still_no_coder_component()
 
 def test_no_score_at_all_is_a_clear_error() -> None:
     # Every element insufficient (no score): the G study has nothing to estimate from.
-    scores = _brennan().assign(score=np.nan)
+    scores = brennan_scores().assign(score=np.nan)
     with pytest.raises(ScoringError) as caught:
         g_study(scores)
     assert str(caught.value) == (
@@ -379,7 +358,7 @@ def test_the_item_component_is_items_within_interview_by_element_cells() -> None
         ss_item += 10 * ((block.mean(axis=0) - grand) ** 2).sum()
         ss_res += ((block - block.mean(axis=1, keepdims=True) - block.mean(axis=0, keepdims=True) + grand) ** 2).sum()
     ms_item, ms_res = ss_item / 2, ss_res / 18
-    assert g_study(_brennan(), items).variance["item"] == pytest.approx((ms_item - ms_res) / 10, rel=1e-9)
+    assert g_study(brennan_scores(), items).variance["item"] == pytest.approx((ms_item - ms_res) / 10, rel=1e-9)
 
 
 def test_coded_scores_number_practices_and_roles_in_sorted_order_and_keep_row_order() -> None:

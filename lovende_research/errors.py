@@ -121,6 +121,20 @@ def _in_both(message: Callable[[str], str]) -> Text:
     return Text(message("da"), message("en"))
 
 
+def joined(lead: str, parts: Sequence[str], separator: str = "; ") -> Text:
+    """``lead`` and then ``parts`` joined by ``separator``, in each language (a plain ``str`` is the same in both).
+
+    For a refusal that lists what is wrong after saying what it refuses.
+
+    >>> message = joined(Text("ugyldig: ", "invalid: "), [Text("a for stor", "a too large"), Text("b tom", "b empty")])
+    >>> message, message.en
+    ('ugyldig: a for stor; b tom', 'invalid: a too large; b empty')
+    """
+    return _in_both(
+        lambda language: in_language(lead, language) + separator.join(in_language(p, language) for p in parts)
+    )
+
+
 def problem_count(count: int, language: str = "da") -> str:
     """``3 problemer`` / ``3 problems``: the count of problems as a summary line names it.
 

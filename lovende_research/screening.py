@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from lovende_research.agreement import cohens_kappa
-from lovende_research.errors import InputError, LovendeError, Problem, Text
+from lovende_research.errors import InputError, LovendeError, Problem, Text, joined
 from lovende_research.i18n import check_language, phrase
 from lovende_research.schemas import PURPOSES
 
@@ -965,10 +965,12 @@ def select_from_list(
                 )
             )
         raise SelectionError(
-            Text(
-                f"selected.csv nævner {len(bad)} praksis(ser), der ikke er egnede — " + "; ".join(parts),
-                f"selected.csv names {len(bad)} practice(s) that are not eligible — "
-                + "; ".join(part.en for part in parts),
+            joined(
+                Text(
+                    f"selected.csv nævner {len(bad)} praksis(ser), der ikke er egnede — ",
+                    f"selected.csv names {len(bad)} practice(s) that are not eligible — ",
+                ),
+                parts,
             ),
             bad,
         )

@@ -124,7 +124,7 @@ import pandas as pd
 import yaml
 from scipy.special import ndtr
 
-from lovende_research.errors import LovendeError, Text
+from lovende_research.errors import LovendeError, Text, joined
 from lovende_research.i18n import PhraseTable, phrase
 from lovende_research.instrument import Instrument, load_instrument
 from lovende_research.io import atomic_write_text, csv_safe_frame, refuse_raw, write_json
@@ -338,10 +338,7 @@ class SimulationSpec:
             problems.append(Text("language skal være da eller en", "language must be da or en"))
         if problems:
             raise SimulationError(
-                Text(
-                    "Ugyldig simulationsspecifikation: " + "; ".join(problems),
-                    "Invalid simulation spec: " + "; ".join(problem.en for problem in problems),
-                )
+                joined(Text("Ugyldig simulationsspecifikation: ", "Invalid simulation spec: "), problems)
             )
 
     @classmethod

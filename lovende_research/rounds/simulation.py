@@ -49,7 +49,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lovende_research.errors import Text
+from lovende_research.errors import Text, joined
 from lovende_research.instrument import Instrument, load_instrument
 from lovende_research.io import atomic_write_text, refuse_raw, write_json
 from lovende_research.rounds.loading import RoundsError
@@ -110,12 +110,7 @@ class RoundsSpec:
                 )
             )
         if problems:
-            raise RoundsError(
-                Text(
-                    "ugyldig rundesimulering: " + "; ".join(problems),
-                    "invalid rounds simulation: " + "; ".join(problem.en for problem in problems),
-                )
-            )
+            raise RoundsError(joined(Text("ugyldig rundesimulering: ", "invalid rounds simulation: "), problems))
 
 
 def write_rounds(out_dir: Path, spec: RoundsSpec, seed: int) -> list[Path]:
